@@ -1,0 +1,48 @@
+"""One place for every setting, with defaults a user can justify (see README)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class JsonlFields:
+    """Which JSONL keys hold what. Dotted keys reach into nested objects."""
+
+    text: str = "text"
+    url: str = "url"
+    date: str = "date"
+    site: str = "site"
+    title: str = "title"
+
+
+@dataclass(frozen=True)
+class Config:
+    # ingest
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    jsonl: JsonlFields = field(default_factory=JsonlFields)
+    max_file_bytes: int = 50_000_000
+    # segment
+    long_paragraph_words: int = 120  # longer paragraphs are also cut into sentence windows
+    window_sentences: int = 4  # windows hold 1..N consecutive sentences
+    boilerplate_rules: tuple[str, ...] = ()  # extra TOML files of boilerplate rules
+    include_boilerplate: bool = False  # count boilerplate as duplicated content
+    # fingerprint
+    shingle_size: int = 3
+    num_perm: int = 128
+    seed: int = 1
+    # index / verify
+    threshold: float = 0.4  # verified shingle Jaccard for a near-duplicate
+    min_fuzz: float = 50.0  # rapidfuzz ratio a near-duplicate must also reach
+    containment: float = 0.8  # share of a paragraph's shingles found inside a longer block
+    min_words: int = 5  # shorter body paragraphs are not clustered
+    # trace
+    outlets: tuple[str, ...] = ()  # extra TOML files of outlets
+    reference: tuple[str, ...] = ()  # folders/files of known originals
+    # date
+    eras: tuple[str, ...] = ()  # extra TOML files of era facts
+    as_of: str | None = None  # page date to use when a page states none
+    recycled_days: int = 180
+    # run
+    jobs: int = 0  # 0 = one per core

@@ -1,0 +1,249 @@
+"""Attribution cues ("X reports", "з посиланням на X", "(Reuters) -") matched in paragraphs.
+
+The phrases live in ``data/cues.toml`` with ``{outlet}``/``{via}`` placeholders that expand
+to every registry alias, so adding an outlet or a phrasing is a data change. Rules compile
+once per registry; matches come back with spans in document coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .datafiles import data_file
+from .model import Evidence, Paragraph
+from .outlets import OutletRegistry
+
+SHIPPED = "dedupe_audit/data/cues.toml"
+KINDS = frozenset({"attribution", "publication"})
+ROLES = frozenset({"reported", "teaser"})
+_KEYS = frozenset(
+    {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
+     "marks_relay"}
+)
+
+
+class CueError(ValueError):
+    """A cue file that cannot be used; the message names the file and the rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class CueRule:
+    name: str
+    lang: str
+    kind: str  # attribution | publication
+    pattern: re.Pattern[str]
+    confidence: float
+    role: str = "reported"
+    starts_block: bool = False
+    at_start: bool = False
+    marks_relay: bool = False
+    source: str = SHIPPED
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    """One cue found in a paragraph; spans are offsets into the document text."""
+
+    rule: CueRule
+    paragraph: int
+    start: int
+    end: int
+    phrase: str
+    outlet: str | None  # the alias as written, resolved to an outlet by the tracer
+    via: str | None
+    quoted: bool  # the cue follows a closing quotation mark: the outlet is quoted verbatim
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(rule=self.rule.name, phrase=self.phrase, start=self.start, end=self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockSettings:
+    headline_max_words: int = 30
+    headline_terminal: str = ".!?…:;,"
+    story_boilerplate: tuple[str, ...] = ("dateline",)
+
+
+@dataclass(frozen=True)
+class CueSet:
+    rules: tuple[CueRule, ...]
+    blocks: BlockSettings
+
+    def find(self, paragraph: Paragraph) -> tuple[CueMatch, ...]:
+        """Every cue in a paragraph, overlaps resolved (the longest match wins)."""
+        found = [m for rule in self.rules for m in _matches(rule, paragraph)]
+        return _without_overlaps(found)
+
+    def opens_story(self, paragraph: Paragraph) -> bool:
+        """True when the paragraph begins with a dateline or byline."""
+        return any(m.rule.starts_block for m in self.find(paragraph))
+
+
+_QUOTE_BEFORE = re.compile(r"[\"”»“]\s*,?\s*$")
+
+
+def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:
+    text = paragraph.text
+    out = []
+    for found in rule.pattern.finditer(text):
+        if rule.at_start and text[: found.start()].strip():
+            continue
+        groups = found.groupdict()
+        out.append(
+            CueMatch(
+                rule=rule,
+                paragraph=paragraph.index,
+                start=paragraph.start + found.start(),
+                end=paragraph.start + found.end(),
+                phrase=found.group().strip(),
+                outlet=_group(groups, "outlet"),
+                via=_group(groups, "via"),
+                quoted=bool(_QUOTE_BEFORE.search(text[: found.start()])),
+            )
+        )
+    return out
+
+
+def _without_overlaps(found: list[CueMatch]) -> tuple[CueMatch, ...]:
+    kept: list[CueMatch] = []
+    for match in sorted(found, key=lambda m: (-(m.end - m.start), m.start, m.rule.name)):
+        if all(match.end <= k.start or match.start >= k.end for k in kept):
+            kept.append(match)
+    return tuple(sorted(kept, key=lambda m: (m.start, m.end)))
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _placeholder(group: str, aliases: str, descriptors: Sequence[str]) -> str:
+    """Regex for {outlet}/{via}: an optional descriptor word, then a case-sensitive alias."""
+    words = "|".join(r"\s+".join(map(re.escape, d.split())) for d in descriptors)
+    lead = rf"(?:(?:{words})\s+)?" if words else ""
+    return rf"{lead}(?P<{group}>(?-i:{aliases}))"
+
+
+def _expand(pattern: str, aliases: str, descriptors: Sequence[str]) -> str:
+    """Fill the placeholders; a second {outlet} (in another alternative) gets outlet_2."""
+    for group in ("outlet", "via"):
+        pieces = pattern.split("{" + group + "}")
+        out = pieces[0]
+        for n, piece in enumerate(pieces[1:], start=1):
+            name = group if n == 1 else f"{group}_{n}"
+            out += _placeholder(name, aliases, descriptors) + piece
+        pattern = out
+    return pattern
+
+
+def _group(groups: Mapping[str, str | None], base: str) -> str | None:
+    """The alias captured by any numbered copy of a placeholder group."""
+    return next((v for k, v in groups.items() if k.split("_")[0] == base and v), None)
+
+
+def _number(raw: Mapping[str, object], where: str) -> float:
+    value = raw.get("confidence", 0.8)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise CueError(f"{where}: 'confidence' must be a number from 0 to 1")
+    return float(value)
+
+
+def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequence[str]):
+    text = raw.get("pattern")
+    if not isinstance(text, str) or not text.strip():
+        raise CueError(f"{where}: missing 'pattern'")
+    kind = raw.get("kind", "attribution")
+    if kind == "attribution" and "{outlet}" not in text:
+        raise CueError(f"{where}: an attribution pattern needs the {{outlet}} placeholder")
+    try:
+        return re.compile(_expand(text, aliases, descr), re.IGNORECASE)
+    except re.error as err:
+        raise CueError(f"{where}: bad pattern: {err}") from err
+
+
+def _parse_rule(
+    raw: object, source: str, position: int, aliases: str, descriptors: Sequence[str]
+) -> CueRule:
+    where = f"{source}: cue #{position}"
+    if not isinstance(raw, dict):
+        raise CueError(f"{where}: expected a table, got {type(raw).__name__}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise CueError(f"{where}: missing 'name'")
+    where = f"{source}: cue '{name}'"
+    unknown = set(raw) - _KEYS
+    if unknown:
+        raise CueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    kind = raw.get("kind", "attribution")
+    if kind not in KINDS:
+        raise CueError(f"{where}: kind '{kind}' is not one of {', '.join(sorted(KINDS))}")
+    role = raw.get("role", "reported")
+    if role not in ROLES:
+        raise CueError(f"{where}: role '{role}' is not one of {', '.join(sorted(ROLES))}")
+    return CueRule(
+        name=name,
+        lang=str(raw.get("lang", "")),
+        kind=kind,
+        pattern=_compile(raw, where, aliases, descriptors),
+        confidence=_number(raw, where),
+        role=role,
+        starts_block=bool(raw.get("starts_block", False)),
+        at_start=bool(raw.get("at_start", False)),
+        marks_relay=bool(raw.get("marks_relay", False)),
+        source=source,
+    )
+
+
+def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
+    raw = data.get("blocks", {})
+    if not isinstance(raw, dict):
+        raise CueError(f"{source}: [blocks] must be a table")
+    default = BlockSettings()
+    try:
+        return BlockSettings(
+            headline_max_words=int(raw.get("headline_max_words", default.headline_max_words)),
+            headline_terminal=str(raw.get("headline_terminal", default.headline_terminal)),
+            story_boilerplate=tuple(raw.get("story_boilerplate", default.story_boilerplate)),
+        )
+    except (TypeError, ValueError) as err:
+        raise CueError(f"{source}: bad [blocks] setting: {err}") from err
+
+
+def _toml(text: str, source: str) -> dict[str, object]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise CueError(f"{source}: not valid TOML: {err}") from err
+
+
+def _read(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise CueError(f"{path}: cannot read cue file: {err.strerror or err}") from err
+
+
+@lru_cache(maxsize=8)
+def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> CueSet:
+    """Shipped cue rules then user rules (same name replaces), compiled for a registry."""
+    files = [(SHIPPED, _toml(data_file("cues.toml"), SHIPPED))]
+    files += [(p, _toml(_read(p), p)) for p in extra_files]
+    descriptors: list[str] = []
+    for _, data in files:
+        placeholders = data.get("placeholders", {})
+        descriptors += placeholders.get("descriptors", []) if isinstance(placeholders, dict) else []
+    descriptors = sorted(set(descriptors), key=lambda d: (-len(d), d))
+    aliases = registry.alias_pattern()
+    rules: dict[str, CueRule] = {}
+    for source, data in files:
+        entries = data.get("cue", [])
+        if not isinstance(entries, list):
+            raise CueError(f"{source}: 'cue' must be an array of tables ([[cue]])")
+        for i, raw in enumerate(entries):
+            rule = _parse_rule(raw, source, i + 1, aliases, descriptors)
+            rules[rule.name] = rule
+    return CueSet(rules=tuple(rules.values()), blocks=_blocks(files[0][1], SHIPPED))

@@ -1,0 +1,265 @@
+"""Plain data passed between pipeline stages.
+
+Every stage takes these frozen dataclasses and returns new ones; nothing downstream
+re-reads files. All character spans are offsets into ``Document.text``; all line
+numbers are 1-based lines of that text. ``AuditResult`` is what renderers render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = "1.0"
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What the file itself says about the page (never guessed from other files)."""
+
+    url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    published: str | None = None  # ISO date (YYYY-MM-DD) read from metadata, if any
+    published_source: str | None = None  # html-meta | jsonl | sidecar: where `published` came from
+    language: str | None = None
+    source_format: str = "text"  # text | markdown | html | jsonl
+    encoding: str = "utf-8"
+    encoding_fallback: bool = False  # decoded by detection/fallback, not as declared UTF-8
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One scraped page. ``path`` is the display path (relative as the user gave it);
+    documents from one JSONL file get ``path#N`` with N the 1-based line number."""
+
+    path: str
+    text: str
+    meta: DocumentMeta
+    content_hash: str  # hex digest of the raw bytes the document came from
+    reference: bool = False  # a known original given with --reference, not part of the audit
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that was not audited, and why. The run goes on without it."""
+
+    path: str
+    reason: str
+
+
+# --------------------------------------------------------------------------- segment
+
+BODY = "body"
+BOILERPLATE = "boilerplate"
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of one document. ``index`` is its position in the document."""
+
+    index: int
+    start: int
+    end: int
+    line: int
+    end_line: int
+    text: str
+    kind: str = BODY  # body | boilerplate
+    boilerplate_rule: str | None = None
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind == BODY
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A run of sentences inside a long paragraph, indexed only to find what the
+    paragraph contains. ``start``/``end`` are offsets into the document text."""
+
+    paragraph: int  # index of the paragraph it was cut from
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedDocument:
+    document: Document
+    paragraphs: tuple[Paragraph, ...]
+    windows: tuple[Window, ...] = ()
+
+
+# --------------------------------------------------------------------------- verify
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ParagraphRef:
+    """Address of a paragraph in the run: document position, paragraph index."""
+
+    doc: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterMember:
+    ref: ParagraphRef
+    jaccard: float  # verified shingle Jaccard against the cluster's first member
+    fuzz: float  # rapidfuzz ratio (0-100) against the cluster's first member
+
+
+@dataclass(frozen=True, slots=True)
+class Containment:
+    """The cluster's text found inside a longer paragraph (the container)."""
+
+    container: ParagraphRef
+    contained: ParagraphRef  # the member whose text was found
+    start: int  # span of the aligned text inside the document holding the container
+    end: int
+    share: float  # share of the contained paragraph's shingles present in the container
+    fuzz: float  # rapidfuzz partial ratio (0-100) of the alignment
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    """Paragraphs that are copies of one another.
+
+    kind: ``exact`` (identical after normalization), ``near`` (verified similar), or
+    ``contained`` (a paragraph with no full copy, found inside a longer block).
+    """
+
+    cluster_id: str
+    kind: str
+    members: tuple[ClusterMember, ...]
+    containers: tuple[Containment, ...]
+    similarity: float  # lowest verified Jaccard between any member and the first one
+    fingerprint: str  # content-based id, stable across runs, file order and line shifts
+
+
+# --------------------------------------------------------------------------- trace
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Why a finding was made: the rule, the text that triggered it, where it is."""
+
+    rule: str
+    phrase: str
+    start: int = -1  # span in the document text; -1 when the evidence is not a span
+    end: int = -1
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    outlet: str | None  # canonical outlet name of the likely original; None = unknown
+    via: tuple[str, ...]  # ordered relay chain, nearest to the original first
+    role: str  # reported | quote | teaser | furniture | own | unknown
+    confidence: float
+    explanation: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+# --------------------------------------------------------------------------- date
+
+
+@dataclass(frozen=True, slots=True)
+class PageDate:
+    date: str | None  # ISO date, None when undated
+    source: str  # metadata | jsonl | sidecar | as-of | text | undated
+    confidence: float
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EraMarker:
+    phrase: str
+    start: int
+    end: int
+    fact: str  # e.g. "US president: Joe Biden"
+    valid_from: str | None
+    valid_to: str | None
+    kind: str  # office | date | relative
+
+
+@dataclass(frozen=True, slots=True)
+class Staleness:
+    verdict: str  # current | stale | undetermined
+    page_date: str | None
+    gap_days: int | None  # how far the page date lies outside the era window
+    confidence: float
+    explanation: str
+    markers: tuple[EraMarker, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EraConflict:
+    """One page asserting two incompatible eras side by side."""
+
+    doc: int
+    first: EraMarker
+    first_paragraph: int
+    second: EraMarker
+    second_paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recycled:
+    ref: ParagraphRef
+    older: ParagraphRef
+    older_date: str
+    page_date: str
+    gap_days: int
+
+
+# --------------------------------------------------------------------------- audit
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentReport:
+    path: str
+    meta: DocumentMeta
+    content_hash: str
+    paragraphs: tuple[Paragraph, ...]
+    reference: bool = False
+    page_date: PageDate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    files: int
+    skipped: int
+    paragraphs: int
+    boilerplate: int
+    body: int
+    unique: int  # body paragraphs in no cluster
+    in_clusters: int  # body paragraphs that are members of a cluster
+    duplicated_share: float  # in_clusters / body
+    clusters: int
+    exact_clusters: int
+    near_clusters: int
+    contained_clusters: int
+    stale: int = 0
+    conflicts: int = 0
+    outlets: tuple[tuple[str, int], ...] = ()  # (outlet, paragraphs), most first
+
+
+@dataclass(frozen=True, slots=True)
+class AuditResult:
+    """Everything a renderer needs. Per-paragraph analyses are tuples aligned with
+    ``documents[i].paragraphs`` (empty tuples when that stage did not run)."""
+
+    schema_version: str
+    tool_version: str
+    settings: dict[str, object]
+    documents: tuple[DocumentReport, ...]
+    skipped: tuple[Skipped, ...]
+    clusters: tuple[Cluster, ...]
+    summary: Summary
+    paragraph_cluster: dict[ParagraphRef, str] = field(default_factory=dict)
+    provenance: tuple[tuple[Provenance, ...], ...] = ()
+    staleness: tuple[tuple[Staleness, ...], ...] = ()
+    conflicts: tuple[EraConflict, ...] = ()
+    recycled: tuple[Recycled, ...] = ()

@@ -1,0 +1,45 @@
+"""Make scraped text inert in reports: it must never break a table or inject markup."""
+
+from __future__ import annotations
+
+import re
+
+# C0/C1 control characters (ANSI escape sequences start with ESC) except tab/newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"})
+
+
+def plain(text: str) -> str:
+    """Drop ANSI sequences and control characters; fold all whitespace to single spaces."""
+    text = _ANSI.sub("", text)
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int) -> str:
+    if limit and len(text) > limit:
+        return text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def md(text: str, limit: int = 0) -> str:
+    """Inline Markdown: one line, HTML entities escaped, Markdown punctuation escaped.
+
+    Escaping '@' stops GitHub mentions; escaping '<' and '&' stops raw HTML and
+    comments; escaping '|' keeps table cells whole.
+    """
+    text = shorten(plain(text), limit)
+    return _MD_SPECIAL.sub(r"\\\1", text.translate(_HTML))
+
+
+def md_code(text: str) -> str:
+    """A path or location as inline code, with backticks it contains neutralised."""
+    text = plain(text).replace("`", "'").replace("|", "\\|")
+    return f"`{text}`"
+
+
+def terminal(text: str, limit: int = 0) -> str:
+    """Text safe to print to a terminal: no escape sequences, one line."""
+    return shorten(plain(text), limit)

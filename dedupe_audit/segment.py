@@ -1,0 +1,139 @@
+"""Cut a document into paragraphs (with spans and line numbers) and long ones into windows.
+
+Scraped text comes in two shapes: one paragraph per line (most scrapers), and prose
+hard-wrapped at a fixed width (e-mail, some Markdown). Blank lines always separate
+paragraphs; inside a run of non-blank lines we decide per run which shape it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from .boilerplate import BoilerplateRule, classify, load_rules
+from .config import Config
+from .model import BODY, BOILERPLATE, Document, Paragraph, SegmentedDocument, Window
+
+_TERMINAL = tuple('.!?…:;"»”’)')
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#{1,6}\s|>\s?)")
+# A sentence ends at . ! ? … (optionally followed by closing quotes/brackets) before
+# whitespace and an opening quote, capital letter or digit.
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?…])[\"'»”’)\]]*\s+(?=[\"'«“„(\[]?[A-ZА-ЯЁІЇЄҐ0-9])",
+)
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gen|Lt|Col|Gov|St|Jr|Sr|No|vs|etc|Inc|Ltd|Co|Corp|Jan|Feb|"
+    r"Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|U\.N|E\.U|т|ст|ім|им|р|гг|г|млн|млрд|тис|"
+    r"тыс|див|см)\.|\b[A-ZА-Я]\.)$"
+)
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """(line number, start, end) of every line, end excluding the newline."""
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        yield number, start, start + len(line)
+        start += len(line) + 1
+
+
+def _is_wrapped(lines: Sequence[str]) -> bool:
+    """True when a run of lines is one paragraph hard-wrapped at a fixed width."""
+    if len(lines) < 2 or any(_LIST_ITEM.match(line) for line in lines):
+        return False
+    body = [line.rstrip() for line in lines[:-1]]
+    if not all(30 <= len(line) <= 100 for line in body):
+        return False
+    lengths = sorted(len(line) for line in body)
+    if lengths[-1] - lengths[0] > 40:
+        return False
+    ended = sum(line.endswith(_TERMINAL) for line in body)
+    return ended <= len(body) // 2
+
+
+def _paragraph_spans(text: str) -> Iterator[tuple[int, int, int, int]]:
+    """(start, end, first line, last line) of each paragraph, whitespace trimmed."""
+    run: list[tuple[int, int, int]] = []
+
+    def flush() -> Iterator[tuple[int, int, int, int]]:
+        if not run:
+            return
+        if _is_wrapped([text[s:e] for _, s, e in run]):
+            yield run[0][1], run[-1][2], run[0][0], run[-1][0]
+        else:
+            for number, s, e in run:
+                yield s, e, number, number
+
+    for number, start, end in _lines(text):
+        if text[start:end].strip():
+            run.append((number, start, end))
+        else:
+            yield from flush()
+            run = []
+    yield from flush()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of ``text`` (offsets into it)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[max(start, match.start() - 12) : match.start()]):
+            continue
+        spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def windows(paragraph: Paragraph, max_sentences: int) -> tuple[Window, ...]:
+    """Every run of 1..max_sentences consecutive sentences of a long paragraph."""
+    sentences = sentence_spans(paragraph.text)
+    out: list[Window] = []
+    for i in range(len(sentences)):
+        for j in range(i, min(i + max_sentences, len(sentences))):
+            start = paragraph.start + sentences[i][0]
+            end = paragraph.start + sentences[j][1]
+            text = paragraph.text[sentences[i][0] : sentences[j][1]]
+            out.append(Window(paragraph=paragraph.index, start=start, end=end, text=text))
+    return tuple(out)
+
+
+def segment(
+    document: Document,
+    config: Config,
+    rules: Sequence[BoilerplateRule] | None = None,
+) -> SegmentedDocument:
+    """Paragraphs of one document, classified body/boilerplate, plus windows of long ones."""
+    if rules is None:
+        rules = load_rules(tuple(config.boilerplate_rules))
+    text = document.text
+    paragraphs: list[Paragraph] = []
+    cut: list[Window] = []
+    for start, end, line, end_line in _paragraph_spans(text):
+        start, end = _trim(text, start, end)
+        body = text[start:end]
+        rule = classify(body, rules)
+        paragraph = Paragraph(
+            index=len(paragraphs),
+            start=start,
+            end=end,
+            line=line,
+            end_line=end_line,
+            text=body,
+            kind=BOILERPLATE if rule else BODY,
+            boilerplate_rule=rule,
+        )
+        paragraphs.append(paragraph)
+        if rule is None and len(body.split()) > config.long_paragraph_words:
+            cut.extend(windows(paragraph, config.window_sentences))
+    return SegmentedDocument(document=document, paragraphs=tuple(paragraphs), windows=tuple(cut))

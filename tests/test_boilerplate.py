@@ -1,0 +1,78 @@
+import pytest
+from helpers import SEED_000, SEED_001, seed
+
+from dedupe_audit.boilerplate import RuleError, classify, load_rules, parse_rules
+
+RULES = load_rules()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("$42.180.02", "ticker"),
+        ("49.230.00", "ticker"),
+        ("• 7463 views", "view-counter"),
+        ("26.04.25, 09:55 • 7212 views", "view-counter"),
+        ("12.03.25, 14:02 • 1 520 переглядів", "view-counter"),
+        ("Kyiv • UNN", "dateline"),
+        ("Київ • УНН", "dateline"),
+        ("Details", "section-label"),
+        ("Читайте також", "section-label"),
+        ("Electricity outage schedules", "navigation"),
+        ("Графіки відключень світла", "navigation"),
+        (
+            "Ukraine and Europe have rejected some US proposals for ending the war - "
+            "Reuters25.04.25, 15:31 • 3643 views",
+            "teaser",
+        ),
+        ("© 2025 Example Media. All rights reserved.", "copyright"),
+    ],
+)
+def test_furniture_is_named_by_its_rule(text, rule):
+    assert classify(text, RULES) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ukraine wants security guarantees not only from Europe, but also from the United States.",
+        "CNN has learned the main \"stumbling blocks\" between the US and Ukraine regarding the "
+        "framework for ending the war: what it's about",
+        "The price rose to 42.18 dollars on Tuesday, traders said.",
+        "Details of the plan were not disclosed.",
+    ],
+)
+def test_article_text_is_body(text):
+    assert classify(text, RULES) is None
+
+
+def test_seed_furniture():
+    rules_000 = {p.line: p.boilerplate_rule for p in seed(SEED_000).paragraphs if not p.is_body}
+    assert rules_000 == {15: "view-counter", 16: "section-label", 24: "teaser"}
+    rules_001 = {p.line: p.boilerplate_rule for p in seed(SEED_001).paragraphs if not p.is_body}
+    assert rules_001 == {
+        1: "ticker", 2: "ticker", 3: "navigation", 7: "dateline", 9: "view-counter",
+        41: "section-label", 55: "teaser",
+    }
+
+
+def test_user_rules_take_precedence(tmp_path):
+    extra = tmp_path / "mine.toml"
+    extra.write_text('[[rule]]\nname = "promo"\nphrases = ["Details"]\n', encoding="utf-8")
+    rules = load_rules((str(extra),))
+    assert classify("Details", rules) == "promo"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('[[rule]]\nname = "x"\npattern = "("\n', "bad pattern"),
+        ('[[rule]]\nname = "x"\n', "needs 'pattern' or 'phrases'"),
+        ('[[rule]]\nname = "x"\npattern = "a"\ncolour = 1\n', "unknown key"),
+        ("[[rule]\n", "not valid TOML"),
+    ],
+)
+def test_bad_rule_files_name_file_and_problem(text, problem):
+    with pytest.raises(RuleError, match=problem) as err:
+        parse_rules(text, "user.toml")
+    assert "user.toml" in str(err.value)

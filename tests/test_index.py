@@ -1,0 +1,35 @@
+import numpy as np
+
+from dedupe_audit.fingerprint import Fingerprinter, signatures
+from dedupe_audit.index import CandidateIndex, candidate_probability, choose_bands
+
+
+def test_banding_reaches_target_recall_at_threshold():
+    for threshold in (0.3, 0.4, 0.5, 0.7, 0.9):
+        bands, rows = choose_bands(threshold, 128)
+        assert bands * rows <= 128
+        assert candidate_probability(threshold, bands, rows) >= 0.995
+        # and is the most selective such banding: one more row would miss the target
+        more = 128 // (rows + 1)
+        assert more == 0 or candidate_probability(threshold, more, rows + 1) < 0.995
+
+
+def test_similar_texts_become_candidates_and_unrelated_do_not():
+    fp = Fingerprinter(3)
+    base = ("officials said the talks on a ceasefire would resume next week in Geneva after "
+            "both delegations agreed on an agenda for the first round of meetings")
+    texts = [base, base.replace("next week", "on Monday"), "completely different words about "
+             "football scores and the weather in the north of the country this weekend"]
+    sig = signatures([fp(t).shingles for t in texts], 128, 1)
+    index = CandidateIndex(0.4, 128, 1)
+    index.add(range(3), sig)
+    pairs = list(index.candidate_pairs())
+    assert (0, 1) in pairs
+    assert all(2 not in pair for pair in pairs)
+    assert pairs == sorted(pairs)
+
+
+def test_empty_index_has_no_pairs():
+    index = CandidateIndex(0.5, 128, 1)
+    index.add([], np.empty((0, 128), dtype=np.uint32))
+    assert list(index.candidate_pairs()) == []
