@@ -1,4 +1,4 @@
-"""The pipeline: ingest -> segment -> detect duplicates -> blocks -> trace -> date -> AuditResult.
+"""The pipeline: ingest -> segment -> detect duplicates -> date pages -> blocks -> trace -> staleness.
 
 Each stage is one module with one public function taking the previous stage's plain data;
 this module only wires them together and counts. Renderers take the AuditResult.
@@ -12,9 +12,12 @@ from dataclasses import asdict
 from typing import BinaryIO
 
 from . import __version__
+from .blocks import find_blocks
 from .boilerplate import load_rules
 from .config import Config
+from .cues import load_cues
 from .detect import detect_duplicates
+from .eras import load_eras
 from .ingest import iter_inputs
 from .model import (
     SCHEMA_VERSION,
@@ -23,11 +26,18 @@ from .model import (
     Document,
     DocumentReport,
     ParagraphRef,
+    Provenance,
     SegmentedDocument,
     Skipped,
+    Staleness,
     Summary,
 )
+from .outlets import load_registry
+from .pagedate import date_pages
+from .provenance import trace
 from .segment import segment
+from .staleness import assess
+from .store import FingerprintCache
 
 
 def load_corpus(
@@ -48,11 +58,36 @@ def paragraph_clusters(clusters: Sequence[Cluster]) -> dict[ParagraphRef, str]:
     return {member.ref: c.cluster_id for c in clusters for member in c.members}
 
 
+def _counted(pairs: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def outlet_counts(
+    segmented: Sequence[SegmentedDocument], provenance: Sequence[Sequence[Provenance]]
+) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
+    """Body paragraphs per likely original outlet, and per outlet → relay chain."""
+    outlets: Counter[str] = Counter()
+    relays: Counter[str] = Counter()
+    for seg, per_paragraph in zip(segmented, provenance, strict=True):
+        if seg.document.reference:
+            continue
+        for para, item in zip(seg.paragraphs, per_paragraph, strict=True):
+            if not para.is_body:
+                continue
+            outlets[item.outlet or "unknown"] += 1
+            if item.outlet and item.via:
+                relays[" → ".join((item.outlet, *item.via))] += 1
+    return _counted(outlets), _counted(relays)
+
+
 def summarize(
     segmented: Sequence[SegmentedDocument],
     skipped: Sequence[Skipped],
     clusters: Sequence[Cluster],
     membership: dict[ParagraphRef, str],
+    provenance: Sequence[Sequence[Provenance]],
+    staleness: Sequence[Sequence[Staleness]],
+    conflicts: int,
 ) -> Summary:
     audited = [(doc, seg) for doc, seg in enumerate(segmented) if not seg.document.reference]
     paragraphs = sum(len(seg.paragraphs) for _, seg in audited)
@@ -64,6 +99,14 @@ def summarize(
         if p.is_body and ParagraphRef(doc, p.index) in membership
     )
     kinds = Counter(c.kind for c in clusters)
+    stale = sum(
+        1
+        for seg, per_paragraph in zip(segmented, staleness, strict=True)
+        if not seg.document.reference
+        for item in per_paragraph
+        if item.verdict == "stale"
+    )
+    outlets, relays = outlet_counts(segmented, provenance)
     return Summary(
         files=len(audited),
         skipped=len(skipped),
@@ -77,6 +120,10 @@ def summarize(
         exact_clusters=kinds["exact"],
         near_clusters=kinds["near"],
         contained_clusters=kinds["contained"],
+        stale=stale,
+        conflicts=conflicts,
+        outlets=outlets,
+        relays=relays,
     )
 
 
@@ -89,14 +136,26 @@ def settings_of(config: Config) -> dict[str, object]:
 
 
 def run_audit(
-    paths: Sequence[str], config: Config, *, stdin: BinaryIO | None = None
+    paths: Sequence[str],
+    config: Config,
+    *,
+    stdin: BinaryIO | None = None,
+    cache: FingerprintCache | None = None,
 ) -> AuditResult:
     documents, skipped = load_corpus(paths, config, stdin)
     rules = load_rules(tuple(config.boilerplate_rules))
     segmented = [segment(document, config, rules) for document in documents]
-    clusters = detect_duplicates(segmented, config)
+    clusters = detect_duplicates(segmented, config, cache=cache)
     membership = paragraph_clusters(clusters)
-    summary = summarize(segmented, skipped, clusters, membership)
+    page_dates = date_pages(segmented, as_of=config.as_of)
+    registry = load_registry(config.outlets)
+    cues = load_cues(registry)
+    blocks = [find_blocks(seg, doc, clusters, cues=cues) for doc, seg in enumerate(segmented)]
+    provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks)
+    dated = assess(segmented, page_dates, clusters, blocks, load_eras(config.eras),
+                   recycled_days=config.recycled_days)
+    summary = summarize(segmented, skipped, clusters, membership, provenance,
+                        dated.per_paragraph, len(dated.conflicts))
     reports = tuple(
         DocumentReport(
             path=seg.document.path,
@@ -104,8 +163,9 @@ def run_audit(
             content_hash=seg.document.content_hash,
             paragraphs=seg.paragraphs,
             reference=seg.document.reference,
+            page_date=page_date,
         )
-        for seg in segmented
+        for seg, page_date in zip(segmented, page_dates, strict=True)
     )
     return AuditResult(
         schema_version=SCHEMA_VERSION,
@@ -116,4 +176,8 @@ def run_audit(
         clusters=clusters,
         summary=summary,
         paragraph_cluster=membership,
+        provenance=provenance,
+        staleness=dated.per_paragraph,
+        conflicts=dated.conflicts,
+        recycled=dated.recycled,
     )

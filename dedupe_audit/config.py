@@ -46,3 +46,11 @@ class Config:
     recycled_days: int = 180
     # run
     jobs: int = 0  # 0 = one per core
+    # gate (`check`): what fails a CI run
+    fail_on: tuple[str, ...] = ("duplicate", "contained", "stale", "conflict")  # any such finding fails
+    max_duplicated_share: float | None = None  # share of body paragraphs in counted clusters
+    max_clusters: int | None = None  # exact + near clusters
+    max_stale: int | None = None  # stale paragraphs
+    min_similarity: float = 0.0  # clusters less similar than this are not counted by the gate
+    baseline: str | None = None  # accepted findings file: only findings not in it count
+    index: str | None = None  # SQLite fingerprint index reused across runs

@@ -19,7 +19,7 @@ from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
 
 SHIPPED = "dedupe_audit/data/cues.toml"
-KINDS = frozenset({"attribution", "publication"})
+KINDS = frozenset({"attribution", "publication", "own"})
 ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
@@ -35,7 +35,7 @@ class CueError(ValueError):
 class CueRule:
     name: str
     lang: str
-    kind: str  # attribution | publication
+    kind: str  # attribution | publication | own
     pattern: re.Pattern[str]
     confidence: float
     role: str = "reported"
@@ -85,7 +85,8 @@ class CueSet:
         return any(m.rule.starts_block for m in self.find(paragraph))
 
 
-_QUOTE_BEFORE = re.compile(r"[\"”»“]\s*,?\s*$")
+# A cue right after a quotation that ends with punctuation: '"...," the publication writes'.
+_QUOTE_BEFORE = re.compile(r"(?:[,.!?…][\"”»“]|[\"”»“]\s*,)\s*$")
 
 
 def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:

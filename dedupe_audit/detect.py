@@ -14,6 +14,7 @@ from .config import Config
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .index import CandidateIndex
 from .model import Cluster, ParagraphRef, SegmentedDocument
+from .store import FingerprintCache
 from .verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near
 
 
@@ -38,8 +39,11 @@ def fingerprint_paragraphs(
     return out
 
 
-def detect_duplicates(segmented: Sequence[SegmentedDocument], config: Config) -> tuple[Cluster, ...]:
-    fingerprinter = Fingerprinter(config.shingle_size)
+def detect_duplicates(
+    segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None
+) -> tuple[Cluster, ...]:
+    fingerprinter = cache.bind(segmented, config) if cache else Fingerprinter(config.shingle_size)
+    sign = cache.signatures if cache else signatures
     fingerprints = fingerprint_paragraphs(segmented, config, fingerprinter)
     groups = exact_groups(fingerprints)
     representatives = [group[0] for group in groups]
@@ -56,7 +60,7 @@ def detect_duplicates(segmented: Sequence[SegmentedDocument], config: Config) ->
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
     shingle_sets = [fingerprints[ref].shingles for ref in representatives]
     shingle_sets += [fp.shingles for fp in window_fps]
-    index.add(range(len(shingle_sets)), signatures(shingle_sets, config.num_perm, config.seed))
+    index.add(range(len(shingle_sets)), sign(shingle_sets, config.num_perm, config.seed))
 
     paragraph_pairs: list[tuple[ParagraphRef, ParagraphRef]] = []
     via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import ChainMap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 import xxhash
@@ -68,6 +70,62 @@ class TokenHasher:
                     cache[token] = value
             out[i] = value
         return out
+
+    def flat(self, token_lists: Sequence[Sequence[str]], total: int) -> np.ndarray:
+        """Hashes of all tokens of all lists, concatenated; unknown tokens hashed once."""
+        cache = self._cache
+        distinct = set().union(*token_lists)
+        local = {t: xxhash.xxh3_64_intdigest(t.encode("utf-8")) for t in distinct if t not in cache}
+        if len(local) <= 2_000_000 - len(cache):
+            cache.update(local)
+            local = {}
+        lookup = cache.__getitem__ if not local else ChainMap(local, cache).__getitem__
+        return np.fromiter(map(lookup, chain.from_iterable(token_lists)), dtype=np.uint64, count=total)
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """``normalize`` of each text, run over one joined string (NUL separates: it is a
+    starter that composes with nothing, is not whitespace and no rule maps it)."""
+    if not texts:
+        return []
+    joined = "\0".join(texts)
+    if joined.count("\0") != len(texts) - 1:
+        return [normalize(text) for text in texts]
+    folded = unicodedata.normalize("NFKC", joined).casefold().translate(_QUOTES)
+    return [part.strip() for part in _SPACE.sub(" ", folded).split("\0")]
+
+
+def batch_shingles(
+    token_lists: Sequence[Sequence[str]], hasher: TokenHasher, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``shingle_hashes`` of many token lists at once: (flat hashes, offsets of each list).
+
+    Shingles of all lists are combined in one pass (a list shorter than k gives one shingle
+    of its own width), then sorted by (list, hash) and deduplicated within each list.
+    """
+    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+    hashes = hasher.flat(token_lists, int(lengths.sum()))
+    widths = np.minimum(lengths, k)
+    counts = np.where(lengths > 0, lengths - widths + 1, 0)
+    owners = np.repeat(np.arange(len(token_lists)), counts)
+    starts = np.repeat(np.cumsum(lengths) - lengths, counts)
+    positions = starts + np.arange(len(owners)) - np.repeat(np.cumsum(counts) - counts, counts)
+    width = widths[owners]
+    padded = np.r_[hashes, np.zeros(k, dtype=np.uint64)]
+    with np.errstate(over="ignore"):
+        acc = padded[positions]
+        for j in range(1, k):
+            grown = acc * _MULT + padded[positions + j]
+            acc = np.where(j < width, grown, acc)
+        values = _mix64(acc + width.astype(np.uint64))
+    order = np.lexsort((values, owners))
+    values, owners = values[order], owners[order]
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = (values[1:] != values[:-1]) | (owners[1:] != owners[:-1])
+    values, owners = values[keep], owners[keep]
+    offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owners, minlength=len(token_lists)), out=offsets[1:])
+    return values, offsets
 
 
 def _mix64(h: np.ndarray) -> np.ndarray:
@@ -160,6 +218,21 @@ class Fingerprinter:
     def __init__(self, shingle_size: int = 3) -> None:
         self.shingle_size = shingle_size
         self._hash_tokens = TokenHasher()
+
+    def many(self, texts: Sequence[str]) -> list[Fingerprint]:
+        """Fingerprints of many texts, identical to calling this on each, in a few numpy passes."""
+        normalized = normalize_many(texts)
+        token_lists = [_TOKEN.findall(text) for text in normalized]
+        flat, offsets = batch_shingles(token_lists, self._hash_tokens, self.shingle_size)
+        return [
+            Fingerprint(
+                normalized=text,
+                content_hash=xxhash.xxh3_64_intdigest(" ".join(tokens).encode("utf-8")),
+                words=len(tokens),
+                shingles=flat[offsets[i] : offsets[i + 1]],
+            )
+            for i, (text, tokens) in enumerate(zip(normalized, token_lists, strict=True))
+        ]
 
     def __call__(self, text: str) -> Fingerprint:
         normalized = normalize(text)

@@ -243,7 +243,10 @@ class Summary:
     contained_clusters: int
     stale: int = 0
     conflicts: int = 0
-    outlets: tuple[tuple[str, int], ...] = ()  # (outlet, paragraphs), most first
+    outlets: tuple[tuple[str, int], ...] = ()  # (outlet, body paragraphs), most first
+    relays: tuple[tuple[str, int], ...] = ()  # ("CNN → UNN", body paragraphs), most first
+    fingerprinted: int = 0  # documents fingerprinted this run (all of them without --index)
+    reused: int = 0  # documents whose fingerprints came from the --index file
 
 
 @dataclass(frozen=True, slots=True)

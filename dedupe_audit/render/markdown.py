@@ -10,6 +10,8 @@ from tabulate import tabulate
 from ..model import AuditResult, Cluster, ParagraphRef
 from .common import location, paragraph, percent
 from .escape import md, md_code
+from .md_provenance import provenance_section
+from .md_staleness import staleness_section
 
 TEXT_LIMIT = 140
 
@@ -172,6 +174,8 @@ SECTIONS = (
     summary_section,
     clusters_section,
     differences_section,
+    provenance_section,
+    staleness_section,
     files_section,
     boilerplate_section,
     skipped_section,

@@ -1,0 +1,93 @@
+"""Blocks: runs of consecutive paragraphs that belong to one story.
+
+A scraped page is several voices in a row (a relay's lead, a pasted wire story, furniture,
+teasers). Provenance and era evidence found anywhere in a block speak, more weakly, for the
+paragraphs of the block that carry none. Both the tracer and the staleness detector use
+``find_blocks``; it depends only on its arguments and the shipped data files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .cues import CueSet, load_cues
+from .model import Cluster, Paragraph, SegmentedDocument
+from .outlets import load_registry
+
+_CLOSERS = "\"'”’»)]"
+
+
+def default_cues() -> CueSet:
+    """Cue rules compiled for the shipped outlet registry (cached)."""
+    return load_cues(load_registry())
+
+
+def duplicated(doc: int, clusters: Sequence[Cluster]) -> frozenset[int]:
+    """Paragraphs of ``doc`` whose copies (members or containers) reach another document."""
+    found: set[int] = set()
+    for cluster in clusters:
+        refs = [m.ref for m in cluster.members] + [c.container for c in cluster.containers]
+        docs = {ref.doc for ref in refs}
+        if doc in docs and len(docs) > 1:
+            found.update(ref.index for ref in refs if ref.doc == doc)
+    return frozenset(found)
+
+
+def is_headline(paragraph: Paragraph, following: Paragraph | None, cues: CueSet) -> bool:
+    """A short body line without final punctuation, followed by body text."""
+    if following is None or not (paragraph.is_body and following.is_body):
+        return False
+    settings = cues.blocks
+    text = paragraph.text.rstrip().rstrip(_CLOSERS)
+    if not text or len(paragraph.text.split()) > settings.headline_max_words:
+        return False
+    return text[-1] not in settings.headline_terminal
+
+
+def _opens_block(
+    paragraphs: Sequence[Paragraph], i: int, dup: frozenset[int], cues: CueSet
+) -> bool:
+    """Whether paragraph ``i`` starts a new block (see DESIGN.md, "Blocks")."""
+    if i == 0:
+        return True
+    here, before = paragraphs[i], paragraphs[i - 1]
+    if not (here.is_body and before.is_body):
+        return True
+    after = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+    if is_headline(before, here, cues):
+        return False  # a headline and the paragraph under it are one story
+    if is_headline(here, after, cues) or cues.opens_story(here):
+        return True
+    return (i in dup) != (i - 1 in dup)
+
+
+def find_blocks(
+    seg: SegmentedDocument,
+    doc: int,
+    clusters: Sequence[Cluster],
+    *,
+    cues: CueSet | None = None,
+) -> tuple[int, ...]:
+    """Block id of each paragraph of ``seg`` (document ``doc`` of the run), from 0 upwards.
+
+    A block starts at a dateline or byline, a headline, a boilerplate paragraph (each
+    boilerplate paragraph is a block of its own) and at the edge of a run of paragraphs
+    whose copies reach other documents. ``cues`` defaults to the shipped data.
+    """
+    cues = cues or default_cues()
+    dup = duplicated(doc, clusters)
+    ids: list[int] = []
+    current = -1
+    for i in range(len(seg.paragraphs)):
+        current += _opens_block(seg.paragraphs, i, dup, cues)
+        ids.append(current)
+    return tuple(ids)
+
+
+def block_members(blocks: Sequence[int]) -> dict[int, list[int]]:
+    """Paragraph indexes of each block, in order."""
+    members: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        members.setdefault(block, []).append(index)
+    return members
+

@@ -1,0 +1,320 @@
+"""Era knowledge (who held which office when) loaded from TOML, and the mentions of it.
+
+The shipped ``data/eras.toml`` is merged with the user's files: a fact whose ``id`` already
+exists replaces it, anything new is added. Every entry is validated on load and a bad one
+raises :class:`EraDataError` naming the file and the entry, so a typo never silently
+switches a rule off.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+SHIPPED = "dedupe_audit/data/eras.toml"
+_FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phrases"}
+_CUE_KEYS = {"id", "where", "pattern", "gap"}
+_OFFICE_KEYS = {"label", "titles"}
+_SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+")
+_CONTEXT = 80  # characters of the sentence a cue is looked for in, each side
+
+
+class EraDataError(ValueError):
+    """A bad entry in an era file; the message names the file and the entry."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A tenure: from ``start`` up to, not including, ``end`` (None = ongoing)."""
+
+    start: date
+    end: date | None
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day < self.end)
+
+    def gap_days(self, day: date) -> int:
+        """Days ``day`` lies outside the tenure (0 inside)."""
+        if day < self.start:
+            return (self.start - day).days
+        if self.end is not None and day >= self.end:
+            return (day - self.end).days
+        return 0
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    fact_id: str
+    office: str
+    office_label: str
+    holder: str
+    terms: tuple[Term, ...]
+    pattern: re.Pattern[str]
+    source: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.office_label}: {self.holder}"
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    cue_id: str
+    where: str  # before | after
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class EraRegistry:
+    facts: tuple[Fact, ...]
+    cues: tuple[Cue, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A phrase naming an office holder; ``cue`` is set when it names them in retrospect.
+    Spans (and the sentence around it) are offsets into the document text."""
+
+    fact: Fact
+    start: int
+    end: int
+    phrase: str
+    sentence_start: int
+    sentence_end: int
+    cue: str | None = None
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _fail(source: str, entry: str, problem: str) -> EraDataError:
+    return EraDataError(f"{source}: entry {entry!r}: {problem}")
+
+
+def _compile(pattern: object, source: str, entry: str) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise _fail(source, entry, f"pattern must be a non-empty string, got {pattern!r}")
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise _fail(source, entry, f"bad regex {pattern!r}: {exc}") from exc
+
+
+def _iso(value: object, source: str, entry: str, key: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise _fail(source, entry, f"{key} {value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+
+def _term(raw: dict, source: str, entry: str) -> Term:
+    start = _iso(raw.get("start"), source, entry, "start")
+    end = _iso(raw.get("end"), source, entry, "end")
+    if start is None:
+        raise _fail(source, entry, "start date is required")
+    if end is not None and end <= start:
+        raise _fail(source, entry, f"end {end} is not after start {start}")
+    return Term(start, end)
+
+
+def _terms(raw: dict, source: str, entry: str) -> tuple[Term, ...]:
+    listed = raw.get("terms")
+    if listed is None:
+        return (_term(raw, source, entry),)
+    if not isinstance(listed, list) or not listed:
+        raise _fail(source, entry, "terms must be a non-empty list of {start, end} tables")
+    return tuple(sorted((_term(t, source, entry) for t in listed), key=lambda t: t.start))
+
+
+def _check_keys(raw: object, allowed: set[str], required: set[str], source: str, entry: str):
+    if not isinstance(raw, dict):
+        raise _fail(source, entry, "must be a table")
+    unknown = set(raw) - allowed
+    if unknown:
+        raise _fail(source, entry, f"unknown keys {sorted(unknown)}")
+    missing = required - set(raw)
+    if missing:
+        raise _fail(source, entry, f"missing keys {sorted(missing)}")
+
+
+def _patterns(raw: dict, key: str, source: str, entry: str) -> list[str]:
+    values = raw.get(key, [])
+    if not isinstance(values, list):
+        raise _fail(source, entry, f"{key} must be a list of regexes")
+    for value in values:
+        _compile(value, source, entry)
+    return values
+
+
+# --------------------------------------------------------------------------- merging
+
+
+@dataclass
+class _Raw:
+    """Entries merged across files, each remembering the file it came from."""
+
+    offices: dict[str, tuple[dict, str]]
+    facts: dict[str, tuple[dict, str]]
+    cues: dict[str, tuple[dict, str]]
+
+
+def _read(text: str, source: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise EraDataError(f"{source}: not valid TOML: {exc}") from exc
+
+
+def _entries(data: dict, key: str, source: str) -> list[dict]:
+    entries = data.get(key, [])
+    if not isinstance(entries, list):
+        raise EraDataError(f"{source}: [[{key}]] must be an array of tables")
+    return entries
+
+
+def _merge(raw: _Raw, data: dict, source: str) -> None:
+    for key, office in data.get("offices", {}).items():
+        _check_keys(office, _OFFICE_KEYS, {"label", "titles"}, source, key)
+        _patterns(office, "titles", source, key)
+        raw.offices[key] = (office, source)
+    for index, fact in enumerate(_entries(data, "facts", source)):
+        entry = fact.get("id", f"facts[{index}]") if isinstance(fact, dict) else f"facts[{index}]"
+        _check_keys(fact, _FACT_KEYS, {"id", "office", "holder"}, source, entry)
+        raw.facts[fact["id"]] = (fact, source)
+    for index, cue in enumerate(_entries(data, "cues", source)):
+        entry = cue.get("id", f"cues[{index}]") if isinstance(cue, dict) else f"cues[{index}]"
+        _check_keys(cue, _CUE_KEYS, {"id", "where", "pattern"}, source, entry)
+        raw.cues[cue["id"]] = (cue, source)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _alternation(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+def _fact_pattern(titles: list[str], names: list[str], phrases: list[str]) -> str:
+    """Title then name ("US President Joe Biden"), name then ", the" title ("Blinken, the
+    secretary of state"), or a free phrase ("the Biden administration")."""
+    forms = list(phrases)
+    if names:
+        t, n = _alternation(titles), _alternation(names)
+        forms += [rf"(?:{t})\s+(?:{n})", rf"(?:{n}),\s+the\s+(?:{t})"]
+    return rf"(?<!\w)(?:{_alternation(forms)})(?!\w)"
+
+
+def _build_fact(raw: dict, source: str, offices: dict[str, tuple[dict, str]]) -> Fact:
+    entry = raw["id"]
+    if raw["office"] not in offices:
+        raise _fail(source, entry, f"unknown office {raw['office']!r}")
+    names = _patterns(raw, "names", source, entry)
+    phrases = _patterns(raw, "phrases", source, entry)
+    if not names and not phrases:
+        raise _fail(source, entry, "needs names or phrases to recognise it")
+    office = offices[raw["office"]][0]
+    pattern = _compile(_fact_pattern(office["titles"], names, phrases), source, entry)
+    return Fact(entry, raw["office"], office["label"], raw["holder"],
+                _terms(raw, source, entry), pattern, source)
+
+
+def _build_cue(raw: dict, source: str) -> Cue:
+    entry = raw["id"]
+    if raw["where"] not in ("before", "after"):
+        raise _fail(source, entry, f"where must be 'before' or 'after', got {raw['where']!r}")
+    body = _compile(raw["pattern"], source, entry).pattern
+    gap = raw.get("gap", 2)
+    if not isinstance(gap, int) or gap < 0:
+        raise _fail(source, entry, f"gap must be a whole number >= 0, got {gap!r}")
+    if raw["where"] == "before":
+        text = rf"(?<!\w)(?:{body})[\s\-]*(?:[^\s.!?;:]+\s+){{0,{gap}}}$"
+    else:
+        text = rf"^(?:{body})"
+    return Cue(entry, raw["where"], re.compile(text, re.IGNORECASE))
+
+
+def _shipped_text() -> str:
+    return resources.files("dedupe_audit").joinpath("data/eras.toml").read_text("utf-8")
+
+
+def load_eras(extra_files: Sequence[str | Path] = ()) -> EraRegistry:
+    """The shipped era facts merged with the user's ``extra_files`` (later files win)."""
+    raw = _Raw({}, {}, {})
+    _merge(raw, _read(_shipped_text(), SHIPPED), SHIPPED)
+    sources = [SHIPPED]
+    for path in extra_files:
+        source = str(path)
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as exc:
+            raise EraDataError(f"{source}: cannot read era file: {exc}") from exc
+        _merge(raw, _read(text, source), source)
+        sources.append(source)
+    facts = tuple(_build_fact(f, s, raw.offices) for f, s in raw.facts.values())
+    cues = tuple(_build_cue(c, s) for c, s in raw.cues.values())
+    return EraRegistry(facts, cues, tuple(sources))
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def _sentence_of(bounds: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    for start, end in bounds:
+        if start <= position <= end:
+            return start, end
+    return 0, bounds[-1][1]
+
+
+def _cue_for(text: str, start: int, end: int, sentence: tuple[int, int], cues) -> str | None:
+    before = text[max(sentence[0], start - _CONTEXT):start]
+    after = text[end:min(sentence[1], end + _CONTEXT)]
+    for cue in cues:
+        found = cue.pattern.search(before if cue.where == "before" else after)
+        if found:
+            return f"{cue.cue_id}: {found.group(0).strip()}"
+    return None
+
+
+def _outermost(mentions: list[Mention]) -> list[Mention]:
+    """Drop a mention nested in a longer one ("President Joe Biden" inside "Vice President
+    Joe Biden"); partly overlapping ones ("President Trump's envoy Kellogg") both stay."""
+    def nested(m: Mention, k: Mention) -> bool:
+        return k.start <= m.start and m.end <= k.end and (k.end - k.start) > (m.end - m.start)
+
+    kept = [m for m in mentions if not any(nested(m, k) for k in mentions)]
+    return sorted(kept, key=lambda m: (m.start, m.fact.fact_id))
+
+
+def find_mentions(text: str, registry: EraRegistry, offset: int = 0) -> tuple[Mention, ...]:
+    """Office-holder mentions in ``text`` with their retrospective cue, if any; spans are
+    shifted by ``offset`` (the paragraph's start in its document)."""
+    bounds = _sentence_bounds(text)
+    found = []
+    for fact in registry.facts:
+        for match in fact.pattern.finditer(text):
+            sentence = _sentence_of(bounds, match.start())
+            cue = _cue_for(text, match.start(), match.end(), sentence, registry.cues)
+            found.append(
+                Mention(fact, match.start() + offset, match.end() + offset, match.group(0),
+                        sentence[0] + offset, sentence[1] + offset, cue)
+            )
+    return tuple(_outermost(found))

@@ -1,0 +1,492 @@
+"""Trace where each paragraph comes from: the original outlet, the relays, the evidence.
+
+Three sources of evidence, weakest last: a cue in the paragraph itself ("CNN reports",
+"(Reuters) -", "з посиланням на Bloomberg"); the attribution of its block, inherited at lower
+confidence; and copies of the paragraph in other documents (a reference original, the copy on
+the outlet's own site, the earliest dated copy). A paragraph none of them speaks for is
+``unknown``: the tracer never guesses. Disagreements are kept as ``conflict:...`` evidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from .blocks import block_members, find_blocks
+from .cues import CueMatch, CueSet, load_cues
+from .model import (
+    Cluster,
+    Document,
+    Evidence,
+    PageDate,
+    Paragraph,
+    ParagraphRef,
+    Provenance,
+    SegmentedDocument,
+)
+from .outlets import OutletRegistry
+
+INHERIT = 0.75  # an inherited attribution is this much weaker than its source...
+DECAY = 0.97  # ...and weakens further with each paragraph of distance
+FLOOR = 0.3
+MIXED = 0.9  # a paragraph citing several outlets is less clearly any one's
+AMBIGUOUS = {"block": 0.95, "page": 0.9, "default": 0.85}
+DUPLICATE = {"reference": 0.95, "outlet-site": 0.85, "earliest-cue": 0.6, "earliest-site": 0.45}
+TEASER_EXTRA_WORDS = 8  # a teaser line may be a headline plus a credit and a timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An attribution of one paragraph before relays are added."""
+
+    outlet: str | None
+    via: tuple[str, ...]
+    role: str
+    confidence: float
+    explanation: str
+    evidence: tuple[Evidence, ...]
+    origin: str  # cue | inherited | teaser | furniture | duplicate:<kind>
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A cue match read as a canonical outlet."""
+
+    match: CueMatch
+    outlet: str | None
+    via: str | None
+    confidence: float
+    ambiguous: bool = False
+    note: str = ""
+
+    @property
+    def evidence(self) -> Evidence:
+        detail = self.note or (f"outlet: {self.outlet}" if self.outlet else "")
+        return replace(self.match.evidence, detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """An outlet named by an attribution, for 'the publication' and ambiguity context."""
+
+    start: int
+    outlet: str
+    block: int
+    ambiguous: bool
+
+
+# ------------------------------------------------------------------ relay
+
+
+def site_of(document: Document, registry: OutletRegistry) -> str | None:
+    """The site that carried the page, from metadata only (site field, then URL)."""
+    meta = document.meta
+    if meta.site and meta.site.strip():
+        found = registry.resolve_site(meta.site)
+        return found.name if found else meta.site.strip()
+    if meta.url:
+        found = registry.by_domain(meta.url)
+        if found:
+            return found.name
+        host = urlsplit(meta.url).hostname
+        return host.removeprefix("www.") if host else None
+    return None
+
+
+def relay_of(
+    document: Document, matches: Sequence[Sequence[CueMatch]], registry: OutletRegistry
+) -> str | None:
+    """The carrying site: metadata first, else the relay most named in the text
+    ("writes UNN", "Kyiv • UNN"), the first named on a tie."""
+    site = site_of(document, registry)
+    if site:
+        return site
+    votes: Counter[str] = Counter()
+    for match in (m for found in matches for m in found):
+        alias = match.via or (match.outlet if match.rule.marks_relay else None)
+        outlet = registry.lookup(alias) if alias else None
+        if outlet:
+            votes[outlet.name] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+# ------------------------------------------------------------------ resolving cues
+
+
+def _pick(
+    alias: str, paragraph: Paragraph, block: int, named: Sequence[_Named], reg: OutletRegistry
+) -> tuple[str, float, bool, str]:
+    """Outlet an alias means here (see data/outlets.toml, "Ambiguous names")."""
+    options = reg.candidates(alias)
+    if len(options) == 1:
+        return options[0], 1.0, False, ""
+    clear = [n for n in reversed(named) if not n.ambiguous and n.outlet in options]
+    if not paragraph.is_body:
+        why = f"ambiguous '{alias}' in a {paragraph.boilerplate_rule} line: default reading"
+        return options[0], AMBIGUOUS["default"], True, why
+    in_block = [n.outlet for n in clear if n.block == block]
+    if in_block:
+        why = f"ambiguous '{alias}': {in_block[0]} named earlier in this block"
+        return in_block[0], AMBIGUOUS["block"], True, why
+    on_page = {n.outlet for n in clear}
+    if len(on_page) == 1:
+        only = on_page.pop()
+        return only, AMBIGUOUS["page"], True, f"ambiguous '{alias}': {only} named earlier on the page"
+    why = f"ambiguous '{alias}': nothing in context, default reading"
+    return options[0], AMBIGUOUS["default"], True, why
+
+
+def _publication(match: CueMatch, named: Sequence[_Named], relay: str | None) -> Resolved:
+    """'The publication writes' means the outlet most recently named before it."""
+    earlier = [n for n in named if n.start < match.start and n.outlet != relay]
+    if not earlier:
+        return Resolved(match, None, None, 0.0, note="no outlet named earlier")
+    outlet = earlier[-1].outlet
+    note = f"the outlet most recently named before it: {outlet}"
+    return Resolved(match, outlet, None, match.rule.confidence, note=note)
+
+
+def _resolve(
+    match: CueMatch, paragraph: Paragraph, block: int, named: Sequence[_Named],
+    relay: str | None, registry: OutletRegistry,
+) -> Resolved:
+    if match.rule.kind == "publication":
+        return _publication(match, named, relay)
+    if match.rule.kind == "own":
+        note = f"the page's own text: {relay}" if relay else "own text of an unknown site"
+        return Resolved(match, relay, None, match.rule.confidence if relay else 0.0, note=note)
+    outlet, factor, ambiguous, note = _pick(match.outlet or "", paragraph, block, named, registry)
+    via = registry.lookup(match.via) if match.via else None
+    confidence = round(match.rule.confidence * factor, 3)
+    return Resolved(match, outlet, via.name if via else None, confidence, ambiguous, note)
+
+
+def resolve_document(
+    seg: SegmentedDocument, matches: Sequence[Sequence[CueMatch]], blocks: Sequence[int],
+    relay: str | None, registry: OutletRegistry,
+) -> list[list[Resolved]]:
+    """Every cue of a document read as an outlet, in document order (context grows)."""
+    named: list[_Named] = []
+    out: list[list[Resolved]] = []
+    for paragraph, found in zip(seg.paragraphs, matches, strict=True):
+        block = blocks[paragraph.index]
+        resolved = []
+        for match in found:
+            item = _resolve(match, paragraph, block, named, relay, registry)
+            resolved.append(item)
+            if item.outlet and paragraph.is_body and match.rule.kind == "attribution":
+                named.append(_Named(match.start, item.outlet, block, item.ambiguous))
+        out.append(resolved)
+    return out
+
+
+# ------------------------------------------------------------------ claims in one document
+
+
+def _primary(usable: Sequence[Resolved], relay: str | None) -> Resolved:
+    """The cue that speaks for the paragraph: a dateline/byline, else the outlet with the
+    most weight (first named on a tie), preferring its match that names a relay. The
+    carrier's own marks ("МОСКВА — РИА Новости.", "Нагадаємо") yield to a named source."""
+    foreign = [r for r in usable if r.outlet != relay]
+    usable = foreign or usable
+    openers = [r for r in usable if r.match.rule.starts_block]
+    if openers:
+        return openers[0]
+    weight: Counter[str] = Counter()
+    for r in usable:
+        weight[r.outlet or ""] += r.confidence
+    best = max(weight.values())
+    outlet = next(r.outlet for r in usable if weight[r.outlet or ""] == best)
+    mine = [r for r in usable if r.outlet == outlet]
+    return next((r for r in mine if r.via), mine[0])
+
+
+def _cue_claim(
+    paragraph: Paragraph, resolved: Sequence[Resolved], cues: CueSet, relay: str | None
+) -> Claim | None:
+    usable = [r for r in resolved if r.outlet]
+    if not usable:
+        return None
+    primary = _primary(usable, relay)
+    others = sorted({r.outlet or "" for r in usable} - {primary.outlet or ""})
+    confidence = primary.confidence * (MIXED if others else 1.0)
+    role = "quote" if primary.match.quoted else "reported"
+    limit = cues.blocks.headline_max_words + TEASER_EXTRA_WORDS
+    if primary.match.rule.role == "teaser" and len(paragraph.text.split()) <= limit:
+        role = "teaser"
+    explanation = f"Cue '{primary.match.phrase}' ({primary.match.rule.name}) names {primary.outlet}"
+    explanation += f"; also names {', '.join(others)}." if others else "."
+    via = (primary.via,) if primary.via and primary.via != primary.outlet else ()
+    evidence = tuple(r.evidence for r in usable)
+    return Claim(primary.outlet, via, role, round(confidence, 3), explanation, evidence, "cue")
+
+
+def _boilerplate_claim(paragraph: Paragraph, resolved: Sequence[Resolved]) -> Claim:
+    rule = paragraph.boilerplate_rule or "boilerplate"
+    marker = Evidence(f"boilerplate:{rule}", paragraph.text[:80], paragraph.start, paragraph.end)
+    if rule != "teaser":
+        return Claim(None, (), "furniture", 0.9, f"Site furniture ({rule}).", (marker,), "furniture")
+    credit = next((r for r in resolved if r.outlet and r.match.rule.role == "teaser"), None)
+    credit = credit or next((r for r in resolved if r.outlet), None)
+    if credit is None:
+        return Claim(None, (), "teaser", 0.5, "Teaser with no credited outlet.", (marker,), "teaser")
+    why = f"Teaser credited '{credit.match.phrase}' ({credit.outlet})."
+    evidence = (credit.evidence, marker)
+    return Claim(credit.outlet, (), "teaser", credit.confidence, why, evidence, "teaser")
+
+
+def _seeds(
+    paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]],
+    blocks: Sequence[int], cues: CueSet,
+) -> dict[int, tuple[int, Resolved]]:
+    """Blocks opened by a story line kept as boilerplate ("Kyiv • UNN"): block -> source.
+    The seed skips furniture between it and the next body paragraph; a teaser drops it."""
+    seeds: dict[int, tuple[int, Resolved]] = {}
+    pending: tuple[int, Resolved] | None = None
+    for p, found in zip(paragraphs, resolved, strict=True):
+        if p.is_body:
+            if pending:
+                seeds.setdefault(blocks[p.index], pending)
+            pending = None
+        elif p.boilerplate_rule in cues.blocks.story_boilerplate:
+            opener = next((r for r in found if r.outlet and r.match.rule.starts_block), None)
+            pending = (p.index, opener) if opener else pending
+        elif p.boilerplate_rule == "teaser":
+            pending = None
+    return seeds
+
+
+def _inherited(index: int, source: int, claim: Claim) -> Claim:
+    distance = abs(index - source)
+    confidence = max(FLOOR, claim.confidence * INHERIT * DECAY ** (distance - 1))
+    first = claim.evidence[0]
+    evidence = Evidence(
+        f"inherited:{first.rule}", first.phrase, first.start, first.end, f"paragraph {source}"
+    )
+    why = (
+        f"No cue of its own; inherits {claim.outlet} from paragraph {source} of the same block"
+        f" ('{first.phrase}')."
+    )
+    return Claim(claim.outlet, claim.via, "reported", round(confidence, 3), why, (evidence,), "inherited")
+
+
+def _seed_claim(index: int, resolved: Resolved) -> Claim:
+    first = resolved.evidence
+    claim = Claim(resolved.outlet, (), "reported", resolved.confidence, "", (first,), "cue")
+    return _inherited(index, resolved.match.paragraph, claim)
+
+
+def _inherit(
+    claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]]
+) -> None:
+    """Fill paragraphs without a cue from the nearest cue before them in their block (or
+    the block's seed), else the nearest after; never across a block edge."""
+    for block, members in block_members(blocks).items():
+        anchors = [i for i in members if claims[i] is not None and claims[i].origin == "cue"]
+        for i in members:
+            if claims[i] is not None:
+                continue
+            before = [j for j in anchors if j < i]
+            after = [j for j in anchors if j > i]
+            if before:
+                claims[i] = _inherited(i, before[-1], claims[before[-1]])
+            elif block in seeds:
+                claims[i] = _seed_claim(i, seeds[block][1])
+            elif after:
+                claims[i] = _inherited(i, after[0], claims[after[0]])
+
+
+def trace_document(
+    seg: SegmentedDocument, resolved: Sequence[Sequence[Resolved]], blocks: Sequence[int],
+    cues: CueSet, relay: str | None,
+) -> list[Claim | None]:
+    """Claims from this document alone: cues, then inheritance inside blocks."""
+    claims: list[Claim | None] = []
+    for paragraph, found in zip(seg.paragraphs, resolved, strict=True):
+        if paragraph.is_body:
+            claims.append(_cue_claim(paragraph, found, cues, relay))
+        else:
+            claims.append(_boilerplate_claim(paragraph, found))
+    body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(seg.paragraphs, blocks, strict=True)]
+    _inherit(claims, body_blocks, _seeds(seg.paragraphs, resolved, blocks, cues))
+    return claims
+
+
+# ------------------------------------------------------------------ copies in other documents
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the cross-document step needs to know about the run."""
+
+    segmented: Sequence[SegmentedDocument]
+    claims: Sequence[Sequence[Claim | None]]
+    sites: Sequence[str | None]
+    dates: Sequence[str | None]
+
+    def claim(self, ref: ParagraphRef) -> Claim | None:
+        return self.claims[ref.doc][ref.index]
+
+    def where(self, ref: ParagraphRef) -> str:
+        seg = self.segmented[ref.doc]
+        return f"{seg.document.path}:{seg.paragraphs[ref.index].line}"
+
+
+def _copies(cluster: Cluster) -> list[ParagraphRef]:
+    refs = {m.ref for m in cluster.members} | {c.container for c in cluster.containers}
+    return sorted(refs)
+
+
+def _claimed(run: _Run, ref: ParagraphRef) -> str | None:
+    claim = run.claim(ref)
+    return claim.outlet if claim and claim.origin in ("cue", "inherited") else None
+
+
+def _by_date(run: _Run, refs: Sequence[ParagraphRef]) -> list[ParagraphRef]:
+    """Refs ordered by page date (undated last), then by position in the run."""
+    return sorted(refs, key=lambda r: (run.dates[r.doc] is None, run.dates[r.doc] or "", r))
+
+
+def _original(run: _Run, refs: Sequence[ParagraphRef]) -> tuple[ParagraphRef, str, str] | None:
+    """(copy, outlet, kind) of the likely original among copies, or None."""
+    for ref in refs:
+        outlet = run.sites[ref.doc] or _claimed(run, ref)
+        if run.segmented[ref.doc].document.reference and outlet:
+            return ref, outlet, "reference"
+    claimed = {o for o in (_claimed(run, r) for r in refs) if o}
+    own_site = [r for r in _by_date(run, refs) if run.sites[r.doc] in claimed]
+    if own_site:
+        return own_site[0], run.sites[own_site[0].doc] or "", "outlet-site"
+    dated = [r for r in _by_date(run, refs) if run.dates[r.doc]]
+    if not dated or sum(run.dates[r.doc] == run.dates[dated[0].doc] for r in dated) > 1:
+        return None  # undated, or several copies share the earliest date: no earliest copy
+    first = dated[0]
+    if _claimed(run, first):
+        return first, _claimed(run, first) or "", "earliest-cue"
+    site = run.sites[first.doc]
+    return (first, site, "earliest-site") if site else None
+
+
+def _duplicate_claim(run: _Run, copy: ParagraphRef, outlet: str, kind: str) -> Claim:
+    seg = run.segmented[copy.doc]
+    text = seg.paragraphs[copy.index].text
+    label = kind.split("-")[0] if kind.startswith("earliest") else kind
+    evidence = Evidence(f"duplicate:{label}", text[:80], detail=run.where(copy))
+    reasons = {
+        "reference": "a copy in a reference original",
+        "outlet-site": f"a copy on {outlet}'s own site",
+        "earliest-cue": f"the earliest dated copy, attributed there to {outlet}",
+        "earliest-site": f"the earliest dated copy, on {outlet}'s site",
+    }
+    reason = reasons[kind]
+    why = f"{reason[0].upper()}{reason[1:]} ({run.where(copy)}) decides: {outlet}."
+    return Claim(outlet, (), "reported", DUPLICATE[kind], why, (evidence,), f"duplicate:{label}")
+
+
+def cross_document(run: _Run, clusters: Sequence[Cluster]) -> dict[ParagraphRef, Claim]:
+    """For each paragraph with copies elsewhere, the claim its likely original makes."""
+    found: dict[ParagraphRef, Claim] = {}
+    for cluster in sorted(clusters, key=lambda c: c.cluster_id):
+        refs = _copies(cluster)
+        if len({r.doc for r in refs}) < 2:
+            continue
+        decided = _original(run, refs)
+        if decided is None:
+            continue
+        copy, outlet, kind = decided
+        claim = _duplicate_claim(run, copy, outlet, kind)
+        for ref in refs:
+            old = found.get(ref)
+            if ref.doc != copy.doc and (old is None or claim.confidence > old.confidence):
+                found[ref] = claim
+    return found
+
+
+# ------------------------------------------------------------------ combining
+
+
+def _conflict(local: Claim, dup: Claim) -> Evidence:
+    kind = dup.origin.split(":", 1)[1]
+    phrase = f"{local.outlet} from {local.origin} here; {dup.outlet} from the copy"
+    return Evidence(f"conflict:{kind}", phrase, detail=dup.evidence[0].detail)
+
+
+def combine(local: Claim | None, dup: Claim | None) -> Claim | None:
+    """One claim from the paragraph's own and its copies' evidence; conflicts are kept."""
+    if dup is None or (local is not None and local.origin in ("furniture", "teaser")):
+        return local
+    if local is None:
+        return dup
+    if local.outlet == dup.outlet:
+        confidence = round(min(0.99, max(local.confidence, dup.confidence) + 0.05), 3)
+        why = local.explanation + " A copy elsewhere agrees."
+        return replace(local, confidence=confidence, explanation=why,
+                       evidence=local.evidence + dup.evidence)
+    conflict = _conflict(local, dup)
+    dup_wins = dup.origin == "duplicate:reference" or (
+        local.origin == "inherited" and dup.confidence > local.confidence
+    )
+    winner, loser = (dup, local) if dup_wins else (local, dup)
+    why = f"{winner.explanation} Overrides {loser.outlet} ({loser.origin})."
+    if not dup_wins:
+        why = f"{winner.explanation} A copy elsewhere says {loser.outlet} (kept as a conflict)."
+    evidence = winner.evidence + loser.evidence[:1] + (conflict,)
+    return replace(winner, explanation=why, evidence=evidence)
+
+
+def finalize(claim: Claim | None, relay: str | None) -> Provenance:
+    """Add the relay chain and settle the role ('own' when the carrier wrote it)."""
+    carried = (relay,) if relay else ()
+    if claim is None:
+        why = "No cue, no attribution in its block and no copy elsewhere: unknown."
+        return Provenance(None, carried, "unknown", 0.0, why)
+    if claim.outlet is None:
+        return Provenance(None, carried, claim.role, claim.confidence, claim.explanation,
+                          claim.evidence)
+    chain = tuple(dict.fromkeys(v for v in claim.via + carried if v != claim.outlet))
+    role = claim.role
+    if claim.outlet == relay and role in ("reported", "quote"):
+        role = "own"
+    return Provenance(claim.outlet, chain, role, claim.confidence, claim.explanation,
+                      claim.evidence)
+
+
+# ------------------------------------------------------------------ public entry point
+
+
+def trace(
+    segmented: Sequence[SegmentedDocument],
+    clusters: Sequence[Cluster],
+    registry: OutletRegistry,
+    page_dates: Sequence[PageDate] | None = None,
+    *,
+    cue_files: Sequence[str] = (),
+    blocks: Sequence[Sequence[int]] | None = None,
+) -> tuple[tuple[Provenance, ...], ...]:
+    """One Provenance per paragraph per document, aligned with ``segmented[i].paragraphs``.
+
+    ``blocks`` (from :func:`find_blocks`, one tuple per document) may be passed when the
+    caller already computed them for other stages; otherwise they are computed here.
+    """
+    cues = load_cues(registry, tuple(cue_files))
+    relays: list[str | None] = []
+    claims: list[list[Claim | None]] = []
+    for doc, seg in enumerate(segmented):
+        matches = [cues.find(p) for p in seg.paragraphs]
+        doc_blocks = blocks[doc] if blocks is not None else find_blocks(seg, doc, clusters, cues=cues)
+        relay = relay_of(seg.document, matches, registry)
+        resolved = resolve_document(seg, matches, doc_blocks, relay, registry)
+        relays.append(relay)
+        claims.append(trace_document(seg, resolved, doc_blocks, cues, relay))
+    dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(segmented)
+    run = _Run(segmented, claims, relays, dates)
+    dup = cross_document(run, clusters)
+    return tuple(
+        tuple(
+            finalize(combine(claim, dup.get(ParagraphRef(doc, i))), relays[doc])
+            for i, claim in enumerate(claims[doc])
+        )
+        for doc in range(len(segmented))
+    )

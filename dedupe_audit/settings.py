@@ -1,0 +1,245 @@
+"""Settings from a config file and the command line, with where each value came from.
+
+Why: a CI gate is configured once per repository (``[tool.dedupe-audit]`` in pyproject.toml or a
+``dedupe-audit.toml``, found by walking up from the working folder) and overridden ad hoc on the
+command line. A typo in a key or a value out of range must stop the run with the key and the file
+named, not be ignored: a silently ignored threshold is a gate that never fails.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config, JsonlFields
+from .findings import CATEGORIES
+
+FILE_NAMES = ("dedupe-audit.toml", "pyproject.toml")
+DEFAULT = "default"
+COMMAND_LINE = "command line"
+
+# Inclusive (low, high) bounds; None = unbounded on that side.
+BOUNDS: dict[str, tuple[float | None, float | None]] = {
+    "max_file_bytes": (1, None),
+    "long_paragraph_words": (1, None),
+    "window_sentences": (1, None),
+    "shingle_size": (1, 10),
+    "num_perm": (16, 1024),
+    "seed": (0, None),
+    "threshold": (0.05, 1.0),
+    "min_fuzz": (0, 100),
+    "containment": (0.05, 1.0),
+    "min_words": (1, None),
+    "recycled_days": (0, None),
+    "jobs": (0, None),
+    "max_duplicated_share": (0.0, 1.0),
+    "max_clusters": (0, None),
+    "max_stale": (0, None),
+    "min_similarity": (0.0, 1.0),
+}
+CHOICES: dict[str, tuple[str, ...]] = {"fail_on": CATEGORIES}
+# Settings naming files: relative values in a config file are taken from the file's folder.
+PATH_KEYS = ("boilerplate_rules", "outlets", "eras", "reference", "baseline", "index")
+FIELDS = {f.name: f for f in dataclasses.fields(Config)}
+TYPES = typing.get_type_hints(Config)
+JSONL_KEYS = tuple(f.name for f in dataclasses.fields(JsonlFields))
+
+
+class SettingsError(Exception):
+    """A bad key or value; the message names the key and where it came from."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    config: Config
+    sources: dict[str, str] = field(default_factory=dict)  # key -> default | file path | command line
+    file: Path | None = None
+
+
+def key_name(key: str) -> str:
+    """How a key is shown to users (dashes, as in the config file and the options)."""
+    return key.replace("_", "-")
+
+
+def find_config_file(start: Path) -> Path | None:
+    """The nearest dedupe-audit.toml, or pyproject.toml with a [tool.dedupe-audit] table."""
+    for folder in (start, *start.parents):
+        for name in FILE_NAMES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "pyproject.toml":
+                try:
+                    data = _read_toml(candidate)
+                except SettingsError:
+                    continue  # someone else's broken pyproject is not our config
+                if "dedupe-audit" not in data.get("tool", {}):
+                    continue
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise SettingsError(f"{path}: cannot read config file: {err}") from err
+
+
+def file_table(path: Path) -> dict[str, Any]:
+    """The dedupe-audit settings table of a config file."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("dedupe-audit", {})
+        where = "[tool.dedupe-audit]"
+    else:
+        table, where = data, "top level"
+    if not isinstance(table, dict):
+        raise SettingsError(f"{path}: {where} must be a table")
+    return table
+
+
+def _unknown(key: str, where: str) -> SettingsError:
+    names = [key_name(name) for name in FIELDS]
+    close = difflib.get_close_matches(key_name(key), names, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return SettingsError(f"unknown key '{key}' in {where}{hint}")
+
+
+def _number(key: str, value: Any, kind: type, where: str) -> float | int:
+    wrong = isinstance(value, bool) or not isinstance(value, int | float)
+    if wrong or (kind is int and isinstance(value, float)):
+        expected = "an integer" if kind is int else "a number"
+        raise SettingsError(f"'{key_name(key)}' in {where} must be {expected}, not {value!r}")
+    low, high = BOUNDS.get(key, (None, None))
+    if (low is not None and value < low) or (high is not None and value > high):
+        span = f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
+        raise SettingsError(f"'{key_name(key)}' in {where} must be within {span}, not {value!r}")
+    return kind(value)
+
+
+def check_value(key: str, value: Any, where: str, base: Path | None = None) -> Any:
+    """A value converted to the Config field's type, or a SettingsError naming key and place."""
+    if key not in FIELDS:
+        raise _unknown(key, where)
+    hint = TYPES[key]
+    optional = type(None) in typing.get_args(hint)
+    kinds = [arg for arg in typing.get_args(hint) if arg is not type(None)] or [hint]
+    kind = kinds[0]
+    if value is None and optional:
+        return None
+    if kind is JsonlFields:
+        return _jsonl(value, where)
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"'{key_name(key)}' in {where} must be true or false, not {value!r}")
+        return value
+    if kind in (int, float):
+        return _number(key, value, kind, where)
+    if typing.get_origin(kind) is tuple:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+            raise SettingsError(f"'{key_name(key)}' in {where} must be a list of strings, not {value!r}")
+        items = [_path(key, item, base) for item in items]
+        allowed = CHOICES.get(key)
+        for item in items:
+            if allowed and item not in allowed:
+                choices = ", ".join(allowed)
+                raise SettingsError(f"'{key_name(key)}' in {where}: {item!r} is not one of {choices}")
+        return tuple(items)
+    if kind is str:
+        if not isinstance(value, str):
+            raise SettingsError(f"'{key_name(key)}' in {where} must be a string, not {value!r}")
+        if key == "as_of":
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError as err:
+                raise SettingsError(f"'as-of' in {where} must be a date YYYY-MM-DD, not {value!r}") from err
+        return _path(key, value, base)
+    raise SettingsError(f"'{key_name(key)}' in {where}: unsupported setting type")  # pragma: no cover
+
+
+def _path(key: str, value: str, base: Path | None) -> str:
+    if base is None or key not in PATH_KEYS or Path(value).is_absolute():
+        return value
+    return str(base / value)
+
+
+def _jsonl(value: Any, where: str) -> JsonlFields:
+    if isinstance(value, JsonlFields):
+        return value
+    if not isinstance(value, dict):
+        raise SettingsError(f"'jsonl' in {where} must be a table of {', '.join(JSONL_KEYS)}")
+    for key, item in value.items():
+        if key not in JSONL_KEYS:
+            raise SettingsError(f"unknown key 'jsonl.{key}' in {where} (known: {', '.join(JSONL_KEYS)})")
+        if not isinstance(item, str) or not item:
+            raise SettingsError(f"'jsonl.{key}' in {where} must be a non-empty string, not {item!r}")
+    return dataclasses.replace(JsonlFields(), **value)
+
+
+def from_file(path: Path) -> dict[str, Any]:
+    """Validated settings of one config file (keys normalized to Config field names)."""
+    where = str(path)
+    out: dict[str, Any] = {}
+    for raw_key, value in file_table(path).items():
+        key = raw_key.replace("-", "_")
+        if key in out:
+            raise SettingsError(f"key '{raw_key}' given twice in {where}")
+        out[key] = check_value(key, value, where, path.parent)
+    return out
+
+
+def resolve(
+    cli: dict[str, Any], *, start: Path | None = None, config_file: str | None = None, use_file: bool = True
+) -> Settings:
+    """Defaults, then the config file, then command line values (those not None)."""
+    path: Path | None = None
+    if config_file:
+        path = Path(config_file)
+        if not path.is_file():
+            raise SettingsError(f"config file {config_file} not found")
+    elif use_file:
+        path = find_config_file((start or Path.cwd()).resolve())
+    values: dict[str, Any] = {}
+    sources = {key: DEFAULT for key in FIELDS}
+    if path is not None:
+        for key, value in from_file(path).items():
+            values[key] = value
+            sources[key] = str(path)
+    for key, value in cli.items():
+        if value is None or value == {}:
+            continue
+        if key == "jsonl" and isinstance(value, dict):  # some keys from options: merge with the file's
+            _jsonl(value, COMMAND_LINE)
+            value = dataclasses.replace(values.get("jsonl", JsonlFields()), **value)
+        values[key] = check_value(key, value, COMMAND_LINE)
+        sources[key] = COMMAND_LINE
+    return Settings(dataclasses.replace(Config(), **values), sources, path)
+
+
+def display(value: Any) -> str:
+    if isinstance(value, JsonlFields):
+        return ", ".join(f"{k}={getattr(value, k)}" for k in JSONL_KEYS)
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "(none)"
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def rows(settings: Settings) -> list[tuple[str, str, str]]:
+    """(key, value, source) for every setting, in Config order."""
+    return [
+        (key_name(name), display(getattr(settings.config, name)), settings.sources.get(name, DEFAULT))
+        for name in FIELDS
+    ]

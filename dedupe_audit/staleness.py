@@ -1,0 +1,375 @@
+"""Is a paragraph's text from the era of the page that carries it?
+
+A paragraph's *markers* say when it was written: an office holder named as sitting
+("President Biden", "the Biden administration") or a relative phrase tied to a year ("next
+year's 2024 elections"). Their windows intersect into a writing window; the paragraph is
+``stale`` when the page date lies outside it, ``current`` when inside, ``undetermined``
+without markers or page date. Rules that keep retrospective text from being flagged:
+
+* a cue from the era data ("former", "then-", "колишній", "бывший", "-era", "який тоді
+  був") makes a mention retrospective: it names the holder, it does not assert the era;
+* a mention whose own sentence carries a date before the page date that falls in the
+  holder's tenure is about that date ("the Biden administration's 2023 decision");
+* when a paragraph's markers cannot all hold at once, the older ones are read as
+  mentioned in retrospect: text naming Trump's second term as current can mention the
+  Biden administration, but not the other way round;
+* bare years and "since the 2022 invasion" never decide: they are true on any later page.
+
+Paragraphs with no marker of their own take their block's markers (consecutive paragraphs
+of one story), at lower confidence. Boilerplate is never judged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dedupe_audit.eras import EraRegistry, Mention, Term, find_mentions, load_eras
+from dedupe_audit.model import (
+    Cluster,
+    EraConflict,
+    EraMarker,
+    PageDate,
+    Paragraph,
+    ParagraphRef,
+    Recycled,
+    SegmentedDocument,
+    Staleness,
+)
+from dedupe_audit.timeexpr import TimeHit, TimeLanguage, find_dates, find_time_expressions
+from dedupe_audit.timeexpr import time_language as _time_language
+
+__all__ = ["StalenessReport", "assess", "load_eras", "paragraph_markers"]
+
+OFFICE_CONFIDENCE = 0.85
+ANCHORED_CONFIDENCE = 0.75
+INHERITED_FACTOR = 0.7  # a marker elsewhere in the block speaks less for this paragraph
+NEAR_EDGE_DAYS = 14  # text this close to an era's edge may be late publication, not staleness
+NEAR_EDGE_FACTOR = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class StalenessReport:
+    per_paragraph: tuple[tuple[Staleness, ...], ...]  # aligned with the segmented documents
+    conflicts: tuple[EraConflict, ...]
+    recycled: tuple[Recycled, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Clue:
+    """A marker that decides the writing window: [first, until), None = open."""
+
+    marker: EraMarker
+    first: date | None
+    until: date | None
+    confidence: float
+    office: str | None = None
+    holder: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """What one paragraph says about its own time."""
+
+    clues: tuple[Clue, ...]  # deciding markers that survived contradiction resolution
+    dropped: tuple[Clue, ...]  # deciding markers outvoted by newer ones
+    context: tuple[EraMarker, ...]  # markers shown but not deciding (relative, dates)
+    retrospective: tuple[str, ...]  # why mentions were not read as asserting an era
+
+
+# --------------------------------------------------------------------------- markers
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _term_for(terms: Sequence[Term], page: date | None) -> Term:
+    """The holder's tenure the mention means: the one holding the page date, else the
+    nearest to it (undated pages: the latest)."""
+    if page is None:
+        return terms[-1]
+    return min(terms, key=lambda t: (t.gap_days(page), -t.start.toordinal()))
+
+
+def _office_marker(mention: Mention, term: Term) -> EraMarker:
+    return EraMarker(mention.phrase, mention.start, mention.end, mention.fact.label,
+                     _iso(term.start), _iso(term.end), "office")
+
+
+def _dated_in_past(mention: Mention, term: Term, page: date | None, text: str,
+                   para: Paragraph, lang: TimeLanguage) -> str | None:
+    """A date in the mention's sentence, before the page and inside the tenure, makes the
+    mention a retrospective one ("the Biden administration's 2023 decision")."""
+    if page is None:
+        return None
+    sentence = text[mention.sentence_start - para.start : mention.sentence_end - para.start]
+    for hit in find_dates(sentence, lang, offset=mention.sentence_start):
+        inside_mention = mention.start <= hit.start < mention.end
+        in_tenure = term.start <= hit.last and (term.end is None or hit.first < term.end)
+        if not inside_mention and hit.last < page and in_tenure:
+            return f"'{mention.phrase}' is dated by '{hit.phrase}' in its sentence"
+    return None
+
+
+def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage
+                  ) -> tuple[list[Clue], list[str]]:
+    clues, retro = [], []
+    for mention in find_mentions(para.text, eras, offset=para.start):
+        term = _term_for(mention.fact.terms, page)
+        why = (f"'{mention.phrase}' ({mention.cue})" if mention.cue
+               else _dated_in_past(mention, term, page, para.text, para, lang))
+        if why:
+            retro.append(why)
+            continue
+        clues.append(Clue(_office_marker(mention, term), term.start, term.end,
+                          OFFICE_CONFIDENCE, mention.fact.office, mention.fact.holder))
+    return clues, retro
+
+
+def _time_marker(hit: TimeHit) -> EraMarker:
+    if hit.deciding:
+        fact = f"written {_iso(hit.first) or '...'}..{_iso(hit.last) or '...'} ({hit.rule})"
+    else:
+        fact = f"{hit.rule} = {_iso(hit.first)}..{_iso(hit.last)}" if hit.first else hit.rule
+    return EraMarker(hit.phrase, hit.start, hit.end, fact, _iso(hit.first), _iso(hit.last),
+                     "relative")
+
+
+def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage
+                ) -> tuple[list[Clue], list[EraMarker]]:
+    clues, context = [], []
+    for hit in find_time_expressions(para.text, page, lang, offset=para.start):
+        marker = _time_marker(hit)
+        if hit.deciding:
+            until = hit.last + timedelta(days=1) if hit.last else None
+            clues.append(Clue(marker, hit.first, until, ANCHORED_CONFIDENCE))
+        else:
+            context.append(marker)
+    taken = [(m.start, m.end) for m in context] + [(c.marker.start, c.marker.end) for c in clues]
+    for hit in find_dates(para.text, lang, offset=para.start):
+        if all(hit.end <= s or hit.start >= e for s, e in taken):
+            context.append(EraMarker(hit.phrase, hit.start, hit.end, "date mentioned",
+                                     _iso(hit.first), _iso(hit.last), "date"))
+    return clues, context
+
+
+def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:
+    """Keep the clues that can hold together; when they cannot, the ones that ended
+    before the newest began are read as retrospective and dropped."""
+    starts = [c.first for c in clues if c.first]
+    newest = max(starts) if starts else None
+    ends = [c.until for c in clues if c.until]
+    if newest is None or not ends or newest < min(ends):
+        return clues, []
+    kept = [c for c in clues if c.until is None or c.until > newest]
+    return kept, [c for c in clues if c not in kept]
+
+
+def paragraph_markers(para: Paragraph, page: date | None, eras: EraRegistry,
+                      lang: TimeLanguage | None = None) -> Findings:
+    """Everything one paragraph says about when it was written."""
+    lang = lang or _time_language()
+    office, retro = _office_clues(para, page, eras, lang)
+    timed, context = _time_clues(para, page, lang)
+    kept, dropped = _resolve(office + timed)
+    return Findings(tuple(kept), tuple(dropped), tuple(context), tuple(retro))
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+def _window(clues: Iterable[Clue]) -> tuple[date | None, date | None]:
+    starts = [c.first for c in clues if c.first]
+    ends = [c.until for c in clues if c.until]
+    return (max(starts) if starts else None, min(ends) if ends else None)
+
+
+def _gap(page: date, first: date | None, until: date | None) -> int:
+    if first and page < first:
+        return (first - page).days
+    if until and page >= until:
+        return (page - until).days
+    return 0
+
+
+def _phrases(clues: Iterable[Clue]) -> str:
+    """Each phrase once, however often the paragraph or block repeats it."""
+    named = dict.fromkeys(f"'{c.marker.phrase}' ({c.marker.fact})" for c in clues)
+    return ", ".join(named)
+
+
+def _explain(verdict: str, clues: Sequence[Clue], page: PageDate, gap: int,
+             window: tuple[date | None, date | None], inherited_from: str) -> str:
+    span = f"{_iso(window[0]) or '...'}..{_iso(window[1]) or 'now'}"
+    source = f"its block ({inherited_from}) names" if inherited_from else "it names"
+    head = f"{source} {_phrases(clues)}: written {span}"
+    if verdict == "current":
+        return f"{head}; fits the page date {page.date} ({page.source})"
+    side = "after that era ended" if window[1] and gap and _day(page) >= window[1] else (
+        "before that era began")
+    return f"{head}; the page date {page.date} ({page.source}) lies {gap} days {side}"
+
+
+def _day(page: PageDate) -> date:
+    return date.fromisoformat(page.date)
+
+
+def _confidence(clues: Sequence[Clue], page: PageDate, gap: int, inherited: bool) -> float:
+    value = max(c.confidence for c in clues) * (0.5 + 0.5 * page.confidence)
+    if inherited:
+        value *= INHERITED_FACTOR
+    if 0 < gap < NEAR_EDGE_DAYS:
+        value *= NEAR_EDGE_FACTOR
+    return round(value, 2)
+
+
+def _judge(clues: Sequence[Clue], context: Sequence[EraMarker], page: PageDate,
+           inherited_from: str = "", notes: str = "") -> Staleness:
+    """The verdict for a paragraph given the clues that decide it."""
+    markers = tuple(c.marker for c in clues) + tuple(context)
+    if not clues:
+        why = "no era marker in the paragraph or its block" + notes
+        return Staleness("undetermined", page.date, None, 0.0, why, markers)
+    if page.date is None:
+        return Staleness("undetermined", None, None, 0.0,
+                         "the page is undated: nothing to compare its markers with", markers)
+    window = _window(clues)
+    gap = _gap(_day(page), *window)
+    verdict = "stale" if gap else "current"
+    return Staleness(verdict, page.date, gap, _confidence(clues, page, gap, bool(inherited_from)),
+                     _explain(verdict, clues, page, gap, window, inherited_from) + notes, markers)
+
+
+def _notes(findings: Findings) -> str:
+    parts = []
+    if findings.retrospective:
+        parts.append("retrospective, not counted: " + "; ".join(findings.retrospective))
+    if findings.dropped:
+        parts.append("older era read as retrospective: " + _phrases(findings.dropped))
+    return "".join(f". {p}" for p in parts)
+
+
+def _boilerplate(para: Paragraph, page: PageDate) -> Staleness:
+    why = f"boilerplate ({para.boilerplate_rule or 'site furniture'}): never judged stale"
+    return Staleness("undetermined", page.date, None, 0.0, why)
+
+
+def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], index: int
+                 ) -> tuple[list[Clue], str]:
+    """Deciding markers of the other body paragraphs in the paragraph's block."""
+    block = blocks[index]
+    donors = [j for j, f in enumerate(findings)
+              if j != index and f is not None and f.clues and blocks[j] == block]
+    clues = [c for j in donors for c in findings[j].clues]
+    kept, _ = _resolve(clues)
+    label = "paragraph" + ("s " if len(donors) > 1 else " ") + ", ".join(map(str, donors))
+    return kept, label if donors else ""
+
+
+def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[int],
+                       eras: EraRegistry, lang: TimeLanguage
+                       ) -> tuple[tuple[Staleness, ...], list[Findings | None]]:
+    day = date.fromisoformat(page.date) if page.date else None
+    findings = [paragraph_markers(p, day, eras, lang) if p.is_body else None
+                for p in seg.paragraphs]
+    verdicts = []
+    for j, para in enumerate(seg.paragraphs):
+        found = findings[j]
+        if found is None:
+            verdicts.append(_boilerplate(para, page))
+        elif found.clues:
+            verdicts.append(_judge(found.clues, found.context, page, notes=_notes(found)))
+        else:
+            clues, donors = _block_clues(findings, blocks, j)
+            verdicts.append(_judge(clues, found.context, page, donors, _notes(found)))
+    return tuple(verdicts), findings
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def _overlap(a: Clue, b: Clue) -> bool:
+    return (a.until is None or b.first is None or b.first < a.until) and (
+        b.until is None or a.first is None or a.first < b.until)
+
+
+def _conflicts(doc: int, findings: Sequence[Findings | None]) -> list[EraConflict]:
+    """First sighting of each holder per office; two holders of one office whose tenures
+    do not overlap, both asserted on the page, are a conflict."""
+    first_seen: dict[tuple[str, str], tuple[int, Clue]] = {}
+    for j, found in enumerate(findings):
+        for clue in found.clues if found else ():
+            if clue.office is not None:
+                first_seen.setdefault((clue.office, clue.holder), (j, clue))
+    seen = sorted(first_seen.values(), key=lambda item: (item[0], item[1].marker.start))
+    conflicts = []
+    for n, (j, a) in enumerate(seen):
+        for k, b in seen[n + 1 :]:
+            if a.office == b.office and a.holder != b.holder and not _overlap(a, b):
+                conflicts.append(EraConflict(doc, a.marker, j, b.marker, k))
+    return conflicts
+
+
+# --------------------------------------------------------------------------- recycled
+
+
+def _copies(cluster: Cluster) -> list[ParagraphRef]:
+    refs = {m.ref for m in cluster.members} | {c.container for c in cluster.containers}
+    return sorted(refs)
+
+
+def _usable(page: PageDate) -> date | None:
+    """A page's own date; an ``--as-of`` date does not date another page's copy."""
+    return date.fromisoformat(page.date) if page.date and page.source != "as-of" else None
+
+
+def _recycled(segmented: Sequence[SegmentedDocument], page_dates: Sequence[PageDate],
+              clusters: Sequence[Cluster], recycled_days: int) -> list[Recycled]:
+    found = []
+    for cluster in clusters:
+        refs = _copies(cluster)
+        dated = sorted((d, r) for r in refs if (d := _usable(page_dates[r.doc])) is not None)
+        for ref in refs:
+            if segmented[ref.doc].document.reference or not page_dates[ref.doc].date:
+                continue
+            page = date.fromisoformat(page_dates[ref.doc].date)
+            older = [(d, r) for d, r in dated if r.doc != ref.doc]
+            if older and (page - older[0][0]).days > recycled_days:
+                day, other = older[0]
+                found.append(Recycled(ref, other, day.isoformat(), page.isoformat(),
+                                      (page - day).days))
+    return sorted(set(found), key=lambda r: (r.ref, r.older))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _block_ids(blocks: Sequence[Sequence[int]], i: int, count: int) -> Sequence[int]:
+    """The document's block ids; without them every paragraph stands alone."""
+    if i < len(blocks) and len(blocks[i]) == count:
+        return blocks[i]
+    return range(count)
+
+
+def assess(
+    segmented: Sequence[SegmentedDocument],
+    page_dates: Sequence[PageDate],
+    clusters: Sequence[Cluster],
+    blocks: Sequence[Sequence[int]],
+    eras: EraRegistry,
+    *,
+    recycled_days: int = 180,
+) -> StalenessReport:
+    """Staleness verdicts for every paragraph, era conflicts per page and recycled text.
+    ``page_dates`` and ``blocks`` are aligned with ``segmented``."""
+    lang = _time_language()
+    per_paragraph, conflicts = [], []
+    for i, (seg, page) in enumerate(zip(segmented, page_dates, strict=True)):
+        ids = _block_ids(blocks, i, len(seg.paragraphs))
+        verdicts, findings = _document_verdicts(seg, page, ids, eras, lang)
+        per_paragraph.append(verdicts)
+        conflicts.extend(_conflicts(i, findings))
+    recycled = _recycled(segmented, page_dates, clusters, recycled_days)
+    return StalenessReport(tuple(per_paragraph), tuple(conflicts), tuple(recycled))

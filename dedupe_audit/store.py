@@ -1,0 +1,287 @@
+"""Incremental fingerprint index: paragraph fingerprints and MinHash signatures in SQLite.
+
+Why: fingerprinting is the per-text Python work of a run; a corpus that gained a few pages
+should not pay it again for the thousands it already had. Only fingerprints are reused, never
+findings: the LSH index and every verification are rebuilt from all fingerprints each run, so
+new text is still compared against the whole corpus and results equal a fresh run.
+
+Entries are keyed by the exact text (a 128-bit hash), so a cached fingerprint is always the
+fingerprint of that very text. Documents (by ``Document.content_hash``) only decide what to
+preload and what to forget. The index is trusted only if its schema version, shingle size,
+MinHash parameters and a probe fingerprint (which changes if the fingerprint code changes) all
+match; otherwise, or if SQLite finds it damaged, it is rebuilt with a warning. Each run writes in
+one transaction, so a killed run leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import xxhash
+
+from .config import Config
+from .fingerprint import Fingerprint, Fingerprinter, signatures
+from .model import SegmentedDocument
+
+STORE_VERSION = 1
+PROBE = "Probe text: the quick brown fox — “jumps” over the lazy dog, 12 times in 2024."
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE documents (content_hash TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE document_texts (
+    document TEXT NOT NULL, text BLOB NOT NULL, PRIMARY KEY (document, text)
+) WITHOUT ROWID;
+CREATE TABLE texts (
+    key BLOB PRIMARY KEY, normalized TEXT NOT NULL, content_hash BLOB NOT NULL,
+    words INTEGER NOT NULL, shingles BLOB NOT NULL, sig_key BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE signatures (key BLOB PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+
+def text_key(text: str) -> bytes:
+    return xxhash.xxh3_128_digest(text.encode("utf-8", "surrogatepass"))
+
+
+def shingles_key(shingles: np.ndarray) -> bytes:
+    return xxhash.xxh3_128_digest(np.ascontiguousarray(shingles, dtype=np.uint64).tobytes())
+
+
+def expected_meta(config: Config) -> dict[str, str]:
+    """What an index must have been built with to be trusted for this run."""
+    probe = Fingerprinter(config.shingle_size)(PROBE)
+    signature = signatures([probe.shingles], config.num_perm, config.seed)[0]
+    digest = xxhash.xxh3_64_hexdigest(
+        probe.normalized.encode() + probe.content_hash.to_bytes(8, "little")
+        + probe.shingles.tobytes() + signature.tobytes()
+    )
+    return {
+        "version": str(STORE_VERSION),
+        "shingle_size": str(config.shingle_size),
+        "num_perm": str(config.num_perm),
+        "seed": str(config.seed),
+        "probe": digest,
+    }
+
+
+class IndexUnusable(Exception):
+    """The index file cannot be used (damaged, foreign or built with other settings)."""
+
+
+class FingerprintCache:
+    """Fingerprints for ``detect_duplicates``, reused from and saved to an optional SQLite file.
+
+    Without a path it only counts (every document is fingerprinted), so the CLI can report the
+    same numbers with or without ``--index``. ``progress`` is called with (done, total) texts.
+    """
+
+    def __init__(
+        self,
+        path: str | None,
+        config: Config,
+        *,
+        warn: Callable[[str], None] = lambda message: None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.path = path
+        self.config = config
+        self.warn = warn
+        self.progress = progress
+        self.fingerprinted = 0  # documents whose content was not in the index
+        self.reused = 0  # documents whose fingerprints came from the index
+        self.forgotten = 0  # documents in the index that are gone from the corpus
+        self.texts_computed = 0
+        self.texts_reused = 0
+        self._fingerprinter = Fingerprinter(config.shingle_size)
+        self._known: dict[bytes, Fingerprint] = {}
+        self._new: dict[bytes, Fingerprint] = {}
+        self._signatures: dict[bytes, bytes] = {}
+        self._new_signatures: dict[bytes, bytes] = {}
+        self._documents: dict[str, list[str]] = {}
+        self._new_documents: set[str] = set()
+        self._gone: list[str] = []
+        self._calls = 0
+        self._total = 0
+        self._conn = self._open() if path else None
+
+    # ------------------------------------------------------------------ opening
+
+    def _open(self) -> sqlite3.Connection:
+        assert self.path is not None
+        target = Path(self.path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            try:
+                return self._check(sqlite3.connect(target, isolation_level=None))
+            except (sqlite3.DatabaseError, IndexUnusable) as err:
+                self.warn(f"index {self.path} is not usable ({err}); rebuilding it")
+                for suffix in ("", "-journal", "-wal", "-shm"):
+                    Path(f"{target}{suffix}").unlink(missing_ok=True)
+        conn = sqlite3.connect(target, isolation_level=None)
+        with _transaction(conn):
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", expected_meta(self.config).items())
+        return conn
+
+    def _check(self, conn: sqlite3.Connection) -> sqlite3.Connection:
+        try:
+            status = conn.execute("PRAGMA quick_check").fetchone()
+            if not status or status[0] != "ok":
+                raise IndexUnusable(f"integrity check failed: {status[0] if status else 'no answer'}")
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        except BaseException:
+            conn.close()
+            raise
+        expected = expected_meta(self.config)
+        if meta != expected:
+            conn.close()
+            changed = sorted(k for k in expected.keys() | meta.keys() if meta.get(k) != expected.get(k))
+            raise IndexUnusable("built with other settings or another version: " + ", ".join(changed))
+        return conn
+
+    # ------------------------------------------------------------------ the detect hook
+
+    def bind(self, segmented: Sequence[SegmentedDocument], config: Config) -> FingerprintCache:
+        """Preload the fingerprints of documents already indexed; return self as the fingerprinter."""
+        if config.shingle_size != self.config.shingle_size:
+            raise ValueError("FingerprintCache bound with another shingle size")
+        current: dict[str, list[str]] = {}
+        for seg in segmented:
+            texts = [p.text for p in seg.paragraphs] + [w.text for w in seg.windows]
+            current.setdefault(seg.document.content_hash, texts)
+        self._documents = current
+        self._total = sum(len(texts) for texts in current.values())
+        known = self._indexed_documents()
+        self._new_documents = set(current) - known
+        self._gone = sorted(known - set(current))
+        self.fingerprinted = len(self._new_documents)
+        self.reused = len(current) - self.fingerprinted
+        self.forgotten = len(self._gone)
+        self._load(sorted(set(current) & known))
+        return self
+
+    @property
+    def shingle_size(self) -> int:
+        return self.config.shingle_size
+
+    def __call__(self, text: str) -> Fingerprint:
+        key = text_key(text)
+        found = self._known.get(key) or self._new.get(key)
+        if found is None:
+            found = self._new[key] = self._fingerprinter(text)
+            self.texts_computed += 1
+        else:
+            self.texts_reused += 1
+        self._calls += 1
+        if self.progress and (self._calls % 256 == 0):
+            self.progress(min(self._calls, self._total), self._total)
+        return found
+
+    def signatures(self, shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
+        """Like ``fingerprint.signatures``, computing only the sets not already signed."""
+        keys = [shingles_key(s) for s in shingle_sets]
+        missing = [i for i, key in enumerate(keys) if key not in self._signatures]
+        if missing:
+            fresh = signatures([shingle_sets[i] for i in missing], num_perm, seed)
+            for row, i in enumerate(missing):
+                self._signatures[keys[i]] = self._new_signatures[keys[i]] = fresh[row].tobytes()
+        out = np.empty((len(keys), num_perm), dtype=np.uint32)
+        for row, key in enumerate(keys):
+            out[row] = np.frombuffer(self._signatures[key], dtype=np.uint32)
+        if self.progress:
+            self.progress(self._total, self._total)
+        return out
+
+    # ------------------------------------------------------------------ reading and saving
+
+    def _indexed_documents(self) -> set[str]:
+        if self._conn is None:
+            return set()
+        return {row[0] for row in self._conn.execute("SELECT content_hash FROM documents")}
+
+    def _load(self, documents: Sequence[str]) -> None:
+        if self._conn is None or not documents:
+            return
+        conn = self._conn
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (content_hash TEXT PRIMARY KEY)")
+        conn.execute("DELETE FROM wanted")
+        conn.executemany("INSERT INTO wanted VALUES (?)", ((d,) for d in documents))
+        rows = conn.execute(
+            "SELECT DISTINCT t.key, t.normalized, t.content_hash, t.words, t.shingles, t.sig_key,"
+            " s.signature FROM wanted w JOIN document_texts d ON d.document = w.content_hash"
+            " JOIN texts t ON t.key = d.text LEFT JOIN signatures s ON s.key = t.sig_key"
+        )
+        for key, normalized, content_hash, words, shingles, sig_key, signature in rows:
+            self._known[key] = Fingerprint(
+                normalized=normalized,
+                content_hash=int.from_bytes(content_hash, "little"),
+                words=words,
+                shingles=np.frombuffer(shingles, dtype=np.uint64).copy(),
+            )
+            if signature is not None:
+                self._signatures[sig_key] = signature
+
+    def save(self) -> None:
+        """Write this run's new fingerprints and forget removed documents, in one transaction."""
+        if self._conn is None:
+            return
+        conn = self._conn
+        fingerprints = {**self._known, **self._new}
+        with _transaction(conn):
+            for document in self._gone:
+                conn.execute("DELETE FROM document_texts WHERE document = ?", (document,))
+                conn.execute("DELETE FROM documents WHERE content_hash = ?", (document,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (key, fp.normalized, fp.content_hash.to_bytes(8, "little"), fp.words,
+                     fp.shingles.astype(np.uint64).tobytes(), shingles_key(fp.shingles))
+                    for key, fp in self._new.items()
+                ),
+            )
+            conn.executemany("INSERT OR IGNORE INTO signatures VALUES (?, ?)", self._new_signatures.items())
+            for document in sorted(self._documents):
+                keys = {text_key(text) for text in self._documents[document]}
+                keys &= fingerprints.keys()
+                conn.execute("INSERT OR IGNORE INTO documents VALUES (?)", (document,))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO document_texts VALUES (?, ?)", ((document, k) for k in keys)
+                )
+            if self._gone:
+                conn.execute("DELETE FROM texts WHERE key NOT IN (SELECT text FROM document_texts)")
+                conn.execute("DELETE FROM signatures WHERE key NOT IN (SELECT sig_key FROM texts)")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "documents_fingerprinted": self.fingerprinted,
+            "documents_reused": self.reused,
+            "documents_forgotten": self.forgotten,
+            "texts_computed": self.texts_computed,
+            "texts_reused": self.texts_reused,
+        }
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (autocommit connection)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        self.conn.execute("COMMIT" if kind is None else "ROLLBACK")
+

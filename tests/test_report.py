@@ -1,0 +1,88 @@
+"""End-to-end: the committed example report, JSON shape, determinism and escaping."""
+
+import json
+import os
+import re
+
+from click.testing import CliRunner
+from helpers import ROOT
+
+from dedupe_audit.audit import run_audit
+from dedupe_audit.cli import main
+from dedupe_audit.config import Config
+from dedupe_audit.render import json as json_render
+from dedupe_audit.render import markdown
+from dedupe_audit.render.escape import md
+
+
+def _run_in_root(args):
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return CliRunner().invoke(main, args, catch_exceptions=False)
+    finally:
+        os.chdir(cwd)
+
+
+def test_committed_report_regenerates_byte_for_byte(tmp_path):
+    out = tmp_path / "audit.md"
+    result = _run_in_root(["audit", "samples/", "-q", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (ROOT / "reports" / "audit.md").read_bytes()
+
+
+def test_json_report_shape_and_determinism(tmp_path):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for target in (first, second):
+        result = _run_in_root(["audit", "samples/", "-q", "-f", "json", "-o", str(target)])
+        assert result.exit_code == 0, result.output
+    assert first.read_bytes() == second.read_bytes()
+    data = json.loads(first.read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1.0"
+    paragraph = data["files"][0]["paragraphs"][0]
+    for key in ("file", "line", "end_line", "text", "kind", "boilerplate_rule", "cluster",
+                "provenance", "staleness"):
+        assert key in paragraph
+    cluster = data["clusters"][0]
+    assert {"id", "kind", "members", "similarity", "containers"} <= set(cluster)
+    assert cluster["kind"] in {"exact", "near", "contained"}
+    clustered = {(p["file"], p["index"]) for f in data["files"] for p in f["paragraphs"] if p["cluster"]}
+    members = {(m["file"], m["index"]) for c in data["clusters"] for m in c["members"]}
+    assert clustered == members
+
+
+def test_module_entry_point_matches_console_script(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "m.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "dedupe_audit", "audit", "samples/", "-q", "-o", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == (ROOT / "reports" / "audit.md").read_bytes()
+
+
+def test_hostile_text_cannot_break_tables_or_inject_markup(tmp_path):
+    hostile = (
+        "Breaking | news with `code` and <script>alert(1)</script> and [a link](http://x) "
+        "<!-- hidden --> and @someone and ::error::boom \x1b[31mred\x1b[0m repeated here twice"
+    )
+    (tmp_path / "a.txt").write_text(hostile + "\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(hostile + "\n", encoding="utf-8")
+    result = run_audit([str(tmp_path)], Config())
+    report = markdown.render(result)
+    assert "<script>" not in report and "<!--" not in report
+    assert "\x1b" not in report
+    assert not re.search(r"(?<!\\)\]\(http", report)
+    table_rows = [line for line in report.splitlines() if line.startswith("| C0001")]
+    assert len(table_rows) == 1
+    assert table_rows[0].count(" | ") - table_rows[0].count("\\|") <= 6
+    assert json.loads(json_render.render(result))["files"][0]["paragraphs"][0]["text"].startswith("Breaking")
+
+
+def test_md_escape_keeps_text_readable():
+    assert md("a | b") == "a \\| b"
+    assert md("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
+    assert md("line\nbreak") == "line break"
