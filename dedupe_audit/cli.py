@@ -1,41 +1,70 @@
-"""Command line: parse options, run the pipeline, hand the result to renderers."""
+"""Command line: parse options, resolve settings, run the pipeline, hand the result on.
+
+Thin by design: settings come from ``settings``, the verdict from ``gate``, accepted findings from
+``baseline``, reports from ``render``. Exit codes follow click: 0 pass, 1 gate failed, 2 usage,
+configuration or input error.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
+from tabulate import tabulate
 
 from . import __version__
+from . import baseline as baselines
 from .atomic import write_atomic
 from .audit import run_audit
 from .boilerplate import RuleError
-from .config import Config, JsonlFields
+from .config import Config
+from .findings import CATEGORIES, collect
+from .gate import GateOutcome, evaluate
 from .model import AuditResult
-from .render import DEFAULT_OUTPUTS, RENDERERS
+from .progress import Progress
+from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS
+from .render import github as github_render
+from .render.escape import terminal
+from .settings import SettingsError, resolve, rows
+from .store import FingerprintCache
 
 FORMATS = tuple(RENDERERS)
 JSONL_KEYS = ("text", "url", "date", "site")
+DEFAULT_BASELINE = ".dedupe-audit-baseline.json"
 
 
-def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Options shared by every command that runs an audit."""
-    options = [
-        click.argument("paths", nargs=-1, required=True),
+class ConfigError(click.ClickException):
+    """A bad setting, config file or baseline: exit 2 like click's usage errors."""
+
+    exit_code = 2
+
+
+def _apply(command: Callable[..., Any], options: Sequence[Callable[..., Any]]) -> Callable[..., Any]:
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options that map onto Config fields (ranges are checked again by settings)."""
+    return _apply(command, [
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="Config file to use instead of the nearest dedupe-audit.toml/pyproject.toml."),
+        click.option("--no-config", is_flag=True, help="Ignore config files."),
         click.option("--include", multiple=True, help="Only files matching this glob (repeatable)."),
         click.option("--exclude", multiple=True, help="Skip files matching this glob (repeatable)."),
-        click.option("--threshold", type=click.FloatRange(0.05, 1.0),
-                     help="Verified shingle Jaccard for a near-duplicate [0.4]."),
-        click.option("--min-fuzz", type=click.FloatRange(0, 100),
-                     help="rapidfuzz ratio a near-duplicate must also reach [50]."),
-        click.option("--containment", type=click.FloatRange(0.05, 1.0),
+        click.option("--threshold", type=float, help="Verified shingle Jaccard for a near-duplicate [0.4]."),
+        click.option("--min-fuzz", type=float, help="rapidfuzz ratio a near-duplicate must also reach [50]."),
+        click.option("--containment", type=float,
                      help="Share of a paragraph's shingles inside a longer block [0.8]."),
-        click.option("--shingle-size", type=click.IntRange(1, 10), help="Words per shingle [3]."),
-        click.option("--num-perm", type=click.IntRange(16, 1024), help="MinHash permutations [128]."),
-        click.option("--min-words", type=click.IntRange(1), help="Shortest paragraph clustered [5]."),
+        click.option("--shingle-size", type=int, help="Words per shingle [3]."),
+        click.option("--num-perm", type=int, help="MinHash permutations [128]."),
+        click.option("--min-words", type=int, help="Shortest paragraph clustered [5]."),
         click.option("--include-boilerplate", is_flag=True, default=None,
                      help="Count boilerplate paragraphs as duplicated content."),
         click.option("--boilerplate-rules", multiple=True, type=click.Path(dir_okay=False),
@@ -44,51 +73,139 @@ def audit_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--jsonl-url", help="JSONL key holding the URL [url]."),
         click.option("--jsonl-date", help="JSONL key holding the publication date [date]."),
         click.option("--jsonl-site", help="JSONL key holding the site name [site]."),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+        click.option("--as-of", help="Page date (YYYY-MM-DD) for pages that state none."),
+        click.option("--outlets", multiple=True, type=click.Path(dir_okay=False),
+                     help="Extra TOML file of outlets (repeatable)."),
+        click.option("--eras", multiple=True, type=click.Path(dir_okay=False),
+                     help="Extra TOML file of era facts (repeatable)."),
+        click.option("--reference", multiple=True, type=click.Path(),
+                     help="Folder or file of known originals (repeatable)."),
+        click.option("--recycled-days", type=int,
+                     help="Age gap that makes a repeated paragraph recycled [180]."),
+        click.option("--jobs", type=int, help="Worker processes, 0 = one per core [0]."),
+        click.option("--index", type=click.Path(dir_okay=False),
+                     help="SQLite fingerprint index reused across runs (created if missing)."),
+    ])
 
 
-def build_config(options: dict[str, Any]) -> Config:
-    """Defaults overridden by the options the user actually gave."""
-    jsonl = {key: options.pop(f"jsonl_{key}") for key in JSONL_KEYS}
-    changes = {
-        key: tuple(value) if isinstance(value, list | tuple) else value
-        for key, value in options.items()
-        if value is not None and value != ()
-    }
-    given = {key: value for key, value in jsonl.items() if value}
-    if given:
-        changes["jsonl"] = dataclasses.replace(JsonlFields(), **given)
-    return dataclasses.replace(Config(), **changes)
+def gate_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    return _apply(command, [
+        click.option("--fail-on", multiple=True, type=click.Choice((*CATEGORIES, "none")),
+                     help="Finding category that fails the gate (repeatable; 'none' for no category) "
+                          "[duplicate, contained, stale, conflict]."),
+        click.option("--max-duplicated-share", type=float,
+                     help="Highest share (0-1) of body paragraphs in counted clusters."),
+        click.option("--max-clusters", type=int, help="Most exact + near clusters allowed."),
+        click.option("--max-stale", type=int, help="Most stale paragraphs allowed."),
+        click.option("--min-similarity", type=float, help="Clusters less similar are not counted [0]."),
+        click.option("--baseline", type=click.Path(dir_okay=False),
+                     help="Accepted findings: only findings not in this file count."),
+    ])
 
 
-def execute(paths: Sequence[str], config: Config) -> AuditResult:
-    stdin = sys.stdin.buffer if "-" in paths else None
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    return _apply(command, [
+        click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
+                     help="Report format (repeatable) [markdown for audit, none for check]."),
+        click.option("-o", "--output", "outputs", multiple=True,
+                     help="File for the matching --format ('-' for stdout) [reports/audit.<ext>]."),
+        click.option("-q", "--quiet", is_flag=True, help="No summary table or progress bar."),
+    ])
+
+
+def settings_from(options: dict[str, Any]) -> tuple[Config, Any]:
+    """Resolve defaults < config file < command line; bad keys/values exit 2 naming them."""
+    config_file = options.pop("config_file", None)
+    no_config = options.pop("no_config", False)
+    jsonl = {key: options.pop(f"jsonl_{key}") for key in JSONL_KEYS if options.get(f"jsonl_{key}")}
+    for key in JSONL_KEYS:
+        options.pop(f"jsonl_{key}", None)
+    cli: dict[str, Any] = {}
+    for key, value in options.items():
+        if isinstance(value, tuple):
+            value = tuple(v for v in value if v != "none") if value else None
+        cli[key] = value
+    if jsonl:
+        cli["jsonl"] = jsonl
     try:
-        result = run_audit(paths, config, stdin=stdin)
-    except RuleError as err:
-        raise click.UsageError(str(err)) from err
-    if not result.documents:
-        for item in result.skipped:
-            click.echo(f"skipped {item.path}: {item.reason}", err=True)
-        raise click.UsageError("no readable documents among the inputs")
-    return result
+        resolved = resolve(cli, config_file=config_file, use_file=not no_config)
+    except SettingsError as err:
+        raise ConfigError(str(err)) from err
+    return resolved.config, resolved
 
 
-def write_outputs(result: AuditResult, formats: Sequence[str], outputs: Sequence[str]) -> None:
-    """Render each format to its output (paired by position; '-' is standard output)."""
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditResult:
+    """Run the audit (with the fingerprint index if configured); usage errors exit 2."""
+    stdin = sys.stdin.buffer if "-" in paths else None
+    progress = Progress.for_terminal("fingerprinting", quiet=quiet)
+    try:
+        cache = FingerprintCache(config.index, config, warn=warn, progress=progress)
+    except OSError as err:
+        raise ConfigError(f"cannot open index {config.index}: {err}") from err
+    try:
+        try:
+            result = run_audit(paths, config, stdin=stdin, cache=cache)
+        except RuleError as err:
+            raise click.UsageError(str(err)) from err
+        finally:
+            progress.close()
+        if not result.documents:
+            for item in result.skipped:
+                click.echo(f"skipped {terminal(item.path)}: {terminal(item.reason)}", err=True)
+            raise click.UsageError("no readable documents among the inputs")
+        cache.save()
+    finally:
+        cache.close()
+    summary = dataclasses.replace(result.summary, fingerprinted=cache.fingerprinted, reused=cache.reused)
+    if config.index and not quiet:
+        click.echo(
+            f"index {terminal(config.index)}: {cache.fingerprinted} document(s) fingerprinted, "
+            f"{cache.reused} reused, {cache.forgotten} forgotten",
+            err=True,
+        )
+    return dataclasses.replace(result, summary=summary)
+
+
+
+def targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
     if len(outputs) > len(formats):
         raise click.UsageError("more --output values than --format values")
-    for position, name in enumerate(formats):
-        target = outputs[position] if position < len(outputs) else DEFAULT_OUTPUTS[name]
-        rendered = RENDERERS[name](result)
+    return [
+        (name, outputs[i] if i < len(outputs) else DEFAULT_OUTPUTS[name]) for i, name in enumerate(formats)
+    ]
+
+
+def write_outputs(
+    result: AuditResult, pairs: Sequence[tuple[str, str]], outcome: GateOutcome | None = None
+) -> None:
+    """Render each format to its output (paired by position; '-' is standard output)."""
+    for name, target in pairs:
+        renderer = RENDERERS[name]
+        rendered = renderer(result, outcome) if name in GATE_AWARE else renderer(result)  # type: ignore[call-arg]
         if target == "-":
             click.echo(rendered, nl=False)
         else:
             write_atomic(target, rendered)
             click.echo(f"wrote {target}", err=True)
+    if any(name == "github" for name, _ in pairs):
+        append_step_summary(result, outcome)
+
+
+def append_step_summary(result: AuditResult, outcome: GateOutcome | None) -> None:
+    """Append the Markdown report to $GITHUB_STEP_SUMMARY, kept under GitHub's 1 MiB limit."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return
+    used = Path(path).stat().st_size if Path(path).exists() else 0
+    text = github_render.fit(github_render.step_summary(result, outcome),
+                             github_render.STEP_SUMMARY_LIMIT - used)
+    if text:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text)
 
 
 @click.group()
@@ -98,19 +215,124 @@ def main() -> None:
 
 
 @main.command()
-@audit_options
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              help="Report format (repeatable) [markdown].")
-@click.option("-o", "--output", "outputs", multiple=True,
-              help="File for the matching --format ('-' for stdout) [reports/audit.<ext>].")
-@click.option("-q", "--quiet", is_flag=True, help="No summary table on the terminal.")
-def audit(formats: tuple[str, ...], outputs: tuple[str, ...], quiet: bool, **options: Any) -> None:
+@click.argument("paths", nargs=-1, required=True)
+@setting_options
+@output_options
+def audit(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], quiet: bool,
+          **options: Any) -> None:
     """Audit PATHS (files, folders, globs, or - for stdin) and write reports."""
-    paths = options.pop("paths")
-    result = execute(paths, build_config(options))
+    config, _ = settings_from(options)
+    pairs = targets(formats or ("markdown",), outputs)
+    result = execute(paths, config, quiet)
     if not quiet:
-        click.echo(RENDERERS["text"](result), nl=False, err=bool(set(outputs) & {"-"}))
-    write_outputs(result, formats or ("markdown",), outputs)
+        click.echo(RENDERERS["text"](result), nl=False, err=any(t == "-" for _, t in pairs))
+    write_outputs(result, pairs)
+
+
+def gate_table(outcome: GateOutcome) -> str:
+    lines = []
+    if outcome.failed:
+        rows_ = [
+            [r.rule, r.threshold, r.measured, "\n".join(terminal(o) for o in r.offenders) or "-"]
+            for r in outcome.failed
+        ]
+        lines.append(tabulate(rows_, headers=["failed rule", "threshold", "measured", "top locations"],
+                              tablefmt="simple", disable_numparse=True))
+    if outcome.baseline:
+        lines.append(f"baseline: {len(outcome.counted)} new finding(s), {len(outcome.known)} accepted, "
+                     f"{len(outcome.gone)} no longer found")
+        for entry in outcome.gone[:10]:
+            lines.append(f"  gone: {entry.rule} {terminal(entry.excerpt, 80)}")
+        if len(outcome.gone) > 10:
+            lines.append(f"  ... and {len(outcome.gone) - 10} more")
+    verdict = "passed" if outcome.passed else "FAILED"
+    passed = len(outcome.rules) - len(outcome.failed)
+    lines.append(f"gate {verdict}: {passed} of {len(outcome.rules)} rules passed")
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@setting_options
+@gate_options
+@output_options
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
+          quiet: bool, **options: Any) -> None:
+    """Audit PATHS and apply the CI gate: exit 0 pass, 1 gate failed, 2 usage/config/input error."""
+    config, _ = settings_from(options)
+    pairs = targets(formats, outputs)
+    entries = None
+    if config.baseline:
+        try:
+            entries = baselines.load(config.baseline)
+        except baselines.BaselineError as err:
+            raise ConfigError(str(err)) from err
+    result = execute(paths, config, quiet)
+    findings = collect(result)
+    comparison = baselines.compare(findings, entries) if entries is not None else None
+    outcome = evaluate(findings, result.summary, config, comparison)
+    to_stderr = any(t == "-" for _, t in pairs)
+    if not quiet:
+        click.echo(RENDERERS["text"](result), nl=False, err=to_stderr)
+    click.echo(gate_table(outcome), nl=False, err=to_stderr)
+    write_outputs(result, pairs, outcome)
+    ctx.exit(0 if outcome.passed else 1)
+
+
+@main.group()
+def baseline() -> None:
+    """Record accepted findings so that `check --baseline` fails only on new ones."""
+
+
+def _baseline_command(update: bool) -> Callable[..., Any]:
+    def command(paths: tuple[str, ...], output: str, quiet: bool, **options: Any) -> None:
+        config, _ = settings_from(options)
+        previous: list[baselines.Entry] = []
+        if update:
+            if not Path(output).exists():
+                raise ConfigError(f"{output}: no baseline to update (use 'baseline create')")
+            try:
+                previous = baselines.load(output)
+            except baselines.BaselineError as err:
+                raise ConfigError(str(err)) from err
+        result = execute(paths, config, quiet)
+        entries = baselines.build(collect(result), previous)
+        baselines.save(output, entries)
+        kept = {e.fingerprint for e in previous} & {e.fingerprint for e in entries}
+        labelled = sum(1 for e in entries if e.label or e.note)
+        extra = f", {len(previous) - len(kept)} dropped, {labelled} with labels/notes" if update else ""
+        click.echo(f"wrote {output}: {len(entries)} finding(s){extra}", err=True)
+
+    return command
+
+
+def _register_baseline(name: str, update: bool, doc: str) -> None:
+    command = _baseline_command(update)
+    command.__doc__ = doc
+    command = click.option("-q", "--quiet", is_flag=True, help="No progress bar.")(command)
+    command = click.option("-o", "--output", default=DEFAULT_BASELINE, show_default=True,
+                           type=click.Path(dir_okay=False), help="Baseline file.")(command)
+    command = setting_options(command)
+    command = click.argument("paths", nargs=-1, required=True)(command)
+    baseline.command(name)(command)
+
+
+_register_baseline("create", False, "Record the current findings of PATHS as accepted.")
+_register_baseline("update", True, "Re-record findings of PATHS, keeping the labels and notes of known ones.")
+
+
+@main.command("config")
+@setting_options
+@gate_options
+def show_config(**options: Any) -> None:
+    """Print the effective configuration and where each value came from."""
+    _, resolved = settings_from(options)
+    source = str(resolved.file) if resolved.file else "none found"
+    click.echo(f"config file: {terminal(source)}")
+    table = [[key, terminal(value), terminal(origin)] for key, value, origin in rows(resolved)]
+    headers = ["setting", "value", "source"]
+    click.echo(tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True))
 
 
 if __name__ == "__main__":  # pragma: no cover

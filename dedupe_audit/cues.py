@@ -17,6 +17,7 @@ from pathlib import Path
 from .datafiles import data_file
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
+from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 
 SHIPPED = "dedupe_audit/data/cues.toml"
 KINDS = frozenset({"attribution", "publication", "own"})
@@ -27,8 +28,8 @@ _KEYS = frozenset(
 )
 
 
-class CueError(ValueError):
-    """A cue file that cannot be used; the message names the file and the rule."""
+class CueError(RuleFileError):
+    """A cue file that cannot be used; the message names the file, line and rule."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +37,7 @@ class CueRule:
     name: str
     lang: str
     kind: str  # attribution | publication | own
-    pattern: re.Pattern[str]
+    pattern: SafePattern  # matched under a time budget (saferegex)
     confidence: float
     role: str = "reported"
     starts_block: bool = False
@@ -74,15 +75,34 @@ class BlockSettings:
 class CueSet:
     rules: tuple[CueRule, ...]
     blocks: BlockSettings
+    # Matches any outlet alias. Most paragraphs name no outlet, and then no rule with an
+    # {outlet}/{via} placeholder can match: one probe saves running dozens of patterns.
+    alias_probe: re.Pattern[str] | None = None
 
     def find(self, paragraph: Paragraph) -> tuple[CueMatch, ...]:
         """Every cue in a paragraph, overlaps resolved (the longest match wins)."""
-        found = [m for rule in self.rules for m in _matches(rule, paragraph)]
-        return _without_overlaps(found)
+        return _find(self, paragraph)
+
+    def rules_for(self, text: str) -> tuple[CueRule, ...]:
+        """The rules that can match ``text`` at all."""
+        if self.alias_probe is None or self.alias_probe.search(text):
+            return self.rules
+        return tuple(rule for rule in self.rules if not _names_outlet(rule))
 
     def opens_story(self, paragraph: Paragraph) -> bool:
         """True when the paragraph begins with a dateline or byline."""
         return any(m.rule.starts_block for m in self.find(paragraph))
+
+
+def _names_outlet(rule: CueRule) -> bool:
+    return bool({"outlet", "via"} & set(rule.pattern.groupindex))
+
+
+@lru_cache(maxsize=65_536)
+def _find(cues: CueSet, paragraph: Paragraph) -> tuple[CueMatch, ...]:
+    """Cached: blocks and the tracer both ask for the cues of every paragraph."""
+    found = [m for rule in cues.rules_for(paragraph.text) for m in _matches(rule, paragraph)]
+    return _without_overlaps(found)
 
 
 # A cue right after a quotation that ends with punctuation: '"...," the publication writes'.
@@ -161,8 +181,10 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
     if kind == "attribution" and "{outlet}" not in text:
         raise CueError(f"{where}: an attribution pattern needs the {{outlet}} placeholder")
     try:
-        return re.compile(_expand(text, aliases, descr), re.IGNORECASE)
-    except re.error as err:
+        compile_rule(text, IGNORECASE, rule=where, source=where)  # the user's own text, unexpanded
+        name = str(raw.get("name"))
+        return compile_rule(_expand(text, aliases, descr), IGNORECASE, rule=name, source=where)
+    except ValueError as err:
         raise CueError(f"{where}: bad pattern: {err}") from err
 
 
@@ -226,6 +248,21 @@ def _read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise CueError(f"{path}: cannot read cue file: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise CueError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
+
+
+def _with_line(err: CueError, source: str, raw: object) -> CueError:
+    """The same error with the line of the bad rule in its file, found by the rule's name."""
+    name = raw.get("name") if isinstance(raw, dict) else None
+    if not isinstance(name, str):
+        return err
+    try:
+        text = data_file("cues.toml") if source == SHIPPED else Path(source).read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return err
+    line = line_of(text, f'"{name}"', f"'{name}'")
+    return CueError(str(err).replace(f"{source}:", f"{located(source, line)}:", 1))
 
 
 @lru_cache(maxsize=8)
@@ -245,6 +282,13 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
         if not isinstance(entries, list):
             raise CueError(f"{source}: 'cue' must be an array of tables ([[cue]])")
         for i, raw in enumerate(entries):
-            rule = _parse_rule(raw, source, i + 1, aliases, descriptors)
+            try:
+                rule = _parse_rule(raw, source, i + 1, aliases, descriptors)
+            except CueError as err:
+                raise _with_line(err, source, raw) from err
             rules[rule.name] = rule
-    return CueSet(rules=tuple(rules.values()), blocks=_blocks(files[0][1], SHIPPED))
+    return CueSet(
+        rules=tuple(rules.values()),
+        blocks=_blocks(files[0][1], SHIPPED),
+        alias_probe=re.compile(aliases),
+    )

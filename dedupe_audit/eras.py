@@ -13,8 +13,19 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+from .saferegex import (
+    IGNORECASE,
+    PatternError,
+    RuleFileError,
+    SafePattern,
+    compile_rule,
+    line_of,
+    located,
+)
 
 SHIPPED = "dedupe_audit/data/eras.toml"
 _FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phrases"}
@@ -24,8 +35,13 @@ _SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+
 _CONTEXT = 80  # characters of the sentence a cue is looked for in, each side
 
 
-class EraDataError(ValueError):
-    """A bad entry in an era file; the message names the file and the entry."""
+class EraDataError(RuleFileError):
+    """A bad entry in an era file; the message names the file, the line and the entry."""
+
+    def __init__(self, message: str, source: str | None = None, entry: str | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.entry = entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +70,7 @@ class Fact:
     office_label: str
     holder: str
     terms: tuple[Term, ...]
-    pattern: re.Pattern[str]
+    pattern: SafePattern  # matched under a time budget (saferegex)
     source: str
 
     @property
@@ -66,7 +82,7 @@ class Fact:
 class Cue:
     cue_id: str
     where: str  # before | after
-    pattern: re.Pattern[str]
+    pattern: SafePattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +110,14 @@ class Mention:
 
 
 def _fail(source: str, entry: str, problem: str) -> EraDataError:
-    return EraDataError(f"{source}: entry {entry!r}: {problem}")
+    return EraDataError(f"{source}: entry {entry!r}: {problem}", source, str(entry))
 
 
-def _compile(pattern: object, source: str, entry: str) -> re.Pattern[str]:
-    if not isinstance(pattern, str) or not pattern:
-        raise _fail(source, entry, f"pattern must be a non-empty string, got {pattern!r}")
+def _compile(pattern: object, source: str, entry: str) -> SafePattern:
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise _fail(source, entry, f"bad regex {pattern!r}: {exc}") from exc
+        return compile_rule(pattern, IGNORECASE, rule=entry, source=source)
+    except ValueError as exc:
+        raise _fail(source, entry, str(exc)) from exc
 
 
 def _iso(value: object, source: str, entry: str, key: str) -> date | None:
@@ -156,6 +170,12 @@ def _patterns(raw: dict, key: str, source: str, entry: str) -> list[str]:
     return values
 
 
+def _strings(raw: dict, keys: tuple[str, ...], source: str, entry: str) -> None:
+    for key in keys:
+        if not isinstance(raw[key], str) or not raw[key].strip():
+            raise _fail(source, entry, f"{key} must be a non-empty string, got {raw[key]!r}")
+
+
 # --------------------------------------------------------------------------- merging
 
 
@@ -183,17 +203,22 @@ def _entries(data: dict, key: str, source: str) -> list[dict]:
 
 
 def _merge(raw: _Raw, data: dict, source: str) -> None:
-    for key, office in data.get("offices", {}).items():
+    offices = data.get("offices", {})
+    if not isinstance(offices, dict):
+        raise EraDataError(f"{source}: [offices] must be a table")
+    for key, office in offices.items():
         _check_keys(office, _OFFICE_KEYS, {"label", "titles"}, source, key)
         _patterns(office, "titles", source, key)
         raw.offices[key] = (office, source)
     for index, fact in enumerate(_entries(data, "facts", source)):
         entry = fact.get("id", f"facts[{index}]") if isinstance(fact, dict) else f"facts[{index}]"
         _check_keys(fact, _FACT_KEYS, {"id", "office", "holder"}, source, entry)
+        _strings(fact, ("id", "office", "holder"), source, entry)
         raw.facts[fact["id"]] = (fact, source)
     for index, cue in enumerate(_entries(data, "cues", source)):
         entry = cue.get("id", f"cues[{index}]") if isinstance(cue, dict) else f"cues[{index}]"
         _check_keys(cue, _CUE_KEYS, {"id", "where", "pattern"}, source, entry)
+        _strings(cue, ("id", "where"), source, entry)
         raw.cues[cue["id"]] = (cue, source)
 
 
@@ -240,26 +265,46 @@ def _build_cue(raw: dict, source: str) -> Cue:
         text = rf"(?<!\w)(?:{body})[\s\-]*(?:[^\s.!?;:]+\s+){{0,{gap}}}$"
     else:
         text = rf"^(?:{body})"
-    return Cue(entry, raw["where"], re.compile(text, re.IGNORECASE))
+    return Cue(entry, raw["where"], _compile(text, source, entry))
 
 
 def _shipped_text() -> str:
     return resources.files("dedupe_audit").joinpath("data/eras.toml").read_text("utf-8")
 
 
+def _with_line(err: EraDataError, texts: dict[str, str]) -> EraDataError:
+    """The same error with the line of the entry (found by its id) in the file named."""
+    text = texts.get(err.source or "")
+    line = line_of(text, f'"{err.entry}"', f"'{err.entry}'", f"[offices.{err.entry}]") if text else None
+    if not line or err.source is None:
+        return err
+    message = str(err).replace(f"{err.source}:", f"{located(err.source, line)}:", 1)
+    return EraDataError(message, err.source, err.entry)
+
+
 def load_eras(extra_files: Sequence[str | Path] = ()) -> EraRegistry:
-    """The shipped era facts merged with the user's ``extra_files`` (later files win)."""
-    raw = _Raw({}, {}, {})
-    _merge(raw, _read(_shipped_text(), SHIPPED), SHIPPED)
-    sources = [SHIPPED]
+    """The shipped era facts merged with the user's ``extra_files`` (later files win);
+    a bad entry raises EraDataError naming file, line and entry."""
+    texts = {SHIPPED: _shipped_text()}
     for path in extra_files:
-        source = str(path)
         try:
-            text = Path(path).read_text("utf-8")
+            texts[str(path)] = Path(path).read_text("utf-8")
         except OSError as exc:
-            raise EraDataError(f"{source}: cannot read era file: {exc}") from exc
+            raise EraDataError(f"{path}: cannot read era file: {exc.strerror or exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise EraDataError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+    try:
+        return _load_eras(texts)
+    except EraDataError as err:
+        raise _with_line(err, texts) from err
+
+
+def _load_eras(texts: dict[str, str]) -> EraRegistry:
+    """Merge and build the registry from file texts, shipped first."""
+    raw = _Raw({}, {}, {})
+    sources = list(texts)
+    for source, text in texts.items():
         _merge(raw, _read(text, source), source)
-        sources.append(source)
     facts = tuple(_build_fact(f, s, raw.offices) for f, s in raw.facts.values())
     cues = tuple(_build_cue(c, s) for c, s in raw.cues.values())
     return EraRegistry(facts, cues, tuple(sources))
@@ -304,9 +349,24 @@ def _outermost(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: (m.start, m.fact.fact_id))
 
 
+@lru_cache(maxsize=8)
+def _probe(registry: EraRegistry) -> SafePattern | None:
+    """All fact patterns as one alternation: most paragraphs name no office holder, and one
+    scan tells so instead of one scan per fact. None if the patterns cannot be combined."""
+    try:
+        joined = "|".join(f"(?:{f.pattern.pattern})" for f in registry.facts)
+        # user patterns: under a time budget like each fact's own (a timeout reads as "none")
+        return SafePattern(joined, IGNORECASE, rule="era facts (combined probe)", source="eras")
+    except (re.error, PatternError):  # e.g. two user patterns reuse a group name
+        return None
+
+
 def find_mentions(text: str, registry: EraRegistry, offset: int = 0) -> tuple[Mention, ...]:
     """Office-holder mentions in ``text`` with their retrospective cue, if any; spans are
     shifted by ``offset`` (the paragraph's start in its document)."""
+    probe = _probe(registry)
+    if probe is not None and not probe.search(text):
+        return ()
     bounds = _sentence_bounds(text)
     found = []
     for fact in registry.facts:

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import difflib
 import tomllib
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,9 +131,12 @@ def check_value(key: str, value: Any, where: str, base: Path | None = None) -> A
     if key not in FIELDS:
         raise _unknown(key, where)
     hint = TYPES[key]
-    optional = type(None) in typing.get_args(hint)
-    kinds = [arg for arg in typing.get_args(hint) if arg is not type(None)] or [hint]
-    kind = kinds[0]
+    optional = False
+    kind = hint
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        optional = type(None) in args
+        kind = next(arg for arg in args if arg is not type(None))
     if value is None and optional:
         return None
     if kind is JsonlFields:
@@ -191,6 +195,8 @@ def from_file(path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for raw_key, value in file_table(path).items():
         key = raw_key.replace("-", "_")
+        if key not in FIELDS:
+            raise _unknown(raw_key, where)
         if key in out:
             raise SettingsError(f"key '{raw_key}' given twice in {where}")
         out[key] = check_value(key, value, where, path.parent)

@@ -5,16 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..model import AuditResult
-from . import json, markdown, text
+from . import github, json, junit, markdown, sarif, text
 
 RENDERERS: dict[str, Callable[[AuditResult], str]] = {
     "text": text.render,
     "markdown": markdown.render,
     "json": json.render,
+    "sarif": sarif.render,
+    "github": github.render,
+    "junit": junit.render,
 }
+
+# Formats that also show the CI gate's verdict: called as render(result, outcome).
+GATE_AWARE = frozenset({"sarif", "github", "junit"})
 
 DEFAULT_OUTPUTS: dict[str, str] = {
     "markdown": "reports/audit.md",
     "json": "reports/audit.json",
     "text": "-",
+    "sarif": "reports/audit.sarif",
+    "github": "-",
+    "junit": "reports/audit.junit.xml",
 }
