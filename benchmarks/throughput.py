@@ -23,7 +23,6 @@ import argparse
 import json
 import random
 import resource
-import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -145,5 +144,181 @@ def documents(corpus: Corpus):
             for i, text in enumerate(corpus.pages())]
 
 
+def maxrss_mb() -> tuple[float, float]:
+    """Peak resident memory of this process and of its (largest) worker, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def naive_rates(texts: list[str], k: int, num_perm: int, seed: int) -> tuple[float, float]:
+    """(a) one MinHash per text, one update per shingle; (b) MinHash.bulk. Texts/s."""
+    from datasketch import MinHash
+
+    from dedupe_audit.fingerprint import normalize, tokenize
+
+    def shingles(text: str) -> list[bytes]:
+        tokens = tokenize(normalize(text))
+        return [" ".join(tokens[i : i + k]).encode() for i in range(max(len(tokens) - k + 1, 1))]
+
+    start = time.perf_counter()
+    for text in texts:
+        m = MinHash(num_perm=num_perm, seed=seed)
+        for item in shingles(text):
+            m.update(item)
+    naive = len(texts) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    MinHash.bulk([shingles(t) for t in texts], num_perm=num_perm, seed=seed)
+    bulk = len(texts) / (time.perf_counter() - start)
+    return naive, bulk
+
+
+def quality(segmented, clusters, config, sample: int, rng: random.Random) -> dict[str, float]:
+    """Recall of brute-force pairs (exact Jaccard >= threshold) for sampled paragraphs."""
+    from dedupe_audit.detect import eligible
+    from dedupe_audit.fingerprint import Fingerprinter
+    from dedupe_audit.model import ParagraphRef
+
+    refs = [ParagraphRef(d, i) for d, seg in enumerate(segmented) for i in eligible(seg, config)]
+    fps = Fingerprinter(config.shingle_size).many(
+        [segmented[r.doc].paragraphs[r.index].text for r in refs])
+    keep = [i for i, fp in enumerate(fps) if fp.words >= config.min_words]
+    refs, fps = [refs[i] for i in keep], [fps[i] for i in keep]
+    sizes = np.array([len(fp.shingles) for fp in fps])
+    flat = np.concatenate([fp.shingles for fp in fps])
+    owners = np.repeat(np.arange(len(fps)), sizes)
+    order = np.argsort(flat, kind="stable")
+    flat, owners = flat[order], owners[order]
+    cluster_of = {m.ref: c.cluster_id for c in clusters for m in c.members}
+    truth = found = reported = correct = 0
+    for q in rng.sample(range(len(fps)), min(sample, len(fps))):
+        lo = np.searchsorted(flat, fps[q].shingles, side="left")
+        hi = np.searchsorted(flat, fps[q].shingles, side="right")
+        hits = np.concatenate([owners[a:b] for a, b in zip(lo, hi, strict=True)])
+        other, common = np.unique(hits, return_counts=True)
+        jac = common / (sizes[q] + sizes[other] - common)
+        similar = {int(o) for o, j in zip(other, jac, strict=True) if j >= config.threshold and o != q}
+        mine = cluster_of.get(refs[q])
+        truth += len(similar)
+        found += sum(mine is not None and cluster_of.get(refs[o]) == mine for o in similar)
+        if mine is not None:
+            members = [i for i, r in enumerate(refs) if cluster_of.get(r) == mine and i != q] \
+                if len(refs) < 50_000 else [o for o in other.tolist() if cluster_of.get(refs[o]) == mine]
+            reported += len(members)
+            correct += sum(o in similar for o in members)
+    return {"pairs": truth, "recall": found / truth if truth else 1.0,
+            "co_member_precision": correct / reported if reported else 1.0}
+
+
+def _summary(segmented, clusters, membership):
+    """The cluster counts of the summary (provenance/staleness stages are not benchmarked here)."""
+    from collections import Counter
+
+    from dedupe_audit.model import ParagraphRef, Summary
+
+    paragraphs = sum(len(seg.paragraphs) for seg in segmented)
+    body = sum(p.is_body for seg in segmented for p in seg.paragraphs)
+    clustered = sum(p.is_body and ParagraphRef(d, p.index) in membership
+                    for d, seg in enumerate(segmented) for p in seg.paragraphs)
+    kinds = Counter(c.kind for c in clusters)
+    return Summary(files=len(segmented), skipped=0, paragraphs=paragraphs, boilerplate=paragraphs - body,
+                   body=body, unique=body - clustered, in_clusters=clustered,
+                   duplicated_share=round(clustered / body, 4) if body else 0.0, clusters=len(clusters),
+                   exact_clusters=kinds["exact"], near_clusters=kinds["near"],
+                   contained_clusters=kinds["contained"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--paragraphs", type=int, default=100_000)
+    parser.add_argument("--folder", help="write the corpus here as .txt pages and run run_audit on it")
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--subset", type=int, default=5_000, help="paragraphs for (a) and (b)")
+    parser.add_argument("--sample", type=int, default=2_000, help="paragraphs checked by brute force")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    from dedupe_audit import detect
+    from dedupe_audit.audit import paragraph_clusters, run_audit, settings_of
+    from dedupe_audit.boilerplate import load_rules
+    from dedupe_audit.config import Config
+    from dedupe_audit.model import SCHEMA_VERSION, AuditResult, DocumentReport
+    from dedupe_audit.render import json as render_json
+    from dedupe_audit.render import markdown as render_markdown
+    from dedupe_audit.segment import segment
+
+    config = Config(jobs=args.jobs)
+    start = time.perf_counter()
+    corpus = build_corpus(args.paragraphs, args.seed)
+    docs = documents(corpus)
+    print(f"corpus: {len(corpus.texts):,} paragraphs, {len(docs):,} pages, "
+          f"{len(corpus.planted):,} planted copies, built in {time.perf_counter() - start:.1f} s")
+
+    subset = corpus.texts[: args.subset]
+    naive, bulk = naive_rates(subset, config.shingle_size, config.num_perm, config.seed)
+    print(f"(a) naive datasketch loop: {naive:,.0f} paragraphs/s  [measured on {len(subset):,}]")
+    print(f"(b) MinHash.bulk:          {bulk:,.0f} paragraphs/s  [measured on {len(subset):,}]")
+
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    if args.folder:
+        folder = Path(args.folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for doc in docs:
+            (folder / doc.path).write_text(doc.text, encoding="utf-8")
+        times["write pages"] = time.perf_counter() - start
+        start = time.perf_counter()
+        result = run_audit([str(folder)], replace(config))
+        times["run_audit (ingest..clusters)"] = time.perf_counter() - start
+        segmented = None
+    else:
+        rules = load_rules(tuple(config.boilerplate_rules))
+        segmented = [segment(doc, config, rules) for doc in docs]
+        times["segment"] = time.perf_counter() - start
+        start = time.perf_counter()
+        clusters = detect.detect_duplicates(segmented, config)
+        times["detect (fingerprint, index, verify, clusters)"] = time.perf_counter() - start
+        start = time.perf_counter()
+        membership = paragraph_clusters(clusters)
+        result = AuditResult(
+            schema_version=SCHEMA_VERSION, tool_version="bench", settings=settings_of(config),
+            documents=tuple(DocumentReport(path=s.document.path, meta=s.document.meta,
+                                           content_hash=s.document.content_hash, paragraphs=s.paragraphs)
+                            for s in segmented),
+            skipped=(), clusters=clusters, summary=_summary(segmented, clusters, membership),
+            paragraph_cluster=membership)
+        times["summary"] = time.perf_counter() - start
+    start = time.perf_counter()
+    markdown_chars = len(render_markdown.render(result))
+    times["render markdown"] = time.perf_counter() - start
+    start = time.perf_counter()
+    json_chars = len(render_json.render(result))
+    times["render json"] = time.perf_counter() - start
+    total = sum(times.values())
+    own, child = maxrss_mb()
+    print(f"(d) full pipeline: {total:.1f} s = {len(corpus.texts) / total:,.0f} paragraphs/s; "
+          f"{len(result.clusters):,} clusters; markdown {markdown_chars / 1e6:.1f} MB, "
+          f"json {json_chars / 1e6:.1f} MB")
+    for name, seconds in times.items():
+        print(f"      {name:<48} {seconds:7.1f} s")
+    print(f"    peak RSS: main process {own:,.0f} MB, largest worker {child:,.0f} MB")
+
+    if segmented is None:
+        return
+    start = time.perf_counter()
+    texts = 0
+    for batch, _, _ in detect._signed_batches(segmented, config, None):
+        texts += len(batch.texts)
+    seconds = time.perf_counter() - start
+    rate = texts / seconds
+    print(f"(c) fingerprint+sign (normalize, shingle, MinHash; jobs={config.jobs or 'cores'}): "
+          f"{texts:,} texts (paragraphs + windows) in {seconds:.1f} s = {rate:,.0f}/s; "
+          f"(c)/(a) = {rate / naive:.0f}x, (c)/(b) = {rate / bulk:.1f}x")
+    start = time.perf_counter()
+    found = quality(segmented, result.clusters, config, args.sample, random.Random(args.seed))
+    print(f"quality on {args.sample:,} sampled paragraphs ({found['pairs']:,} brute-force pairs with "
+          f"Jaccard >= {config.threshold}): recall {found['recall']:.4f}, co-member precision "
+          f"{found['co_member_precision']:.4f} ({time.perf_counter() - start:.0f} s)")
+
+
 if __name__ == "__main__":
-    sys.exit(0)
+    main()

@@ -6,7 +6,6 @@ scraped page, and matching inside article text would hide real content.
 
 from __future__ import annotations
 
-import re
 import tomllib
 import unicodedata
 from collections.abc import Sequence
@@ -15,17 +14,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from .datafiles import data_file
+from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 
-
-class RuleError(ValueError):
-    """A rule file that cannot be used; the message names the file and the rule."""
+# A rule file that cannot be used; the message names the file, the line and the rule. One name
+# for every loader's error (cues, eras, outlets derive from it), so callers catch them all.
+RuleError = RuleFileError
 
 
 @dataclass(frozen=True)
 class BoilerplateRule:
     name: str
     description: str
-    pattern: re.Pattern[str] | None
+    pattern: SafePattern | None  # matched under a time budget (saferegex)
     phrases: frozenset[str]
     max_words: int | None
     source: str
@@ -43,14 +43,15 @@ def _phrase_key(text: str) -> str:
     return " ".join(folded.strip(" \t:.-–—•·|>»").split())
 
 
-def _parse_rule(raw: object, source: str, position: int) -> BoilerplateRule:
+def _parse_rule(raw: object, source: str, position: int, text: str = "") -> BoilerplateRule:
     where = f"{source}: rule #{position}"
     if not isinstance(raw, dict):
         raise RuleError(f"{where}: expected a table, got {type(raw).__name__}")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RuleError(f"{where}: missing 'name'")
-    where = f"{source}: rule '{name}'"
+    line = line_of(text, f'"{name}"', f"'{name}'")
+    where = f"{located(source, line)}: rule '{name}'"
     unknown = set(raw) - {"name", "description", "pattern", "phrases", "max_words", "case_sensitive"}
     if unknown:
         raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -64,10 +65,10 @@ def _parse_rule(raw: object, source: str, position: int) -> BoilerplateRule:
     if pattern_text is not None:
         if not isinstance(pattern_text, str):
             raise RuleError(f"{where}: 'pattern' must be a string")
-        flags = 0 if raw.get("case_sensitive") else re.IGNORECASE
+        flags = 0 if raw.get("case_sensitive") else IGNORECASE
         try:
-            pattern = re.compile(pattern_text, flags)
-        except re.error as err:
+            pattern = compile_rule(pattern_text, flags, rule=name, source=source)
+        except ValueError as err:
             raise RuleError(f"{where}: bad pattern: {err}") from err
     max_words = raw.get("max_words")
     if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
@@ -90,7 +91,7 @@ def parse_rules(text: str, source: str) -> tuple[BoilerplateRule, ...]:
     rules = data.get("rule", [])
     if not isinstance(rules, list):
         raise RuleError(f"{source}: 'rule' must be an array of tables ([[rule]])")
-    return tuple(_parse_rule(raw, source, i + 1) for i, raw in enumerate(rules))
+    return tuple(_parse_rule(raw, source, i + 1, text) for i, raw in enumerate(rules))
 
 
 @lru_cache(maxsize=8)
@@ -102,6 +103,8 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> tuple[BoilerplateRule, ...]
             text = Path(path).read_text(encoding="utf-8")
         except OSError as err:
             raise RuleError(f"{path}: cannot read rule file: {err.strerror or err}") from err
+        except UnicodeDecodeError as err:
+            raise RuleError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
         user.extend(parse_rules(text, path))
     shipped = data_file("boilerplate.toml")
     return (*user, *parse_rules(shipped, "dedupe_audit/data/boilerplate.toml"))

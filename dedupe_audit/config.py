@@ -54,3 +54,9 @@ class Config:
     min_similarity: float = 0.0  # clusters less similar than this are not counted by the gate
     baseline: str | None = None  # accepted findings file: only findings not in it count
     index: str | None = None  # SQLite fingerprint index reused across runs
+    # hostile input (appended): archives are read in memory within these limits, never extracted
+    max_archive_bytes: int = 1_000_000_000  # decompressed bytes read from one archive (nested included)
+    max_archive_members: int = 100_000  # files/records read from one archive (nested included)
+    max_archive_depth: int = 3  # archives inside archives, the outer one counting as 1
+    max_paragraph_chars: int = 20_000  # longer blocks are cut into consecutive paragraphs, not dropped
+    split_large_text: bool = False  # text over max_file_bytes: audit in parts (file.txt@part2), not skip

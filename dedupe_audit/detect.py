@@ -3,17 +3,25 @@
 Exact copies are grouped by hash first, so only one representative of each group is
 signed and indexed. Sentence windows of long paragraphs are indexed beside paragraphs:
 a paragraph matching a window is a candidate for containment in the window's block.
+
+Texts are fingerprinted and signed in batches of whole documents (across processes when
+the run is large, see ``parallel``); each batch's signatures go straight into the index, so
+apart from the kept shingles, memory is the index plus a few batches.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from .config import Config
 from .fingerprint import Fingerprint, Fingerprinter, signatures
-from .index import CandidateIndex
+from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, ParagraphRef, SegmentedDocument
+from .parallel import map_ordered, resolve_jobs
 from .store import FingerprintCache
 from .verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near
 
@@ -27,49 +35,146 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
     ]
 
 
+BATCH_TEXTS = 20_000  # texts per fingerprinting batch
+PARALLEL_MIN_TEXTS = 100_000  # fewer texts are fingerprinted in one process (pickling costs more)
+WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph key
+
+
 def fingerprint_paragraphs(
     segmented: Sequence[SegmentedDocument], config: Config, fingerprinter: Fingerprinter
 ) -> dict[ParagraphRef, Fingerprint]:
     out: dict[ParagraphRef, Fingerprint] = {}
     for doc, seg in enumerate(segmented):
-        for index in eligible(seg, config):
-            fp = fingerprinter(seg.paragraphs[index].text)
+        refs = [ParagraphRef(doc, index) for index in eligible(seg, config)]
+        for ref, fp in zip(refs, fingerprinter.many([seg.paragraphs[r.index].text for r in refs]),
+                           strict=True):
             if fp.words >= config.min_words:
-                out[ParagraphRef(doc, index)] = fp
+                out[ref] = fp
     return out
+
+
+@dataclass
+class _Batch:
+    """Texts of some whole documents: eligible paragraphs, then windows of those."""
+
+    refs: list[ParagraphRef]
+    owners: list[ParagraphRef]  # owner paragraph of each window
+    texts: list[str]
+
+
+def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator[_Batch]:
+    batch = _Batch([], [], [])
+    window_texts: list[str] = []
+    for doc, seg in enumerate(segmented):
+        indexes = eligible(seg, config)
+        batch.refs.extend(ParagraphRef(doc, i) for i in indexes)
+        batch.texts.extend(seg.paragraphs[i].text for i in indexes)
+        wanted = set(indexes)
+        for window in seg.windows:
+            if window.paragraph in wanted:
+                batch.owners.append(ParagraphRef(doc, window.paragraph))
+                window_texts.append(window.text)
+        if len(batch.texts) + len(window_texts) >= BATCH_TEXTS:
+            batch.texts.extend(window_texts)
+            yield batch
+            batch, window_texts = _Batch([], [], []), []
+    batch.texts.extend(window_texts)
+    if batch.texts:
+        yield batch
+
+
+_WORKER_FINGERPRINTERS: dict[int, Fingerprinter] = {}
+
+
+def _sign(args: tuple[list[str], int, int, int]) -> tuple[list[Fingerprint], np.ndarray]:
+    """Fingerprints and MinHash signatures of a batch of texts (in a worker or not)."""
+    texts, shingle_size, num_perm, seed = args
+    fingerprinter = _WORKER_FINGERPRINTERS.setdefault(shingle_size, Fingerprinter(shingle_size))
+    fps = fingerprinter.many(texts)
+    return fps, signatures([fp.shingles for fp in fps], num_perm, seed)
+
+
+def _sign_packed(args: tuple[list[str], int, int, int]) -> tuple[object, ...]:
+    """``_sign`` for a worker: plain lists and arrays pickle far faster than dataclasses."""
+    fps, sigs = _sign(args)
+    flat = np.concatenate([fp.shingles for fp in fps]) if fps else np.empty(0, dtype=np.uint64)
+    sizes = np.fromiter((len(fp.shingles) for fp in fps), dtype=np.int64, count=len(fps))
+    return ([fp.normalized for fp in fps], [fp.content_hash for fp in fps], [fp.words for fp in fps],
+            flat, sizes, sigs)
+
+
+def _unpack(packed: tuple[object, ...]) -> tuple[list[Fingerprint], np.ndarray]:
+    normalized, hashes, words, flat, sizes, sigs = packed
+    bounds = np.r_[0, np.cumsum(sizes)].tolist()  # type: ignore[arg-type]
+    fps = [Fingerprint(text, h, w, flat[bounds[i] : bounds[i + 1]])  # type: ignore[index]
+           for i, (text, h, w) in enumerate(zip(normalized, hashes, words, strict=True))]  # type: ignore[call-overload]
+    return fps, sigs  # type: ignore[return-value]
+
+
+def _cached(cache: FingerprintCache, segmented: Sequence[SegmentedDocument], config: Config,
+            batches: Iterable[_Batch]) -> Iterator[tuple[list[Fingerprint], np.ndarray]]:
+    """Fingerprints and signatures through the incremental store (one text at a time)."""
+    fingerprinter = cache.bind(segmented, config)
+    for batch in batches:
+        fps = [fingerprinter(text) for text in batch.texts]
+        yield fps, cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+
+
+def _signed_batches(
+    segmented: Sequence[SegmentedDocument], config: Config, cache: FingerprintCache | None
+) -> Iterator[tuple[_Batch, list[Fingerprint], np.ndarray]]:
+    """Each batch with its fingerprints and signatures, in document order."""
+    batches = list(_batches(segmented, config))
+    total = sum(len(b.texts) for b in batches)
+    jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
+    work = ((b.texts, config.shingle_size, config.num_perm, config.seed) for b in batches)
+    results: Iterator[tuple[list[Fingerprint], np.ndarray]]
+    if cache is not None:
+        results = _cached(cache, segmented, config, batches)
+    elif jobs <= 1:
+        results = map(_sign, work)
+    else:
+        results = map(_unpack, map_ordered(_sign_packed, work, jobs))
+    for batch, (fps, sigs) in zip(batches, results, strict=True):
+        yield batch, fps, sigs
 
 
 def detect_duplicates(
     segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None
 ) -> tuple[Cluster, ...]:
-    fingerprinter = cache.bind(segmented, config) if cache else Fingerprinter(config.shingle_size)
-    sign = cache.signatures if cache else signatures
-    fingerprints = fingerprint_paragraphs(segmented, config, fingerprinter)
-    groups = exact_groups(fingerprints)
-    representatives = [group[0] for group in groups]
-
-    window_owner: list[ParagraphRef] = []
-    window_fps: list[Fingerprint] = []
-    for doc, seg in enumerate(segmented):
-        for window in seg.windows:
-            owner = ParagraphRef(doc, window.paragraph)
-            if owner in fingerprints:
-                window_owner.append(owner)
-                window_fps.append(fingerprinter(window.text))
-
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
-    shingle_sets = [fingerprints[ref].shingles for ref in representatives]
-    shingle_sets += [fp.shingles for fp in window_fps]
-    index.add(range(len(shingle_sets)), sign(shingle_sets, config.num_perm, config.seed))
+    fingerprints: dict[ParagraphRef, Fingerprint] = {}
+    representatives: list[ParagraphRef] = []
+    first_of: dict[int, int] = {}  # content hash -> key of its representative
+    window_owner: list[ParagraphRef] = []
+    for batch, fps, sigs in _signed_batches(segmented, config, cache):
+        rows, keys = [], []
+        for row, (ref, fp) in enumerate(zip(batch.refs, fps, strict=False)):
+            if fp.words < config.min_words:
+                continue
+            fingerprints[ref] = fp
+            if fp.content_hash not in first_of:  # refs ascend: the first is the group's first
+                first_of[fp.content_hash] = len(representatives)
+                representatives.append(ref)
+                rows.append(row)
+                keys.append(first_of[fp.content_hash])
+        for row, owner in enumerate(batch.owners, start=len(batch.refs)):
+            if owner in fingerprints:
+                rows.append(row)
+                keys.append(WINDOW_KEYS + len(window_owner))
+                window_owner.append(owner)
+        index.add(keys, sigs[rows])
+    groups = exact_groups(fingerprints)
 
-    paragraph_pairs: list[tuple[ParagraphRef, ParagraphRef]] = []
-    via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
     n = len(representatives)
-    for first, second in index.candidate_pairs():
-        if second < n:
-            paragraph_pairs.append((representatives[first], representatives[second]))
-        elif first < n:
-            via_window[representatives[first]].add(window_owner[second - n])
+    bands, rows_per_band = index.params
+    pairs = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
+                                  below=n)
+    within = pairs[:, 1] < n
+    paragraph_pairs = [(representatives[a], representatives[b]) for a, b in pairs[within].tolist()]
+    via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
+    for first, second in pairs[~within].tolist():
+        via_window[representatives[first]].add(window_owner[second - WINDOW_KEYS])
     near = verify_near(paragraph_pairs, fingerprints, config.threshold, config.min_fuzz)
 
     containers = ContainerIndex({ref: fingerprints[ref] for ref in sorted(set(window_owner))})

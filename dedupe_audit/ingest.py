@@ -17,9 +17,11 @@ import email.utils
 import fnmatch
 import glob
 import html as html_lib
+import io
 import json
 import logging
 import os
+import posixpath
 import re
 import stat
 import sys
@@ -32,6 +34,7 @@ from urllib.parse import urlsplit
 import xxhash
 from charset_normalizer import from_bytes
 
+from . import containers
 from .config import Config, JsonlFields
 from .model import Document, DocumentMeta, Skipped
 
@@ -46,6 +49,12 @@ FORMATS = {
     ".htm": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    # archives are read as folders of documents (containers.py); ".gz" covers .tar.gz/.warc.gz
+    ".zip": "archive",
+    ".tar": "archive",
+    ".tgz": "archive",
+    ".gz": "archive",
+    ".warc": "archive",
 }
 SIDECAR_SUFFIX = ".meta.json"
 STDIN_PATH = "<stdin>"
@@ -177,7 +186,7 @@ def _expand_named(fs_path: str, display: str, config: Config) -> Iterator[_Sourc
     elif fs_path.endswith(SIDECAR_SUFFIX):
         yield Skipped(display, "sidecar metadata file: read together with its document")
     else:
-        fmt = FORMATS.get(_suffix(fs_path), "text")
+        fmt = "archive" if containers.archive_kind(fs_path) else FORMATS.get(_suffix(fs_path), "text")
         yield _Source(display, fs_path, fmt, (st.st_dev, st.st_ino))
 
 
@@ -297,8 +306,10 @@ def _join(root: str, rel: str) -> str:
     return f"{root}{rel}" if root.endswith("/") else f"{root}/{rel}"
 
 
-def _stat_error(exc: OSError) -> str:
+def _stat_error(exc: OSError, path: str | None = None) -> str:
     if isinstance(exc, FileNotFoundError):
+        if path is not None and not os.path.lexists(path):
+            return "vanished: deleted after it was listed"
         return "broken symlink"
     if exc.errno == 40:  # ELOOP
         return "symlink loop"
@@ -325,6 +336,8 @@ def _read_source(
         yield problem
     elif src.fmt == "jsonl":
         yield from _read_jsonl(src, config)
+    elif src.fmt == "archive":
+        yield from _read_archive(src, config)
     else:
         yield from _read_single(src, config)
 
@@ -335,16 +348,22 @@ def _check_file(src: _Source, config: Config) -> Skipped | None:
     try:
         st = os.stat(src.fs_path)
     except OSError as exc:
-        return Skipped(src.display, _stat_error(exc))
+        return Skipped(src.display, _stat_error(exc, src.fs_path))
     if not stat.S_ISREG(st.st_mode):
         return Skipped(src.display, "not a regular file")
-    if src.fmt != "jsonl" and st.st_size > config.max_file_bytes:
+    splits = config.split_large_text and src.fmt != "html"
+    if src.fmt not in ("jsonl", "archive") and not splits and st.st_size > config.max_file_bytes:
         return _too_large(src.display, st.st_size, config)
-    return None
+    return None  # JSONL is limited per record, archives by their budget
 
 
 def _too_large(display: str, size: int, config: Config) -> Skipped:
-    return Skipped(display, f"too large: {size} bytes > max_file_bytes {config.max_file_bytes}")
+    """Nothing of the file is read; the reason says how to get it audited."""
+    return Skipped(
+        display,
+        f"too large: {size} bytes > max_file_bytes {config.max_file_bytes} "
+        "(raise max_file_bytes, or set split_large_text to audit text in parts)",
+    )
 
 
 def _open_binary(path: str) -> BinaryIO:
@@ -353,12 +372,17 @@ def _open_binary(path: str) -> BinaryIO:
 
 
 def _read_single(src: _Source, config: Config) -> Iterator[Document | Skipped]:
+    """Read a file whole (at most max_file_bytes); a larger text file is read in parts."""
     assert src.fs_path is not None
     try:
         with _open_binary(src.fs_path) as handle:
             data = handle.read(config.max_file_bytes + 1)
+            if len(data) > config.max_file_bytes and config.split_large_text and src.fmt != "html":
+                handle.seek(0)
+                yield from _read_parts(src.display, handle, src.fmt, config)
+                return
     except OSError as exc:
-        yield Skipped(src.display, f"unreadable: {_os_reason(exc)}")
+        yield Skipped(src.display, _open_error(exc, src.fs_path))
         return
     if len(data) > config.max_file_bytes:
         yield _too_large(src.display, len(data), config)
@@ -371,6 +395,122 @@ def _read_single(src: _Source, config: Config) -> Iterator[Document | Skipped]:
     yield document
     if sidecar_problem is not None:
         yield sidecar_problem
+
+
+def _open_error(exc: OSError, path: str) -> str:
+    if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
+        return "vanished: deleted after it was listed"
+    return f"unreadable: {_os_reason(exc)}"
+
+
+# --------------------------------------------------------------------------- archives
+
+
+def _read_archive(src: _Source, config: Config) -> Iterator[Document | Skipped]:
+    """An archive as a folder: its members in archive order, each a document or a skip."""
+    assert src.fs_path is not None
+    kind = containers.archive_kind(src.fs_path)
+    if kind is None:
+        yield Skipped(src.display, "unsupported compressed file (not .zip/.tar/.tgz/.gz/.warc)")
+        return
+    limits = containers.Limits(
+        config.max_archive_bytes, config.max_archive_members, config.max_archive_depth, config.max_file_bytes
+    )
+    try:
+        with _open_binary(src.fs_path) as handle:
+            for item in containers.read_archive(src.display, handle, kind, limits):
+                yield from _from_member(item, config) if isinstance(item, containers.Member) else (item,)
+    except OSError as exc:
+        yield Skipped(src.display, _open_error(exc, src.fs_path))
+
+
+def _from_member(member: containers.Member, config: Config) -> Iterator[Document | Skipped]:
+    """Documents from one archive member; members a folder walk would skip are skipped too."""
+    name = posixpath.basename(member.name)
+    fmt = member.fmt or FORMATS.get(_suffix(name))
+    if member.fmt is None and not _wanted(member.name, name, config):
+        return
+    if fmt == "jsonl":
+        yield from _jsonl_records(member.display, io.BytesIO(member.data), config)
+        return
+    item = _parse_bytes(member.display, member.data, fmt or "text")
+    if isinstance(item, Document) and member.url is not None:
+        item = dataclasses.replace(item, meta=_warc_meta(item.meta, member))
+    yield item
+
+
+def _warc_meta(meta: DocumentMeta, member: containers.Member) -> DocumentMeta:
+    """The crawl's own record: the URL fetched, its domain as the site, the capture date
+    when the page states no publication date of its own."""
+    url = _clean_str(member.url)
+    fields: dict[str, Any] = {"url": url or meta.url, "site": _site_from_url(url) or meta.site}
+    captured = _iso_date(member.date)
+    if meta.published is None and captured:
+        fields.update(published=captured, published_source="warc-date")
+    return dataclasses.replace(meta, **fields)
+
+
+# --------------------------------------------------------------------------- large text files
+
+
+def _read_parts(display: str, handle: BinaryIO, fmt: str, config: Config) -> Iterator[Document | Skipped]:
+    """A text file over max_file_bytes becomes documents ``path@part1``, ``path@part2``...
+
+    Why parts, not a skip: nothing is lost, and each part is bounded. A part holds about
+    max_file_bytes (read in halves, cut after the last line end, else the last space, so no
+    line or word is split when avoidable); line numbers count from the part's first line.
+    """
+    chunk_size = max(config.max_file_bytes // 2, 1)
+    first = handle.read(chunk_size)
+    decoded = _stream_encoding(first)
+    if decoded is None:
+        yield Skipped(display, "binary file (NUL bytes or control characters at the start)")
+        return
+    codec, name, fallback = decoded
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    meta = DocumentMeta(source_format=fmt, encoding=name, encoding_fallback=fallback)
+    carry, number, chunk = "", 0, first
+    while chunk:
+        buffer = carry + decoder.decode(chunk)
+        chunk = handle.read(chunk_size)
+        cut = len(buffer) if not chunk else _cut_point(buffer)
+        part, carry = buffer[:cut], buffer[cut:]
+        if part.strip():
+            number += 1
+            yield _part_document(display, number, part, meta)
+    tail = carry + decoder.decode(b"", final=True)
+    if tail.strip():
+        yield _part_document(display, number + 1, tail, meta)
+
+
+def _part_document(display: str, number: int, text: str, meta: DocumentMeta) -> Document:
+    text = _normalise_newlines(text) if number == 1 else text.replace("\r\n", "\n").replace("\r", "\n")
+    return Document(f"{display}@part{number}", text, meta, _hash(text.encode("utf-8", "surrogatepass")))
+
+
+def _cut_point(buffer: str) -> int:
+    """After the last newline, else after the last whitespace, else everything."""
+    cut = buffer.rfind("\n") + 1
+    if cut:
+        return cut
+    match = re.search(r"\s\S*\Z", buffer)
+    return match.start() + 1 if match else len(buffer)
+
+
+def _stream_encoding(head: bytes) -> tuple[str, str, bool] | None:
+    """(codec, reported name, guessed) for a file read in parts, decided on its first part."""
+    for bom, codec, name in _BOMS:
+        if head.startswith(bom):
+            return codec, name, False
+    if _looks_binary(head[:SNIFF_BYTES]):
+        return None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return "utf-8", "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    guess = _detect(head[: 1 << 20])
+    return guess.encoding, guess.encoding, True
 
 
 def _read_stdin(src: _Source, config: Config, stdin: BinaryIO | None) -> Document | Skipped:
@@ -628,19 +768,36 @@ def _jsonl_records(
 ) -> Generator[Document | Skipped, None, int]:
     """Yield each record; return how many non-blank lines there were."""
     count = 0
-    for number, raw in enumerate(handle, start=1):
-        line = raw.rstrip(b"\n").rstrip(b"\r")
+    for number, (line, size) in enumerate(_bounded_lines(handle, config.max_file_bytes), start=1):
+        line = line.rstrip(b"\n").rstrip(b"\r")
         if number == 1:
             line = line.removeprefix(codecs.BOM_UTF8)
-        if not line.strip():
+        if size <= config.max_file_bytes and not line.strip():
             continue
         count += 1
         path = f"{display}#{number}"
-        if len(line) > config.max_file_bytes:
-            yield _too_large(path, len(line), config)
+        if size > config.max_file_bytes:
+            yield _too_large(path, size, config)
         else:
             yield _jsonl_record(path, line, config.jsonl)
     return count
+
+
+def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
+    """(line, size without its newline), holding at most ``limit`` + 2 bytes of a line: an
+    over-long line is read through and returned empty, with its true size."""
+    while True:
+        line = handle.readline(limit + 2)
+        if not line:
+            return
+        if line.endswith(b"\n") or len(line) < limit + 2:
+            yield line, len(line) - line.endswith(b"\n")
+            continue
+        size = len(line)
+        while line and not line.endswith(b"\n"):
+            line = handle.readline(1 << 20)
+            size += len(line) - line.endswith(b"\n")
+        yield b"", size
 
 
 def _jsonl_record(path: str, line: bytes, fields: JsonlFields) -> Document | Skipped:

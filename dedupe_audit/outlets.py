@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .datafiles import data_file
+from .saferegex import RuleFileError
 
 SHIPPED = "dedupe_audit/data/outlets.toml"
 KINDS = frozenset({"original", "wire", "aggregator"})
@@ -26,7 +27,7 @@ _KEYS = frozenset(
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "’": "'", "«": '"', "»": '"'})
 
 
-class RegistryError(ValueError):
+class RegistryError(RuleFileError):
     """An outlet file that cannot be used; the message names the file and the entry."""
 
 
@@ -252,6 +253,8 @@ def _read(path: str) -> str:
         return Path(path).read_text(encoding="utf-8")
     except OSError as err:
         raise RegistryError(f"{path}: cannot read outlet file: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise RegistryError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
 
 
 @lru_cache(maxsize=8)

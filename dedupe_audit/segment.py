@@ -81,6 +81,36 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def _last(pattern: re.Pattern[str], text: str, start: int, end: int) -> int | None:
+    """Start of the last match of ``pattern`` in ``text[start:end]``, as an offset into text."""
+    found = None
+    for found in pattern.finditer(text, start, end):  # noqa: B007 - we want the last one
+        pass
+    return found.start() if found else None
+
+
+def _pieces(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    """Cut a block longer than ``limit`` characters into consecutive pieces of at most
+    ``limit``: at the last sentence end in the second half of the window, else the last
+    space there, else hard. Why: one unbroken megabyte "paragraph" would be shingled and
+    windowed as a whole; cut, all of its text is still audited, span by span."""
+    while end - start > limit:
+        low, high = start + limit // 2, start + limit
+        cut = _last(_SENTENCE_BREAK, text, low, high) or _last(_SPACE, text, low, high) or high
+        if cut <= start:
+            cut = high
+        yield _trim(text, start, cut)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences of ``text`` (offsets into it)."""
     spans: list[tuple[int, int]] = []
@@ -119,21 +149,38 @@ def segment(
     text = document.text
     paragraphs: list[Paragraph] = []
     cut: list[Window] = []
-    for start, end, line, end_line in _paragraph_spans(text):
-        start, end = _trim(text, start, end)
-        body = text[start:end]
-        rule = classify(body, rules)
-        paragraph = Paragraph(
-            index=len(paragraphs),
-            start=start,
-            end=end,
-            line=line,
-            end_line=end_line,
-            text=body,
-            kind=BOILERPLATE if rule else BODY,
-            boilerplate_rule=rule,
-        )
-        paragraphs.append(paragraph)
-        if rule is None and len(body.split()) > config.long_paragraph_words:
-            cut.extend(windows(paragraph, config.window_sentences))
+    for block_start, block_end, first_line, _ in _paragraph_spans(text):
+        block_start, block_end = _trim(text, block_start, block_end)
+        line, seen = first_line, block_start
+        for start, end in _pieces(text, block_start, block_end, config.max_paragraph_chars):
+            line, seen = line + text.count("\n", seen, start), start
+            end_line = line + text.count("\n", start, end)
+            _add(paragraphs, cut, text, (start, end, line, end_line), rules, config)
     return SegmentedDocument(document=document, paragraphs=tuple(paragraphs), windows=tuple(cut))
+
+
+def _add(
+    paragraphs: list[Paragraph],
+    cut: list[Window],
+    text: str,
+    span: tuple[int, int, int, int],
+    rules: Sequence[BoilerplateRule],
+    config: Config,
+) -> None:
+    """Classify one paragraph, append it, and its sentence windows when it is long."""
+    start, end, line, end_line = span
+    body = text[start:end]
+    rule = classify(body, rules)
+    paragraph = Paragraph(
+        index=len(paragraphs),
+        start=start,
+        end=end,
+        line=line,
+        end_line=end_line,
+        text=body,
+        kind=BOILERPLATE if rule else BODY,
+        boilerplate_rule=rule,
+    )
+    paragraphs.append(paragraph)
+    if rule is None and len(body.split()) > config.long_paragraph_words:
+        cut.extend(windows(paragraph, config.window_sentences))

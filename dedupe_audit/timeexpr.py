@@ -18,8 +18,16 @@ from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
+from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
+
 _YEAR = r"(?:19|20)\d\d"
 T = TypeVar("T")
+SHIPPED = "dedupe_audit/data/dates.toml"
+UNITS = frozenset({"day", "week", "month", "year"})
+
+
+class TimeLanguageError(RuleFileError):
+    """A bad dates file; the message names the file, the line and the entry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +45,7 @@ class DateHit:
 @dataclass(frozen=True, slots=True)
 class AnchoredRule:
     rule_id: str
-    pattern: re.Pattern[str]
+    pattern: SafePattern  # a user pattern, matched under a time budget
     from_offset: int | None
     to_offset: int | None
 
@@ -45,7 +53,7 @@ class AnchoredRule:
 @dataclass(frozen=True, slots=True)
 class RelativeRule:
     rule_id: str
-    pattern: re.Pattern[str]
+    pattern: SafePattern
     unit: str
     offset: int
 
@@ -104,42 +112,101 @@ def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(cues) + r")\b\W{0,3}$", re.IGNORECASE)
 
 
-def _anchored(entries: list[dict]) -> tuple[AnchoredRule, ...]:
-    return tuple(
-        AnchoredRule(e["id"], re.compile(e["pattern"], re.IGNORECASE), e.get("from"), e.get("to"))
-        for e in entries
-    )
+def _entry(raw: object, key: str, index: int, source: str) -> tuple[str, SafePattern]:
+    """Validate one [[anchored]]/[[relative]] entry: its id and its compiled pattern."""
+    if not isinstance(raw, dict):
+        raise TimeLanguageError(f"{source}: {key}[{index}]: must be a table")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise TimeLanguageError(f"{source}: {key}[{index}]: missing 'id'")
+    try:
+        return rule_id, compile_rule(raw.get("pattern"), IGNORECASE, rule=rule_id, source=source)
+    except ValueError as err:
+        raise TimeLanguageError(f"{source}: entry {rule_id!r}: {err}") from err
 
 
-def _relative(entries: list[dict]) -> tuple[RelativeRule, ...]:
-    return tuple(
-        RelativeRule(e["id"], re.compile(e["pattern"], re.IGNORECASE), e["unit"], e["offset"])
-        for e in entries
-    )
+def _offset(raw: dict, key: str, rule_id: str, source: str, required: bool) -> int | None:
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > 100:
+        raise TimeLanguageError(f"{source}: entry {rule_id!r}: {key} must be a whole number of units")
+    return value
 
 
-def parse_time_language(data: dict) -> TimeLanguage:
+def _anchored(entries: list[dict], source: str = SHIPPED) -> tuple[AnchoredRule, ...]:
+    rules = []
+    for index, raw in enumerate(entries):
+        rule_id, pattern = _entry(raw, "anchored", index, source)
+        first = _offset(raw, "from", rule_id, source, required=False)
+        rules.append(AnchoredRule(rule_id, pattern, first, _offset(raw, "to", rule_id, source, False)))
+    return tuple(rules)
+
+
+def _relative(entries: list[dict], source: str = SHIPPED) -> tuple[RelativeRule, ...]:
+    rules = []
+    for index, raw in enumerate(entries):
+        rule_id, pattern = _entry(raw, "relative", index, source)
+        if raw.get("unit") not in UNITS:
+            raise TimeLanguageError(f"{source}: entry {rule_id!r}: unit must be one of {sorted(UNITS)}")
+        offset = _offset(raw, "offset", rule_id, source, required=True)
+        rules.append(RelativeRule(rule_id, pattern, raw["unit"], offset or 0))
+    return tuple(rules)
+
+
+def _words(data: dict, source: str) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Month words and stamp cues, checked: a typo must not turn into a crash later."""
+    months, cues = data.get("months"), data.get("stamp_cues")
+    if not isinstance(months, dict) or not isinstance(cues, dict):
+        raise TimeLanguageError(f"{source}: needs [months] and [stamp_cues] tables")
+    try:
+        table = {str(w).lower(): int(num) for num, words in months.items() for w in words}
+    except (TypeError, ValueError) as err:
+        raise TimeLanguageError(f"{source}: [months] must map month numbers to word lists") from err
+    if not all(1 <= n <= 12 for n in table.values()):
+        raise TimeLanguageError(f"{source}: [months] numbers must be 1 to 12")
+    for key in ("published", "updated"):
+        words = cues.get(key)
+        if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+            raise TimeLanguageError(f"{source}: stamp_cues.{key} must be a list of patterns")
+        try:
+            _cue_pattern(words)
+        except re.error as err:
+            raise TimeLanguageError(f"{source}: stamp_cues.{key}: bad regex: {err}") from err
+    return table, cues
+
+
+def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:
     """Build the patterns from the TOML table (split out so tests can pass their own)."""
-    months = {word.lower(): int(num) for num, words in data["months"].items() for word in words}
-    cues = data["stamp_cues"]
+    months, cues = _words(data, source)
     return TimeLanguage(
         date_patterns=_date_patterns(_alternation(list(months))),
         months=months,
         published=_cue_pattern(cues["published"]),
         updated=_cue_pattern(cues["updated"]),
-        anchored=_anchored(data.get("anchored", [])),
-        relative=_relative(data.get("relative", [])),
+        anchored=_anchored(data.get("anchored", []), source),
+        relative=_relative(data.get("relative", []), source),
     )
 
 
 @cache
 def time_language(path: str | None = None) -> TimeLanguage:
     """The shipped time language (or one read from ``path``), parsed once."""
-    if path is None:
-        text = resources.files("dedupe_audit").joinpath("data/dates.toml").read_text("utf-8")
-    else:
-        text = Path(path).read_text("utf-8")
-    return parse_time_language(tomllib.loads(text))
+    source = SHIPPED if path is None else path
+    try:
+        if path is None:
+            text = resources.files("dedupe_audit").joinpath("data/dates.toml").read_text("utf-8")
+        else:
+            text = Path(path).read_text("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise TimeLanguageError(f"{source}: cannot read dates file: {err}") from err
+    try:
+        return parse_time_language(data, source)
+    except TimeLanguageError as err:
+        found = re.search(r"entry '([^']+)'", str(err))
+        line = line_of(text, f'"{found.group(1)}"', f"'{found.group(1)}'") if found else None
+        raise TimeLanguageError(str(err).replace(f"{source}:", f"{located(source, line)}:", 1)) from err
 
 
 # --------------------------------------------------------------------------- dates

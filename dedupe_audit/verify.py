@@ -158,22 +158,66 @@ def find_containment(
     segmented: Sequence[SegmentedDocument],
     min_share: float,
     extra_candidates: Mapping[ParagraphRef, Iterable[ParagraphRef]] | None = None,
+    batch: int = 2_000,
 ) -> list[Containment]:
-    """Each inner paragraph found inside a clearly longer container paragraph."""
+    """Each inner paragraph found inside a clearly longer container paragraph.
+
+    Candidates are the containers holding one of the inner's anchor shingles (or given in
+    ``extra_candidates``); the exact shared-shingle counts of a batch of inners against all
+    containers come from one pass over the container index instead of one set
+    intersection per candidate (common trigrams make those candidates numerous).
+    """
+    if not containers.refs:
+        return []
+    position = {ref: i for i, ref in enumerate(containers.refs)}
+    inner_list = list(inners)
     found: list[Containment] = []
-    for inner in inners:
-        fp = fingerprints[inner]
-        candidates = set(containers.candidates(fp))
-        if extra_candidates:
-            candidates.update(extra_candidates.get(inner, ()))
-        for container in sorted(candidates):
-            outer = containers.fingerprints[container]
-            if container == inner or outer.words < 1.5 * fp.words:
+    for lo in range(0, len(inner_list), batch):
+        chunk = inner_list[lo : lo + batch]
+        for inner_at, owner, share in _shares(chunk, fingerprints, containers, position,
+                                              extra_candidates):
+            inner, container = chunk[inner_at], containers.refs[owner]
+            fp, outer = fingerprints[inner], containers.fingerprints[container]
+            if container == inner or outer.words < 1.5 * fp.words or share < min_share:
                 continue
-            share = contained_share(fp.shingles, outer.shingles)
-            if share >= min_share:
-                found.append(_containment(inner, container, fingerprints, segmented, share))
+            found.append(_containment(inner, container, fingerprints, segmented, share))
     return found
+
+
+def _shares(
+    chunk: Sequence[ParagraphRef],
+    fingerprints: Mapping[ParagraphRef, Fingerprint],
+    containers: ContainerIndex,
+    position: Mapping[ParagraphRef, int],
+    extra_candidates: Mapping[ParagraphRef, Iterable[ParagraphRef]] | None,
+) -> list[tuple[int, int, float]]:
+    """(inner position, container position, contained share) of each candidate, in order."""
+    sets = [fingerprints[ref].shingles for ref in chunk]
+    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    if not sizes.any():
+        return []
+    flat = np.concatenate(sets)
+    inner_of = np.repeat(np.arange(len(chunk)), sizes)
+    rank = np.arange(len(flat)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    lo = np.searchsorted(containers.hashes, flat, side="left")
+    hi = np.searchsorted(containers.hashes, flat, side="right")
+    spans = hi - lo
+    hit = np.repeat(lo, spans) + np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
+    width = np.uint64(len(containers.refs))
+    codes = np.repeat(inner_of, spans).astype(np.uint64) * width + containers.owners[hit].astype(np.uint64)
+    pairs, common = np.unique(codes, return_counts=True)
+    anchored = np.unique(codes[np.repeat(rank < containers.anchors, spans)])
+    candidates = set(anchored.tolist())
+    if extra_candidates:
+        for at, ref in enumerate(chunk):
+            candidates.update(at * int(width) + position[c] for c in extra_candidates.get(ref, ()))
+    counts = dict(zip(pairs.tolist(), common.tolist(), strict=True))
+    out = []
+    for code in sorted(candidates):
+        at, owner = divmod(code, int(width))
+        size = int(sizes[at])
+        out.append((at, owner, counts.get(code, 0) / size if size else 0.0))
+    return out
 
 
 def content_fingerprint(fingerprints: Iterable[Fingerprint]) -> str:
