@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import re
 
-# C0/C1 control characters (ANSI escape sequences start with ESC) except tab/newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 control characters (ANSI escape sequences start with ESC) except tab/newline, and the
+# bidirectional overrides that make text display in another order than it reads ("Trojan source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# GitHub Actions reads "::cmd::" at a line start and the legacy "##[cmd]" anywhere in a log line;
+# a zero-width space between the characters keeps the text readable and the runner deaf.
+_WORKFLOW = re.compile(r"(?<=:)(?=:)|(?<=#)(?=#\[)")
+# "$x$" and "$$" render as LaTeX math on GitHub; "$5" (a price) does not, so it stays as it is.
+_MATH = re.compile(r"\$(?!\d)")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"})
@@ -15,7 +21,7 @@ def plain(text: str) -> str:
     """Drop ANSI sequences and control characters; fold all whitespace to single spaces."""
     text = _ANSI.sub("", text)
     text = _CONTROL.sub(" ", text)
-    return " ".join(text.split())
+    return _WORKFLOW.sub("\u200b", " ".join(text.split()))
 
 
 def shorten(text: str, limit: int) -> str:
@@ -31,7 +37,7 @@ def md(text: str, limit: int = 0) -> str:
     comments; escaping '|' keeps table cells whole.
     """
     text = shorten(plain(text), limit)
-    return _MD_SPECIAL.sub(r"\\\1", text.translate(_HTML))
+    return _MATH.sub(r"\\$", _MD_SPECIAL.sub(r"\\\1", text.translate(_HTML)))
 
 
 def md_code(text: str) -> str:
