@@ -7,7 +7,7 @@ this module only wires them together and counts. Renderers take the AuditResult.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import BinaryIO
 
@@ -35,6 +35,7 @@ from .model import (
 from .outlets import load_registry
 from .pagedate import date_pages
 from .provenance import trace
+from .saferegex import Timeout, drain_timeouts
 from .segment import segment
 from .staleness import assess
 from .store import FingerprintCache
@@ -135,6 +136,18 @@ def settings_of(config: Config) -> dict[str, object]:
     return {key: values[key] for key in keep}
 
 
+def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
+    """One line per rule that ran out of time (its matches on that text were skipped)."""
+    counted = Counter((t.rule, t.source) for t in events)
+    switched_off = {(t.rule, t.source) for t in events if t.disabled}
+    return [
+        f"rule '{rule}' ({source}) timed out {count} time(s); "
+        + ("switched off for the rest of the run" if (rule, source) in switched_off
+           else "no match assumed where it timed out")
+        for (rule, source), count in sorted(counted.items())
+    ]
+
+
 def run_audit(
     paths: Sequence[str],
     config: Config,
@@ -142,6 +155,7 @@ def run_audit(
     stdin: BinaryIO | None = None,
     cache: FingerprintCache | None = None,
 ) -> AuditResult:
+    drain_timeouts()  # report this run's own rule timeouts only
     documents, skipped = load_corpus(paths, config, stdin)
     rules = load_rules(tuple(config.boilerplate_rules))
     segmented = [segment(document, config, rules) for document in documents]
@@ -180,4 +194,5 @@ def run_audit(
         staleness=dated.per_paragraph,
         conflicts=dated.conflicts,
         recycled=dated.recycled,
+        warnings=tuple(rule_timeout_warnings(drain_timeouts())),
     )

@@ -85,6 +85,15 @@ def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--jobs", type=int, help="Worker processes, 0 = one per core [0]."),
         click.option("--index", type=click.Path(dir_okay=False),
                      help="SQLite fingerprint index reused across runs (created if missing)."),
+        click.option("--max-file-bytes", type=int, help="Larger files are skipped (or split) [50000000]."),
+        click.option("--split-large-text", is_flag=True, default=None,
+                     help="Audit text files over --max-file-bytes in parts instead of skipping them."),
+        click.option("--max-paragraph-chars", type=int,
+                     help="Longer blocks are cut into consecutive paragraphs [20000]."),
+        click.option("--max-archive-bytes", type=int,
+                     help="Decompressed bytes read from one archive [1000000000]."),
+        click.option("--max-archive-members", type=int, help="Members read from one archive [100000]."),
+        click.option("--max-archive-depth", type=int, help="Archives inside archives [3]."),
     ])
 
 

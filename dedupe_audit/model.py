@@ -266,3 +266,4 @@ class AuditResult:
     staleness: tuple[tuple[Staleness, ...], ...] = ()
     conflicts: tuple[EraConflict, ...] = ()
     recycled: tuple[Recycled, ...] = ()
+    warnings: tuple[str, ...] = ()  # things the run survived that an auditor should know

@@ -43,6 +43,10 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "max_clusters": (0, None),
     "max_stale": (0, None),
     "min_similarity": (0.0, 1.0),
+    "max_archive_bytes": (1, None),
+    "max_archive_members": (1, None),
+    "max_archive_depth": (1, None),
+    "max_paragraph_chars": (2, None),
 }
 CHOICES: dict[str, tuple[str, ...]] = {"fail_on": CATEGORIES}
 # Settings naming files: relative values in a config file are taken from the file's folder.

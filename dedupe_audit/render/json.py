@@ -92,6 +92,7 @@ def to_data(result: AuditResult) -> dict[str, Any]:
         "conflicts": [asdict(c) for c in result.conflicts],
         "recycled": [asdict(r) for r in result.recycled],
         "skipped": [{"file": s.path, "reason": s.reason} for s in result.skipped],
+        "warnings": list(result.warnings),
     }
 
 

@@ -163,6 +163,12 @@ def boilerplate_section(result: AuditResult) -> list[str]:
             _table(rows, ["Location", "Rule", "Text"]), ""]
 
 
+def warnings_section(result: AuditResult) -> list[str]:
+    if not result.warnings:
+        return []
+    return ["## Warnings", "", *(f"- {md(warning)}" for warning in result.warnings), ""]
+
+
 def skipped_section(result: AuditResult) -> list[str]:
     if not result.skipped:
         return []
@@ -179,6 +185,7 @@ SECTIONS = (
     files_section,
     boilerplate_section,
     skipped_section,
+    warnings_section,
 )
 
 

@@ -25,6 +25,8 @@ def render(result: AuditResult) -> str:
     if s.outlets:
         top = ", ".join(f"{terminal(name)} {count}" for name, count in s.outlets[:6])
         lines.append(f"outlets: {top}")
+    for warning in result.warnings:
+        lines.append(f"warning: {terminal(warning)}")
     for item in result.skipped:
         lines.append(f"skipped {terminal(item.path)}: {terminal(item.reason)}")
     return "\n".join(lines) + "\n"
