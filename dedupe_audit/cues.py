@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -78,10 +78,20 @@ class CueSet:
     # Matches any outlet alias. Most paragraphs name no outlet, and then no rule with an
     # {outlet}/{via} placeholder can match: one probe saves running dozens of patterns.
     alias_probe: re.Pattern[str] | None = None
+    # Blocks and the tracer both ask for every paragraph's cues: remember recent answers.
+    _seen: dict[Paragraph, tuple[CueMatch, ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def find(self, paragraph: Paragraph) -> tuple[CueMatch, ...]:
         """Every cue in a paragraph, overlaps resolved (the longest match wins)."""
-        return _find(self, paragraph)
+        known = self._seen.get(paragraph)
+        if known is None:
+            if len(self._seen) >= 65_536:
+                self._seen.clear()
+            found = [m for rule in self.rules_for(paragraph.text) for m in _matches(rule, paragraph)]
+            known = self._seen[paragraph] = _without_overlaps(found)
+        return known
 
     def rules_for(self, text: str) -> tuple[CueRule, ...]:
         """The rules that can match ``text`` at all."""
@@ -96,13 +106,6 @@ class CueSet:
 
 def _names_outlet(rule: CueRule) -> bool:
     return bool({"outlet", "via"} & set(rule.pattern.groupindex))
-
-
-@lru_cache(maxsize=65_536)
-def _find(cues: CueSet, paragraph: Paragraph) -> tuple[CueMatch, ...]:
-    """Cached: blocks and the tracer both ask for the cues of every paragraph."""
-    found = [m for rule in cues.rules_for(paragraph.text) for m in _matches(rule, paragraph)]
-    return _without_overlaps(found)
 
 
 # A cue right after a quotation that ends with punctuation: '"...," the publication writes'.

@@ -13,13 +13,12 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from .literals import WordProbe, required_words
 from .saferegex import (
     IGNORECASE,
-    PatternError,
     RuleFileError,
     SafePattern,
     compile_rule,
@@ -72,6 +71,7 @@ class Fact:
     terms: tuple[Term, ...]
     pattern: SafePattern  # matched under a time budget (saferegex)
     source: str
+    anchor: str = ""  # regex source of the names and phrases: every match contains one
 
     @property
     def label(self) -> str:
@@ -250,7 +250,7 @@ def _build_fact(raw: dict, source: str, offices: dict[str, tuple[dict, str]]) ->
     office = offices[raw["office"]][0]
     pattern = _compile(_fact_pattern(office["titles"], names, phrases), source, entry)
     return Fact(entry, raw["office"], office["label"], raw["holder"],
-                _terms(raw, source, entry), pattern, source)
+                _terms(raw, source, entry), pattern, source, _alternation([*names, *phrases]))
 
 
 def _build_cue(raw: dict, source: str) -> Cue:
@@ -349,27 +349,57 @@ def _outermost(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: (m.start, m.fact.fact_id))
 
 
-@lru_cache(maxsize=8)
-def _probe(registry: EraRegistry) -> SafePattern | None:
-    """All fact patterns as one alternation: most paragraphs name no office holder, and one
-    scan tells so instead of one scan per fact. None if the patterns cannot be combined."""
-    try:
-        joined = "|".join(f"(?:{f.pattern.pattern})" for f in registry.facts)
-        # user patterns: under a time budget like each fact's own (a timeout reads as "none")
-        return SafePattern(joined, IGNORECASE, rule="era facts (combined probe)", source="eras")
-    except (re.error, PatternError):  # e.g. two user patterns reuse a group name
-        return None
+@dataclass(frozen=True)
+class _Screen:
+    """Which facts a text can possibly mention, decided by words rather than regexes."""
+
+    probe: WordProbe
+    keyed: tuple[Fact, ...]  # facts whose every match holds one of the probe's words
+    always: tuple[Fact, ...]  # facts with no readable word: always run
+
+    def facts_for(self, text: str) -> tuple[Fact, ...]:
+        return (*self.keyed, *self.always) if self.probe.may_match(text) else self.always
+
+
+_SCREENS: dict[int, tuple[EraRegistry, _Screen]] = {}  # by id: hashing a registry costs a scan
+
+
+def _screen(registry: EraRegistry) -> _Screen:
+    """Most paragraphs name no office holder; a word check says so without running every
+    fact's regex (titles x names alternations are slow in ``re``). See ``literals``."""
+    known = _SCREENS.get(id(registry))
+    if known is not None and known[0] is registry:
+        return known[1]
+    if len(_SCREENS) > 8:
+        _SCREENS.clear()
+    screen = _build_screen(registry)
+    _SCREENS[id(registry)] = (registry, screen)
+    return screen
+
+
+def _build_screen(registry: EraRegistry) -> _Screen:
+    keyed: list[Fact] = []
+    always: list[Fact] = []
+    words: set[str] = set()
+    for fact in registry.facts:
+        found = required_words(fact.anchor) if fact.anchor else None
+        if found:
+            keyed.append(fact)
+            words |= found
+        else:
+            always.append(fact)
+    return _Screen(WordProbe(words), tuple(keyed), tuple(always))
 
 
 def find_mentions(text: str, registry: EraRegistry, offset: int = 0) -> tuple[Mention, ...]:
     """Office-holder mentions in ``text`` with their retrospective cue, if any; spans are
     shifted by ``offset`` (the paragraph's start in its document)."""
-    probe = _probe(registry)
-    if probe is not None and not probe.search(text):
+    facts = _screen(registry).facts_for(text)
+    if not facts:
         return ()
     bounds = _sentence_bounds(text)
     found = []
-    for fact in registry.facts:
+    for fact in facts:
         for match in fact.pattern.finditer(text):
             sentence = _sentence_of(bounds, match.start())
             cue = _cue_for(text, match.start(), match.end(), sentence, registry.cues)

@@ -9,11 +9,17 @@ for the rest of the run, so a hostile corpus costs at most a few budgets per rul
 
 ``regex`` also has no exponential blow-up on many classic cases (``(a+)+$`` answers at once),
 so the budget is a backstop. Measured overhead on the samples: see README "Guarantees".
+
+Rules shipped in ``dedupe_audit/data/`` are trusted (reviewed and tested with the project) and
+compiled with the standard ``re`` module without a budget: a budgeted ``regex`` call costs about
+five times a plain ``re`` one, which on a million short paragraphs is the difference between
+seconds and most of a minute in boilerplate classification alone.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +33,12 @@ MATCH_TIMEOUT = 0.1  # seconds one search/match/finditer call may take
 MAX_TIMEOUTS = 3  # timeouts after which a rule is switched off for the run
 IGNORECASE = regex.IGNORECASE
 PatternError = regex.error  # what compiling a bad pattern raises
+SHIPPED_PREFIX = "dedupe_audit/data/"  # sources under it are the project's own, trusted files
+
+
+def is_shipped(source: str) -> bool:
+    """True for the rule files that ship with the project (their source names start so)."""
+    return source.startswith(SHIPPED_PREFIX)
 
 
 class RuleFileError(ValueError):
@@ -82,7 +94,10 @@ class SafePattern:
         self.source = source
         self.timeout = timeout
         self.failures = 0
+        self.trusted = is_shipped(source)
+        # Compile with `regex` always, so a pattern is valid (or not) whoever supplies it.
         self._compiled = regex.compile(pattern, flags | regex.VERSION0)
+        self._fast = re.compile(pattern, flags) if self.trusted else None
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.pattern, self.flags, self.rule, self.source, self.timeout))
@@ -103,6 +118,8 @@ class SafePattern:
         _record(Timeout(self.rule, self.source, len(text), self.failures == MAX_TIMEOUTS))
 
     def _call(self, method: str, text: str, *args: Any) -> Any:
+        if self._fast is not None:
+            return getattr(self._fast, method)(text, *args)
         if self.disabled:
             return None
         try:
@@ -122,6 +139,9 @@ class SafePattern:
 
     def finditer(self, text: str, *args: Any) -> Iterator[Any]:
         """Matches found within the budget (the budget covers the whole scan of ``text``)."""
+        if self._fast is not None:
+            yield from self._fast.finditer(text, *args)
+            return
         if self.disabled:
             return
         try:
