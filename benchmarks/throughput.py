@@ -64,14 +64,18 @@ def markov_paragraphs(real: list[str], count: int, rng: np.random.Generator) -> 
     offsets = np.searchsorted(ids[order], np.arange(len(vocab)))
     counts = np.bincount(ids, minlength=len(vocab))
     lengths = np.array([len(p.split()) for p in real])
-    want = np.clip(rng.choice(lengths, count), 6, 400)
-    state = ids[rng.choice(np.array(starts), count)]
-    grid = np.empty((count, int(want.max())), dtype=np.int64)
-    for step in range(grid.shape[1]):
-        grid[:, step] = state
-        pick = (rng.random(count) * counts[state]).astype(np.int64)
-        state = successors[offsets[state] + pick]
-    return _render(grid, want, vocab, counts, rng)
+    out: list[str] = []
+    for lo in range(0, count, 20_000):  # chunks keep the word grid small
+        size = min(20_000, count - lo)
+        want = np.clip(rng.choice(lengths, size), 6, 400)
+        state = ids[rng.choice(np.array(starts), size)]
+        grid = np.empty((size, int(want.max())), dtype=np.int64)
+        for step in range(grid.shape[1]):
+            grid[:, step] = state
+            pick = (rng.random(size) * counts[state]).astype(np.int64)
+            state = successors[offsets[state] + pick]
+        out += _render(grid, want, vocab, counts, rng)
+    return out
 
 
 def _render(grid: np.ndarray, want: np.ndarray, vocab: np.ndarray, counts: np.ndarray,

@@ -60,6 +60,7 @@ def choose_min_bands(threshold: float, bands: int, rows: int, target_recall: flo
 
 
 ENGINES = ("numpy", "datasketch")
+PAIRS_PER_PASS = 40_000_000  # raw band pairs counted at once by the numpy engine (~1 GB)
 
 
 class CandidateIndex:
@@ -110,28 +111,40 @@ class CandidateIndex:
         pairs whose smaller key is below it (e.g. skip window-window pairs).
         """
         if self.engine == "numpy":
-            codes, counts = self._numpy_codes(max_bucket, below)
+            codes, counts = self._numpy_codes(max_bucket, below, min_bands)
         else:
             codes, counts = self._datasketch_codes(max_bucket, below)
         codes = codes[counts >= min_bands]
         return np.stack([(codes >> np.uint64(32)).astype(np.int64),
                          (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
 
-    def _numpy_codes(self, max_bucket: int, below: int | None) -> tuple[np.ndarray, np.ndarray]:
-        if not self._keys:
+    def _numpy_codes(
+        self, max_bucket: int, below: int | None, min_bands: int = 1
+    ) -> tuple[np.ndarray, np.ndarray]:
+        keys = np.concatenate(self._keys) if self._keys else np.empty(0, dtype=np.int64)
+        if not len(keys):
             return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-        keys = np.concatenate(self._keys)
         signatures = np.concatenate(self._signatures) if len(self._signatures) > 1 else self._signatures[0]
         self._keys, self._signatures = [keys], [signatures]
         order = np.argsort(keys, kind="stable")  # rows in key order: groups list keys ascending
         keys, signatures = keys[order].astype(np.uint64), signatures[order]
         bands, rows = self.params
-        limit = np.uint64(2**32 if below is None else max(below, 0))
-        found = [
-            _bucket_pairs(_band_keys(signatures[:, b * rows : (b + 1) * rows]), keys, max_bucket, limit)
-            for b in range(bands)
-        ]
-        return np.unique(np.concatenate(found), return_counts=True)
+        buckets = [_buckets(_band_keys(signatures[:, b * rows : (b + 1) * rows]), max_bucket)
+                   for b in range(bands)]
+        limit = 2**32 if below is None else max(below, 0)
+        # Pairs are counted per range of first keys so memory holds one range's raw pairs,
+        # not all of them (hundreds of millions at a million paragraphs).
+        raw = sum(int((sizes * (sizes - 1) // 2).sum()) for _, sizes, _ in buckets)
+        ranges = max(1, raw // PAIRS_PER_PASS + 1)
+        edges = np.linspace(0, min(limit, int(keys[-1]) + 1), ranges + 1).astype(np.int64)
+        found_codes, found_counts = [], []
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+            codes = np.concatenate([_bucket_pairs(bucket, keys, int(lo), int(hi)) for bucket in buckets])
+            unique, counts = np.unique(codes, return_counts=True)
+            wanted = counts >= min_bands
+            found_codes.append(unique[wanted])
+            found_counts.append(counts[wanted])
+        return np.concatenate(found_codes), np.concatenate(found_counts)
 
     def _datasketch_codes(self, max_bucket: int, below: int | None) -> tuple[np.ndarray, np.ndarray]:
         counts: Counter[tuple[int, int]] = Counter()
@@ -160,24 +173,31 @@ def _band_keys(band: np.ndarray) -> np.ndarray:
     return np.unique(band, axis=0, return_inverse=True)[1].reshape(-1).astype(np.uint64)
 
 
-def _bucket_pairs(band_keys: np.ndarray, keys: np.ndarray, max_bucket: int, below: np.uint64) -> np.ndarray:
-    """Pair codes (first << 32 | second) of the rows sharing a band key, first < second.
-
-    Rows come in ascending key order and the sort is stable, so inside a bucket the keys
-    ascend: each row pairs with the rows after it in its bucket.
-    """
+def _buckets(band_keys: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(bucket starts, sizes, row order) of the buckets with 2..max_bucket rows in one band."""
     order = np.argsort(band_keys, kind="stable")
     ordered = band_keys[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     sizes = np.diff(np.r_[starts, len(ordered)])
     wanted = (sizes >= 2) & (sizes <= max_bucket)
-    if not wanted.any():
+    return starts[wanted], sizes[wanted], order
+
+
+def _bucket_pairs(
+    bucket: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray, lo: int, hi: int
+) -> np.ndarray:
+    """Pair codes (first << 32 | second) of rows sharing a bucket, first key in [lo, hi).
+
+    Rows come in ascending key order and the sort is stable, so inside a bucket the keys
+    ascend: each row pairs with the rows after it in its bucket.
+    """
+    starts, sizes, order = bucket
+    if not len(starts):
         return np.empty(0, dtype=np.uint64)
-    starts, sizes = starts[wanted], sizes[wanted]
     position = np.repeat(starts, sizes) + _ranks(sizes)
     partners = np.repeat(starts + sizes, sizes) - position - 1  # rows after it in its bucket
     member_keys = keys[order[position]]
-    partners[member_keys >= below] = 0
+    partners[(member_keys < np.uint64(lo)) | (member_keys >= np.uint64(hi))] = 0
     firsts = np.repeat(position, partners)
     seconds = firsts + 1 + _ranks(partners)
     return (keys[order[firsts]] << np.uint64(32)) | keys[order[seconds]]

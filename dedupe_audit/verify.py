@@ -151,6 +151,9 @@ def _containment(
     )
 
 
+MAX_HITS = 10_000_000  # (inner shingle, container) hits expanded at once in find_containment
+
+
 def find_containment(
     inners: Iterable[ParagraphRef],
     fingerprints: Mapping[ParagraphRef, Fingerprint],
@@ -202,6 +205,11 @@ def _shares(
     lo = np.searchsorted(containers.hashes, flat, side="left")
     hi = np.searchsorted(containers.hashes, flat, side="right")
     spans = hi - lo
+    if spans.sum() > MAX_HITS and len(chunk) > 1:  # common shingles: halve to bound memory
+        half = len(chunk) // 2
+        first = _shares(chunk[:half], fingerprints, containers, position, extra_candidates)
+        second = _shares(chunk[half:], fingerprints, containers, position, extra_candidates)
+        return first + [(at + half, owner, share) for at, owner, share in second]
     hit = np.repeat(lo, spans) + np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
     width = np.uint64(len(containers.refs))
     codes = np.repeat(inner_of, spans).astype(np.uint64) * width + containers.owners[hit].astype(np.uint64)
