@@ -108,6 +108,9 @@ def summarize(
         if item.verdict == "stale"
     )
     outlets, relays = outlet_counts(segmented, provenance)
+    rules = Counter(
+        p.boilerplate_rule or "?" for _, seg in audited for p in seg.paragraphs if not p.is_body
+    )
     return Summary(
         files=len(audited),
         skipped=len(skipped),
@@ -125,13 +128,15 @@ def summarize(
         conflicts=conflicts,
         outlets=outlets,
         relays=relays,
+        boilerplate_rules=tuple(sorted(rules.items())),
     )
 
 
 def settings_of(config: Config) -> dict[str, object]:
     """The settings that shape findings, recorded in every report."""
     keep = ("shingle_size", "num_perm", "seed", "threshold", "min_fuzz", "containment",
-            "min_words", "long_paragraph_words", "window_sentences", "include_boilerplate")
+            "min_words", "long_paragraph_words", "window_sentences", "include_boilerplate",
+            "report_rows")
     values = asdict(config)
     return {key: values[key] for key in keep}
 

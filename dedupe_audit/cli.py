@@ -94,6 +94,8 @@ def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Decompressed bytes read from one archive [1000000000]."),
         click.option("--max-archive-members", type=int, help="Members read from one archive [100000]."),
         click.option("--max-archive-depth", type=int, help="Archives inside archives [3]."),
+        click.option("--report-rows", type=int,
+                     help="Rows of one Markdown table; the JSON report keeps all [500]."),
     ])
 
 

@@ -46,6 +46,8 @@ class Config:
     recycled_days: int = 180
     # run
     jobs: int = 0  # 0 = one per core
+    # report
+    report_rows: int = 500  # rows of one Markdown table; the JSON report keeps everything
     # gate (`check`): what fails a CI run
     fail_on: tuple[str, ...] = ("duplicate", "contained", "stale", "conflict")  # any such finding fails
     max_duplicated_share: float | None = None  # share of body paragraphs in counted clusters

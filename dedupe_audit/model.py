@@ -245,6 +245,7 @@ class Summary:
     conflicts: int = 0
     outlets: tuple[tuple[str, int], ...] = ()  # (outlet, body paragraphs), most first
     relays: tuple[tuple[str, int], ...] = ()  # ("CNN → UNN", body paragraphs), most first
+    boilerplate_rules: tuple[tuple[str, int], ...] = ()  # (rule, paragraphs), by rule name
     fingerprinted: int = 0  # documents fingerprinted this run (all of them without --index)
     reused: int = 0  # documents whose fingerprints came from the --index file
 

@@ -47,6 +47,7 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "max_archive_members": (1, None),
     "max_archive_depth": (1, None),
     "max_paragraph_chars": (2, None),
+    "report_rows": (1, None),
 }
 CHOICES: dict[str, tuple[str, ...]] = {"fail_on": CATEGORIES}
 # Settings naming files: relative values in a config file are taken from the file's folder.

@@ -86,3 +86,19 @@ def test_md_escape_keeps_text_readable():
     assert md("a | b") == "a \\| b"
     assert md("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
     assert md("line\nbreak") == "line break"
+
+
+def test_large_reports_cap_tables_and_say_what_was_left_out():
+    from dataclasses import replace
+
+    from helpers import SAMPLES
+
+    result = run_audit([str(SAMPLES)], Config(report_rows=3))
+    report = markdown.render(result)
+    cluster_rows = [line for line in report.splitlines() if line.startswith("| C0")]
+    assert len(cluster_rows) == 3
+    assert f"{len(result.clusters) - 3} more clusters not shown here" in report
+    assert "the JSON report has all of them" in report
+    assert len(json_render.to_data(result)["clusters"]) == len(result.clusters)
+    full = markdown.render(replace(result, settings={**result.settings, "report_rows": 10_000}))
+    assert "not shown here" not in full

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from tabulate import tabulate
+
 from ..model import AuditResult, Paragraph, ParagraphRef
+
+DEFAULT_ROWS = 500  # rows of one report table before the rest is left to the JSON report
 
 
 def paragraph(result: AuditResult, ref: ParagraphRef) -> Paragraph:
@@ -20,3 +26,25 @@ def location(result: AuditResult, ref: ParagraphRef) -> str:
 
 def percent(value: float) -> str:
     return f"{value * 100:.1f}%"
+
+
+def row_limit(result: AuditResult) -> int:
+    """How many rows one table may show (``report_rows``): a report on 200,000 pages that
+    lists every paragraph is a file nobody opens; the JSON report keeps everything."""
+    value = result.settings.get("report_rows", DEFAULT_ROWS)
+    return value if isinstance(value, int) and value > 0 else DEFAULT_ROWS
+
+
+def omitted(count: int, what: str) -> str:
+    return f"{count} more {what} not shown here (limit `report_rows`); the JSON report has all of them."
+
+
+def table(
+    rows: Sequence[Sequence[object]], headers: Sequence[str], limit: int = 0, what: str = "rows"
+) -> str:
+    """A GitHub-flavoured table; past ``limit`` rows (0 = no limit) a note says how many were left out."""
+    shown = rows[:limit] if limit else rows
+    text = tabulate(shown, headers=headers, tablefmt="github", disable_numparse=True)
+    if len(shown) < len(rows):
+        text += "\n\n" + omitted(len(rows) - len(shown), what)
+    return text

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import difflib
-from collections import Counter
-
-from tabulate import tabulate
 
 from ..model import AuditResult, Cluster, ParagraphRef
-from .common import location, paragraph, percent
+from .common import location, omitted, paragraph, percent, row_limit, table
 from .escape import md, md_code
 from .md_provenance import provenance_section
 from .md_staleness import staleness_section
 
 TEXT_LIMIT = 140
-
-
-def _table(rows: list[list[object]], headers: list[str]) -> str:
-    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
 
 
 def summary_section(result: AuditResult) -> list[str]:
@@ -38,7 +31,7 @@ def summary_section(result: AuditResult) -> list[str]:
     return [
         "## Summary",
         "",
-        _table([[k, str(v)] for k, v in rows], ["Measure", "Value"]),
+        table([[k, str(v)] for k, v in rows], ["Measure", "Value"]),
         "",
         f"Settings: {md(settings)}.",
         "",
@@ -61,7 +54,8 @@ def clusters_section(result: AuditResult) -> list[str]:
     if not result.clusters:
         return [*lines, "No repeated or near-duplicate paragraphs found.", ""]
     rows = []
-    for cluster in result.clusters:
+    limit = row_limit(result)
+    for cluster in result.clusters[:limit]:
         first = cluster.members[0].ref
         locations = "<br>".join(md_code(location(result, m.ref)) for m in cluster.members)
         contained = _containers(result, cluster)
@@ -77,7 +71,9 @@ def clusters_section(result: AuditResult) -> list[str]:
                 md(paragraph(result, first).text, TEXT_LIMIT),
             ]
         )
-    lines.append(_table(rows, ["Cluster", "Kind", "Jaccard", "Copies", "Locations", "Text"]))
+    lines.append(table(rows, ["Cluster", "Kind", "Jaccard", "Copies", "Locations", "Text"]))
+    if len(result.clusters) > limit:
+        lines += ["", omitted(len(result.clusters) - limit, "clusters")]
     return [*lines, ""]
 
 
@@ -102,7 +98,8 @@ def differences_section(result: AuditResult) -> list[str]:
         return []
     lines = ["## Near-duplicate differences", "",
              "Words of the first copy ~~struck through~~ were removed, words in **bold** added.", ""]
-    for cluster in near:
+    limit = row_limit(result)
+    for cluster in near[:limit]:
         first = cluster.members[0]
         base = paragraph(result, first.ref).text
         lines.append(f"### {cluster.cluster_id}")
@@ -116,12 +113,15 @@ def differences_section(result: AuditResult) -> list[str]:
                 f" (Jaccard {member.jaccard:.2f}, fuzz {member.fuzz:.0f}): {word_diff(base, other)}"
             )
         lines.append("")
+    if len(near) > limit:
+        lines += [omitted(len(near) - limit, "near-duplicate clusters"), ""]
     return lines
 
 
 def files_section(result: AuditResult) -> list[str]:
     rows = []
-    for doc, report in enumerate(result.documents):
+    limit = row_limit(result)
+    for doc, report in enumerate(result.documents[:limit]):
         body = [p for p in report.paragraphs if p.is_body]
         dup = sum(1 for p in body if ParagraphRef(doc, p.index) in result.paragraph_cluster)
         notes = []
@@ -141,26 +141,27 @@ def files_section(result: AuditResult) -> list[str]:
             ]
         )
     headers = ["File", "Paragraphs", "Body", "Boilerplate", "Duplicated", "Share", "Notes"]
-    return ["## Files", "", _table(rows, headers), ""]
+    lines = ["## Files", "", table(rows, headers)]
+    if len(result.documents) > limit:
+        lines += ["", omitted(len(result.documents) - limit, "files")]
+    return [*lines, ""]
 
 
 def boilerplate_section(result: AuditResult) -> list[str]:
+    if not result.summary.boilerplate_rules:
+        return []
+    limit = row_limit(result)
     rows = []
-    counts: Counter[str] = Counter()
     for doc, report in enumerate(result.documents):
         for para in report.paragraphs:
-            if para.is_body:
-                continue
-            counts[para.boilerplate_rule or "?"] += 1
-            rows.append(
-                [md_code(location(result, ParagraphRef(doc, para.index))),
-                 md(para.boilerplate_rule or ""), md(para.text, 90)]
-            )
-    if not rows:
-        return []
-    by_rule = ", ".join(f"{md(rule)} {n}" for rule, n in sorted(counts.items()))
-    return ["## Boilerplate", "", f"By rule: {by_rule}.", "",
-            _table(rows, ["Location", "Rule", "Text"]), ""]
+            if not para.is_body and len(rows) < limit:
+                rows.append([md_code(location(result, ParagraphRef(doc, para.index))),
+                             md(para.boilerplate_rule or ""), md(para.text, 90)])
+    by_rule = ", ".join(f"{md(rule)} {n}" for rule, n in result.summary.boilerplate_rules)
+    lines = ["## Boilerplate", "", f"By rule: {by_rule}.", "", table(rows, ["Location", "Rule", "Text"])]
+    if result.summary.boilerplate > len(rows):
+        lines += ["", omitted(result.summary.boilerplate - len(rows), "boilerplate paragraphs")]
+    return [*lines, ""]
 
 
 def warnings_section(result: AuditResult) -> list[str]:
@@ -173,7 +174,7 @@ def skipped_section(result: AuditResult) -> list[str]:
     if not result.skipped:
         return []
     rows = [[md_code(s.path), md(s.reason)] for s in result.skipped]
-    return ["## Skipped files", "", _table(rows, ["File", "Reason"]), ""]
+    return ["## Skipped files", "", table(rows, ["File", "Reason"], row_limit(result), "skipped files"), ""]
 
 
 SECTIONS = (

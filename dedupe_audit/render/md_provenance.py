@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import re
 
-from tabulate import tabulate
-
 from ..model import AuditResult, ParagraphRef, Provenance
-from .common import location, percent
+from .common import location, omitted, percent, row_limit, table
 from .escape import md, md_code, plain
 
-
-def _table(rows: list[list[str]], headers: list[str]) -> str:
-    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+MERMAID_FILES = 40  # file nodes drawn before the rest are folded into one node
 
 
 def _via(item: Provenance) -> str:
@@ -38,15 +34,22 @@ def outlet_table(result: AuditResult) -> list[str]:
     lines = ["### Outlets", "",
              "Body paragraphs by likely original outlet (`unknown`: no cue, no inherited "
              "attribution, no decisive copy).", "",
-             _table(rows, ["Outlet", "Paragraphs", "Share of body"]), ""]
+             table(rows, ["Outlet", "Paragraphs", "Share of body"], row_limit(result), "outlets"), ""]
     if relay_rows:
-        lines += ["### Relays", "", _table(relay_rows, ["Outlet → relay chain", "Paragraphs"]), ""]
+        lines += ["### Relays", "",
+                  table(relay_rows, ["Outlet → relay chain", "Paragraphs"], row_limit(result), "chains"), ""]
     return lines
 
 
 def file_tables(result: AuditResult) -> list[str]:
+    """One table per file, until the report's row budget is spent."""
     lines: list[str] = []
+    budget = row_limit(result)
     for doc, report in enumerate(result.documents):
+        if budget < len(report.paragraphs):
+            left = len(result.documents) - doc
+            return [*lines, omitted(left, "files' attribution tables"), ""]
+        budget -= len(report.paragraphs)
         rows = []
         for para in report.paragraphs:
             item = result.provenance[doc][para.index]
@@ -59,7 +62,7 @@ def file_tables(result: AuditResult) -> list[str]:
                 _evidence(item),
             ])
         lines += [f"### {md(report.path)}", "",
-                  _table(rows, ["Location", "Outlet", "Via", "Role", "Confidence", "Evidence"]), ""]
+                  table(rows, ["Location", "Outlet", "Via", "Role", "Confidence", "Evidence"]), ""]
     return lines
 
 
@@ -73,9 +76,12 @@ def _label(text: str) -> str:
 
 
 def mermaid(result: AuditResult) -> list[str]:
-    """outlet --> relay --> file, one edge per distinct chain, nodes numbered in order seen."""
+    """outlet --> relay --> file, one edge per distinct chain, nodes numbered in order seen.
+    Past ``MERMAID_FILES`` files, further files share one node, so the chart stays readable."""
     nodes: dict[str, str] = {}
-    edges: list[tuple[str, str]] = []
+    edges: dict[tuple[str, str], None] = {}
+    files: set[str] = set()
+    folded: set[str] = set()
 
     def node(kind: str, name: str) -> str:
         key = f"{kind}:{name}"
@@ -89,10 +95,13 @@ def mermaid(result: AuditResult) -> list[str]:
                 continue
             chain = [node("outlet", item.outlet)]
             chain += [node("relay", relay) for relay in item.via if relay != item.outlet]
-            chain.append(node("file", report.path))
-            for edge in zip(chain, chain[1:], strict=False):
-                if edge not in edges:
-                    edges.append(edge)
+            if report.path not in files and len(files) >= MERMAID_FILES:
+                folded.add(report.path)
+                chain.append(node("more", ""))
+            else:
+                files.add(report.path)
+                chain.append(node("file", report.path))
+            edges.update(dict.fromkeys(zip(chain, chain[1:], strict=False)))
     if not edges:
         return []
     lines = ["### Outlet → relay → file", "", "```mermaid", "flowchart LR"]
@@ -100,6 +109,8 @@ def mermaid(result: AuditResult) -> list[str]:
         kind, name = key.split(":", 1)
         if kind == "file":
             name = name.rsplit("/", 1)[-1]
+        elif kind == "more":
+            name = f"{len(folded)} more files"
         lines.append(f"    {ident}[{_label(name)}]")
     lines += [f"    {a} --> {b}" for a, b in edges]
     return [*lines, "```", ""]

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 from ..model import AuditResult, EraMarker, ParagraphRef
-from .common import location
+from .common import location, omitted, row_limit, table
 from .escape import md, md_code
-
-
-def _table(rows: list[list[str]], headers: list[str]) -> str:
-    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
 
 
 def _era(marker: EraMarker) -> str:
@@ -35,7 +29,7 @@ def stale_table(result: AuditResult) -> list[str]:
     if not rows:
         return ["No stale paragraphs found.", ""]
     headers = ["Location", "Marker", "Era", "Page date", "Gap (days)", "Confidence"]
-    return [_table(rows, headers), ""]
+    return [table(rows, headers, row_limit(result), "stale paragraphs"), ""]
 
 
 def conflict_table(result: AuditResult) -> list[str]:
@@ -51,7 +45,7 @@ def conflict_table(result: AuditResult) -> list[str]:
             f"“{md(conflict.second.phrase, 50)}” {_era(conflict.second)}",
         ])
     return ["### Era conflicts", "", "Pages that assert two incompatible eras side by side.", "",
-            _table(rows, ["File", "One era", "Another era"]), ""]
+            table(rows, ["File", "One era", "Another era"], row_limit(result), "conflicts"), ""]
 
 
 def recycled_table(result: AuditResult) -> list[str]:
@@ -60,13 +54,15 @@ def recycled_table(result: AuditResult) -> list[str]:
     rows = [[md_code(location(result, item.ref)), md_code(location(result, item.older)),
              item.older_date, item.page_date, str(item.gap_days)] for item in result.recycled]
     return ["### Recycled text", "",
-            _table(rows, ["Location", "Older copy", "Older copy date", "Page date", "Gap (days)"]), ""]
+            table(rows, ["Location", "Older copy", "Older copy date", "Page date", "Gap (days)"],
+                  row_limit(result), "recycled paragraphs"), ""]
 
 
 def timelines(result: AuditResult) -> list[str]:
     """Per page: its date and source, then each era asserted and the lines asserting it."""
     lines = ["### Timeline per page", ""]
-    for doc, report in enumerate(result.documents):
+    limit = row_limit(result)
+    for doc, report in enumerate(result.documents[:limit]):
         page = report.page_date
         dated = "undated"
         if page and page.date:
@@ -82,6 +78,8 @@ def timelines(result: AuditResult) -> list[str]:
             lines_text = ", ".join(str(line) for line in sorted({line for line, _ in where}))
             span = "unresolved" if not (start or end) else f"{start or '…'}..{end or 'now'}"
             lines.append(f"  - {span} {md(fact)}: lines {lines_text} ({', '.join(verdicts)})")
+    if len(result.documents) > limit:
+        lines += ["", omitted(len(result.documents) - limit, "pages' timelines")]
     return [*lines, ""]
 
 
