@@ -6,14 +6,12 @@ scraped page, and matching inside article text would hide real content.
 
 from __future__ import annotations
 
-import tomllib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from .datafiles import data_file
+from .datafiles import data_file, parse_toml, read_user_file
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 
 # A rule file that cannot be used; the message names the file, the line and the rule. One name
@@ -84,10 +82,7 @@ def _parse_rule(raw: object, source: str, position: int, text: str = "") -> Boil
 
 
 def parse_rules(text: str, source: str) -> tuple[BoilerplateRule, ...]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise RuleError(f"{source}: not valid TOML: {err}") from err
+    data = parse_toml(text, source, RuleError)
     rules = data.get("rule", [])
     if not isinstance(rules, list):
         raise RuleError(f"{source}: 'rule' must be an array of tables ([[rule]])")
@@ -99,13 +94,7 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> tuple[BoilerplateRule, ...]
     """User rules first (they take precedence), then the shipped ones."""
     user: list[BoilerplateRule] = []
     for path in extra_files:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as err:
-            raise RuleError(f"{path}: cannot read rule file: {err.strerror or err}") from err
-        except UnicodeDecodeError as err:
-            raise RuleError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
-        user.extend(parse_rules(text, path))
+        user.extend(parse_rules(read_user_file(path, RuleError, "rule"), path))
     shipped = data_file("boilerplate.toml")
     return (*user, *parse_rules(shipped, "dedupe_audit/data/boilerplate.toml"))
 

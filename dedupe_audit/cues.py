@@ -8,13 +8,12 @@ once per registry; matches come back with spans in document coordinates.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .datafiles import data_file
+from .datafiles import data_file, parse_toml, read_user_file
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
@@ -239,22 +238,6 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err
 
 
-def _toml(text: str, source: str) -> dict[str, object]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise CueError(f"{source}: not valid TOML: {err}") from err
-
-
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise CueError(f"{path}: cannot read cue file: {err.strerror or err}") from err
-    except UnicodeDecodeError as err:
-        raise CueError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
-
-
 def _with_line(err: CueError, source: str, raw: object) -> CueError:
     """The same error with the line of the bad rule in its file, found by the rule's name."""
     name = raw.get("name") if isinstance(raw, dict) else None
@@ -271,8 +254,8 @@ def _with_line(err: CueError, source: str, raw: object) -> CueError:
 @lru_cache(maxsize=8)
 def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> CueSet:
     """Shipped cue rules then user rules (same name replaces), compiled for a registry."""
-    files = [(SHIPPED, _toml(data_file("cues.toml"), SHIPPED))]
-    files += [(p, _toml(_read(p), p)) for p in extra_files]
+    files = [(SHIPPED, parse_toml(data_file("cues.toml"), SHIPPED, CueError))]
+    files += [(p, parse_toml(read_user_file(p, CueError, "cue"), p, CueError)) for p in extra_files]
     descriptors: list[str] = []
     for _, data in files:
         placeholders = data.get("placeholders", {})

@@ -1,10 +1,34 @@
-"""Access to the knowledge files shipped in ``dedupe_audit/data``."""
+"""Reading the knowledge files: the shipped ones in ``dedupe_audit/data`` and a user's own.
+
+Every loader (boilerplate, cues, outlets, eras, dates) reads TOML the same way and must
+name the file in any error, so the reading lives here once; each passes its own error class.
+"""
 
 from __future__ import annotations
 
+import tomllib
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 
 def data_file(name: str) -> str:
     """Text of a shipped data file (works from a wheel, a zip or a source tree)."""
     return resources.files("dedupe_audit").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def read_user_file(path: str | Path, error: type[Exception], what: str) -> str:
+    """A user's knowledge file as text; unreadable or non-UTF-8 files raise ``error`` naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as err:
+        raise error(f"{path}: cannot read {what} file: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise error(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
+
+
+def parse_toml(text: str, source: str, error: type[Exception]) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise error(f"{source}: not valid TOML: {err}") from err

@@ -9,13 +9,12 @@ switches a rule off.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
+from .datafiles import data_file, parse_toml, read_user_file
 from .literals import WordProbe, required_words
 from .saferegex import (
     IGNORECASE,
@@ -188,13 +187,6 @@ class _Raw:
     cues: dict[str, tuple[dict, str]]
 
 
-def _read(text: str, source: str) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise EraDataError(f"{source}: not valid TOML: {exc}") from exc
-
-
 def _entries(data: dict, key: str, source: str) -> list[dict]:
     entries = data.get(key, [])
     if not isinstance(entries, list):
@@ -268,10 +260,6 @@ def _build_cue(raw: dict, source: str) -> Cue:
     return Cue(entry, raw["where"], _compile(text, source, entry))
 
 
-def _shipped_text() -> str:
-    return resources.files("dedupe_audit").joinpath("data/eras.toml").read_text("utf-8")
-
-
 def _with_line(err: EraDataError, texts: dict[str, str]) -> EraDataError:
     """The same error with the line of the entry (found by its id) in the file named."""
     text = texts.get(err.source or "")
@@ -285,14 +273,9 @@ def _with_line(err: EraDataError, texts: dict[str, str]) -> EraDataError:
 def load_eras(extra_files: Sequence[str | Path] = ()) -> EraRegistry:
     """The shipped era facts merged with the user's ``extra_files`` (later files win);
     a bad entry raises EraDataError naming file, line and entry."""
-    texts = {SHIPPED: _shipped_text()}
+    texts = {SHIPPED: data_file("eras.toml")}
     for path in extra_files:
-        try:
-            texts[str(path)] = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise EraDataError(f"{path}: cannot read era file: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise EraDataError(f"{path}: not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+        texts[str(path)] = read_user_file(path, EraDataError, "era")
     try:
         return _load_eras(texts)
     except EraDataError as err:
@@ -304,7 +287,7 @@ def _load_eras(texts: dict[str, str]) -> EraRegistry:
     raw = _Raw({}, {}, {})
     sources = list(texts)
     for source, text in texts.items():
-        _merge(raw, _read(text, source), source)
+        _merge(raw, parse_toml(text, source, EraDataError), source)
     facts = tuple(_build_fact(f, s, raw.offices) for f, s in raw.facts.values())
     cues = tuple(_build_cue(c, s) for c, s in raw.cues.values())
     return EraRegistry(facts, cues, tuple(sources))

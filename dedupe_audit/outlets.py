@@ -8,15 +8,13 @@ Aliases match case-sensitively ("AP" the agency, not "ap"), except a leading "Th
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from .datafiles import data_file
+from .datafiles import data_file, parse_toml, read_user_file
 from .saferegex import RuleFileError
 
 SHIPPED = "dedupe_audit/data/outlets.toml"
@@ -238,29 +236,18 @@ def _finish(outlet: Outlet) -> Outlet:
 
 
 def parse_outlets(text: str, source: str) -> list[tuple[Outlet, bool]]:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise RegistryError(f"{source}: not valid TOML: {err}") from err
+    data = parse_toml(text, source, RegistryError)
     entries = data.get("outlet", [])
     if not isinstance(entries, list):
         raise RegistryError(f"{source}: 'outlet' must be an array of tables ([[outlet]])")
     return [_parse_outlet(raw, source, i + 1) for i, raw in enumerate(entries)]
 
 
-def _read(path: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except OSError as err:
-        raise RegistryError(f"{path}: cannot read outlet file: {err.strerror or err}") from err
-    except UnicodeDecodeError as err:
-        raise RegistryError(f"{path}: not UTF-8 text: {err.reason} at byte {err.start}") from err
-
-
 @lru_cache(maxsize=8)
 def _load(extra_files: tuple[str, ...]) -> OutletRegistry:
     merged: dict[str, Outlet] = {}
-    sources = [(SHIPPED, data_file("outlets.toml"))] + [(p, _read(p)) for p in extra_files]
+    sources = [(SHIPPED, data_file("outlets.toml"))]
+    sources += [(p, read_user_file(p, RegistryError, "outlet")) for p in extra_files]
     for source, text in sources:
         for outlet, fresh in parse_outlets(text, source):
             old = merged.get(outlet.name)

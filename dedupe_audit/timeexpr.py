@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import calendar
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import TypeVar
 
+from .datafiles import data_file, parse_toml, read_user_file
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 
 _YEAR = r"(?:19|20)\d\d"
@@ -193,14 +191,8 @@ def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:
 def time_language(path: str | None = None) -> TimeLanguage:
     """The shipped time language (or one read from ``path``), parsed once."""
     source = SHIPPED if path is None else path
-    try:
-        if path is None:
-            text = resources.files("dedupe_audit").joinpath("data/dates.toml").read_text("utf-8")
-        else:
-            text = Path(path).read_text("utf-8")
-        data = tomllib.loads(text)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise TimeLanguageError(f"{source}: cannot read dates file: {err}") from err
+    text = data_file("dates.toml") if path is None else read_user_file(path, TimeLanguageError, "dates")
+    data = parse_toml(text, source, TimeLanguageError)
     try:
         return parse_time_language(data, source)
     except TimeLanguageError as err:
