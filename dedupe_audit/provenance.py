@@ -278,13 +278,31 @@ def _seed_claim(index: int, resolved: Resolved) -> Claim:
     return _inherited(index, resolved.match.paragraph, claim)
 
 
+LEAD_PARAGRAPHS = 3  # body paragraphs at the head of a block whose cues speak for the block
+
+
+def _speaks_for_story(claim: Claim | None, in_lead: bool, story_rules: frozenset[str]) -> bool:
+    if claim is None or claim.origin != "cue":
+        return False
+    return in_lead or bool(claim.via) or any(e.rule in story_rules for e in claim.evidence)
+
+
 def _inherit(
-    claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]]
+    claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]],
+    story_rules: frozenset[str] = frozenset(),
 ) -> None:
-    """Fill paragraphs without a cue from the nearest cue before them in their block (or
-    the block's seed), else the nearest after; never across a block edge."""
+    """Fill paragraphs without a cue from the nearest story cue before them in their block
+    (or the block's seed), else the nearest after; never across a block edge.
+
+    A story cue is one that speaks for the story: a dateline or byline (``story_rules``), a
+    relay chain ("X reports, writes UNN"), or any cue in the block's lead (its first
+    ``LEAD_PARAGRAPHS`` body paragraphs, so a section label and a headline may come first).
+    A passing "according to Reuters" in the middle of a site's own article attributes that
+    paragraph only; letting it spread would hand the whole article to the outlet it quotes.
+    """
     for block, members in block_members(blocks).items():
-        anchors = [i for i in members if claims[i] is not None and claims[i].origin == "cue"]
+        lead = set(members[:LEAD_PARAGRAPHS])
+        anchors = [i for i in members if _speaks_for_story(claims[i], i in lead, story_rules)]
         for i in members:
             if claims[i] is not None:
                 continue
@@ -310,7 +328,8 @@ def trace_document(
         else:
             claims.append(_boilerplate_claim(paragraph, found))
     body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(seg.paragraphs, blocks, strict=True)]
-    _inherit(claims, body_blocks, _seeds(seg.paragraphs, resolved, blocks, cues))
+    story_rules = frozenset(rule.name for rule in cues.rules if rule.starts_block)
+    _inherit(claims, body_blocks, _seeds(seg.paragraphs, resolved, blocks, cues), story_rules)
     return claims
 
 

@@ -446,3 +446,22 @@ def test_accuracy_floor_on_labelled_samples():
     assert scores.recall() >= 0.95, scores.misses
     assert scores.via_accuracy >= 0.95, scores.misses
     assert scores.recall("CNN") == 1.0 and scores.precision("The Times (UK)") == 1.0
+
+
+def test_passing_mention_mid_article_attributes_only_its_paragraph():
+    """A site's own explainer that quotes Reuters once is not a Reuters story."""
+    from helpers import segmented as build
+
+    text = "\n".join([
+        "How tariffs work: a guide for readers",
+        "Tariffs are taxes that importers pay when goods cross a border, and they are set by law.",
+        "Economists disagree about who ends up bearing the cost of such a tax in the long run.",
+        "Most studies find that consumers pay a large share through higher shelf prices.",
+        "Customs officials collected record sums last year, Reuters reported in a review of data.",
+        "Some of the money was later paid out to farmers hurt by retaliation from trading partners.",
+        "Whether the policy works depends on what it is meant to achieve, our analysis found.",
+    ])
+    seg = build(text, "guide.txt")
+    result = trace([seg], [], load_registry())[0]
+    assert result[4].outlet == "Reuters"
+    assert [p.outlet for i, p in enumerate(result) if i != 4] == [None] * 6
