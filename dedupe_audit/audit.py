@@ -17,6 +17,7 @@ from .boilerplate import load_rules
 from .config import Config
 from .cues import load_cues
 from .detect import detect_duplicates
+from .engines import Detector
 from .eras import load_eras
 from .ingest import iter_inputs
 from .model import (
@@ -159,12 +160,14 @@ def run_audit(
     *,
     stdin: BinaryIO | None = None,
     cache: FingerprintCache | None = None,
+    detect: Detector | None = None,
 ) -> AuditResult:
+    """The whole audit; ``detect`` replaces the in-process duplicate detection (shared index, Dask)."""
     drain_timeouts()  # report this run's own rule timeouts only
     documents, skipped = load_corpus(paths, config, stdin)
     rules = load_rules(tuple(config.boilerplate_rules))
     segmented = [segment(document, config, rules) for document in documents]
-    clusters = detect_duplicates(segmented, config, cache=cache)
+    clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
     membership = paragraph_clusters(clusters)
     page_dates = date_pages(segmented, as_of=config.as_of)
     registry = load_registry(config.outlets)

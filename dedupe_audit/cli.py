@@ -23,10 +23,12 @@ from .atomic import write_atomic
 from .audit import run_audit
 from .boilerplate import RuleError
 from .config import Config
+from .engines import ENGINES, EngineError, open_detector
 from .findings import CATEGORIES, collect
 from .gate import GateOutcome, evaluate
 from .model import AuditResult
 from .progress import Progress
+from .redis_index import is_redis_url
 from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS
 from .render import github as github_render
 from .render.escape import terminal
@@ -83,8 +85,11 @@ def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--recycled-days", type=int,
                      help="Age gap that makes a repeated paragraph recycled [180]."),
         click.option("--jobs", type=int, help="Worker processes, 0 = one per core [0]."),
-        click.option("--index", type=click.Path(dir_okay=False),
-                     help="SQLite fingerprint index reused across runs (created if missing)."),
+        click.option("--index",
+                     help="SQLite fingerprint index reused across runs (created if missing), "
+                          "or redis://host:port/db for an index shared by several runs."),
+        click.option("--engine", type=click.Choice(ENGINES), help="Where duplicate detection runs [local]."),
+        click.option("--scheduler", help="Dask scheduler address for --engine dask [a local cluster]."),
         click.option("--max-file-bytes", type=int, help="Larger files are skipped (or split) [50000000]."),
         click.option("--split-large-text", is_flag=True, default=None,
                      help="Audit text files over --max-file-bytes in parts instead of skipping them."),
@@ -154,14 +159,18 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
     stdin = sys.stdin.buffer if "-" in paths else None
     progress = Progress.for_terminal("fingerprinting", quiet=quiet)
     try:
-        cache = FingerprintCache(config.index, config, warn=warn, progress=progress)
+        local_index = None if is_redis_url(config.index) else config.index
+        cache = FingerprintCache(local_index, config, warn=warn, progress=progress)
     except OSError as err:
         raise ConfigError(f"cannot open index {config.index}: {err}") from err
     try:
         try:
-            result = run_audit(paths, config, stdin=stdin, cache=cache)
+            with open_detector(paths, config, cache=cache, warn=warn) as detect:
+                result = run_audit(paths, config, stdin=stdin, cache=cache, detect=detect)
         except RuleError as err:
             raise click.UsageError(str(err)) from err
+        except EngineError as err:
+            raise ConfigError(str(err)) from err
         finally:
             progress.close()
         if not result.documents:
@@ -172,7 +181,7 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
     finally:
         cache.close()
     summary = dataclasses.replace(result.summary, fingerprinted=cache.fingerprinted, reused=cache.reused)
-    if config.index and not quiet:
+    if local_index and not quiet:
         click.echo(
             f"index {terminal(config.index)}: {cache.fingerprinted} document(s) fingerprinted, "
             f"{cache.reused} reused, {cache.forgotten} forgotten",

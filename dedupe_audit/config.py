@@ -55,7 +55,9 @@ class Config:
     max_stale: int | None = None  # stale paragraphs
     min_similarity: float = 0.0  # clusters less similar than this are not counted by the gate
     baseline: str | None = None  # accepted findings file: only findings not in it count
-    index: str | None = None  # SQLite fingerprint index reused across runs
+    index: str | None = None  # SQLite fingerprint index reused across runs, or redis://host:port/db (shared)
+    engine: str = "local"  # where duplicate detection runs: local | dask
+    scheduler: str | None = None  # Dask scheduler address for engine dask; none = a LocalCluster of `jobs`
     # hostile input (appended): archives are read in memory within these limits, never extracted
     max_archive_bytes: int = 1_000_000_000  # decompressed bytes read from one archive (nested included)
     max_archive_members: int = 100_000  # files/records read from one archive (nested included)

@@ -176,7 +176,7 @@ def check_value(key: str, value: Any, where: str, base: Path | None = None) -> A
 
 
 def _path(key: str, value: str, base: Path | None) -> str:
-    if base is None or key not in PATH_KEYS or Path(value).is_absolute():
+    if base is None or key not in PATH_KEYS or Path(value).is_absolute() or "://" in value:
         return value
     return str(base / value)
 

@@ -1,0 +1,65 @@
+"""Where duplicate detection runs: this process (``local``), against a shared Redis index, or on a
+Dask cluster (``dask``). Every way gives the same clusters for the same input.
+
+``open_detector`` is what the CLI calls: it picks the way from the settings and yields a
+``(segmented, config) -> clusters`` function for ``audit.run_audit``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from ..config import Config
+from ..model import Cluster, SegmentedDocument
+from ..store import FingerprintCache
+
+ENGINES = ("local", "dask")
+Detector = Callable[[Sequence[SegmentedDocument], Config], tuple[Cluster, ...]]
+
+
+class EngineError(Exception):
+    """The chosen engine or index cannot run (the CLI exits 2 with this message)."""
+
+
+@contextmanager
+def open_detector(
+    paths: Sequence[str],
+    config: Config,
+    *,
+    cache: FingerprintCache | None = None,
+    warn: Callable[[str], None] = lambda message: None,
+) -> Iterator[Detector]:
+    """The duplicate detector the settings ask for (``engine``, ``scheduler``, ``index``)."""
+    from ..redis_index import SharedIndex, SharedIndexError, is_redis_url
+
+    engine = getattr(config, "engine", "local")
+    scheduler = getattr(config, "scheduler", None)
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if engine == "dask":
+        if is_redis_url(config.index):
+            raise EngineError("--engine dask does not use a Redis --index yet; run the local engine with it")
+        try:
+            from . import dask as dask_engine
+        except ImportError as err:
+            raise EngineError(
+                f"--engine dask needs the 'scale' extra (pip install 'dedupe-audit[scale]'): {err}"
+            ) from err
+        from ..parallel import resolve_jobs
+
+        with dask_engine.dask_client(scheduler, resolve_jobs(config.jobs)) as client:
+            yield dask_engine.detector(paths, client)
+        return
+    if is_redis_url(config.index):
+        from .local import detect_shared
+
+        try:
+            with SharedIndex(config.index, config, warn=warn) as index:  # type: ignore[arg-type]
+                yield lambda segmented, cfg: detect_shared(segmented, cfg, index)
+        except SharedIndexError as err:
+            raise EngineError(str(err)) from err
+        return
+    from .local import detect_local
+
+    yield lambda segmented, cfg: detect_local(segmented, cfg, cache=cache)

@@ -1,0 +1,277 @@
+"""The shared Redis index against a real redis-server (``.ci/run`` starts one and sets the URL)."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import uuid
+
+import pytest
+from helpers import ROOT, SAMPLES
+
+from dedupe_audit.audit import load_corpus
+from dedupe_audit.boilerplate import load_rules
+from dedupe_audit.config import Config
+from dedupe_audit.detect import detect_duplicates
+from dedupe_audit.engines.local import detect_shared, doc_entries
+from dedupe_audit.redis_index import SharedIndex, SharedIndexError
+from dedupe_audit.segment import segment
+
+redis = pytest.importorskip("redis")
+URL = os.environ.get("DEDUPE_AUDIT_TEST_REDIS")
+pytestmark = pytest.mark.skipif(
+    not URL, reason="DEDUPE_AUDIT_TEST_REDIS is not set (no redis-server to test against; .ci/run starts one)"
+)
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from scale import make_corpus  # noqa: E402
+
+
+def _drop(client, pattern: str) -> None:
+    keys = list(client.scan_iter(match=pattern, count=10_000))
+    for lo in range(0, len(keys), 5_000):
+        client.unlink(*keys[lo : lo + 5_000])
+
+
+@pytest.fixture
+def url():
+    prefix = f"test-{uuid.uuid4().hex[:10]}"
+    yield f"{URL}?prefix={prefix}&lease=1"
+    client = redis.Redis.from_url(URL)
+    _drop(client, f"*{prefix}*")
+    client.close()
+
+
+def _segmented(paths, config=None):
+    config = config or Config()
+    docs, _ = load_corpus([str(p) for p in paths], config)
+    rules = load_rules(())
+    return [segment(doc, config, rules) for doc in docs]
+
+
+def _invariants(url: str) -> dict[str, int]:
+    """No phantom entries: everything in the LSH and beside it belongs to a complete document."""
+    with SharedIndex(url, Config()) as index:
+        r, k = index.redis, index._k
+        complete_docs = {d.decode() for d in r.smembers(k("docs:complete"))}
+        complete_texts = r.smembers(k("texts:complete"))
+        assert r.hlen(k("docs:writing")) == 0
+        lsh_keys = set(r.hkeys(index.base + b"_keys"))
+        assert lsh_keys == complete_texts
+        pipe = r.pipeline(transaction=False)
+        for table in index.lsh.hashtables:
+            pipe.hvals(table._name)
+        buckets = [bucket for found in pipe.execute() for bucket in found]
+        for bucket in buckets:
+            pipe.smembers(bucket)
+        for members in pipe.execute():
+            assert members <= complete_texts
+        texts = sorted(complete_texts)
+        for text in texts:
+            pipe.smembers(k("o", text))
+        for found in pipe.execute():
+            owners = {o.decode() for o in found}
+            assert owners and owners <= complete_docs
+        docs = {key[len(k("d")) + 1 :].decode() for key in r.scan_iter(match=k("d") + b":*")}
+        assert docs == complete_docs
+        return {"docs": len(complete_docs), "texts": len(complete_texts)}
+
+
+def test_samples_same_clusters_as_local_written_then_reused(url):
+    config = Config()
+    segs = _segmented([SAMPLES])
+    local = detect_duplicates(segs, config)
+    with SharedIndex(url, config) as index:
+        assert detect_shared(segs, config, index) == local  # writes every document
+        written = index.stats()
+    with SharedIndex(url, config) as index:
+        assert detect_shared(segs, config, index) == local  # reads them all back
+        assert index.stats() == written
+    assert _invariants(url)["docs"] == len({s.document.content_hash for s in segs})
+
+
+RUN_HALF = textwrap.dedent("""
+    import sys
+    from dedupe_audit.audit import load_corpus
+    from dedupe_audit.boilerplate import load_rules
+    from dedupe_audit.config import Config
+    from dedupe_audit.engines.local import detect_shared
+    from dedupe_audit.redis_index import SharedIndex
+    from dedupe_audit.segment import segment
+    config = Config()
+    docs, _ = load_corpus([sys.argv[2]], config)
+    segs = [segment(d, config, load_rules(())) for d in docs]
+    with SharedIndex(sys.argv[1], config) as index:
+        print(len(detect_shared(segs, config, index)))
+""")
+
+
+def test_two_concurrent_halves_then_the_whole_equal_one_local_run(url, tmp_path):
+    corpus = make_corpus(tmp_path / "all", 3_000)
+    halves = [tmp_path / "a", tmp_path / "b"]
+    for half in halves:
+        half.mkdir()
+    pages = sorted(corpus.iterdir())
+    for n, page in enumerate(pages):
+        shutil.copy(page, halves[n % 2] / page.name)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    runs = [subprocess.Popen([sys.executable, "-c", RUN_HALF, url, str(half)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for half in halves]
+    for run in runs:
+        out, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    config = Config()
+    segs = _segmented([corpus])
+    with SharedIndex(url, config) as index:
+        hashes = [s.document.content_hash for s in segs]
+        assert index.complete(hashes) == set(hashes)
+        clusters = detect_shared(segs, config, index)
+    local = detect_duplicates(segs, config)
+    assert {c.kind for c in local} == {"exact", "near", "contained"}
+    assert clusters == local
+    _invariants(url)
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from dedupe_audit.audit import load_corpus
+    from dedupe_audit.boilerplate import load_rules
+    from dedupe_audit.config import Config
+    from dedupe_audit.engines.local import doc_entries
+    from dedupe_audit.redis_index import SharedIndex
+    from dedupe_audit.segment import segment
+    config = Config()
+    docs, _ = load_corpus([sys.argv[2]], config)
+    entries = list(doc_entries([segment(d, config, load_rules(())) for d in docs], config).values())
+    with SharedIndex(sys.argv[1], config) as index:
+        index.claim([e.doc for e in entries])
+        print("claimed", flush=True)
+        index.write(entries, batch_texts=50)  # many small batches: killed in the middle of them
+""")
+
+
+def test_killed_writer_leaves_no_phantoms_after_a_rerun(url, tmp_path):
+    corpus = make_corpus(tmp_path / "c", 2_000)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, url, str(corpus)],
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    assert writer.stdout.readline().strip() == "claimed"
+    client = redis.Redis.from_url(URL)
+    prefix = url.split("prefix=")[1].split("&")[0]
+    deadline = time.time() + 60
+    while client.scard(f"{prefix}:docs:complete") < 10 and time.time() < deadline:
+        time.sleep(0.01)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait()
+    assert client.hlen(f"{prefix}:docs:writing") > 0  # the dead writer's unfinished claims
+    client.close()
+
+    config = Config()
+    segs = _segmented([corpus])
+    half = [s for s in segs if s.document.path < segs[len(segs) // 2].document.path]
+    time.sleep(1.2)  # the dead writer's lease (lease=1 s) runs out
+    with SharedIndex(url, config) as index:
+        assert detect_shared(half, config, index) == detect_duplicates(half, config)
+        index.recover()  # the other half's unfinished documents: cleaned, not left as phantoms
+    counts = _invariants(url)
+    assert counts["docs"] < len(segs)
+    with SharedIndex(url, config) as index:
+        assert detect_shared(segs, config, index) == detect_duplicates(segs, config)
+    assert _invariants(url)["docs"] == len({s.document.content_hash for s in segs})
+
+
+def test_lsh_layout_is_datasketch_own(url):
+    """The fast writer stores exactly what datasketch's insertion_session stores, and
+    ``MinHashLSH(storage_config=...)`` queries it."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    config = Config()
+    entries = list(doc_entries(_segmented([SAMPLES]), config).values())
+    dumps = []
+    for writer in ("lua", "datasketch"):
+        prefixed = url.replace("?prefix=", f"?prefix={writer}-")
+        with SharedIndex(prefixed, config, writer=writer) as index:
+            index.claim([e.doc for e in entries])
+            index.write(entries)
+            r, base = index.redis, index.base
+            keys = sorted(r.scan_iter(match=base + b"*", count=10_000))
+            pipe = r.pipeline(transaction=False)
+            for key in keys:
+                pipe.type(key)
+            kinds = pipe.execute()
+            for key, kind in zip(keys, kinds, strict=True):
+                if kind == b"list":
+                    pipe.lrange(key, 0, -1)
+                else:
+                    {b"set": pipe.smembers, b"hash": pipe.hgetall}[kind](key)
+            dump = {}
+            for key, kind, value in zip(keys, kinds, pipe.execute(), strict=True):
+                if kind == b"hash":
+                    value = {f: v.replace(base, b"") for f, v in value.items()}
+                dump[key.replace(base, b"")] = value
+            dumps.append(dump)
+            if writer == "lua":
+                lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm,
+                                 params=(index.bands, index.rows), prepickle=False,
+                                 storage_config={"type": "redis", "basename": base,
+                                                 "redis": index.endpoint.client_kwargs()})
+                _, key, _, sig = entries[0].paragraphs[0]
+                assert key in lsh.query(LeanMinHash(seed=config.seed, hashvalues=sig, scheme="affine32"))
+            _drop(r, index.prefix + "*")
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 100
+
+
+def test_query_finds_verified_copies_of_indexed_paragraphs(url):
+    config = Config()
+    segs = _segmented([SAMPLES])
+    with SharedIndex(url, config) as index:
+        detect_shared(segs, config, index)
+        text = next(p.text for s in segs for p in s.paragraphs if len(p.text.split()) > 30)
+        edited = text.replace(" the ", " a ", 1) + " Extra words."
+        found, nothing = index.query([edited, "Completely unrelated words about nothing at all here."])
+    assert found and found[0].jaccard >= 0.4 and found[0].documents
+    assert nothing == []
+
+
+def test_other_settings_are_refused(url):
+    with SharedIndex(url, Config()):
+        pass
+    with pytest.raises(SharedIndexError, match="other settings.*shingle_size"):
+        SharedIndex(url, Config(shingle_size=4))
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_unreachable_and_lost_server_give_a_clear_error(tmp_path):
+    port = _free_port()
+    with pytest.raises(SharedIndexError, match=f"cannot connect to the index at redis://127.0.0.1:{port}/0"):
+        SharedIndex(f"redis://127.0.0.1:{port}/0", Config())
+    server_bin = shutil.which("redis-server")
+    if server_bin is None:
+        pytest.skip("redis-server binary not on PATH")
+    server = subprocess.Popen([server_bin, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
+                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    try:
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.exceptions.ConnectionError:
+                time.sleep(0.05)
+        config = Config()
+        segs = _segmented([SAMPLES])
+        with SharedIndex(f"redis://127.0.0.1:{port}/0", config) as index:
+            server.terminate()
+            server.wait(timeout=10)
+            with pytest.raises(SharedIndexError, match="cannot .* the index at redis://127.0.0.1.*next run"):
+                detect_shared(segs, config, index)
+    finally:
+        server.kill()
+        server.wait()
