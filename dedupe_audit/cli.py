@@ -33,7 +33,7 @@ from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS
 from .render import github as github_render
 from .render.escape import terminal
 from .settings import SettingsError, resolve, rows
-from .store import FingerprintCache
+from .store import FingerprintCache, IndexRefused
 
 FORMATS = tuple(RENDERERS)
 JSONL_KEYS = ("text", "url", "date", "site")
@@ -163,6 +163,8 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
         cache = FingerprintCache(local_index, config, warn=warn, progress=progress)
     except OSError as err:
         raise ConfigError(f"cannot open index {config.index}: {err}") from err
+    except IndexRefused as err:
+        raise ConfigError(str(err)) from err
     try:
         try:
             with open_detector(paths, config, cache=cache, warn=warn) as detect:

@@ -11,13 +11,22 @@ preload and what to forget. The index is trusted only if its schema version, shi
 MinHash parameters and a probe fingerprint (which changes if the fingerprint code changes) all
 match; otherwise, or if SQLite finds it damaged, it is rebuilt with a warning. Each run writes in
 one transaction, so a killed run leaves the previous index as it was.
+
+Two guards keep a user's data safe. The file carries an SQLite ``application_id``; a file that
+is not SQLite, or another program's SQLite database, is refused (never rebuilt over). And a run
+holds an exclusive lock (``INDEX.lock``) from opening to closing, so concurrent runs on one index
+take turns; a run that cannot get the lock in time stops with a message naming the holder.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import xxhash
@@ -27,6 +36,9 @@ from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .model import SegmentedDocument
 
 STORE_VERSION = 1
+APPLICATION_ID = 0x44415544  # "DAUD": marks an SQLite file as a dedupe-audit index
+SQLITE_MAGIC = b"SQLite format 3\x00"
+LOCK_TIMEOUT = 600.0  # seconds a run waits for another run's lock on the same index
 PROBE = "Probe text: the quick brown fox — “jumps” over the lazy dog, 12 times in 2024."
 
 SCHEMA = """
@@ -69,7 +81,69 @@ def expected_meta(config: Config) -> dict[str, str]:
 
 
 class IndexUnusable(Exception):
-    """The index file cannot be used (damaged, foreign or built with other settings)."""
+    """The index file cannot be used as it is (damaged or built with other settings): rebuilt."""
+
+
+class IndexRefused(Exception):
+    """The file named as the index must not be touched (another program's file) or is
+    locked by another run for too long. The CLI stops with this message (exit 2)."""
+
+
+def file_kind(path: Path) -> str:
+    """missing | empty | ours | damaged | foreign, from the first 100 bytes (SQLite's header)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return "missing"
+    if not header:
+        return "empty"
+    if not header.startswith(SQLITE_MAGIC[: len(header)]):
+        return "foreign"
+    if len(header) < 100:
+        return "damaged"  # our magic, cut short
+    return "ours" if int.from_bytes(header[68:72], "big") == APPLICATION_ID else "foreign"
+
+
+class IndexLock:
+    """An exclusive advisory lock on ``INDEX.lock`` held for a whole run."""
+
+    def __init__(self, path: Path, timeout: float, warn: Callable[[str], None]) -> None:
+        self.path = Path(f"{path}.lock")
+        self.handle: IO[str] | None = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115
+        deadline = time.monotonic() + timeout
+        waited = False
+        while True:
+            try:
+                fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = self._holder()
+                if time.monotonic() >= deadline:
+                    self.release()
+                    raise IndexRefused(
+                        f"index {path} is in use by another run ({holder}) and stayed locked for "
+                        f"{timeout:g} s; try again when it has finished"
+                    ) from None
+                if not waited:
+                    warn(f"index {path} is in use by another run ({holder}); waiting for it")
+                    waited = True
+                time.sleep(0.05)
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}\n")
+        self.handle.flush()
+
+    def _holder(self) -> str:
+        try:
+            return self.path.read_text(encoding="utf-8").strip() or "pid unknown"
+        except OSError:
+            return "pid unknown"
+
+    def release(self) -> None:
+        if self.handle is not None:
+            self.handle.close()  # closing the file drops the lock
+            self.handle = None
 
 
 class FingerprintCache:
@@ -86,6 +160,7 @@ class FingerprintCache:
         *,
         warn: Callable[[str], None] = lambda message: None,
         progress: Callable[[int, int], None] | None = None,
+        lock_timeout: float = LOCK_TIMEOUT,
     ) -> None:
         self.path = path
         self.config = config
@@ -106,15 +181,31 @@ class FingerprintCache:
         self._gone: list[str] = []
         self._calls = 0
         self._total = 0
-        self._conn = self._open() if path else None
+        self._lock: IndexLock | None = None
+        self._conn = None
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self._lock = IndexLock(Path(path), lock_timeout, warn)
+            try:
+                self._conn = self._open()
+            except BaseException:
+                self._lock.release()
+                raise
 
     # ------------------------------------------------------------------ opening
 
     def _open(self) -> sqlite3.Connection:
         assert self.path is not None
         target = Path(self.path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
+        kind = file_kind(target)
+        if kind == "foreign":
+            raise IndexRefused(
+                f"{self.path} is not a dedupe-audit index (another program's file?); "
+                "refusing to overwrite it: name a new file for --index"
+            )
+        if kind == "empty":
+            target.unlink()
+        if kind in ("ours", "damaged"):
             try:
                 return self._check(sqlite3.connect(target, isolation_level=None))
             except (sqlite3.DatabaseError, IndexUnusable) as err:
@@ -122,6 +213,7 @@ class FingerprintCache:
                 for suffix in ("", "-journal", "-wal", "-shm"):
                     Path(f"{target}{suffix}").unlink(missing_ok=True)
         conn = sqlite3.connect(target, isolation_level=None)
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         with _transaction(conn):
             for statement in SCHEMA.split(";"):
                 if statement.strip():
@@ -261,6 +353,9 @@ class FingerprintCache:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def counts(self) -> dict[str, int]:
         return {

@@ -72,8 +72,9 @@ def test_unusable_index_is_rebuilt_with_a_warning(tmp_path, damage):
     index = tmp_path / "i.sqlite"
     segs = _segmented(corpus, config)
     _run(segs, config, index)
-    if damage == "garbage":
-        index.write_bytes(b"this is not a database" * 100)
+    if damage == "garbage":  # our header, damaged pages after it
+        raw = index.read_bytes()
+        index.write_bytes(raw[:100] + b"this is not a database" * 100)
     elif damage == "version":
         with sqlite3.connect(index) as conn:
             conn.execute("UPDATE meta SET value = '0' WHERE key = 'version'")
@@ -115,6 +116,8 @@ def test_a_failed_save_leaves_the_previous_index_intact(tmp_path, monkeypatch):
     cache._conn = proxy()  # noqa: SLF001
     with pytest.raises(Boom):
         cache.save()
+    cache._conn = None  # noqa: SLF001  (the proxy has no close(); drop it)
+    cache.close()  # releases the run's lock on the index
     with sqlite3.connect(index) as conn:
         assert conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == before
     reopened = FingerprintCache(str(index), config)
