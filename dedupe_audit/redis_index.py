@@ -47,8 +47,8 @@ from rapidfuzz import fuzz
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from .datafiles import data_file
 from .config import Config
+from .datafiles import data_file
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .index import choose_bands, choose_min_bands
 from .store import expected_meta
