@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .datafiles import data_file, parse_toml, read_user_file
-from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
+from .datafiles import data_file, named_entry, parse_toml, read_user_file
+from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule
 
 # A rule file that cannot be used; the message names the file, the line and the rule. One name
 # for every loader's error (cues, eras, outlets derive from it), so callers catch them all.
@@ -41,18 +41,11 @@ def _phrase_key(text: str) -> str:
     return " ".join(folded.strip(" \t:.-–—•·|>»").split())
 
 
+_KEYS = frozenset({"name", "description", "pattern", "phrases", "max_words", "case_sensitive"})
+
+
 def _parse_rule(raw: object, source: str, position: int, text: str = "") -> BoilerplateRule:
-    where = f"{source}: rule #{position}"
-    if not isinstance(raw, dict):
-        raise RuleError(f"{where}: expected a table, got {type(raw).__name__}")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise RuleError(f"{where}: missing 'name'")
-    line = line_of(text, f'"{name}"', f"'{name}'")
-    where = f"{located(source, line)}: rule '{name}'"
-    unknown = set(raw) - {"name", "description", "pattern", "phrases", "max_words", "case_sensitive"}
-    if unknown:
-        raise RuleError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    raw, name, where = named_entry(raw, source, position, "rule", _KEYS, RuleError, text)
     pattern_text = raw.get("pattern")
     phrases = raw.get("phrases", [])
     if pattern_text is None and not phrases:

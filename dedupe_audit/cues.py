@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .datafiles import data_file, parse_toml, read_user_file
+from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
@@ -193,16 +193,7 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
 def _parse_rule(
     raw: object, source: str, position: int, aliases: str, descriptors: Sequence[str]
 ) -> CueRule:
-    where = f"{source}: cue #{position}"
-    if not isinstance(raw, dict):
-        raise CueError(f"{where}: expected a table, got {type(raw).__name__}")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise CueError(f"{where}: missing 'name'")
-    where = f"{source}: cue '{name}'"
-    unknown = set(raw) - _KEYS
-    if unknown:
-        raise CueError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    raw, name, where = named_entry(raw, source, position, "cue", _KEYS, CueError)
     kind = raw.get("kind", "attribution")
     if kind not in KINDS:
         raise CueError(f"{where}: kind '{kind}' is not one of {', '.join(sorted(KINDS))}")

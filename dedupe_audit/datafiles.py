@@ -11,6 +11,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .saferegex import line_of, located
+
 
 def data_file(name: str) -> str:
     """Text of a shipped data file (works from a wheel, a zip or a source tree)."""
@@ -32,3 +34,31 @@ def parse_toml(text: str, source: str, error: type[Exception]) -> dict[str, Any]
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise error(f"{source}: not valid TOML: {err}") from err
+
+
+def named_entry(
+    raw: object,
+    source: str,
+    position: int,
+    noun: str,
+    keys: set[str] | frozenset[str],
+    error: type[Exception],
+    text: str = "",
+) -> tuple[dict[str, Any], str, str]:
+    """Check one ``[[noun]]`` table: a table, with a ``name``, and only known keys.
+
+    Returns (table, name, where) with ``where`` naming the file (and its line when ``text``,
+    the file's text, is given) and the entry, for the caller's own error messages.
+    """
+    where = f"{source}: {noun} #{position}"
+    if not isinstance(raw, dict):
+        raise error(f"{where}: expected a table, got {type(raw).__name__}")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise error(f"{where}: missing 'name'")
+    line = line_of(text, f'"{name}"', f"'{name}'") if text else None
+    where = f"{located(source, line)}: {noun} '{name}'"
+    unknown = set(raw) - set(keys)
+    if unknown:
+        raise error(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    return raw, name, where

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from .datafiles import data_file, parse_toml, read_user_file
+from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .saferegex import RuleFileError
 
 SHIPPED = "dedupe_audit/data/outlets.toml"
@@ -176,16 +176,7 @@ def _names(raw: Mapping[str, object], where: str) -> tuple[tuple[str, tuple[str,
 
 def _parse_outlet(raw: object, source: str, position: int) -> tuple[Outlet, bool]:
     """One [[outlet]] entry, validated; the flag says whether it replaces an earlier one."""
-    where = f"{source}: outlet #{position}"
-    if not isinstance(raw, dict):
-        raise RegistryError(f"{where}: expected a table, got {type(raw).__name__}")
-    name = raw.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise RegistryError(f"{where}: missing 'name'")
-    where = f"{source}: outlet '{name}'"
-    unknown = set(raw) - _KEYS
-    if unknown:
-        raise RegistryError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    raw, name, where = named_entry(raw, source, position, "outlet", _KEYS, RegistryError)
     kind = raw.get("kind", "")
     if kind and kind not in KINDS:
         raise RegistryError(f"{where}: kind '{kind}' is not one of {', '.join(sorted(KINDS))}")
