@@ -2,7 +2,9 @@
 
 Exact copies are grouped by hash first, so only one representative of each group is
 signed and indexed. Sentence windows of long paragraphs are indexed beside paragraphs:
-a paragraph matching a window is a candidate for containment in the window's block.
+a paragraph matching a window is a candidate for containment in the window's block. A
+window's shingles are cut from its paragraph's tokens (``Fingerprinter.with_windows``), not
+normalized and tokenized again.
 
 Texts are fingerprinted and signed in batches of whole documents (across processes when
 the run is large, see ``parallel``); each batch's signatures go straight into the index, so
@@ -11,6 +13,7 @@ apart from the kept shingles, memory is the index plus a few batches.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, ParagraphRef, SegmentedDocument
 from .parallel import map_ordered, resolve_jobs
 from .store import FingerprintCache
-from .verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near
+from .verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near_rows
 
 
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
@@ -36,10 +39,10 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
 
 
 BATCH_TEXTS = 20_000  # texts per fingerprinting batch
-# Measured on 2 cores, 200k paragraphs (256,711 texts): 10.9 s in one process, 14.0 s over two
-# (pickling texts out and fingerprints back costs more than it saves), so the pool is off by
-# default; lower this to use it on machines where it pays.
-PARALLEL_MIN_TEXTS = 10**12
+# Measured on 2 cores with windows cut from their paragraphs' tokens (fingerprint+sign stage):
+# 200k paragraphs 8.7 s in one process, 6.1 s over two; 1M 45.7 s vs 32.6 s, same clusters.
+# Each forked worker adds ~0.3 GB (200k) to ~0.45 GB (1M) of private memory.
+PARALLEL_MIN_TEXTS = 100_000
 WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph key
 
 
@@ -63,24 +66,27 @@ class _Batch:
     refs: list[ParagraphRef]
     owners: list[ParagraphRef]  # owner paragraph of each window
     texts: list[str]
+    spans: list[tuple[int, int, int]]  # each window as (row of its paragraph, start, end in its text)
 
 
 def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator[_Batch]:
-    batch = _Batch([], [], [])
+    batch = _Batch([], [], [], [])
     window_texts: list[str] = []
     for doc, seg in enumerate(segmented):
         indexes = eligible(seg, config)
+        row = {i: len(batch.refs) + n for n, i in enumerate(indexes)}
         batch.refs.extend(ParagraphRef(doc, i) for i in indexes)
         batch.texts.extend(seg.paragraphs[i].text for i in indexes)
-        wanted = set(indexes)
         for window in seg.windows:
-            if window.paragraph in wanted:
+            if window.paragraph in row:
                 batch.owners.append(ParagraphRef(doc, window.paragraph))
                 window_texts.append(window.text)
+                at = seg.paragraphs[window.paragraph].start
+                batch.spans.append((row[window.paragraph], window.start - at, window.end - at))
         if len(batch.texts) + len(window_texts) >= BATCH_TEXTS:
             batch.texts.extend(window_texts)
             yield batch
-            batch, window_texts = _Batch([], [], []), []
+            batch, window_texts = _Batch([], [], [], []), []
     batch.texts.extend(window_texts)
     if batch.texts:
         yield batch
@@ -89,15 +95,19 @@ def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator
 _WORKER_FINGERPRINTERS: dict[int, Fingerprinter] = {}
 
 
-def _sign(args: tuple[list[str], int, int, int]) -> tuple[list[Fingerprint], np.ndarray]:
-    """Fingerprints and MinHash signatures of a batch of texts (in a worker or not)."""
-    texts, shingle_size, num_perm, seed = args
+_Work = tuple[list[str], list[tuple[int, int, int]], int, int, int]
+
+
+def _sign(args: _Work) -> tuple[list[Fingerprint], np.ndarray]:
+    """Fingerprints of a batch's paragraphs (texts before its windows) and MinHash signatures
+    of paragraphs then windows; windows are cut from their paragraph's tokens (``spans``)."""
+    texts, spans, shingle_size, num_perm, seed = args
     fingerprinter = _WORKER_FINGERPRINTERS.setdefault(shingle_size, Fingerprinter(shingle_size))
-    fps = fingerprinter.many(texts)
-    return fps, signatures([fp.shingles for fp in fps], num_perm, seed)
+    fps, windows = fingerprinter.with_windows(texts[: len(texts) - len(spans)], spans)
+    return fps, signatures([fp.shingles for fp in fps] + windows, num_perm, seed)
 
 
-def _sign_packed(args: tuple[list[str], int, int, int]) -> tuple[object, ...]:
+def _sign_packed(args: _Work) -> tuple[object, ...]:
     """``_sign`` for a worker: plain lists and arrays pickle far faster than dataclasses."""
     fps, sigs = _sign(args)
     flat = np.concatenate([fp.shingles for fp in fps]) if fps else np.empty(0, dtype=np.uint64)
@@ -130,7 +140,7 @@ def _signed_batches(
     batches = list(_batches(segmented, config))
     total = sum(len(b.texts) for b in batches)
     jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
-    work = ((b.texts, config.shingle_size, config.num_perm, config.seed) for b in batches)
+    work = ((b.texts, b.spans, config.shingle_size, config.num_perm, config.seed) for b in batches)
     results: Iterator[tuple[list[Fingerprint], np.ndarray]]
     if cache is not None:
         results = _cached(cache, segmented, config, batches)
@@ -142,9 +152,15 @@ def _signed_batches(
         yield batch, fps, sigs
 
 
+# Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
+STAGE_SECONDS: dict[str, float] = {}
+
+
 def detect_duplicates(
     segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None
 ) -> tuple[Cluster, ...]:
+    STAGE_SECONDS.clear()
+    clock = _Clock()
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
     fingerprints: dict[ParagraphRef, Fingerprint] = {}
     representatives: list[ParagraphRef] = []
@@ -167,21 +183,39 @@ def detect_duplicates(
                 keys.append(WINDOW_KEYS + len(window_owner))
                 window_owner.append(owner)
         index.add(keys, sigs[rows])
+    clock.lap("fingerprint+sign")
     groups = exact_groups(fingerprints)
 
     n = len(representatives)
     bands, rows_per_band = index.params
     pairs = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
                                   below=n)
+    clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
-    paragraph_pairs = [(representatives[a], representatives[b]) for a, b in pairs[within].tolist()]
+    rep_fps = [fingerprints[ref] for ref in representatives]
+    near = verify_near_rows(pairs[within], representatives, rep_fps, config.threshold, config.min_fuzz)
     via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
     for first, second in pairs[~within].tolist():
         via_window[representatives[first]].add(window_owner[second - WINDOW_KEYS])
-    near = verify_near(paragraph_pairs, fingerprints, config.threshold, config.min_fuzz)
+    clock.lap("verify near")
 
     containers = ContainerIndex({ref: fingerprints[ref] for ref in sorted(set(window_owner))})
     containment = find_containment(
         representatives, fingerprints, containers, segmented, config.containment, via_window
     )
-    return build_clusters(groups, near, containment, fingerprints)
+    clock.lap("containment")
+    clusters = build_clusters(groups, near, containment, fingerprints)
+    clock.lap("clusters")
+    return clusters
+
+
+class _Clock:
+    """Adds the seconds since the previous lap to ``STAGE_SECONDS``."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        STAGE_SECONDS[stage] = STAGE_SECONDS.get(stage, 0.0) + now - self.last
+        self.last = now

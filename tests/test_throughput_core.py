@@ -101,3 +101,78 @@ def test_recall_against_brute_force(pages):
         ca = cluster_of.get(detect.ParagraphRef(*a))
         found += ca is not None and ca == cluster_of.get(detect.ParagraphRef(*b))
     assert found / len(truth) >= 0.99
+
+
+def test_window_shingles_equal_fingerprints_of_the_window_texts():
+    """Windows cut from their paragraph's tokens (marks at their edges) give the shingles of
+    the window text fingerprinted on its own, safe edges or not."""
+    texts = [
+        "He said. 'Yes.' Then x\u0301 went. Fine",
+        "Ａｂｃ ﬁne “Quote.” Next — one. ① two",
+        "a\u0301 b. \u0301c d. e",
+        "no\x01mark here. Second one",
+        "",
+        " ".join(_planted(7, 12)),
+    ]
+    windows = [(0, 0, 8), (0, 9, 15), (0, 16, 30), (0, 0, 15), (0, 3, 12), (0, 17, 18), (0, 0, 35),
+               (1, 0, 3), (1, 9, 22), (1, 23, 33), (1, 0, 33), (2, 0, 5), (2, 6, 11), (2, 12, 13),
+               (3, 0, 13), (3, 14, 24), (4, 0, 0), (5, 0, 40), (5, 41, 200), (5, 0, len(texts[5]))]
+    one, fingerprinter = Fingerprinter(3), Fingerprinter(3)
+    for batch in (texts, texts[:3], texts[4:]):
+        offset = texts.index(batch[0])
+        spans = [(t - offset, a, b) for t, a, b in windows if offset <= t < offset + len(batch)]
+        fps, shingles = fingerprinter.with_windows(batch, spans)
+        for text, fp in zip(batch, fps, strict=True):
+            single = one(text)
+            assert (fp.normalized, fp.content_hash, fp.words) == (single.normalized, single.content_hash,
+                                                                  single.words)
+            assert np.array_equal(fp.shingles, single.shingles)
+        for (t, a, b), got in zip(spans, shingles, strict=True):
+            assert np.array_equal(np.unique(got), one(batch[t][a:b]).shingles), (t, a, b)
+
+
+@pytest.mark.parametrize("common", [0, 1, 3])
+def test_containment_bound_changes_nothing(pages, monkeypatch, common):
+    """The share bound of ``verify._shares`` only skips pairs that cannot pass: whatever
+    counts as a common shingle, the clusters are those of counting every shingle."""
+    from dedupe_audit import verify
+
+    sentence = "Sentence {0} tells about topic {0} with enough distinct words to count."
+    extra = [" ".join(sentence.format(i % 9) for i in range(j, j + 30)) for j in range(6)]
+    docs = pages + _pages(extra + [sentence.format(3) + " " + sentence.format(4), sentence.format(5)])
+    monkeypatch.setattr(verify, "COMMON_SHINGLE", 10**9)
+    every = detect_duplicates(docs, Config())
+    monkeypatch.setattr(verify, "COMMON_SHINGLE", common)
+    assert detect_duplicates(docs, Config()) == every
+    assert sum(len(c.containers) for c in every) >= 3
+
+
+def test_packed_sort_equals_lexsort_even_on_shared_top_bits():
+    from dedupe_audit.fingerprint import _owner_value_order
+
+    rng = np.random.default_rng(4)
+    owners = np.sort(rng.integers(0, 50, 2_000))
+    values = rng.integers(0, 2**63, 2_000).astype(np.uint64)
+    values[::7] = values[1::7][: len(values[::7])]  # repeats
+    for tweak in (False, True):
+        if tweak:  # two values of one owner differing only in the low 20 bits
+            values[10] = values[11] ^ np.uint64(1)
+            owners[10] = owners[11]
+            owners = np.sort(owners)
+        order = _owner_value_order(values, owners)
+        expect = np.lexsort((values, owners))
+        assert np.array_equal(values[order], values[expect]) and np.array_equal(owners[order], owners[expect])
+
+
+def test_pair_shared_counts_are_exact_even_when_top_bits_collide():
+    from dedupe_audit.verify import _pair_shared_counts, shared_count
+
+    rng = np.random.default_rng(5)
+    sets = [np.unique(rng.integers(0, 2**64 - 1, rng.integers(0, 40), dtype=np.uint64)) for _ in range(60)]
+    sets[1] = np.unique(np.r_[sets[0][:10], sets[1]])  # overlaps
+    sets[2] = np.unique(np.r_[sets[0] ^ np.uint64(1), sets[0][:3]])  # same top bits, other hashes
+    offsets = np.r_[0, np.cumsum([len(s) for s in sets])]
+    pairs = np.array([(a, b) for a in range(60) for b in range(a + 1, 60)], dtype=np.int64)
+    got = _pair_shared_counts(pairs, np.concatenate(sets), offsets)
+    assert got.tolist() == [shared_count(sets[a], sets[b]) for a, b in pairs.tolist()]
+    assert got[0] >= 10 and got[1] >= 3
