@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import BinaryIO
 
 from . import __version__
-from .blocks import find_blocks
+from .blocks import duplicated_by_doc, find_blocks
 from .boilerplate import load_rules
 from .config import Config
 from .cues import load_cues
@@ -172,8 +172,12 @@ def run_audit(
     page_dates = date_pages(segmented, as_of=config.as_of)
     registry = load_registry(config.outlets)
     cues = load_cues(registry)
-    blocks = [find_blocks(seg, doc, clusters, cues=cues) for doc, seg in enumerate(segmented)]
-    provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks)
+    copied = duplicated_by_doc(clusters)
+    blocks = [
+        find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()))
+        for doc, seg in enumerate(segmented)
+    ]
+    provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks, cues=cues)
     dated = assess(segmented, page_dates, clusters, blocks, load_eras(config.eras),
                    recycled_days=config.recycled_days)
     summary = summarize(segmented, skipped, clusters, membership, provenance,

@@ -22,15 +22,21 @@ def default_cues() -> CueSet:
     return load_cues(load_registry())
 
 
-def duplicated(doc: int, clusters: Sequence[Cluster]) -> frozenset[int]:
-    """Paragraphs of ``doc`` whose copies (members or containers) reach another document."""
-    found: set[int] = set()
+def duplicated_by_doc(clusters: Sequence[Cluster]) -> dict[int, frozenset[int]]:
+    """For every document, its paragraphs whose copies (members or containers) reach another
+    document. One pass over the clusters for the whole run."""
+    found: dict[int, set[int]] = {}
     for cluster in clusters:
         refs = [m.ref for m in cluster.members] + [c.container for c in cluster.containers]
-        docs = {ref.doc for ref in refs}
-        if doc in docs and len(docs) > 1:
-            found.update(ref.index for ref in refs if ref.doc == doc)
-    return frozenset(found)
+        if len({ref.doc for ref in refs}) > 1:
+            for ref in refs:
+                found.setdefault(ref.doc, set()).add(ref.index)
+    return {doc: frozenset(indexes) for doc, indexes in found.items()}
+
+
+def duplicated(doc: int, clusters: Sequence[Cluster]) -> frozenset[int]:
+    """Paragraphs of ``doc`` whose copies (members or containers) reach another document."""
+    return duplicated_by_doc(clusters).get(doc, frozenset())
 
 
 def is_headline(paragraph: Paragraph, following: Paragraph | None, cues: CueSet) -> bool:
@@ -67,15 +73,17 @@ def find_blocks(
     clusters: Sequence[Cluster],
     *,
     cues: CueSet | None = None,
+    duplicated_paragraphs: frozenset[int] | None = None,
 ) -> tuple[int, ...]:
     """Block id of each paragraph of ``seg`` (document ``doc`` of the run), from 0 upwards.
 
     A block starts at a dateline or byline, a headline, a boilerplate paragraph (each
     boilerplate paragraph is a block of its own) and at the edge of a run of paragraphs
-    whose copies reach other documents. ``cues`` defaults to the shipped data.
+    whose copies reach other documents. ``cues`` defaults to the shipped data; a caller
+    doing every document passes ``duplicated_paragraphs`` from :func:`duplicated_by_doc`.
     """
     cues = cues or default_cues()
-    dup = duplicated(doc, clusters)
+    dup = duplicated(doc, clusters) if duplicated_paragraphs is None else duplicated_paragraphs
     ids: list[int] = []
     current = -1
     for i in range(len(seg.paragraphs)):

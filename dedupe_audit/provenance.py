@@ -483,13 +483,14 @@ def trace(
     *,
     cue_files: Sequence[str] = (),
     blocks: Sequence[Sequence[int]] | None = None,
+    cues: CueSet | None = None,
 ) -> tuple[tuple[Provenance, ...], ...]:
     """One Provenance per paragraph per document, aligned with ``segmented[i].paragraphs``.
 
     ``blocks`` (from :func:`find_blocks`, one tuple per document) may be passed when the
     caller already computed them for other stages; otherwise they are computed here.
     """
-    cues = load_cues(registry, tuple(cue_files))
+    cues = cues or load_cues(registry, tuple(cue_files))
     relays: list[str | None] = []
     claims: list[list[Claim | None]] = []
     for doc, seg in enumerate(segmented):

@@ -95,9 +95,9 @@ class SafePattern:
         self.timeout = timeout
         self.failures = 0
         self.trusted = is_shipped(source)
-        # Compile with `regex` always, so a pattern is valid (or not) whoever supplies it.
-        self._compiled = regex.compile(pattern, flags | regex.VERSION0)
+        # Shipped patterns run on `re` (and are tested there); user patterns on `regex`.
         self._fast = re.compile(pattern, flags) if self.trusted else None
+        self._compiled = None if self.trusted else regex.compile(pattern, flags | regex.VERSION0)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.pattern, self.flags, self.rule, self.source, self.timeout))
@@ -107,7 +107,7 @@ class SafePattern:
 
     @property
     def groupindex(self) -> dict[str, int]:
-        return dict(self._compiled.groupindex)
+        return dict((self._fast or self._compiled).groupindex)
 
     @property
     def disabled(self) -> bool:
@@ -183,7 +183,7 @@ def compile_rule(pattern: object, flags: int = 0, *, rule: str, source: str,
         raise ValueError("pattern contains a NUL character")
     try:
         compiled = SafePattern(pattern, flags, rule=rule, source=source)
-    except regex.error as err:
+    except (regex.error, re.error) as err:
         raise ValueError(f"bad regex {pattern!r}: {err}") from err
     except (OverflowError, RecursionError, MemoryError) as err:  # absurd repeat counts, deep nesting
         raise ValueError(f"bad regex {pattern!r}: too complex ({type(err).__name__})") from err

@@ -19,6 +19,13 @@ from .datafiles import data_file, parse_toml, read_user_file
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 
 _YEAR = r"(?:19|20)\d\d"
+# What each date shape cannot match without: one cheap scan spares the month-name
+# alternations (three languages, case-insensitive) on the many paragraphs with no year.
+_SHAPE_NEEDS = {
+    "numeric": re.compile(r"\d[./]\d"),
+    "iso": re.compile(r"\d{4}-\d\d"),
+}
+_NEEDS_YEAR = re.compile(_YEAR)
 T = TypeVar("T")
 SHIPPED = "dedupe_audit/data/dates.toml"
 UNITS = frozenset({"day", "week", "month", "year"})
@@ -257,6 +264,8 @@ def find_dates(text: str, lang: TimeLanguage | None = None, offset: int = 0) -> 
     lang = lang or time_language()
     hits: list[DateHit] = []
     for shape, pattern in lang.date_patterns:
+        if not _SHAPE_NEEDS.get(shape, _NEEDS_YEAR).search(text):
+            continue
         for match in pattern.finditer(text):
             groups = {k: v for k, v in match.groupdict().items() if v is not None}
             bounds = _period(shape, groups, lang.months)
