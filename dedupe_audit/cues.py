@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
+from .literals import WordProbe, required_words
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
@@ -43,6 +44,8 @@ class CueRule:
     at_start: bool = False
     marks_relay: bool = False
     source: str = SHIPPED
+    # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
+    keywords: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,8 @@ class CueSet:
     # Matches any outlet alias. Most paragraphs name no outlet, and then no rule with an
     # {outlet}/{via} placeholder can match: one probe saves running dozens of patterns.
     alias_probe: re.Pattern[str] | None = None
+    # The rules' keywords: a rule whose keyword no word of the paragraph begins with is skipped.
+    keyword_probe: WordProbe | None = None
     # Blocks and the tracer both ask for every paragraph's cues: remember recent answers.
     _seen: dict[Paragraph, tuple[CueMatch, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
@@ -94,9 +99,13 @@ class CueSet:
 
     def rules_for(self, text: str) -> tuple[CueRule, ...]:
         """The rules that can match ``text`` at all."""
-        if self.alias_probe is None or self.alias_probe.search(text):
-            return self.rules
-        return tuple(rule for rule in self.rules if not _names_outlet(rule))
+        rules = self.rules
+        if self.alias_probe is not None and not self.alias_probe.search(text):
+            rules = tuple(rule for rule in rules if not _names_outlet(rule))
+        if self.keyword_probe is not None and rules:
+            found = self.keyword_probe.matching(text)
+            rules = tuple(rule for rule in rules if not rule.keywords or rule.keywords & found)
+        return rules
 
     def opens_story(self, paragraph: Paragraph) -> bool:
         """True when the paragraph begins with a dateline or byline."""
@@ -211,7 +220,15 @@ def _parse_rule(
         at_start=bool(raw.get("at_start", False)),
         marks_relay=bool(raw.get("marks_relay", False)),
         source=source,
+        keywords=_keywords(str(raw.get("pattern", ""))),
     )
+
+
+def _keywords(pattern: str) -> frozenset[str]:
+    """Words the rule cannot match without, read from its pattern with the outlet names
+    left out (they are screened by the alias probe)."""
+    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+")
+    return frozenset(required_words(bare) or ())
 
 
 def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
@@ -264,8 +281,10 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
             except CueError as err:
                 raise _with_line(err, source, raw) from err
             rules[rule.name] = rule
+    keywords = {word for rule in rules.values() for word in rule.keywords}
     return CueSet(
         rules=tuple(rules.values()),
         blocks=_blocks(files[0][1], SHIPPED),
         alias_probe=re.compile(aliases),
+        keyword_probe=WordProbe(keywords) if keywords else None,
     )

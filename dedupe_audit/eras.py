@@ -339,9 +339,17 @@ class _Screen:
     probe: WordProbe
     keyed: tuple[Fact, ...]  # facts whose every match holds one of the probe's words
     always: tuple[Fact, ...]  # facts with no readable word: always run
+    facts: tuple[Fact, ...]  # all facts, in registry order
+    by_word: dict[str, tuple[int, ...]]  # probe word -> positions in ``facts`` that need it
+    always_at: tuple[int, ...]
 
     def facts_for(self, text: str) -> tuple[Fact, ...]:
-        return (*self.keyed, *self.always) if self.probe.may_match(text) else self.always
+        """Only the facts one of whose words the text contains (plus the unscreened ones)."""
+        words = self.probe.matching(text)
+        if not words:
+            return self.always
+        at = set(self.always_at).union(*(self.by_word[word] for word in words))
+        return tuple(self.facts[i] for i in sorted(at))
 
 
 _SCREENS: dict[int, tuple[EraRegistry, _Screen]] = {}  # by id: hashing a registry costs a scan
@@ -362,16 +370,24 @@ def _screen(registry: EraRegistry) -> _Screen:
 
 def _build_screen(registry: EraRegistry) -> _Screen:
     keyed: list[Fact] = []
-    always: list[Fact] = []
-    words: set[str] = set()
-    for fact in registry.facts:
+    always: list[int] = []
+    by_word: dict[str, list[int]] = {}
+    for position, fact in enumerate(registry.facts):
         found = required_words(fact.anchor) if fact.anchor else None
         if found:
             keyed.append(fact)
-            words |= found
+            for word in found:
+                by_word.setdefault(word, []).append(position)
         else:
-            always.append(fact)
-    return _Screen(WordProbe(words), tuple(keyed), tuple(always))
+            always.append(position)
+    return _Screen(
+        probe=WordProbe(by_word),
+        keyed=tuple(keyed),
+        always=tuple(registry.facts[i] for i in always),
+        facts=registry.facts,
+        by_word={word: tuple(at) for word, at in by_word.items()},
+        always_at=tuple(always),
+    )
 
 
 def find_mentions(text: str, registry: EraRegistry, offset: int = 0) -> tuple[Mention, ...]:

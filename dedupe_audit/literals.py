@@ -76,6 +76,24 @@ def _ends_in_separator(items: list) -> bool:
     return _is_separator(items[-1])
 
 
+def _continue_word(prefixes: list[str], branches: list) -> set[str] | None:
+    """Each prefix followed by each branch's leading letters, if all are long enough."""
+    words: set[str] = set()
+    for branch in branches:
+        lead = [""]
+        for item in branch:
+            letters = _letters(item)
+            if letters is None or len(lead) * len(letters) > 16:
+                break
+            lead = [head + letter for head in lead for letter in letters]
+        for prefix in prefixes:
+            for tail in lead:
+                if len(prefix + tail) < MIN_LITERAL:
+                    return None
+                words.add((prefix + tail).casefold())
+    return words
+
+
 def _pick(candidates: list[list[str]]) -> list[str]:
     """The most telling literal: a capitalised one (a name) before a common word, then the longest."""
     return max(candidates, key=lambda words: (words[0][0].isupper(), len(words[0])))
@@ -105,6 +123,15 @@ def _required(items: list) -> set[str] | None:
             run = [prefix + letter for prefix in run for letter in letters]
             word_start = False
             continue
+        if item is not None and item[0] == _BRANCH:
+            if run and run_at_start:  # a factored alternation continues the word: sa(?:id|ys)
+                merged = _continue_word(run, item[1][1])
+            elif not run and word_start:  # an inlined (?:a|b) group starting a word
+                merged = _required([item])
+            else:
+                merged = None
+            if merged:
+                groups.append(merged)
         if run and run_at_start and len(run[0]) >= MIN_LITERAL:
             literals.append(run)
         run = []
@@ -117,6 +144,8 @@ def _required(items: list) -> set[str] | None:
             word_start = True
         elif op in _REPEATS and arg[0] == 0:  # optional: absent, or present and ending in a separator
             word_start = word_start and _ends_in_separator(list(arg[2]))
+        elif op == _BRANCH:
+            word_start = all(_ends_in_separator(list(branch)) for branch in arg[1])
         elif op == _SUBPATTERN:
             inner = _required(list(arg[-1])) if word_start else None
             if inner:
@@ -168,3 +197,12 @@ class WordProbe:
                 if word.startswith(literal):
                     return True
         return False
+
+    def matching(self, text: str) -> set[str]:
+        """The literals that begin some word of ``text``."""
+        found: set[str] = set()
+        for word in _WORD.findall(text.casefold()):
+            for literal in self.by_head.get(word[:MIN_LITERAL], ()):
+                if word.startswith(literal):
+                    found.add(literal)
+        return found
