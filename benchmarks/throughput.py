@@ -24,6 +24,7 @@ import json
 import random
 import resource
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -253,6 +254,20 @@ def _summary(segmented, clusters, membership):
                    contained_clusters=kinds["contained"])
 
 
+def print_profile(work: Callable[[], object], rows: int) -> None:
+    """cProfile of ``work``, the ``rows`` functions with the most time of their own."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(work)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(rows)
+    print("profile (sorted by own time):")
+    print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[-6000:])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--paragraphs", type=int, default=100_000)
@@ -261,6 +276,9 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=5_000, help="paragraphs for (a) and (b)")
     parser.add_argument("--sample", type=int, default=2_000, help="paragraphs checked by brute force")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also profile the detection (one process) or the whole run_audit "
+                             "(with --folder) and print the N costliest functions")
     args = parser.parse_args()
 
     from dedupe_audit import detect
@@ -320,6 +338,12 @@ def main() -> None:
             skipped=(), clusters=clusters, summary=_summary(segmented, clusters, membership),
             paragraph_cluster=membership)
         times["summary"] = time.perf_counter() - start
+    if args.profile:
+        if segmented is None:
+            work = lambda: run_audit([str(args.folder)], replace(config))  # noqa: E731
+        else:
+            work = lambda: detect.detect_duplicates(segmented, replace(config, jobs=1))  # noqa: E731
+        print_profile(work, args.profile)
     start = time.perf_counter()
     markdown_chars = len(render_markdown.render(result))
     times["render markdown"] = time.perf_counter() - start
