@@ -26,6 +26,7 @@ RULES = load_rules()
             "teaser",
         ),
         ("© 2025 Example Media. All rights reserved.", "copyright"),
+        ("저작권자 ⓒ '대중문화컨텐츠 전문가그룹' 엔터미디어", "copyright"),
     ],
 )
 def test_furniture_is_named_by_its_rule(text, rule):
@@ -40,6 +41,7 @@ def test_furniture_is_named_by_its_rule(text, rule):
         "framework for ending the war: what it's about",
         "The price rose to 42.18 dollars on Tuesday, traders said.",
         "Details of the plan were not disclosed.",
+        "The copyright holder sued the company over the song, the court heard.",
     ],
 )
 def test_article_text_is_body(text):
