@@ -46,19 +46,6 @@ PARALLEL_MIN_TEXTS = 100_000
 WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph key
 
 
-def fingerprint_paragraphs(
-    segmented: Sequence[SegmentedDocument], config: Config, fingerprinter: Fingerprinter
-) -> dict[ParagraphRef, Fingerprint]:
-    out: dict[ParagraphRef, Fingerprint] = {}
-    for doc, seg in enumerate(segmented):
-        refs = [ParagraphRef(doc, index) for index in eligible(seg, config)]
-        for ref, fp in zip(refs, fingerprinter.many([seg.paragraphs[r.index].text for r in refs]),
-                           strict=True):
-            if fp.words >= config.min_words:
-                out[ref] = fp
-    return out
-
-
 @dataclass
 class _Batch:
     """Texts of some whole documents: eligible paragraphs, then windows of those."""

@@ -75,17 +75,6 @@ class TokenHasher:
         return out
 
 
-def normalize_many(texts: Sequence[str]) -> list[str]:
-    """``normalize`` of each text, run over one joined string (NUL separates: it is a
-    starter that composes with nothing, is not whitespace and no rule maps it)."""
-    if not texts:
-        return []
-    joined = "\0".join(texts)
-    if joined.count("\0") != len(texts) - 1:
-        return [normalize(text) for text in texts]
-    return [" ".join(part.split()) for part in _fold(joined).split("\0")]
-
-
 def _fold(text: str) -> str:
     """NFKC, casefold, quotes and dashes unified; whitespace left as it is."""
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -180,17 +180,6 @@ class WordProbe:
             grouped.setdefault(literal[:MIN_LITERAL], set()).add(literal)
         self.by_head = {head: tuple(sorted(group)) for head, group in grouped.items()}
 
-    @classmethod
-    def for_patterns(cls, patterns: Iterable[str]) -> WordProbe | None:
-        """A probe for all ``patterns``, or None if one of them has no readable literal."""
-        literals: set[str] = set()
-        for pattern in patterns:
-            found = required_words(pattern)
-            if not found:
-                return None
-            literals |= found
-        return cls(literals)
-
     def may_match(self, text: str) -> bool:
         for word in _WORD.findall(text.casefold()):
             for literal in self.by_head.get(word[:MIN_LITERAL], ()):

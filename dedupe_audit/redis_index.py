@@ -507,11 +507,6 @@ class SharedIndex:
 
     # ------------------------------------------------------------------ reading the LSH
 
-    def band_hashes(self, signature: np.ndarray) -> list[bytes]:
-        """The bucket keys datasketch stores this signature under, band by band."""
-        values = LeanMinHash(seed=self.config.seed, hashvalues=signature, scheme="affine32").hashvalues
-        return [self.lsh._H(values[s:e]) for s, e in self.lsh.hashranges]
-
     def buckets(self, keys: Sequence[bytes], sigs: np.ndarray, chunk: int = 512
                 ) -> Iterator[list[list[bytes]]]:
         """For each (key, signature), the other members of each of its band buckets.

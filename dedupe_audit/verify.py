@@ -47,13 +47,6 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
     return int(np.count_nonzero(b[found] == a))
 
 
-def contained_share(inner: np.ndarray, outer: np.ndarray) -> float:
-    """Share of ``inner``'s shingles that also occur in ``outer``."""
-    if len(inner) == 0:
-        return 0.0
-    return len(np.intersect1d(inner, outer, assume_unique=True)) / len(inner)
-
-
 def exact_groups(fingerprints: Mapping[ParagraphRef, Fingerprint]) -> list[list[ParagraphRef]]:
     """Paragraphs identical after normalization, grouped; each group sorted, groups too."""
     groups: dict[int, list[ParagraphRef]] = defaultdict(list)
