@@ -86,6 +86,11 @@ class CueSet:
     _seen: dict[Paragraph, tuple[CueMatch, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
     )
+    # The rules that name no outlet: all that can match a paragraph without an alias.
+    _outlet_free: tuple[CueRule, ...] = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_outlet_free", tuple(r for r in self.rules if not _names_outlet(r)))
 
     def find(self, paragraph: Paragraph) -> tuple[CueMatch, ...]:
         """Every cue in a paragraph, overlaps resolved (the longest match wins)."""
@@ -101,7 +106,7 @@ class CueSet:
         """The rules that can match ``text`` at all."""
         rules = self.rules
         if self.alias_probe is not None and not self.alias_probe.search(text):
-            rules = tuple(rule for rule in rules if not _names_outlet(rule))
+            rules = self._outlet_free
         if self.keyword_probe is not None and rules:
             found = self.keyword_probe.matching(text)
             rules = tuple(rule for rule in rules if not rule.keywords or rule.keywords & found)
