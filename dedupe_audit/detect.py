@@ -95,28 +95,29 @@ def _sign(args: _Work) -> tuple[list[Fingerprint], np.ndarray]:
 
 
 def _sign_packed(args: _Work) -> tuple[object, ...]:
-    """``_sign`` for a worker: plain lists and arrays pickle far faster than dataclasses."""
+    """``_sign`` for a worker: plain lists and arrays pickle far faster than dataclasses, and
+    the texts stay behind (the parent has them)."""
     fps, sigs = _sign(args)
     flat = np.concatenate([fp.shingles for fp in fps]) if fps else np.empty(0, dtype=np.uint64)
     sizes = np.fromiter((len(fp.shingles) for fp in fps), dtype=np.int64, count=len(fps))
-    return ([fp.normalized for fp in fps], [fp.content_hash for fp in fps], [fp.words for fp in fps],
-            flat, sizes, sigs)
+    return [fp.content_hash for fp in fps], [fp.words for fp in fps], flat, sizes, sigs
 
 
-def _unpack(packed: tuple[object, ...]) -> tuple[list[Fingerprint], np.ndarray]:
-    normalized, hashes, words, flat, sizes, sigs = packed
+def _unpack(batch: _Batch, packed: tuple[object, ...]) -> tuple[list[Fingerprint], np.ndarray]:
+    hashes, words, flat, sizes, sigs = packed
     bounds = np.r_[0, np.cumsum(sizes)].tolist()  # type: ignore[arg-type]
     fps = [Fingerprint(text, h, w, flat[bounds[i] : bounds[i + 1]])  # type: ignore[index]
-           for i, (text, h, w) in enumerate(zip(normalized, hashes, words, strict=True))]  # type: ignore[call-overload]
+           for i, (text, h, w) in enumerate(zip(batch.texts, hashes, words, strict=False))]  # type: ignore[call-overload]
     return fps, sigs  # type: ignore[return-value]
 
 
 def _cached(cache: FingerprintCache, segmented: Sequence[SegmentedDocument], config: Config,
             batches: Iterable[_Batch]) -> Iterator[tuple[list[Fingerprint], np.ndarray]]:
-    """Fingerprints and signatures through the incremental store (one text at a time)."""
+    """Fingerprints and signatures through the incremental store (texts it lacks are
+    fingerprinted together)."""
     fingerprinter = cache.bind(segmented, config)
     for batch in batches:
-        fps = [fingerprinter(text) for text in batch.texts]
+        fps = fingerprinter.many(batch.texts)
         yield fps, cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
 
 
@@ -134,7 +135,7 @@ def _signed_batches(
     elif jobs <= 1:
         results = map(_sign, work)
     else:
-        results = map(_unpack, map_ordered(_sign_packed, work, jobs))
+        results = map(_unpack, batches, map_ordered(_sign_packed, work, jobs))
     for batch, (fps, sigs) in zip(batches, results, strict=True):
         yield batch, fps, sigs
 

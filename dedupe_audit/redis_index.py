@@ -54,7 +54,7 @@ from .index import choose_bands, choose_min_bands
 from .store import expected_meta
 from .verify import jaccard
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"  # 2: tokens hashed from their code points (fingerprint.scan_tokens)
 PARAGRAPH, WINDOW = b"p", b"w"
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
@@ -473,6 +473,7 @@ class SharedIndex:
                 for key, (n, h, w, s, g) in zip(chunk, pipe.execute(), strict=True):
                     if n is None:
                         raise SharedIndexError(f"the index lost the text {key.hex()} of a complete document")
+                    # its normal form stands for the text (normalize is idempotent)
                     fp = Fingerprint(n.decode("utf-8", "surrogatepass"), int.from_bytes(h, "little"), int(w),
                                      np.frombuffer(s, dtype=np.uint64).copy())
                     texts[key] = (fp, np.frombuffer(g, dtype=np.uint32).copy())

@@ -35,7 +35,7 @@ from .config import Config
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .model import SegmentedDocument
 
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: tokens hashed from their code points (fingerprint.scan_tokens)
 APPLICATION_ID = 0x44415544  # "DAUD": marks an SQLite file as a dedupe-audit index
 SQLITE_MAGIC = b"SQLite format 3\x00"
 LOCK_TIMEOUT = 600.0  # seconds a run waits for another run's lock on the same index
@@ -275,6 +275,22 @@ class FingerprintCache:
             self.progress(min(self._calls, self._total), self._total)
         return found
 
+    def many(self, texts: Sequence[str]) -> list[Fingerprint]:
+        """``self(text)`` for each text; the texts not indexed yet are fingerprinted together."""
+        keys = [text_key(text) for text in texts]
+        missing: dict[bytes, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key not in self._known and key not in self._new:
+                missing.setdefault(key, text)
+        if missing:
+            self._new.update(zip(missing, self._fingerprinter.many(list(missing.values())), strict=True))
+        self.texts_computed += len(missing)
+        self.texts_reused += len(texts) - len(missing)
+        self._calls += len(texts)
+        if self.progress:
+            self.progress(min(self._calls, self._total), self._total)
+        return [self._known.get(key) or self._new[key] for key in keys]
+
     def signatures(self, shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
         """Like ``fingerprint.signatures``, computing only the sets not already signed."""
         keys = [shingles_key(s) for s in shingle_sets]
@@ -311,7 +327,7 @@ class FingerprintCache:
         )
         for key, normalized, content_hash, words, shingles, sig_key, signature in rows:
             self._known[key] = Fingerprint(
-                normalized=normalized,
+                text=normalized,  # its normal form is itself
                 content_hash=int.from_bytes(content_hash, "little"),
                 words=words,
                 shingles=np.frombuffer(shingles, dtype=np.uint64).copy(),
