@@ -281,7 +281,7 @@ def main() -> None:
                              "(with --folder) and print the N costliest functions")
     args = parser.parse_args()
 
-    from dedupe_audit import detect
+    from dedupe_audit import audit, detect
     from dedupe_audit.audit import paragraph_clusters, run_audit, settings_of
     from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
@@ -312,7 +312,12 @@ def main() -> None:
         times["write pages"] = time.perf_counter() - start
         start = time.perf_counter()
         result = run_audit([str(folder)], replace(config))
-        times["run_audit (ingest..clusters)"] = time.perf_counter() - start
+        times["run_audit (ingest .. staleness)"] = time.perf_counter() - start
+        stages = {}
+        for stage, seconds in audit.STAGE_SECONDS.items():
+            stages[stage] = seconds
+            if stage == "detect duplicates":
+                stages.update({f"  {k}": v for k, v in detect.STAGE_SECONDS.items()})
         segmented = None
     else:
         rules = load_rules(tuple(config.boilerplate_rules))
@@ -357,7 +362,7 @@ def main() -> None:
           f"json {json_chars / 1e6:.1f} MB")
     for name, seconds in times.items():
         print(f"      {name:<48} {seconds:7.1f} s")
-        if name.startswith("detect"):
+        if name.startswith(("detect", "run_audit")):
             for stage, part in stages.items():
                 print(f"        {stage:<46} {part:7.1f} s")
     print(f"    peak RSS: main process {own:,.0f} MB, largest worker {child:,.0f} MB")

@@ -40,6 +40,7 @@ from .saferegex import Timeout, drain_timeouts
 from .segment import segment
 from .staleness import assess
 from .store import FingerprintCache
+from .timing import Laps
 
 
 def load_corpus(
@@ -154,6 +155,10 @@ def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
     ]
 
 
+# Seconds spent in each stage by the last ``run_audit`` call (read by benchmarks).
+STAGE_SECONDS: dict[str, float] = {}
+
+
 def run_audit(
     paths: Sequence[str],
     config: Config,
@@ -164,11 +169,16 @@ def run_audit(
 ) -> AuditResult:
     """The whole audit; ``detect`` replaces the in-process duplicate detection (shared index, Dask)."""
     drain_timeouts()  # report this run's own rule timeouts only
+    STAGE_SECONDS.clear()
+    clock = Laps(STAGE_SECONDS)
     documents, skipped = load_corpus(paths, config, stdin)
+    clock.lap("ingest")
     rules = load_rules(tuple(config.boilerplate_rules))
     segmented = [segment(document, config, rules) for document in documents]
+    clock.lap("segment")
     clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
     membership = paragraph_clusters(clusters)
+    clock.lap("detect duplicates")
     page_dates = date_pages(segmented, as_of=config.as_of)
     registry = load_registry(config.outlets)
     cues = load_cues(registry)
@@ -177,9 +187,12 @@ def run_audit(
         find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()))
         for doc, seg in enumerate(segmented)
     ]
+    clock.lap("page dates, blocks")
     provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks, cues=cues)
+    clock.lap("provenance")
     dated = assess(segmented, page_dates, clusters, blocks, load_eras(config.eras),
                    recycled_days=config.recycled_days)
+    clock.lap("staleness")
     summary = summarize(segmented, skipped, clusters, membership, provenance,
                         dated.per_paragraph, len(dated.conflicts))
     reports = tuple(

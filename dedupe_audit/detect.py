@@ -13,7 +13,6 @@ apart from the kept shingles, memory is the index plus a few batches.
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -26,15 +25,17 @@ from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, ParagraphRef, SegmentedDocument
 from .parallel import map_ordered, resolve_jobs
 from .store import FingerprintCache
+from .timing import Laps
 from .verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near_rows
 
 
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
     """Indexes of the paragraphs that take part in duplicate detection."""
-    return [
+    least = max(config.min_words, 0)
+    return [  # split at most ``least`` times: a long paragraph is not cut into all its words
         p.index
         for p in seg.paragraphs
-        if (p.is_body or config.include_boilerplate) and len(p.text.split()) >= config.min_words
+        if (p.is_body or config.include_boilerplate) and len(p.text.split(None, least)) >= least
     ]
 
 
@@ -148,7 +149,7 @@ def detect_duplicates(
     segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None
 ) -> tuple[Cluster, ...]:
     STAGE_SECONDS.clear()
-    clock = _Clock()
+    clock = Laps(STAGE_SECONDS)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
     fingerprints: dict[ParagraphRef, Fingerprint] = {}
     representatives: list[ParagraphRef] = []
@@ -195,15 +196,3 @@ def detect_duplicates(
     clusters = build_clusters(groups, near, containment, fingerprints)
     clock.lap("clusters")
     return clusters
-
-
-class _Clock:
-    """Adds the seconds since the previous lap to ``STAGE_SECONDS``."""
-
-    def __init__(self) -> None:
-        self.last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        STAGE_SECONDS[stage] = STAGE_SECONDS.get(stage, 0.0) + now - self.last
-        self.last = now

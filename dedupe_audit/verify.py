@@ -104,6 +104,14 @@ def verify_near_rows(
     flat = np.concatenate([fp.shingles for fp in fingerprints])
     offsets = np.r_[0, np.cumsum(sizes)]
     verified: list[NearPair] = []
+    normal: dict[int, str] = {}  # normal forms are made on demand: once per row here
+
+    def normal_form(row: int) -> str:
+        found = normal.get(row)
+        if found is None:
+            found = normal[row] = fingerprints[row].normalized
+        return found
+
     for lo in range(0, len(pairs), PAIRS_PER_CHUNK):
         chunk = pairs[lo : lo + PAIRS_PER_CHUNK]
         common = _pair_shared_counts(chunk, flat, offsets)
@@ -112,7 +120,7 @@ def verify_near_rows(
         scores = np.where(empty, 1.0, common / np.where(empty, 1, total - common))
         passed = scores >= threshold
         for (first, second), score in zip(chunk[passed].tolist(), scores[passed].tolist(), strict=True):
-            ratio = fuzz.ratio(fingerprints[first].normalized, fingerprints[second].normalized)
+            ratio = fuzz.ratio(normal_form(first), normal_form(second))
             if ratio >= min_fuzz:
                 verified.append(NearPair(refs[first], refs[second], score, ratio))
     return verified
@@ -421,6 +429,7 @@ def _cluster(
     fingerprints: Mapping[ParagraphRef, Fingerprint],
 ) -> Cluster:
     first = fingerprints[members[0]]
+    first_normal = first.normalized
     rows = []
     for ref in members:
         fp = fingerprints[ref]
@@ -428,7 +437,7 @@ def _cluster(
             ClusterMember(
                 ref=ref,
                 jaccard=round(jaccard(first.shingles, fp.shingles), 4),
-                fuzz=round(fuzz.ratio(first.normalized, fp.normalized), 2),
+                fuzz=round(fuzz.ratio(first_normal, fp.normalized), 2),
             )
         )
     hashes = {fingerprints[ref].content_hash for ref in members}

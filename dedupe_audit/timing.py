@@ -1,0 +1,22 @@
+"""Seconds per pipeline stage, kept for benchmarks and ``--verbose`` style reporting.
+
+Stages record laps into a plain dict owned by their module (``detect.STAGE_SECONDS``,
+``audit.STAGE_SECONDS``); nothing here changes what a run computes.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+class Laps:
+    """Adds the seconds since the previous lap to ``into[stage]``."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.into[stage] = self.into.get(stage, 0.0) + now - self.last
+        self.last = now
