@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from .gate import GateOutcome, evaluate
 from .model import AuditResult
 from .progress import Progress
 from .redis_index import is_redis_url
-from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS
+from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
 from .settings import SettingsError, resolve, rows
@@ -207,8 +207,15 @@ def write_outputs(
     """Render each format to its output (paired by position; '-' is standard output)."""
     for name, target in pairs:
         renderer = RENDERERS[name]
-        rendered = renderer(result, outcome) if name in GATE_AWARE else renderer(result)  # type: ignore[call-arg]
-        if target == "-":
+        rendered: str | Iterator[str]
+        if name in STREAMED:
+            rendered = STREAMED[name](result)
+        else:
+            rendered = renderer(result, outcome) if name in GATE_AWARE else renderer(result)  # type: ignore[call-arg]
+        if target == "-" and not isinstance(rendered, str):
+            for piece in rendered:
+                click.echo(piece, nl=False)
+        elif target == "-":
             click.echo(rendered, nl=False)
         else:
             write_atomic(target, rendered)

@@ -4,9 +4,11 @@ import json
 import os
 import re
 
+import pytest
 from click.testing import CliRunner
 from helpers import ROOT
 
+from dedupe_audit.atomic import write_atomic
 from dedupe_audit.audit import run_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
@@ -102,3 +104,32 @@ def test_large_reports_cap_tables_and_say_what_was_left_out():
     assert len(json_render.to_data(result)["clusters"]) == len(result.clusters)
     full = markdown.render(replace(result, settings={**result.settings, "report_rows": 10_000}))
     assert "not shown here" not in full
+
+
+def test_streamed_json_is_the_one_json_document(tmp_path):
+    """The JSON report written piece by piece is byte for byte ``json.dumps`` of the whole."""
+    from dedupe_audit.atomic import write_atomic
+
+    samples = str(ROOT / "samples")
+    for paths in ([samples], [str(tmp_path / "none")]):
+        (tmp_path / "none").mkdir(exist_ok=True)
+        result = run_audit(paths, Config())
+        whole = json.dumps(json_render.to_data(result), ensure_ascii=False, indent=2) + "\n"
+        assert json_render.render(result) == whole
+        write_atomic(tmp_path / "out.json", json_render.chunks(result))
+        assert (tmp_path / "out.json").read_text(encoding="utf-8") == whole
+    assert '"files": [\n    {' in json_render.render(run_audit([samples], Config()))
+
+
+def test_a_stream_failing_half_way_leaves_the_old_file(tmp_path):
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+
+    def pieces():
+        yield "new, half"
+        raise RuntimeError("renderer broke")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, pieces())
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ..model import AuditResult
 from . import github, json, junit, markdown, sarif, text
@@ -15,6 +15,9 @@ RENDERERS: dict[str, Callable[[AuditResult], str]] = {
     "github": github.render,
     "junit": junit.render,
 }
+
+# Formats written piece by piece (a large corpus's JSON report is never one string).
+STREAMED: dict[str, Callable[[AuditResult], Iterator[str]]] = {"json": json.chunks}
 
 # Formats that also show the CI gate's verdict: called as render(result, outcome).
 GATE_AWARE = frozenset({"sarif", "github", "junit"})

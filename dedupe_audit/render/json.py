@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
-from ..model import AuditResult, ParagraphRef
+from ..model import AuditResult, Cluster, ParagraphRef
 
 
 def _ref(result: AuditResult, ref: ParagraphRef) -> dict[str, Any]:
@@ -44,51 +45,51 @@ def _paragraphs(result: AuditResult, doc: int) -> list[dict[str, Any]]:
     return rows
 
 
-def to_data(result: AuditResult) -> dict[str, Any]:
-    files = []
-    for doc, report in enumerate(result.documents):
-        files.append(
+def _file(result: AuditResult, doc: int) -> dict[str, Any]:
+    report = result.documents[doc]
+    return {
+        "file": report.path,
+        "reference": report.reference,
+        "content_hash": report.content_hash,
+        "meta": asdict(report.meta),
+        "page_date": asdict(report.page_date) if report.page_date else None,
+        "paragraphs": _paragraphs(result, doc),
+    }
+
+
+def _cluster(result: AuditResult, cluster: Cluster) -> dict[str, Any]:
+    return {
+        "id": cluster.cluster_id,
+        "kind": cluster.kind,
+        "similarity": cluster.similarity,
+        "fingerprint": cluster.fingerprint,
+        "members": [
+            {**_ref(result, m.ref), "jaccard": m.jaccard, "fuzz": m.fuzz}
+            for m in cluster.members
+        ],
+        "containers": [
             {
-                "file": report.path,
-                "reference": report.reference,
-                "content_hash": report.content_hash,
-                "meta": asdict(report.meta),
-                "page_date": asdict(report.page_date) if report.page_date else None,
-                "paragraphs": _paragraphs(result, doc),
+                **_ref(result, c.container),
+                "start": c.start,
+                "end": c.end,
+                "share": c.share,
+                "fuzz": c.fuzz,
+                "contained": _ref(result, c.contained),
             }
-        )
-    clusters = []
-    for cluster in result.clusters:
-        clusters.append(
-            {
-                "id": cluster.cluster_id,
-                "kind": cluster.kind,
-                "similarity": cluster.similarity,
-                "fingerprint": cluster.fingerprint,
-                "members": [
-                    {**_ref(result, m.ref), "jaccard": m.jaccard, "fuzz": m.fuzz}
-                    for m in cluster.members
-                ],
-                "containers": [
-                    {
-                        **_ref(result, c.container),
-                        "start": c.start,
-                        "end": c.end,
-                        "share": c.share,
-                        "fuzz": c.fuzz,
-                        "contained": _ref(result, c.contained),
-                    }
-                    for c in cluster.containers
-                ],
-            }
-        )
+            for c in cluster.containers
+        ],
+    }
+
+
+def _sections(result: AuditResult) -> dict[str, Any]:
+    """The report's top-level keys in order; the two long lists as generators."""
     return {
         "schema_version": result.schema_version,
         "tool": {"name": "dedupe-audit", "version": result.tool_version},
         "settings": result.settings,
         "summary": asdict(result.summary),
-        "files": files,
-        "clusters": clusters,
+        "files": (_file(result, doc) for doc in range(len(result.documents))),
+        "clusters": (_cluster(result, cluster) for cluster in result.clusters),
         "conflicts": [asdict(c) for c in result.conflicts],
         "recycled": [asdict(r) for r in result.recycled],
         "skipped": [{"file": s.path, "reason": s.reason} for s in result.skipped],
@@ -96,5 +97,37 @@ def to_data(result: AuditResult) -> dict[str, Any]:
     }
 
 
+def to_data(result: AuditResult) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, Iterator) else value
+            for key, value in _sections(result).items()}
+
+
+def _dumps(value: Any, level: int) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it nested ``level`` deep (its
+    first line unindented): JSON strings hold no raw newline, so every newline is layout."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return text.replace("\n", "\n" + "  " * level)
+
+
+def chunks(result: AuditResult) -> Iterator[str]:
+    """The report in pieces, one file or cluster at a time, so a million paragraphs are
+    never one string or one tree of dicts; ``"".join`` of them is ``render``."""
+    sections = list(_sections(result).items())
+    yield "{"
+    for i, (key, value) in enumerate(sections):
+        yield f"\n  {json.dumps(key)}: "
+        if isinstance(value, Iterator):
+            first = True
+            for item in value:
+                yield ("[\n    " if first else ",\n    ") + _dumps(item, 2)
+                first = False
+            yield "[]" if first else "\n  ]"
+        else:
+            yield _dumps(value, 1)
+        if i < len(sections) - 1:
+            yield ","
+    yield "\n}\n"
+
+
 def render(result: AuditResult) -> str:
-    return json.dumps(to_data(result), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return "".join(chunks(result))
