@@ -23,6 +23,7 @@ import argparse
 import json
 import random
 import resource
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -282,6 +283,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from dedupe_audit import audit, detect
+    from dedupe_audit.atomic import write_atomic
     from dedupe_audit.audit import paragraph_clusters, run_audit, settings_of
     from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
@@ -349,17 +351,20 @@ def main() -> None:
         else:
             work = lambda: detect.detect_duplicates(segmented, replace(config, jobs=1))  # noqa: E731
         print_profile(work, args.profile)
-    start = time.perf_counter()
-    markdown_chars = len(render_markdown.render(result))
-    times["render markdown"] = time.perf_counter() - start
-    start = time.perf_counter()
-    json_chars = len(render_json.render(result))
-    times["render json"] = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as reports:  # written as the CLI writes them
+        start = time.perf_counter()
+        write_atomic(Path(reports, "audit.md"), render_markdown.render(result))
+        times["write markdown report"] = time.perf_counter() - start
+        start = time.perf_counter()
+        write_atomic(Path(reports, "audit.json"), render_json.chunks(result))
+        times["write json report (streamed)"] = time.perf_counter() - start
+        markdown_chars = Path(reports, "audit.md").stat().st_size
+        json_chars = Path(reports, "audit.json").stat().st_size
     total = sum(times.values())
     own, child = maxrss_mb()
     print(f"(d) full pipeline: {total:.1f} s = {len(corpus.texts) / total:,.0f} paragraphs/s; "
           f"{len(result.clusters):,} clusters; markdown {markdown_chars / 1e6:.1f} MB, "
-          f"json {json_chars / 1e6:.1f} MB")
+          f"json {json_chars / 1e6:.1f} MB (bytes)")
     for name, seconds in times.items():
         print(f"      {name:<48} {seconds:7.1f} s")
         if name.startswith(("detect", "run_audit")):
