@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .datafiles import data_file, parse_toml, read_user_file
-from .literals import WordProbe, required_words
+from .literals import Screened, required_literals
 from .saferegex import (
     IGNORECASE,
     RuleFileError,
@@ -70,7 +70,6 @@ class Fact:
     terms: tuple[Term, ...]
     pattern: SafePattern  # matched under a time budget (saferegex)
     source: str
-    anchor: str = ""  # regex source of the names and phrases: every match contains one
 
     @property
     def label(self) -> str:
@@ -242,7 +241,7 @@ def _build_fact(raw: dict, source: str, offices: dict[str, tuple[dict, str]]) ->
     office = offices[raw["office"]][0]
     pattern = _compile(_fact_pattern(office["titles"], names, phrases), source, entry)
     return Fact(entry, raw["office"], office["label"], raw["holder"],
-                _terms(raw, source, entry), pattern, source, _alternation([*names, *phrases]))
+                _terms(raw, source, entry), pattern, source)
 
 
 def _build_cue(raw: dict, source: str) -> Cue:
@@ -334,29 +333,26 @@ def _outermost(mentions: list[Mention]) -> list[Mention]:
 
 @dataclass(frozen=True)
 class _Screen:
-    """Which facts a text can possibly mention, decided by words rather than regexes."""
+    """Which facts a text can possibly mention, decided by literals rather than regexes."""
 
-    probe: WordProbe
-    keyed: tuple[Fact, ...]  # facts whose every match holds one of the probe's words
-    always: tuple[Fact, ...]  # facts with no readable word: always run
-    facts: tuple[Fact, ...]  # all facts, in registry order
-    by_word: dict[str, tuple[int, ...]]  # probe word -> positions in ``facts`` that need it
-    always_at: tuple[int, ...]
+    facts: Screened[Fact]
+
+    @property
+    def keyed(self) -> tuple[Fact, ...]:
+        """Facts whose every match holds some of the screen's literals."""
+        unscreened = self.facts.screen.unscreened
+        return tuple(f for i, f in enumerate(self.facts.items) if i not in unscreened)
 
     def facts_for(self, text: str) -> tuple[Fact, ...]:
-        """Only the facts one of whose words the text contains (plus the unscreened ones)."""
-        words = self.probe.matching(text)
-        if not words:
-            return self.always
-        at = set(self.always_at).union(*(self.by_word[word] for word in words))
-        return tuple(self.facts[i] for i in sorted(at))
+        """Only the facts whose literals the text holds (plus the unscreened ones)."""
+        return self.facts.for_text(text)
 
 
 _SCREENS: dict[int, tuple[EraRegistry, _Screen]] = {}  # by id: hashing a registry costs a scan
 
 
 def _screen(registry: EraRegistry) -> _Screen:
-    """Most paragraphs name no office holder; a word check says so without running every
+    """Most paragraphs name no office holder; a literal check says so without running every
     fact's regex (titles x names alternations are slow in ``re``). See ``literals``."""
     known = _SCREENS.get(id(registry))
     if known is not None and known[0] is registry:
@@ -369,25 +365,9 @@ def _screen(registry: EraRegistry) -> _Screen:
 
 
 def _build_screen(registry: EraRegistry) -> _Screen:
-    keyed: list[Fact] = []
-    always: list[int] = []
-    by_word: dict[str, list[int]] = {}
-    for position, fact in enumerate(registry.facts):
-        found = required_words(fact.anchor) if fact.anchor else None
-        if found:
-            keyed.append(fact)
-            for word in found:
-                by_word.setdefault(word, []).append(position)
-        else:
-            always.append(position)
-    return _Screen(
-        probe=WordProbe(by_word),
-        keyed=tuple(keyed),
-        always=tuple(registry.facts[i] for i in always),
-        facts=registry.facts,
-        by_word={word: tuple(at) for word, at in by_word.items()},
-        always_at=tuple(always),
-    )
+    needs = [required_literals(f.pattern.pattern, f.pattern.flags, trusted=f.pattern.trusted)
+             for f in registry.facts]
+    return _Screen(Screened(registry.facts, needs))
 
 
 def find_mentions(text: str, registry: EraRegistry, offset: int = 0) -> tuple[Mention, ...]:

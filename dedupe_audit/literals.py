@@ -5,12 +5,22 @@ paragraph of a large corpus is slow in ``re``, yet almost every paragraph names 
 them. Each pattern alternative needs some literal word start ("biden", "байден"), so a
 paragraph none of whose words begins with one of those literals cannot match at all. We
 read the literals from the parsed pattern itself, so the knowledge stays in the data files.
+
+Two screens: :class:`WordProbe` (words a match starts a word with) and
+:class:`LiteralScreen` (substrings every match holds, with "and"/"or" between them, read by
+:func:`required_literals`; it needs no word boundaries, so it also screens patterns like
+``наступн\\w*\\s+20\\d\\d`` that may start inside a word).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from re import _casefix  # type: ignore[attr-defined]
+from typing import Generic, TypeVar
 
 try:  # Python 3.11+ keeps the parser here
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -20,6 +30,7 @@ except ImportError:  # pragma: no cover - older layouts
     import sre_parse  # type: ignore[no-redef]
 
 MIN_LITERAL = 3  # shorter literals would let almost every paragraph through
+T = TypeVar("T")
 _WORD = re.compile(r"\w+")
 _LITERAL = sre_constants.LITERAL
 _BRANCH = sre_constants.BRANCH
@@ -195,3 +206,268 @@ class WordProbe:
                 if word.startswith(literal):
                     found.add(literal)
         return found
+
+
+# --------------------------------------------------------------------------- substrings
+
+Need = frozenset[frozenset[str]]  # any one of these sets of tokens, every token of it present
+DIGIT = r"\d"  # a token, not a literal: the text holds a decimal digit
+NEWER = r"\p{Cn}"  # a token: the text holds a character this Python's Unicode tables lack
+MAX_WAYS = 256  # ways kept per need: past it a need keeps fewer, weaker ways, or none
+MAX_LITERAL = 40  # longer literals are cut: their start is needed as well, and tries stay small
+_TRUE: Need = frozenset({frozenset()})  # no need: any text may match
+_DIGITS = re.compile(r"\d")
+_POSSESSIVE = getattr(sre_constants, "POSSESSIVE_REPEAT", None)
+_ATOMIC = getattr(sre_constants, "ATOMIC_GROUP", None)
+_DIGIT_CLASS = [(_CATEGORY, sre_constants.CATEGORY_DIGIT)]
+# Syntax the `regex` module (user rules) reads otherwise than `re`, whose parser we use:
+# braces that are no repeat count ("{e<=1}" is fuzzy matching there) and POSIX classes.
+_ENGINE_SPECIFIC = re.compile(r"\\\{|\{(?!\d+(?:,\d*)?\}|,\d+\})|\[[:=.]")
+
+
+@lru_cache(maxsize=1)
+def _unassigned() -> re.Pattern[str]:
+    """Characters this Python's Unicode tables do not know. The `regex` module (user rules)
+    may have newer tables giving one of them a case (U+1DF95 ~ "ß"), which ``fold``
+    cannot know: a text holding one is run against every user pattern."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(0x110000):
+        if unicodedata.category(chr(code)) == "Cn":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+
+
+def _holds_newer(text: str) -> bool:
+    return not text.isascii() and _unassigned().search(text) is not None
+
+
+def _holds_digit(text: str) -> bool:
+    return _DIGITS.search(text) is not None
+
+
+_CLASSES = {DIGIT: _holds_digit, NEWER: _holds_newer}  # tokens no substring search finds
+
+
+def _fold_table() -> dict[int, int]:
+    """Characters `re` matches to each other under IGNORECASE though lower-casing tells them
+    apart ("ſ" ~ "s", "ı" ~ "i", Cyrillic "ᲂ" ~ "о"), each mapped to one of its class."""
+    table = {}
+    for code, others in _casefix._EXTRA_CASES.items():
+        first = min(code, *others)
+        if code != first:
+            table[code] = first
+    return table
+
+
+_FOLD = _fold_table()
+_FOLD_NEEDED = re.compile("[" + "".join(re.escape(chr(code)) for code in _FOLD) + "]")
+
+
+@lru_cache(maxsize=8)
+def fold(text: str) -> str:
+    """``text`` as an IGNORECASE pattern sees it, one character for one: characters that
+    `re` (and `regex`) match to each other fold alike ("İ" ~ "i", "ſ" ~ "s", "Σ" ~ "ς").
+    Cached: the screens of one paragraph fold the same text."""
+    if text.isascii():  # a flag lookup, not a scan
+        return text.lower()
+    lowered = text.replace("İ", "i").lower()  # "İ".lower() is two characters
+    return lowered.translate(_FOLD) if _FOLD_NEEDED.search(lowered) else lowered
+
+
+def _minimal(ways: set[frozenset[str]]) -> Need:
+    """Drop the ways that hold another way entirely (the smaller one is met first)."""
+    return frozenset(w for w in ways if not any(o < w for o in ways))
+
+
+def _all(a: Need, b: Need) -> Need:
+    """Both needs; if that has too many ways, the one with fewer (weaker, still true)."""
+    if b == _TRUE:
+        return a
+    if a == _TRUE:
+        return b
+    ways = {x | y for x in a for y in b}
+    if len(ways) > MAX_WAYS:
+        return a if len(a) <= len(b) else b
+    return _minimal(ways)
+
+
+def _any(needs: Iterable[Need]) -> Need:
+    ways: set[frozenset[str]] = set()
+    for need in needs:
+        if need == _TRUE:
+            return _TRUE
+        ways |= need
+    return _minimal(ways) if len(ways) <= MAX_WAYS else _TRUE
+
+
+def _item_need(item: tuple, digits: bool) -> Need:
+    """What one parsed item (not a literal character) needs; zero-width items need nothing."""
+    op, arg = item
+    if op == _BRANCH:
+        return _any(_sequence_need(list(branch), digits) for branch in arg[1])
+    if op == _SUBPATTERN:
+        return _sequence_need(list(arg[-1]), digits)
+    if (op in _REPEATS or op == _POSSESSIVE) and arg[0] >= 1:
+        return _sequence_need(list(arg[2]), digits)
+    if op == _ATOMIC:
+        return _sequence_need(list(arg), digits)
+    if digits and op == _IN and list(arg) == _DIGIT_CLASS:
+        return frozenset({frozenset({DIGIT})})
+    return _TRUE
+
+
+def _sequence_need(items: list, digits: bool) -> Need:
+    """Runs of literal characters are substrings of every match; groups add their own."""
+    need, run = _TRUE, ""
+    for item in [*items, None]:
+        if item is not None and item[0] == _LITERAL:
+            run += chr(item[1])
+            continue
+        if len(run) >= MIN_LITERAL:
+            need = _all(need, frozenset({frozenset({fold(run[:MAX_LITERAL])})}))
+        run = ""
+        if item is not None:
+            need = _all(need, _item_need(item, digits))
+    return need
+
+
+def required_literals(pattern: str, flags: int = re.IGNORECASE, *, trusted: bool = True
+                      ) -> Need | None:
+    """Ways a text can hold what every match of ``pattern`` holds: sets of folded literals
+    (and :data:`DIGIT`), one of which the text holds entirely; None when nothing can be read.
+
+    ``trusted`` patterns run on `re`, whose parser reads them here. Others run on the
+    `regex` module: read only when written in syntax both read alike, never asking for a
+    digit, and met by any text holding a character `regex` may know better (:data:`NEWER`).
+    """
+    if not trusted and _ENGINE_SPECIFIC.search(pattern):
+        return None
+    try:
+        parsed = sre_parse.parse(pattern, flags & (re.IGNORECASE | re.ASCII))
+        need = _sequence_need(list(parsed), digits=trusted)
+    except (re.error, RecursionError, OverflowError):
+        return None
+    if need == _TRUE:
+        return None
+    return need if trusted else need | {frozenset({NEWER})}
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One pattern for many literals, written as a tree: `re` tries a flat alternation
+    branch by branch at every position. At each position it matches the longest literal
+    first, as a flat alternation sorted longest first does."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branches(root)
+
+
+def _branches(node: dict) -> str:
+    alternatives = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    if not alternatives:
+        return ""
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    return f"(?:{body})?" if "" in node else body  # greedy: the longer literal first
+
+
+def _key_of_ways(needs: Sequence[Need | None]) -> dict[frozenset[str], str]:
+    """The token each way is looked for by: the literal the fewest patterns need (a title
+    such as "president" serves many, a name one), the longest of those; a digit last."""
+    shared = Counter(token for need in needs for token in {t for way in need or () for t in way})
+    return {way: min(way, key=lambda t: (t in _CLASSES, shared[t], -len(t), t))
+            for need in needs for way in need or ()}
+
+
+class LiteralScreen:
+    """Which of many patterns a text may match, from one scan for their literals (never a
+    false "no": a pattern is skipped only if the text lacks a literal it needs).
+
+    The scan looks for one key literal of each way only; the other tokens of the ways whose
+    key it found are then checked one by one. Few texts hold any key.
+    """
+
+    def __init__(self, needs: Sequence[Need | None]) -> None:
+        self.needs = tuple(needs)
+        self.unscreened = frozenset(i for i, need in enumerate(needs) if need is None)
+        by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        key_of = _key_of_ways(needs)
+        for position, need in enumerate(needs):
+            for way in need or ():
+                key = key_of[way]
+                by_key.setdefault(key, []).append((position, tuple(sorted(way - {key}))))
+        self._by_key = {key: tuple(ways) for key, ways in by_key.items()}
+        keys = set(by_key) - set(_CLASSES)
+        self._classes = tuple(token for token in _CLASSES if token in by_key)
+        self._finder = re.compile(trie_pattern(keys)) if keys else None
+        # a key found is found with every key inside it ("year" in "years")
+        self._within = {key: tuple(sorted(o for o in keys if o in key)) for key in keys}
+
+    def may_match(self, text: str) -> frozenset[int]:
+        """Positions of the patterns ``text`` may match."""
+        keys: set[str] = set()
+        folded = text
+        if self._finder is not None:
+            folded = fold(text)
+            hit = self._finder.search(folded)
+            while hit is not None:
+                keys.update(self._within[hit.group()])
+                hit = self._finder.search(folded, hit.start() + 1)
+        held: dict[str, bool] = {}  # class tokens looked up so far
+        for token in self._classes:
+            held[token] = _CLASSES[token](text)
+            if held[token]:
+                keys.add(token)
+        if not keys:
+            return self.unscreened
+        kept = set(self.unscreened)
+        for key in keys:
+            for position, others in self._by_key[key]:
+                if position not in kept and all(self._holds(t, text, folded, held) for t in others):
+                    kept.add(position)
+        return frozenset(kept)
+
+    @staticmethod
+    def _holds(token: str, text: str, folded: str, held: dict[str, bool]) -> bool:
+        if token not in _CLASSES:
+            return token in folded
+        if token not in held:
+            held[token] = _CLASSES[token](text)
+        return held[token]
+
+
+class Screened(Generic[T]):
+    """Items (rules, facts) behind one :class:`LiteralScreen` over their patterns' needs:
+    hands out, in their order, the items a text may match."""
+
+    MAX_PICKED = 1024  # distinct subsets remembered (a handful occur in practice)
+
+    def __init__(self, items: Sequence[T], needs: Sequence[Need | None]) -> None:
+        self.items = tuple(items)
+        self.screen = LiteralScreen(needs)
+        self._picked: dict[frozenset[int], tuple[T, ...]] = {}
+
+    @property
+    def unscreened(self) -> tuple[T, ...]:
+        """The items every text is run against: nothing could be read from their patterns."""
+        return self._pick(self.screen.unscreened)
+
+    def for_text(self, text: str) -> tuple[T, ...]:
+        """The items ``text`` may match."""
+        passing = self.screen.may_match(text)
+        picked = self._picked.get(passing)
+        return self._pick(passing) if picked is None else picked
+
+    def _pick(self, passing: frozenset[int]) -> tuple[T, ...]:
+        picked = self._picked.get(passing)
+        if picked is None:
+            if len(self._picked) >= self.MAX_PICKED:
+                self._picked.clear()
+            picked = tuple(item for i, item in enumerate(self.items) if i in passing)
+            self._picked[passing] = picked
+        return picked

@@ -256,12 +256,12 @@ def _boilerplate(para: Paragraph, page: PageDate) -> Staleness:
     return Staleness("undetermined", page.date, None, 0.0, why)
 
 
-def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], index: int
-                 ) -> tuple[list[Clue], str]:
-    """Deciding markers of the other body paragraphs in the paragraph's block."""
+def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], index: int,
+                 deciding: Sequence[int]) -> tuple[list[Clue], str]:
+    """Deciding markers of the other body paragraphs in the paragraph's block;
+    ``deciding``: the paragraphs with deciding markers of their own, in order."""
     block = blocks[index]
-    donors = [j for j, f in enumerate(findings)
-              if j != index and f is not None and f.clues and blocks[j] == block]
+    donors = [j for j in deciding if j != index and blocks[j] == block]
     clues = [c for j in donors for c in findings[j].clues]
     kept, _ = _resolve(clues)
     label = "paragraph" + ("s " if len(donors) > 1 else " ") + ", ".join(map(str, donors))
@@ -274,6 +274,7 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
     day = date.fromisoformat(page.date) if page.date else None
     findings = [paragraph_markers(p, day, eras, lang) if p.is_body else None
                 for p in seg.paragraphs]
+    deciding = [j for j, f in enumerate(findings) if f is not None and f.clues]
     verdicts = []
     for j, para in enumerate(seg.paragraphs):
         found = findings[j]
@@ -282,7 +283,7 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
         elif found.clues:
             verdicts.append(_judge(found.clues, found.context, page, notes=_notes(found)))
         else:
-            clues, donors = _block_clues(findings, blocks, j)
+            clues, donors = _block_clues(findings, blocks, j, deciding)
             verdicts.append(_judge(clues, found.context, page, donors, _notes(found)))
     return tuple(verdicts), findings
 

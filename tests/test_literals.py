@@ -1,16 +1,28 @@
-"""The word pre-check must never say "no" to a text a pattern matches."""
+"""The word and literal pre-checks must never say "no" to a text a pattern matches."""
 
 import re
 import tomllib
+import unicodedata
+from re import _casefix
 
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.cues import load_cues
 from dedupe_audit.datafiles import data_file
 from dedupe_audit.eras import _screen, load_eras
-from dedupe_audit.literals import WordProbe, required_words
+from dedupe_audit.literals import (
+    DIGIT,
+    NEWER,
+    LiteralScreen,
+    WordProbe,
+    fold,
+    required_literals,
+    required_words,
+    trie_pattern,
+)
 from dedupe_audit.outlets import load_registry
 
 
@@ -39,8 +51,8 @@ ERAS = load_eras()
 SCREEN = _screen(ERAS)
 
 
-def test_most_shipped_facts_are_screened_by_words():
-    assert len(SCREEN.keyed) >= 0.9 * len(ERAS.facts)
+def test_every_shipped_fact_is_screened_by_literals():
+    assert len(SCREEN.keyed) == len(ERAS.facts)
 
 
 @pytest.mark.parametrize("fact", SCREEN.keyed, ids=lambda f: f.fact_id)
@@ -51,8 +63,12 @@ def test_every_text_a_fact_matches_passes_the_screen(fact, data):
     context = data.draw(st.sampled_from(["{}", "He met {} on Monday.", "«{}», — сказав він.", "({})"]))
     sentence = context.format(text)
     if fact.pattern.search(sentence):
-        assert SCREEN.probe.may_match(sentence), (fact.fact_id, sentence)
         assert fact in SCREEN.facts_for(sentence), (fact.fact_id, sentence)
+
+
+def test_a_text_naming_nobody_runs_no_fact():
+    assert SCREEN.facts_for("The weather was fine in Kyiv today, 25 April 2025.") == ()
+    assert [f.holder for f in SCREEN.facts_for("President Joe BIDEN said")] == ["Joe Biden"]
 
 
 def test_probe_rejects_text_without_any_word():
@@ -80,3 +96,89 @@ def test_every_text_a_cue_pattern_matches_holds_one_of_its_keywords(rule, data):
     text = data.draw(st.from_regex(re.compile(raw, re.IGNORECASE), fullmatch=True))
     if rule.pattern.search(text):
         assert CUES.keyword_probe.matching(text) & rule.keywords, (rule.name, text)
+
+
+# --------------------------------------------------------------------------- literal screens
+
+
+@pytest.mark.parametrize(
+    ("pattern", "trusted", "ways"),
+    [
+        (r"\btoday\b|\bсьогодні\b", True, [{"today"}, {"сьогодні"}]),
+        (r"\bthis\s+week\b", True, [{"this", "week"}]),
+        (r"(?:Joe\s+)?BIDEN", True, [{"biden"}]),
+        (r"наступн\w*\s+(?P<y>(?:19|20)\d\d)", True, [{"наступн", DIGIT}]),
+        # a user pattern runs on `regex`, which may know more digits and cases than `re`
+        (r"наступн\w*\s+(?P<y>(?:19|20)\d\d)", False, [{"наступн"}, {NEWER}]),
+        (r"(?:цього|поточного)\s+року", True, [{"цього", "року"}, {"поточного", "року"}]),
+        (r"(?:abc)+x|(?>defg)", True, [{"abc"}, {"defg"}]),
+    ],
+)
+def test_required_literals_are_read_from_the_pattern(pattern, trusted, ways):
+    assert required_literals(pattern, re.IGNORECASE, trusted=trusted) == {frozenset(w) for w in ways}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "trusted"),
+    [(r"ab", True), (r"\w+", True), (r"a|bcd", True), ("(", True), (r"(?=abc)", True),
+     (r"(?:Biden){e<=1}", False), (r"[[:alpha:]]bcd", False), (r"x\{abc", False)],
+)
+def test_unreadable_patterns_need_nothing(pattern, trusted):
+    assert required_literals(pattern, re.IGNORECASE, trusted=trusted) is None
+
+
+def test_screen_needs_every_literal_of_one_way():
+    screen = LiteralScreen([required_literals(r"\bthis\s+week\b|\bnext\s+week\b"),
+                            required_literals(r"\d{4}"), None])
+    assert screen.may_match("This Week") == {0, 2}
+    assert screen.may_match("this month, in 2025") == {1, 2}
+    assert screen.may_match("weekly") == {2}
+    assert screen.may_match("nextweek") == {0, 2}  # substrings: no word boundaries needed
+
+
+ALL_CHARS = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+KNOWN = [c for c in ALL_CHARS if unicodedata.category(c) != "Cn"]  # to this Python's tables
+CASED = [c for c in KNOWN if c.lower() != c or c.upper() != c or c.casefold() != c
+         or ord(c) in _casefix._EXTRA_CASES]
+
+
+def test_fold_is_one_character_for_one():
+    assert all(len(fold(c)) == 1 for c in ALL_CHARS)
+    assert fold("İSTANBUL ſea ΣΑΣ") == "istanbul sea " + fold("σας")
+
+
+@pytest.mark.parametrize("engine", [re, regex], ids=["re", "regex"])
+def test_characters_an_engine_matches_ignoring_case_fold_alike(engine):
+    flags = engine.IGNORECASE | (regex.VERSION0 if engine is regex else 0)
+    haystack = "".join(CASED)
+    for char in CASED:
+        found = set(engine.findall(engine.escape(char), haystack, flags))
+        assert {fold(c) for c in found} == {fold(char)}, char
+    # and no other character this Python knows matches a cased one (`regex` may know newer
+    # ones: the NEWER token covers them)
+    matched = engine.findall("[" + "".join(engine.escape(c) for c in CASED) + "]", "".join(KNOWN), flags)
+    assert set(matched) <= set(CASED)
+
+
+def test_user_patterns_pass_texts_with_characters_this_python_does_not_know():
+    screen = LiteralScreen([required_literals("große", trusted=False), required_literals("große")])
+    newer = "gro\U0001df95e"  # a letter newer than this Python; `regex` may match it to "ß"
+    if unicodedata.category(newer[3]) != "Cn":
+        pytest.skip("this Python knows the letter: nothing newer to test with")
+    assert screen.may_match(newer) == {0}
+    assert screen.may_match("GROẞE") == {0, 1}
+    assert screen.may_match("grosse") == set()
+
+
+WORDS = st.lists(st.text(alphabet="abAB", min_size=1, max_size=4), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=WORDS, text=st.text(alphabet="abAB ", max_size=30))
+def test_trie_matches_what_a_longest_first_alternation_matches(words, text):
+    folded = {fold(w) for w in words}
+    flat = "|".join(sorted(map(re.escape, folded), key=len, reverse=True))
+    for pattern, flags in ((trie_pattern(folded), re.IGNORECASE), (trie_pattern(set(words)), 0)):
+        reference = flat if flags else "|".join(sorted(map(re.escape, set(words)), key=len, reverse=True))
+        found = [m.span() for m in re.finditer(rf"\b(?:{pattern})(?:a|b)?\b", text, flags)]
+        assert found == [m.span() for m in re.finditer(rf"\b(?:{reference})(?:a|b)?\b", text, flags)]
