@@ -45,26 +45,42 @@ def is_headline(paragraph: Paragraph, following: Paragraph | None, cues: CueSet)
         return False
     settings = cues.blocks
     text = paragraph.text.rstrip().rstrip(_CLOSERS)
-    if not text or len(paragraph.text.split()) > settings.headline_max_words:
+    # the last character first: most paragraphs end a sentence, and splitting costs more
+    if not text or text[-1] in settings.headline_terminal:
         return False
-    return text[-1] not in settings.headline_terminal
+    return len(paragraph.text.split()) <= settings.headline_max_words
+
+
+def _headlines(paragraphs: Sequence[Paragraph], cues: CueSet) -> list[bool]:
+    """Whether each paragraph is a headline (over the one after it), each asked once."""
+    after = [*paragraphs[1:], None]
+    return [is_headline(p, f, cues) for p, f in zip(paragraphs, after, strict=True)]
 
 
 def _opens_block(
-    paragraphs: Sequence[Paragraph], i: int, dup: frozenset[int], cues: CueSet
+    paragraphs: Sequence[Paragraph], i: int, dup: frozenset[int], headlines: Sequence[bool],
+    stories: Sequence[bool],
 ) -> bool:
-    """Whether paragraph ``i`` starts a new block (see DESIGN.md, "Blocks")."""
+    """Whether paragraph ``i`` starts a new block (see DESIGN.md, "Blocks"); ``headlines``
+    and ``stories`` say which paragraphs are headlines and which open a story (a dateline
+    or byline), as :func:`_headlines` and :func:`_stories` of ``paragraphs``."""
     if i == 0:
         return True
     here, before = paragraphs[i], paragraphs[i - 1]
     if not (here.is_body and before.is_body):
         return True
-    after = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-    if is_headline(before, here, cues):
+    if headlines[i - 1]:
         return False  # a headline and the paragraph under it are one story
-    if is_headline(here, after, cues) or cues.opens_story(here):
+    if headlines[i] or stories[i]:
         return True
     return (i in dup) != (i - 1 in dup)
+
+
+def _stories(seg: SegmentedDocument, cues: CueSet) -> list[bool]:
+    """Whether each paragraph begins with a dateline or byline (cues of the whole document
+    found at once; the tracer asks for them again and gets them remembered)."""
+    found = cues.find_all(seg.paragraphs, seg.document.text)
+    return [bool(matches) and any(m.rule.starts_block for m in matches) for matches in found]
 
 
 def find_blocks(
@@ -84,10 +100,12 @@ def find_blocks(
     """
     cues = cues or default_cues()
     dup = duplicated(doc, clusters) if duplicated_paragraphs is None else duplicated_paragraphs
+    paragraphs = seg.paragraphs
+    headlines, stories = _headlines(paragraphs, cues), _stories(seg, cues)
     ids: list[int] = []
     current = -1
-    for i in range(len(seg.paragraphs)):
-        current += _opens_block(seg.paragraphs, i, dup, cues)
+    for i in range(len(paragraphs)):
+        current += _opens_block(paragraphs, i, dup, headlines, stories)
         ids.append(current)
     return tuple(ids)
 

@@ -6,13 +6,15 @@ scraped page, and matching inside article text would hide real content.
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule
+from .screens import EdgeScreen, edge_screen
 
 # A rule file that cannot be used; the message names the file, the line and the rule. One name
 # for every loader's error (cues, eras, outlets derive from it), so callers catch them all.
@@ -95,7 +97,109 @@ def load_rules(extra_files: tuple[str, ...] = ()) -> tuple[BoilerplateRule, ...]
 def classify(text: str, rules: Sequence[BoilerplateRule]) -> str | None:
     """Name of the first rule that matches the whole paragraph, or None for body text."""
     stripped = text.strip()
-    for rule in rules:
-        if rule.matches(stripped):
-            return rule.name
-    return None
+    return checks_for(rules).first_match(stripped, len(stripped.split()))
+
+
+# ------------------------------------------------------------------ many paragraphs
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCheck:
+    """One rule made ready for many paragraphs: what :meth:`BoilerplateRule.matches` asks,
+    with an :class:`EdgeScreen` before the regex of a shipped rule."""
+
+    name: str
+    max_words: int | None
+    phrases: frozenset[str]
+    pattern: SafePattern | None
+    screen: EdgeScreen | None  # None: the pattern always runs (a user's rule, or no pattern)
+    # The pattern's fullmatch: `re`'s own for a shipped rule (what SafePattern runs for it,
+    # minus the wrapper's cost), else the SafePattern's, under its time budget.
+    fullmatch: Callable[[str], object] | None = None
+
+    def edges_allow(self, first: str, last: str) -> bool:
+        """Whether the pattern may match a text that starts and ends so."""
+        return self.pattern is not None and (self.screen is None or self.screen.edges_admit(first, last))
+
+
+class RuleChecks:
+    """A rule set made ready for many paragraphs. Most paragraphs fail most patterns on
+    their first or last character: which rules a pair of those leaves is worked out once
+    per pair (a corpus has a few hundred), then a paragraph runs only those, and only what
+    its length and word count allow. The answer is :func:`classify`'s, rule by rule."""
+
+    def __init__(self, checks: Sequence[RuleCheck]) -> None:
+        self.checks = tuple(checks)
+        self._by_edges: dict[str, tuple[tuple[RuleCheck, bool], ...]] = {}
+
+    def first_match(self, stripped: str, words: int) -> str | None:
+        """Name of the first rule matching a paragraph already stripped, given its word count."""
+        edges = stripped[:1] + stripped[-1:]
+        plan = self._by_edges.get(edges)
+        if plan is None:
+            plan = self._plan(edges)
+        size = len(stripped)
+        key = None
+        for check, possible in plan:
+            if check.max_words is not None and words > check.max_words:
+                continue
+            if check.phrases:
+                if key is None:
+                    key = _phrase_key(stripped)
+                if key in check.phrases:
+                    return check.name
+            if not possible:
+                continue
+            screen = check.screen
+            if screen is not None and not screen.min_len <= size <= screen.max_len:
+                continue
+            if check.fullmatch(stripped):  # type: ignore[misc]
+                return check.name
+        return None
+
+    def _plan(self, edges: str) -> tuple[tuple[RuleCheck, bool], ...]:
+        """The checks to run on a text with these first and last characters ("" if empty):
+        (check, whether its pattern may match); rules with nothing left to ask dropped."""
+        if edges:
+            allowed = [(check, check.edges_allow(edges[0], edges[-1])) for check in self.checks]
+        else:
+            allowed = [(check, check.pattern is not None) for check in self.checks]
+        plan = tuple((check, possible) for check, possible in allowed if possible or check.phrases)
+        if len(self._by_edges) >= 4096:
+            self._by_edges.clear()
+        self._by_edges[edges] = plan
+        return plan
+
+
+def _check(rule: BoilerplateRule) -> RuleCheck:
+    known = _RULE_CHECKS.get(id(rule))
+    if known is not None and known[0] is rule:
+        return known[1]
+    pattern = rule.pattern
+    trusted = pattern is not None and pattern.trusted  # user patterns run on `regex`: no screen
+    screen = edge_screen(pattern.pattern, pattern.flags) if trusted else None  # type: ignore[union-attr]
+    fullmatch = pattern.fullmatch if pattern is not None else None
+    if trusted:
+        fullmatch = re.compile(pattern.pattern, pattern.flags).fullmatch  # type: ignore[union-attr]
+    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch)
+    if len(_RULE_CHECKS) >= 1024:
+        _RULE_CHECKS.clear()
+    _RULE_CHECKS[id(rule)] = (rule, check)
+    return check
+
+
+_RULE_CHECKS: dict[int, tuple[BoilerplateRule, RuleCheck]] = {}
+_CHECKS: dict[int, tuple[tuple[BoilerplateRule, ...], RuleChecks]] = {}
+
+
+def checks_for(rules: Sequence[BoilerplateRule]) -> RuleChecks:
+    """The checks of a rule set, in its order (remembered for the last few rule tuples)."""
+    known = _CHECKS.get(id(rules))
+    if known is not None and known[0] is rules:
+        return known[1]
+    checks = RuleChecks([_check(rule) for rule in rules])
+    if isinstance(rules, tuple):  # a list may change under the same id
+        if len(_CHECKS) >= 16:
+            _CHECKS.clear()
+        _CHECKS[id(rules)] = (rules, checks)
+    return checks

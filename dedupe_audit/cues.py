@@ -8,16 +8,19 @@ once per registry; matches come back with spans in document coordinates.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .literals import WordProbe, required_words
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
+from .screens import NeedleScreen, lowered, required_needles, start_lookahead
 
 SHIPPED = "dedupe_audit/data/cues.toml"
 KINDS = frozenset({"attribution", "publication", "own"})
@@ -46,6 +49,9 @@ class CueRule:
     source: str = SHIPPED
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
+    # Lower-cased literals one of which every match holds, outlet names aside (see screens);
+    # None when unknown.
+    needles: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +79,40 @@ class BlockSettings:
     story_boilerplate: tuple[str, ...] = ("dateline",)
 
 
+@dataclass(frozen=True, slots=True)
+class CueScreen:
+    """Picks the rules that may match a paragraph without running the others, as most
+    paragraphs carry no cue: a rule naming an outlet needs an alias (found by one scan for
+    all of them) and, like a rule naming none, one of its needles (see ``screens``)."""
+
+    rules: tuple[CueRule, ...]  # the rules it screens, in order
+    aliases: re.Pattern[str]  # found in every text that some alias matches
+    every: NeedleScreen  # over ``rules``
+    free: NeedleScreen  # over those of ``rules`` that name no outlet
+
+
+class _DocumentMemo:
+    """Answers about whole documents, by identity of their paragraphs and text. Kept while
+    they cover at most ``limit`` paragraphs: enough for the blocks and the tracer of a big
+    run to share them; the references also keep those documents alive until evicted."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: dict[int, tuple[Sequence[Paragraph], str, Any]] = {}
+        self._size = 0
+
+    def get(self, paragraphs: Sequence[Paragraph], text: str) -> Any:
+        known = self._items.get(id(paragraphs))
+        return known[2] if known is not None and known[0] is paragraphs and known[1] is text else None
+
+    def put(self, paragraphs: Sequence[Paragraph], text: str, value: Any) -> None:
+        if self._size + len(paragraphs) > self.limit:
+            self._items.clear()
+            self._size = 0
+        self._items[id(paragraphs)] = (paragraphs, text, value)
+        self._size += len(paragraphs)
+
+
 @dataclass(frozen=True)
 class CueSet:
     rules: tuple[CueRule, ...]
@@ -82,25 +122,91 @@ class CueSet:
     alias_probe: re.Pattern[str] | None = None
     # The rules' keywords: a rule whose keyword no word of the paragraph begins with is skipped.
     keyword_probe: WordProbe | None = None
-    # Blocks and the tracer both ask for every paragraph's cues: remember recent answers.
-    _seen: dict[Paragraph, tuple[CueMatch, ...]] = field(
+    # Skips every rule at once on a paragraph none can match; None: always run them.
+    screen: CueScreen | None = field(default=None, compare=False, hash=False, repr=False)
+    # Blocks and the tracer both ask for every paragraph's cues: remember recent answers,
+    # by what the answer depends on (text, start, index; hashing a Paragraph costs more).
+    _seen: dict[tuple[str, int, int], tuple[CueMatch, ...]] = field(
         default_factory=dict, compare=False, hash=False, repr=False
+    )
+    # find_all: per document, the paragraphs some rule may match (blocks, then the tracer).
+    _documents: _DocumentMemo = field(
+        default_factory=lambda: _DocumentMemo(262_144), compare=False, hash=False, repr=False
     )
     # The rules that name no outlet: all that can match a paragraph without an alias.
     _outlet_free: tuple[CueRule, ...] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_outlet_free", tuple(r for r in self.rules if not _names_outlet(r)))
+        if self.screen is not None and self.screen.rules != self.rules:
+            object.__setattr__(self, "screen", None)  # a screen made for other rules
 
     def find(self, paragraph: Paragraph) -> tuple[CueMatch, ...]:
         """Every cue in a paragraph, overlaps resolved (the longest match wins)."""
-        known = self._seen.get(paragraph)
+        key = (paragraph.text, paragraph.start, paragraph.index)
+        known = self._seen.get(key)
         if known is None:
-            if len(self._seen) >= 65_536:
-                self._seen.clear()
-            found = [m for rule in self.rules_for(paragraph.text) for m in _matches(rule, paragraph)]
-            known = self._seen[paragraph] = _without_overlaps(found)
+            known = self._remember(key, self._find(paragraph))
         return known
+
+    def find_all(self, paragraphs: Sequence[Paragraph], text: str) -> list[tuple[CueMatch, ...]]:
+        """:meth:`find` of every paragraph of one document whose text is ``text``: one scan
+        of the whole document tells which paragraphs no rule can match (most of them)."""
+        loud = self._loud(paragraphs, text)
+        if loud is None:
+            return [self.find(p) for p in paragraphs]
+        return [self.find(p) if i in loud else () for i, p in enumerate(paragraphs)]
+
+    def _remember(self, key: tuple[str, int, int], found: tuple[CueMatch, ...]) -> tuple[CueMatch, ...]:
+        if len(self._seen) >= 65_536:
+            self._seen.clear()
+        self._seen[key] = found
+        return found
+
+    def _loud(self, paragraphs: Sequence[Paragraph], text: str) -> frozenset[int] | None:
+        """Positions of the paragraphs some rule may match, remembered per document (the
+        blocks and the tracer both ask); None when the document cannot be screened whole."""
+        known = self._documents.get(paragraphs, text)
+        if known is not None:
+            return known[0]
+        loud = self._screen_document(paragraphs, text)
+        self._documents.put(paragraphs, text, (loud,))
+        return loud
+
+    def _screen_document(self, paragraphs: Sequence[Paragraph], text: str) -> frozenset[int] | None:
+        """Positions of the paragraphs that hold an alias or a needle of a rule naming no
+        outlet; None when the screen cannot say (a user's rule, an unusual text)."""
+        screen = self.screen
+        if screen is None or self.alias_probe is None or screen.free.unscreened:
+            return None
+        low = lowered(text)
+        if low is None or len(low) != len(text) or not _in_order(paragraphs, text):
+            return None
+        hits = [m.span() for m in screen.aliases.finditer(text)] + screen.free.spans(low)
+        return frozenset(_overlapping(paragraphs, hits))
+
+    def _find(self, paragraph: Paragraph) -> tuple[CueMatch, ...]:
+        text = paragraph.text
+        rules = self.rules_for(text) if self.screen is None else self._screened(text)
+        if not rules:
+            return ()
+        return _without_overlaps([m for rule in rules for m in _matches(rule, paragraph)])
+
+    def _screened(self, text: str) -> tuple[CueRule, ...]:
+        """The rules that may match ``text`` by the screen: the same matches as
+        :meth:`rules_for`'s, found running far fewer rules on far fewer paragraphs."""
+        screen = self.screen
+        assert screen is not None
+        if self.alias_probe is None or (
+            screen.aliases.search(text) is not None and self.alias_probe.search(text) is not None
+        ):
+            rules, needles = self.rules, screen.every
+        else:
+            rules, needles = self._outlet_free, screen.free
+        if not rules:
+            return ()
+        passing = needles.passing(lowered(text))
+        return tuple(rule for i, rule in enumerate(rules) if i in passing)
 
     def rules_for(self, text: str) -> tuple[CueRule, ...]:
         """The rules that can match ``text`` at all."""
@@ -115,6 +221,28 @@ class CueSet:
     def opens_story(self, paragraph: Paragraph) -> bool:
         """True when the paragraph begins with a dateline or byline."""
         return any(m.rule.starts_block for m in self.find(paragraph))
+
+
+def _in_order(paragraphs: Sequence[Paragraph], text: str) -> bool:
+    """Whether the paragraphs are spans of ``text`` in order, as the segmenter makes them."""
+    end = 0
+    for p in paragraphs:
+        if p.start < end or not text.startswith(p.text, p.start):
+            return False
+        end = p.start + len(p.text)
+    return True
+
+
+def _overlapping(paragraphs: Sequence[Paragraph], spans: Sequence[tuple[int, int]]) -> set[int]:
+    """Positions of the paragraphs (in order) that overlap some span."""
+    ends = [p.start + len(p.text) for p in paragraphs]
+    found: set[int] = set()
+    for start, end in spans:
+        i = bisect_right(ends, start)
+        while i < len(paragraphs) and paragraphs[i].start < end:
+            found.add(i)
+            i += 1
+    return found
 
 
 def _names_outlet(rule: CueRule) -> bool:
@@ -158,21 +286,33 @@ def _without_overlaps(found: list[CueMatch]) -> tuple[CueMatch, ...]:
 # ------------------------------------------------------------------ loading
 
 
-def _placeholder(group: str, aliases: str, descriptors: Sequence[str]) -> str:
-    """Regex for {outlet}/{via}: an optional descriptor word, then a case-sensitive alias."""
+def _placeholder(group: str, aliases: str, descriptors: Sequence[str], alias_start: str = "") -> str:
+    """Regex for {outlet}/{via}: an optional descriptor word, then a case-sensitive alias.
+    Each long alternation is guarded by a lookahead for how its words start (it asks for
+    nothing they do not): `re` would try every alternative at every position."""
     words = "|".join(r"\s+".join(map(re.escape, d.split())) for d in descriptors)
-    lead = rf"(?:(?:{words})\s+)?" if words else ""
-    return rf"{lead}(?P<{group}>(?-i:{aliases}))"
+    lead = rf"(?:{_word_starts(descriptors)}(?:{words})\s+)?" if words else ""
+    return rf"{lead}(?P<{group}>(?-i:{alias_start}{aliases}))"
 
 
-def _expand(pattern: str, aliases: str, descriptors: Sequence[str]) -> str:
+def _word_starts(words: Sequence[str]) -> str:
+    """Lookahead for the first letters of the first word of some of ``words``."""
+    firsts = [w.split()[0] if w.split() else "" for w in words]
+    depth = min(3, *map(len, firsts))
+    if not depth:
+        return ""  # an empty descriptor: the alternation may match with no letter at all
+    classes = ("".join(sorted({re.escape(w[i]) for w in firsts})) for i in range(depth))
+    return "(?=" + "".join(f"[{chars}]" for chars in classes) + ")"
+
+
+def _expand(pattern: str, aliases: str, descriptors: Sequence[str], alias_start: str = "") -> str:
     """Fill the placeholders; a second {outlet} (in another alternative) gets outlet_2."""
     for group in ("outlet", "via"):
         pieces = pattern.split("{" + group + "}")
         out = pieces[0]
         for n, piece in enumerate(pieces[1:], start=1):
             name = group if n == 1 else f"{group}_{n}"
-            out += _placeholder(name, aliases, descriptors) + piece
+            out += _placeholder(name, aliases, descriptors, alias_start) + piece
         pattern = out
     return pattern
 
@@ -189,7 +329,8 @@ def _number(raw: Mapping[str, object], where: str) -> float:
     return float(value)
 
 
-def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequence[str]):
+def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequence[str],
+             alias_start: str = ""):
     text = raw.get("pattern")
     if not isinstance(text, str) or not text.strip():
         raise CueError(f"{where}: missing 'pattern'")
@@ -199,13 +340,15 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
     try:
         compile_rule(text, IGNORECASE, rule=where, source=where)  # the user's own text, unexpanded
         name = str(raw.get("name"))
-        return compile_rule(_expand(text, aliases, descr), IGNORECASE, rule=name, source=where)
+        expanded = _expand(text, aliases, descr, alias_start)
+        return compile_rule(expanded, IGNORECASE, rule=name, source=where)
     except ValueError as err:
         raise CueError(f"{where}: bad pattern: {err}") from err
 
 
 def _parse_rule(
-    raw: object, source: str, position: int, aliases: str, descriptors: Sequence[str]
+    raw: object, source: str, position: int, aliases: str, descriptors: Sequence[str],
+    alias_start: str = "",
 ) -> CueRule:
     raw, name, where = named_entry(raw, source, position, "cue", _KEYS, CueError)
     kind = raw.get("kind", "attribution")
@@ -214,11 +357,12 @@ def _parse_rule(
     role = raw.get("role", "reported")
     if role not in ROLES:
         raise CueError(f"{where}: role '{role}' is not one of {', '.join(sorted(ROLES))}")
+    pattern = _compile(raw, where, aliases, descriptors, alias_start)
     return CueRule(
         name=name,
         lang=str(raw.get("lang", "")),
         kind=kind,
-        pattern=_compile(raw, where, aliases, descriptors),
+        pattern=pattern,
         confidence=_number(raw, where),
         role=role,
         starts_block=bool(raw.get("starts_block", False)),
@@ -226,6 +370,7 @@ def _parse_rule(
         marks_relay=bool(raw.get("marks_relay", False)),
         source=source,
         keywords=_keywords(str(raw.get("pattern", ""))),
+        needles=_needles(str(raw.get("pattern", "")), pattern),
     )
 
 
@@ -275,6 +420,7 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
         descriptors += placeholders.get("descriptors", []) if isinstance(placeholders, dict) else []
     descriptors = sorted(set(descriptors), key=lambda d: (-len(d), d))
     aliases = registry.alias_pattern()
+    alias_start = start_lookahead(aliases, 0)
     rules: dict[str, CueRule] = {}
     for source, data in files:
         entries = data.get("cue", [])
@@ -282,7 +428,7 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
             raise CueError(f"{source}: 'cue' must be an array of tables ([[cue]])")
         for i, raw in enumerate(entries):
             try:
-                rule = _parse_rule(raw, source, i + 1, aliases, descriptors)
+                rule = _parse_rule(raw, source, i + 1, aliases, descriptors, alias_start)
             except CueError as err:
                 raise _with_line(err, source, raw) from err
             rules[rule.name] = rule
@@ -290,6 +436,26 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
     return CueSet(
         rules=tuple(rules.values()),
         blocks=_blocks(files[0][1], SHIPPED),
-        alias_probe=re.compile(aliases),
+        alias_probe=re.compile(alias_start + aliases),
         keyword_probe=WordProbe(keywords) if keywords else None,
+        screen=_screen(tuple(rules.values()), registry),
     )
+
+
+def _screen(rules: Sequence[CueRule], registry: OutletRegistry) -> CueScreen | None:
+    """The screen of a rule set; None when some alias has no plain character to find."""
+    alias_screen = registry.alias_screen()
+    if alias_screen is None:
+        return None
+    free = [rule.needles for rule in rules if not _names_outlet(rule)]
+    every = NeedleScreen([rule.needles for rule in rules])
+    return CueScreen(tuple(rules), re.compile(alias_screen), every, NeedleScreen(free))
+
+
+def _needles(pattern: str, compiled: SafePattern) -> frozenset[str] | None:
+    """Needles of a shipped rule, read from its own text with the outlet names left out
+    (they are screened by the alias scan); None for a user's rule, which runs on `regex`."""
+    if not compiled.trusted:
+        return None
+    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+")
+    return required_needles(bare, compiled.flags)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .saferegex import RuleFileError
+from .screens import trie_pattern
 
 SHIPPED = "dedupe_audit/data/outlets.toml"
 KINDS = frozenset({"original", "wire", "aggregator"})
@@ -50,25 +51,27 @@ def alias_key(alias: str) -> str:
     return text
 
 
-def _alias_regex(alias: str) -> str:
-    """Regex for one alias: case-sensitive, flexible spaces/dashes, 'The' or 'the'."""
+_SPACE = r"\s+"
+_DASH = r"\s?[-‐‑–—]\s?"
+_APOSTROPHE = "['’]"
+_QUOTE = '["«»“”]'
+_FLEXIBLE = {" ": _SPACE, "-": _DASH, "'": _APOSTROPHE, '"': _QUOTE}
+
+
+def _alias_pieces(alias: str) -> tuple[str, tuple[str, ...]]:
+    """Regex of one alias as (lead, one piece per character): case-sensitive, flexible
+    spaces/dashes/quotes, 'The' or 'the' as the lead."""
     key = alias_key(alias)
     lead = ""
     if key.startswith("The "):
         lead, key = r"[Tt]he\s+", key[4:]
-    parts = []
-    for char in key:
-        if char == " ":
-            parts.append(r"\s+")
-        elif char == "-":
-            parts.append(r"\s?[-‐‑–—]\s?")
-        elif char == "'":
-            parts.append("['’]")
-        elif char == '"':
-            parts.append('["«»“”]')
-        else:
-            parts.append(re.escape(char))
-    return lead + "".join(parts)
+    return lead, tuple(_FLEXIBLE.get(char) or re.escape(char) for char in key)
+
+
+def _alias_regex(alias: str) -> str:
+    """Regex for one alias: case-sensitive, flexible spaces/dashes, 'The' or 'the'."""
+    lead, pieces = _alias_pieces(alias)
+    return lead + "".join(pieces)
 
 
 class OutletRegistry:
@@ -155,6 +158,20 @@ class OutletRegistry:
         glues 'Reuters25.04.25')."""
         body = "|".join(_alias_regex(a) for a in self.all_aliases())
         return rf"(?<![\w])(?:{body})(?![^\W\d_])"
+
+    def alias_screen(self) -> str | None:
+        """Regex source found in every text that :meth:`alias_pattern` matches, and fast to
+        scan for: each alias without its lead ('The ') and leading flexible pieces, as one
+        tree starting with plain characters. None when some alias has no plain character."""
+        paths = []
+        for alias in self.all_aliases():
+            pieces = list(_alias_pieces(alias)[1])
+            while pieces and pieces[0] in _FLEXIBLE.values():
+                pieces.pop(0)
+            if not pieces:
+                return None
+            paths.append(pieces)
+        return trie_pattern(paths) if paths else None
 
 
 # ------------------------------------------------------------------ loading

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from .blocks import block_members, find_blocks
-from .cues import CueMatch, CueSet, load_cues
+from .cues import CueMatch, CueRule, CueSet, load_cues
 from .model import (
     Cluster,
     Document,
@@ -303,17 +303,21 @@ def _inherit(
     for block, members in block_members(blocks).items():
         lead = set(members[:LEAD_PARAGRAPHS])
         anchors = [i for i in members if _speaks_for_story(claims[i], i in lead, story_rules)]
+        if not anchors and block not in seeds:
+            continue  # nothing to inherit from
+        passed = 0  # anchors[:passed] come before the paragraph; anchors are never filled in
         for i in members:
+            while passed < len(anchors) and anchors[passed] < i:
+                passed += 1
             if claims[i] is not None:
                 continue
-            before = [j for j in anchors if j < i]
-            after = [j for j in anchors if j > i]
-            if before:
-                claims[i] = _inherited(i, before[-1], claims[before[-1]])
+            if passed:
+                source = anchors[passed - 1]
+                claims[i] = _inherited(i, source, claims[source])
             elif block in seeds:
                 claims[i] = _seed_claim(i, seeds[block][1])
-            elif after:
-                claims[i] = _inherited(i, after[0], claims[after[0]])
+            elif anchors:
+                claims[i] = _inherited(i, anchors[0], claims[anchors[0]])
 
 
 def trace_document(
@@ -324,13 +328,26 @@ def trace_document(
     claims: list[Claim | None] = []
     for paragraph, found in zip(seg.paragraphs, resolved, strict=True):
         if paragraph.is_body:
-            claims.append(_cue_claim(paragraph, found, cues, relay))
+            claims.append(_cue_claim(paragraph, found, cues, relay) if found else None)
         else:
             claims.append(_boilerplate_claim(paragraph, found))
     body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(seg.paragraphs, blocks, strict=True)]
-    story_rules = frozenset(rule.name for rule in cues.rules if rule.starts_block)
-    _inherit(claims, body_blocks, _seeds(seg.paragraphs, resolved, blocks, cues), story_rules)
+    _inherit(claims, body_blocks, _seeds(seg.paragraphs, resolved, blocks, cues), _story_rules(cues))
     return claims
+
+
+_STORY_RULES: dict[int, tuple[tuple[CueRule, ...], frozenset[str]]] = {}
+
+
+def _story_rules(cues: CueSet) -> frozenset[str]:
+    """Names of the rules that open a story (datelines, bylines), read once per rule set."""
+    known = _STORY_RULES.get(id(cues.rules))
+    if known is None or known[0] is not cues.rules:
+        if len(_STORY_RULES) > 8:
+            _STORY_RULES.clear()
+        names = frozenset(rule.name for rule in cues.rules if rule.starts_block)
+        known = _STORY_RULES[id(cues.rules)] = (cues.rules, names)
+    return known[1]
 
 
 # ------------------------------------------------------------------ copies in other documents
@@ -494,7 +511,7 @@ def trace(
     relays: list[str | None] = []
     claims: list[list[Claim | None]] = []
     for doc, seg in enumerate(segmented):
-        matches = [cues.find(p) for p in seg.paragraphs]
+        matches = cues.find_all(seg.paragraphs, seg.document.text)
         doc_blocks = blocks[doc] if blocks is not None else find_blocks(seg, doc, clusters, cues=cues)
         relay = relay_of(seg.document, matches, registry)
         resolved = resolve_document(seg, matches, doc_blocks, relay, registry)
@@ -502,11 +519,20 @@ def trace(
         claims.append(trace_document(seg, resolved, doc_blocks, cues, relay))
     dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(segmented)
     run = _Run(segmented, claims, relays, dates)
-    dup = cross_document(run, clusters)
+    copied: list[dict[int, Claim]] = [{} for _ in segmented]
+    for ref, claim in cross_document(run, clusters).items():
+        copied[ref.doc][ref.index] = claim
     return tuple(
-        tuple(
-            finalize(combine(claim, dup.get(ParagraphRef(doc, i))), relays[doc])
-            for i, claim in enumerate(claims[doc])
-        )
-        for doc in range(len(segmented))
+        _finalized(doc_claims, found, relay)
+        for doc_claims, found, relay in zip(claims, copied, relays, strict=True)
+    )
+
+
+def _finalized(claims: Sequence[Claim | None], copied: dict[int, Claim], relay: str | None
+               ) -> tuple[Provenance, ...]:
+    """One document's provenance; its many unknown paragraphs share one (immutable) value."""
+    unknown = finalize(None, relay)
+    return tuple(
+        unknown if claim is None and i not in copied else finalize(combine(claim, copied.get(i)), relay)
+        for i, claim in enumerate(claims)
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from .boilerplate import BoilerplateRule, classify, load_rules
+from .boilerplate import BoilerplateRule, RuleChecks, checks_for, load_rules
 from .config import Config
 from .model import BODY, BOILERPLATE, Document, Paragraph, SegmentedDocument, Window
 
@@ -29,14 +29,6 @@ _ABBREVIATION = re.compile(
 )
 
 
-def _lines(text: str) -> Iterator[tuple[int, int, int]]:
-    """(line number, start, end) of every line, end excluding the newline."""
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        yield number, start, start + len(line)
-        start += len(line) + 1
-
-
 def _is_wrapped(lines: Sequence[str]) -> bool:
     """True when a run of lines is one paragraph hard-wrapped at a fixed width."""
     if len(lines) < 2 or any(_LIST_ITEM.match(line) for line in lines):
@@ -51,26 +43,31 @@ def _is_wrapped(lines: Sequence[str]) -> bool:
     return ended <= len(body) // 2
 
 
-def _paragraph_spans(text: str) -> Iterator[tuple[int, int, int, int]]:
-    """(start, end, first line, last line) of each paragraph, whitespace trimmed."""
+def _paragraph_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(start, end, first line, last line) of each paragraph (a run of non-blank lines, or
+    each line of a run that is not hard-wrapped prose); whitespace not yet trimmed."""
+    spans: list[tuple[int, int, int, int]] = []
     run: list[tuple[int, int, int]] = []
-
-    def flush() -> Iterator[tuple[int, int, int, int]]:
-        if not run:
-            return
-        if _is_wrapped([text[s:e] for _, s, e in run]):
-            yield run[0][1], run[-1][2], run[0][0], run[-1][0]
-        else:
-            for number, s, e in run:
-                yield s, e, number, number
-
-    for number, start, end in _lines(text):
-        if text[start:end].strip():
+    start = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        end = start + len(line)
+        if line.strip():
             run.append((number, start, end))
-        else:
-            yield from flush()
+        elif run:
+            _flush(text, run, spans)
             run = []
-    yield from flush()
+        start = end + 1
+    if run:
+        _flush(text, run, spans)
+    return spans
+
+
+def _flush(text: str, run: list[tuple[int, int, int]], spans: list[tuple[int, int, int, int]]) -> None:
+    """The paragraphs of one run of non-blank lines (number, start, end)."""
+    if len(run) > 1 and _is_wrapped([text[s:e] for _, s, e in run]):
+        spans.append((run[0][1], run[-1][2], run[0][0], run[-1][0]))
+    else:
+        spans.extend((s, e, number, number) for number, s, e in run)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -146,16 +143,22 @@ def segment(
     """Paragraphs of one document, classified body/boilerplate, plus windows of long ones."""
     if rules is None:
         rules = load_rules(tuple(config.boilerplate_rules))
+    checks = checks_for(rules)
     text = document.text
+    limit = config.max_paragraph_chars
     paragraphs: list[Paragraph] = []
     cut: list[Window] = []
-    for block_start, block_end, first_line, _ in _paragraph_spans(text):
+    for block_start, block_end, first_line, last_line in _paragraph_spans(text):
         block_start, block_end = _trim(text, block_start, block_end)
+        if 0 < block_end - block_start <= limit:  # one piece, the usual case
+            span = (block_start, block_end, first_line, last_line)
+            _add(paragraphs, cut, text, span, checks, config)
+            continue
         line, seen = first_line, block_start
-        for start, end in _pieces(text, block_start, block_end, config.max_paragraph_chars):
+        for start, end in _pieces(text, block_start, block_end, limit):
             line, seen = line + text.count("\n", seen, start), start
             end_line = line + text.count("\n", start, end)
-            _add(paragraphs, cut, text, (start, end, line, end_line), rules, config)
+            _add(paragraphs, cut, text, (start, end, line, end_line), checks, config)
     return SegmentedDocument(document=document, paragraphs=tuple(paragraphs), windows=tuple(cut))
 
 
@@ -164,23 +167,18 @@ def _add(
     cut: list[Window],
     text: str,
     span: tuple[int, int, int, int],
-    rules: Sequence[BoilerplateRule],
+    checks: RuleChecks,
     config: Config,
 ) -> None:
-    """Classify one paragraph, append it, and its sentence windows when it is long."""
+    """Classify one paragraph (trimmed already), append it, and its sentence windows when
+    it is long."""
     start, end, line, end_line = span
     body = text[start:end]
-    rule = classify(body, rules)
+    words = len(body.split())
+    rule = checks.first_match(body, words)
     paragraph = Paragraph(
-        index=len(paragraphs),
-        start=start,
-        end=end,
-        line=line,
-        end_line=end_line,
-        text=body,
-        kind=BOILERPLATE if rule else BODY,
-        boilerplate_rule=rule,
+        len(paragraphs), start, end, line, end_line, body, BOILERPLATE if rule else BODY, rule
     )
     paragraphs.append(paragraph)
-    if rule is None and len(body.split()) > config.long_paragraph_words:
+    if rule is None and words > config.long_paragraph_words:
         cut.extend(windows(paragraph, config.window_sentences))

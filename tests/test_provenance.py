@@ -465,3 +465,63 @@ def test_passing_mention_mid_article_attributes_only_its_paragraph():
     result = trace([seg], [], load_registry())[0]
     assert result[4].outlet == "Reuters"
     assert [p.outlet for i, p in enumerate(result) if i != 4] == [None] * 6
+
+
+# ------------------------------------------------------------------ the fast paths
+
+
+def _reference_inherit(claims, blocks, seeds, story_rules):
+    """Inheritance as first written (every paragraph compares with every anchor)."""
+    from dedupe_audit.blocks import block_members
+    from dedupe_audit.provenance import LEAD_PARAGRAPHS, _inherited, _seed_claim, _speaks_for_story
+
+    for block, members in block_members(blocks).items():
+        lead = set(members[:LEAD_PARAGRAPHS])
+        anchors = [i for i in members if _speaks_for_story(claims[i], i in lead, story_rules)]
+        for i in members:
+            if claims[i] is not None:
+                continue
+            before = [j for j in anchors if j < i]
+            after = [j for j in anchors if j > i]
+            if before:
+                claims[i] = _inherited(i, before[-1], claims[before[-1]])
+            elif block in seeds:
+                claims[i] = _seed_claim(i, seeds[block][1])
+            elif after:
+                claims[i] = _inherited(i, after[0], claims[after[0]])
+
+
+def test_inheritance_equals_the_all_pairs_reading(cues):
+    import random
+
+    from dedupe_audit.model import Evidence
+    from dedupe_audit.provenance import Claim, Resolved, _inherit
+
+    rng = random.Random(7)
+    dateline = make_doc(["Kyiv • UNN"]).paragraphs[0]
+    seed = Resolved(cues.find(dateline)[0], "UNN", None, 0.9)
+    for _ in range(300):
+        size = rng.randint(1, 14)
+        blocks = sorted(rng.randint(0, 3) for _ in range(size))
+        claims = [
+            Claim(rng.choice(["CNN", "Reuters"]), (), "reported", 0.9, "x",
+                  (Evidence(rng.choice(["en-reports", "en-byline"]), "p", 0, 1),),
+                  rng.choice(["cue", "cue", "inherited"]))
+            if rng.random() < 0.3 else None
+            for _ in range(size)
+        ]
+        story = frozenset({"en-byline"})
+        seeds = {b: (0, seed) for b in range(4) if rng.random() < 0.3}
+        mine, reference = list(claims), list(claims)
+        _inherit(mine, blocks, seeds, story)
+        _reference_inherit(reference, blocks, seeds, story)
+        assert mine == reference, (blocks, claims)
+
+
+def test_find_all_equals_find_paragraph_by_paragraph(cues):
+    import dataclasses
+
+    seg = segment(load_document(SAMPLES / SEED_001), Config())
+    plain = dataclasses.replace(cues, screen=None)
+    assert cues.find_all(seg.paragraphs, seg.document.text) == [plain.find(p) for p in seg.paragraphs]
+    assert any(cues.find_all(seg.paragraphs, seg.document.text))

@@ -1,7 +1,10 @@
 from helpers import SEED_000, SEED_001, document, seed, segmented
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
-from dedupe_audit.segment import segment, sentence_spans
+from dedupe_audit.segment import _is_wrapped, _paragraph_spans, segment, sentence_spans
 
 
 def test_one_paragraph_per_line():
@@ -74,3 +77,48 @@ def test_cyrillic_sentences():
 def test_short_paragraphs_are_not_windowed():
     seg = segment(document("Short one. Another short sentence."), Config())
     assert seg.windows == ()
+
+
+# ------------------------------------------------------------------ the fast paths
+
+
+def _reference_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """The paragraph spans as first written (a line at a time), to check the fast one against."""
+    spans, run, start = [], [], 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            run.append((number, start, start + len(line)))
+        else:
+            spans += _reference_flush(text, run)
+            run = []
+        start += len(line) + 1
+    return spans + _reference_flush(text, run)
+
+
+def _reference_flush(text, run):
+    if run and _is_wrapped([text[s:e] for _, s, e in run]):
+        return [(run[0][1], run[-1][2], run[0][0], run[-1][0])]
+    return [(s, e, number, number) for number, s, e in run]
+
+
+_LINES = st.sampled_from([
+    "", " ", "\t", "A short line.", "Kyiv • UNN", "- a list item", "26.04.25, 09:55",
+    "The committee met on Tuesday to discuss the proposal that had been",
+    "circulated among members the week before, and several of them raised",
+    "objections about its cost and the time it would take to complete it",
+])
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(_LINES, max_size=12), limit=st.sampled_from([20_000, 40, 12]))
+def test_segments_match_the_line_by_line_reading(lines, limit):
+    text = "\n".join(lines)
+    assert _paragraph_spans(text) == _reference_spans(text)
+    seg = segment(document(text), Config(max_paragraph_chars=limit))
+    for p in seg.paragraphs:
+        assert text[p.start:p.end] == p.text and p.text == p.text.strip()
+        assert p.line == text.count("\n", 0, p.start) + 1
+        assert p.end_line == text.count("\n", 0, p.end) + 1
+        stripped = p.text.strip()
+        rule = next((r.name for r in load_rules() if r.matches(stripped)), None)
+        assert p.boilerplate_rule == rule
