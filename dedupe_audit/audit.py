@@ -6,19 +6,21 @@ this module only wires them together and counts. Renderers take the AuditResult.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from . import __version__
 from .blocks import duplicated_by_doc, find_blocks
 from .boilerplate import load_rules
 from .config import Config
-from .cues import load_cues
+from .cues import CueSet, load_cues
 from .detect import detect_duplicates
 from .engines import Detector
-from .eras import load_eras
+from .eras import EraRegistry, load_eras
 from .ingest import iter_inputs
 from .model import (
     SCHEMA_VERSION,
@@ -33,7 +35,7 @@ from .model import (
     Staleness,
     Summary,
 )
-from .outlets import load_registry
+from .outlets import OutletRegistry, load_registry
 from .pagedate import date_pages
 from .provenance import trace
 from .saferegex import Timeout, drain_timeouts
@@ -41,6 +43,8 @@ from .segment import segment
 from .staleness import assess
 from .store import FingerprintCache
 from .timing import Laps
+
+T = TypeVar("T")
 
 
 def load_corpus(
@@ -159,6 +163,21 @@ def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
 STAGE_SECONDS: dict[str, float] = {}
 
 
+def _timed(stage: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``work(*args, **kwargs)``, its seconds recorded under ``stage`` (for background work)."""
+    start = time.perf_counter()
+    try:
+        return work(*args, **kwargs)
+    finally:
+        STAGE_SECONDS[stage] = time.perf_counter() - start
+
+
+def _knowledge(config: Config) -> tuple[OutletRegistry, CueSet, EraRegistry]:
+    """The outlet registry, its cue rules and the era facts of this run (data files)."""
+    registry = load_registry(config.outlets)
+    return registry, load_cues(registry), load_eras(config.eras)
+
+
 def run_audit(
     paths: Sequence[str],
     config: Config,
@@ -176,22 +195,27 @@ def run_audit(
     rules = load_rules(tuple(config.boilerplate_rules))
     segmented = [segment(document, config, rules) for document in documents]
     clock.lap("segment")
-    clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
-    membership = paragraph_clusters(clusters)
-    clock.lap("detect duplicates")
-    page_dates = date_pages(segmented, as_of=config.as_of)
-    registry = load_registry(config.outlets)
-    cues = load_cues(registry)
+    # Page dating needs no clusters: it runs in a thread while detection spends much of
+    # its time in numpy (which releases the GIL), so on two cores most of it is free.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedupe-audit-dates") as beside:
+        dating = beside.submit(_timed, "page dates (beside detection)", date_pages, segmented,
+                               as_of=config.as_of)
+        knowledge = beside.submit(_timed, "outlets, cues, eras (beside detection)", _knowledge, config)
+        clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
+        membership = paragraph_clusters(clusters)
+        clock.lap("detect duplicates")
+        page_dates = dating.result()
+        registry, cues, eras = knowledge.result()
+    clock.lap("waiting for page dates")
     copied = duplicated_by_doc(clusters)
     blocks = [
         find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()))
         for doc, seg in enumerate(segmented)
     ]
-    clock.lap("page dates, blocks")
+    clock.lap("blocks")
     provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks, cues=cues)
     clock.lap("provenance")
-    dated = assess(segmented, page_dates, clusters, blocks, load_eras(config.eras),
-                   recycled_days=config.recycled_days)
+    dated = assess(segmented, page_dates, clusters, blocks, eras, recycled_days=config.recycled_days)
     clock.lap("staleness")
     summary = summarize(segmented, skipped, clusters, membership, provenance,
                         dated.per_paragraph, len(dated.conflicts))

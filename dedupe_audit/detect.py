@@ -179,6 +179,7 @@ def detect_duplicates(
     bands, rows_per_band = index.params
     pairs = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
                                   below=n)
+    del index, first_of  # signatures are done with: 0.65 GB at a million paragraphs
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
     rep_fps = [fingerprints[ref] for ref in representatives]
