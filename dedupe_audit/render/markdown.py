@@ -11,6 +11,17 @@ from .md_provenance import provenance_section
 from .md_staleness import staleness_section
 
 TEXT_LIMIT = 140
+# Copies named in one table cell, and members diffed per near cluster: a paragraph copied
+# on thousands of pages would otherwise widen every row of its table (tabulate pads each
+# column to its widest cell) and turn the report into megabytes. The JSON report lists all.
+CELL_LOCATIONS = 10
+DIFFS_PER_CLUSTER = 20
+
+
+def _capped(parts: list[str], limit: int) -> list[str]:
+    if len(parts) <= limit:
+        return parts
+    return [*parts[:limit], f"… and {len(parts) - limit} more (all in the JSON report)"]
 
 
 def summary_section(result: AuditResult) -> list[str]:
@@ -46,7 +57,7 @@ def _containers(result: AuditResult, cluster: Cluster) -> str:
             f"(chars {item.start}-{item.end}, {percent(item.share)} of shingles, "
             f"fuzz {item.fuzz:.0f})"
         )
-    return "<br>".join(parts)
+    return "<br>".join(_capped(parts, CELL_LOCATIONS))
 
 
 def clusters_section(result: AuditResult) -> list[str]:
@@ -57,7 +68,8 @@ def clusters_section(result: AuditResult) -> list[str]:
     limit = row_limit(result)
     for cluster in result.clusters[:limit]:
         first = cluster.members[0].ref
-        locations = "<br>".join(md_code(location(result, m.ref)) for m in cluster.members)
+        locations = "<br>".join(_capped([md_code(location(result, m.ref)) for m in cluster.members],
+                                        CELL_LOCATIONS))
         contained = _containers(result, cluster)
         if contained:
             locations = f"{locations}<br>{contained}" if locations else contained
@@ -104,15 +116,18 @@ def differences_section(result: AuditResult) -> list[str]:
         base = paragraph(result, first.ref).text
         lines.append(f"### {cluster.cluster_id}")
         lines.append("")
-        for member in cluster.members[1:]:
-            other = paragraph(result, member.ref).text
-            if other.split() == base.split():
-                continue
-            lines.append(
-                f"- {md_code(location(result, first.ref))} → {md_code(location(result, member.ref))}"
-                f" (Jaccard {member.jaccard:.2f}, fuzz {member.fuzz:.0f}): {word_diff(base, other)}"
-            )
-        lines.append("")
+        words = base.split()
+        differing = [m for m in cluster.members[1:] if paragraph(result, m.ref).text.split() != words]
+        diffs = [
+            f"- {md_code(location(result, first.ref))} → {md_code(location(result, member.ref))}"
+            f" (Jaccard {member.jaccard:.2f}, fuzz {member.fuzz:.0f}): "
+            f"{word_diff(base, paragraph(result, member.ref).text)}"
+            for member in differing[:DIFFS_PER_CLUSTER]
+        ]
+        if len(differing) > DIFFS_PER_CLUSTER:
+            diffs.append(f"- … and {len(differing) - DIFFS_PER_CLUSTER} more differing copies "
+                         "(all in the JSON report)")
+        lines += [*diffs, ""]
     if len(near) > limit:
         lines += [omitted(len(near) - limit, "near-duplicate clusters"), ""]
     return lines
