@@ -370,10 +370,18 @@ def _build_screen(registry: EraRegistry) -> _Screen:
     return _Screen(Screened(registry.facts, needs))
 
 
-def find_mentions(text: str, registry: EraRegistry, offset: int = 0) -> tuple[Mention, ...]:
+def screened_facts(registry: EraRegistry) -> Screened[Fact]:
+    """The registry's facts behind their literal screen (built once per registry)."""
+    return _screen(registry).facts
+
+
+def find_mentions(text: str, registry: EraRegistry, offset: int = 0,
+                  facts: Sequence[Fact] | None = None) -> tuple[Mention, ...]:
     """Office-holder mentions in ``text`` with their retrospective cue, if any; spans are
-    shifted by ``offset`` (the paragraph's start in its document)."""
-    facts = _screen(registry).facts_for(text)
+    shifted by ``offset`` (the paragraph's start in its document). ``facts``: those the
+    text may mention, when the caller has screened it already (see staleness)."""
+    if facts is None:
+        facts = _screen(registry).facts_for(text)
     if not facts:
         return ()
     bounds = _sentence_bounds(text)

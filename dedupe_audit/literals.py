@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - older layouts
 
 MIN_LITERAL = 3  # shorter literals would let almost every paragraph through
 T = TypeVar("T")
+U = TypeVar("U")
 _WORD = re.compile(r"\w+")
 _LITERAL = sre_constants.LITERAL
 _BRANCH = sre_constants.BRANCH
@@ -384,6 +385,10 @@ def _key_of_ways(needs: Sequence[Need | None]) -> dict[frozenset[str], str]:
             for need in needs for way in need or ()}
 
 
+def _finder(literals: set[str]) -> re.Pattern[str] | None:
+    return re.compile(trie_pattern(literals)) if literals else None
+
+
 class LiteralScreen:
     """Which of many patterns a text may match, from one scan for their literals (never a
     false "no": a pattern is skipped only if the text lacks a literal it needs).
@@ -395,29 +400,49 @@ class LiteralScreen:
     def __init__(self, needs: Sequence[Need | None]) -> None:
         self.needs = tuple(needs)
         self.unscreened = frozenset(i for i, need in enumerate(needs) if need is None)
-        by_key: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        # per key: the patterns with a way it keys, and the way's other literals and classes
+        by_key: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {}
         key_of = _key_of_ways(needs)
         for position, need in enumerate(needs):
             for way in need or ():
                 key = key_of[way]
-                by_key.setdefault(key, []).append((position, tuple(sorted(way - {key}))))
+                others = sorted(way - {key})
+                by_key.setdefault(key, []).append((
+                    position,
+                    tuple(t for t in others if t not in _CLASSES),
+                    tuple(t for t in others if t in _CLASSES),
+                ))
         self._by_key = {key: tuple(ways) for key, ways in by_key.items()}
         keys = set(by_key) - set(_CLASSES)
         self._classes = tuple(token for token in _CLASSES if token in by_key)
-        self._finder = re.compile(trie_pattern(keys)) if keys else None
+        # By script: in one tree of English and Cyrillic literals `re` tries the branches of
+        # both at each letter, though a text seldom holds both (an ASCII one no Cyrillic).
+        # Two scans, each skipping the other script's letters at once, cost a quarter less.
+        ascii_keys = {key for key in keys if key.isascii()}
+        ascii_finder, other_finder = _finder(ascii_keys), _finder(keys - ascii_keys)
+        self._finders = tuple(f for f in (ascii_finder, other_finder) if f is not None)
+        self._ascii_finders = (ascii_finder,) if ascii_finder is not None else ()
         # a key found is found with every key inside it ("year" in "years")
         self._within = {key: tuple(sorted(o for o in keys if o in key)) for key in keys}
 
-    def may_match(self, text: str) -> frozenset[int]:
-        """Positions of the patterns ``text`` may match."""
+    def found(self, folded: str) -> set[str]:
+        """The keys a folded text holds (an ASCII text holds ASCII keys only)."""
         keys: set[str] = set()
-        folded = text
-        if self._finder is not None:
-            folded = fold(text)
-            hit = self._finder.search(folded)
+        for finder in self._ascii_finders if folded.isascii() else self._finders:
+            hit = finder.search(folded)
             while hit is not None:
                 keys.update(self._within[hit.group()])
-                hit = self._finder.search(folded, hit.start() + 1)
+                hit = finder.search(folded, hit.start() + 1)
+        return keys
+
+    def may_match(self, text: str) -> frozenset[int]:
+        """Positions of the patterns ``text`` may match."""
+        folded = text
+        if self._finders:
+            folded = fold(text)
+            keys = self.found(folded)
+        else:
+            keys = set()
         held: dict[str, bool] = {}  # class tokens looked up so far
         for token in self._classes:
             held[token] = _CLASSES[token](text)
@@ -427,15 +452,15 @@ class LiteralScreen:
             return self.unscreened
         kept = set(self.unscreened)
         for key in keys:
-            for position, others in self._by_key[key]:
-                if position not in kept and all(self._holds(t, text, folded, held) for t in others):
+            for position, literals, classes in self._by_key[key]:
+                if (position not in kept and all(t in folded for t in literals)
+                        and (not classes or all(self._holds(t, text, held) for t in classes))):
                     kept.add(position)
         return frozenset(kept)
 
     @staticmethod
-    def _holds(token: str, text: str, folded: str, held: dict[str, bool]) -> bool:
-        if token not in _CLASSES:
-            return token in folded
+    def _holds(token: str, text: str, held: dict[str, bool]) -> bool:
+        """Whether the text holds a class token (looked up once per text)."""
         if token not in held:
             held[token] = _CLASSES[token](text)
         return held[token]
@@ -470,4 +495,30 @@ class Screened(Generic[T]):
                 self._picked.clear()
             picked = tuple(item for i, item in enumerate(self.items) if i in passing)
             self._picked[passing] = picked
+        return picked
+
+
+class JointScreen(Generic[T, U]):
+    """Two :class:`Screened` lists asked about the same texts (time rules and era facts, of
+    every paragraph), answered from one scan of each text instead of one per list. A way
+    passes by what the text holds, not by which literal it is looked up by, so each list
+    gets exactly what its own screen would give."""
+
+    def __init__(self, first: Screened[T], second: Screened[U]) -> None:
+        self._cut = len(first.items)
+        self.screen = LiteralScreen((*first.screen.needs, *second.screen.needs))
+        self._items = (*first.items, *second.items)
+        self._picked: dict[frozenset[int], tuple[tuple[T, ...], tuple[U, ...]]] = {}
+
+    def for_text(self, text: str) -> tuple[tuple[T, ...], tuple[U, ...]]:
+        """The items of each list ``text`` may match, in their order."""
+        passing = self.screen.may_match(text)
+        picked = self._picked.get(passing)
+        if picked is None:
+            if len(self._picked) >= Screened.MAX_PICKED:
+                self._picked.clear()
+            kept = sorted(passing)
+            first = tuple(self._items[i] for i in kept if i < self._cut)
+            second = tuple(self._items[i] for i in kept if i >= self._cut)
+            picked = self._picked[passing] = (first, second)
         return picked

@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from dedupe_audit.model import Evidence, PageDate, Paragraph, SegmentedDocument
-from dedupe_audit.timeexpr import DateHit, TimeLanguage, find_dates, time_language
+from dedupe_audit.timeexpr import (
+    DateHit,
+    TimeLanguage,
+    find_dates,
+    forget_dates,
+    remember_dates,
+    time_language,
+)
 
 TEASER = "teaser"
 METADATA_CONFIDENCE = {"sidecar": 0.95, "html-meta": 0.9, "jsonl": 0.9}
@@ -77,7 +84,9 @@ def _stamp_rule(text: str, hit: DateHit, lang: TimeLanguage) -> str | None:
 
 def _paragraph_candidates(para: Paragraph, lang: TimeLanguage) -> list[Candidate]:
     found = []
-    for hit in find_dates(para.text, lang):
+    # staleness reads the dates of body paragraphs again: it recalls them
+    hits = remember_dates(para.text, lang) if para.is_body else find_dates(para.text, lang)
+    for hit in hits:
         if hit.first != hit.last:
             continue  # a month or a year does not date a page
         rule = TEASER if para.boilerplate_rule == TEASER else _stamp_rule(para.text, hit, lang)
@@ -193,4 +202,5 @@ def date_pages(
         raise ValueError(f"as_of must be an ISO date (YYYY-MM-DD), got {as_of!r}")
     as_of = _iso(as_of).isoformat() if as_of else None
     lang = time_language()
+    forget_dates()  # a new run: the last one's paragraphs are of no use
     return tuple(date_page(seg, as_of, lang) for seg in segmented)

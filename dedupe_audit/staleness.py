@@ -25,7 +25,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dedupe_audit.eras import EraRegistry, Mention, Term, find_mentions, load_eras
+from dedupe_audit.eras import (
+    EraRegistry,
+    Fact,
+    Mention,
+    Term,
+    find_mentions,
+    load_eras,
+    screened_facts,
+)
+from dedupe_audit.literals import JointScreen
 from dedupe_audit.model import (
     Cluster,
     EraConflict,
@@ -37,7 +46,17 @@ from dedupe_audit.model import (
     SegmentedDocument,
     Staleness,
 )
-from dedupe_audit.timeexpr import TimeHit, TimeLanguage, find_dates, find_time_expressions
+from dedupe_audit.timeexpr import (
+    AnchoredRule,
+    DateHit,
+    RelativeRule,
+    TimeHit,
+    TimeLanguage,
+    find_dates,
+    find_time_expressions,
+    forget_dates,
+    recall_dates,
+)
 from dedupe_audit.timeexpr import time_language as _time_language
 
 __all__ = ["StalenessReport", "assess", "load_eras", "paragraph_markers"]
@@ -113,10 +132,10 @@ def _dated_in_past(mention: Mention, term: Term, page: date | None, text: str,
     return None
 
 
-def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage
-                  ) -> tuple[list[Clue], list[str]]:
+def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
+                  facts: Sequence[Fact]) -> tuple[list[Clue], list[str]]:
     clues, retro = [], []
-    for mention in find_mentions(para.text, eras, offset=para.start):
+    for mention in find_mentions(para.text, eras, offset=para.start, facts=facts):
         term = _term_for(mention.fact.terms, page)
         why = (f"'{mention.phrase}' ({mention.cue})" if mention.cue
                else _dated_in_past(mention, term, page, para.text, para, lang))
@@ -137,20 +156,30 @@ def _time_marker(hit: TimeHit) -> EraMarker:
                      "relative")
 
 
-def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage
+def _day_after(day: date | None) -> date | None:
+    """Where a window ending on ``day`` stops; open when ``day`` ends the calendar (a
+    user's rule may read the year 9999)."""
+    return day + timedelta(days=1) if day is not None and day < date.max else None
+
+
+def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage,
+                rules: Sequence[AnchoredRule | RelativeRule], dates: Sequence[DateHit]
                 ) -> tuple[list[Clue], list[EraMarker]]:
+    """Time expressions, and the dates (``dates``: the paragraph's, spans in it) that are
+    no part of one."""
     clues, context = [], []
-    for hit in find_time_expressions(para.text, page, lang, offset=para.start):
+    for hit in find_time_expressions(para.text, page, lang, offset=para.start, rules=rules):
         marker = _time_marker(hit)
         if hit.deciding:
-            until = hit.last + timedelta(days=1) if hit.last else None
+            until = _day_after(hit.last)
             clues.append(Clue(marker, hit.first, until, ANCHORED_CONFIDENCE))
         else:
             context.append(marker)
     taken = [(m.start, m.end) for m in context] + [(c.marker.start, c.marker.end) for c in clues]
-    for hit in find_dates(para.text, lang, offset=para.start):
-        if all(hit.end <= s or hit.start >= e for s, e in taken):
-            context.append(EraMarker(hit.phrase, hit.start, hit.end, "date mentioned",
+    for hit in dates:
+        start, end = hit.start + para.start, hit.end + para.start
+        if all(end <= s or start >= e for s, e in taken):
+            context.append(EraMarker(hit.phrase, start, end, "date mentioned",
                                      _iso(hit.first), _iso(hit.last), "date"))
     return clues, context
 
@@ -167,12 +196,40 @@ def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:
     return kept, [c for c in clues if c not in kept]
 
 
+_SCREENS: dict[tuple[int, int], tuple[TimeLanguage, EraRegistry, JointScreen]] = {}
+
+
+def _screen(lang: TimeLanguage, eras: EraRegistry) -> JointScreen[AnchoredRule | RelativeRule, Fact]:
+    """Time rules and era facts screened together: one scan of each paragraph for both.
+    By identity (hashing a registry costs a scan of it), built once per pair."""
+    known = _SCREENS.get((id(lang), id(eras)))
+    if known is not None and known[0] is lang and known[1] is eras:
+        return known[2]
+    if len(_SCREENS) > 8:
+        _SCREENS.clear()
+    screen = JointScreen(lang.rules, screened_facts(eras))
+    _SCREENS[(id(lang), id(eras))] = (lang, eras, screen)
+    return screen
+
+
+_NOTHING = Findings((), (), (), ())
+
+
 def paragraph_markers(para: Paragraph, page: date | None, eras: EraRegistry,
                       lang: TimeLanguage | None = None) -> Findings:
     """Everything one paragraph says about when it was written."""
     lang = lang or _time_language()
-    office, retro = _office_clues(para, page, eras, lang)
-    timed, context = _time_clues(para, page, lang)
+    return _markers(para, page, eras, lang, _screen(lang, eras))
+
+
+def _markers(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
+             screen: JointScreen[AnchoredRule | RelativeRule, Fact]) -> Findings:
+    rules, facts = screen.for_text(para.text)
+    dates = recall_dates(para.text, lang)  # page dating read them: see date_pages
+    if not (rules or facts or dates):
+        return _NOTHING  # most paragraphs: no rule or fact can match, no date
+    office, retro = _office_clues(para, page, eras, lang, facts)
+    timed, context = _time_clues(para, page, lang, rules, dates)
     kept, dropped = _resolve(office + timed)
     return Findings(tuple(kept), tuple(dropped), tuple(context), tuple(retro))
 
@@ -272,10 +329,12 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
                        eras: EraRegistry, lang: TimeLanguage
                        ) -> tuple[tuple[Staleness, ...], list[Findings | None]]:
     day = date.fromisoformat(page.date) if page.date else None
-    findings = [paragraph_markers(p, day, eras, lang) if p.is_body else None
+    screen = _screen(lang, eras)
+    findings = [_markers(p, day, eras, lang, screen) if p.is_body else None
                 for p in seg.paragraphs]
     deciding = [j for j, f in enumerate(findings) if f is not None and f.clues]
     verdicts = []
+    silent: Staleness | None = None  # most paragraphs': nothing in them or their block
     for j, para in enumerate(seg.paragraphs):
         found = findings[j]
         if found is None:
@@ -283,8 +342,12 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
         elif found.clues:
             verdicts.append(_judge(found.clues, found.context, page, notes=_notes(found)))
         else:
-            clues, donors = _block_clues(findings, blocks, j, deciding)
-            verdicts.append(_judge(clues, found.context, page, donors, _notes(found)))
+            clues, donors = _block_clues(findings, blocks, j, deciding) if deciding else ([], "")
+            if clues or found is not _NOTHING:
+                verdicts.append(_judge(clues, found.context, page, donors, _notes(found)))
+            else:
+                silent = silent or _judge((), (), page)
+                verdicts.append(silent)
     return tuple(verdicts), findings
 
 
@@ -373,4 +436,5 @@ def assess(
         per_paragraph.append(verdicts)
         conflicts.extend(_conflicts(i, findings))
     recycled = _recycled(segmented, page_dates, clusters, recycled_days)
+    forget_dates()  # what page dating remembered for this run is used up
     return StalenessReport(tuple(per_paragraph), tuple(conflicts), tuple(recycled))

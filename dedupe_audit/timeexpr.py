@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -183,8 +183,8 @@ def _words(data: dict, source: str) -> tuple[dict[str, int], dict[str, list[str]
     months, cues = data.get("months"), data.get("stamp_cues")
     if not isinstance(months, dict) or not isinstance(cues, dict):
         raise TimeLanguageError(f"{source}: needs [months] and [stamp_cues] tables")
-    try:
-        table = {str(w).lower(): int(num) for num, words in months.items() for w in words}
+    try:  # keyed as the patterns match them (see month_number)
+        table = {fold(str(w)): int(num) for num, words in months.items() for w in words}
     except (TypeError, ValueError) as err:
         raise TimeLanguageError(f"{source}: [months] must map month numbers to word lists") from err
     if not all(1 <= n <= 12 for n in table.values()):
@@ -260,19 +260,30 @@ def _numeric_date(g: dict[str, str]) -> date | None:
     return found
 
 
+def month_number(matched: str, months: dict[str, int]) -> int | None:
+    """The month a matched month word names, looked up by the folding the case-insensitive
+    patterns match by: they match "ſeptember" (long s) or "ᲂктября" (narrow o) as well as
+    the plain spellings, which ``str.lower`` would not turn into a known key. Never None for
+    text the month patterns matched (tests check it): the ``get`` only keeps a scraped page
+    from ever crashing a run."""
+    return months.get(fold(matched))
+
+
 def _period(shape: str, g: dict[str, str], months: dict[str, int]) -> tuple[date, date] | None:
     """The first and last day a matched date shape covers, or None if it is no date."""
     if shape == "year":
         y = int(g["y"])
         return date(y, 1, 1), date(y, 12, 31)
-    if shape == "month-year":
-        y, m = int(g["y"]), months[g["mon"].lower()]
-        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
     if shape == "numeric":
         day = _numeric_date(g)
-    else:
-        m = months[g["mon"].lower()] if "mon" in g else int(g["m"])
-        day = _safe_date(_year(g["y"]), m, int(g["d"]))
+        return (day, day) if day else None
+    m = month_number(g["mon"], months) if "mon" in g else int(g["m"])
+    if m is None:
+        return None
+    if shape == "month-year":
+        y = int(g["y"])
+        return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    day = _safe_date(_year(g["y"]), m, int(g["d"]))
     return (day, day) if day else None
 
 
@@ -319,14 +330,80 @@ def find_dates(text: str, lang: TimeLanguage | None = None, offset: int = 0) -> 
     return tuple(_keep_longest(hits, lambda h: (h.start, h.end)))
 
 
+MEMO_TEXTS = 1 << 18  # paragraphs remembered at most: some 25k pages, 20 MB at worst
+
+
+class _DateMemo:
+    """The dates of paragraph texts, read for page dating and again, a stage later, for
+    staleness. The dates are a function of the text and the language alone, so a text read
+    again, or remembered from another page, gets the same answer: the memo changes no
+    output. Past ``MEMO_TEXTS`` texts, the rest are read again instead of kept."""
+
+    def __init__(self) -> None:
+        self.lang: TimeLanguage | None = None
+        self.hits: dict[str, tuple[DateHit, ...]] = {}
+
+    def remember(self, text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
+        if lang is not self.lang:
+            self.forget()
+            self.lang = lang
+        hits = self.hits.get(text)
+        if hits is None:
+            hits = find_dates(text, lang)
+            if len(self.hits) < MEMO_TEXTS:
+                self.hits[text] = hits
+        return hits
+
+    def recall(self, text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
+        hits = self.hits.get(text) if lang is self.lang else None
+        return find_dates(text, lang) if hits is None else hits
+
+    def forget(self) -> None:
+        self.hits = {}
+        self.lang = None
+
+
+_MEMO = _DateMemo()
+
+
+def remember_dates(text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
+    """:func:`find_dates` (offset 0), kept for a later :func:`recall_dates` of the text."""
+    return _MEMO.remember(text, lang)
+
+
+def recall_dates(text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
+    """:func:`find_dates` (offset 0), from memory if :func:`remember_dates` read the text."""
+    return _MEMO.recall(text, lang)
+
+
+def forget_dates() -> None:
+    """Drop the remembered dates (a run starts and ends with this)."""
+    _MEMO.forget()
+
+
 # --------------------------------------------------------------------------- expressions
 
 
 def _named_year(match: re.Match[str]) -> int | None:
+    """The year a ``year*`` group caught; a user's group may catch no whole number."""
     for name, value in match.groupdict().items():
         if name.startswith("year") and value:
-            return int(value)
+            try:
+                return int(value)
+            except ValueError:
+                return None
     return None
+
+
+def _year_window(rule: AnchoredRule, year: int) -> tuple[date | None, date | None] | None:
+    """When text naming ``year`` so was written; None past the calendar's ends (a user's
+    pattern may catch "9999" and say "the year after")."""
+    try:
+        first = date(year + rule.from_offset, 1, 1) if rule.from_offset is not None else None
+        last = date(year + rule.to_offset, 12, 31) if rule.to_offset is not None else None
+    except (ValueError, OverflowError):
+        return None
+    return first, last
 
 
 def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int) -> list[TimeHit]:
@@ -334,13 +411,12 @@ def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int) -> lis
     for rule in rules:
         for match in rule.pattern.finditer(text):
             year = _named_year(match)
-            if year is None:
+            window = None if year is None else _year_window(rule, year)
+            if window is None:
                 continue
-            first = date(year + rule.from_offset, 1, 1) if rule.from_offset is not None else None
-            last = date(year + rule.to_offset, 12, 31) if rule.to_offset is not None else None
             hits.append(
                 TimeHit(rule.rule_id, match.start() + offset, match.end() + offset,
-                        match.group(0), first, last, True)
+                        match.group(0), *window, True)
             )
     return hits
 
@@ -361,12 +437,23 @@ def _shift(page: date, unit: str, offset: int) -> tuple[date, date]:
     return date(y, 1, 1), date(y, 12, 31)
 
 
+def _resolved(page: date | None, unit: str, offset: int) -> tuple[date | None, date | None]:
+    """The period a relative expression names on ``page``; unknown without a page date, or
+    when it falls off the calendar (a scraped "31.12.9999" stamp, then "tomorrow")."""
+    if page is None:
+        return None, None
+    try:
+        return _shift(page, unit, offset)
+    except (OverflowError, ValueError):
+        return None, None
+
+
 def _relative_hits(text: str, rules: Iterable[RelativeRule], page: date | None,
                    offset: int) -> list[TimeHit]:
     hits = []
     for rule in rules:
         for match in rule.pattern.finditer(text):
-            first, last = _shift(page, rule.unit, rule.offset) if page else (None, None)
+            first, last = _resolved(page, rule.unit, rule.offset)
             hits.append(
                 TimeHit(rule.rule_id, match.start() + offset, match.end() + offset,
                         match.group(0), first, last, False)
@@ -375,11 +462,13 @@ def _relative_hits(text: str, rules: Iterable[RelativeRule], page: date | None,
 
 
 def find_time_expressions(
-    text: str, page: date | None, lang: TimeLanguage | None = None, offset: int = 0
+    text: str, page: date | None, lang: TimeLanguage | None = None, offset: int = 0,
+    rules: Sequence[AnchoredRule | RelativeRule] | None = None,
 ) -> tuple[TimeHit, ...]:
-    """Anchored expressions (which decide) and relative ones resolved against ``page``."""
-    lang = lang or time_language()
-    rules = lang.rules.for_text(text)
+    """Anchored expressions (which decide) and relative ones resolved against ``page``.
+    ``rules``: those the text may match, when the caller has screened it already."""
+    if rules is None:
+        rules = (lang or time_language()).rules.for_text(text)
     if not rules:
         return ()
     anchored = [r for r in rules if isinstance(r, AnchoredRule)]

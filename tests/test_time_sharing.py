@@ -1,0 +1,137 @@
+"""What staleness shares to read each paragraph once changes no answer: the joint screen of
+time rules and era facts, the scan split by script, and the dates page dating remembers."""
+
+import re
+import tomllib
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedupe_audit import timeexpr
+from dedupe_audit.datafiles import data_file
+from dedupe_audit.eras import load_eras, screened_facts
+from dedupe_audit.literals import JointScreen, fold, trie_pattern
+from dedupe_audit.model import BODY, BOILERPLATE, Document, DocumentMeta, Paragraph, SegmentedDocument
+from dedupe_audit.pagedate import date_pages
+from dedupe_audit.staleness import assess
+from dedupe_audit.timeexpr import (
+    find_dates,
+    forget_dates,
+    parse_time_language,
+    recall_dates,
+    remember_dates,
+    time_language,
+)
+
+LANG = time_language()
+ERAS = load_eras()
+FACTS = screened_facts(ERAS)
+JOINT = JointScreen(LANG.rules, FACTS)
+KEYS = sorted(JOINT.screen._within)
+# every token any way needs, so texts hold whole ways, half ways and near misses
+TOKENS = sorted({t for need in JOINT.screen.needs for way in need or () for t in way if len(t) > 2})
+FILLER = ["", " ", ", ", " the ", " 2024 ", "’s ", " і ", "x", "і", "\u1c82", "ſ", "25.04.2025 "]
+FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _text(data) -> str:
+    parts = data.draw(st.lists(st.sampled_from(TOKENS) | st.sampled_from(FILLER), max_size=8))
+    text = "".join(parts)
+    return data.draw(st.sampled_from([text, text.upper(), text.title()]))
+
+
+@FAST
+@given(data=st.data())
+def test_the_joint_screen_gives_each_list_what_its_own_screen_gives(data):
+    text = _text(data)
+    assert JOINT.for_text(text) == (LANG.rules.for_text(text), FACTS.for_text(text)), text
+
+
+def _one_tree(text: str) -> set[str]:
+    """The keys found by one tree of every key, each position tried: the reference."""
+    finder = re.compile(trie_pattern(set(KEYS)))
+    folded, found = fold(text), set()
+    for start in range(len(folded)):
+        hit = finder.match(folded, start)
+        if hit:
+            found |= {key for key in KEYS if key in hit.group()}
+    return found
+
+
+@FAST
+@given(data=st.data())
+def test_the_scan_split_by_script_finds_every_key_one_tree_finds(data):
+    text = _text(data)
+    assert JOINT.screen.found(fold(text)) == _one_tree(text), text
+
+
+def test_an_ascii_text_is_scanned_for_ascii_keys_only_and_misses_none():
+    screen = JOINT.screen
+    assert len(screen._finders) == 2 and len(screen._ascii_finders) == 1
+    assert screen.found("president biden said this year, in kyiv") >= {"biden", "this", "year,"}
+    assert "трамп" in screen.found(fold("Президент ТРАМП"))
+
+
+# --------------------------------------------------------------------------- remembered dates
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    forget_dates()
+    yield
+    forget_dates()
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="0123456789./- ſeptmayjunкв", max_size=30) | st.text(max_size=30))
+def test_remembered_and_recalled_dates_are_the_dates(text):
+    assert remember_dates(text, LANG) == find_dates(text, LANG)
+    assert recall_dates(text, LANG) == find_dates(text, LANG)
+
+
+def test_memory_is_per_language_bounded_and_forgotten(monkeypatch):
+    text = "Published 25.04.2025, 15:31"
+    hits = remember_dates(text, LANG)
+    assert recall_dates(text, LANG) is hits
+    other = parse_time_language(tomllib.loads(data_file("dates.toml")), "user-dates.toml")
+    assert recall_dates(text, other) == hits and recall_dates(text, other) is not hits
+    monkeypatch.setattr(timeexpr, "MEMO_TEXTS", 1)
+    remember_dates("in March 2022", LANG)
+    assert recall_dates("in March 2022", LANG) == find_dates("in March 2022", LANG)
+    assert recall_dates(text, LANG) is hits  # the first one is still kept
+    forget_dates()
+    assert recall_dates(text, LANG) is not hits
+
+
+def _page(lines: list[str], boilerplate: frozenset[int] = frozenset()) -> SegmentedDocument:
+    paragraphs, pos = [], 0
+    for n, line in enumerate(lines):
+        kind, rule = (BOILERPLATE, "teaser") if n in boilerplate else (BODY, None)
+        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, line, kind, rule))
+        pos += len(line) + 1
+    return SegmentedDocument(Document("p.txt", "\n".join(lines), DocumentMeta(), "h", False),
+                             tuple(paragraphs))
+
+
+def test_staleness_reads_the_same_with_or_without_what_page_dating_remembered():
+    pages = [
+        _page(["25.04.2025", "President Biden spoke on 3 March 2024 about next year's 2025 plans.",
+               "Headline - Reuters 24.04.25, 15:31", "Talks resume tomorrow."], frozenset({2})),
+        _page(["Опубліковано 1 травня 2025", "Президент Зеленський у квітні 2025 року сказав."]),
+        _page(["President Biden spoke on 3 March 2024 about next year's 2025 plans."]),  # a copy
+    ]
+    blocks = [tuple(range(len(p.paragraphs))) for p in pages]
+    dated = date_pages(pages)
+    assert dated[0].date == "2025-04-25" and dated[1].date == "2025-05-01"
+    remembered = assess(pages, dated, (), blocks, ERAS)
+    forget_dates()
+    assert assess(pages, dated, (), blocks, ERAS) == remembered
+    assert remembered.per_paragraph[0][1].verdict == "stale"
+    assert [m.kind for m in remembered.per_paragraph[0][1].markers].count("date") == 1
+
+
+def test_undated_text_at_the_calendar_ends_reads_no_dates():
+    assert find_dates("01.01.0000 and 9999-99-99", LANG) == ()
+    assert [h.first for h in find_dates("31.12.9999", LANG)] == [date(9999, 12, 31)]
