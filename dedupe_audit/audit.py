@@ -28,6 +28,7 @@ from .model import (
     Cluster,
     Document,
     DocumentReport,
+    PageDate,
     ParagraphRef,
     Provenance,
     SegmentedDocument,
@@ -42,6 +43,7 @@ from .saferegex import Timeout, drain_timeouts
 from .segment import segment
 from .staleness import assess
 from .store import FingerprintCache
+from .timeexpr import ParagraphDates, paragraph_dates
 from .timing import Laps
 
 T = TypeVar("T")
@@ -172,6 +174,13 @@ def _timed(stage: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         STAGE_SECONDS[stage] = time.perf_counter() - start
 
 
+def _dated(segmented: Sequence[SegmentedDocument], config: Config
+           ) -> tuple[ParagraphDates, tuple[PageDate, ...]]:
+    """Every paragraph's dates, read once (staleness reads them too), and each page's date."""
+    dates = paragraph_dates(segmented)
+    return dates, date_pages(segmented, as_of=config.as_of, dates=dates)
+
+
 def _knowledge(config: Config) -> tuple[OutletRegistry, CueSet, EraRegistry]:
     """The outlet registry, its cue rules and the era facts of this run (data files)."""
     registry = load_registry(config.outlets)
@@ -198,13 +207,12 @@ def run_audit(
     # Page dating needs no clusters: it runs in a thread while detection spends much of
     # its time in numpy (which releases the GIL), so on two cores most of it is free.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedupe-audit-dates") as beside:
-        dating = beside.submit(_timed, "page dates (beside detection)", date_pages, segmented,
-                               as_of=config.as_of)
+        dating = beside.submit(_timed, "page dates (beside detection)", _dated, segmented, config)
         knowledge = beside.submit(_timed, "outlets, cues, eras (beside detection)", _knowledge, config)
         clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
         membership = paragraph_clusters(clusters)
         clock.lap("detect duplicates")
-        page_dates = dating.result()
+        dates, page_dates = dating.result()
         registry, cues, eras = knowledge.result()
     clock.lap("waiting for page dates")
     copied = duplicated_by_doc(clusters)
@@ -215,7 +223,8 @@ def run_audit(
     clock.lap("blocks")
     provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks, cues=cues)
     clock.lap("provenance")
-    dated = assess(segmented, page_dates, clusters, blocks, eras, recycled_days=config.recycled_days)
+    dated = assess(segmented, page_dates, clusters, blocks, eras, recycled_days=config.recycled_days,
+                   dates=dates)
     clock.lap("staleness")
     summary = summarize(segmented, skipped, clusters, membership, provenance,
                         dated.per_paragraph, len(dated.conflicts))

@@ -23,10 +23,10 @@ from datetime import date
 from dedupe_audit.model import Evidence, PageDate, Paragraph, SegmentedDocument
 from dedupe_audit.timeexpr import (
     DateHit,
+    ParagraphDates,
     TimeLanguage,
     find_dates,
-    forget_dates,
-    remember_dates,
+    paragraph_dates,
     time_language,
 )
 
@@ -82,10 +82,9 @@ def _stamp_rule(text: str, hit: DateHit, lang: TimeLanguage) -> str | None:
     return None
 
 
-def _paragraph_candidates(para: Paragraph, lang: TimeLanguage) -> list[Candidate]:
+def _paragraph_candidates(para: Paragraph, lang: TimeLanguage,
+                          hits: tuple[DateHit, ...]) -> list[Candidate]:
     found = []
-    # staleness reads the dates of body paragraphs again: it recalls them
-    hits = remember_dates(para.text, lang) if para.is_body else find_dates(para.text, lang)
     for hit in hits:
         if hit.first != hit.last:
             continue  # a month or a year does not date a page
@@ -103,8 +102,10 @@ def _paragraph_candidates(para: Paragraph, lang: TimeLanguage) -> list[Candidate
     return found
 
 
-def _candidates(seg: SegmentedDocument, lang: TimeLanguage) -> list[Candidate]:
-    return [c for p in seg.paragraphs for c in _paragraph_candidates(p, lang)]
+def _candidates(seg: SegmentedDocument, lang: TimeLanguage,
+                dates: Sequence[tuple[DateHit, ...]]) -> list[Candidate]:
+    return [c for p, hits in zip(seg.paragraphs, dates, strict=True)
+            for c in _paragraph_candidates(p, lang, hits)]
 
 
 # --------------------------------------------------------------------------- choosing
@@ -178,9 +179,13 @@ def _fallback(as_of: str | None) -> PageDate:
 
 
 def date_page(seg: SegmentedDocument, as_of: str | None = None,
-              lang: TimeLanguage | None = None) -> PageDate:
-    """Date one page (see :func:`date_pages`)."""
-    candidates = _candidates(seg, lang or time_language())
+              lang: TimeLanguage | None = None,
+              dates: Sequence[tuple[DateHit, ...]] | None = None) -> PageDate:
+    """Date one page (see :func:`date_pages`); ``dates``: its paragraphs' dates, if read."""
+    lang = lang or time_language()
+    if dates is None:
+        dates = [find_dates(p.text, lang) for p in seg.paragraphs]
+    candidates = _candidates(seg, lang, dates)
     own = [c for c in candidates if c.rule != "teaser-date"]
     teasers = [c for c in candidates if c.rule == "teaser-date"]
     from_meta = _from_metadata(seg, candidates)
@@ -194,13 +199,16 @@ def date_page(seg: SegmentedDocument, as_of: str | None = None,
 
 
 def date_pages(
-    segmented: Sequence[SegmentedDocument], *, as_of: str | None = None
+    segmented: Sequence[SegmentedDocument], *, as_of: str | None = None,
+    dates: ParagraphDates | None = None,
 ) -> tuple[PageDate, ...]:
     """One :class:`PageDate` per document, each with the evidence that dated it.
-    ``as_of`` (ISO) is used only for pages nothing else dates."""
+    ``as_of`` (ISO) is used only for pages nothing else dates. ``dates``: the run's
+    :func:`~dedupe_audit.timeexpr.paragraph_dates`, when the caller keeps them for staleness."""
     if as_of is not None and _iso(as_of) is None:
         raise ValueError(f"as_of must be an ISO date (YYYY-MM-DD), got {as_of!r}")
     as_of = _iso(as_of).isoformat() if as_of else None
     lang = time_language()
-    forget_dates()  # a new run: the last one's paragraphs are of no use
-    return tuple(date_page(seg, as_of, lang) for seg in segmented)
+    if dates is None:
+        dates = paragraph_dates(segmented, lang)
+    return tuple(date_page(seg, as_of, lang, hits) for seg, hits in zip(segmented, dates, strict=True))

@@ -49,13 +49,12 @@ from dedupe_audit.model import (
 from dedupe_audit.timeexpr import (
     AnchoredRule,
     DateHit,
+    ParagraphDates,
     RelativeRule,
     TimeHit,
     TimeLanguage,
     find_dates,
     find_time_expressions,
-    forget_dates,
-    recall_dates,
 )
 from dedupe_audit.timeexpr import time_language as _time_language
 
@@ -223,9 +222,11 @@ def paragraph_markers(para: Paragraph, page: date | None, eras: EraRegistry,
 
 
 def _markers(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
-             screen: JointScreen[AnchoredRule | RelativeRule, Fact]) -> Findings:
+             screen: JointScreen[AnchoredRule | RelativeRule, Fact],
+             dates: tuple[DateHit, ...] | None = None) -> Findings:
     rules, facts = screen.for_text(para.text)
-    dates = recall_dates(para.text, lang)  # page dating read them: see date_pages
+    if dates is None:
+        dates = find_dates(para.text, lang)
     if not (rules or facts or dates):
         return _NOTHING  # most paragraphs: no rule or fact can match, no date
     office, retro = _office_clues(para, page, eras, lang, facts)
@@ -326,12 +327,14 @@ def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], ind
 
 
 def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[int],
-                       eras: EraRegistry, lang: TimeLanguage
+                       eras: EraRegistry, lang: TimeLanguage,
+                       dates: Sequence[tuple[DateHit, ...]] | None = None,
                        ) -> tuple[tuple[Staleness, ...], list[Findings | None]]:
     day = date.fromisoformat(page.date) if page.date else None
     screen = _screen(lang, eras)
-    findings = [_markers(p, day, eras, lang, screen) if p.is_body else None
-                for p in seg.paragraphs]
+    hits = dates if dates is not None else [None] * len(seg.paragraphs)
+    findings = [_markers(p, day, eras, lang, screen, found) if p.is_body else None
+                for p, found in zip(seg.paragraphs, hits, strict=True)]
     deciding = [j for j, f in enumerate(findings) if f is not None and f.clues]
     verdicts = []
     silent: Staleness | None = None  # most paragraphs': nothing in them or their block
@@ -425,16 +428,18 @@ def assess(
     eras: EraRegistry,
     *,
     recycled_days: int = 180,
+    dates: ParagraphDates | None = None,
 ) -> StalenessReport:
     """Staleness verdicts for every paragraph, era conflicts per page and recycled text.
-    ``page_dates`` and ``blocks`` are aligned with ``segmented``."""
+    ``page_dates``, ``blocks`` and ``dates`` (the run's paragraph dates, read once for page
+    dating too; read here when not given) are aligned with ``segmented``."""
     lang = _time_language()
     per_paragraph, conflicts = [], []
     for i, (seg, page) in enumerate(zip(segmented, page_dates, strict=True)):
         ids = _block_ids(blocks, i, len(seg.paragraphs))
-        verdicts, findings = _document_verdicts(seg, page, ids, eras, lang)
+        verdicts, findings = _document_verdicts(seg, page, ids, eras, lang,
+                                                dates[i] if dates is not None else None)
         per_paragraph.append(verdicts)
         conflicts.extend(_conflicts(i, findings))
     recycled = _recycled(segmented, page_dates, clusters, recycled_days)
-    forget_dates()  # what page dating remembered for this run is used up
     return StalenessReport(tuple(per_paragraph), tuple(conflicts), tuple(recycled))

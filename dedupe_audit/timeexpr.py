@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from .datafiles import data_file, parse_toml, read_user_file
 from .literals import Need, Screened, fold, required_literals, trie_pattern
+from .model import SegmentedDocument
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 
 _YEAR = r"(?:19|20)\d\d"
@@ -330,55 +331,15 @@ def find_dates(text: str, lang: TimeLanguage | None = None, offset: int = 0) -> 
     return tuple(_keep_longest(hits, lambda h: (h.start, h.end)))
 
 
-MEMO_TEXTS = 1 << 18  # paragraphs remembered at most: some 25k pages, 20 MB at worst
+ParagraphDates = tuple[tuple[tuple[DateHit, ...], ...], ...]  # per document, per paragraph
 
 
-class _DateMemo:
-    """The dates of paragraph texts, read for page dating and again, a stage later, for
-    staleness. The dates are a function of the text and the language alone, so a text read
-    again, or remembered from another page, gets the same answer: the memo changes no
-    output. Past ``MEMO_TEXTS`` texts, the rest are read again instead of kept."""
-
-    def __init__(self) -> None:
-        self.lang: TimeLanguage | None = None
-        self.hits: dict[str, tuple[DateHit, ...]] = {}
-
-    def remember(self, text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
-        if lang is not self.lang:
-            self.forget()
-            self.lang = lang
-        hits = self.hits.get(text)
-        if hits is None:
-            hits = find_dates(text, lang)
-            if len(self.hits) < MEMO_TEXTS:
-                self.hits[text] = hits
-        return hits
-
-    def recall(self, text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
-        hits = self.hits.get(text) if lang is self.lang else None
-        return find_dates(text, lang) if hits is None else hits
-
-    def forget(self) -> None:
-        self.hits = {}
-        self.lang = None
-
-
-_MEMO = _DateMemo()
-
-
-def remember_dates(text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
-    """:func:`find_dates` (offset 0), kept for a later :func:`recall_dates` of the text."""
-    return _MEMO.remember(text, lang)
-
-
-def recall_dates(text: str, lang: TimeLanguage) -> tuple[DateHit, ...]:
-    """:func:`find_dates` (offset 0), from memory if :func:`remember_dates` read the text."""
-    return _MEMO.recall(text, lang)
-
-
-def forget_dates() -> None:
-    """Drop the remembered dates (a run starts and ends with this)."""
-    _MEMO.forget()
+def paragraph_dates(segmented: Sequence[SegmentedDocument], lang: TimeLanguage | None = None
+                    ) -> ParagraphDates:
+    """:func:`find_dates` (offset 0) of every paragraph of a run, read once: page dating
+    and staleness both need them, a stage apart, and take them from here."""
+    lang = lang or time_language()
+    return tuple(tuple(find_dates(p.text, lang) for p in seg.paragraphs) for seg in segmented)
 
 
 # --------------------------------------------------------------------------- expressions

@@ -1,29 +1,18 @@
 """What staleness shares to read each paragraph once changes no answer: the joint screen of
-time rules and era facts, the scan split by script, and the dates page dating remembers."""
+time rules and era facts, the scan split by script, and the run's dates read once."""
 
 import re
-import tomllib
 from datetime import date
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit import timeexpr
-from dedupe_audit.datafiles import data_file
 from dedupe_audit.eras import load_eras, screened_facts
 from dedupe_audit.literals import JointScreen, fold, trie_pattern
 from dedupe_audit.model import BODY, BOILERPLATE, Document, DocumentMeta, Paragraph, SegmentedDocument
 from dedupe_audit.pagedate import date_pages
 from dedupe_audit.staleness import assess
-from dedupe_audit.timeexpr import (
-    find_dates,
-    forget_dates,
-    parse_time_language,
-    recall_dates,
-    remember_dates,
-    time_language,
-)
+from dedupe_audit.timeexpr import find_dates, paragraph_dates, time_language
 
 LANG = time_language()
 ERAS = load_eras()
@@ -74,35 +63,7 @@ def test_an_ascii_text_is_scanned_for_ascii_keys_only_and_misses_none():
     assert "трамп" in screen.found(fold("Президент ТРАМП"))
 
 
-# --------------------------------------------------------------------------- remembered dates
-
-
-@pytest.fixture(autouse=True)
-def _fresh_memo():
-    forget_dates()
-    yield
-    forget_dates()
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=st.text(alphabet="0123456789./- ſeptmayjunкв", max_size=30) | st.text(max_size=30))
-def test_remembered_and_recalled_dates_are_the_dates(text):
-    assert remember_dates(text, LANG) == find_dates(text, LANG)
-    assert recall_dates(text, LANG) == find_dates(text, LANG)
-
-
-def test_memory_is_per_language_bounded_and_forgotten(monkeypatch):
-    text = "Published 25.04.2025, 15:31"
-    hits = remember_dates(text, LANG)
-    assert recall_dates(text, LANG) is hits
-    other = parse_time_language(tomllib.loads(data_file("dates.toml")), "user-dates.toml")
-    assert recall_dates(text, other) == hits and recall_dates(text, other) is not hits
-    monkeypatch.setattr(timeexpr, "MEMO_TEXTS", 1)
-    remember_dates("in March 2022", LANG)
-    assert recall_dates("in March 2022", LANG) == find_dates("in March 2022", LANG)
-    assert recall_dates(text, LANG) is hits  # the first one is still kept
-    forget_dates()
-    assert recall_dates(text, LANG) is not hits
+# --------------------------------------------------------------------------- dates read once
 
 
 def _page(lines: list[str], boilerplate: frozenset[int] = frozenset()) -> SegmentedDocument:
@@ -115,7 +76,7 @@ def _page(lines: list[str], boilerplate: frozenset[int] = frozenset()) -> Segmen
                              tuple(paragraphs))
 
 
-def test_staleness_reads_the_same_with_or_without_what_page_dating_remembered():
+def test_staleness_and_page_dating_read_the_same_from_the_run_s_dates():
     pages = [
         _page(["25.04.2025", "President Biden spoke on 3 March 2024 about next year's 2025 plans.",
                "Headline - Reuters 24.04.25, 15:31", "Talks resume tomorrow."], frozenset({2})),
@@ -123,10 +84,12 @@ def test_staleness_reads_the_same_with_or_without_what_page_dating_remembered():
         _page(["President Biden spoke on 3 March 2024 about next year's 2025 plans."]),  # a copy
     ]
     blocks = [tuple(range(len(p.paragraphs))) for p in pages]
-    dated = date_pages(pages)
+    dates = paragraph_dates(pages)
+    assert dates == tuple(tuple(find_dates(p.text, LANG) for p in page.paragraphs) for page in pages)
+    dated = date_pages(pages, dates=dates)
+    assert dated == date_pages(pages)
     assert dated[0].date == "2025-04-25" and dated[1].date == "2025-05-01"
-    remembered = assess(pages, dated, (), blocks, ERAS)
-    forget_dates()
+    remembered = assess(pages, dated, (), blocks, ERAS, dates=dates)
     assert assess(pages, dated, (), blocks, ERAS) == remembered
     assert remembered.per_paragraph[0][1].verdict == "stale"
     assert [m.kind for m in remembered.per_paragraph[0][1].markers].count("date") == 1
