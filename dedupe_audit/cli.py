@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,11 @@ from tabulate import tabulate
 from . import __version__
 from . import baseline as baselines
 from .atomic import write_atomic
+from .audit import STAGE_SECONDS as audit_stages
 from .audit import run_audit
 from .boilerplate import RuleError
 from .config import Config
+from .detect import STAGE_SECONDS as detect_stages
 from .engines import ENGINES, EngineError, open_detector
 from .findings import CATEGORIES, collect
 from .gate import GateOutcome, evaluate
@@ -126,6 +129,7 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("-o", "--output", "outputs", multiple=True,
                      help="File for the matching --format ('-' for stdout) [reports/audit.<ext>]."),
         click.option("-q", "--quiet", is_flag=True, help="No summary table or progress bar."),
+        click.option("--timings", is_flag=True, help="Print the seconds each stage took (stderr)."),
     ])
 
 
@@ -193,6 +197,18 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
 
 
 
+def echo_timings(report_seconds: float) -> None:
+    """Seconds per stage of the last run (duplicate detection's own stages indented)."""
+    rows = []
+    for stage, seconds in audit_stages.items():
+        rows.append((stage, seconds))
+        if stage == "detect duplicates":
+            rows += [(f"  {name}", part) for name, part in detect_stages.items()]
+    rows.append(("write reports", report_seconds))
+    for stage, seconds in rows:
+        click.echo(f"timing: {stage:<42} {seconds:8.2f} s", err=True)
+
+
 def targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
     if len(outputs) > len(formats):
         raise click.UsageError("more --output values than --format values")
@@ -248,14 +264,17 @@ def main() -> None:
 @setting_options
 @output_options
 def audit(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...], quiet: bool,
-          **options: Any) -> None:
+          timings: bool, **options: Any) -> None:
     """Audit PATHS (files, folders, globs, or - for stdin) and write reports."""
     config, _ = settings_from(options)
     pairs = targets(formats or ("markdown",), outputs)
     result = execute(paths, config, quiet)
     if not quiet:
         click.echo(RENDERERS["text"](result), nl=False, err=any(t == "-" for _, t in pairs))
+    started = time.perf_counter()
     write_outputs(result, pairs)
+    if timings:
+        echo_timings(time.perf_counter() - started)
 
 
 def gate_table(outcome: GateOutcome) -> str:
@@ -287,7 +306,7 @@ def gate_table(outcome: GateOutcome) -> str:
 @output_options
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, ...],
-          quiet: bool, **options: Any) -> None:
+          quiet: bool, timings: bool, **options: Any) -> None:
     """Audit PATHS and apply the CI gate: exit 0 pass, 1 gate failed, 2 usage/config/input error."""
     config, _ = settings_from(options)
     pairs = targets(formats, outputs)
@@ -305,7 +324,10 @@ def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], 
     if not quiet:
         click.echo(RENDERERS["text"](result), nl=False, err=to_stderr)
     click.echo(gate_table(outcome), nl=False, err=to_stderr)
+    started = time.perf_counter()
     write_outputs(result, pairs, outcome)
+    if timings:
+        echo_timings(time.perf_counter() - started)
     ctx.exit(0 if outcome.passed else 1)
 
 

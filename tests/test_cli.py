@@ -133,3 +133,17 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet():
         bar.close()
     assert "fingerprinting [" in shown.getvalue() and "10/10" in shown.getvalue()
     assert piped.getvalue() == "" and quiet.getvalue() == ""
+
+
+def test_timings_name_every_stage_and_the_reports(tmp_path):
+    result = CliRunner().invoke(main, ["audit", str(SAMPLES), "--no-config", "-q", "--timings",
+                                       "-o", str(tmp_path / "a.md")], catch_exceptions=False)
+    assert result.exit_code == 0
+    stages = [line.split(":", 1)[1].rsplit(None, 2)[0].strip() for line in result.output.splitlines()
+              if line.startswith("timing:")]
+    for stage in ("ingest", "segment", "detect duplicates", "fingerprint+sign",
+                  "page dates (beside detection)", "blocks", "provenance", "staleness", "write reports"):
+        assert stage in stages, stage
+    quiet = CliRunner().invoke(main, ["audit", str(SAMPLES), "--no-config", "-q",
+                                      "-o", str(tmp_path / "b.md")])
+    assert "timing:" not in quiet.output
