@@ -75,6 +75,7 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
 )
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
+_NOT_CONTROLS = bytes(b for b in range(256) if b >= 0x20 or b in _TEXT_CONTROLS)  # deleted to count the rest
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL,
@@ -594,7 +595,7 @@ def _decode(data: bytes, *, html: bool = False) -> _Decoded | None:
 def _looks_binary(head: bytes) -> bool:
     if b"\x00" in head:
         return True
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    controls = len(head.translate(None, _NOT_CONTROLS))  # C speed: a byte loop cost 40 µs a file
     return bool(head) and controls / len(head) > MAX_CONTROL_SHARE
 
 
