@@ -6,21 +6,19 @@ this module only wires them together and counts. Renderers take the AuditResult.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
-from typing import Any, BinaryIO, TypeVar
+from typing import BinaryIO
 
 from . import __version__
 from .blocks import duplicated_by_doc, find_blocks
 from .boilerplate import load_rules
 from .config import Config
-from .cues import CueSet, load_cues
+from .cues import load_cues
 from .detect import detect_duplicates
 from .engines import Detector
-from .eras import EraRegistry, load_eras
+from .eras import load_eras
 from .ingest import iter_inputs
 from .model import (
     SCHEMA_VERSION,
@@ -28,7 +26,6 @@ from .model import (
     Cluster,
     Document,
     DocumentReport,
-    PageDate,
     ParagraphRef,
     Provenance,
     SegmentedDocument,
@@ -36,17 +33,15 @@ from .model import (
     Staleness,
     Summary,
 )
-from .outlets import OutletRegistry, load_registry
+from .outlets import load_registry
 from .pagedate import date_pages
 from .provenance import trace
 from .saferegex import Timeout, drain_timeouts
 from .segment import segment
 from .staleness import assess
 from .store import FingerprintCache
-from .timeexpr import ParagraphDates, paragraph_dates
+from .timeexpr import paragraph_dates
 from .timing import Laps
-
-T = TypeVar("T")
 
 
 def load_corpus(
@@ -165,28 +160,6 @@ def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
 STAGE_SECONDS: dict[str, float] = {}
 
 
-def _timed(stage: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``work(*args, **kwargs)``, its seconds recorded under ``stage`` (for background work)."""
-    start = time.perf_counter()
-    try:
-        return work(*args, **kwargs)
-    finally:
-        STAGE_SECONDS[stage] = time.perf_counter() - start
-
-
-def _dated(segmented: Sequence[SegmentedDocument], config: Config
-           ) -> tuple[ParagraphDates, tuple[PageDate, ...]]:
-    """Every paragraph's dates, read once (staleness reads them too), and each page's date."""
-    dates = paragraph_dates(segmented)
-    return dates, date_pages(segmented, as_of=config.as_of, dates=dates)
-
-
-def _knowledge(config: Config) -> tuple[OutletRegistry, CueSet, EraRegistry]:
-    """The outlet registry, its cue rules and the era facts of this run (data files)."""
-    registry = load_registry(config.outlets)
-    return registry, load_cues(registry), load_eras(config.eras)
-
-
 def run_audit(
     paths: Sequence[str],
     config: Config,
@@ -204,17 +177,18 @@ def run_audit(
     rules = load_rules(tuple(config.boilerplate_rules))
     segmented = [segment(document, config, rules) for document in documents]
     clock.lap("segment")
-    # Page dating needs no clusters: it runs in a thread while detection spends much of
-    # its time in numpy (which releases the GIL), so on two cores most of it is free.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="dedupe-audit-dates") as beside:
-        dating = beside.submit(_timed, "page dates (beside detection)", _dated, segmented, config)
-        knowledge = beside.submit(_timed, "outlets, cues, eras (beside detection)", _knowledge, config)
-        clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
-        membership = paragraph_clusters(clusters)
-        clock.lap("detect duplicates")
-        dates, page_dates = dating.result()
-        registry, cues, eras = knowledge.result()
-    clock.lap("waiting for page dates")
+    clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
+    membership = paragraph_clusters(clusters)
+    clock.lap("detect duplicates")
+    # Read once: page dating and staleness both need every paragraph's dates. (Dating in a
+    # thread beside detection was measured: no gain, both hold the GIL most of the time.)
+    dates = paragraph_dates(segmented)
+    page_dates = date_pages(segmented, as_of=config.as_of, dates=dates)
+    clock.lap("page dates")
+    registry = load_registry(config.outlets)
+    cues = load_cues(registry)
+    eras = load_eras(config.eras)
+    clock.lap("load outlets, cues, eras")
     copied = duplicated_by_doc(clusters)
     blocks = [
         find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()))
