@@ -40,10 +40,13 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
 
 
 BATCH_TEXTS = 20_000  # texts per fingerprinting batch
-# Measured on 2 cores with windows cut from their paragraphs' tokens (fingerprint+sign stage):
-# 200k paragraphs 8.7 s in one process, 6.1 s over two; 1M 45.7 s vs 32.6 s, same clusters.
-# Each forked worker adds ~0.3 GB (200k) to ~0.45 GB (1M) of private memory.
+# The pool pays only when the parent's share (sending texts, unpacking results into
+# Fingerprints, indexing) leaves cores to spare. Measured on 2 cores at 300k paragraphs
+# since tokens are scanned in numpy: 5.0 s in one process, 6.3 s with two workers. So with
+# ``jobs=0`` (one per core) the pool starts only from AUTO_POOL_MIN_CORES cores; an explicit
+# ``--jobs N`` is obeyed. Each forked worker adds ~0.3-0.45 GB of private memory.
 PARALLEL_MIN_TEXTS = 100_000
+AUTO_POOL_MIN_CORES = 3
 WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph key
 
 
@@ -129,6 +132,8 @@ def _signed_batches(
     batches = list(_batches(segmented, config))
     total = sum(len(b.texts) for b in batches)
     jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
+    if config.jobs == 0 and jobs < AUTO_POOL_MIN_CORES:
+        jobs = 1
     work = ((b.texts, b.spans, config.shingle_size, config.num_perm, config.seed) for b in batches)
     results: Iterator[tuple[list[Fingerprint], np.ndarray]]
     if cache is not None:

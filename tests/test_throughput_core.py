@@ -176,3 +176,16 @@ def test_pair_shared_counts_are_exact_even_when_top_bits_collide():
     got = _pair_shared_counts(pairs, np.concatenate(sets), offsets)
     assert got.tolist() == [shared_count(sets[a], sets[b]) for a, b in pairs.tolist()]
     assert got[0] >= 10 and got[1] >= 3
+
+
+@pytest.mark.parametrize(("jobs", "cores", "pooled"),
+                         [(0, 2, False), (0, 4, True), (2, 2, True), (1, 8, False)])
+def test_the_pool_starts_when_cores_are_to_spare_or_asked_for(pages, monkeypatch, jobs, cores, pooled):
+    """Two cores: the parent's share makes a pool slower than one process (measured), so the
+    automatic setting stays serial there; an explicit --jobs is obeyed."""
+    used = []
+    monkeypatch.setattr(detect, "PARALLEL_MIN_TEXTS", 0)
+    monkeypatch.setattr(detect, "resolve_jobs", lambda setting: setting or cores)
+    monkeypatch.setattr(detect, "map_ordered", lambda func, items, n: used.append(n) or map(func, items))
+    detect_duplicates(pages, Config(jobs=jobs))
+    assert bool(used) == pooled
