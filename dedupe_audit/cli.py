@@ -164,14 +164,16 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
     progress = Progress.for_terminal("fingerprinting", quiet=quiet)
     try:
         local_index = None if is_redis_url(config.index) else config.index
-        cache = FingerprintCache(local_index, config, warn=warn, progress=progress)
+        # Without --index there is nothing to reuse or save: no cache (it would keep every
+        # fingerprint and signature of the run, 1 GB and 10 s at a million paragraphs).
+        cache = FingerprintCache(local_index, config, warn=warn, progress=progress) if local_index else None
     except OSError as err:
         raise ConfigError(f"cannot open index {config.index}: {err}") from err
     except IndexRefused as err:
         raise ConfigError(str(err)) from err
     try:
         try:
-            with open_detector(paths, config, cache=cache, warn=warn) as detect:
+            with open_detector(paths, config, cache=cache, warn=warn, progress=progress) as detect:
                 result = run_audit(paths, config, stdin=stdin, cache=cache, detect=detect)
         except RuleError as err:
             raise click.UsageError(str(err)) from err
@@ -183,14 +185,20 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
             for item in result.skipped:
                 click.echo(f"skipped {terminal(item.path)}: {terminal(item.reason)}", err=True)
             raise click.UsageError("no readable documents among the inputs")
-        cache.save()
+        if cache is not None:
+            cache.save()
     finally:
-        cache.close()
-    summary = dataclasses.replace(result.summary, fingerprinted=cache.fingerprinted, reused=cache.reused)
+        if cache is not None:
+            cache.close()
+    if cache is not None:
+        fingerprinted, reused = cache.fingerprinted, cache.reused
+    else:  # every distinct document was fingerprinted, as a cache without a file counts them
+        fingerprinted, reused = len({d.content_hash for d in result.documents}), 0
+    summary = dataclasses.replace(result.summary, fingerprinted=fingerprinted, reused=reused)
     if local_index and not quiet:
         click.echo(
-            f"index {terminal(config.index)}: {cache.fingerprinted} document(s) fingerprinted, "
-            f"{cache.reused} reused, {cache.forgotten} forgotten",
+            f"index {terminal(config.index)}: {fingerprinted} document(s) fingerprinted, "
+            f"{reused} reused, {cache.forgotten if cache else 0} forgotten",
             err=True,
         )
     return dataclasses.replace(result, summary=summary)

@@ -14,7 +14,7 @@ apart from the kept shingles, memory is the index plus a few batches.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,7 +126,8 @@ def _cached(cache: FingerprintCache, segmented: Sequence[SegmentedDocument], con
 
 
 def _signed_batches(
-    segmented: Sequence[SegmentedDocument], config: Config, cache: FingerprintCache | None
+    segmented: Sequence[SegmentedDocument], config: Config, cache: FingerprintCache | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[_Batch, list[Fingerprint], np.ndarray]]:
     """Each batch with its fingerprints and signatures, in document order."""
     batches = list(_batches(segmented, config))
@@ -142,7 +143,11 @@ def _signed_batches(
         results = map(_sign, work)
     else:
         results = map(_unpack, batches, map_ordered(_sign_packed, work, jobs))
+    done = 0
     for batch, (fps, sigs) in zip(batches, results, strict=True):
+        done += len(batch.texts)
+        if progress is not None:
+            progress(done, total)
         yield batch, fps, sigs
 
 
@@ -151,8 +156,11 @@ STAGE_SECONDS: dict[str, float] = {}
 
 
 def detect_duplicates(
-    segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None
+    segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Cluster, ...]:
+    """Clusters of exact, near and contained duplicates. ``progress(done, total)`` is told the
+    texts fingerprinted so far (a cache reports its own progress)."""
     STAGE_SECONDS.clear()
     clock = Laps(STAGE_SECONDS)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
@@ -160,7 +168,7 @@ def detect_duplicates(
     representatives: list[ParagraphRef] = []
     first_of: dict[int, int] = {}  # content hash -> key of its representative
     window_owner: list[ParagraphRef] = []
-    for batch, fps, sigs in _signed_batches(segmented, config, cache):
+    for batch, fps, sigs in _signed_batches(segmented, config, cache, progress):
         rows, keys = [], []
         for row, (ref, fp) in enumerate(zip(batch.refs, fps, strict=False)):
             if fp.words < config.min_words:

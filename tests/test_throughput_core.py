@@ -189,3 +189,11 @@ def test_the_pool_starts_when_cores_are_to_spare_or_asked_for(pages, monkeypatch
     monkeypatch.setattr(detect, "map_ordered", lambda func, items, n: used.append(n) or map(func, items))
     detect_duplicates(pages, Config(jobs=jobs))
     assert bool(used) == pooled
+
+
+def test_progress_is_told_every_batch_up_to_the_total(pages, monkeypatch):
+    monkeypatch.setattr(detect, "BATCH_TEXTS", 50)
+    calls: list[tuple[int, int]] = []
+    told = detect_duplicates(pages, Config(jobs=1), progress=lambda done, total: calls.append((done, total)))
+    assert told == detect_duplicates(pages, Config(jobs=1))
+    assert len(calls) > 2 and calls == sorted(calls) and calls[-1][0] == calls[-1][1] == calls[0][1]

@@ -29,6 +29,7 @@ def open_detector(
     *,
     cache: FingerprintCache | None = None,
     warn: Callable[[str], None] = lambda message: None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Detector]:
     """The duplicate detector the settings ask for (``engine``, ``scheduler``, ``index``)."""
     from ..redis_index import SharedIndex, SharedIndexError, is_redis_url
@@ -62,4 +63,4 @@ def open_detector(
         return
     from .local import detect_local
 
-    yield lambda segmented, cfg: detect_local(segmented, cfg, cache=cache)
+    yield lambda segmented, cfg: detect_local(segmented, cfg, cache=cache, progress=progress)

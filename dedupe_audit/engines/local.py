@@ -8,7 +8,7 @@ from Redis, writes the new ones there, and asks the Redis LSH buckets for candid
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -24,10 +24,11 @@ MAX_BUCKET = 2_000  # as CandidateIndex.candidate_array: larger buckets are dege
 
 
 def detect_local(
-    segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None
+    segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Cluster, ...]:
     """The local engine: ``detect_duplicates`` (with the optional SQLite fingerprint cache)."""
-    return detect_duplicates(segmented, config, cache=cache)
+    return detect_duplicates(segmented, config, cache=cache, progress=progress)
 
 
 def doc_entries(
