@@ -240,7 +240,7 @@ class FingerprintCache:
     # ------------------------------------------------------------------ the detect hook
 
     def bind(self, segmented: Sequence[SegmentedDocument], config: Config) -> FingerprintCache:
-        """Preload the fingerprints of documents already indexed; return self as the fingerprinter."""
+        """Preload the fingerprints of documents already indexed; return self (``many`` fingerprints)."""
         if config.shingle_size != self.config.shingle_size:
             raise ValueError("FingerprintCache bound with another shingle size")
         current: dict[str, list[str]] = {}
@@ -262,21 +262,9 @@ class FingerprintCache:
     def shingle_size(self) -> int:
         return self.config.shingle_size
 
-    def __call__(self, text: str) -> Fingerprint:
-        key = text_key(text)
-        found = self._known.get(key) or self._new.get(key)
-        if found is None:
-            found = self._new[key] = self._fingerprinter(text)
-            self.texts_computed += 1
-        else:
-            self.texts_reused += 1
-        self._calls += 1
-        if self.progress and (self._calls % 256 == 0):
-            self.progress(min(self._calls, self._total), self._total)
-        return found
-
     def many(self, texts: Sequence[str]) -> list[Fingerprint]:
-        """``self(text)`` for each text; the texts not indexed yet are fingerprinted together."""
+        """The fingerprint of each text, from the index when it has it; the texts it lacks are
+        fingerprinted together."""
         keys = [text_key(text) for text in texts]
         missing: dict[bytes, str] = {}
         for key, text in zip(keys, texts, strict=True):

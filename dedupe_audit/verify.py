@@ -334,13 +334,6 @@ class ContainerIndex:
             spans[where] = np.where(found, self._runs[at], 0)
         return lo, spans
 
-    def candidates(self, fingerprint: Fingerprint) -> list[ParagraphRef]:
-        probes = fingerprint.shingles[: self.anchors]
-        lo = np.searchsorted(self.hashes, probes, side="left")
-        hi = np.searchsorted(self.hashes, probes, side="right")
-        owners = {int(o) for start, end in zip(lo, hi, strict=True) for o in self.owners[start:end]}
-        return [self.refs[o] for o in sorted(owners)]
-
 
 def align(inner_text: str, container_text: str) -> tuple[int, int, float]:
     """Offsets in the container where the inner text aligns best, and the score."""
