@@ -83,9 +83,6 @@ def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator
         yield batch
 
 
-_WORKER_FINGERPRINTERS: dict[int, Fingerprinter] = {}
-
-
 _Work = tuple[list[str], list[tuple[int, int, int]], int, int, int]
 
 
@@ -93,8 +90,7 @@ def _sign(args: _Work) -> tuple[list[Fingerprint], np.ndarray]:
     """Fingerprints of a batch's paragraphs (texts before its windows) and MinHash signatures
     of paragraphs then windows; windows are cut from their paragraph's tokens (``spans``)."""
     texts, spans, shingle_size, num_perm, seed = args
-    fingerprinter = _WORKER_FINGERPRINTERS.setdefault(shingle_size, Fingerprinter(shingle_size))
-    fps, windows = fingerprinter.with_windows(texts[: len(texts) - len(spans)], spans)
+    fps, windows = Fingerprinter(shingle_size).with_windows(texts[: len(texts) - len(spans)], spans)
     return fps, signatures([fp.shingles for fp in fps] + windows, num_perm, seed)
 
 
