@@ -360,21 +360,34 @@ def trie_pattern(words: Iterable[str]) -> str:
     """One pattern for many literals, written as a tree: `re` tries a flat alternation
     branch by branch at every position. At each position it matches the longest literal
     first, as a flat alternation sorted longest first does."""
+    return trie_of_pieces([re.escape(char) for char in word] for word in words)
+
+
+def trie_of_pieces(paths: Iterable[Sequence[str]], *, longest: bool = True) -> str:
+    """One regex for "any of these sequences of regex pieces occurs", written as a tree with
+    plain first pieces, which `re` scans for fast. ``longest``: a position matches the
+    longest sequence (for callers that read the match); otherwise a sequence that starts
+    with a shorter one is cut there, which is enough to know whether any occurs."""
     root: dict = {}
-    for word in words:
+    for path in paths:
         node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
+        for piece in path:
+            if not longest and "" in node:
+                break
+            node = node.setdefault(piece, {})
+        else:
+            if not longest:
+                node.clear()
+            node[""] = {}
     return _branches(root)
 
 
 def _branches(node: dict) -> str:
-    alternatives = [re.escape(char) + _branches(child) for char, child in sorted(node.items()) if char]
+    alternatives = [piece + _branches(child) for piece, child in sorted(node.items()) if piece]
     if not alternatives:
         return ""
     body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
-    return f"(?:{body})?" if "" in node else body  # greedy: the longer literal first
+    return f"(?:{body})?" if "" in node else body  # greedy: the longer sequence first
 
 
 def _key_of_ways(needs: Sequence[Need | None]) -> dict[frozenset[str], str]:

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .literals import sre_constants, sre_parse
+from .literals import sre_constants, sre_parse, trie_of_pieces
 
 MIN_NEEDLE = 3  # shorter needles would let almost every paragraph through
 MAX_STRINGS = 32  # exact strings tracked for one run of a pattern ("report", "reports", ...)
@@ -60,28 +60,10 @@ def _parse(pattern: str, flags: int) -> sre_parse.SubPattern | None:
 
 
 def trie_pattern(paths: Iterable[Sequence[str]]) -> str:
-    """One regex for "any of these sequences of regex pieces occurs": written as a tree,
-    since `re` tries a flat alternation branch by branch at every position, and with plain
-    first characters, so `re` scans for them fast. A sequence that holds a shorter one as
-    its start adds nothing (the shorter one is found first) and is cut there."""
-    root: dict = {}
-    for path in paths:
-        node = root
-        for piece in path:
-            if "" in node:
-                break
-            node = node.setdefault(piece, {})
-        else:
-            node.clear()
-            node[""] = {}
-    return _branches(root)
-
-
-def _branches(node: dict) -> str:
-    alternatives = [piece + _branches(child) for piece, child in sorted(node.items()) if piece]
-    if len(alternatives) <= 1:
-        return "".join(alternatives)
-    return "(?:" + "|".join(alternatives) + ")"
+    """One regex for "any of these sequences of regex pieces occurs" (see
+    :func:`~dedupe_audit.literals.trie_of_pieces`): a sequence that holds a shorter one as its
+    start adds nothing (the shorter one is found first) and is cut there."""
+    return trie_of_pieces(paths, longest=False)
 
 
 # --------------------------------------------------------------------------- edges
