@@ -1,6 +1,7 @@
 """Throughput, memory and quality of the fast core on a synthetic corpus of real text.
 
 Run: python benchmarks/throughput.py --paragraphs 1000000 [--folder DIR] [--jobs N]
+ or: python benchmarks/throughput.py --read ../shared/corpora   (real pages, one process vs a pool)
 
 The corpus: the 4,363 real paragraphs of the 181 ground-truth article bodies in
 ../shared/corpora, then new paragraphs made by recombining their words (an order-1
@@ -318,6 +319,18 @@ def run_cli(folder: Path, jobs: int) -> tuple[float, float, list[str]]:
     return seconds, peak / 1024, lines
 
 
+def read_folder(folder: Path, jobs: int) -> None:
+    """The CLI on an existing folder, one process vs ``jobs`` (0 = one per core), same run."""
+    runs = {}
+    for label, run_jobs in (("--jobs 1", 1), (f"--jobs {jobs}", jobs)):
+        seconds, peak_mb, lines = run_cli(folder, run_jobs)
+        runs[label] = seconds
+        print(f"dedupe-audit audit {folder} {label}: {seconds:.1f} s, peak memory {peak_mb:,.0f} MB")
+        print("\n".join(f"      {line}" for line in lines if not line.startswith("timing:   ")))
+    one, many = runs.values()
+    print(f"ratio one process / with --jobs {jobs}: {one / many:.2f}x")
+
+
 def print_profile(work: Callable[[], object], rows: int) -> None:
     """cProfile of ``work``, the ``rows`` functions with the most time of their own."""
     import cProfile
@@ -336,6 +349,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--paragraphs", type=int, default=100_000)
     parser.add_argument("--folder", help="write the corpus here as .txt pages and run run_audit on it")
+    parser.add_argument("--read", metavar="DIR",
+                        help="instead: audit this existing folder (e.g. ../shared/corpora) with the real "
+                             "CLI, in one process and with --jobs, and print both and their ratio")
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--subset", type=int, default=5_000, help="paragraphs for (a) and (b)")
     parser.add_argument("--sample", type=int, default=2_000, help="paragraphs checked by brute force")
@@ -355,6 +371,9 @@ def main() -> None:
     from dedupe_audit.segment import segment
 
     config = Config(jobs=args.jobs)
+    if args.read:
+        read_folder(Path(args.read), args.jobs)
+        return
     start = time.perf_counter()
     corpus = build_corpus(args.paragraphs, args.seed)
     docs = documents(corpus)

@@ -7,7 +7,7 @@ this module only wires them together and counts. Renderers take the AuditResult.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from typing import BinaryIO
 
@@ -44,16 +44,22 @@ from .timeexpr import paragraph_dates
 from .timing import Laps
 
 
+def read_inputs(
+    paths: Sequence[str], config: Config, stdin: BinaryIO | None = None
+) -> Iterator[Document | Skipped]:
+    """The audited inputs, then the ``--reference`` ones, as ``iter_inputs`` reads them."""
+    yield from iter_inputs(paths, config, stdin=stdin)
+    for path in config.reference:
+        yield from iter_inputs([path], config, reference=True)
+
+
 def load_corpus(
     paths: Sequence[str], config: Config, stdin: BinaryIO | None = None
 ) -> tuple[list[Document], list[Skipped]]:
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    for item in iter_inputs(paths, config, stdin=stdin):
+    for item in read_inputs(paths, config, stdin):
         (skipped if isinstance(item, Skipped) else documents).append(item)
-    for path in config.reference:
-        for item in iter_inputs([path], config, reference=True):
-            (skipped if isinstance(item, Skipped) else documents).append(item)
     return documents, skipped
 
 
@@ -172,11 +178,16 @@ def run_audit(
     drain_timeouts()  # report this run's own rule timeouts only
     STAGE_SECONDS.clear()
     clock = Laps(STAGE_SECONDS)
-    documents, skipped = load_corpus(paths, config, stdin)
-    clock.lap("ingest")
     rules = load_rules(tuple(config.boilerplate_rules))
-    segmented = [segment(document, config, rules) for document in documents]
-    clock.lap("segment")
+    segmented: list[SegmentedDocument] = []
+    skipped: list[Skipped] = []
+    for item in read_inputs(paths, config, stdin):  # each page is segmented as it arrives,
+        clock.lap("ingest")  # here, while worker processes extract the next HTML pages
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            segmented.append(segment(item, config, rules))
+            clock.lap("segment")
     clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
     membership = paragraph_clusters(clusters)
     clock.lap("detect duplicates")

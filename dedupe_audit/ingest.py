@@ -37,6 +37,7 @@ from charset_normalizer import from_bytes
 from . import containers
 from .config import Config, JsonlFields
 from .model import Document, DocumentMeta, Skipped
+from .parallel import map_offloaded, resolve_jobs
 
 LOG = logging.getLogger(__name__)
 
@@ -103,6 +104,19 @@ class _Source:
 
 
 @dataclass(frozen=True, slots=True)
+class _Parse:
+    """A file's bytes still to become a Document. Decoding and HTML extraction are the
+    costly part of ingest (~30 ms an HTML page), so this step may run in a worker process;
+    what finishes the document (sidecar, crawl record) is data here, not a callback."""
+
+    display: str
+    data: bytes
+    fmt: str
+    sidecar_of: str | None = None  # the file's path: a sidecar beside it may add metadata
+    crawl: tuple[str | None, str | None] | None = None  # WARC record (URL, capture date)
+
+
+@dataclass(frozen=True, slots=True)
 class _Decoded:
     text: str
     encoding: str
@@ -122,16 +136,57 @@ def iter_inputs(
     """Yield one Document per readable input (per line for JSONL), Skipped for the rest.
 
     Paths are listed (cheap) before anything is read, so the order is fully sorted;
-    reading stays lazy so a large corpus is never held in memory at once.
+    reading stays lazy so a large corpus is never held in memory at once. HTML pages are
+    extracted in ``config.jobs`` worker processes once there are more than a few
+    (``HTML_INLINE``); the order and the output are the same as in one process.
     """
-    for entry in _collect(paths, config):
-        if isinstance(entry, Skipped):
-            yield entry
-            continue
-        for item in _read_source(entry, config, stdin):
+    entries = (
+        item
+        for entry in _collect(paths, config)
+        for item in ((entry,) if isinstance(entry, Skipped) else _read_source(entry, config, stdin))
+    )
+    jobs = resolve_jobs(config.jobs)
+    for items in map_offloaded(_settle, entries, jobs, offload=_costly, on_crash=_crashed,
+                               inline_first=HTML_INLINE):
+        for item in items:
             if reference and isinstance(item, Document):
                 item = dataclasses.replace(item, reference=True)
             yield item
+
+
+def read_listed(src: _Source, config: Config) -> Iterator[Document | Skipped]:
+    """The items of one listed source, read in this process (the Dask engine's workers
+    read their share of the listing this way)."""
+    for entry in _read_source(src, config, None):
+        yield from _settle(entry)
+
+
+HTML_INLINE = 4  # the first HTML pages of a run are extracted here: a pool for fewer does not pay
+
+
+def _costly(entry: Document | Skipped | _Parse) -> bool:
+    return isinstance(entry, _Parse) and entry.fmt == "html"
+
+
+def _settle(entry: Document | Skipped | _Parse) -> tuple[Document | Skipped, ...]:
+    """What an entry of the reading stream comes to (in a worker for ``_costly`` ones)."""
+    if not isinstance(entry, _Parse):
+        return (entry,)
+    item = _parse_bytes(entry.display, entry.data, entry.fmt)
+    if isinstance(item, Skipped):
+        return (item,)
+    if entry.crawl is not None:
+        item = dataclasses.replace(item, meta=_warc_meta(item.meta, *entry.crawl))
+    if entry.sidecar_of is None:
+        return (item,)
+    document, sidecar_problem = _apply_sidecar(item, entry.sidecar_of)
+    return (document,) if sidecar_problem is None else (document, sidecar_problem)
+
+
+def _crashed(entry: Document | Skipped | _Parse) -> tuple[Document | Skipped, ...]:
+    display = entry.display if isinstance(entry, _Parse) else entry.path
+    return (Skipped(display, "the reader process died on this file (a crash in the HTML parser, "
+                             "or out of memory); the run went on without it"),)
 
 
 # --------------------------------------------------------------------------- listing
@@ -328,7 +383,7 @@ def _os_reason(exc: OSError) -> str:
 
 def _read_source(
     src: _Source, config: Config, stdin: BinaryIO | None
-) -> Iterator[Document | Skipped]:
+) -> Iterator[Document | Skipped | _Parse]:
     if src.fs_path is None:
         yield _read_stdin(src, config, stdin)
         return
@@ -372,7 +427,7 @@ def _open_binary(path: str) -> BinaryIO:
     return open(path, "rb")  # noqa: SIM115 - callers close it
 
 
-def _read_single(src: _Source, config: Config) -> Iterator[Document | Skipped]:
+def _read_single(src: _Source, config: Config) -> Iterator[Document | Skipped | _Parse]:
     """Read a file whole (at most max_file_bytes); a larger text file is read in parts."""
     assert src.fs_path is not None
     try:
@@ -388,14 +443,7 @@ def _read_single(src: _Source, config: Config) -> Iterator[Document | Skipped]:
     if len(data) > config.max_file_bytes:
         yield _too_large(src.display, len(data), config)
         return
-    item = _parse_bytes(src.display, data, src.fmt)
-    if isinstance(item, Skipped):
-        yield item
-        return
-    document, sidecar_problem = _apply_sidecar(item, src.fs_path)
-    yield document
-    if sidecar_problem is not None:
-        yield sidecar_problem
+    yield _Parse(src.display, data, src.fmt, sidecar_of=src.fs_path)
 
 
 def _open_error(exc: OSError, path: str) -> str:
@@ -407,7 +455,7 @@ def _open_error(exc: OSError, path: str) -> str:
 # --------------------------------------------------------------------------- archives
 
 
-def _read_archive(src: _Source, config: Config) -> Iterator[Document | Skipped]:
+def _read_archive(src: _Source, config: Config) -> Iterator[Document | Skipped | _Parse]:
     """An archive as a folder: its members in archive order, each a document or a skip."""
     assert src.fs_path is not None
     kind = containers.archive_kind(src.fs_path)
@@ -425,7 +473,7 @@ def _read_archive(src: _Source, config: Config) -> Iterator[Document | Skipped]:
         yield Skipped(src.display, _open_error(exc, src.fs_path))
 
 
-def _from_member(member: containers.Member, config: Config) -> Iterator[Document | Skipped]:
+def _from_member(member: containers.Member, config: Config) -> Iterator[Document | Skipped | _Parse]:
     """Documents from one archive member; members a folder walk would skip are skipped too."""
     name = posixpath.basename(member.name)
     fmt = member.fmt or FORMATS.get(_suffix(name))
@@ -434,18 +482,16 @@ def _from_member(member: containers.Member, config: Config) -> Iterator[Document
     if fmt == "jsonl":
         yield from _jsonl_records(member.display, io.BytesIO(member.data), config)
         return
-    item = _parse_bytes(member.display, member.data, fmt or "text")
-    if isinstance(item, Document) and member.url is not None:
-        item = dataclasses.replace(item, meta=_warc_meta(item.meta, member))
-    yield item
+    crawl = (member.url, member.date) if member.url is not None else None
+    yield _Parse(member.display, member.data, fmt or "text", crawl=crawl)
 
 
-def _warc_meta(meta: DocumentMeta, member: containers.Member) -> DocumentMeta:
+def _warc_meta(meta: DocumentMeta, target_url: str | None, captured_at: str | None) -> DocumentMeta:
     """The crawl's own record: the URL fetched, its domain as the site, the capture date
     when the page states no publication date of its own."""
-    url = _clean_str(member.url)
+    url = _clean_str(target_url)
     fields: dict[str, Any] = {"url": url or meta.url, "site": _site_from_url(url) or meta.site}
-    captured = _iso_date(member.date)
+    captured = _iso_date(captured_at)
     if meta.published is None and captured:
         fields.update(published=captured, published_source="warc-date")
     return dataclasses.replace(meta, **fields)

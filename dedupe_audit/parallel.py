@@ -1,10 +1,12 @@
-"""A process pool for the CPU-bound stages, used only when the input is large enough to pay.
+"""Process pools for the CPU-bound stages, used only where measured to pay.
 
-Measured on 2 cores: segmentation does not pay (pickling the segmented pages back costs
-more than segmenting them), so it stays serial; since tokens are scanned in numpy neither
-does fingerprinting (300k paragraphs: 5.0 s in one process, 6.3 s with two workers), so
-``detect`` starts this pool by itself only from 3 cores (``AUTO_POOL_MIN_CORES``) or when
-``--jobs`` asks. Batches keep memory bounded by the batches in flight, not by the corpus.
+Measured on 2 cores: extracting HTML pages pays (a page costs ~30 ms of parsing and a
+few kB to send back), so ingest sends HTML to a pool (``map_offloaded``); segmentation
+does not (pickling the segmented pages back costs more than segmenting them), so it
+stays serial; since tokens are scanned in numpy neither does fingerprinting (300k
+paragraphs: 5.0 s in one process, 6.3 s with two workers), so ``detect`` starts a pool
+by itself only from 3 cores (``AUTO_POOL_MIN_CORES``) or when ``--jobs`` asks. Few items
+are in flight at once, so memory is bounded by them, not by the corpus.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
-
 
 
 def resolve_jobs(jobs: int) -> int:
@@ -49,3 +51,80 @@ def map_ordered(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterat
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+def map_offloaded(
+    func: Callable[[T], R],
+    items: Iterable[T],
+    jobs: int,
+    *,
+    offload: Callable[[T], bool],
+    on_crash: Callable[[T], R],
+    inline_first: int = 0,
+) -> Iterator[R]:
+    """``map(func, items)`` in order; the items ``offload`` picks run in a pool of ``jobs``
+    processes, the others here.
+
+    Why mixed: only some items are costly (an HTML page to extract, not a text file to
+    decode), and sending a cheap item to a worker costs more than doing it. The pool starts
+    at the costly item after the first ``inline_first``, so a run with a few pays no fork.
+    A worker that dies (a crash in a C parser, the out-of-memory killer) takes none of the
+    run with it: each item it may have held is retried alone in a fresh worker, and an
+    item that kills that one too becomes ``on_crash(item)``.
+    """
+    if jobs <= 1:
+        yield from map(func, items)
+        return
+    pending: deque[tuple[T, Future[R] | None, R | None]] = deque()
+    pool: ProcessPoolExecutor | None = None
+    costly = 0
+    limit = 2 * jobs
+
+    def head() -> R:
+        nonlocal pool
+        item, future, result = pending.popleft()
+        if future is None:
+            return result  # type: ignore[return-value]
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[union-attr]
+            pool = None
+            for i, (other, waiting, _) in enumerate(pending):  # all lost with the pool
+                if waiting is not None:
+                    pending[i] = (other, None, _alone(func, other, on_crash))
+            return _alone(func, item, on_crash)
+
+    try:
+        for item in items:
+            if offload(item) and (costly := costly + 1) > inline_first:
+                try:
+                    pool = pool or ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+                    future = pool.submit(func, item)
+                except BrokenProcessPool:  # broke under an earlier item: settle those first
+                    while pending:
+                        yield head()
+                    if pool is not None:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+                    future = pool.submit(func, item)
+                pending.append((item, future, None))
+            else:
+                pending.append((item, None, func(item)))
+            while pending and (sum(f is not None for _, f, _ in pending) >= limit
+                               or len(pending) > 16 * limit or pending[0][1] is None):
+                yield head()
+        while pending:
+            yield head()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _alone(func: Callable[[T], R], item: T, on_crash: Callable[[T], R]) -> R:
+    """``func(item)`` in a worker of its own: whether this item is what kills workers."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        try:
+            return pool.submit(func, item).result()
+        except BrokenProcessPool:
+            return on_crash(item)

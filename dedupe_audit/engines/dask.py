@@ -78,7 +78,7 @@ def _ingest(sources: Sequence[tuple[object, bool]], config: Config) -> Part:
         if isinstance(source, Skipped):
             skipped.append(source)
             continue
-        for item in ingest._read_source(source, config, None):  # type: ignore[arg-type]
+        for item in ingest.read_listed(source, config):  # type: ignore[arg-type]
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:

@@ -1,0 +1,102 @@
+"""HTML pages are extracted in worker processes: same items, same order, and a worker that
+dies costs only the page it died on."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from test_containers import warc_bytes
+
+from dedupe_audit import ingest
+from dedupe_audit.config import Config
+from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.model import Document, Skipped
+from dedupe_audit.parallel import map_offloaded
+
+PAGE = ("<html lang='en'><head><title>Page {n}</title><meta name='date' content='2024-03-{day:02d}'>"
+        "</head><body><article><h1>Page {n}</h1><p>Paragraph {n} of the parallel ingest test, "
+        "long enough to be kept as body text by the extractor.</p><p>{extra}</p></article></body></html>")
+
+
+def page(n: int) -> bytes:
+    return PAGE.format(n=n, day=n % 28 + 1, extra="Second paragraph " * (n % 5 + 3)).encode()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """HTML pages (well past ingest.HTML_INLINE), a sidecar, a text file, bad inputs, a WARC."""
+    for n in range(14):
+        (tmp_path / f"p{n:02d}.html").write_bytes(page(n))
+    (tmp_path / "p03.html.meta.json").write_text(json.dumps({"url": "https://example.org/three"}))
+    (tmp_path / "p05.html.meta.json").write_text("{not json")
+    (tmp_path / "note.txt").write_text("A plain text page between the HTML ones.\n")
+    (tmp_path / "binary.html").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "empty.html").write_bytes(b"")
+    records = [(f"https://news.example/{n}", f"2024-05-0{n % 9 + 1}T10:00:00Z", "text/html",
+                page(100 + n), "200 OK") for n in range(6)]
+    (tmp_path / "crawl.warc.gz").write_bytes(warc_bytes(records))
+    return tmp_path
+
+
+def read(folder: Path, jobs: int) -> list[Document | Skipped]:
+    return list(iter_inputs([str(folder)], Config(jobs=jobs)))
+
+
+def test_workers_give_the_same_items_in_the_same_order(folder: Path) -> None:
+    alone, pooled = read(folder, 1), read(folder, 2)
+    assert pooled == alone
+    documents = [i for i in alone if isinstance(i, Document)]
+    assert len(documents) == 14 + 1 + 6
+    by_path = {d.path: d for d in documents}
+    assert by_path[f"{folder}/p03.html"].meta.url == "https://example.org/three"  # sidecar applied
+    crawled = [d.meta.url for d in documents if "crawl.warc.gz#" in d.path]  # crawl records applied
+    assert crawled == [f"https://news.example/{n}" for n in range(6)]
+    reasons = {i.path: i.reason for i in alone if isinstance(i, Skipped)}
+    assert reasons[f"{folder}/p05.html.meta.json"].startswith("sidecar ignored, bad JSON")
+    assert reasons[f"{folder}/binary.html"].startswith("binary file")
+    assert reasons[f"{folder}/empty.html"] == "empty file"
+
+
+def _dies_on_seven(n: int) -> int:
+    if n == 7:
+        os._exit(3)  # what a segfault in a C parser looks like from the parent
+    return n * n
+
+
+def test_a_worker_that_dies_costs_only_its_item() -> None:
+    results = list(map_offloaded(_dies_on_seven, range(20), 2, offload=lambda n: n % 2 == 1,
+                                 on_crash=lambda n: -n, inline_first=1))
+    assert results == [-n if n == 7 else n * n for n in range(20)]
+
+
+def test_inline_when_one_job_or_few_costly_items() -> None:
+    parent = os.getpid()
+    seen = list(map_offloaded(lambda _: os.getpid(), range(5), 2, offload=lambda n: n < 2,
+                              on_crash=lambda n: -1, inline_first=2))
+    assert seen == [parent] * 5  # two costly items, both inline: no pool, nothing pickled
+    assert list(map_offloaded(lambda _: os.getpid(), range(3), 1, offload=lambda n: True,
+                              on_crash=lambda n: -1)) == [parent] * 3
+
+
+def test_a_page_that_kills_its_reader_is_skipped_with_the_reason(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = ingest._parse_bytes
+
+    def parse(display: str, data: bytes, fmt: str) -> Document | Skipped:
+        if display.endswith("p09.html") and os.getpid() != parent:
+            os._exit(11)
+        return real(display, data, fmt)
+
+    parent = os.getpid()
+    monkeypatch.setattr(ingest, "_parse_bytes", parse)  # forked workers see it too
+    pooled = read(folder, 2)
+    monkeypatch.setattr(ingest, "_parse_bytes", real)
+    alone = read(folder, 1)
+    crashed = [i for i in pooled if i.path.endswith("p09.html")]
+    assert len(crashed) == 1 and isinstance(crashed[0], Skipped)
+    assert "reader process died" in crashed[0].reason
+    assert [i for i in pooled if not i.path.endswith("p09.html")] == \
+        [i for i in alone if not i.path.endswith("p09.html")]
