@@ -455,7 +455,7 @@ def main() -> None:
         start = time.perf_counter()
         texts = 0
         for batch, _, _ in detect._signed_batches(segmented, run_config, None):
-            texts += len(batch.texts)
+            texts += batch.size
         seconds = time.perf_counter() - start
         rate = texts / seconds
         print(f"(c) fingerprint+sign (normalize, shingle, MinHash; jobs={label}): "

@@ -22,7 +22,7 @@ import numpy as np
 from .config import Config
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .index import CandidateIndex, choose_min_bands
-from .model import Cluster, ParagraphRef, SegmentedDocument
+from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
 from .store import FingerprintCache
 from .timing import Laps
@@ -52,34 +52,42 @@ WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph k
 
 @dataclass
 class _Batch:
-    """Texts of some whole documents: eligible paragraphs, then windows of those."""
+    """Some whole documents' eligible paragraphs, then windows of those. Their texts are cut
+    from the pages only when the batch is fingerprinted (``texts``): only the batches in
+    flight hold copies, not a list of all batches."""
 
     refs: list[ParagraphRef]
+    paragraphs: list[Paragraph]  # of refs
     owners: list[ParagraphRef]  # owner paragraph of each window
-    texts: list[str]
+    windows: list[Window]
     spans: list[tuple[int, int, int]]  # each window as (row of its paragraph, start, end in its text)
+
+    @property
+    def size(self) -> int:
+        return len(self.paragraphs) + len(self.windows)
+
+    def texts(self, windows: bool = True) -> list[str]:
+        """Paragraph texts, then (``windows``) window texts."""
+        return [p.text for p in self.paragraphs] + ([w.text for w in self.windows] if windows else [])
 
 
 def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator[_Batch]:
-    batch = _Batch([], [], [], [])
-    window_texts: list[str] = []
+    batch = _Batch([], [], [], [], [])
     for doc, seg in enumerate(segmented):
         indexes = eligible(seg, config)
         row = {i: len(batch.refs) + n for n, i in enumerate(indexes)}
         batch.refs.extend(ParagraphRef(doc, i) for i in indexes)
-        batch.texts.extend(seg.paragraphs[i].text for i in indexes)
+        batch.paragraphs.extend(seg.paragraphs[i] for i in indexes)
         for window in seg.windows:
             if window.paragraph in row:
                 batch.owners.append(ParagraphRef(doc, window.paragraph))
-                window_texts.append(window.text)
+                batch.windows.append(window)
                 at = seg.paragraphs[window.paragraph].start
                 batch.spans.append((row[window.paragraph], window.start - at, window.end - at))
-        if len(batch.texts) + len(window_texts) >= BATCH_TEXTS:
-            batch.texts.extend(window_texts)
+        if batch.size >= BATCH_TEXTS:
             yield batch
-            batch, window_texts = _Batch([], [], [], []), []
-    batch.texts.extend(window_texts)
-    if batch.texts:
+            batch = _Batch([], [], [], [], [])
+    if batch.size:
         yield batch
 
 
@@ -87,10 +95,10 @@ _Work = tuple[list[str], list[tuple[int, int, int]], int, int, int]
 
 
 def _sign(args: _Work) -> tuple[list[Fingerprint], np.ndarray]:
-    """Fingerprints of a batch's paragraphs (texts before its windows) and MinHash signatures
-    of paragraphs then windows; windows are cut from their paragraph's tokens (``spans``)."""
+    """Fingerprints of a batch's paragraphs and MinHash signatures of paragraphs then
+    windows; windows are cut from their paragraph's tokens (``spans``)."""
     texts, spans, shingle_size, num_perm, seed = args
-    fps, windows = Fingerprinter(shingle_size).with_windows(texts[: len(texts) - len(spans)], spans)
+    fps, windows = Fingerprinter(shingle_size).with_windows(texts, spans)
     return fps, signatures([fp.shingles for fp in fps] + windows, num_perm, seed)
 
 
@@ -106,8 +114,8 @@ def _sign_packed(args: _Work) -> tuple[object, ...]:
 def _unpack(batch: _Batch, packed: tuple[object, ...]) -> tuple[list[Fingerprint], np.ndarray]:
     hashes, words, flat, sizes, sigs = packed
     bounds = np.r_[0, np.cumsum(sizes)].tolist()  # type: ignore[arg-type]
-    fps = [Fingerprint(text, h, w, flat[bounds[i] : bounds[i + 1]])  # type: ignore[index]
-           for i, (text, h, w) in enumerate(zip(batch.texts, hashes, words, strict=False))]  # type: ignore[call-overload]
+    fps = [Fingerprint(p.page, h, w, flat[bounds[i] : bounds[i + 1]], p.start, p.end)  # type: ignore[index]
+           for i, (p, h, w) in enumerate(zip(batch.paragraphs, hashes, words, strict=True))]  # type: ignore[call-overload]
     return fps, sigs  # type: ignore[return-value]
 
 
@@ -117,7 +125,7 @@ def _cached(cache: FingerprintCache, segmented: Sequence[SegmentedDocument], con
     fingerprinted together)."""
     fingerprinter = cache.bind(segmented, config)
     for batch in batches:
-        fps = fingerprinter.many(batch.texts)
+        fps = fingerprinter.many(batch.texts())
         yield fps, cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
 
 
@@ -127,11 +135,12 @@ def _signed_batches(
 ) -> Iterator[tuple[_Batch, list[Fingerprint], np.ndarray]]:
     """Each batch with its fingerprints and signatures, in document order."""
     batches = list(_batches(segmented, config))
-    total = sum(len(b.texts) for b in batches)
+    total = sum(b.size for b in batches)
     jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
     if config.jobs == 0 and jobs < AUTO_POOL_MIN_CORES:
         jobs = 1
-    work = ((b.texts, b.spans, config.shingle_size, config.num_perm, config.seed) for b in batches)
+    work = ((b.texts(windows=False), b.spans, config.shingle_size, config.num_perm, config.seed)
+            for b in batches)
     results: Iterator[tuple[list[Fingerprint], np.ndarray]]
     if cache is not None:
         results = _cached(cache, segmented, config, batches)
@@ -141,7 +150,7 @@ def _signed_batches(
         results = map(_unpack, batches, map_ordered(_sign_packed, work, jobs))
     done = 0
     for batch, (fps, sigs) in zip(batches, results, strict=True):
-        done += len(batch.texts)
+        done += batch.size
         if progress is not None:
             progress(done, total)
         yield batch, fps, sigs
@@ -166,10 +175,12 @@ def detect_duplicates(
     window_owner: list[ParagraphRef] = []
     for batch, fps, sigs in _signed_batches(segmented, config, cache, progress):
         rows, keys = [], []
-        for row, (ref, fp) in enumerate(zip(batch.refs, fps, strict=False)):
+        for row, (ref, para, fp) in enumerate(zip(batch.refs, batch.paragraphs, fps, strict=False)):
             if fp.words < config.min_words:
                 continue
-            fingerprints[ref] = fp
+            # kept for the whole detection: the text as a span of its page, not a copy
+            fingerprints[ref] = Fingerprint(para.page, fp.content_hash, fp.words, fp.shingles,
+                                            para.start, para.end)
             if fp.content_hash not in first_of:  # refs ascend: the first is the group's first
                 first_of[fp.content_hash] = len(representatives)
                 representatives.append(ref)

@@ -142,12 +142,22 @@ def signatures(
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """What later stages need of a text: its normal form, content hash and shingles."""
+    """What later stages need of a text: its content hash, words, shingles and the text.
 
-    text: str  # the text, or any text with the same normal form (an index keeps that)
+    The text is ``page``, or ``page[start:end]`` when ``end`` is set: a paragraph's
+    fingerprint points into its document's text instead of holding a copy of it.
+    """
+
+    page: str  # the text, or any text with the same normal form (an index keeps that)
     content_hash: int  # of the token sequence (``_content_hashes``): equal means exact duplicate
     words: int
     shingles: np.ndarray  # sorted unique uint64
+    start: int = 0
+    end: int | None = None
+
+    @property
+    def text(self) -> str:
+        return self.page if self.end is None else self.page[self.start : self.end]
 
     @property
     def normalized(self) -> str:
@@ -204,7 +214,7 @@ class Fingerprinter:
         order = np.r_[np.arange(n), np.arange(total, total + len(spans)), np.arange(n, total)]
         pieces = [values[offsets[i] : offsets[i + 1]] for i in order.tolist()]
         fps = [
-            Fingerprint(text=text, content_hash=content, words=count, shingles=piece)
+            Fingerprint(text, content_hash=content, words=count, shingles=piece)
             for text, content, count, piece in zip(originals, _content_hashes(hashes, starts, words)[:n],
                                                    words[:n].tolist(), pieces[:n], strict=True)
         ]

@@ -58,16 +58,24 @@ BOILERPLATE = "boilerplate"
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """A paragraph of one document. ``index`` is its position in the document."""
+    """A paragraph of one document. ``index`` is its position in the document.
+
+    ``text`` is cut from ``page`` (the document's text, shared, not copied) when asked:
+    a copy per paragraph and per window doubled the memory a corpus takes.
+    """
 
     index: int
     start: int
     end: int
     line: int
     end_line: int
-    text: str
+    page: str = field(repr=False)  # the document text (``page[start:end]`` is this paragraph)
     kind: str = BODY  # body | boilerplate
     boilerplate_rule: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.page[self.start : self.end]
 
     @property
     def is_body(self) -> bool:
@@ -77,12 +85,16 @@ class Paragraph:
 @dataclass(frozen=True, slots=True)
 class Window:
     """A run of sentences inside a long paragraph, indexed only to find what the
-    paragraph contains. ``start``/``end`` are offsets into the document text."""
+    paragraph contains. ``start``/``end`` are offsets into the document text, ``page``."""
 
     paragraph: int  # index of the paragraph it was cut from
     start: int
     end: int
-    text: str
+    page: str = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        return self.page[self.start : self.end]
 
 
 @dataclass(frozen=True, slots=True)

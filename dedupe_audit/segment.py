@@ -130,8 +130,7 @@ def windows(paragraph: Paragraph, max_sentences: int) -> tuple[Window, ...]:
         for j in range(i, min(i + max_sentences, len(sentences))):
             start = paragraph.start + sentences[i][0]
             end = paragraph.start + sentences[j][1]
-            text = paragraph.text[sentences[i][0] : sentences[j][1]]
-            out.append(Window(paragraph=paragraph.index, start=start, end=end, text=text))
+            out.append(Window(paragraph=paragraph.index, start=start, end=end, page=paragraph.page))
     return tuple(out)
 
 
@@ -177,7 +176,7 @@ def _add(
     words = len(body.split())
     rule = checks.first_match(body, words)
     paragraph = Paragraph(
-        len(paragraphs), start, end, line, end_line, body, BOILERPLATE if rule else BODY, rule
+        len(paragraphs), start, end, line, end_line, text, BOILERPLATE if rule else BODY, rule
     )
     paragraphs.append(paragraph)
     if rule is None and words > config.long_paragraph_words:

@@ -176,7 +176,7 @@ class FingerprintCache:
         self._new: dict[bytes, Fingerprint] = {}
         self._signatures: dict[bytes, bytes] = {}
         self._new_signatures: dict[bytes, bytes] = {}
-        self._documents: dict[str, list[str]] = {}
+        self._documents: dict[str, SegmentedDocument] = {}
         self._new_documents: set[str] = set()
         self._gone: list[str] = []
         self._calls = 0
@@ -243,12 +243,11 @@ class FingerprintCache:
         """Preload the fingerprints of documents already indexed; return self (``many`` fingerprints)."""
         if config.shingle_size != self.config.shingle_size:
             raise ValueError("FingerprintCache bound with another shingle size")
-        current: dict[str, list[str]] = {}
+        current: dict[str, SegmentedDocument] = {}
         for seg in segmented:
-            texts = [p.text for p in seg.paragraphs] + [w.text for w in seg.windows]
-            current.setdefault(seg.document.content_hash, texts)
+            current.setdefault(seg.document.content_hash, seg)
         self._documents = current
-        self._total = sum(len(texts) for texts in current.values())
+        self._total = sum(len(seg.paragraphs) + len(seg.windows) for seg in current.values())
         known = self._indexed_documents()
         self._new_documents = set(current) - known
         self._gone = sorted(known - set(current))
@@ -315,7 +314,7 @@ class FingerprintCache:
         )
         for key, normalized, content_hash, words, shingles, sig_key, signature in rows:
             self._known[key] = Fingerprint(
-                text=normalized,  # its normal form is itself
+                page=normalized,  # its normal form is itself
                 content_hash=int.from_bytes(content_hash, "little"),
                 words=words,
                 shingles=np.frombuffer(shingles, dtype=np.uint64).copy(),
@@ -343,7 +342,8 @@ class FingerprintCache:
             )
             conn.executemany("INSERT OR IGNORE INTO signatures VALUES (?, ?)", self._new_signatures.items())
             for document in sorted(self._documents):
-                keys = {text_key(text) for text in self._documents[document]}
+                seg = self._documents[document]
+                keys = {text_key(part.text) for part in (*seg.paragraphs, *seg.windows)}
                 keys &= fingerprints.keys()
                 conn.execute("INSERT OR IGNORE INTO documents VALUES (?)", (document,))
                 conn.executemany(

@@ -36,21 +36,19 @@ def make_doc(
     lines: list[str], *, path: str = "doc.txt", site: str | None = None, reference: bool = False
 ) -> SegmentedDocument:
     """One paragraph per line; a line '[rule] text' is boilerplate named `rule`."""
-    paragraphs, offset, parts = [], 0, []
-    for number, line in enumerate(lines, start=1):
-        rule = None
-        if line.startswith("["):
-            rule, line = line[1:].split("] ", 1)
+    ruled = [line[1:].split("] ", 1) if line.startswith("[") else (None, line) for line in lines]
+    text = "\n".join(line for _, line in ruled)
+    paragraphs, offset = [], 0
+    for number, (rule, line) in enumerate(ruled, start=1):
         paragraphs.append(
             Paragraph(
                 index=len(paragraphs), start=offset, end=offset + len(line), line=number,
-                end_line=number, text=line, kind=BOILERPLATE if rule else BODY,
+                end_line=number, page=text, kind=BOILERPLATE if rule else BODY,
                 boilerplate_rule=rule,
             )
         )
-        parts.append(line)
         offset += len(line) + 1
-    document = Document(path, "\n".join(parts), DocumentMeta(site=site), "0", reference)
+    document = Document(path, text, DocumentMeta(site=site), "0", reference)
     return SegmentedDocument(document, tuple(paragraphs))
 
 
@@ -224,7 +222,7 @@ CUE_CASES = [
 
 @pytest.mark.parametrize(("text", "rule", "outlet", "via"), CUE_CASES)
 def test_cue_rule(registry, cues, text, rule, outlet, via):
-    paragraph = Paragraph(0, 100, 100 + len(text), 1, 1, text)
+    paragraph = Paragraph(0, 100, 100 + len(text), 1, 1, " " * 100 + text)
     matches = [m for m in cues.find(paragraph) if m.rule.name == rule]
     assert matches, [m.rule.name for m in cues.find(paragraph)]
     match = matches[0]
@@ -239,7 +237,8 @@ def test_cue_rule(registry, cues, text, rule, outlet, via):
      "the newspaper notes", "Як пише видання", "Как отмечает издание", "йдеться у статті"],
 )
 def test_publication_cues(cues, text):
-    paragraph = Paragraph(0, 0, len(text), 1, 1, f"Something happened, {text}.")
+    body = f"Something happened, {text}."
+    paragraph = Paragraph(0, 0, len(body), 1, 1, body)
     assert any(m.rule.kind == "publication" for m in cues.find(paragraph))
 
 

@@ -46,10 +46,9 @@ def _unscreened(cues=CUES):
 
 def _document(*texts: str) -> tuple[str, tuple[Paragraph, ...]]:
     """A document of paragraphs, one per line."""
-    text, paragraphs, start = "", [], 0
+    text, paragraphs, start = "".join(body + "\n" for body in texts), [], 0
     for i, body in enumerate(texts):
-        paragraphs.append(Paragraph(i, start, start + len(body), i + 1, i + 1, body))
-        text += body + "\n"
+        paragraphs.append(Paragraph(i, start, start + len(body), i + 1, i + 1, text))
         start += len(body) + 1
     return text, tuple(paragraphs)
 

@@ -48,7 +48,7 @@ def page(lines: Sequence[str], boilerplate: dict[int, str] | None = None,
     paragraphs, pos = [], 0
     for n, line in enumerate(lines):
         rule = boilerplate.get(n)
-        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, line,
+        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, text,
                                     BOILERPLATE if rule else BODY, rule))
         pos += len(line) + 1
     doc = Document("page.txt", text, DocumentMeta(**meta), "hash", reference)

@@ -150,8 +150,8 @@ def test_a_page_stamped_at_the_end_of_the_calendar_is_assessed():
     """Found by the fuzz above: "tomorrow" on a page stamped 31.12.9999 overflowed."""
     lines = ["31.12.9999", "Talks resume tomorrow, next year's 2024 vote looms, says President Biden."]
     text = "\n".join(lines)
-    paragraphs = (Paragraph(0, 0, 10, 1, 1, lines[0], BODY, None),
-                  Paragraph(1, 11, len(text), 2, 2, lines[1], BODY, None))
+    paragraphs = (Paragraph(0, 0, 10, 1, 1, text, BODY, None),
+                  Paragraph(1, 11, len(text), 2, 2, text, BODY, None))
     seg = SegmentedDocument(Document("page.txt", text, DocumentMeta(), "hash", False), paragraphs)
     (day,) = date_pages([seg])
     assert day.date == "9999-12-31"

@@ -67,13 +67,12 @@ def test_an_ascii_text_is_scanned_for_ascii_keys_only_and_misses_none():
 
 
 def _page(lines: list[str], boilerplate: frozenset[int] = frozenset()) -> SegmentedDocument:
-    paragraphs, pos = [], 0
+    paragraphs, pos, text = [], 0, "\n".join(lines)
     for n, line in enumerate(lines):
         kind, rule = (BOILERPLATE, "teaser") if n in boilerplate else (BODY, None)
-        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, line, kind, rule))
+        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, text, kind, rule))
         pos += len(line) + 1
-    return SegmentedDocument(Document("p.txt", "\n".join(lines), DocumentMeta(), "h", False),
-                             tuple(paragraphs))
+    return SegmentedDocument(Document("p.txt", text, DocumentMeta(), "h", False), tuple(paragraphs))
 
 
 def test_staleness_and_page_dating_read_the_same_from_the_run_s_dates():
