@@ -100,3 +100,45 @@ def test_a_page_that_kills_its_reader_is_skipped_with_the_reason(
     assert "reader process died" in crashed[0].reason
     assert [i for i in pooled if not i.path.endswith("p09.html")] == \
         [i for i in alone if not i.path.endswith("p09.html")]
+
+
+# --------------------------------------------------------------------------- one extraction when enough
+
+ARTICLE = " ".join(f"Sentence {n} of the article reports what the council decided." for n in range(40))
+
+
+def _items(texts: list[str]) -> str:
+    return "".join(f"<li>{text}</li>" for text in texts)
+
+
+SHAPES = {
+    "article with menus": (f"<nav><ul>{_items([f'<a href=/s{n}>Section</a>' for n in range(60)])}</ul></nav>"
+                           f"<article><h1>Budget</h1><p>{ARTICLE}</p></article>"
+                           "<script>var a = 'many words in a script that no extraction keeps';</script>"),
+    "short story among long lists": "<article><p>Short item.</p></article>" + "".join(
+        f"<div class=related><ul>{_items([f'Related story {n} {m} headline' for m in range(15)])}</ul></div>"
+        for n in range(8)),
+    "text in divs only": "".join(f"<div>{ARTICLE[: 200 + 37 * n]}</div>" for n in range(12)),
+    "table and noscript": (f"<noscript>Enable JavaScript to read this site.</noscript><main><p>{ARTICLE}</p>"
+                           "<table><tr><td>cell one</td><td>cell two</td></tr></table></main>"),
+    "lists are the content": f"<ol>{_items([f'Step {n}: {ARTICLE[:90]}' for n in range(20)])}</ol>",
+}
+
+
+def _both_passes(tree: object) -> str:
+    """The rule as it reads, both extractions always run."""
+    precise = ingest._trafilatura_text(tree, favor_precision=True)
+    balanced = ingest._trafilatura_text(tree, favor_precision=False)
+    if precise and len(precise.split()) >= ingest.PRECISION_MIN_SHARE * len(balanced.split()):
+        return precise
+    return balanced
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_balanced_pass_is_skipped_only_when_it_cannot_change_the_text(shape: str) -> None:
+    import trafilatura
+
+    tree = trafilatura.load_html(f"<html><head><title>T</title></head><body>{SHAPES[shape]}</body></html>")
+    balanced = ingest._trafilatura_text(tree, favor_precision=False)
+    assert ingest._most_words(tree) >= len(balanced.split())  # the bound the shortcut relies on
+    assert ingest._main_text(tree) == _both_passes(tree)
