@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .config import Config
-from .fingerprint import Fingerprint, Fingerprinter, signatures
+from .fingerprint import Fingerprint, Fingerprinter, Fingerprints, signatures_of
 from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
@@ -94,46 +94,40 @@ def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator
 _Work = tuple[list[str], list[tuple[int, int, int]], int, int, int]
 
 
-def _sign(args: _Work) -> tuple[list[Fingerprint], np.ndarray]:
+def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     """Fingerprints of a batch's paragraphs and MinHash signatures of paragraphs then
-    windows; windows are cut from their paragraph's tokens (``spans``)."""
+    windows; windows are cut from their paragraph's tokens (``spans``). Plain lists and
+    arrays, no object per text: they pickle fast from a worker, and detection keeps its
+    own (the text as a span of its page)."""
     texts, spans, shingle_size, num_perm, seed = args
-    fps, windows = Fingerprinter(shingle_size).with_windows(texts, spans)
-    return fps, signatures([fp.shingles for fp in fps] + windows, num_perm, seed)
-
-
-def _sign_packed(args: _Work) -> tuple[object, ...]:
-    """``_sign`` for a worker: plain lists and arrays pickle far faster than dataclasses, and
-    the texts stay behind (the parent has them)."""
-    fps, sigs = _sign(args)
-    flat = np.concatenate([fp.shingles for fp in fps]) if fps else np.empty(0, dtype=np.uint64)
-    sizes = np.fromiter((len(fp.shingles) for fp in fps), dtype=np.int64, count=len(fps))
-    return [fp.content_hash for fp in fps], [fp.words for fp in fps], flat, sizes, sigs
-
-
-def _unpack(batch: _Batch, packed: tuple[object, ...]) -> tuple[list[Fingerprint], np.ndarray]:
-    hashes, words, flat, sizes, sigs = packed
-    bounds = np.r_[0, np.cumsum(sizes)].tolist()  # type: ignore[arg-type]
-    fps = [Fingerprint(p.page, h, w, flat[bounds[i] : bounds[i + 1]], p.start, p.end)  # type: ignore[index]
-           for i, (p, h, w) in enumerate(zip(batch.paragraphs, hashes, words, strict=True))]  # type: ignore[call-overload]
-    return fps, sigs  # type: ignore[return-value]
+    found = Fingerprinter(shingle_size).arrays(texts, spans)
+    sizes = np.r_[np.diff(found.offsets), [len(w) for w in found.windows]].astype(np.int64)
+    values = np.concatenate([found.shingles, *found.windows])
+    return replace(found, windows=[]), signatures_of(values, sizes, num_perm, seed)
 
 
 def _cached(cache: FingerprintCache, segmented: Sequence[SegmentedDocument], config: Config,
-            batches: Iterable[_Batch]) -> Iterator[tuple[list[Fingerprint], np.ndarray]]:
+            batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures through the incremental store (texts it lacks are
     fingerprinted together)."""
     fingerprinter = cache.bind(segmented, config)
     for batch in batches:
         fps = fingerprinter.many(batch.texts())
-        yield fps, cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+        sigs = cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+        mine = fps[: len(batch.paragraphs)]
+        sizes = [len(fp.shingles) for fp in mine]
+        yield Fingerprints(
+            content_hashes=[fp.content_hash for fp in mine], words=[fp.words for fp in mine],
+            shingles=np.concatenate([fp.shingles for fp in mine]) if mine else np.empty(0, dtype=np.uint64),
+            offsets=np.r_[0, np.cumsum(sizes, dtype=np.int64)], windows=[]), sigs
 
 
 def _signed_batches(
     segmented: Sequence[SegmentedDocument], config: Config, cache: FingerprintCache | None,
     progress: Callable[[int, int], None] | None = None,
-) -> Iterator[tuple[_Batch, list[Fingerprint], np.ndarray]]:
-    """Each batch with its fingerprints and signatures, in document order."""
+) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+    """Each batch with its paragraphs' fingerprints and the signatures of its paragraphs
+    then windows, in document order."""
     batches = list(_batches(segmented, config))
     total = sum(b.size for b in batches)
     jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
@@ -141,19 +135,17 @@ def _signed_batches(
         jobs = 1
     work = ((b.texts(windows=False), b.spans, config.shingle_size, config.num_perm, config.seed)
             for b in batches)
-    results: Iterator[tuple[list[Fingerprint], np.ndarray]]
+    results: Iterator[tuple[Fingerprints, np.ndarray]]
     if cache is not None:
         results = _cached(cache, segmented, config, batches)
-    elif jobs <= 1:
-        results = map(_sign, work)
     else:
-        results = map(_unpack, batches, map_ordered(_sign_packed, work, jobs))
+        results = map_ordered(_sign, work, jobs)
     done = 0
-    for batch, (fps, sigs) in zip(batches, results, strict=True):
+    for batch, (found, sigs) in zip(batches, results, strict=True):
         done += batch.size
         if progress is not None:
             progress(done, total)
-        yield batch, fps, sigs
+        yield batch, found, sigs
 
 
 # Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
@@ -173,19 +165,21 @@ def detect_duplicates(
     representatives: list[ParagraphRef] = []
     first_of: dict[int, int] = {}  # content hash -> key of its representative
     window_owner: list[ParagraphRef] = []
-    for batch, fps, sigs in _signed_batches(segmented, config, cache, progress):
+    for batch, found, sigs in _signed_batches(segmented, config, cache, progress):
         rows, keys = [], []
-        for row, (ref, para, fp) in enumerate(zip(batch.refs, batch.paragraphs, fps, strict=False)):
-            if fp.words < config.min_words:
+        bounds = found.offsets.tolist()
+        for row, (ref, para, content, words) in enumerate(
+                zip(batch.refs, batch.paragraphs, found.content_hashes, found.words, strict=True)):
+            if words < config.min_words:
                 continue
             # kept for the whole detection: the text as a span of its page, not a copy
-            fingerprints[ref] = Fingerprint(para.page, fp.content_hash, fp.words, fp.shingles,
-                                            para.start, para.end)
-            if fp.content_hash not in first_of:  # refs ascend: the first is the group's first
-                first_of[fp.content_hash] = len(representatives)
+            shingles = found.shingles[bounds[row] : bounds[row + 1]]
+            fingerprints[ref] = Fingerprint(para.page, content, words, shingles, para.start, para.end)
+            if content not in first_of:  # refs ascend: the first is the group's first
+                first_of[content] = len(representatives)
                 representatives.append(ref)
                 rows.append(row)
-                keys.append(first_of[fp.content_hash])
+                keys.append(first_of[content])
         for row, owner in enumerate(batch.owners, start=len(batch.refs)):
             if owner in fingerprints:
                 rows.append(row)

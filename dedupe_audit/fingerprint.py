@@ -116,12 +116,20 @@ def signatures(
     edge is finished in the next chunk. An empty set gets the all-max signature, as an
     empty datasketch MinHash has.
     """
+    sizes = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64, count=len(shingle_sets))
+    values = np.concatenate([s for s in shingle_sets if len(s)]) if sizes.any() else np.empty(0, np.uint64)
+    return signatures_of(values, sizes, num_perm, seed, chunk_rows)
+
+
+def signatures_of(
+    values: np.ndarray, sizes: np.ndarray, num_perm: int = 128, seed: int = 1, chunk_rows: int = 8_192
+) -> np.ndarray:
+    """``signatures`` of sets given as one flat array of shingle hashes and each set's size."""
     a, b = permutations(num_perm, seed)
-    count = len(shingle_sets)
+    count = len(sizes)
     out = np.full((num_perm, count), np.iinfo(np.uint32).max, dtype=np.uint32)
-    sizes = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64, count=count)
     if sizes.any():
-        values = _fmix32(minhash_input(np.concatenate([s for s in shingle_sets if len(s)])))
+        values = _fmix32(minhash_input(values))
         owners = np.repeat(np.arange(count), sizes)
         block = np.empty((num_perm, min(chunk_rows, len(values))), dtype=np.uint32)
         a_col, b_col = a[:, None], b[:, None]
@@ -166,6 +174,21 @@ class Fingerprint:
         return normalize(self.text)
 
 
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """Fingerprints of many texts as lists and arrays (see ``Fingerprinter.arrays``)."""
+
+    content_hashes: list[int]
+    words: list[int]
+    shingles: np.ndarray  # every text's sorted unique shingles, one after the other
+    offsets: np.ndarray  # text i's are shingles[offsets[i]:offsets[i + 1]]
+    windows: list[np.ndarray]  # each window's shingle hashes (for MinHash only)
+
+    def pieces(self) -> list[np.ndarray]:
+        bounds = self.offsets.tolist()
+        return [self.shingles[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
 class Fingerprinter:
     """Turns texts into Fingerprints: a batch is folded as one string and its tokens are
     found and hashed in numpy, over the code points (see ``scan_tokens``)."""
@@ -189,7 +212,18 @@ class Fingerprinter:
         instead of being normalized and tokenized again. A window whose edges are not
         plainly between words is fingerprinted on its own.
         """
-        originals = texts
+        found = self.arrays(texts, windows)
+        fps = [
+            Fingerprint(text, content_hash=content, words=count, shingles=piece)
+            for text, content, count, piece in zip(texts, found.content_hashes, found.words,
+                                                   found.pieces(), strict=True)
+        ]
+        return fps, found.windows
+
+    def arrays(self, texts: Sequence[str], windows: Sequence[tuple[int, int, int]] = ()) -> Fingerprints:
+        """What ``with_windows`` finds, as lists and arrays: no object per text, for callers
+        that keep their own (detection keeps the text as a span of its page) or send them
+        between processes."""
         odd = [i for i, text in enumerate(texts) if "\0" in text or "\1" in text]
         if odd:  # U+0000/U+0001 separate texts and mark windows here: any other non-word will do
             texts = list(texts)
@@ -211,19 +245,19 @@ class Fingerprinter:
         values, offsets = _shingle_values(hashes, np.r_[starts, win_starts], np.r_[words, win_lengths],
                                           self.shingle_size, sorted_below=total)
         # loose windows were appended as texts after the real ones
-        order = np.r_[np.arange(n), np.arange(total, total + len(spans)), np.arange(n, total)]
-        pieces = [values[offsets[i] : offsets[i + 1]] for i in order.tolist()]
-        fps = [
-            Fingerprint(text, content_hash=content, words=count, shingles=piece)
-            for text, content, count, piece in zip(originals, _content_hashes(hashes, starts, words)[:n],
-                                                   words[:n].tolist(), pieces[:n], strict=True)
-        ]
+        order = np.r_[np.arange(total, total + len(spans)), np.arange(n, total)].tolist()
         window_shingles: list[np.ndarray] = [np.empty(0, dtype=np.uint64)] * len(windows)
         cut_order = [i for i in range(len(windows)) if i in cuts]
         loose_order = [i for i in range(len(windows)) if i not in cuts]
-        for i, piece in zip(cut_order + loose_order, pieces[n:], strict=True):
-            window_shingles[i] = piece
-        return fps, window_shingles
+        for i, piece in zip(cut_order + loose_order, order, strict=True):
+            window_shingles[i] = values[offsets[piece] : offsets[piece + 1]]
+        return Fingerprints(
+            content_hashes=_content_hashes(hashes, starts, words)[:n],
+            words=words[:n].tolist(),
+            shingles=values[: offsets[n]],
+            offsets=offsets[: n + 1],
+            windows=window_shingles,
+        )
 
     def __call__(self, text: str) -> Fingerprint:
         return self.many([text])[0]

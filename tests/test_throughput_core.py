@@ -188,7 +188,7 @@ def test_the_pool_starts_when_cores_are_to_spare_or_asked_for(pages, monkeypatch
     monkeypatch.setattr(detect, "resolve_jobs", lambda setting: setting or cores)
     monkeypatch.setattr(detect, "map_ordered", lambda func, items, n: used.append(n) or map(func, items))
     detect_duplicates(pages, Config(jobs=jobs))
-    assert bool(used) == pooled
+    assert any(n > 1 for n in used) == pooled
 
 
 def test_progress_is_told_every_batch_up_to_the_total(pages, monkeypatch):
