@@ -271,8 +271,11 @@ def _bench_result(segmented, clusters, membership, config):
         paragraph_cluster=membership)
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants (shared pages count in each)."""
+def _tree_memory_kb(root: int) -> tuple[int, int]:
+    """Memory of a process and all its descendants: the sum of their proportional set sizes
+    (a page shared by n processes counts 1/n in each, so the sum is what the tree holds) and
+    the sum of their resident sizes (shared pages count in each: an overcount with forked
+    workers)."""
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -287,45 +290,50 @@ def _tree_rss_kb(root: int) -> int:
             if ppid in tree and pid not in tree:
                 tree.add(pid)
                 grew = True
-    total = 0
+    pss = rss = 0
     for pid in tree:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss += int(line.split()[1])
         except OSError:
             continue
-    return total
+    return pss, rss
 
 
-def run_cli(folder: Path, jobs: int) -> tuple[float, float, list[str]]:
+def run_cli(folder: Path, jobs: int) -> tuple[float, float, float, list[str]]:
     """``dedupe-audit audit FOLDER`` in its own process, as a user runs it: wall seconds, peak
-    memory of its process tree (MB) and its ``--timings`` lines."""
+    memory of its process tree (MB: sum of proportional set sizes, and sum of resident sizes,
+    see ``_tree_memory_kb``) and its ``--timings`` lines."""
     with tempfile.TemporaryDirectory() as out:
         command = [sys.executable, "-m", "dedupe_audit", "audit", str(folder), "--no-config", "-q",
                    "--timings", "--jobs", str(jobs), "-o", str(Path(out, "audit.md"))]
         start = time.perf_counter()
         with tempfile.TemporaryFile("w+") as err:
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, text=True)
-            peak = 0
+            peak_pss = peak_rss = 0
             while process.poll() is None:
-                peak = max(peak, _tree_rss_kb(process.pid))
+                pss, rss = _tree_memory_kb(process.pid)
+                peak_pss, peak_rss = max(peak_pss, pss), max(peak_rss, rss)
                 time.sleep(0.1)
             seconds = time.perf_counter() - start
             err.seek(0)
             lines = [line.rstrip() for line in err if line.startswith("timing:")]
         if process.returncode != 0:
             raise SystemExit(f"the CLI failed with exit code {process.returncode}")
-    return seconds, peak / 1024, lines
+    return seconds, peak_pss / 1024, peak_rss / 1024, lines
 
 
 def read_folder(folder: Path, jobs: int) -> None:
     """The CLI on an existing folder, one process vs ``jobs`` (0 = one per core), same run."""
     runs = {}
     for label, run_jobs in (("--jobs 1", 1), (f"--jobs {jobs}", jobs)):
-        seconds, peak_mb, lines = run_cli(folder, run_jobs)
+        seconds, pss_mb, rss_mb, lines = run_cli(folder, run_jobs)
         runs[label] = seconds
-        print(f"dedupe-audit audit {folder} {label}: {seconds:.1f} s, peak memory {peak_mb:,.0f} MB")
+        print(f"dedupe-audit audit {folder} {label}: {seconds:.1f} s, peak memory {pss_mb:,.0f} MB "
+              f"(PSS; RSS summed over processes {rss_mb:,.0f} MB)")
         print("\n".join(f"      {line}" for line in lines if not line.startswith("timing:   ")))
     one, many = runs.values()
     print(f"ratio one process / with --jobs {jobs}: {one / many:.2f}x")
@@ -398,10 +406,11 @@ def main() -> None:
             for doc in docs:
                 (folder / doc.path).write_text(doc.text, encoding="utf-8")
             print(f"pages written to {folder} in {time.perf_counter() - start:.1f} s (not timed below)")
-            cli_seconds, peak_mb, timing_lines = run_cli(folder, config.jobs)
+            cli_seconds, peak_mb, rss_mb, timing_lines = run_cli(folder, config.jobs)
             print(f"(d) full audit, the real CLI (`dedupe-audit audit {folder} --timings`, Markdown report): "
                   f"{cli_seconds:.1f} s = {len(corpus.texts) / cli_seconds:,.0f} paragraphs/s; "
-                  f"peak memory {peak_mb:,.0f} MB (sum of RSS over the process tree, sampled every 0.1 s)")
+                  f"peak memory {peak_mb:,.0f} MB (sum of PSS over the process tree, sampled every 0.1 s; "
+                  f"RSS summed over its processes, shared pages counted in each: {rss_mb:,.0f} MB)")
             print("\n".join(f"      {line}" for line in timing_lines))
             # the same pages in this process, for (c) and the quality checks below (not timed)
             segmented = [segment(doc, config, rules) for doc in docs]

@@ -1,16 +1,16 @@
 """Process pools for the CPU-bound stages, used only where measured to pay.
 
-Measured on 2 cores: extracting HTML pages pays (a page costs ~30 ms of parsing and a
-few kB to send back), so ingest sends HTML to a pool (``map_offloaded``); segmentation
-does not (pickling the segmented pages back costs more than segmenting them), so it
-stays serial; since tokens are scanned in numpy neither does fingerprinting (300k
-paragraphs: 5.0 s in one process, 6.3 s with two workers), so ``detect`` starts a pool
-by itself only from 3 cores (``AUTO_POOL_MIN_CORES``) or when ``--jobs`` asks. Few items
+Measured on 2 cores: extracting HTML pages pays (a page costs ~20 ms of parsing and a
+few kB to send back), so ingest sends HTML to a pool (``map_offloaded``); fingerprinting
+pays once workers send back arrays, not an object per text (see ``detect``). Segmentation
+does not: rebuilding the segmented pages in the parent (a frozen dataclass per paragraph,
+~4 us each) costs about as much as segmenting them, so it stays in the parent. Few items
 are in flight at once, so memory is bounded by them, not by the corpus.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -43,14 +43,18 @@ def map_ordered(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterat
     if jobs <= 1:
         yield from map(func, items)
         return
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        pending: deque[Future[R]] = deque()
-        for item in items:
-            pending.append(pool.submit(func, item))
-            if len(pending) >= 2 * jobs:
+    gc.freeze()  # forked workers inherit the parent's objects; their collector must not
+    try:  # touch them, or each page of them is copied into every worker
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+            pending: deque[Future[R]] = deque()
+            for item in items:
+                pending.append(pool.submit(func, item))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    finally:
+        gc.unfreeze()
 
 
 def map_offloaded(
