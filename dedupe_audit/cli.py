@@ -87,7 +87,8 @@ def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
                      help="Folder or file of known originals (repeatable)."),
         click.option("--recycled-days", type=int,
                      help="Age gap that makes a repeated paragraph recycled [180]."),
-        click.option("--jobs", type=int, help="Worker processes, 0 = one per core [0]."),
+        click.option("--jobs", type=int,
+                     help="Worker processes for HTML extraction and fingerprinting, 0 = one per core [0]."),
         click.option("--index",
                      help="SQLite fingerprint index reused across runs (created if missing), "
                           "or redis://host:port/db for an index shared by several runs."),
