@@ -13,7 +13,7 @@ apart from the kept shingles, memory is the index plus a few batches.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -45,7 +45,7 @@ BATCH_TEXTS = 20_000  # texts per fingerprinting batch
 # 29.1 s -> 27.1 s for the whole audit, a million 111.8 s -> 107.9 s (fingerprint+sign 20.5 ->
 # 15.9 s), peak memory of the process tree (PSS) 3.09 -> 3.01 GB. Below PARALLEL_MIN_TEXTS
 # starting the workers costs more than it saves.
-PARALLEL_MIN_TEXTS = 100_000
+PARALLEL_MIN_TEXTS = 100_000  # paragraphs and windows of all pages
 WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph key
 
 
@@ -60,6 +60,7 @@ class _Batch:
     owners: list[ParagraphRef]  # owner paragraph of each window
     windows: list[Window]
     spans: list[tuple[int, int, int]]  # each window as (row of its paragraph, start, end in its text)
+    parts: int = 0  # paragraphs and windows of its pages, eligible or not (the progress unit)
 
     @property
     def size(self) -> int:
@@ -74,6 +75,7 @@ def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator
     batch = _Batch([], [], [], [], [])
     for doc, seg in enumerate(segmented):
         indexes = eligible(seg, config)
+        batch.parts += len(seg.paragraphs) + len(seg.windows)
         row = {i: len(batch.refs) + n for n, i in enumerate(indexes)}
         batch.refs.extend(ParagraphRef(doc, i) for i in indexes)
         batch.paragraphs.extend(seg.paragraphs[i] for i in indexes)
@@ -127,22 +129,31 @@ def _signed_batches(
 ) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
     """Each batch with its paragraphs' fingerprints and the signatures of its paragraphs
     then windows, in document order."""
-    batches = list(_batches(segmented, config))
-    total = sum(b.size for b in batches)
+    # progress counts the pages' paragraphs and windows, known without reading any text
+    total = sum(len(seg.paragraphs) + len(seg.windows) for seg in segmented)
     jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
-    work = ((b.texts(windows=False), b.spans, config.shingle_size, config.num_perm, config.seed)
-            for b in batches)
-    results: Iterator[tuple[Fingerprints, np.ndarray]]
+    signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
-        results = _cached(cache, segmented, config, batches)
-    else:
-        results = map_ordered(_sign, work, jobs)
+        batches = list(_batches(segmented, config))
+        signed = zip(batches, _cached(cache, segmented, config, batches), strict=True)
+    else:  # batches are made while workers sign the ones before: only those in flight are held
+        made: deque[_Batch] = deque()
+
+        def work() -> Iterator[_Work]:
+            for batch in _batches(segmented, config):
+                made.append(batch)
+                texts = batch.texts(windows=False)
+                yield texts, batch.spans, config.shingle_size, config.num_perm, config.seed
+
+        signed = ((made.popleft(), result) for result in map_ordered(_sign, work(), jobs))
     done = 0
-    for batch, (found, sigs) in zip(batches, results, strict=True):
-        done += batch.size
+    for batch, (found, sigs) in signed:
+        done += batch.parts
         if progress is not None:
             progress(done, total)
         yield batch, found, sigs
+    if progress is not None and done < total:  # pages after the last batch had nothing to sign
+        progress(total, total)
 
 
 # Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
