@@ -106,7 +106,7 @@ class _Source:
 @dataclass(frozen=True, slots=True)
 class _Parse:
     """A file's bytes still to become a Document. Decoding and HTML extraction are the
-    costly part of ingest (~30 ms an HTML page), so this step may run in a worker process;
+    costly part of ingest (~20 ms an HTML page), so this step may run in a worker process;
     what finishes the document (sidecar, crawl record) is data here, not a callback."""
 
     display: str
