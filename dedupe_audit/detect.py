@@ -1,14 +1,15 @@
 """Duplicate detection over a whole run: fingerprint -> index -> verify.
 
-Exact copies are grouped by hash first, so only one representative of each group is
-signed and indexed. Sentence windows of long paragraphs are indexed beside paragraphs:
-a paragraph matching a window is a candidate for containment in the window's block. A
-window's shingles are cut from its paragraph's tokens (``Fingerprinter.with_windows``), not
-normalized and tokenized again.
+Exact copies are grouped by content hash, so only one representative of each group is
+indexed. Sentence windows of long paragraphs are indexed beside paragraphs: a paragraph
+matching a window is a candidate for containment in the window's block. A window's
+shingles are cut from its paragraph's tokens (``Fingerprinter.arrays``), not normalized
+and tokenized again.
 
-Texts are fingerprinted and signed in batches of whole documents (across processes when
-the run is large, see ``parallel``); each batch's signatures go straight into the index, so
-apart from the kept shingles, memory is the index plus a few batches.
+Texts are fingerprinted and signed in batches of whole documents (by worker processes when
+the run is large, see ``parallel``), made while the earlier ones are signed; each batch's
+signatures go straight into the index, so apart from the kept shingles, memory is the index
+plus a few batches.
 """
 
 from __future__ import annotations
