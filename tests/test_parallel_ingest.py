@@ -142,3 +142,29 @@ def test_the_balanced_pass_is_skipped_only_when_it_cannot_change_the_text(shape:
     balanced = ingest._trafilatura_text(tree, favor_precision=False)
     assert ingest._most_words(tree) >= len(balanced.split())  # the bound the shortcut relies on
     assert ingest._main_text(tree) == _both_passes(tree)
+
+
+def test_reports_are_the_same_with_worker_processes(folder: Path,
+                                                    tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The whole audit of HTML pages (a paragraph copied across them) in one process and in two."""
+    from click.testing import CliRunner
+
+    from dedupe_audit.cli import main
+
+    shared = "A paragraph copied from one page to the next, long enough to be audited as body text."
+    for n in range(6):
+        lead = f"Own lead {n} of this page about budget item {n * 7}."
+        (folder / f"copy{n}.html").write_text(
+            f"<html><body><article><p>{lead}</p><p>{shared}</p></article></body></html>")
+    out = tmp_path_factory.mktemp("reports")  # not inside the audited folder
+    reports = []
+    for jobs in (1, 2):
+        json_path, md_path = out / f"a{jobs}.json", out / f"a{jobs}.md"
+        args = ["audit", str(folder), "--no-config", "-q", "--jobs", str(jobs),
+                "-f", "json", "-o", str(json_path), "-f", "markdown", "-o", str(md_path)]
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        reports.append((json_path.read_bytes(), md_path.read_bytes()))
+    assert reports[0] == reports[1]
+    clusters = json.loads(reports[0][0])["clusters"]
+    assert any(len(c["members"]) >= 6 for c in clusters)  # the copied paragraph, found on every page
