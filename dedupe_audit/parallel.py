@@ -33,9 +33,11 @@ def resolve_jobs(jobs: int) -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes forked where the platform can (they start fast and share the
+    parent's loaded data), spawned elsewhere."""
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
 def map_ordered(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
@@ -45,7 +47,7 @@ def map_ordered(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterat
         return
     gc.freeze()  # forked workers inherit the parent's objects; their collector must not
     try:  # touch them, or each page of them is copied into every worker
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        with _pool(jobs) as pool:
             pending: deque[Future[R]] = deque()
             for item in items:
                 pending.append(pool.submit(func, item))
@@ -103,14 +105,14 @@ def map_offloaded(
         for item in items:
             if offload(item) and (costly := costly + 1) > inline_first:
                 try:
-                    pool = pool or ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+                    pool = pool or _pool(jobs)
                     future = pool.submit(func, item)
                 except BrokenProcessPool:  # broke under an earlier item: settle those first
                     while pending:
                         yield head()
                     if pool is not None:
                         pool.shutdown(wait=True, cancel_futures=True)
-                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+                    pool = _pool(jobs)
                     future = pool.submit(func, item)
                 pending.append((item, future, None))
             else:
@@ -127,7 +129,7 @@ def map_offloaded(
 
 def _alone(func: Callable[[T], R], item: T, on_crash: Callable[[T], R]) -> R:
     """``func(item)`` in a worker of its own: whether this item is what kills workers."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+    with _pool(1) as pool:
         try:
             return pool.submit(func, item).result()
         except BrokenProcessPool:
