@@ -181,19 +181,25 @@ def naive_rates(texts: list[str], k: int, num_perm: int, seed: int) -> tuple[flo
     return naive, bulk
 
 
-def plain_rate(texts: list[str], config) -> float:
+def plain_rate(texts: list[str], config, compiled: bool = True) -> float:
     """Paragraphs/s of ``Fingerprinter.arrays`` + ``signatures_of`` over a plain list of texts,
-    as (a) and (b) get them: no documents, no windows, batches of ``detect.BATCH_TEXTS``."""
-    from dedupe_audit.detect import BATCH_TEXTS
-    from dedupe_audit.fingerprint import Fingerprinter, signatures_of
+    as (a) and (b) get them: no documents, no windows, batches of ``detect.BATCH_TEXTS``;
+    with the compiled kernels or (``compiled=False``) their numpy references."""
+    from unittest import mock
 
-    fingerprinter = Fingerprinter(config.shingle_size)
-    fingerprinter.arrays(texts[:10])  # the lookup tables are built once per process: not timed
-    start = time.perf_counter()
-    for lo in range(0, len(texts), BATCH_TEXTS):
-        found = fingerprinter.arrays(texts[lo : lo + BATCH_TEXTS])
-        signatures_of(found.shingles, np.diff(found.offsets), config.num_perm, config.seed)
-    return len(texts) / (time.perf_counter() - start)
+    from dedupe_audit import fingerprint
+    from dedupe_audit.detect import BATCH_TEXTS
+
+    fingerprinter = fingerprint.Fingerprinter(config.shingle_size)
+    fingerprint.load_kernels()  # loaded, and the lookup tables built, once per process: not timed
+    fingerprinter.arrays(texts[:10])
+    kernels = fingerprint._kernels if compiled else lambda texts=0: None
+    with mock.patch.object(fingerprint, "_kernels", kernels):
+        start = time.perf_counter()
+        for lo in range(0, len(texts), BATCH_TEXTS):
+            found = fingerprinter.arrays(texts[lo : lo + BATCH_TEXTS])
+            fingerprint.signatures_of(found.shingles, np.diff(found.offsets), config.num_perm, config.seed)
+        return len(texts) / (time.perf_counter() - start)
 
 
 def quality(segmented, clusters, config, sample: int, rng: random.Random) -> dict[str, float]:
@@ -485,10 +491,11 @@ def main() -> None:
         print(f"(c) fingerprint+sign (normalize, shingle, MinHash; jobs={label}): "
               f"{texts:,} texts (paragraphs + windows) in {seconds:.1f} s = {rate:,.0f}/s; "
               f"(c)/(a) = {rate / naive:.0f}x, (c)/(b) = {rate / bulk:.1f}x")
-    rate = plain_rate(corpus.texts, config)
-    print(f"(c) the same input as (a) and (b), a list of paragraph texts (all {len(corpus.texts):,}), "
-          f"one process: {rate:,.0f} paragraphs/s; (c)/(a) = {rate / naive:.0f}x, "
-          f"(c)/(b) = {rate / bulk:.1f}x")
+    for label, compiled in (("", True), (" numpy only (no numba),", False)):
+        rate = plain_rate(corpus.texts, config, compiled)
+        print(f"(c) the same input as (a) and (b), a list of paragraph texts (all {len(corpus.texts):,}),"
+              f"{label} one process: {rate:,.0f} paragraphs/s; (c)/(a) = {rate / naive:.0f}x, "
+              f"(c)/(b) = {rate / bulk:.1f}x")
     start = time.perf_counter()
     found = quality(segmented, result.clusters, config, args.sample, random.Random(args.seed))
     quality_seconds = time.perf_counter() - start

@@ -19,6 +19,7 @@ from .cues import load_cues
 from .detect import detect_duplicates
 from .engines import Detector
 from .eras import load_eras
+from .heap import long_lived_heap
 from .ingest import iter_inputs
 from .model import (
     SCHEMA_VERSION,
@@ -175,6 +176,17 @@ def run_audit(
     detect: Detector | None = None,
 ) -> AuditResult:
     """The whole audit; ``detect`` replaces the in-process duplicate detection (shared index, Dask)."""
+    with long_lived_heap():  # the corpus stays in memory: the collector need not rescan it
+        return _run(paths, config, stdin, cache, detect)
+
+
+def _run(
+    paths: Sequence[str],
+    config: Config,
+    stdin: BinaryIO | None,
+    cache: FingerprintCache | None,
+    detect: Detector | None,
+) -> AuditResult:
     drain_timeouts()  # report this run's own rule timeouts only
     STAGE_SECONDS.clear()
     clock = Laps(STAGE_SECONDS)

@@ -21,7 +21,14 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .config import Config
-from .fingerprint import Fingerprint, Fingerprinter, Fingerprints, signatures_of
+from .fingerprint import (
+    COMPILED_MIN_TEXTS,
+    Fingerprint,
+    Fingerprinter,
+    Fingerprints,
+    load_kernels,
+    signatures_of,
+)
 from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
@@ -133,6 +140,8 @@ def _signed_batches(
     # progress counts the pages' paragraphs and windows, known without reading any text
     total = sum(len(seg.paragraphs) + len(seg.windows) for seg in segmented)
     jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
+    if total >= COMPILED_MIN_TEXTS:
+        load_kernels()  # here, so forked workers inherit them instead of each loading its own
     signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
         batches = list(_batches(segmented, config))

@@ -10,6 +10,10 @@ points go to numpy, where word tokens are found with a ``\\w`` lookup table and 
 a wrapping polynomial combination of its token hashes followed by a murmur-style
 finalizer. The 64-bit values are kept (sorted, unique) for exact Jaccard during
 verification; their top 32 bits feed MinHash.
+
+The loops run compiled (``kernels``, numba) for big batches when numba is installed, as it
+is by default; the numpy functions here are their reference, run for small batches and
+where numba has no build (a new CPython, PyPy). Both give the same bits.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 import numpy as np
 from datasketch import MinHash
@@ -58,12 +63,76 @@ def _fold(text: str) -> str:
     return _unify(text.casefold())
 
 
+def _nfkc_all(texts: Sequence[str]) -> list[str]:
+    """NFKC of each text, run only on the texts that need it: one changed character
+    anywhere makes NFKC of a whole batch rebuild all of it (4x slower). ASCII is NFKC."""
+    normal, nfkc = unicodedata.is_normalized, unicodedata.normalize
+    return [t if t.isascii() or normal("NFKC", t) else nfkc("NFKC", t) for t in texts]
+
+
 def _fold_all(texts: Sequence[str]) -> str:
-    """``_fold`` of the texts joined by U+0000. NFKC runs only on the texts that need it:
-    one changed character anywhere makes NFKC of a whole batch rebuild all of it (4x slower)."""
-    normal = unicodedata.is_normalized
-    return _unify("\0".join(t if normal("NFKC", t) else unicodedata.normalize("NFKC", t)
-                            for t in texts).casefold())
+    """``_fold`` of the texts joined by U+0000."""
+    return _unify("\0".join(_nfkc_all(texts)).casefold())
+
+
+def _folded_codes(texts: Sequence[str]) -> np.ndarray:
+    """The code points of ``_fold_all(texts)`` (uint32). Compiled: casefold and unification
+    are one table lookup per code point; texts holding a character the table cannot map
+    (one whose casefold is several characters, or beyond the BMP) are folded by Python."""
+    compiled = _kernels()
+    if compiled is None:
+        return _codes(_fold_all(texts))
+    texts = _nfkc_all(texts)
+    table = fold_table()
+    folded, unfolded = compiled.fold_codes(_codes("\0".join(texts)), table, np.zeros(len(texts), bool))
+    if unfolded.any():
+        for i in np.flatnonzero(unfolded).tolist():
+            texts[i] = _unify(texts[i].casefold())
+        folded, _ = compiled.fold_codes(_codes("\0".join(texts)), table, unfolded)
+    return folded
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> np.ndarray:
+    """For each code point, the one code point ``_unify(c.casefold())`` gives, or 0xFFFFFFFF
+    where that is several code points ("ß" -> "ss"): texts holding one are folded by Python."""
+    table = np.full(0x110000, 0xFFFFFFFF, dtype=np.uint32)
+    bmp = (chr(c).casefold() for c in range(0x10000))
+    table[:0x10000] = [ord(f) if len(f) == 1 else 0xFFFFFFFF for f in bmp]
+    astral = _every_code_point()[0x10000:].casefold()
+    if len(astral) == 0x100000:  # beyond the BMP every casefold is one code point (Unicode 15)
+        table[0x10000:] = _codes(astral)
+    for char, replacement in _REPLACEMENTS:
+        table[table == ord(char)] = ord(replacement)
+    return table
+
+
+# Below this many texts in a batch the numpy path runs unless the kernels are loaded already:
+# loading them (importing numba, ~0.4 s; compiling, ~4 s once after install) costs more
+# than they save on a small run.
+COMPILED_MIN_TEXTS = 20_000
+_loaded: list[ModuleType | None] = []  # the kernels once loaded, or None if numba is missing
+
+
+def _kernels(texts: int = 0) -> ModuleType | None:
+    """The compiled kernels, loaded now if a batch of ``texts`` makes it pay; None while they
+    are not loaded and where numba cannot be imported: numpy does the work."""
+    if not _loaded and texts >= COMPILED_MIN_TEXTS:
+        try:
+            from . import kernels
+        except ImportError:
+            kernels = None
+        _loaded.append(kernels)
+    return _loaded[0] if _loaded else None
+
+
+def load_kernels() -> None:
+    """Load the compiled kernels now (e.g. before forking workers, so they inherit them)."""
+    _kernels(COMPILED_MIN_TEXTS)
 
 
 def _unify(folded: str) -> str:
@@ -126,7 +195,19 @@ def signatures_of(
 ) -> np.ndarray:
     """``signatures`` of sets given as one flat array of shingle hashes and each set's size."""
     a, b = permutations(num_perm, seed)
-    count = len(sizes)
+    compiled = _kernels(len(sizes))
+    if compiled is not None:
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        return compiled.signatures_of(values, offsets, a, b)
+    return _signatures_numpy(values, sizes, a, b, chunk_rows)
+
+
+def _signatures_numpy(
+    values: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, chunk_rows: int
+) -> np.ndarray:
+    """``signatures_of`` in numpy (see ``signatures``): the reference of the compiled kernel."""
+    count, num_perm = len(sizes), len(a)
     out = np.full((num_perm, count), np.iinfo(np.uint32).max, dtype=np.uint32)
     if sizes.any():
         values = _fmix32(minhash_input(values))
@@ -229,13 +310,11 @@ class Fingerprinter:
             texts = list(texts)
             for i in odd:
                 texts[i] = texts[i].replace("\0", "\2").replace("\1", "\2")
+        _kernels(len(texts) + len(windows))  # loaded for a big batch, then used below
         marked, cuts, loose = _marked(texts, windows)
         n, total = len(texts), len(texts) + len(loose)
-        folded = _fold_all(marked + [texts[t][a:b] for t, a, b in loose])
-        codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        token_at, hashes = scan_tokens(codes)
-        text_of = np.searchsorted(np.flatnonzero(codes == 0), token_at)  # separators before
-        words = np.bincount(text_of, minlength=total)
+        codes = _folded_codes(marked + [texts[t][a:b] for t, a, b in loose])
+        token_at, hashes, words = _tokens(codes)
         starts = np.cumsum(words) - words
         # windows: token spans between the marks at their edges (tokens starting before each)
         mark_at = np.searchsorted(token_at, np.flatnonzero(codes == 1)).tolist()
@@ -264,10 +343,15 @@ class Fingerprinter:
 
 
 @lru_cache(maxsize=1)
+def _every_code_point() -> str:
+    return "".join(map(chr, range(0x110000)))
+
+
+@lru_cache(maxsize=1)
 def word_chars() -> np.ndarray:
     """Which code points ``\\w`` matches (Python's own definition), as a lookup table."""
     table = np.zeros(0x110000, dtype=bool)
-    for match in re.finditer(r"\w+", "".join(map(chr, range(0x110000)))):
+    for match in re.finditer(r"\w+", _every_code_point()):
         table[match.start() : match.end()] = True
     return table
 
@@ -277,9 +361,24 @@ def scan_tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     A token is what ``tokenize`` finds: a run of word characters, apostrophes inside it
     kept. Its hash sums a mixed (code point, position in token) value per character
-    and mixes the sum with the length: order-sensitive, and one numpy pass per step
-    instead of a Python string and a dict lookup per token.
+    and mixes the sum with the length: order-sensitive, and no Python string or dict
+    lookup per token.
     """
+    return _tokens(codes)[:2]
+
+
+def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``scan_tokens`` and the number of tokens of each text (texts separated by U+0000)."""
+    compiled = _kernels()
+    if compiled is not None:
+        return compiled.scan_tokens(codes, word_chars())
+    starts, hashes = _scan_tokens_numpy(codes)
+    text_of = np.searchsorted(np.flatnonzero(codes == 0), starts)  # separators before
+    return starts, hashes, np.bincount(text_of, minlength=int(np.count_nonzero(codes == 0)) + 1)
+
+
+def _scan_tokens_numpy(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``scan_tokens`` as one numpy pass per step: the reference of the compiled kernel."""
     word = word_chars()[codes]
     inside = word.copy()
     inside[1:-1] |= (codes[1:-1] == _APOSTROPHE) & word[:-2] & word[2:]
@@ -302,12 +401,17 @@ _APOSTROPHE = ord("'")
 def _content_hashes(hashes: np.ndarray, starts: np.ndarray, words: np.ndarray) -> list[int]:
     """One 64-bit hash per text of its token sequence (order and count matter): a sum of
     mixed (token hash, position) values, mixed with the count. Equal means exact duplicate."""
+    compiled = _kernels()
+    if compiled is not None:
+        return compiled.content_hashes(hashes, starts, words).tolist()
     with np.errstate(over="ignore"):
         position = np.arange(len(hashes)) - np.repeat(starts, words)
         mixed = _mix64(hashes ^ (position.astype(np.uint64) * _MULT))
         totals = np.r_[np.uint64(0), np.cumsum(mixed, dtype=np.uint64)]
         sums = totals[starts + words] - totals[starts]
         return _mix64(sums + words.astype(np.uint64) * _M2).tolist()
+
+
 _CLOSING = frozenset("\"'»”’)]")
 
 
@@ -352,6 +456,17 @@ def _shingle_values(
     Spans before ``sorted_below`` get their sorted unique shingles; the later ones (windows,
     which only feed MinHash) keep them in token order, repeats included: no sort to pay.
     """
+    compiled = _kernels()
+    if compiled is not None:
+        return compiled.shingle_values(hashes, starts.astype(np.int64), lengths.astype(np.int64), k,
+                                       sorted_below)
+    return _shingle_values_numpy(hashes, starts, lengths, k, sorted_below)
+
+
+def _shingle_values_numpy(
+    hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, k: int, sorted_below: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``_shingle_values`` in numpy: the reference of the compiled kernel."""
     widths = np.minimum(lengths, k)
     counts = np.where(lengths > 0, lengths - widths + 1, 0)
     owners = np.repeat(np.arange(len(lengths)), counts)

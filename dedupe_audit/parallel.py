@@ -10,7 +10,6 @@ are in flight at once, so memory is bounded by them, not by the corpus.
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from collections import deque
@@ -18,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from .heap import frozen
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,18 +46,14 @@ def map_ordered(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterat
     if jobs <= 1:
         yield from map(func, items)
         return
-    gc.freeze()  # forked workers inherit the parent's objects; their collector must not
-    try:  # touch them, or each page of them is copied into every worker
-        with _pool(jobs) as pool:
-            pending: deque[Future[R]] = deque()
-            for item in items:
-                pending.append(pool.submit(func, item))
-                if len(pending) >= 2 * jobs:
-                    yield pending.popleft().result()
-            while pending:
+    with frozen(), _pool(jobs) as pool:  # workers must not copy the parent's objects
+        pending: deque[Future[R]] = deque()
+        for item in items:
+            pending.append(pool.submit(func, item))
+            if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
-    finally:
-        gc.unfreeze()
+        while pending:
+            yield pending.popleft().result()
 
 
 def map_offloaded(
