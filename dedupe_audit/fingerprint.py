@@ -76,20 +76,21 @@ def _fold_all(texts: Sequence[str]) -> str:
 
 
 def _folded_codes(texts: Sequence[str]) -> np.ndarray:
-    """The code points of ``_fold_all(texts)`` (uint32). Compiled: casefold and unification
-    are one table lookup per code point; texts holding a character the table cannot map
-    (one whose casefold is several characters, or beyond the BMP) are folded by Python."""
+    """The code points of ``_fold_all(texts)`` (uint32). Compiled: a text made only of
+    characters NFKC leaves alone everywhere (``fold_table``) is folded by one table lookup
+    per code point; the others (a combining mark, a ligature, "ß", an emoji) by Python."""
     compiled = _kernels()
     if compiled is None:
         return _codes(_fold_all(texts))
-    texts = _nfkc_all(texts)
-    table = fold_table()
-    folded, unfolded = compiled.fold_codes(_codes("\0".join(texts)), table, np.zeros(len(texts), bool))
-    if unfolded.any():
-        for i in np.flatnonzero(unfolded).tolist():
-            texts[i] = _unify(texts[i].casefold())
-        folded, _ = compiled.fold_codes(_codes("\0".join(texts)), table, unfolded)
-    return folded
+    folded, unfolded, bounds = compiled.fold_codes(_codes("\0".join(texts)), fold_table(), len(texts))
+    if not unfolded.any():
+        return folded
+    pieces, at = [], 0
+    for i in np.flatnonzero(unfolded).tolist():  # splice in Python's fold of each of them
+        pieces += [folded[at : bounds[i]], _codes(_fold(texts[i]))]
+        at = bounds[i + 1] - 1  # its separator
+    pieces.append(folded[at:])
+    return np.concatenate(pieces)
 
 
 def _codes(text: str) -> np.ndarray:
@@ -98,14 +99,27 @@ def _codes(text: str) -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def fold_table() -> np.ndarray:
-    """For each code point, the one code point ``_unify(c.casefold())`` gives, or 0xFFFFFFFF
-    where that is several code points ("ß" -> "ss"): texts holding one are folded by Python."""
+    """For each code point of the BMP that NFKC leaves alone in any text, the one code point
+    ``_unify(c.casefold())`` gives; 0xFFFFFFFF for the others, whose texts Python folds.
+
+    Left alone means NFKC's quick check says yes (UAX #15): the character is NFKC by itself,
+    has combining class 0 and never composes with one before it (it is not the second half of
+    a canonical decomposition, nor a Hangul vowel or final jamo). A text of such characters
+    is NFKC as it stands. Also 0xFFFFFFFF: a casefold of several characters ("ß" -> "ss").
+    """
+    is_nfkc, combining, decomposition = (unicodedata.is_normalized, unicodedata.combining,
+                                         unicodedata.decomposition)
+    second_halves = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
+    for c in range(0x10000):
+        parts = decomposition(chr(c)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            second_halves.add(int(parts[1], 16))
     table = np.full(0x110000, 0xFFFFFFFF, dtype=np.uint32)
-    bmp = (chr(c).casefold() for c in range(0x10000))
-    table[:0x10000] = [ord(f) if len(f) == 1 else 0xFFFFFFFF for f in bmp]
-    astral = _every_code_point()[0x10000:].casefold()
-    if len(astral) == 0x100000:  # beyond the BMP every casefold is one code point (Unicode 15)
-        table[0x10000:] = _codes(astral)
+    for c in range(0x10000):
+        char = chr(c)
+        folded = char.casefold()
+        if len(folded) == 1 and c not in second_halves and not combining(char) and is_nfkc("NFKC", char):
+            table[c] = ord(folded)
     for char, replacement in _REPLACEMENTS:
         table[table == ord(char)] = ord(replacement)
     return table

@@ -13,10 +13,23 @@ pay for numba.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numba as nb
 import numpy as np
 
-_COMPILE = {"cache": True, "nogil": True}
+
+def _compiled(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` compiled on first use, the machine code cached on disk for later runs; where no
+    cache location is writable (a read-only install and no home directory) it is compiled
+    in each process instead (~4 s) rather than failing."""
+    try:
+        return nb.njit(cache=True, nogil=True)(func)
+    except RuntimeError:  # numba: "cannot cache function ...: no locator available"
+        return nb.njit(nogil=True)(func)
+
+
 _UNFOLDED = np.uint32(0xFFFFFFFF)  # in a fold table: this code point needs Python's casefold
 
 
@@ -38,32 +51,36 @@ def _fmix32(h: np.uint32) -> np.uint32:
     return h ^ (h >> np.uint32(16))
 
 
-@nb.njit(**_COMPILE)
-def fold_codes(codes: np.ndarray, table: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of texts joined by U+0000, each mapped through ``table`` (casefold and the
-    quote/dash unification of one code point), except in texts marked in ``keep``. Also
-    returns which texts hold a code point the table cannot map (beyond it, or marked
-    ``_UNFOLDED``: its casefold is several characters): Python folds those."""
+@_compiled
+def fold_codes(codes: np.ndarray, table: np.ndarray, texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Code points of ``texts`` texts joined by U+0000, each mapped through ``table`` (the
+    casefold and quote/dash unification of one code point); which texts hold a code point
+    the table does not map (``_UNFOLDED``: Python folds those); where each text starts
+    (one more: past the end, as if a separator followed the last text)."""
     out = np.empty_like(codes)
-    unfolded = np.zeros(keep.shape[0], dtype=np.bool_)
-    size = table.shape[0]
+    unfolded = np.zeros(texts, dtype=np.bool_)
+    bounds = np.empty(texts + 1, dtype=np.int64)
+    bounds[0] = 0
     text = 0
+    size = table.shape[0]
     for i in range(codes.shape[0]):
         c = codes[i]
         if c == 0:
             text += 1
-            out[i] = c
-        elif keep[text]:
+            if text >= texts:
+                raise ValueError("more U+0000 separators than texts")
+            bounds[text] = i + 1
             out[i] = c
         elif c < size and table[c] != _UNFOLDED:
             out[i] = table[c]
         else:
             unfolded[text] = True
             out[i] = c
-    return out, unfolded
+    bounds[texts] = codes.shape[0] + 1
+    return out, unfolded, bounds
 
 
-@nb.njit(**_COMPILE)
+@_compiled
 def scan_tokens(codes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``fingerprint.scan_tokens`` in one pass: the same token starts and hashes, and the
     number of tokens of each text (texts are separated by U+0000)."""
@@ -100,7 +117,7 @@ def scan_tokens(codes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.nda
     return starts[:found].copy(), hashes[:found].copy(), words
 
 
-@nb.njit(**_COMPILE)
+@_compiled
 def content_hashes(hashes: np.ndarray, starts: np.ndarray, words: np.ndarray) -> np.ndarray:
     """``fingerprint._content_hashes``: one hash per text of its token sequence."""
     out = np.empty(words.shape[0], dtype=np.uint64)
@@ -127,7 +144,7 @@ def _sort_small(values: np.ndarray) -> None:
         values[j + 1] = v
 
 
-@nb.njit(**_COMPILE)
+@_compiled
 def shingle_values(
     hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, k: int, sorted_below: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -164,7 +181,7 @@ def shingle_values(
     return values[:at].copy(), offsets
 
 
-@nb.njit(**_COMPILE)
+@_compiled
 def signatures_of(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``fingerprint.signatures_of``: datasketch's affine32 MinHash of each set
     ``values[offsets[i]:offsets[i + 1]]`` (top 32 bits of each value, murmur-finalized)."""

@@ -1,6 +1,7 @@
 """The compiled kernels compute exactly what their numpy references compute."""
 
 import random
+import unicodedata
 
 import numpy as np
 import pytest
@@ -39,6 +40,21 @@ def test_folding_matches_python_over_every_code_point():
     fingerprint.load_kernels()
     assert fingerprint._kernels() is kernels
     assert np.array_equal(fingerprint._folded_codes(texts), _numpy_codes(texts))
+
+
+def test_folding_matches_python_where_nfkc_composes_two_characters():
+    """Each canonical pair of Unicode (a letter and its accent, Indic vowel parts, Hangul
+    jamo) written decomposed: NFKC composes it, so the table must leave such texts to Python."""
+    pairs = []
+    for c in range(0x110000):
+        parts = unicodedata.decomposition(chr(c)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            pairs.append(chr(int(parts[0], 16)) + chr(int(parts[1], 16)))
+    pairs += ["\u1100\u1161", "\uac00\u11a8", "\u1100\u1161\u11a8", "e\u0301\u0323"]
+    texts = [f"x {pair} y" for pair in pairs]
+    fingerprint.load_kernels()
+    assert np.array_equal(fingerprint._folded_codes(texts), _numpy_codes(texts))
+    assert not np.array_equal(_numpy_codes(texts), fingerprint._codes("\0".join(texts)))  # NFKC did work
 
 
 @given(_TEXTS)
@@ -119,3 +135,19 @@ def test_fingerprints_are_the_same_without_numba(monkeypatch):
     assert np.array_equal(compiled.offsets, reference.offsets)
     assert all(np.array_equal(x, y) for x, y in zip(compiled.windows, reference.windows, strict=True))
     assert np.array_equal(compiled_sigs, reference_sigs)
+
+
+def _add(a, b):
+    return a + b
+
+
+def test_kernels_compile_without_a_writable_cache_location(monkeypatch):
+    """A read-only install with no home directory: numba finds nowhere to cache, and the
+    kernels are compiled in the process instead of failing."""
+    import numba.core.caching
+
+    impl = getattr(numba.core.caching, "CacheImpl", None) or numba.core.caching._CacheImpl  # older numba
+    monkeypatch.setattr(impl, "_locator_classes", [])  # nowhere to cache
+    with pytest.raises(RuntimeError, match="no locator"):
+        numba.njit(cache=True)(_add)
+    assert kernels._compiled(_add)(2, 3) == 5
