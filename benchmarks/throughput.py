@@ -181,24 +181,26 @@ def naive_rates(texts: list[str], k: int, num_perm: int, seed: int) -> tuple[flo
     return naive, bulk
 
 
-def plain_rate(texts: list[str], config, compiled: bool = True) -> float:
-    """Paragraphs/s of ``Fingerprinter.arrays`` + ``signatures_of`` over a plain list of texts,
-    as (a) and (b) get them: no documents, no windows, batches of ``detect.BATCH_TEXTS``;
-    with the compiled kernels or (``compiled=False``) their numpy references."""
+def plain_rate(texts: list[str], config, compiled: bool = True, jobs: int = 1) -> float:
+    """Paragraphs/s of fingerprint + sign (``detect._sign``: ``Fingerprinter.arrays`` and
+    ``signatures_of``) over a plain list of texts, as (a) and (b) get them: no documents, no
+    windows, batches of ``detect.BATCH_TEXTS``; with the compiled kernels or (``compiled=False``)
+    their numpy references; in one thread or (``jobs`` > 1) as an audit runs them: in that
+    many threads with the kernels, else in that many worker processes."""
     from unittest import mock
 
-    from dedupe_audit import fingerprint
-    from dedupe_audit.detect import BATCH_TEXTS
+    from dedupe_audit import detect, fingerprint
+    from dedupe_audit.parallel import map_ordered
 
-    fingerprinter = fingerprint.Fingerprinter(config.shingle_size)
     fingerprint.load_kernels()  # loaded, and the lookup tables built, once per process: not timed
-    fingerprinter.arrays(texts[:10])
+    fingerprint.Fingerprinter(config.shingle_size).arrays(texts[:10])
     kernels = fingerprint._kernels if compiled else lambda texts=0: None
+    batches = ((texts[lo : lo + detect.BATCH_TEXTS], [], config.shingle_size, config.num_perm, config.seed)
+               for lo in range(0, len(texts), detect.BATCH_TEXTS))
     with mock.patch.object(fingerprint, "_kernels", kernels):
         start = time.perf_counter()
-        for lo in range(0, len(texts), BATCH_TEXTS):
-            found = fingerprinter.arrays(texts[lo : lo + BATCH_TEXTS])
-            fingerprint.signatures_of(found.shingles, np.diff(found.offsets), config.num_perm, config.seed)
+        for _ in map_ordered(detect._sign, batches, jobs, threads=compiled):
+            pass
         return len(texts) / (time.perf_counter() - start)
 
 
@@ -395,6 +397,7 @@ def main() -> None:
     from dedupe_audit.audit import paragraph_clusters, run_audit
     from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
+    from dedupe_audit.parallel import resolve_jobs
     from dedupe_audit.render import json as render_json
     from dedupe_audit.render import markdown as render_markdown
     from dedupe_audit.segment import segment
@@ -491,10 +494,13 @@ def main() -> None:
         print(f"(c) fingerprint+sign (normalize, shingle, MinHash; jobs={label}): "
               f"{texts:,} texts (paragraphs + windows) in {seconds:.1f} s = {rate:,.0f}/s; "
               f"(c)/(a) = {rate / naive:.0f}x, (c)/(b) = {rate / bulk:.1f}x")
-    for label, compiled in (("", True), (" numpy only (no numba),", False)):
-        rate = plain_rate(corpus.texts, config, compiled)
-        print(f"(c) the same input as (a) and (b), a list of paragraph texts (all {len(corpus.texts):,}),"
-              f"{label} one process: {rate:,.0f} paragraphs/s; (c)/(a) = {rate / naive:.0f}x, "
+    cores = resolve_jobs(config.jobs)
+    runs = ((f"{cores + 1} threads (as an audit runs it on {cores} cores)", True, cores + 1),
+            ("one thread", True, 1), ("one thread, numpy only (no numba)", False, 1))
+    for label, compiled, jobs in runs:
+        rate = plain_rate(corpus.texts, config, compiled, jobs)
+        print(f"(c) the same input as (a) and (b), a list of paragraph texts (all {len(corpus.texts):,}), "
+              f"{label}: {rate:,.0f} paragraphs/s; (c)/(a) = {rate / naive:.0f}x, "
               f"(c)/(b) = {rate / bulk:.1f}x")
     start = time.perf_counter()
     found = quality(segmented, result.clusters, config, args.sample, random.Random(args.seed))
@@ -509,4 +515,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from dedupe_audit.heap import long_lived_heap
+
+    with long_lived_heap():  # as run_audit does: the corpus held here is not rescanned by the collector
+        main()

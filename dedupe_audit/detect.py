@@ -6,8 +6,9 @@ matching a window is a candidate for containment in the window's block. A window
 shingles are cut from its paragraph's tokens (``Fingerprinter.arrays``), not normalized
 and tokenized again.
 
-Texts are fingerprinted and signed in batches of whole documents (by worker processes when
-the run is large, see ``parallel``), made while the earlier ones are signed; each batch's
+Texts are fingerprinted and signed in batches of whole documents (by threads running the
+compiled kernels, or worker processes without them, see ``parallel``), made while the
+earlier ones are signed; each batch's
 signatures go straight into the index, so apart from the kept shingles, memory is the index
 plus a few batches.
 """
@@ -48,11 +49,13 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
 
 
 BATCH_TEXTS = 20_000  # texts per fingerprinting batch
-# Workers fingerprint and sign batches; the parent indexes. Measured on 2 cores once workers
-# send lists and arrays back (``Fingerprinter.arrays``), not an object per text: 300k paragraphs
-# 29.1 s -> 27.1 s for the whole audit, a million 111.8 s -> 107.9 s (fingerprint+sign 20.5 ->
-# 15.9 s), peak memory of the process tree (PSS) 3.09 -> 3.01 GB. Below PARALLEL_MIN_TEXTS
-# starting the workers costs more than it saves.
+# Threads or workers fingerprint and sign batches; the caller indexes. With the compiled
+# kernels (they release the GIL), threads: a list of 300k paragraphs, one thread 243-255k/s,
+# 2 threads 362-392k/s, 3 threads 400-406k/s; two worker processes 291k/s (each batch's
+# fingerprints and signatures, ~15 MB, pickled back). Without numba, worker processes, once
+# workers send lists and arrays back (``Fingerprinter.arrays``), not an object per text:
+# a million paragraphs 111.8 s -> 107.9 s for the whole audit; below PARALLEL_MIN_TEXTS
+# starting them costs more than it saves.
 PARALLEL_MIN_TEXTS = 100_000  # paragraphs and windows of all pages
 WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph key
 
@@ -139,9 +142,14 @@ def _signed_batches(
     then windows, in document order."""
     # progress counts the pages' paragraphs and windows, known without reading any text
     total = sum(len(seg.paragraphs) + len(seg.windows) for seg in segmented)
-    jobs = resolve_jobs(config.jobs) if total >= PARALLEL_MIN_TEXTS else 1
-    if total >= COMPILED_MIN_TEXTS:
-        load_kernels()  # here, so forked workers inherit them instead of each loading its own
+    jobs = resolve_jobs(config.jobs)
+    # compiled kernels release the GIL: threads (one more than cores, so one thread's Python
+    # part overlaps the others' kernels) share the batches and send nothing back
+    threads = total >= COMPILED_MIN_TEXTS and load_kernels()
+    if threads:
+        jobs = jobs + 1 if jobs > 1 else 1
+    elif total < PARALLEL_MIN_TEXTS:
+        jobs = 1
     signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
         batches = list(_batches(segmented, config))
@@ -155,7 +163,7 @@ def _signed_batches(
                 texts = batch.texts(windows=False)
                 yield texts, batch.spans, config.shingle_size, config.num_perm, config.seed
 
-        signed = ((made.popleft(), result) for result in map_ordered(_sign, work(), jobs))
+        signed = ((made.popleft(), result) for result in map_ordered(_sign, work(), jobs, threads=threads))
     done = 0
     for batch, (found, sigs) in signed:
         done += batch.parts

@@ -144,9 +144,9 @@ def _kernels(texts: int = 0) -> ModuleType | None:
     return _loaded[0] if _loaded else None
 
 
-def load_kernels() -> None:
-    """Load the compiled kernels now (e.g. before forking workers, so they inherit them)."""
-    _kernels(COMPILED_MIN_TEXTS)
+def load_kernels() -> bool:
+    """Load the compiled kernels now; whether they are in use (numba could be imported)."""
+    return _kernels(COMPILED_MIN_TEXTS) is not None
 
 
 def _unify(folded: str) -> str:

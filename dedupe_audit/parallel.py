@@ -2,7 +2,8 @@
 
 Measured on 2 cores: extracting HTML pages pays (a page costs ~20 ms of parsing and a
 few kB to send back), so ingest sends HTML to a pool (``map_offloaded``); fingerprinting
-pays once workers send back arrays, not an object per text (see ``detect``). Segmentation
+pays once workers send back arrays, not an object per text, and with the compiled kernels
+(which release the GIL) it runs in threads instead, sending nothing (see ``detect``). Segmentation
 does not: rebuilding the segmented pages in the parent (a frozen dataclass per paragraph,
 ~4 us each) costs about as much as segmenting them, so it stays in the parent. Few items
 are in flight at once, so memory is bounded by them, not by the corpus.
@@ -10,11 +11,12 @@ are in flight at once, so memory is bounded by them, not by the corpus.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
@@ -41,12 +43,21 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
-def map_ordered(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
-    """``map(func, items)`` over ``jobs`` processes, results in order, few items in flight."""
+def map_ordered(
+    func: Callable[[T], R], items: Iterable[T], jobs: int, *, threads: bool = False
+) -> Iterator[R]:
+    """``map(func, items)`` over ``jobs`` processes, results in order, few items in flight.
+    With ``threads``, over threads of this process instead: for work that releases the GIL
+    (compiled kernels), nothing is pickled and the items need not be copied."""
     if jobs <= 1:
         yield from map(func, items)
         return
-    with frozen(), _pool(jobs) as pool:  # workers must not copy the parent's objects
+    with contextlib.ExitStack() as stack:
+        if threads:
+            pool: Executor = stack.enter_context(ThreadPoolExecutor(max_workers=jobs))
+        else:
+            stack.enter_context(frozen())  # forked workers must not copy the parent's objects
+            pool = stack.enter_context(_pool(jobs))
         pending: deque[Future[R]] = deque()
         for item in items:
             pending.append(pool.submit(func, item))

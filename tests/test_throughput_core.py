@@ -70,11 +70,18 @@ def pages():
     return _pages(_planted(5) + [long, inner])
 
 
-def test_parallel_and_serial_fingerprinting_give_identical_clusters(pages, monkeypatch):
+@pytest.mark.parametrize("compiled", [True, False])  # threads with the compiled kernels, else processes
+def test_parallel_and_serial_fingerprinting_give_identical_clusters(pages, monkeypatch, compiled):
     serial = detect_duplicates(pages, Config(jobs=1))
     monkeypatch.setattr(detect, "PARALLEL_MIN_TEXTS", 0)
+    monkeypatch.setattr(detect, "COMPILED_MIN_TEXTS", 0 if compiled else 10**9)
     monkeypatch.setattr(detect, "BATCH_TEXTS", 40)
+    ordered = detect.map_ordered
+    pools: list[tuple[int, bool]] = []
+    monkeypatch.setattr(detect, "map_ordered", lambda func, items, n, threads: pools.append((n, threads))
+                        or ordered(func, items, n, threads=threads))
     parallel = detect_duplicates(pages, Config(jobs=2))
+    assert pools == [(3, True)] if compiled else [(2, False)]
     assert parallel == serial
     assert any(c.kind == "contained" for c in serial) and any(c.kind == "near" for c in serial)
 
@@ -178,16 +185,21 @@ def test_pair_shared_counts_are_exact_even_when_top_bits_collide():
     assert got[0] >= 10 and got[1] >= 3
 
 
-@pytest.mark.parametrize(("jobs", "cores", "pooled"),
-                         [(0, 1, False), (0, 2, True), (2, 1, True), (1, 8, False)])
-def test_the_pool_starts_when_cores_are_to_spare_or_asked_for(pages, monkeypatch, jobs, cores, pooled):
-    """One worker per core from two cores on (measured to pay on 2); an explicit --jobs is obeyed."""
+@pytest.mark.parametrize(("jobs", "cores", "processes", "threads"),
+                         [(0, 1, 1, 1), (0, 2, 2, 3), (2, 1, 2, 3), (1, 8, 1, 1), (0, 4, 4, 5)])
+@pytest.mark.parametrize("compiled", [True, False])
+def test_the_pool_starts_when_cores_are_to_spare_or_asked_for(pages, monkeypatch, jobs, cores, processes,
+                                                              threads, compiled):
+    """One worker process per core from two cores on (measured to pay on 2), or with the
+    compiled kernels one thread more than cores; an explicit --jobs is obeyed."""
     used = []
     monkeypatch.setattr(detect, "PARALLEL_MIN_TEXTS", 0)
+    monkeypatch.setattr(detect, "COMPILED_MIN_TEXTS", 0 if compiled else 10**9)
     monkeypatch.setattr(detect, "resolve_jobs", lambda setting: setting or cores)
-    monkeypatch.setattr(detect, "map_ordered", lambda func, items, n: used.append(n) or map(func, items))
+    monkeypatch.setattr(detect, "map_ordered",
+                        lambda func, items, n, threads: used.append((n, threads)) or map(func, items))
     detect_duplicates(pages, Config(jobs=jobs))
-    assert any(n > 1 for n in used) == pooled
+    assert used == [(threads, True) if compiled else (processes, False)]
 
 
 def test_progress_is_told_every_batch_up_to_the_total(pages, monkeypatch):
