@@ -88,7 +88,7 @@ def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--recycled-days", type=int,
                      help="Age gap that makes a repeated paragraph recycled [180]."),
         click.option("--jobs", type=int,
-                     help="Worker processes for HTML extraction and fingerprinting, 0 = one per core [0]."),
+                     help="Cores to use (HTML extraction and fingerprinting), 0 = one per core [0]."),
         click.option("--index",
                      help="SQLite fingerprint index reused across runs (created if missing), "
                           "or redis://host:port/db for an index shared by several runs."),
