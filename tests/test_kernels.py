@@ -119,7 +119,8 @@ def test_signatures_match_numpy(num_perm, seed):
 def test_fingerprints_are_the_same_without_numba(monkeypatch):
     """The numpy fallback (no numba build for this Python) gives the same fingerprints."""
     rng = random.Random(5)
-    words = ["Straße", "İstanbul", "don't", "«Київ»", "🙂", "war", "peace", "talks", "2025", "США"]
+    words = ["Straße", "İstanbul", "don't", "«Київ»", "🙂", "war", "peace", "talks", "2025", "США",
+             "a\0b", "c\1d", "\udc80x", "e\u0301", "ﬁne", "ЁЖИК", "Ǆemal", "x" * 300]
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 50))) for _ in range(300)]
     windows = [(t, 0, len(texts[t]) // 2) for t in range(0, 300, 7)]
     monkeypatch.setattr(fingerprint, "COMPILED_MIN_TEXTS", 1)
