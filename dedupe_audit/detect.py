@@ -31,7 +31,7 @@ from .fingerprint import (
     signatures_of,
 )
 from .index import CandidateIndex, choose_min_bands
-from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
+from .model import BODY, Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
 from .store import FingerprintCache
 from .timing import Laps
@@ -41,10 +41,11 @@ from .verify import ContainerIndex, build_clusters, exact_groups, find_containme
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
     """Indexes of the paragraphs that take part in duplicate detection."""
     least = max(config.min_words, 0)
-    return [  # split at most ``least`` times: a long paragraph is not cut into all its words
+    return [  # the segmenter's word count; else split at most ``least`` times
         p.index
         for p in seg.paragraphs
-        if (p.is_body or config.include_boilerplate) and len(p.text.split(None, least)) >= least
+        if (p.kind == BODY or config.include_boilerplate)
+        and (p.words if p.words is not None else len(p.text.split(None, least))) >= least
     ]
 
 

@@ -72,6 +72,7 @@ class Paragraph:
     page: str = field(repr=False)  # the document text (``page[start:end]`` is this paragraph)
     kind: str = BODY  # body | boilerplate
     boilerplate_rule: str | None = None
+    words: int | None = None  # whitespace-separated words (``len(text.split())``), as segmented
 
     @property
     def text(self) -> str:

@@ -176,7 +176,7 @@ def _add(
     words = len(body.split())
     rule = checks.first_match(body, words)
     paragraph = Paragraph(
-        len(paragraphs), start, end, line, end_line, text, BOILERPLATE if rule else BODY, rule
+        len(paragraphs), start, end, line, end_line, text, BOILERPLATE if rule else BODY, rule, words
     )
     paragraphs.append(paragraph)
     if rule is None and words > config.long_paragraph_words:

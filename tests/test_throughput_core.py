@@ -1,3 +1,4 @@
+import dataclasses
 import random
 
 import numpy as np
@@ -208,3 +209,16 @@ def test_progress_is_told_every_batch_up_to_the_total(pages, monkeypatch):
     told = detect_duplicates(pages, Config(jobs=1), progress=lambda done, total: calls.append((done, total)))
     assert told == detect_duplicates(pages, Config(jobs=1))
     assert len(calls) > 2 and calls == sorted(calls) and calls[-1][0] == calls[-1][1] == calls[0][1]
+
+
+@pytest.mark.parametrize("min_words", [0, 1, 5, 12])
+def test_eligibility_from_the_segmenters_word_count_equals_splitting_the_text(min_words):
+    texts = ["one", "two words", "  spaced\u00a0out\u2003words  here ", "U.S.-China trade-war talks", "",
+             "a b c d e", "a b c d", "¨ diaeresis counts as a word"] + _planted(2, 20)
+    pages = _pages(texts, per_page=3)
+    config = Config(min_words=min_words)
+    for seg in pages:
+        assert all(p.words == len(p.text.split()) for p in seg.paragraphs)
+        uncounted = dataclasses.replace(seg, paragraphs=tuple(dataclasses.replace(p, words=None)
+                                                             for p in seg.paragraphs))
+        assert detect.eligible(seg, config) == detect.eligible(uncounted, config)
