@@ -8,9 +8,8 @@ and tokenized again.
 
 Texts are fingerprinted and signed in batches of whole documents (by threads running the
 compiled kernels, or worker processes without them, see ``parallel``), made while the
-earlier ones are signed; each batch's
-signatures go straight into the index, so apart from the kept shingles, memory is the index
-plus a few batches.
+earlier ones are signed; each batch's signatures go straight into the index, so apart from
+the kept shingles, memory is the index plus a few batches.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ from .fingerprint import (
     signatures_of,
 )
 from .index import CandidateIndex, choose_min_bands
-from .model import BODY, Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
+from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
 from .store import FingerprintCache
 from .timing import Laps
@@ -44,7 +43,7 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
     return [  # the segmenter's word count; else split at most ``least`` times
         p.index
         for p in seg.paragraphs
-        if (p.kind == BODY or config.include_boilerplate)
+        if (p.is_body or config.include_boilerplate)
         and (p.words if p.words is not None else len(p.text.split(None, least))) >= least
     ]
 

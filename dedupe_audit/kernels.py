@@ -7,8 +7,8 @@ reference in ``fingerprint`` computes (tests compare them on random text), so ha
 signatures and reports do not depend on which one ran.
 
 Compiled on first use and cached next to this file (numba's ``cache=True``); the module
-is imported only when a batch is fingerprinted, so commands that do not fingerprint never
-pay for numba.
+is imported only when a run has a batch big enough to pay for loading it
+(``fingerprint.COMPILED_MIN_TEXTS``), so small runs never pay for numba.
 """
 
 from __future__ import annotations
