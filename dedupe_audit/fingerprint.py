@@ -144,11 +144,6 @@ def _kernels(texts: int = 0) -> ModuleType | None:
     return _loaded[0] if _loaded else None
 
 
-def loaded_kernels() -> ModuleType | None:
-    """The compiled kernels if a large batch has loaded them already, else None."""
-    return _kernels()
-
-
 def load_kernels() -> bool:
     """Load the compiled kernels now; whether they are in use (numba could be imported)."""
     return _kernels(COMPILED_MIN_TEXTS) is not None

@@ -19,13 +19,11 @@ for ``min_bands`` shared bands instead of one keeps recall at the threshold >= 0
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from math import comb
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
-
-from .fingerprint import loaded_kernels
 
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
@@ -135,9 +133,6 @@ class CandidateIndex:
         buckets = [_buckets(_band_keys(np.concatenate([sig[:, b * rows : (b + 1) * rows]
                                                        for sig in self._signatures]))[order], max_bucket)
                    for b in range(bands)]
-        # each member's key, once per band (not once per range of first keys below)
-        buckets = [(starts, sizes, keys[rows]) for starts, sizes, rows in buckets]
-        pair_codes = _pair_codes()
         limit = 2**32 if below is None else max(below, 0)
         # Pairs are counted per range of first keys so memory holds one range's raw pairs,
         # not all of them (hundreds of millions at a million paragraphs).
@@ -146,7 +141,7 @@ class CandidateIndex:
         edges = np.linspace(0, min(limit, int(keys[-1]) + 1), ranges + 1).astype(np.int64)
         found_codes, found_counts = [], []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-            codes = np.concatenate([pair_codes(*bucket, int(lo), int(hi)) for bucket in buckets])
+            codes = np.concatenate([_bucket_pairs(bucket, keys, int(lo), int(hi)) for bucket in buckets])
             unique, counts = np.unique(codes, return_counts=True)
             wanted = counts >= min_bands
             found_codes.append(unique[wanted])
@@ -200,24 +195,20 @@ def _buckets(band_keys: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.nda
     return np.cumsum(sizes) - sizes, sizes, rows
 
 
-def _pair_codes() -> Callable[[np.ndarray, np.ndarray, np.ndarray, int, int], np.ndarray]:
-    """``bucket_pairs``, compiled where fingerprinting loaded the kernels (a large run)."""
-    compiled = loaded_kernels()
-    return bucket_pairs if compiled is None else compiled.bucket_pairs
-
-
-def bucket_pairs(
-    starts: np.ndarray, sizes: np.ndarray, member_keys: np.ndarray, lo: int, hi: int
+def _bucket_pairs(
+    bucket: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray, lo: int, hi: int
 ) -> np.ndarray:
-    """Pair codes (first << 32 | second) of members sharing a bucket, first key in [lo, hi).
+    """Pair codes (first << 32 | second) of rows sharing a bucket, first key in [lo, hi).
 
-    Members come in ascending key order and ascend inside a bucket (``member_keys``: their
-    keys, bucket after bucket), so each member pairs with the members after it in its bucket.
+    Rows come in ascending key order and ascend inside a bucket, so the keys do too: each
+    row pairs with the rows after it in its bucket.
     """
+    starts, sizes, rows = bucket
     if not len(starts):
         return np.empty(0, dtype=np.uint64)
-    position = np.arange(len(member_keys))
-    partners = np.repeat(starts + sizes, sizes) - position - 1  # members after it in its bucket
+    position = np.arange(len(rows))
+    partners = np.repeat(starts + sizes, sizes) - position - 1  # rows after it in its bucket
+    member_keys = keys[rows]
     partners[(member_keys < np.uint64(lo)) | (member_keys >= np.uint64(hi))] = 0
     firsts = np.repeat(position, partners)
     seconds = firsts + 1 + _ranks(partners)

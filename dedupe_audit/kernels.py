@@ -197,29 +197,3 @@ def signatures_of(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.
                 row[i] = min(row[i], np.uint32(a[i] * x + b[i]))  # wraps: the modulo 2**32
         out[t, :] = row
     return out
-
-
-@_compiled
-def bucket_pairs(
-    starts: np.ndarray, sizes: np.ndarray, member_keys: np.ndarray, lo: int, hi: int
-) -> np.ndarray:
-    """``index.bucket_pairs``: pair codes (first << 32 | second) of members sharing a bucket
-    whose first key is in [lo, hi), members after it in its bucket as seconds."""
-    lo, hi = np.uint64(lo), np.uint64(hi)  # compared as unsigned, not as floats
-    count = 0
-    for b in range(starts.shape[0]):
-        end = starts[b] + sizes[b]
-        for i in range(starts[b], end):
-            if lo <= member_keys[i] < hi:
-                count += end - i - 1
-    out = np.empty(count, dtype=np.uint64)
-    at = 0
-    for b in range(starts.shape[0]):
-        end = starts[b] + sizes[b]
-        for i in range(starts[b], end):
-            first = member_keys[i]
-            if lo <= first < hi:
-                for j in range(i + 1, end):
-                    out[at] = (first << np.uint64(32)) | member_keys[j]
-                    at += 1
-    return out

@@ -152,20 +152,3 @@ def test_kernels_compile_without_a_writable_cache_location(monkeypatch):
     with pytest.raises(RuntimeError, match="no locator"):
         numba.njit(cache=True)(_add)
     assert kernels._compiled(_add)(2, 3) == 5
-
-
-def test_bucket_pairs_match_numpy():
-    """Pairs of members sharing an LSH bucket, for each range of first keys."""
-    from dedupe_audit import index
-
-    rng = np.random.default_rng(11)
-    sizes = rng.integers(2, 9, size=500)
-    starts = np.cumsum(sizes) - sizes
-    member_keys = np.concatenate([np.sort(rng.choice(2**32 - 1, size=n, replace=False)) for n in sizes])
-    member_keys = member_keys.astype(np.uint64)
-    for lo, hi in [(0, 2**32), (0, 2**31), (2**31, 2**32), (10**9, 10**9 + 5 * 10**8), (5, 5)]:
-        got = kernels.bucket_pairs(starts, sizes, member_keys, lo, hi)
-        want = index.bucket_pairs(starts, sizes, member_keys, lo, hi)
-        assert np.array_equal(got, want)
-    every = kernels.bucket_pairs(starts, sizes, member_keys, 0, 2**32)
-    assert len(every) == int((sizes * (sizes - 1) // 2).sum())
