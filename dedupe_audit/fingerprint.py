@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -138,7 +139,9 @@ def _kernels(texts: int = 0) -> ModuleType | None:
     if not _loaded and texts >= COMPILED_MIN_TEXTS:
         try:
             from . import kernels
-        except ImportError:
+        except ImportError as error:
+            warnings.warn(f"numba cannot be imported ({error}): fingerprinting runs its numpy "
+                          "reference, about 3x slower, with the same results", RuntimeWarning, stacklevel=2)
             kernels = None
         _loaded.append(kernels)
     return _loaded[0] if _loaded else None

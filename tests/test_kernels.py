@@ -152,3 +152,21 @@ def test_kernels_compile_without_a_writable_cache_location(monkeypatch):
     with pytest.raises(RuntimeError, match="no locator"):
         numba.njit(cache=True)(_add)
     assert kernels._compiled(_add)(2, 3) == 5
+
+
+def test_a_large_run_without_numba_says_so_and_gives_the_same_fingerprints(monkeypatch):
+    import sys
+
+    import dedupe_audit
+
+    texts = [f"paragraph {i} about the talks in Kyiv and what was said" for i in range(50)]
+    compiled = Fingerprinter(3).arrays(texts)
+    monkeypatch.setattr(fingerprint, "_loaded", [])  # as in a fresh process
+    monkeypatch.setitem(sys.modules, "dedupe_audit.kernels", None)  # numba has no build here
+    monkeypatch.delattr(dedupe_audit, "kernels")
+    monkeypatch.setattr(fingerprint, "COMPILED_MIN_TEXTS", 10)
+    with pytest.warns(RuntimeWarning, match="numba cannot be imported"):
+        fallback = Fingerprinter(3).arrays(texts)
+    assert fingerprint._kernels() is None
+    assert fallback.content_hashes == compiled.content_hashes
+    assert np.array_equal(fallback.shingles, compiled.shingles)
