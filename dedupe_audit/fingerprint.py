@@ -148,8 +148,12 @@ def _kernels(texts: int = 0) -> ModuleType | None:
 
 
 def load_kernels() -> bool:
-    """Load the compiled kernels now; whether they are in use (numba could be imported)."""
-    return _kernels(COMPILED_MIN_TEXTS) is not None
+    """Load the compiled kernels and build their lookup tables now (before threads share
+    them); whether they are in use (numba could be imported)."""
+    if _kernels(COMPILED_MIN_TEXTS) is None:
+        return False
+    word_chars(), fold_table()
+    return True
 
 
 def _unify(folded: str) -> str:
