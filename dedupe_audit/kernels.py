@@ -31,6 +31,9 @@ def _compiled(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 _UNFOLDED = np.uint32(0xFFFFFFFF)  # in a fold table: this code point needs Python's casefold
+# The hash constants are written out here, not imported from ``fingerprint``: numba's disk
+# cache is invalidated only by changes to this file, so a constant changed elsewhere would
+# leave stale machine code. Tests compare every kernel with its numpy reference.
 
 
 @nb.njit(inline="always")
@@ -131,7 +134,7 @@ def content_hashes(hashes: np.ndarray, starts: np.ndarray, words: np.ndarray) ->
 
 @nb.njit(inline="always")
 def _sort_small(values: np.ndarray) -> None:
-    """Insertion sort below 32 values (most paragraphs), numpy's sort above."""
+    """Insertion sort up to 32 values (most paragraphs), numpy's sort above."""
     if values.shape[0] > 32:
         values.sort()
         return
