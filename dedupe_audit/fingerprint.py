@@ -199,7 +199,8 @@ def signatures(
 ) -> np.ndarray:
     """MinHash signatures (n, num_perm) uint32 for many shingle sets at once.
 
-    All shingles of a batch are permuted together, one permutation per row of a
+    Compiled (``kernels.signatures_of``) once the kernels are loaded; otherwise numpy:
+    all shingles of a batch are permuted together, one permutation per row of a
     (num_perm, chunk) block, and reduced per set with ``np.minimum.reduceat`` along the
     rows: reducing along the contiguous axis is ~3x faster than along the other one.
     Chunks of 8,192 shingles keep a block (4 MB) near the cache. A set cut by a chunk
