@@ -23,18 +23,18 @@ import numpy as np
 from .config import Config
 from .fingerprint import (
     COMPILED_MIN_TEXTS,
-    Fingerprint,
     Fingerprinter,
     Fingerprints,
     load_kernels,
     signatures_of,
 )
+from .fingerprint_table import TableBuilder
 from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
 from .store import FingerprintCache
 from .timing import Laps
-from .verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near_rows
+from .verify import ContainerIndex, build_clusters, find_containment, verify_near_rows
 
 
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
@@ -187,51 +187,60 @@ def detect_duplicates(
     STAGE_SECONDS.clear()
     clock = Laps(STAGE_SECONDS)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
-    fingerprints: dict[ParagraphRef, Fingerprint] = {}
-    representatives: list[ParagraphRef] = []
-    first_of: dict[int, int] = {}  # content hash -> key of its representative
-    window_owner: list[ParagraphRef] = []
+    table = TableBuilder()
+    representatives: list[int] = []  # table row of each content hash's first paragraph
+    first_of: set[int] = set()  # content hashes seen
+    window_owner: list[int] = []  # table row of each indexed window's paragraph
+    rows_before = 0
     for batch, found, sigs in _signed_batches(segmented, config, cache, progress):
-        rows, keys = [], []
-        bounds = found.offsets.tolist()
-        for row, (ref, para, content, words) in enumerate(
-                zip(batch.refs, batch.paragraphs, found.content_hashes, found.words, strict=True)):
-            if words < config.min_words:
-                continue
-            # kept for the whole detection: the text as a span of its page, not a copy
-            shingles = found.shingles[bounds[row] : bounds[row + 1]]
-            fingerprints[ref] = Fingerprint(para.page, content, words, shingles, para.start, para.end)
+        words = np.asarray(found.words, dtype=np.int64)
+        kept = np.flatnonzero(words >= config.min_words)
+        hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
+        sizes = np.diff(found.offsets)
+        table.add([batch.refs[i] for i in kept.tolist()], [batch.paragraphs[i] for i in kept.tolist()],
+                  hashes, words[kept], found.shingles, found.offsets[kept], sizes[kept])
+        signed: list[int] = []
+        for row, content in zip(kept.tolist(), hashes.tolist(), strict=True):
             if content not in first_of:  # refs ascend: the first is the group's first
-                first_of[content] = len(representatives)
-                representatives.append(ref)
-                rows.append(row)
-                keys.append(first_of[content])
-        for row, owner in enumerate(batch.owners, start=len(batch.refs)):
-            if owner in fingerprints:
-                rows.append(row)
+                first_of.add(content)
+                signed.append(row)
+        keys = list(range(len(representatives), len(representatives) + len(signed)))
+        table_row = np.full(len(words), -1, dtype=np.int64)  # batch row -> table row
+        table_row[kept] = np.arange(rows_before, rows_before + len(kept))
+        representatives.extend(table_row[signed].tolist())
+        rows_before += len(kept)
+        owners = table_row[[row for row, _, _ in batch.spans]] if batch.spans else np.empty(0, dtype=np.int64)
+        for n, owner in enumerate(owners.tolist(), start=len(batch.refs)):
+            if owner >= 0:  # windows of paragraphs too short to take part are not indexed
+                signed.append(n)
                 keys.append(WINDOW_KEYS + len(window_owner))
                 window_owner.append(owner)
-        index.add(keys, sigs[rows])
+        index.add(keys, sigs[signed])
+    fingerprints = table.build()
+    del table, first_of
     clock.lap("fingerprint+sign")
-    groups = exact_groups(fingerprints)
+    groups = fingerprints.copies()
 
     n = len(representatives)
     bands, rows_per_band = index.params
     pairs = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
                                   below=n)
-    del index, first_of  # signatures are done with: 0.65 GB at a million paragraphs
+    del index  # signatures are done with: 0.65 GB at a million paragraphs
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
-    rep_fps = [fingerprints[ref] for ref in representatives]
-    near = verify_near_rows(pairs[within], representatives, rep_fps, config.threshold, config.min_fuzz)
+    rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
+    rep_refs = fingerprints.refs(rep_rows.rows)
+    near = verify_near_rows(pairs[within], rep_refs, rep_rows, config.threshold, config.min_fuzz)
     via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
+    owner_refs = fingerprints.refs(np.asarray(window_owner, dtype=np.int64))
     for first, second in pairs[~within].tolist():
-        via_window[representatives[first]].add(window_owner[second - WINDOW_KEYS])
+        via_window[rep_refs[first]].add(owner_refs[second - WINDOW_KEYS])
     clock.lap("verify near")
 
-    containers = ContainerIndex({ref: fingerprints[ref] for ref in sorted(set(window_owner))})
+    container_refs = sorted(set(owner_refs))
+    containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
     containment = find_containment(
-        representatives, fingerprints, containers, segmented, config.containment, via_window
+        rep_refs, fingerprints, containers, segmented, config.containment, via_window
     )
     clock.lap("containment")
     clusters = build_clusters(groups, near, containment, fingerprints)

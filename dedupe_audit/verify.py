@@ -17,6 +17,7 @@ import xxhash
 from rapidfuzz import fuzz, process
 
 from .fingerprint import Fingerprint
+from .fingerprint_table import FingerprintRows, expand_ranges, fingerprint_rows, rows_of
 from .model import Cluster, ClusterMember, Containment, ParagraphRef, SegmentedDocument
 
 
@@ -102,7 +103,8 @@ def verify_near_rows(
     count; only the shingles of rows left in some pair are gathered."""
     if not len(pairs):
         return []
-    sizes = np.fromiter((len(fp.shingles) for fp in fingerprints), dtype=np.int64, count=len(fingerprints))
+    fingerprints = fingerprint_rows(fingerprints)
+    sizes = fingerprints.sizes
     a_size, b_size = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
     small, large = np.minimum(a_size, b_size), np.maximum(a_size, b_size)
     pairs = pairs[~(small < threshold * large * _MARGIN)]
@@ -112,7 +114,7 @@ def verify_near_rows(
     used[pairs.ravel()] = True
     rows = np.flatnonzero(used)
     local = (np.cumsum(used) - 1)[pairs]  # pairs as positions in ``rows``
-    sets = RowSets([fingerprints[row].shingles for row in rows.tolist()])
+    sets = RowSets.laid_out(*fingerprints.shingle_sets(rows))
     verified: list[NearPair] = []
     normal: dict[int, str] = {}  # normal forms are made on demand: once per row here
 
@@ -184,23 +186,31 @@ class RowSets:
     pairs of rows in a few numpy passes instead of a numpy call per pair."""
 
     def __init__(self, sets: Sequence[np.ndarray]) -> None:
-        self.offsets = np.zeros(len(sets) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, sets), dtype=np.int64, count=len(sets)), out=self.offsets[1:])
-        self.flat = np.concatenate(sets) if sets else np.empty(0, dtype=np.uint64)
+        sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
+        self._lay_out(np.concatenate(sets) if sets else np.empty(0, dtype=np.uint64), sizes)
+
+    @classmethod
+    def laid_out(cls, flat: np.ndarray, sizes: np.ndarray) -> RowSets:
+        """Rows already end to end in ``flat``, row i ``sizes[i]`` values long."""
+        self = cls.__new__(cls)
+        self._lay_out(flat, sizes)
+        return self
+
+    def _lay_out(self, flat: np.ndarray, sizes: np.ndarray) -> None:
+        rows = len(sizes)
+        self.offsets = np.zeros(rows + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self.offsets[1:])
+        self.flat = flat
         self.sizes = self.offsets[1:] - self.offsets[:-1]
         # Each shingle keyed by (row, top bits of its hash) in one integer: ascending as laid out.
-        self._bits = max(1, (len(sets) - 1).bit_length())
-        shifted = np.arange(len(sets), dtype=np.uint64) << np.uint64(64 - self._bits)
+        self._bits = max(1, (rows - 1).bit_length())
+        shifted = np.arange(rows, dtype=np.uint64) << np.uint64(64 - self._bits)
         self._keys = np.repeat(shifted, self.sizes)
         self._keys |= self.flat >> np.uint64(self._bits)
         # Rows where two hashes share their top bits (~1 in 10**7 rows): counted one by one.
         clashing = self._keys[1:][self._keys[1:] == self._keys[:-1]] >> np.uint64(64 - self._bits)
         self._clashing = np.unique(clashing).astype(np.int64)
         self._histogram: np.ndarray | None = None
-
-    @classmethod
-    def of(cls, flat: np.ndarray, offsets: np.ndarray) -> RowSets:
-        return cls([flat[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)])
 
     def row(self, at: int) -> np.ndarray:
         return self.flat[self.offsets[at] : self.offsets[at + 1]]
@@ -258,7 +268,7 @@ class RowSets:
         if low == high:
             return np.zeros(len(pairs), dtype=np.int64)
         counts = self.sizes[second]
-        values = self.flat[_expand(self.offsets[second], counts)]
+        values = self.flat[expand_ranges(self.offsets[second], counts)]
         wanted = np.repeat(first.astype(np.uint64) << np.uint64(64 - self._bits), counts)
         wanted |= values >> np.uint64(self._bits)  # keyed as ``_keys``
         at = np.minimum(np.searchsorted(self._keys[low:high], wanted), high - low - 1) + low
@@ -273,7 +283,7 @@ BUCKETS = 1 << _BUCKET_BITS  # hash ranges of ``RowSets.shared_bounds``: 128 byt
 
 def _pair_shared_counts(pairs: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Exact ``shared_count`` of each pair of rows of ``flat`` (rows start at ``offsets``)."""
-    return RowSets.of(flat, offsets).shared_counts(pairs)
+    return RowSets.laid_out(flat[offsets[0] : offsets[-1]], np.diff(offsets)).shared_counts(pairs)
 
 
 class ContainerIndex:
@@ -420,12 +430,13 @@ def find_containment(
     found: list[Containment] = []
     for lo in range(0, len(inner_list), batch):
         chunk = inner_list[lo : lo + batch]
-        fps = list(map(fingerprints.__getitem__, chunk))
+        fps = rows_of(fingerprints, chunk)
+        words = fps.words.tolist()
         extra = _extra_codes(chunk, extra_of, len(containers.refs))
-        for inner_at, owner, share in _shares([fp.shingles for fp in fps], containers, extra, min_share):
+        for inner_at, owner, share in _shares(*fps.shingle_sets(), containers, extra, min_share):
             inner, container = chunk[inner_at], containers.refs[owner]
-            fp, outer = fps[inner_at], containers.fingerprints[container]
-            if container == inner or outer.words < 1.5 * fp.words or share < min_share:
+            outer = containers.fingerprints[container]
+            if container == inner or outer.words < 1.5 * words[inner_at] or share < min_share:
                 continue
             found.append(_containment(inner, container, fingerprints, segmented, share))
     return found
@@ -443,19 +454,16 @@ def _extra_codes(chunk: Sequence[ParagraphRef], extra_of: Mapping[tuple[int, int
     return np.unique(np.array(codes, dtype=np.int64))
 
 
-def _expand(lo: np.ndarray, spans: np.ndarray) -> np.ndarray:
-    """Positions lo[i] .. lo[i] + spans[i] - 1 of every i, concatenated."""
-    return np.repeat(lo - (np.cumsum(spans) - spans), spans) + np.arange(int(spans.sum()))
-
-
 def _shares(
-    sets: Sequence[np.ndarray],
+    flat: np.ndarray,
+    sizes: np.ndarray,
     containers: ContainerIndex,
     extra: np.ndarray,
     min_share: float = 0.0,
 ) -> list[tuple[int, int, float]]:
     """(inner position, container position, exact contained share) of the candidates whose
-    share reaches ``min_share``, sorted by inner then container. ``extra`` holds the sorted
+    share reaches ``min_share``, sorted by inner then container. Inner i's shingles are the
+    ``sizes[i]`` values of ``flat`` after those of the inners before it. ``extra`` holds the sorted
     codes (inner position * container count + container position) of candidates given
     besides those sharing an anchor.
 
@@ -463,16 +471,14 @@ def _shares(
     are dropped: no container can hold that share of them (the test never misses a held
     shingle). At 300k paragraphs that leaves 1 inner in 30, and the rest runs on those.
     """
-    sizes = np.fromiter(map(len, sets), dtype=np.int64, count=len(sets))
     if not sizes.any():
         return []
-    flat = np.concatenate(sets)
-    inner_of = np.repeat(np.arange(len(sets)), sizes)
-    bound = np.bincount(inner_of[containers.maybe_held(flat)], minlength=len(sets))
+    inner_of = np.repeat(np.arange(len(sizes)), sizes)
+    bound = np.bincount(inner_of[containers.maybe_held(flat)], minlength=len(sizes))
     live = np.flatnonzero((sizes > 0) & (bound >= min_share * sizes))
     if not len(live):
         return []
-    flat = flat[_expand((np.cumsum(sizes) - sizes)[live], sizes[live])]
+    flat = flat[expand_ranges((np.cumsum(sizes) - sizes)[live], sizes[live])]
     width = len(containers.refs)
     extra_at, extra_owner = np.divmod(extra, width)
     rank = np.searchsorted(live, extra_at)
@@ -509,7 +515,7 @@ def _bounded_shares(
         second = _bounded_shares(flat[split:], sizes[half:], containers, extra[cut:] - half * width,
                                  min_share)
         return np.r_[first[0], second[0] + half], first[1] + second[1], first[2] + second[2]
-    hit = _expand(lo, counted)
+    hit = expand_ranges(lo, counted)
     pairs, shared = _run_lengths(np.repeat(inner_of, counted) * width + containers.owners[hit])
     at = pairs // width
     possible = (heavy[at] | ((shared + n_common[at]) >= min_share * sizes[at])) & (sizes[at] > 0)
@@ -556,7 +562,7 @@ class _Runs:
         """The (at most ``most``) first shingles of each inner given, and the number in
         ``inners`` each comes from."""
         take = self.sizes[inners] if most is None else np.minimum(most, self.sizes[inners])
-        return _expand(self.starts[inners], take), np.repeat(np.arange(len(inners)), take)
+        return expand_ranges(self.starts[inners], take), np.repeat(np.arange(len(inners)), take)
 
     def held(self, shingle: np.ndarray, owner: np.ndarray) -> np.ndarray:
         """Whether container ``owner[k]`` holds shingle ``shingle[k]``: a binary search per k
@@ -725,7 +731,7 @@ def _clusters(
     sizes = np.fromiter((len(ids) for ids, _ in kept), dtype=np.int64, count=len(kept))
     ids = [i for group, _ in kept for i in group]
     members = [refs[i] for i in ids]
-    fps = list(map(fingerprints.__getitem__, members))
+    fps = rows_of(fingerprints, members)
     cut = np.cumsum(sizes) - sizes
     heads = np.repeat(cut, sizes)  # row of each member's cluster's first
     jaccards = [round(x, 4) for x in _first_jaccards(fps, heads).tolist()]
@@ -742,7 +748,7 @@ def _clusters(
 
     ratios = [round(fuzz.ratio(normal_form(head), normal_form(row)), 2)
               for row, head in enumerate(heads.tolist())]
-    hashes = np.fromiter(map(attrgetter("content_hash"), fps), dtype=np.uint64, count=len(fps))
+    hashes = fps.content_hashes
     smallest = np.minimum.reduceat(hashes, cut).tolist()
     one_hash = (np.maximum.reduceat(hashes, cut) == smallest).tolist()
     similarity = np.minimum.reduceat(np.array(jaccards), cut).tolist()
@@ -760,9 +766,9 @@ def _clusters(
     ]
 
 
-def _first_jaccards(fps: Sequence[Fingerprint], heads: np.ndarray) -> np.ndarray:
+def _first_jaccards(fps: FingerprintRows, heads: np.ndarray) -> np.ndarray:
     """Exact Jaccard of each fingerprint's shingles with those of its row in ``heads``."""
-    sets = RowSets([fp.shingles for fp in fps])
+    sets = RowSets.laid_out(*fps.shingle_sets())
     rows = np.arange(len(fps))
     common = sets.sizes.copy()  # a first shares all its shingles with itself
     others = heads != rows
