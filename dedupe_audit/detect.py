@@ -8,8 +8,10 @@ and tokenized again.
 
 Texts are fingerprinted and signed in batches of whole documents (by threads running the
 compiled kernels, or worker processes without them, see ``parallel``), made while the
-earlier ones are signed; each batch's signatures go straight into the index, so apart from
-the kept shingles, memory is the index plus a few batches.
+earlier ones are signed; each batch's signatures go straight into the index and its
+fingerprints into columns (``FingerprintTable``: content hash, words, shingles and the text's
+span per paragraph, no object per paragraph), so memory is the index, that table and a few
+batches.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 from dedupe_audit import verify
 from dedupe_audit.config import Config
 from dedupe_audit.fingerprint import Fingerprint, Fingerprinter
+from dedupe_audit.fingerprint_table import FingerprintTable
 from dedupe_audit.model import Cluster, ClusterMember, Containment, ParagraphRef
 from dedupe_audit.segment import segment
 from dedupe_audit.verify import (
@@ -79,6 +80,11 @@ def test_verify_near_rows_equals_pair_by_pair(monkeypatch, chunk):
         assert list(map(_key, got)) == list(map(_key, expect))
         assert got and all(p.normals == (fingerprints[p.first].normalized, fingerprints[p.second].normalized)
                            for p in got)
+    odd = refs[1::2]  # rows of a table, as detection passes its representatives
+    odd_pairs = np.array([(a, b) for a in range(len(odd)) for b in range(a + 1, len(odd))], dtype=np.int64)
+    expect = verify_near([(odd[a], odd[b]) for a, b in odd_pairs.tolist()], fingerprints, 0.4, 50.0)
+    got = verify_near_rows(odd_pairs, odd, FingerprintTable.of(fingerprints).take(odd), 0.4, 50.0)
+    assert expect and list(map(_key, got)) == list(map(_key, expect))
     shuffled = pairs[np.random.default_rng(0).permutation(len(pairs))]  # any order works
     expect = verify_near([(refs[a], refs[b]) for a, b in shuffled.tolist()], fingerprints, 0.4, 50.0)
     assert list(map(_key, verify_near_rows(shuffled, refs, fps, 0.4, 50.0))) == list(map(_key, expect))
@@ -161,8 +167,9 @@ def _reference_clusters(groups, near, containment, fingerprints) -> tuple[Cluste
     return tuple(clusters)
 
 
+@pytest.mark.parametrize("columns", [False, True])
 @pytest.mark.parametrize("chunk", [1, 4, 100_000])
-def test_build_clusters_equals_union_find_clustering(monkeypatch, chunk):
+def test_build_clusters_equals_union_find_clustering(monkeypatch, chunk, columns):
     monkeypatch.setattr(verify, "PAIRS_PER_CHUNK", chunk)
     fingerprints = _fingerprints(_texts(2))
     refs = sorted(fingerprints)
@@ -177,8 +184,9 @@ def test_build_clusters_equals_union_find_clustering(monkeypatch, chunk):
     expect = _reference_clusters(groups, near, containment, fingerprints)
     assert any(c.kind == "near" for c in expect) and any(c.kind == "exact" for c in expect)
     assert any(c.kind == "contained" for c in expect) and any(c.containers for c in expect)
-    assert build_clusters(groups, near, containment, fingerprints) == expect
-    assert build_clusters(groups, plain, containment, fingerprints) == expect
+    given = FingerprintTable.of(fingerprints) if columns else fingerprints  # as detection keeps them
+    assert build_clusters(groups, near, containment, given) == expect
+    assert build_clusters(groups, plain, containment, given) == expect
     assert build_clusters([], [], [], {}) == ()
 
 
@@ -218,9 +226,10 @@ def _brute_containment(segmented, fingerprints, containers, inners, extra, min_s
     return found
 
 
+@pytest.mark.parametrize("columns", [False, True])
 @pytest.mark.parametrize("common", [0, 1, 3, 16, 10**9])
 @pytest.mark.parametrize("min_share", [0.0, 0.5, 0.8])
-def test_find_containment_equals_brute_force(monkeypatch, common, min_share):
+def test_find_containment_equals_brute_force(monkeypatch, common, min_share, columns):
     segmented, fingerprints, containers, inners, extra = _containment_corpus(6)
     monkeypatch.setattr(verify, "COMMON_SHINGLE", common)
     index = ContainerIndex({ref: fingerprints[ref] for ref in containers})
@@ -228,7 +237,8 @@ def test_find_containment_equals_brute_force(monkeypatch, common, min_share):
     assert len(expect) >= 20
     for batch, max_hits in ((20_000, 10_000_000), (7, 50)):  # small: batches, halving to bound memory
         monkeypatch.setattr(verify, "MAX_HITS", max_hits)
-        got = find_containment(inners, fingerprints, index, segmented, min_share, extra, batch=batch)
+        given = FingerprintTable.of(fingerprints) if columns else fingerprints
+        got = find_containment(inners, given, index, segmented, min_share, extra, batch=batch)
         assert sorted(got, key=lambda c: (c.contained, c.container)) == expect
 
 
