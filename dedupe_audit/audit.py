@@ -19,7 +19,7 @@ from .cues import load_cues
 from .detect import detect_duplicates
 from .engines import Detector
 from .eras import load_eras
-from .heap import long_lived_heap
+from .heap import long_lived_heap, release_free_memory
 from .ingest import iter_inputs
 from .model import (
     SCHEMA_VERSION,
@@ -201,6 +201,7 @@ def _run(
             segmented.append(segment(item, config, rules))
             clock.lap("segment")
     clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
+    release_free_memory()  # what detection held besides its clusters
     membership = paragraph_clusters(clusters)
     clock.lap("detect duplicates")
     # Read once: page dating and staleness both need every paragraph's dates. (Dating in a

@@ -31,6 +31,7 @@ from .fingerprint import (
     signatures_of,
 )
 from .fingerprint_table import TableBuilder
+from .heap import release_free_memory
 from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
@@ -220,6 +221,7 @@ def detect_duplicates(
         index.add(keys, sigs[signed])
     fingerprints = table.build()
     del table, first_of
+    release_free_memory()  # the batches' arrays
     clock.lap("fingerprint+sign")
     groups = fingerprints.copies()
 
@@ -228,6 +230,7 @@ def detect_duplicates(
     pairs = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
                                   below=n)
     del index  # signatures are done with: 0.65 GB at a million paragraphs
+    release_free_memory()
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
     rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))

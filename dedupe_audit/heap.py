@@ -1,4 +1,5 @@
-"""Keeps Python's cyclic garbage collector from rescanning a corpus held in memory.
+"""Keeps Python's cyclic garbage collector from rescanning a corpus held in memory, and
+hands memory freed between stages back to the system.
 
 An audit builds tens of millions of long-lived objects (pages, paragraphs, fingerprints,
 findings). CPython runs a full collection each time the heap has grown by a quarter, and
@@ -12,9 +13,13 @@ unfrozen, so callers of ``run_audit`` get their collector back as it was.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 
@@ -48,3 +53,30 @@ def frozen() -> Iterator[None]:
     finally:
         if _freeze_survivors not in gc.callbacks:
             gc.unfreeze()
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None on other C libraries and systems."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl and others have no malloc_trim
+        return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim
+
+
+def release_free_memory() -> None:
+    """Return the heap's free pages to the system after a stage has dropped its arrays.
+
+    Why: once numpy frees a large array, glibc raises its mmap threshold (up to 32 MB), so
+    later arrays below it come from the heap, and what they leave free there stays with the
+    process. At a million paragraphs that was ~1 GB held after detection (2.27 GB resident
+    instead of 1.2 GB) and ~0.4 GB more at the peak; a trim takes 10-40 ms. No-op where glibc
+    is absent. Nothing a run computes depends on it.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

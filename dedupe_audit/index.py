@@ -136,7 +136,7 @@ class CandidateIndex:
         limit = 2**32 if below is None else max(below, 0)
         # Pairs are counted per range of first keys so memory holds one range's raw pairs,
         # not all of them (hundreds of millions at a million paragraphs).
-        raw = sum(int((sizes * (sizes - 1) // 2).sum()) for _, sizes, _ in buckets)
+        raw = sum(int((sizes.astype(np.int64) * (sizes - 1) // 2).sum()) for _, sizes, _ in buckets)
         ranges = max(1, raw // PAIRS_PER_PASS + 1)
         edges = np.linspace(0, min(limit, int(keys[-1]) + 1), ranges + 1).astype(np.int64)
         found_codes, found_counts = [], []
@@ -191,8 +191,9 @@ def _buckets(band_keys: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.nda
     starts, sizes = starts[wanted], sizes[wanted]
     members = order[np.repeat(starts, sizes) + _ranks(sizes)].astype(np.uint64)
     bucket = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
-    rows = (np.sort((bucket << np.uint64(32)) | members) & np.uint64(0xFFFFFFFF)).astype(np.int64)
-    return np.cumsum(sizes) - sizes, sizes, rows
+    # int32: every band's buckets are kept until pairs are made (~0.2 GB less at a million)
+    rows = (np.sort((bucket << np.uint64(32)) | members) & np.uint64(0xFFFFFFFF)).astype(np.int32)
+    return (np.cumsum(sizes) - sizes).astype(np.int32), sizes.astype(np.int32), rows
 
 
 def _bucket_pairs(

@@ -1,7 +1,13 @@
 import gc
+import platform
+import subprocess
+import sys
 import weakref
 
-from dedupe_audit.heap import frozen, long_lived_heap
+import pytest
+
+from dedupe_audit import heap
+from dedupe_audit.heap import frozen, long_lived_heap, release_free_memory
 
 
 class _Node:
@@ -48,3 +54,38 @@ def test_freezing_for_workers_keeps_a_long_lived_heap_frozen():
             pass
         assert gc.get_freeze_count() > 0  # not rescanned after the workers are done
     assert gc.get_freeze_count() == 0
+
+
+# In a fresh process: after a freed 16 MB array glibc takes 1 MB arrays from its heap, and
+# freeing them (one array allocated after them keeps the heap's top) leaves the pages with
+# the process until trimmed.
+_HELD_AFTER_FREE = """
+import os, numpy as np
+from dedupe_audit.heap import release_free_memory
+def rss(): return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
+big = np.ones(16 << 20, dtype=np.uint8); del big
+chunks = [np.ones(1 << 20, dtype=np.uint8) for _ in range(200)]
+pin = np.ones(1 << 20, dtype=np.uint8)
+del chunks
+freed = rss()
+release_free_memory()
+print(freed, rss())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
+                    reason="malloc_trim is glibc's")
+def test_freed_heap_pages_go_back_to_the_system():
+    out = subprocess.run([sys.executable, "-c", _HELD_AFTER_FREE], capture_output=True, text=True, check=True)
+    freed, trimmed = map(int, out.stdout.split())
+    assert freed - trimmed >= 150  # MB of the 200 freed
+
+
+def test_release_is_a_no_op_without_glibc(monkeypatch):
+    heap._malloc_trim.cache_clear()
+    monkeypatch.setattr(sys, "platform", "darwin")
+    try:
+        assert heap._malloc_trim() is None
+        release_free_memory()
+    finally:
+        heap._malloc_trim.cache_clear()
