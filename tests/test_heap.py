@@ -1,4 +1,5 @@
 import gc
+import os
 import platform
 import subprocess
 import sys
@@ -56,17 +57,15 @@ def test_freezing_for_workers_keeps_a_long_lived_heap_frozen():
     assert gc.get_freeze_count() == 0
 
 
-# In a fresh process: after a freed 16 MB array glibc takes 1 MB arrays from its heap, and
-# freeing them (one array allocated after them keeps the heap's top) leaves the pages with
-# the process until trimmed.
+# In a fresh process: after a freed 16 MB array glibc takes 1 MB arrays from its heap; freeing
+# every other one leaves 100 MB of holes between live arrays, held by the process until trimmed.
 _HELD_AFTER_FREE = """
 import os, numpy as np
 from dedupe_audit.heap import release_free_memory
 def rss(): return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
 big = np.ones(16 << 20, dtype=np.uint8); del big
 chunks = [np.ones(1 << 20, dtype=np.uint8) for _ in range(200)]
-pin = np.ones(1 << 20, dtype=np.uint8)
-del chunks
+del chunks[::2]
 freed = rss()
 release_free_memory()
 print(freed, rss())
@@ -76,9 +75,13 @@ print(freed, rss())
 @pytest.mark.skipif(not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc",
                     reason="malloc_trim is glibc's")
 def test_freed_heap_pages_go_back_to_the_system():
-    out = subprocess.run([sys.executable, "-c", _HELD_AFTER_FREE], capture_output=True, text=True, check=True)
+    # glibc's MALLOC_* settings fix its thresholds (Dask's workers set MALLOC_TRIM_THRESHOLD_ in
+    # os.environ, so it is there after the Dask tests): the default allocator is tested here
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MALLOC_")}
+    out = subprocess.run([sys.executable, "-c", _HELD_AFTER_FREE], capture_output=True, text=True,
+                         check=True, env=env)
     freed, trimmed = map(int, out.stdout.split())
-    assert freed - trimmed >= 150  # MB of the 200 freed
+    assert freed - trimmed >= 80  # MB of the 100 freed
 
 
 def test_release_is_a_no_op_without_glibc(monkeypatch):
