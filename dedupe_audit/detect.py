@@ -71,7 +71,6 @@ class _Batch:
 
     refs: list[ParagraphRef]
     paragraphs: list[Paragraph]  # of refs
-    owners: list[ParagraphRef]  # owner paragraph of each window
     windows: list[Window]
     spans: list[tuple[int, int, int]]  # each window as (row of its paragraph, start, end in its text)
     parts: int = 0  # paragraphs and windows of its pages, eligible or not (the progress unit)
@@ -86,7 +85,7 @@ class _Batch:
 
 
 def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator[_Batch]:
-    batch = _Batch([], [], [], [], [])
+    batch = _Batch([], [], [], [])
     for doc, seg in enumerate(segmented):
         indexes = eligible(seg, config)
         batch.parts += len(seg.paragraphs) + len(seg.windows)
@@ -95,13 +94,12 @@ def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator
         batch.paragraphs.extend(seg.paragraphs[i] for i in indexes)
         for window in seg.windows:
             if window.paragraph in row:
-                batch.owners.append(ParagraphRef(doc, window.paragraph))
                 batch.windows.append(window)
                 at = seg.paragraphs[window.paragraph].start
                 batch.spans.append((row[window.paragraph], window.start - at, window.end - at))
         if batch.size >= BATCH_TEXTS:
             yield batch
-            batch = _Batch([], [], [], [], [])
+            batch = _Batch([], [], [], [])
     if batch.size:
         yield batch
 

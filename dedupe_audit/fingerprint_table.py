@@ -193,9 +193,7 @@ class TableBuilder:
             words: np.ndarray, shingles: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> None:
         """Rows for the paragraphs; paragraph i's shingles are ``sizes[i]`` values of
         ``shingles`` from ``starts[i]`` on (copied: the batch's arrays can then be dropped)."""
-        count = len(refs)
-        self._docs.append(np.fromiter(map(attrgetter("doc"), refs), dtype=np.int32, count=count))
-        self._indexes.append(np.fromiter(map(attrgetter("index"), refs), dtype=np.int32, count=count))
+        count = self._add_refs(refs)
         self._hashes.append(np.asarray(content_hashes, dtype=np.uint64))
         self._words.append(np.asarray(words, dtype=np.int32))
         self._sizes.append(np.asarray(sizes, dtype=np.int64))
@@ -206,9 +204,7 @@ class TableBuilder:
 
     def add_fingerprints(self, refs: Sequence[ParagraphRef], fps: Sequence[Fingerprint]) -> None:
         """Rows for fingerprint objects (tests, other engines, ``FingerprintTable.of``)."""
-        count = len(refs)
-        self._docs.append(np.fromiter(map(attrgetter("doc"), refs), dtype=np.int32, count=count))
-        self._indexes.append(np.fromiter(map(attrgetter("index"), refs), dtype=np.int32, count=count))
+        count = self._add_refs(refs)
         self._hashes.append(np.fromiter(map(attrgetter("content_hash"), fps), dtype=np.uint64, count=count))
         self._words.append(np.fromiter(map(attrgetter("words"), fps), dtype=np.int32, count=count))
         self._sizes.append(np.fromiter((len(fp.shingles) for fp in fps), dtype=np.int64, count=count))
@@ -217,6 +213,12 @@ class TableBuilder:
         self._starts.append(np.fromiter(map(attrgetter("start"), fps), dtype=np.int64, count=count))
         self._ends.append(np.fromiter((len(fp.page) if fp.end is None else fp.end for fp in fps),
                                       dtype=np.int64, count=count))
+
+    def _add_refs(self, refs: Sequence[ParagraphRef]) -> int:
+        count = len(refs)
+        self._docs.append(np.fromiter(map(attrgetter("doc"), refs), dtype=np.int32, count=count))
+        self._indexes.append(np.fromiter(map(attrgetter("index"), refs), dtype=np.int32, count=count))
+        return count
 
     def build(self) -> FingerprintTable:
         def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
