@@ -69,8 +69,9 @@ class _Batch:
     from the pages only when the batch is fingerprinted (``texts``): only the batches in
     flight hold copies, not a list of all batches."""
 
-    refs: list[ParagraphRef]
-    paragraphs: list[Paragraph]  # of refs
+    docs: list[int]  # document of each eligible paragraph (ints, not ParagraphRefs: making a
+    indexes: list[int]  # frozen ref per paragraph held the GIL for a quarter of fingerprinting)
+    paragraphs: list[Paragraph]
     windows: list[Window]
     spans: list[tuple[int, int, int]]  # each window as (row of its paragraph, start, end in its text)
     parts: int = 0  # paragraphs and windows of its pages, eligible or not (the progress unit)
@@ -85,21 +86,24 @@ class _Batch:
 
 
 def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator[_Batch]:
-    batch = _Batch([], [], [], [])
+    batch = _Batch([], [], [], [], [])
     for doc, seg in enumerate(segmented):
         indexes = eligible(seg, config)
         batch.parts += len(seg.paragraphs) + len(seg.windows)
-        row = {i: len(batch.refs) + n for n, i in enumerate(indexes)}
-        batch.refs.extend(ParagraphRef(doc, i) for i in indexes)
-        batch.paragraphs.extend(seg.paragraphs[i] for i in indexes)
-        for window in seg.windows:
-            if window.paragraph in row:
-                batch.windows.append(window)
-                at = seg.paragraphs[window.paragraph].start
-                batch.spans.append((row[window.paragraph], window.start - at, window.end - at))
+        base = len(batch.indexes)
+        batch.docs.extend([doc] * len(indexes))
+        batch.indexes.extend(indexes)
+        batch.paragraphs.extend(map(seg.paragraphs.__getitem__, indexes))
+        if seg.windows:
+            row = {i: base + n for n, i in enumerate(indexes)}
+            for window in seg.windows:
+                if window.paragraph in row:
+                    batch.windows.append(window)
+                    at = seg.paragraphs[window.paragraph].start
+                    batch.spans.append((row[window.paragraph], window.start - at, window.end - at))
         if batch.size >= BATCH_TEXTS:
             yield batch
-            batch = _Batch([], [], [], [])
+            batch = _Batch([], [], [], [], [])
     if batch.size:
         yield batch
 
@@ -198,8 +202,9 @@ def detect_duplicates(
         kept = np.flatnonzero(words >= config.min_words)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
         sizes = np.diff(found.offsets)
-        table.add([batch.refs[i] for i in kept.tolist()], [batch.paragraphs[i] for i in kept.tolist()],
-                  hashes, words[kept], found.shingles, found.offsets[kept], sizes[kept])
+        docs, indexes = np.asarray(batch.docs, dtype=np.int32), np.asarray(batch.indexes, dtype=np.int32)
+        table.add(docs[kept], indexes[kept], [batch.paragraphs[i] for i in kept.tolist()], hashes,
+                  words[kept], found.shingles, found.offsets[kept], sizes[kept])
         signed: list[int] = []
         for row, content in zip(kept.tolist(), hashes.tolist(), strict=True):
             if content not in first_of:  # refs ascend: the first is the group's first
@@ -211,7 +216,7 @@ def detect_duplicates(
         representatives.extend(table_row[signed].tolist())
         rows_before += len(kept)
         owners = table_row[[row for row, _, _ in batch.spans]] if batch.spans else np.empty(0, dtype=np.int64)
-        for n, owner in enumerate(owners.tolist(), start=len(batch.refs)):
+        for n, owner in enumerate(owners.tolist(), start=len(batch.paragraphs)):
             if owner >= 0:  # windows of paragraphs too short to take part are not indexed
                 signed.append(n)
                 keys.append(WINDOW_KEYS + len(window_owner))
@@ -226,8 +231,8 @@ def detect_duplicates(
     n = len(representatives)
     bands, rows_per_band = index.params
     pairs = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
-                                  below=n)
-    del index  # signatures are done with: 0.65 GB at a million paragraphs
+                                  below=n, release=True)
+    del index
     release_free_memory()
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n

@@ -327,7 +327,10 @@ class Fingerprinter:
         """What ``with_windows`` finds, as lists and arrays: no object per text, for callers
         that keep their own (detection keeps the text as a span of its page) or send them
         between processes."""
-        odd = [i for i, text in enumerate(texts) if "\0" in text or "\1" in text]
+        joined = "".join(texts)  # two scans of one string, not two per text
+        odd = [i for i, text in enumerate(texts) if "\0" in text or "\1" in text] if (
+            "\0" in joined or "\1" in joined) else []
+        del joined
         if odd:  # U+0000/U+0001 separate texts and mark windows here: any other non-word will do
             texts = list(texts)
             for i in odd:

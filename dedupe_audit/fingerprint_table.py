@@ -189,11 +189,17 @@ class TableBuilder:
         self._ends: list[np.ndarray] = []
         self._pages: list[str] = []
 
-    def add(self, refs: Sequence[ParagraphRef], paragraphs: Sequence[Paragraph], content_hashes: np.ndarray,
-            words: np.ndarray, shingles: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> None:
-        """Rows for the paragraphs; paragraph i's shingles are ``sizes[i]`` values of
-        ``shingles`` from ``starts[i]`` on (copied: the batch's arrays can then be dropped)."""
-        count = self._add_refs(refs)
+    def add(self, docs: np.ndarray, indexes: np.ndarray, paragraphs: Sequence[Paragraph],
+            content_hashes: np.ndarray, words: np.ndarray, shingles: np.ndarray, starts: np.ndarray,
+            sizes: np.ndarray) -> None:
+        """Rows for the paragraphs (paragraph i is paragraph ``indexes[i]`` of document
+        ``docs[i]``); its shingles are ``sizes[i]`` values of ``shingles`` from ``starts[i]`` on
+        (copied: the batch's arrays can then be dropped)."""
+        count = len(paragraphs)
+        if len(docs) != count or len(indexes) != count:
+            raise ValueError("docs, indexes and paragraphs differ in length")
+        self._docs.append(np.asarray(docs, dtype=np.int32))
+        self._indexes.append(np.asarray(indexes, dtype=np.int32))
         self._hashes.append(np.asarray(content_hashes, dtype=np.uint64))
         self._words.append(np.asarray(words, dtype=np.int32))
         self._sizes.append(np.asarray(sizes, dtype=np.int64))
@@ -204,7 +210,9 @@ class TableBuilder:
 
     def add_fingerprints(self, refs: Sequence[ParagraphRef], fps: Sequence[Fingerprint]) -> None:
         """Rows for fingerprint objects (tests, other engines, ``FingerprintTable.of``)."""
-        count = self._add_refs(refs)
+        count = len(refs)
+        self._docs.append(np.fromiter(map(attrgetter("doc"), refs), dtype=np.int32, count=count))
+        self._indexes.append(np.fromiter(map(attrgetter("index"), refs), dtype=np.int32, count=count))
         self._hashes.append(np.fromiter(map(attrgetter("content_hash"), fps), dtype=np.uint64, count=count))
         self._words.append(np.fromiter(map(attrgetter("words"), fps), dtype=np.int32, count=count))
         self._sizes.append(np.fromiter((len(fp.shingles) for fp in fps), dtype=np.int64, count=count))
@@ -213,12 +221,6 @@ class TableBuilder:
         self._starts.append(np.fromiter(map(attrgetter("start"), fps), dtype=np.int64, count=count))
         self._ends.append(np.fromiter((len(fp.page) if fp.end is None else fp.end for fp in fps),
                                       dtype=np.int64, count=count))
-
-    def _add_refs(self, refs: Sequence[ParagraphRef]) -> int:
-        count = len(refs)
-        self._docs.append(np.fromiter(map(attrgetter("doc"), refs), dtype=np.int32, count=count))
-        self._indexes.append(np.fromiter(map(attrgetter("index"), refs), dtype=np.int32, count=count))
-        return count
 
     def build(self) -> FingerprintTable:
         def joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:

@@ -78,7 +78,10 @@ class CandidateIndex:
         self.engine = engine
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=self.params)
         self._keys: list[np.ndarray] = []
-        self._signatures: list[np.ndarray] = []
+        # band-major: each band's columns of every added chunk, so a band's values can be
+        # dropped as soon as it is bucketed (``release``) rather than held with all the rest
+        self._bands: list[list[np.ndarray]] = [[] for _ in range(self.params[0])]
+        self._released = False
 
     def add(self, keys: Iterable[int], signatures: np.ndarray) -> None:
         if self.engine == "numpy":
@@ -88,8 +91,12 @@ class CandidateIndex:
                 raise ValueError("keys and signatures differ in length")
             if len(key_array) and (key_array.min() < 0 or key_array.max() >= 2**32):
                 raise ValueError("the numpy engine takes keys in [0, 2**32)")
+            if self._released:
+                raise RuntimeError("this index released its signatures: it takes no more")
             self._keys.append(key_array)
-            self._signatures.append(np.ascontiguousarray(signatures[:, : bands * rows], dtype=np.uint32))
+            values = np.asarray(signatures, dtype=np.uint32)
+            for band, chunks in enumerate(self._bands):
+                chunks.append(np.ascontiguousarray(values[:, band * rows : (band + 1) * rows]))
             return
         with self.lsh.insertion_session() as session:
             for key, signature in zip(keys, signatures, strict=True):
@@ -105,15 +112,19 @@ class CandidateIndex:
         yield from map(tuple, self.candidate_array(max_bucket).tolist())
 
     def candidate_array(
-        self, max_bucket: int = 2_000, min_bands: int = 1, below: int | None = None
+        self, max_bucket: int = 2_000, min_bands: int = 1, below: int | None = None, *,
+        release: bool = False,
     ) -> np.ndarray:
         """Candidate pairs as a sorted (m, 2) int64 array, smaller key first.
 
         ``min_bands``: pairs must share at least this many band buckets. ``below``: only
-        pairs whose smaller key is below it (e.g. skip window-window pairs).
+        pairs whose smaller key is below it (e.g. skip window-window pairs). ``release``:
+        drop each band's signature values once it is bucketed (the numpy engine; at a
+        million paragraphs they are 0.65 GB, held beside all bands' buckets otherwise);
+        the index answers once.
         """
         if self.engine == "numpy":
-            codes, counts = self._numpy_codes(max_bucket, below, min_bands)
+            codes, counts = self._numpy_codes(max_bucket, below, min_bands, release)
         else:
             codes, counts = self._datasketch_codes(max_bucket, below)
         codes = codes[counts >= min_bands]
@@ -121,18 +132,23 @@ class CandidateIndex:
                          (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
 
     def _numpy_codes(
-        self, max_bucket: int, below: int | None, min_bands: int = 1
+        self, max_bucket: int, below: int | None, min_bands: int = 1, release: bool = False
     ) -> tuple[np.ndarray, np.ndarray]:
+        if self._released:
+            raise RuntimeError("this index released its signatures: it answers once")
+        self._released = release
         keys = np.concatenate(self._keys) if self._keys else np.empty(0, dtype=np.int64)
         if not len(keys):
             return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
         order = np.argsort(keys, kind="stable")  # rows in key order: groups list keys ascending
         keys = keys[order].astype(np.uint64)
-        bands, rows = self.params
-        # One band at a time from the added chunks: no copy of all signatures (0.65 GB at 1M).
-        buckets = [_buckets(_band_keys(np.concatenate([sig[:, b * rows : (b + 1) * rows]
-                                                       for sig in self._signatures]))[order], max_bucket)
-                   for b in range(bands)]
+        buckets = []
+        for chunks in self._bands:  # one band at a time: no copy of all signatures
+            band = np.concatenate(chunks)
+            if release:
+                chunks.clear()
+            buckets.append(_buckets(_band_keys(band)[order], max_bucket))
+            del band
         limit = 2**32 if below is None else max(below, 0)
         # Pairs are counted per range of first keys so memory holds one range's raw pairs,
         # not all of them (hundreds of millions at a million paragraphs).

@@ -54,7 +54,9 @@ def _built(seed: int, batch: int) -> tuple[FingerprintTable, dict[ParagraphRef, 
         found = Fingerprinter(3).arrays([p.text for _, p in chunk])
         kept = np.array([n for n in range(len(chunk)) if (lo + n) % 3], dtype=np.int64)
         sizes = np.diff(found.offsets)
-        builder.add([chunk[n][0] for n in kept.tolist()], [chunk[n][1] for n in kept.tolist()],
+        refs = [chunk[n][0] for n in kept.tolist()]
+        builder.add(np.array([r.doc for r in refs]), np.array([r.index for r in refs]),
+                    [chunk[n][1] for n in kept.tolist()],
                     np.array(found.content_hashes, dtype=np.uint64)[kept], np.array(found.words)[kept],
                     found.shingles, found.offsets[kept], sizes[kept])
         for n in kept.tolist():

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from dedupe_audit.fingerprint import Fingerprinter, signatures
 from dedupe_audit.index import CandidateIndex, candidate_probability, choose_bands
@@ -33,3 +34,26 @@ def test_empty_index_has_no_pairs():
     index = CandidateIndex(0.5, 128, 1)
     index.add([], np.empty((0, 128), dtype=np.uint32))
     assert list(index.candidate_pairs()) == []
+
+
+def test_released_index_gives_the_same_pairs_once_and_keeps_no_signatures():
+    """``release=True`` drops each band's values once bucketed (memory at scale): the pairs are
+    those of an index that keeps them, at any banding, and the index refuses to answer again."""
+    rng = np.random.default_rng(3)
+    base = rng.integers(0, 2**32, size=(40, 128), dtype=np.uint32)
+    sig = np.concatenate([base, base])  # each row has a copy with some values changed
+    sig[40:, :40] = rng.integers(0, 2**32, size=(40, 40), dtype=np.uint32)  # later bands kept
+    for threshold in (0.4, 0.7):  # 2 rows per band, then more (band keys by np.unique)
+        kept, released = CandidateIndex(threshold, 128, 1), CandidateIndex(threshold, 128, 1)
+        for index in (kept, released):
+            index.add(range(50), sig[:50])  # in two chunks
+            index.add(range(50, 80), sig[50:])
+        want = kept.candidate_array(min_bands=2, below=60)
+        got = released.candidate_array(min_bands=2, below=60, release=True)
+        assert len(want) >= 30 and np.array_equal(got, want)
+        assert np.array_equal(kept.candidate_array(min_bands=2, below=60), want)  # kept: asked again
+        assert all(chunks == [] for chunks in released._bands)
+        with pytest.raises(RuntimeError, match="answers once"):
+            released.candidate_array()
+        with pytest.raises(RuntimeError, match="takes no more"):
+            released.add([99], sig[:1])
