@@ -82,7 +82,8 @@ class _Batch:
 
     def texts(self, windows: bool = True) -> list[str]:
         """Paragraph texts, then (``windows``) window texts."""
-        return [p.text for p in self.paragraphs] + ([w.text for w in self.windows] if windows else [])
+        texts = [p.page[p.start : p.end] for p in self.paragraphs]  # ``p.text``, without a call
+        return texts + [w.text for w in self.windows] if windows else texts
 
 
 def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator[_Batch]:

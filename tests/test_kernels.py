@@ -170,3 +170,50 @@ def test_a_large_run_without_numba_says_so_and_gives_the_same_fingerprints(monke
     assert fingerprint._kernels() is None
     assert fallback.content_hashes == compiled.content_hashes
     assert np.array_equal(fallback.shingles, compiled.shingles)
+
+
+_EDGY = list(" .!?…\"'»”’)]\u00a0\u2028\u0301xa\1\t\n🙂ß")
+
+
+@st.composite
+def _texts_and_windows(draw):
+    texts = draw(st.lists(st.text(alphabet=_EDGY, max_size=30), min_size=1, max_size=6))
+    windows = []
+    for _ in range(draw(st.integers(0, 8))):
+        t = draw(st.integers(0, len(texts) - 1))
+        a = draw(st.integers(-1, len(texts[t]) + 1))
+        windows.append((t, a, draw(st.integers(a, len(texts[t]) + 1))))
+    return texts, windows
+
+
+@given(_texts_and_windows())
+@settings(max_examples=400, deadline=None)
+def test_marks_put_in_code_points_match_marked_strings(case):
+    """``_marked_codes`` (compiled path) marks exactly the texts ``_marked`` marks, at the same
+    places, with the same numbering and the same loose windows: edges next to spaces, sentence
+    ends before closing quotes, text edges, edges outside the text, texts holding U+0001."""
+    texts, windows = case
+    marked, cuts, loose = fingerprint._marked(texts, windows)
+    codes, got_cuts, got_loose = fingerprint._marked_codes(texts, windows)
+    want = fingerprint._codes("\0".join(marked + [texts[t][a:b] for t, a, b in loose]))
+    assert np.array_equal(codes, want)
+    assert (got_cuts, got_loose) == (cuts, loose)
+
+
+def test_window_fingerprints_are_the_same_compiled_and_in_numpy(monkeypatch):
+    """Windows at safe and unsafe edges, in texts folded by table and by Python (ligatures,
+    combining marks, "…"): the compiled path's window shingles are the numpy reference's."""
+    rng = random.Random(11)
+    words = ["Straße", "don't", "«Київ»", "said.", "“Yes.”", "e\u0301", "ﬁne", "…", "war", "peace", "2025"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 40))) for _ in range(200)]
+    windows = [(t, a, rng.randint(a, len(texts[t]))) for t in range(0, 200, 3)
+               for a in [rng.randint(0, len(texts[t]))]]
+    windows += [(t, 0, len(texts[t])) for t in range(1, 200, 5)]
+    monkeypatch.setattr(fingerprint, "COMPILED_MIN_TEXTS", 1)
+    assert fingerprint._kernels(200) is kernels
+    compiled = Fingerprinter(3).arrays(texts, windows)
+    monkeypatch.setattr(fingerprint, "_kernels", lambda texts=0: None)
+    reference = Fingerprinter(3).arrays(texts, windows)
+    assert len(compiled.windows) == len(windows) and any(len(w) for w in compiled.windows)
+    assert all(np.array_equal(x, y) for x, y in zip(compiled.windows, reference.windows, strict=True))
+    assert np.array_equal(compiled.shingles, reference.shingles)
