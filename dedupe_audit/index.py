@@ -25,6 +25,8 @@ from math import comb
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
+from .heap import release_free_memory
+
 
 def candidate_probability(similarity: float, bands: int, rows: int) -> float:
     """Chance that two sets of Jaccard ``similarity`` share at least one band."""
@@ -149,6 +151,8 @@ class CandidateIndex:
                 chunks.clear()
             buckets.append(_buckets(_band_keys(band)[order], max_bucket))
             del band
+        if release:  # the bands' values were many small arrays: their pages stay with the
+            release_free_memory()  # process unless handed back (0.6 GB at a million)
         limit = 2**32 if below is None else max(below, 0)
         # Pairs are counted per range of first keys so memory holds one range's raw pairs,
         # not all of them (hundreds of millions at a million paragraphs).
