@@ -214,12 +214,17 @@ def _run(
     eras = load_eras(config.eras)
     clock.lap("load outlets, cues, eras")
     copied = duplicated_by_doc(clusters)
+    # Each page's cues are found once here, for blocks and the tracer: a memo of recent
+    # paragraphs' cues was cleared many times over before the tracer asked, at 1M paragraphs.
+    matches = [cues.find_all(seg.paragraphs, seg.document.text) for seg in segmented]
     blocks = [
-        find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()))
-        for doc, seg in enumerate(segmented)
+        find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()),
+                    matches=found)
+        for (doc, seg), found in zip(enumerate(segmented), matches, strict=True)
     ]
     clock.lap("blocks")
-    provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks, cues=cues)
+    provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks, cues=cues, matches=matches)
+    del matches
     clock.lap("provenance")
     dated = assess(segmented, page_dates, clusters, blocks, eras, recycled_days=config.recycled_days,
                    dates=dates)

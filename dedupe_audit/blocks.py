@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .cues import CueSet, load_cues
+from .cues import CueMatch, CueSet, load_cues
 from .model import Cluster, Paragraph, SegmentedDocument
 from .outlets import load_registry
 
@@ -76,10 +76,11 @@ def _opens_block(
     return (i in dup) != (i - 1 in dup)
 
 
-def _stories(seg: SegmentedDocument, cues: CueSet) -> list[bool]:
+def _stories(seg: SegmentedDocument, cues: CueSet,
+             matches: Sequence[tuple[CueMatch, ...]] | None = None) -> list[bool]:
     """Whether each paragraph begins with a dateline or byline (cues of the whole document
-    found at once; the tracer asks for them again and gets them remembered)."""
-    found = cues.find_all(seg.paragraphs, seg.document.text)
+    found at once, unless the caller found them: ``matches``, one tuple per paragraph)."""
+    found = cues.find_all(seg.paragraphs, seg.document.text) if matches is None else matches
     return [bool(matches) and any(m.rule.starts_block for m in matches) for matches in found]
 
 
@@ -90,18 +91,20 @@ def find_blocks(
     *,
     cues: CueSet | None = None,
     duplicated_paragraphs: frozenset[int] | None = None,
+    matches: Sequence[tuple[CueMatch, ...]] | None = None,
 ) -> tuple[int, ...]:
     """Block id of each paragraph of ``seg`` (document ``doc`` of the run), from 0 upwards.
 
     A block starts at a dateline or byline, a headline, a boilerplate paragraph (each
     boilerplate paragraph is a block of its own) and at the edge of a run of paragraphs
     whose copies reach other documents. ``cues`` defaults to the shipped data; a caller
-    doing every document passes ``duplicated_paragraphs`` from :func:`duplicated_by_doc`.
+    doing every document passes ``duplicated_paragraphs`` from :func:`duplicated_by_doc`,
+    and ``matches`` (``cues.find_all`` of the document) when it keeps them for the tracer.
     """
     cues = cues or default_cues()
     dup = duplicated(doc, clusters) if duplicated_paragraphs is None else duplicated_paragraphs
     paragraphs = seg.paragraphs
-    headlines, stories = _headlines(paragraphs, cues), _stories(seg, cues)
+    headlines, stories = _headlines(paragraphs, cues), _stories(seg, cues, matches)
     ids: list[int] = []
     current = -1
     for i in range(len(paragraphs)):

@@ -501,20 +501,22 @@ def trace(
     cue_files: Sequence[str] = (),
     blocks: Sequence[Sequence[int]] | None = None,
     cues: CueSet | None = None,
+    matches: Sequence[Sequence[tuple[CueMatch, ...]]] | None = None,
 ) -> tuple[tuple[Provenance, ...], ...]:
     """One Provenance per paragraph per document, aligned with ``segmented[i].paragraphs``.
 
-    ``blocks`` (from :func:`find_blocks`, one tuple per document) may be passed when the
-    caller already computed them for other stages; otherwise they are computed here.
+    ``blocks`` (from :func:`find_blocks`, one tuple per document) and ``matches`` (each
+    document's ``cues.find_all``, found with ``cues``) may be passed when the caller already
+    computed them for other stages; otherwise they are computed here.
     """
     cues = cues or load_cues(registry, tuple(cue_files))
     relays: list[str | None] = []
     claims: list[list[Claim | None]] = []
     for doc, seg in enumerate(segmented):
-        matches = cues.find_all(seg.paragraphs, seg.document.text)
+        doc_matches = cues.find_all(seg.paragraphs, seg.document.text) if matches is None else matches[doc]
         doc_blocks = blocks[doc] if blocks is not None else find_blocks(seg, doc, clusters, cues=cues)
-        relay = relay_of(seg.document, matches, registry)
-        resolved = resolve_document(seg, matches, doc_blocks, relay, registry)
+        relay = relay_of(seg.document, doc_matches, registry)
+        resolved = resolve_document(seg, doc_matches, doc_blocks, relay, registry)
         relays.append(relay)
         claims.append(trace_document(seg, resolved, doc_blocks, cues, relay))
     dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(segmented)

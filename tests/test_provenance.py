@@ -524,3 +524,29 @@ def test_find_all_equals_find_paragraph_by_paragraph(cues):
     plain = dataclasses.replace(cues, screen=None)
     assert cues.find_all(seg.paragraphs, seg.document.text) == [plain.find(p) for p in seg.paragraphs]
     assert any(cues.find_all(seg.paragraphs, seg.document.text))
+
+
+def test_cues_found_once_for_blocks_and_the_tracer(registry, monkeypatch):
+    """The audit finds each page's cues once and hands them to blocks and the tracer: the
+    same blocks and provenance as when each finds its own, and neither searches again."""
+    from dedupe_audit.cues import CueSet
+    from dedupe_audit.detect import detect_duplicates
+
+    config = Config()
+    names = sorted(path.name for path in SAMPLES.glob("*.txt"))
+    segmented = [segment(load_document(SAMPLES / name), config) for name in names]
+    clusters = detect_duplicates(segmented, config)
+    cues = load_cues(registry)
+    blocks = [find_blocks(seg, doc, clusters, cues=cues) for doc, seg in enumerate(segmented)]
+    want = trace(segmented, clusters, registry, blocks=blocks, cues=cues)
+    matches = [cues.find_all(seg.paragraphs, seg.document.text) for seg in segmented]
+    assert any(any(found) for found in matches)  # the samples hold cues to hand over
+
+    def searched_again(*args: object) -> None:
+        raise AssertionError("cues searched again")
+
+    monkeypatch.setattr(CueSet, "find_all", searched_again)
+    got_blocks = [find_blocks(seg, doc, clusters, cues=cues, matches=found)
+                  for (doc, seg), found in zip(enumerate(segmented), matches, strict=True)]
+    assert got_blocks == blocks
+    assert trace(segmented, clusters, registry, blocks=blocks, cues=cues, matches=matches) == want
