@@ -244,6 +244,7 @@ def detect_duplicates(
     owner_refs = fingerprints.refs(np.asarray(window_owner, dtype=np.int64))
     for first, second in pairs[~within].tolist():
         via_window[rep_refs[first]].add(owner_refs[second - WINDOW_KEYS])
+    release_free_memory()  # the shingle sets gathered for verification
     clock.lap("verify near")
 
     container_refs = sorted(set(owner_refs))
@@ -251,6 +252,7 @@ def detect_duplicates(
     containment = find_containment(
         rep_refs, fingerprints, containers, segmented, config.containment, via_window
     )
+    release_free_memory()
     clock.lap("containment")
     clusters = build_clusters(groups, near, containment, fingerprints)
     clock.lap("clusters")

@@ -8,7 +8,7 @@ exact share of shingles found in the container plus a rapidfuzz alignment (the s
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -204,9 +204,12 @@ class RowSets:
         self.sizes = self.offsets[1:] - self.offsets[:-1]
         # Each shingle keyed by (row, top bits of its hash) in one integer: ascending as laid out.
         self._bits = max(1, (rows - 1).bit_length())
-        shifted = np.arange(rows, dtype=np.uint64) << np.uint64(64 - self._bits)
-        self._keys = np.repeat(shifted, self.sizes)
-        self._keys |= self.flat >> np.uint64(self._bits)
+        self._keys = np.empty(len(flat), dtype=np.uint64)
+        for lo, hi in _row_chunks(self.offsets):  # in chunks: no temporary the size of all shingles
+            chunk = self._keys[self.offsets[lo] : self.offsets[hi]]
+            chunk[:] = np.repeat(np.arange(lo, hi, dtype=np.uint64) << np.uint64(64 - self._bits),
+                                 self.sizes[lo:hi])
+            chunk |= self.flat[self.offsets[lo] : self.offsets[hi]] >> np.uint64(self._bits)
         # Rows where two hashes share their top bits (~1 in 10**7 rows): counted one by one.
         clashing = self._keys[1:][self._keys[1:] == self._keys[:-1]] >> np.uint64(64 - self._bits)
         self._clashing = np.unique(clashing).astype(np.int64)
@@ -254,12 +257,14 @@ class RowSets:
     def _buckets(self) -> np.ndarray:
         """Shingles of each row per range of top bits (uint8, exact for rows of < 256)."""
         if self._histogram is None:
-            rows = np.repeat(np.arange(len(self.sizes)), self.sizes)
-            # ascending, as rows are laid out in order and each is sorted
-            top = (self.flat >> np.uint64(64 - _BUCKET_BITS)).astype(np.int64)
-            cells, counts = _run_lengths_sorted(rows * BUCKETS + top)
             self._histogram = np.zeros((len(self.sizes), BUCKETS), dtype=np.uint8)
-            self._histogram.ravel()[cells] = np.minimum(counts, np.iinfo(np.uint8).max)
+            cells_of = self._histogram.ravel()
+            for lo, hi in _row_chunks(self.offsets):  # in chunks, as the keys
+                rows = np.repeat(np.arange(lo, hi), self.sizes[lo:hi])
+                # ascending, as rows are laid out in order and each is sorted
+                top = (self.flat[self.offsets[lo] : self.offsets[hi]] >> np.uint64(64 - _BUCKET_BITS))
+                cells, counts = _run_lengths_sorted(rows * BUCKETS + top.astype(np.int64))
+                cells_of[cells] = np.minimum(counts, np.iinfo(np.uint8).max)
         return self._histogram
 
     def _block_counts(self, pairs: np.ndarray) -> np.ndarray:
@@ -277,6 +282,19 @@ class RowSets:
 
 
 SEARCH_BLOCK = 2_048  # pairs looked up together in ``RowSets.shared_counts``
+SHINGLES_PER_CHUNK = 4_000_000  # ``RowSets`` builds its keys and bounds this many at a time
+
+
+def _row_chunks(offsets: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Ranges [lo, hi) of rows (laid out at ``offsets``) of about ``SHINGLES_PER_CHUNK``
+    shingles each; a longer row is a range of its own."""
+    rows = len(offsets) - 1
+    lo = 0
+    while lo < rows:
+        hi = int(np.searchsorted(offsets, offsets[lo] + SHINGLES_PER_CHUNK, side="right")) - 1
+        hi = min(max(hi, lo + 1), rows)
+        yield lo, hi
+        lo = hi
 _BUCKET_BITS = 7
 BUCKETS = 1 << _BUCKET_BITS  # hash ranges of ``RowSets.shared_bounds``: 128 bytes a row
 

@@ -90,8 +90,10 @@ def test_verify_near_rows_equals_pair_by_pair(monkeypatch, chunk):
     assert list(map(_key, verify_near_rows(shuffled, refs, fps, 0.4, 50.0))) == list(map(_key, expect))
 
 
-def test_row_sets_counts_and_bounds(monkeypatch):
+@pytest.mark.parametrize("chunk", [1, 50, 4_000_000])
+def test_row_sets_counts_and_bounds(monkeypatch, chunk):
     monkeypatch.setattr(verify, "SEARCH_BLOCK", 7)
+    monkeypatch.setattr(verify, "SHINGLES_PER_CHUNK", chunk)  # keys and bounds built in chunks of rows
     rng = np.random.default_rng(5)
     sets = [np.unique(rng.integers(0, 2**64 - 1, rng.integers(0, 40), dtype=np.uint64)) for _ in range(60)]
     sets[1] = np.unique(np.r_[sets[0][:10], sets[1]])  # overlaps
@@ -106,6 +108,10 @@ def test_row_sets_counts_and_bounds(monkeypatch):
     assert counts.tolist() == [shared_count(sets[a], sets[b]) for a, b in pairs.tolist()]
     assert np.all(rows.shared_bounds(pairs) >= counts)
     assert counts.max() >= 300
+    monkeypatch.setattr(verify, "SHINGLES_PER_CHUNK", 10**12)  # one chunk: the same keys and bounds
+    whole = RowSets(sets)
+    assert np.array_equal(rows._keys, whole._keys)
+    assert np.array_equal(rows.shared_bounds(pairs), whole.shared_bounds(pairs))
 
 
 def test_components_equal_union_find():
