@@ -88,14 +88,14 @@ def _folded_codes(texts: Sequence[str]) -> np.ndarray:
 
 def _fold_joined(compiled: ModuleType, codes: np.ndarray, count: int) -> np.ndarray:
     """``_folded_codes`` of the ``count`` texts whose code points, joined by U+0000, are ``codes``."""
-    folded, unfolded, bounds = compiled.fold_codes(codes, fold_table(), count)
+    folded, unfolded, bounds, folded_bounds = compiled.fold_codes(codes, *fold_table(), count)
     if not unfolded.any():
         return folded
     pieces, at = [], 0
     for i in np.flatnonzero(unfolded).tolist():  # splice in Python's fold of each of them
         text = codes[bounds[i] : bounds[i + 1] - 1].tobytes().decode("utf-32-le", "surrogatepass")
-        pieces += [folded[at : bounds[i]], _codes(_fold(text))]
-        at = bounds[i + 1] - 1  # its separator
+        pieces += [folded[at : folded_bounds[i]], _codes(_fold(text))]
+        at = folded_bounds[i + 1] - 1  # its separator
     pieces.append(folded[at:])
     return np.concatenate(pieces)
 
@@ -104,32 +104,53 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
+EXPANDS = 0x80000000  # in a fold table: ``EXPANDS | i``, the code point folds to expansion i
+
+
 @lru_cache(maxsize=1)
-def fold_table() -> np.ndarray:
-    """For each code point of the BMP that NFKC leaves alone in any text, the one code point
-    ``_unify(c.casefold())`` gives; 0xFFFFFFFF for the others, whose texts Python folds.
+def fold_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How each code point of the BMP folds wherever it stands, for the compiled fold:
+    (table, starts, codes). ``table[c]`` is the one code point ``_unify(c.casefold())`` gives
+    when NFKC leaves ``c`` alone in any text; ``EXPANDS | i`` when ``c`` folds to the code
+    points ``codes[starts[i]:starts[i + 1]]`` wherever it stands; 0xFFFFFFFF for the others,
+    whose texts Python folds.
 
     Left alone means NFKC's quick check says yes (UAX #15): the character is NFKC by itself,
     has combining class 0 and never composes with one before it (it is not the second half of
     a canonical decomposition, nor a Hangul vowel or final jamo). A text of such characters
-    is NFKC as it stands. Also 0xFFFFFFFF: a casefold of several characters ("ß" -> "ss").
+    is NFKC as it stands. Folding to several code points wherever it stands ("…" -> "...",
+    "ﬁ" -> "fi", "№" -> "no", "ß" -> "ss", "½"): NFKC's own result for the character, then
+    casefolded and unified, provided its decomposition starts with such a character (a
+    starter that composes with nothing before it); what follows it in a text the table
+    folds is a starter that composes with nothing before it either, so NFKC of the text is
+    NFKC of each character in turn (texts with other characters go to Python whole).
     """
-    is_nfkc, combining, decomposition = (unicodedata.is_normalized, unicodedata.combining,
-                                         unicodedata.decomposition)
+    is_nfkc, combining, decomposition, normalize = (unicodedata.is_normalized, unicodedata.combining,
+                                                    unicodedata.decomposition, unicodedata.normalize)
     second_halves = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T jamo
     for c in range(0x10000):
         parts = decomposition(chr(c)).split()
         if len(parts) == 2 and not parts[0].startswith("<"):
             second_halves.add(int(parts[1], 16))
+
+    def opens_freely(char: str) -> bool:  # a starter that composes with nothing before it
+        return ord(char) < 0x10000 and ord(char) not in second_halves and not combining(char)
+
     table = np.full(0x110000, 0xFFFFFFFF, dtype=np.uint32)
+    expansions: list[str] = []
     for c in range(0x10000):
         char = chr(c)
         folded = char.casefold()
         if len(folded) == 1 and c not in second_halves and not combining(char) and is_nfkc("NFKC", char):
             table[c] = ord(folded)
+        elif not 0xD800 <= c < 0xE000 and opens_freely(char) and opens_freely(normalize("NFKD", char)[0]):
+            table[c] = EXPANDS | len(expansions)
+            expansions.append(_unify(normalize("NFKC", char).casefold()))
     for char, replacement in _REPLACEMENTS:
         table[table == ord(char)] = ord(replacement)
-    return table
+    starts = np.zeros(len(expansions) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in expansions], out=starts[1:])
+    return table, starts, _codes("".join(expansions)).copy()
 
 
 # Below this many texts in a batch the numpy path runs unless the kernels are loaded already:

@@ -54,18 +54,36 @@ def _fmix32(h: np.uint32) -> np.uint32:
     return h ^ (h >> np.uint32(16))
 
 
+_EXPANDS = np.uint32(0x80000000)  # ``fingerprint.EXPANDS``: the code point folds to an expansion
+
+
 @_compiled
-def fold_codes(codes: np.ndarray, table: np.ndarray, texts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def fold_codes(
+    codes: np.ndarray, table: np.ndarray, starts: np.ndarray, expanded: np.ndarray, texts: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Code points of ``texts`` texts joined by U+0000, each mapped through ``table`` (the
-    casefold and quote/dash unification of one code point); which texts hold a code point
-    the table does not map (``_UNFOLDED``: Python folds those); where each text starts
-    (one more: past the end, as if a separator followed the last text)."""
-    out = np.empty_like(codes)
+    casefold and quote/dash unification of one code point, or ``_EXPANDS | i``: the code points
+    ``expanded[starts[i]:starts[i + 1]]``, see ``fingerprint.fold_table``); which texts hold a
+    code point the table does not map (``_UNFOLDED``: Python folds those); where each text
+    starts in ``codes`` and in the result (one more: past the end, as if a separator
+    followed the last text)."""
+    size = table.shape[0]
+    length = 0
+    for i in range(codes.shape[0]):  # the result's length first
+        c = codes[i]
+        if c < size and table[c] != _UNFOLDED and table[c] & _EXPANDS:
+            at = table[c] & ~_EXPANDS
+            length += starts[at + 1] - starts[at]
+        else:
+            length += 1
+    out = np.empty(length, dtype=codes.dtype)
     unfolded = np.zeros(texts, dtype=np.bool_)
     bounds = np.empty(texts + 1, dtype=np.int64)
+    out_bounds = np.empty(texts + 1, dtype=np.int64)
     bounds[0] = 0
+    out_bounds[0] = 0
     text = 0
-    size = table.shape[0]
+    j = 0
     for i in range(codes.shape[0]):
         c = codes[i]
         if c == 0:
@@ -73,14 +91,26 @@ def fold_codes(codes: np.ndarray, table: np.ndarray, texts: int) -> tuple[np.nda
             if text >= texts:
                 raise ValueError("more U+0000 separators than texts")
             bounds[text] = i + 1
-            out[i] = c
+            out_bounds[text] = j + 1
+            out[j] = c
+            j += 1
         elif c < size and table[c] != _UNFOLDED:
-            out[i] = table[c]
+            v = table[c]
+            if v & _EXPANDS:
+                at = v & ~_EXPANDS
+                for k in range(starts[at], starts[at + 1]):
+                    out[j] = expanded[k]
+                    j += 1
+            else:
+                out[j] = v
+                j += 1
         else:
             unfolded[text] = True
-            out[i] = c
+            out[j] = c
+            j += 1
     bounds[texts] = codes.shape[0] + 1
-    return out, unfolded, bounds
+    out_bounds[texts] = length + 1
+    return out, unfolded, bounds, out_bounds
 
 
 @_compiled

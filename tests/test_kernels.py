@@ -217,3 +217,23 @@ def test_window_fingerprints_are_the_same_compiled_and_in_numpy(monkeypatch):
     assert len(compiled.windows) == len(windows) and any(len(w) for w in compiled.windows)
     assert all(np.array_equal(x, y) for x, y in zip(compiled.windows, reference.windows, strict=True))
     assert np.array_equal(compiled.shingles, reference.shingles)
+
+
+def test_characters_that_fold_to_several_match_python_beside_any_neighbour():
+    """Each code point the table expands ("…", "ﬁ", "№", "ß", fullwidth forms, compatibility
+    jamo) between neighbours NFKC could compose with (a letter taking accents, Hangul L
+    jamo and syllables, an Oriya vowel's first half) and other expanding code points: folded
+    as Python folds the whole text, and all of them by the table, not by Python."""
+    table, _, _ = fingerprint.fold_table()
+    expanding = [chr(c) for c in range(0x10000) if table[c] != 0xFFFFFFFF and table[c] & fingerprint.EXPANDS]
+    assert {"…", "ﬁ", "№", "ß", "½", "（", "ㄱ"} <= set(expanding)
+    rng = random.Random(2)
+    neighbours = ["e", "A", "\u1100", "\uac00", "\u0b47", "\u0915", "ㄱ", "가", " ", ".", "1", "ß", "'"]
+    texts = [f"{n}{c}{m}" for c in expanding
+             for n, m in [*zip(neighbours, reversed(neighbours), strict=True),
+                          *((rng.choice(expanding), rng.choice(expanding)) for _ in range(4))]]
+    fingerprint.load_kernels()
+    codes = fingerprint._codes("\0".join(texts))
+    folded, unfolded, _, _ = kernels.fold_codes(codes, *fingerprint.fold_table(), len(texts))
+    assert not unfolded.any()  # the table folded every text: Python did not
+    assert np.array_equal(folded, _numpy_codes(texts))
