@@ -113,7 +113,9 @@ def verify_near_rows(
     used = np.zeros(len(fingerprints), dtype=bool)
     used[pairs.ravel()] = True
     rows = np.flatnonzero(used)
-    local = (np.cumsum(used) - 1)[pairs]  # pairs as positions in ``rows``
+    position = np.cumsum(used, dtype=np.int32 if len(rows) < 2**31 else np.int64) - 1
+    local = position[pairs]  # pairs as positions in ``rows``, kept instead of the pairs
+    del used, position, pairs
     sets = RowSets.laid_out(*fingerprints.shingle_sets(rows))
     verified: list[NearPair] = []
     normal: dict[int, str] = {}  # normal forms are made on demand: once per row here
@@ -124,7 +126,7 @@ def verify_near_rows(
             found = normal[row] = fingerprints[row].normalized
         return found
 
-    for lo in range(0, len(pairs), PAIRS_PER_CHUNK):
+    for lo in range(0, len(local), PAIRS_PER_CHUNK):
         chunk = local[lo : lo + PAIRS_PER_CHUNK]
         total = sets.sizes[chunk[:, 0]] + sets.sizes[chunk[:, 1]]
         chunk, total = _may_pass(chunk, total, sets.shared_bounds(chunk), threshold)
