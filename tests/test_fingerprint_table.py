@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from dedupe_audit import fingerprint_table
 from dedupe_audit.fingerprint import Fingerprint, Fingerprinter
 from dedupe_audit.fingerprint_table import (
     FingerprintTable,
@@ -72,9 +73,14 @@ def _same(a: Fingerprint, b: Fingerprint) -> bool:
         a.shingles, b.shingles)
 
 
-@pytest.mark.parametrize("batch", [1, 5, 1_000])
-def test_table_is_the_mapping_it_replaces(batch):
+@pytest.mark.parametrize(("batch", "release_every"), [(1, 1), (5, 64 * 2**20), (1_000, 1)])
+def test_table_is_the_mapping_it_replaces(batch, release_every, monkeypatch):
+    """Built a batch at a time (the parts joined with heap trims in between, or none)."""
+    trims = []
+    monkeypatch.setattr(fingerprint_table, "RELEASE_EVERY", release_every)
+    monkeypatch.setattr(fingerprint_table, "release_free_memory", lambda: trims.append(1))
     table, expect = _built(1, batch)
+    assert bool(trims) == (release_every == 1)
     assert len(table) == len(expect) > 20
     assert list(table) == sorted(expect)
     assert all(_same(table[ref], fp) for ref, fp in expect.items())
