@@ -81,7 +81,7 @@ def _stories(seg: SegmentedDocument, cues: CueSet,
     """Whether each paragraph begins with a dateline or byline (cues of the whole document
     found at once, unless the caller found them: ``matches``, one tuple per paragraph)."""
     found = cues.find_all(seg.paragraphs, seg.document.text) if matches is None else matches
-    return [bool(matches) and any(m.rule.starts_block for m in matches) for matches in found]
+    return [bool(cues_here) and any(m.rule.starts_block for m in cues_here) for cues_here in found]
 
 
 def find_blocks(

@@ -67,10 +67,11 @@ WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph k
 class _Batch:
     """Some whole documents' eligible paragraphs, then windows of those. Their texts are cut
     from the pages only when the batch is fingerprinted (``texts``): only the batches in
-    flight hold copies, not a list of all batches."""
+    flight hold copies, not a list of all batches. Paragraphs are numbered by ints, not
+    ParagraphRefs: a frozen ref per paragraph held the GIL for a quarter of fingerprinting."""
 
-    docs: list[int]  # document of each eligible paragraph (ints, not ParagraphRefs: making a
-    indexes: list[int]  # frozen ref per paragraph held the GIL for a quarter of fingerprinting)
+    docs: list[int]  # document of each eligible paragraph
+    indexes: list[int]  # its index in that document
     paragraphs: list[Paragraph]
     windows: list[Window]
     spans: list[tuple[int, int, int]]  # each window as (row of its paragraph, start, end in its text)

@@ -87,7 +87,7 @@ class CandidateIndex:
 
     def add(self, keys: Iterable[int], signatures: np.ndarray) -> None:
         if self.engine == "numpy":
-            bands, rows = self.params
+            rows = self.params[1]
             key_array = np.fromiter(keys, dtype=np.int64)
             if len(key_array) != len(signatures):
                 raise ValueError("keys and signatures differ in length")
