@@ -285,6 +285,8 @@ class RowSets:
 
 SEARCH_BLOCK = 2_048  # pairs looked up together in ``RowSets.shared_counts``
 SHINGLES_PER_CHUNK = 4_000_000  # ``RowSets`` builds its keys and bounds this many at a time
+_BUCKET_BITS = 7
+BUCKETS = 1 << _BUCKET_BITS  # hash ranges of ``RowSets.shared_bounds``: 128 bytes a row
 
 
 def _row_chunks(offsets: np.ndarray) -> Iterator[tuple[int, int]]:
@@ -297,8 +299,6 @@ def _row_chunks(offsets: np.ndarray) -> Iterator[tuple[int, int]]:
         hi = min(max(hi, lo + 1), rows)
         yield lo, hi
         lo = hi
-_BUCKET_BITS = 7
-BUCKETS = 1 << _BUCKET_BITS  # hash ranges of ``RowSets.shared_bounds``: 128 bytes a row
 
 
 def _pair_shared_counts(pairs: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
