@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
-from typing import BinaryIO
+from dataclasses import asdict, dataclass
+from typing import BinaryIO, overload
 
 from . import __version__
 from .blocks import duplicated_by_doc, find_blocks
@@ -27,6 +27,8 @@ from .model import (
     Cluster,
     Document,
     DocumentReport,
+    EraConflict,
+    PageDate,
     ParagraphRef,
     Provenance,
     SegmentedDocument,
@@ -35,13 +37,14 @@ from .model import (
     Summary,
 )
 from .outlets import load_registry
-from .pagedate import date_pages
-from .provenance import trace
+from .pagedate import as_of_date, date_page
+from .provenance import PageTrace, trace_across, trace_page
 from .saferegex import Timeout, drain_timeouts
 from .segment import segment
-from .staleness import assess
+from .spool import PageStore
+from .staleness import assess_page, recycled
 from .store import FingerprintCache
-from .timeexpr import paragraph_dates
+from .timeexpr import find_dates, time_language
 from .timing import Laps
 
 
@@ -73,56 +76,54 @@ def _counted(pairs: Counter[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def outlet_counts(
-    segmented: Sequence[SegmentedDocument], provenance: Sequence[Sequence[Provenance]]
-) -> tuple[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]:
-    """Body paragraphs per likely original outlet, and per outlet → relay chain."""
-    outlets: Counter[str] = Counter()
-    relays: Counter[str] = Counter()
-    for seg, per_paragraph in zip(segmented, provenance, strict=True):
-        if seg.document.reference:
-            continue
-        for para, item in zip(seg.paragraphs, per_paragraph, strict=True):
-            if not para.is_body:
-                continue
-            outlets[item.outlet or "unknown"] += 1
-            if item.outlet and item.via:
-                relays[" → ".join((item.outlet, *item.via))] += 1
-    return _counted(outlets), _counted(relays)
+@dataclass(frozen=True, slots=True)
+class PageCounts:
+    """What the summary needs of one page, noted while the page is at hand."""
+
+    reference: bool
+    content_hash: str
+    body: bytes  # 1 for each body paragraph, 0 for each boilerplate one, in paragraph order
+    rules: tuple[str, ...]  # the rule of each boilerplate paragraph ("?" when none is named)
+    in_clusters: int  # body paragraphs that are members of a cluster
+
+
+def page_counts(doc: int, seg: SegmentedDocument, membership: dict[ParagraphRef, str]) -> PageCounts:
+    body = bytes(p.is_body for p in seg.paragraphs)
+    rules = tuple(p.boilerplate_rule or "?" for p in seg.paragraphs if not p.is_body)
+    clustered = sum(1 for p in seg.paragraphs if p.is_body and ParagraphRef(doc, p.index) in membership)
+    return PageCounts(seg.document.reference, seg.document.content_hash, body, rules, clustered)
 
 
 def summarize(
-    segmented: Sequence[SegmentedDocument],
+    pages: Sequence[PageCounts],
     skipped: Sequence[Skipped],
     clusters: Sequence[Cluster],
-    membership: dict[ParagraphRef, str],
     provenance: Sequence[Sequence[Provenance]],
     staleness: Sequence[Sequence[Staleness]],
     conflicts: int,
 ) -> Summary:
-    audited = [(doc, seg) for doc, seg in enumerate(segmented) if not seg.document.reference]
-    paragraphs = sum(len(seg.paragraphs) for _, seg in audited)
-    body = sum(1 for _, seg in audited for p in seg.paragraphs if p.is_body)
-    in_clusters = sum(
-        1
-        for doc, seg in audited
-        for p in seg.paragraphs
-        if p.is_body and ParagraphRef(doc, p.index) in membership
-    )
+    """The run's counts, from what each page's counts, provenance and verdicts say."""
+    files = paragraphs = body = in_clusters = stale = 0
+    outlets: Counter[str] = Counter()
+    relays: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    for page, per_paragraph, verdicts in zip(pages, provenance, staleness, strict=True):
+        if page.reference:
+            continue
+        files += 1
+        paragraphs += len(page.body)
+        body += sum(page.body)
+        in_clusters += page.in_clusters
+        rules.update(page.rules)
+        stale += sum(1 for item in verdicts if item.verdict == "stale")
+        for is_body, item in zip(page.body, per_paragraph, strict=True):
+            if is_body:  # body paragraphs per likely original outlet, and per outlet -> relay chain
+                outlets[item.outlet or "unknown"] += 1
+                if item.outlet and item.via:
+                    relays[" → ".join((item.outlet, *item.via))] += 1
     kinds = Counter(c.kind for c in clusters)
-    stale = sum(
-        1
-        for seg, per_paragraph in zip(segmented, staleness, strict=True)
-        if not seg.document.reference
-        for item in per_paragraph
-        if item.verdict == "stale"
-    )
-    outlets, relays = outlet_counts(segmented, provenance)
-    rules = Counter(
-        p.boilerplate_rule or "?" for _, seg in audited for p in seg.paragraphs if not p.is_body
-    )
     return Summary(
-        files=len(audited),
+        files=files,
         skipped=len(skipped),
         paragraphs=paragraphs,
         boilerplate=paragraphs - body,
@@ -136,10 +137,52 @@ def summarize(
         contained_clusters=kinds["contained"],
         stale=stale,
         conflicts=conflicts,
-        outlets=outlets,
-        relays=relays,
+        outlets=_counted(outlets),
+        relays=_counted(relays),
         boilerplate_rules=tuple(sorted(rules.items())),
+        # every distinct page was fingerprinted; a run with an ``--index`` counts its own
+        fingerprinted=len({page.content_hash for page in pages}),
     )
+
+
+class DocumentReports(Sequence[DocumentReport]):
+    """``AuditResult.documents`` made from the pages when asked: with the pages spooled, a
+    report's documents are read back one at a time instead of all held until it is written."""
+
+    def __init__(self, pages: Sequence[SegmentedDocument], page_dates: Sequence[PageDate]) -> None:
+        if len(pages) != len(page_dates):
+            raise ValueError("one page date per page")
+        self.pages, self.page_dates = pages, page_dates
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    @overload
+    def __getitem__(self, at: int) -> DocumentReport: ...
+    @overload
+    def __getitem__(self, at: slice) -> tuple[DocumentReport, ...]: ...
+    def __getitem__(self, at: int | slice) -> DocumentReport | tuple[DocumentReport, ...]:
+        if isinstance(at, slice):
+            return tuple(self[doc] for doc in range(*at.indices(len(self))))
+        seg = self.pages[at]
+        return DocumentReport(
+            path=seg.document.path,
+            meta=seg.document.meta,
+            content_hash=seg.document.content_hash,
+            paragraphs=seg.paragraphs,
+            reference=seg.document.reference,
+            page_date=self.page_dates[at],
+        )
+
+    def __iter__(self) -> Iterator[DocumentReport]:
+        return (self[doc] for doc in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DocumentReports | tuple | list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def settings_of(config: Config) -> dict[str, object]:
@@ -191,57 +234,60 @@ def _run(
     STAGE_SECONDS.clear()
     clock = Laps(STAGE_SECONDS)
     rules = load_rules(tuple(config.boilerplate_rules))
-    segmented: list[SegmentedDocument] = []
+    as_of = as_of_date(config.as_of)
+    pages = PageStore(config.spool_after_mb * 2**20, config.spool_dir)  # memory, then a file
     skipped: list[Skipped] = []
     for item in read_inputs(paths, config, stdin):  # each page is segmented as it arrives,
         clock.lap("ingest")  # here, while worker processes extract the next HTML pages
         if isinstance(item, Skipped):
             skipped.append(item)
         else:
-            segmented.append(segment(item, config, rules))
+            pages.append(segment(item, config, rules))
             clock.lap("segment")
-    clusters = detect(segmented, config) if detect else detect_duplicates(segmented, config, cache=cache)
+    clusters = detect(pages, config) if detect else detect_duplicates(pages, config, cache=cache)
     release_free_memory()  # what detection held besides its clusters
     membership = paragraph_clusters(clusters)
     clock.lap("detect duplicates")
-    # Read once: page dating and staleness both need every paragraph's dates. (Dating in a
-    # thread beside detection was measured: no gain, both hold the GIL most of the time.)
-    dates = paragraph_dates(segmented)
-    page_dates = date_pages(segmented, as_of=config.as_of, dates=dates)
-    clock.lap("page dates")
     registry = load_registry(config.outlets)
     cues = load_cues(registry)
     eras = load_eras(config.eras)
+    lang = time_language()
     clock.lap("load outlets, cues, eras")
     copied = duplicated_by_doc(clusters)
-    # Each page's cues are found once here, for blocks and the tracer: a memo of recent
-    # paragraphs' cues was cleared many times over before the tracer asked, at 1M paragraphs.
-    matches = [cues.find_all(seg.paragraphs, seg.document.text) for seg in segmented]
-    blocks = [
-        find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()),
-                    matches=found)
-        for (doc, seg), found in zip(enumerate(segmented), matches, strict=True)
-    ]
-    clock.lap("blocks")
-    provenance = trace(segmented, clusters, registry, page_dates, blocks=blocks, cues=cues, matches=matches)
-    del matches
+    # One read of each page for everything that needs only that page: its paragraphs' dates
+    # (for page dating and staleness), its cues (for blocks and the tracer), its blocks, its
+    # own provenance claims, its staleness verdicts and its counts. With the pages spooled,
+    # each read rebuilds the page; then only what crosses pages is left to do.
+    page_dates: list[PageDate] = []
+    traced: list[PageTrace] = []
+    verdicts: list[tuple[Staleness, ...]] = []
+    conflicts: list[EraConflict] = []
+    counts: list[PageCounts] = []
+    for doc, seg in enumerate(pages):
+        hits = tuple(find_dates(p.text, lang) for p in seg.paragraphs)
+        page_date = date_page(seg, as_of, lang, hits)
+        page_dates.append(page_date)
+        clock.lap("page dates")
+        found = cues.find_all(seg.paragraphs, seg.document.text)
+        block = find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()),
+                            matches=found)
+        clock.lap("blocks")
+        traced.append(trace_page(seg, registry, cues, found, block))
+        clock.lap("provenance")
+        page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits)
+        verdicts.append(page_verdicts)
+        conflicts.extend(page_conflicts)
+        clock.lap("staleness")
+        counts.append(page_counts(doc, seg, membership))
+        clock.lap("summary")
+    provenance = trace_across(pages, traced, clusters, page_dates)
+    del traced
     clock.lap("provenance")
-    dated = assess(segmented, page_dates, clusters, blocks, eras, recycled_days=config.recycled_days,
-                   dates=dates)
+    copies = recycled([page.reference for page in counts], page_dates, clusters, config.recycled_days)
     clock.lap("staleness")
-    summary = summarize(segmented, skipped, clusters, membership, provenance,
-                        dated.per_paragraph, len(dated.conflicts))
-    reports = tuple(
-        DocumentReport(
-            path=seg.document.path,
-            meta=seg.document.meta,
-            content_hash=seg.document.content_hash,
-            paragraphs=seg.paragraphs,
-            reference=seg.document.reference,
-            page_date=page_date,
-        )
-        for seg, page_date in zip(segmented, page_dates, strict=True)
-    )
+    summary = summarize(counts, skipped, clusters, provenance, verdicts, len(conflicts))
+    clock.lap("summary")
+    reports = DocumentReports(pages, tuple(page_dates))
     return AuditResult(
         schema_version=SCHEMA_VERSION,
         tool_version=__version__,
@@ -252,8 +298,8 @@ def _run(
         summary=summary,
         paragraph_cluster=membership,
         provenance=provenance,
-        staleness=dated.per_paragraph,
-        conflicts=dated.conflicts,
-        recycled=dated.recycled,
+        staleness=tuple(verdicts),
+        conflicts=tuple(conflicts),
+        recycled=copies,
         warnings=tuple(rule_timeout_warnings(drain_timeouts())),
     )

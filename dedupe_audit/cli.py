@@ -36,6 +36,7 @@ from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
 from .settings import SettingsError, resolve, rows
+from .spool import SpoolError
 from .store import FingerprintCache, IndexRefused
 
 FORMATS = tuple(RENDERERS)
@@ -105,6 +106,10 @@ def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-archive-depth", type=int, help="Archives inside archives [3]."),
         click.option("--report-rows", type=int,
                      help="Rows of one Markdown table; the JSON report keeps all [500]."),
+        click.option("--spool-after-mb", type=int,
+                     help="Segmented pages beyond this many MB wait in a temporary file, 0 = all [256]."),
+        click.option("--spool-dir", type=click.Path(file_okay=False),
+                     help="Folder for that temporary file [the system's temporary folder]."),
     ])
 
 
@@ -180,6 +185,8 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
             raise click.UsageError(str(err)) from err
         except EngineError as err:
             raise ConfigError(str(err)) from err
+        except SpoolError as err:
+            raise ConfigError(str(err)) from err
         finally:
             progress.close()
         if not result.documents:
@@ -193,8 +200,8 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
             cache.close()
     if cache is not None:
         fingerprinted, reused = cache.fingerprinted, cache.reused
-    else:  # every distinct document was fingerprinted, as a cache without a file counts them
-        fingerprinted, reused = len({d.content_hash for d in result.documents}), 0
+    else:  # every distinct document was fingerprinted (counted by ``summarize``)
+        fingerprinted, reused = result.summary.fingerprinted, 0
     summary = dataclasses.replace(result.summary, fingerprinted=fingerprinted, reused=reused)
     if local_index and not quiet:
         click.echo(

@@ -64,3 +64,6 @@ class Config:
     max_archive_depth: int = 3  # archives inside archives, the outer one counting as 1
     max_paragraph_chars: int = 20_000  # longer blocks are cut into consecutive paragraphs, not dropped
     split_large_text: bool = False  # text over max_file_bytes: audit in parts (file.txt@part2), not skip
+    # memory (appended): segmented pages beyond this many MB go to a temporary file, 0 = all
+    spool_after_mb: int = 256
+    spool_dir: str | None = None  # folder for that file; none = the system's temporary folder

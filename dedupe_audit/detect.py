@@ -35,6 +35,7 @@ from .heap import release_free_memory
 from .index import CandidateIndex, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
+from .spool import PageStore
 from .store import FingerprintCache
 from .timing import Laps
 from .verify import ContainerIndex, build_clusters, find_containment, verify_near_rows
@@ -125,11 +126,11 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     return replace(found, windows=[]), signatures_of(values, sizes, num_perm, seed)
 
 
-def _cached(cache: FingerprintCache, segmented: Sequence[SegmentedDocument], config: Config,
+def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
             batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures through the incremental store (texts it lacks are
     fingerprinted together)."""
-    fingerprinter = cache.bind(segmented, config)
+    fingerprinter = cache.bind(pages, config)
     for batch in batches:
         fps = fingerprinter.many(batch.texts())
         sigs = cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
@@ -142,13 +143,13 @@ def _cached(cache: FingerprintCache, segmented: Sequence[SegmentedDocument], con
 
 
 def _signed_batches(
-    segmented: Sequence[SegmentedDocument], config: Config, cache: FingerprintCache | None,
+    pages: PageStore, config: Config, cache: FingerprintCache | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
     """Each batch with its paragraphs' fingerprints and the signatures of its paragraphs
     then windows, in document order."""
     # progress counts the pages' paragraphs and windows, known without reading any text
-    total = sum(len(seg.paragraphs) + len(seg.windows) for seg in segmented)
+    total = sum(map(pages.parts, range(len(pages))))
     jobs = resolve_jobs(config.jobs)
     # compiled kernels release the GIL: threads (one more than cores, so one thread's Python
     # part overlaps the others' kernels) share the batches and send nothing back
@@ -159,13 +160,13 @@ def _signed_batches(
         jobs = 1
     signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
-        batches = list(_batches(segmented, config))
-        signed = zip(batches, _cached(cache, segmented, config, batches), strict=True)
+        batches = list(_batches(pages, config))
+        signed = zip(batches, _cached(cache, pages, config, batches), strict=True)
     else:  # batches are made while workers sign the ones before: only those in flight are held
         made: deque[_Batch] = deque()
 
         def work() -> Iterator[_Work]:
-            for batch in _batches(segmented, config):
+            for batch in _batches(pages, config):
                 made.append(batch)
                 texts = batch.texts(windows=False)
                 yield texts, batch.spans, config.shingle_size, config.num_perm, config.seed
@@ -190,16 +191,18 @@ def detect_duplicates(
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Cluster, ...]:
     """Clusters of exact, near and contained duplicates. ``progress(done, total)`` is told the
-    texts fingerprinted so far (a cache reports its own progress)."""
+    texts fingerprinted so far (a cache reports its own progress). Pages are read in order once
+    to fingerprint them; after that only the texts of candidate pairs and containers are."""
     STAGE_SECONDS.clear()
     clock = Laps(STAGE_SECONDS)
+    pages = PageStore.of(segmented)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
-    table = TableBuilder()
+    table = TableBuilder(page_text=pages.text)
     representatives: list[int] = []  # table row of each content hash's first paragraph
     first_of: set[int] = set()  # content hashes seen
     window_owner: list[int] = []  # table row of each indexed window's paragraph
     rows_before = 0
-    for batch, found, sigs in _signed_batches(segmented, config, cache, progress):
+    for batch, found, sigs in _signed_batches(pages, config, cache, progress):
         words = np.asarray(found.words, dtype=np.int64)
         kept = np.flatnonzero(words >= config.min_words)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
@@ -251,7 +254,7 @@ def detect_duplicates(
     container_refs = sorted(set(owner_refs))
     containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
     containment = find_containment(
-        rep_refs, fingerprints, containers, segmented, config.containment, via_window
+        rep_refs, fingerprints, containers, pages, config.containment, via_window
     )
     release_free_memory()
     clock.lap("containment")

@@ -10,7 +10,7 @@ while the verifier gathers whole columns (``FingerprintRows``) for its vectorise
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import overload
 
@@ -29,6 +29,26 @@ def expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
 def _ref_keys(docs: np.ndarray, indexes: np.ndarray) -> np.ndarray:
     """One int64 per ref, ordered as the refs are."""
     return (docs.astype(np.int64) << 32) | indexes.astype(np.int64)
+
+
+class RowPages(Sequence[str]):
+    """The page text of each row, asked of ``text(doc)`` when needed rather than held: with
+    the pages spooled (``spool.PageStore``) the table keeps no page alive."""
+
+    def __init__(self, docs: np.ndarray, text: Callable[[int], str]) -> None:
+        self.docs, self.text = docs, text
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    @overload
+    def __getitem__(self, row: int) -> str: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[str]: ...
+    def __getitem__(self, row: int | slice) -> str | list[str]:
+        if isinstance(row, slice):
+            return [self.text(doc) for doc in self.docs[row].tolist()]
+        return self.text(int(self.docs[row]))
 
 
 class FingerprintTable(Mapping[ParagraphRef, Fingerprint]):
@@ -180,9 +200,13 @@ RELEASE_EVERY = 64 * 2**20  # ``TableBuilder.build``: bytes of joined parts betw
 
 
 class TableBuilder:
-    """A ``FingerprintTable`` made a batch at a time (in ref order); columns are joined once."""
+    """A ``FingerprintTable`` made a batch at a time (in ref order); columns are joined once.
 
-    def __init__(self) -> None:
+    With ``page_text`` (document -> its text) the table asks for a row's page when it needs
+    the text instead of keeping a reference to every page (``RowPages``)."""
+
+    def __init__(self, page_text: Callable[[int], str] | None = None) -> None:
+        self.page_text = page_text
         self._docs: list[np.ndarray] = []
         self._indexes: list[np.ndarray] = []
         self._hashes: list[np.ndarray] = []
@@ -208,7 +232,8 @@ class TableBuilder:
         self._words.append(np.asarray(words, dtype=np.int32))
         self._sizes.append(np.asarray(sizes, dtype=np.int64))
         self._shingles.append(shingles[expand_ranges(starts, sizes)])
-        self._pages.extend(map(attrgetter("page"), paragraphs))
+        if self.page_text is None:
+            self._pages.extend(map(attrgetter("page"), paragraphs))
         self._starts.append(np.fromiter(map(attrgetter("start"), paragraphs), dtype=np.int64, count=count))
         self._ends.append(np.fromiter(map(attrgetter("end"), paragraphs), dtype=np.int64, count=count))
 
@@ -245,12 +270,16 @@ class TableBuilder:
                     freed = 0
             return out
 
+        if self.page_text is not None and self._pages:
+            raise ValueError("a TableBuilder with page_text takes paragraphs, not fingerprint objects")
         sizes = joined(self._sizes, np.int64)
         offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
+        docs = joined(self._docs, np.int32)
         return FingerprintTable(
-            docs=joined(self._docs, np.int32), indexes=joined(self._indexes, np.int32),
+            docs=docs, indexes=joined(self._indexes, np.int32),
             content_hashes=joined(self._hashes, np.uint64), words=joined(self._words, np.int32),
             shingles=joined(self._shingles, np.uint64), offsets=offsets,
-            pages=self._pages, starts=joined(self._starts, np.int64), ends=joined(self._ends, np.int64),
+            pages=self._pages if self.page_text is None else RowPages(docs, self.page_text),
+            starts=joined(self._starts, np.int64), ends=joined(self._ends, np.int64),
         )

@@ -7,6 +7,7 @@ numbers are 1-based lines of that text. ``AuditResult`` is what renderers render
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 SCHEMA_VERSION = "1.0"
@@ -271,7 +272,7 @@ class AuditResult:
     schema_version: str
     tool_version: str
     settings: dict[str, object]
-    documents: tuple[DocumentReport, ...]
+    documents: Sequence[DocumentReport]  # a tuple, or ``audit.DocumentReports`` read back when asked
     skipped: tuple[Skipped, ...]
     clusters: tuple[Cluster, ...]
     summary: Summary

@@ -198,6 +198,14 @@ def date_page(seg: SegmentedDocument, as_of: str | None = None,
     return _fallback(as_of)
 
 
+def as_of_date(as_of: str | None) -> str | None:
+    """``as_of`` checked and written as ``date_page`` takes it (ISO), or None."""
+    if as_of is not None and _iso(as_of) is None:
+        raise ValueError(f"as_of must be an ISO date (YYYY-MM-DD), got {as_of!r}")
+    found = _iso(as_of)
+    return found.isoformat() if found else None
+
+
 def date_pages(
     segmented: Sequence[SegmentedDocument], *, as_of: str | None = None,
     dates: ParagraphDates | None = None,
@@ -205,9 +213,7 @@ def date_pages(
     """One :class:`PageDate` per document, each with the evidence that dated it.
     ``as_of`` (ISO) is used only for pages nothing else dates. ``dates``: the run's
     :func:`~dedupe_audit.timeexpr.paragraph_dates`, when the caller keeps them for staleness."""
-    if as_of is not None and _iso(as_of) is None:
-        raise ValueError(f"as_of must be an ISO date (YYYY-MM-DD), got {as_of!r}")
-    as_of = _iso(as_of).isoformat() if as_of else None
+    as_of = as_of_date(as_of)
     lang = time_language()
     if dates is None:
         dates = paragraph_dates(segmented, lang)

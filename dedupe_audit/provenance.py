@@ -361,6 +361,7 @@ class _Run:
     claims: Sequence[Sequence[Claim | None]]
     sites: Sequence[str | None]
     dates: Sequence[str | None]
+    references: Sequence[bool]  # read in the per-page pass: the pages may be read back from a spool
 
     def claim(self, ref: ParagraphRef) -> Claim | None:
         return self.claims[ref.doc][ref.index]
@@ -389,7 +390,7 @@ def _original(run: _Run, refs: Sequence[ParagraphRef]) -> tuple[ParagraphRef, st
     """(copy, outlet, kind) of the likely original among copies, or None."""
     for ref in refs:
         outlet = run.sites[ref.doc] or _claimed(run, ref)
-        if run.segmented[ref.doc].document.reference and outlet:
+        if run.references[ref.doc] and outlet:
             return ref, outlet, "reference"
     claimed = {o for o in (_claimed(run, r) for r in refs) if o}
     own_site = [r for r in _by_date(run, refs) if run.sites[r.doc] in claimed]
@@ -492,6 +493,46 @@ def finalize(claim: Claim | None, relay: str | None) -> Provenance:
 # ------------------------------------------------------------------ public entry point
 
 
+@dataclass(frozen=True, slots=True)
+class PageTrace:
+    """What one page alone says: the relay carrying it and each paragraph's own claim.
+    Made while the page is at hand (``trace_page``); the run's copies are weighed later
+    (``trace_across``) from these, the page dates and the clusters."""
+
+    relay: str | None
+    claims: tuple[Claim | None, ...]
+    reference: bool
+
+
+def trace_page(
+    seg: SegmentedDocument, registry: OutletRegistry, cues: CueSet,
+    matches: Sequence[tuple[CueMatch, ...]], blocks: Sequence[int],
+) -> PageTrace:
+    """One page's relay and local claims, from its cues (``cues.find_all``) and blocks."""
+    relay = relay_of(seg.document, matches, registry)
+    resolved = resolve_document(seg, matches, blocks, relay, registry)
+    return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay)),
+                     seg.document.reference)
+
+
+def trace_across(
+    segmented: Sequence[SegmentedDocument], pages: Sequence[PageTrace], clusters: Sequence[Cluster],
+    page_dates: Sequence[PageDate] | None = None,
+) -> tuple[tuple[Provenance, ...], ...]:
+    """Every page's provenance: its own claims combined with what its copies elsewhere say.
+    ``segmented`` is read only for the copies that decide a cluster (their place and text)."""
+    relays = [page.relay for page in pages]
+    dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(pages)
+    run = _Run(segmented, [page.claims for page in pages], relays, dates,
+               [page.reference for page in pages])
+    copied: list[dict[int, Claim]] = [{} for _ in range(len(pages))]
+    for ref, claim in cross_document(run, clusters).items():
+        copied[ref.doc][ref.index] = claim
+    return tuple(
+        _finalized(page.claims, found, page.relay) for page, found in zip(pages, copied, strict=True)
+    )
+
+
 def trace(
     segmented: Sequence[SegmentedDocument],
     clusters: Sequence[Cluster],
@@ -503,31 +544,20 @@ def trace(
     cues: CueSet | None = None,
     matches: Sequence[Sequence[tuple[CueMatch, ...]]] | None = None,
 ) -> tuple[tuple[Provenance, ...], ...]:
-    """One Provenance per paragraph per document, aligned with ``segmented[i].paragraphs``.
+    """One Provenance per paragraph per document, aligned with ``segmented[i].paragraphs``:
+    ``trace_page`` of every page, then ``trace_across`` the run.
 
     ``blocks`` (from :func:`find_blocks`, one tuple per document) and ``matches`` (each
     document's ``cues.find_all``, found with ``cues``) may be passed when the caller already
     computed them for other stages; otherwise they are computed here.
     """
     cues = cues or load_cues(registry, tuple(cue_files))
-    relays: list[str | None] = []
-    claims: list[list[Claim | None]] = []
+    pages = []
     for doc, seg in enumerate(segmented):
         doc_matches = cues.find_all(seg.paragraphs, seg.document.text) if matches is None else matches[doc]
         doc_blocks = blocks[doc] if blocks is not None else find_blocks(seg, doc, clusters, cues=cues)
-        relay = relay_of(seg.document, doc_matches, registry)
-        resolved = resolve_document(seg, doc_matches, doc_blocks, relay, registry)
-        relays.append(relay)
-        claims.append(trace_document(seg, resolved, doc_blocks, cues, relay))
-    dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(segmented)
-    run = _Run(segmented, claims, relays, dates)
-    copied: list[dict[int, Claim]] = [{} for _ in segmented]
-    for ref, claim in cross_document(run, clusters).items():
-        copied[ref.doc][ref.index] = claim
-    return tuple(
-        _finalized(doc_claims, found, relay)
-        for doc_claims, found, relay in zip(claims, copied, relays, strict=True)
-    )
+        pages.append(trace_page(seg, registry, cues, doc_matches, doc_blocks))
+    return trace_across(segmented, pages, clusters, page_dates)
 
 
 def _finalized(claims: Sequence[Claim | None], copied: dict[int, Claim], relay: str | None

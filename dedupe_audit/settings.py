@@ -48,10 +48,11 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "max_archive_depth": (1, None),
     "max_paragraph_chars": (2, None),
     "report_rows": (1, None),
+    "spool_after_mb": (0, None),
 }
 CHOICES: dict[str, tuple[str, ...]] = {"fail_on": CATEGORIES}
 # Settings naming files: relative values in a config file are taken from the file's folder.
-PATH_KEYS = ("boilerplate_rules", "outlets", "eras", "reference", "baseline", "index")
+PATH_KEYS = ("boilerplate_rules", "outlets", "eras", "reference", "baseline", "index", "spool_dir")
 FIELDS = {f.name: f for f in dataclasses.fields(Config)}
 TYPES = typing.get_type_hints(Config)
 JSONL_KEYS = tuple(f.name for f in dataclasses.fields(JsonlFields))

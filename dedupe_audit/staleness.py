@@ -58,7 +58,7 @@ from dedupe_audit.timeexpr import (
 )
 from dedupe_audit.timeexpr import time_language as _time_language
 
-__all__ = ["StalenessReport", "assess", "load_eras", "paragraph_markers"]
+__all__ = ["StalenessReport", "assess", "assess_page", "load_eras", "paragraph_markers", "recycled"]
 
 OFFICE_CONFIDENCE = 0.85
 ANCHORED_CONFIDENCE = 0.75
@@ -392,14 +392,14 @@ def _usable(page: PageDate) -> date | None:
     return date.fromisoformat(page.date) if page.date and page.source != "as-of" else None
 
 
-def _recycled(segmented: Sequence[SegmentedDocument], page_dates: Sequence[PageDate],
+def _recycled(references: Sequence[bool], page_dates: Sequence[PageDate],
               clusters: Sequence[Cluster], recycled_days: int) -> list[Recycled]:
     found = []
     for cluster in clusters:
         refs = _copies(cluster)
         dated = sorted((d, r) for r in refs if (d := _usable(page_dates[r.doc])) is not None)
         for ref in refs:
-            if segmented[ref.doc].document.reference or not page_dates[ref.doc].date:
+            if references[ref.doc] or not page_dates[ref.doc].date:
                 continue
             page = date.fromisoformat(page_dates[ref.doc].date)
             older = [(d, r) for d, r in dated if r.doc != ref.doc]
@@ -413,11 +413,22 @@ def _recycled(segmented: Sequence[SegmentedDocument], page_dates: Sequence[PageD
 # --------------------------------------------------------------------------- entry point
 
 
-def _block_ids(blocks: Sequence[Sequence[int]], i: int, count: int) -> Sequence[int]:
-    """The document's block ids; without them every paragraph stands alone."""
-    if i < len(blocks) and len(blocks[i]) == count:
-        return blocks[i]
-    return range(count)
+def assess_page(
+    seg: SegmentedDocument, doc: int, page: PageDate, blocks: Sequence[int], eras: EraRegistry,
+    lang: TimeLanguage, dates: Sequence[tuple[DateHit, ...]] | None = None,
+) -> tuple[tuple[Staleness, ...], list[EraConflict]]:
+    """One page's verdicts (one per paragraph) and era conflicts, from that page alone;
+    ``doc`` is its position in the run, ``dates`` its paragraphs' dates when already found."""
+    ids = blocks if len(blocks) == len(seg.paragraphs) else range(len(seg.paragraphs))
+    verdicts, findings = _document_verdicts(seg, page, ids, eras, lang, dates)
+    return verdicts, _conflicts(doc, findings)
+
+
+def recycled(references: Sequence[bool], page_dates: Sequence[PageDate], clusters: Sequence[Cluster],
+             recycled_days: int = 180) -> tuple[Recycled, ...]:
+    """Paragraphs whose copy on an older page is more than ``recycled_days`` older; from the
+    clusters and each page's date and reference flag alone (no page is read)."""
+    return tuple(_recycled(references, page_dates, clusters, recycled_days))
 
 
 def assess(
@@ -430,16 +441,19 @@ def assess(
     recycled_days: int = 180,
     dates: ParagraphDates | None = None,
 ) -> StalenessReport:
-    """Staleness verdicts for every paragraph, era conflicts per page and recycled text.
-    ``page_dates``, ``blocks`` and ``dates`` (the run's paragraph dates, read once for page
-    dating too; read here when not given) are aligned with ``segmented``."""
+    """Staleness verdicts for every paragraph, era conflicts per page and recycled text:
+    ``assess_page`` of every page, then ``recycled``. ``page_dates``, ``blocks`` and ``dates``
+    (the run's paragraph dates, read once for page dating too; read here when not given) are
+    aligned with ``segmented``."""
     lang = _time_language()
-    per_paragraph, conflicts = [], []
+    per_paragraph: list[tuple[Staleness, ...]] = []
+    conflicts: list[EraConflict] = []
+    references = []
     for i, (seg, page) in enumerate(zip(segmented, page_dates, strict=True)):
-        ids = _block_ids(blocks, i, len(seg.paragraphs))
-        verdicts, findings = _document_verdicts(seg, page, ids, eras, lang,
-                                                dates[i] if dates is not None else None)
+        references.append(seg.document.reference)
+        verdicts, found = assess_page(seg, i, page, blocks[i] if i < len(blocks) else (), eras, lang,
+                                      dates[i] if dates is not None else None)
         per_paragraph.append(verdicts)
-        conflicts.extend(_conflicts(i, findings))
-    recycled = _recycled(segmented, page_dates, clusters, recycled_days)
-    return StalenessReport(tuple(per_paragraph), tuple(conflicts), tuple(recycled))
+        conflicts.extend(found)
+    return StalenessReport(tuple(per_paragraph), tuple(conflicts),
+                           recycled(references, page_dates, clusters, recycled_days))

@@ -168,6 +168,8 @@ def boilerplate_section(result: AuditResult) -> list[str]:
     limit = row_limit(result)
     rows = []
     for doc, report in enumerate(result.documents):
+        if len(rows) >= limit:
+            break  # the rest are only counted (from the summary): no need to read their pages
         for para in report.paragraphs:
             if not para.is_body and len(rows) < limit:
                 rows.append([md_code(location(result, ParagraphRef(doc, para.index))),

@@ -89,18 +89,20 @@ def mermaid(result: AuditResult) -> list[str]:
             nodes[key] = f"{kind[0]}{len(nodes)}"
         return nodes[key]
 
-    for doc, report in enumerate(result.documents):
-        for item in result.provenance[doc]:
+    for doc, items in enumerate(result.provenance):
+        path = None  # read only for pages with an attributed paragraph (pages may be read back)
+        for item in items:
             if item.outlet is None or item.role == "furniture":
                 continue
+            path = path or result.documents[doc].path
             chain = [node("outlet", item.outlet)]
             chain += [node("relay", relay) for relay in item.via if relay != item.outlet]
-            if report.path not in files and len(files) >= MERMAID_FILES:
-                folded.add(report.path)
+            if path not in files and len(files) >= MERMAID_FILES:
+                folded.add(path)
                 chain.append(node("more", ""))
             else:
-                files.add(report.path)
-                chain.append(node("file", report.path))
+                files.add(path)
+                chain.append(node("file", path))
             edges.update(dict.fromkeys(zip(chain, chain[1:], strict=False)))
     if not edges:
         return []
