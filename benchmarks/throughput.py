@@ -409,6 +409,7 @@ def main() -> None:
     from dedupe_audit.render import json as render_json
     from dedupe_audit.render import markdown as render_markdown
     from dedupe_audit.segment import segment
+    from dedupe_audit.spool import PageStore
 
     config = Config(jobs=args.jobs)
     if args.read:
@@ -493,16 +494,23 @@ def main() -> None:
                     print(f"        {stage:<46} {part:7.1f} s")
         print(f"    peak RSS: main process {own:,.0f} MB (holds the generated corpus too), "
               f"largest worker {child:,.0f} MB")
-    for label, run_config in ((config.jobs or "cores", config), (1, replace(config, jobs=1))):
+    held = PageStore.of(segmented)
+    spooled = PageStore(0)  # as the CLI keeps a large run's pages: read back from a temporary file
+    for seg in segmented:
+        spooled.append(seg)
+    runs = ((f"jobs={config.jobs or 'cores'}", config, held), ("jobs=1", replace(config, jobs=1), held),
+            (f"jobs={config.jobs or 'cores'}, pages read back from the spool", config, spooled))
+    for label, run_config, pages in runs:
         start = time.perf_counter()
         texts = 0
-        for batch, _, _ in detect._signed_batches(segmented, run_config, None):
+        for batch, _, _ in detect._signed_batches(pages, run_config, None):
             texts += batch.size
         seconds = time.perf_counter() - start
         rate = texts / seconds
-        print(f"(c) fingerprint+sign (normalize, shingle, MinHash; jobs={label}): "
+        print(f"(c) fingerprint+sign (normalize, shingle, MinHash; {label}): "
               f"{texts:,} texts (paragraphs + windows) in {seconds:.1f} s = {rate:,.0f}/s; "
               f"(c)/(a) = {rate / naive:.0f}x, (c)/(b) = {rate / bulk:.1f}x")
+    del spooled
     cores = resolve_jobs(config.jobs)
     runs = ((f"{cores + 1} threads (as an audit runs it on {cores} cores)", True, cores + 1),
             ("one thread", True, 1), ("one thread, numpy only (no numba)", False, 1))

@@ -106,28 +106,37 @@ class PageStore(Sequence[SegmentedDocument]):
         return self._held is None
 
     def append(self, seg: SegmentedDocument) -> None:
-        self._parts.append(len(seg.paragraphs) + len(seg.windows))
-        if self._held is not None:
+        """Add the next page (a failed write raises ``SpoolError`` and leaves the store as it was)."""
+        size = held_bytes(seg)
+        if self._held is None:
+            self._write(seg)
+        elif self.budget is not None and self._held_bytes + size > self.budget:
+            self._spool([*self._held, seg])
+        else:
             self._held.append(seg)
-            self._held_bytes += held_bytes(seg)
-            if self.budget is not None and self._held_bytes > self.budget:
-                self._spool()
-            return
-        self._write(seg)
+            self._held_bytes += size
+        self._parts.append(len(seg.paragraphs) + len(seg.windows))
 
-    def _spool(self) -> None:
-        """Move the pages held so far to a new temporary file; later pages go there directly."""
+    def _spool(self, pages: list[SegmentedDocument]) -> None:
+        """Write the pages held so far and the next one to a new temporary file; later pages
+        go there directly. Until all are written the pages stay held (a failure loses none)."""
         try:
             with tempfile.TemporaryFile(prefix="dedupe-audit-pages-", dir=self.folder) as handle:
                 self._fd = os.dup(handle.fileno())  # keeps the (unlinked) file open after the with
         except OSError as err:
             raise SpoolError(f"cannot make a temporary file for pages in "
                              f"{self.folder or tempfile.gettempdir()}: {err.strerror or err}") from err
+        try:
+            for seg in pages:
+                self._write(seg)
+        except SpoolError:
+            os.close(self._fd)
+            self._fd = -1
+            del self._offsets[1:]
+            raise
         weakref.finalize(self, os.close, self._fd)
-        held, self._held = self._held or [], None
-        for seg in held:
-            self._write(seg)
-        del held, seg
+        self._held = None
+        del pages[:]
         release_free_memory()  # the texts held so far were large blocks: give them back
 
     def _write(self, seg: SegmentedDocument) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import random
 import threading
 import tracemalloc
@@ -132,6 +133,41 @@ def test_missing_spool_folder_is_a_clear_error(tmp_path):
                                        "--spool-dir", str(missing), "-o", str(tmp_path / "a.md")])
     assert result.exit_code == 2, result.output
     assert "no/such" in result.output and "Traceback" not in result.output
+
+
+def test_full_disk_is_a_clear_error(monkeypatch, tmp_path):
+    store = PageStore(0, str(tmp_path))
+    store.append(pages(1)[0])
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool.os, "pwrite", full)
+    with pytest.raises(SpoolError) as raised:
+        store.append(pages(2)[1])
+    assert "No space left on device" in str(raised.value) and str(tmp_path) in str(raised.value)
+    monkeypatch.undo()
+    assert len(store) == 1 and store[0] == pages(1)[0]  # what was written stays readable
+
+
+def test_failing_to_spool_keeps_the_held_pages(monkeypatch, tmp_path):
+    given = pages(12)
+    store = PageStore(sum(map(spool.held_bytes, given[:10])), str(tmp_path))
+    for seg in given[:10]:
+        store.append(seg)
+    assert not store.spooled
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool.os, "pwrite", full)
+    with pytest.raises(SpoolError):
+        store.append(given[10])  # over the budget: the switch to the file fails
+    monkeypatch.undo()
+    assert not store.spooled and list(store) == given[:10]
+    store.append(given[10])
+    store.append(given[11])
+    assert store.spooled and list(store) == given
 
 
 def test_table_reads_page_texts_through_the_store():
