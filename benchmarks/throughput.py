@@ -503,7 +503,8 @@ def main() -> None:
     for label, run_config, pages in runs:
         start = time.perf_counter()
         texts = 0
-        for batch, _, _ in detect._signed_batches(pages, run_config, None):
+        numbered = enumerate(pages)
+        for batch, _, _ in detect._signed_batches(pages, numbered, pages.total_parts, run_config, None):
             texts += batch.size
         seconds = time.perf_counter() - start
         rate = texts / seconds

@@ -1,11 +1,15 @@
 """The pipeline: ingest -> segment -> detect duplicates -> date pages -> blocks -> trace -> staleness.
 
-Each stage is one module with one public function taking the previous stage's plain data;
-this module only wires them together and counts. Renderers take the AuditResult.
+Each stage is one module taking the previous stage's plain data; this module only wires them
+together and counts. Pages are kept in a ``spool.PageStore`` (in memory while small, else in a
+temporary file), so after detection everything that needs one page alone is done in one read
+of each page, and what crosses pages (copies' provenance, recycled text, the summary) works
+from those per-page results. Renderers take the AuditResult.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -16,8 +20,8 @@ from .blocks import duplicated_by_doc, find_blocks
 from .boilerplate import load_rules
 from .config import Config
 from .cues import load_cues
-from .detect import detect_duplicates
-from .engines import Detector
+from .detect import detect_arriving, detect_duplicates
+from .engines import Arriving, Detector
 from .eras import load_eras
 from .heap import long_lived_heap, release_free_memory
 from .ingest import iter_inputs
@@ -88,6 +92,7 @@ class PageCounts:
 
 
 def page_counts(doc: int, seg: SegmentedDocument, membership: dict[ParagraphRef, str]) -> PageCounts:
+    """Page ``doc``'s counts; ``membership`` maps each clustered paragraph to its cluster."""
     body = bytes(p.is_body for p in seg.paragraphs)
     rules = tuple(p.boilerplate_rule or "?" for p in seg.paragraphs if not p.is_body)
     clustered = sum(1 for p in seg.paragraphs if p.is_body and ParagraphRef(doc, p.index) in membership)
@@ -210,6 +215,17 @@ def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
 STAGE_SECONDS: dict[str, float] = {}
 
 
+def _reading_seconds() -> float:
+    return STAGE_SECONDS.get("ingest", 0.0) + STAGE_SECONDS.get("segment", 0.0)
+
+
+def _arriving_detector(detect: Detector | None, cache: FingerprintCache | None) -> Arriving | None:
+    """The detection that takes pages as they arrive, when this run's detector can."""
+    if detect is None:
+        return None if cache is not None else detect_arriving
+    return getattr(detect, "arriving", None)
+
+
 def run_audit(
     paths: Sequence[str],
     config: Config,
@@ -237,17 +253,33 @@ def _run(
     as_of = as_of_date(config.as_of)
     pages = PageStore(config.spool_after_mb * 2**20, config.spool_dir)  # memory, then a file
     skipped: list[Skipped] = []
-    for item in read_inputs(paths, config, stdin):  # each page is segmented as it arrives,
-        clock.lap("ingest")  # here, while worker processes extract the next HTML pages
-        if isinstance(item, Skipped):
-            skipped.append(item)
-        else:
+
+    def arriving() -> Iterator[tuple[int, SegmentedDocument]]:
+        """Each page segmented as it arrives (here, while worker processes extract the next HTML
+        pages), put in the store and handed on with its position."""
+        for item in read_inputs(paths, config, stdin):
+            clock.lap("ingest")
+            if isinstance(item, Skipped):
+                skipped.append(item)
+                continue
             pages.append(segment(item, config, rules))
             clock.lap("segment")
-    clusters = detect(pages, config) if detect else detect_duplicates(pages, config, cache=cache)
+            yield len(pages) - 1, pages[-1]
+            clock.skip()  # what the consumer did with the page is timed as its stage
+
+    streamed = _arriving_detector(detect, cache)
+    started, reading = time.perf_counter(), _reading_seconds()
+    if streamed is not None:  # pages fingerprinted as they arrive, later ones still being read
+        clusters = streamed(arriving(), pages, config)
+    else:  # the detector needs every page first
+        for _ in arriving():
+            pass
+        started, reading = time.perf_counter(), _reading_seconds()
+        clusters = detect(pages, config) if detect else detect_duplicates(pages, config, cache=cache)
     release_free_memory()  # what detection held besides its clusters
     membership = paragraph_clusters(clusters)
-    clock.lap("detect duplicates")
+    STAGE_SECONDS["detect duplicates"] = time.perf_counter() - started - (_reading_seconds() - reading)
+    clock.skip()
     registry = load_registry(config.outlets)
     cues = load_cues(registry)
     eras = load_eras(config.eras)

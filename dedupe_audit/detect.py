@@ -16,9 +16,11 @@ batches.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import chain
 
 import numpy as np
 
@@ -88,9 +90,10 @@ class _Batch:
         return texts + [w.text for w in self.windows] if windows else texts
 
 
-def _batches(segmented: Sequence[SegmentedDocument], config: Config) -> Iterator[_Batch]:
+def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) -> Iterator[_Batch]:
+    """Batches of whole pages, given as (position in the run, page) in order."""
     batch = _Batch([], [], [], [], [])
-    for doc, seg in enumerate(segmented):
+    for doc, seg in numbered:
         indexes = eligible(seg, config)
         batch.parts += len(seg.paragraphs) + len(seg.windows)
         base = len(batch.indexes)
@@ -142,14 +145,9 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
             offsets=np.r_[0, np.cumsum(sizes, dtype=np.int64)], windows=[]), sigs
 
 
-def _signed_batches(
-    pages: PageStore, config: Config, cache: FingerprintCache | None,
-    progress: Callable[[int, int], None] | None = None,
-) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
-    """Each batch with its paragraphs' fingerprints and the signatures of its paragraphs
-    then windows, in document order."""
-    # progress counts the pages' paragraphs and windows, known without reading any text
-    total = sum(map(pages.parts, range(len(pages))))
+def _signers(total: int, config: Config) -> tuple[int, bool]:
+    """How many workers sign batches of a run of ``total`` texts (or more), and whether they
+    are threads (compiled kernels, which release the GIL) rather than processes."""
     jobs = resolve_jobs(config.jobs)
     # compiled kernels release the GIL: threads (one more than cores, so one thread's Python
     # part overlaps the others' kernels) share the batches and send nothing back
@@ -158,15 +156,26 @@ def _signed_batches(
         jobs = jobs + 1 if jobs > 1 else 1
     elif total < PARALLEL_MIN_TEXTS:
         jobs = 1
+    return jobs, threads
+
+
+def _signed_batches(
+    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], total: int, config: Config,
+    cache: FingerprintCache | None, progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+    """Each batch of the ``numbered`` pages with its paragraphs' fingerprints and the
+    signatures of its paragraphs then windows, in document order. ``total`` is the run's
+    texts, or a lower bound while pages still arrive (it only chooses the workers)."""
+    jobs, threads = _signers(total, config)
     signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
-        batches = list(_batches(pages, config))
+        batches = list(_batches(numbered, config))
         signed = zip(batches, _cached(cache, pages, config, batches), strict=True)
     else:  # batches are made while workers sign the ones before: only those in flight are held
         made: deque[_Batch] = deque()
 
         def work() -> Iterator[_Work]:
-            for batch in _batches(pages, config):
+            for batch in _batches(numbered, config):
                 made.append(batch)
                 texts = batch.texts(windows=False)
                 yield texts, batch.spans, config.shingle_size, config.num_perm, config.seed
@@ -175,11 +184,11 @@ def _signed_batches(
     done = 0
     for batch, (found, sigs) in signed:
         done += batch.parts
-        if progress is not None:
-            progress(done, total)
+        if progress is not None:  # of the texts read so far (all of them unless pages still arrive)
+            progress(done, max(done, pages.total_parts))
         yield batch, found, sigs
-    if progress is not None and done < total:  # pages after the last batch had nothing to sign
-        progress(total, total)
+    if progress is not None and done < pages.total_parts:  # pages after the last batch had nothing to sign
+        progress(pages.total_parts, pages.total_parts)
 
 
 # Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
@@ -193,16 +202,56 @@ def detect_duplicates(
     """Clusters of exact, near and contained duplicates. ``progress(done, total)`` is told the
     texts fingerprinted so far (a cache reports its own progress). Pages are read in order once
     to fingerprint them; after that only the texts of candidate pairs and containers are."""
+    pages = PageStore.of(segmented)
+    total = pages.total_parts
+    return _detect(pages, enumerate(pages), total, config, cache, progress)
+
+
+def detect_arriving(
+    arriving: Iterable[tuple[int, SegmentedDocument]], pages: PageStore, config: Config, *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Cluster, ...]:
+    """``detect_duplicates`` of pages fingerprinted as they arrive: ``arriving`` yields each
+    page as (its position in ``pages``, the page) once the caller has put it there, so its
+    paragraphs are signed while it is still at hand and later pages are still being read.
+    Pages are pulled ahead until the run is known to be large enough for worker threads or
+    processes (``PARALLEL_MIN_TEXTS``), so a small run is signed as ``detect_duplicates``
+    would sign it. Time spent producing pages is left out of this stage's timings."""
+    waited = [0.0]
+
+    def timed() -> Iterator[tuple[int, SegmentedDocument]]:
+        source = iter(arriving)
+        while True:
+            start = time.perf_counter()
+            item = next(source, None)
+            waited[0] += time.perf_counter() - start
+            if item is None:
+                return
+            yield item
+
+    stream = timed()
+    ahead: list[tuple[int, SegmentedDocument]] = []
+    for item in stream:
+        ahead.append(item)
+        if pages.total_parts >= PARALLEL_MIN_TEXTS:
+            break
+    return _detect(pages, chain(ahead, stream), pages.total_parts, config, None, progress, waited)
+
+
+def _detect(
+    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], total: int, config: Config,
+    cache: FingerprintCache | None, progress: Callable[[int, int], None] | None,
+    waited: list[float] | None = None,
+) -> tuple[Cluster, ...]:
     STAGE_SECONDS.clear()
     clock = Laps(STAGE_SECONDS)
-    pages = PageStore.of(segmented)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
     table = TableBuilder(page_text=pages.text)
     representatives: list[int] = []  # table row of each content hash's first paragraph
     first_of: set[int] = set()  # content hashes seen
     window_owner: list[int] = []  # table row of each indexed window's paragraph
     rows_before = 0
-    for batch, found, sigs in _signed_batches(pages, config, cache, progress):
+    for batch, found, sigs in _signed_batches(pages, numbered, total, config, cache, progress):
         words = np.asarray(found.words, dtype=np.int64)
         kept = np.flatnonzero(words >= config.min_words)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
@@ -230,6 +279,7 @@ def detect_duplicates(
     fingerprints = table.build()
     del table, first_of
     release_free_memory()  # the batches' arrays
+    clock.exclude(waited[0] if waited else 0.0)  # reading and segmenting arriving pages
     clock.lap("fingerprint+sign")
     groups = fingerprints.copies()
 

@@ -5,7 +5,7 @@ cues, staleness, the reports), so a run used to hold all of them until its repor
 ~0.65 KB a paragraph (0.65 GB at a million paragraphs) beside the index. ``PageStore`` holds
 them in memory up to a budget, like ``tempfile.SpooledTemporaryFile``; past it, every page
 goes to one unlinked temporary file (its text in UTF-8, its fields pickled beside it) and is
-rebuilt as the same frozen objects when asked. What stays in memory is 12 bytes a page and a
+rebuilt as the same frozen objects when asked. What stays in memory is 16 bytes a page and a
 few recently read pages. Nothing is read from the inputs again and nothing is re-segmented.
 """
 
@@ -85,7 +85,8 @@ class PageStore(Sequence[SegmentedDocument]):
         self._held_bytes = 0
         self._fd = -1
         self._offsets = array("q", [0])  # record i is bytes offsets[i]..offsets[i + 1] of the file
-        self._parts = array("l")  # paragraphs and windows of each page (progress needs no page)
+        self._parts = array("q")  # paragraphs and windows of each page (progress needs no page)
+        self._total_parts = 0
         self._recent: OrderedDict[int, SegmentedDocument] = OrderedDict()
         self._texts: OrderedDict[int, str] = OrderedDict()
         self._text_chars = 0  # characters in ``_texts``
@@ -116,6 +117,7 @@ class PageStore(Sequence[SegmentedDocument]):
             self._held.append(seg)
             self._held_bytes += size
         self._parts.append(len(seg.paragraphs) + len(seg.windows))
+        self._total_parts += self._parts[-1]
 
     def _spool(self, pages: list[SegmentedDocument]) -> None:
         """Write the pages held so far and the next one to a new temporary file; later pages
@@ -167,6 +169,11 @@ class PageStore(Sequence[SegmentedDocument]):
         """Paragraphs and windows of page ``doc``, without reading it."""
         return self._parts[doc]
 
+    @property
+    def total_parts(self) -> int:
+        """Paragraphs and windows of all pages so far."""
+        return self._total_parts
+
     def text(self, doc: int) -> str:
         """The text of page ``doc``, read without rebuilding its paragraphs."""
         if self._held is not None:
@@ -179,7 +186,7 @@ class PageStore(Sequence[SegmentedDocument]):
             seg = self._recent.get(doc)
         if seg is not None:
             return seg.document.text
-        start = self._offsets[doc]
+        start = self._offsets[range(len(self))[doc]]
         size = _HEAD.unpack(os.pread(self._fd, _HEAD.size, start))[0]
         text = os.pread(self._fd, size, start + _HEAD.size).decode("utf-8", "surrogatepass")
         with self._lock:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from corpus_gen import make_corpus
 from helpers import CORPORA, SAMPLES, document
 
-from dedupe_audit import spool
+from dedupe_audit import detect, spool
 from dedupe_audit.audit import run_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
@@ -222,3 +222,43 @@ def test_cli_spool_option_and_setting(tmp_path):
     assert list(tmp_path.glob("dedupe-audit-pages-*")) == []  # the spool file was never left behind
     bad = CliRunner().invoke(main, ["audit", str(SAMPLES), "--no-config", "--spool-after-mb", "-1"])
     assert bad.exit_code == 2 and "spool-after-mb" in bad.output
+
+
+def _copies(given: list[SegmentedDocument]) -> list[SegmentedDocument]:
+    """The pages, then a lightly edited copy of every fifth one (near duplicates across pages)."""
+    edited = [segment(document(seg.document.text.replace("talks", "talk") + "\n\nA new closing line here.",
+                               f"copy{n}.txt"), Config()) for n, seg in enumerate(given[::5])]
+    return given + edited
+
+
+def test_pages_are_fingerprinted_as_they_arrive(monkeypatch):
+    monkeypatch.setattr(detect, "PARALLEL_MIN_TEXTS", 30)  # stop reading ahead early
+    monkeypatch.setattr(detect, "BATCH_TEXTS", 25)
+    given = _copies(pages(60, seed=5))
+    store = PageStore(0)
+    read_when_signed: list[int] = []
+    sign = detect._sign
+    monkeypatch.setattr(detect, "_sign", lambda work: (read_when_signed.append(len(store)), sign(work))[1])
+
+    def arriving():
+        for seg in given:
+            store.append(seg)
+            yield len(store) - 1, seg
+
+    found = detect.detect_arriving(arriving(), store, Config(jobs=1))
+    assert found == detect.detect_duplicates(given, Config(jobs=1))
+    assert any(c.kind == "near" for c in found)
+    assert len(read_when_signed) > 3 and read_when_signed[0] < len(given) // 2  # signed while reading
+
+
+def test_streamed_run_equals_a_run_that_reads_everything_first(monkeypatch, tmp_path):
+    monkeypatch.setattr(detect, "PARALLEL_MIN_TEXTS", 40)
+    monkeypatch.setattr(detect, "BATCH_TEXTS", 30)
+    make_corpus(tmp_path / "gen", 30)
+    paths = [str(SAMPLES), str(tmp_path / "gen")]
+    config = Config(jobs=1, spool_after_mb=0)
+    streamed = run_audit(paths, config)
+    collected = run_audit(paths, config, detect=lambda pages, cfg: detect.detect_duplicates(pages, cfg))
+    assert json_report.render(streamed) == json_report.render(collected)
+    assert markdown.render(streamed) == markdown.render(collected)
+    assert streamed.summary.clusters > 0

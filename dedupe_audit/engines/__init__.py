@@ -7,15 +7,22 @@ Dask cluster (``dask``). Every way gives the same clusters for the same input.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..model import Cluster, SegmentedDocument
 from ..store import FingerprintCache
 
+if TYPE_CHECKING:
+    from ..spool import PageStore
+
 ENGINES = ("local", "dask")
 Detector = Callable[[Sequence[SegmentedDocument], Config], tuple[Cluster, ...]]
+# Detection given pages as they arrive, each as (position in the store, page) once stored there:
+# a detector that can work so has it as its ``arriving`` attribute (see ``detect.detect_arriving``).
+Arriving = Callable[[Iterable[tuple[int, SegmentedDocument]], "PageStore", Config], tuple[Cluster, ...]]
 
 
 class EngineError(Exception):
@@ -61,6 +68,6 @@ def open_detector(
         except SharedIndexError as err:
             raise EngineError(str(err)) from err
         return
-    from .local import detect_local
+    from .local import LocalDetector
 
-    yield lambda segmented, cfg: detect_local(segmented, cfg, cache=cache, progress=progress)
+    yield LocalDetector(cache, progress)

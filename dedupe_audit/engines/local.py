@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from ..config import Config
-from ..detect import detect_duplicates, eligible
+from ..detect import detect_arriving, detect_duplicates, eligible
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
 from ..model import Cluster, ParagraphRef, SegmentedDocument
 from ..redis_index import PARAGRAPH, WINDOW, DocEntry, SharedIndex, text_key
 from ..store import FingerprintCache
 from ..verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near
+from . import Arriving
 
 MAX_BUCKET = 2_000  # as CandidateIndex.candidate_array: larger buckets are degenerate text
 
@@ -29,6 +32,23 @@ def detect_local(
 ) -> tuple[Cluster, ...]:
     """The local engine: ``detect_duplicates`` (with the optional SQLite fingerprint cache)."""
     return detect_duplicates(segmented, config, cache=cache, progress=progress)
+
+
+@dataclass(frozen=True)
+class LocalDetector:
+    """The local engine as ``open_detector`` yields it: called with all pages, or given them as
+    they arrive (``arriving``, see ``detect.detect_arriving``) when no SQLite fingerprint cache
+    is used (the cache needs every page before it can tell which are new)."""
+
+    cache: FingerprintCache | None = None
+    progress: Callable[[int, int], None] | None = None
+
+    def __call__(self, segmented: Sequence[SegmentedDocument], config: Config) -> tuple[Cluster, ...]:
+        return detect_local(segmented, config, cache=self.cache, progress=self.progress)
+
+    @property
+    def arriving(self) -> Arriving | None:
+        return None if self.cache is not None else partial(detect_arriving, progress=self.progress)
 
 
 def doc_entries(
