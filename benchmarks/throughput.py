@@ -494,13 +494,9 @@ def main() -> None:
                     print(f"        {stage:<46} {part:7.1f} s")
         print(f"    peak RSS: main process {own:,.0f} MB (holds the generated corpus too), "
               f"largest worker {child:,.0f} MB")
-    held = PageStore.of(segmented)
-    spooled = PageStore(0)  # as the CLI keeps a large run's pages: read back from a temporary file
-    for seg in segmented:
-        spooled.append(seg)
-    runs = ((f"jobs={config.jobs or 'cores'}", config, held), ("jobs=1", replace(config, jobs=1), held),
-            (f"jobs={config.jobs or 'cores'}, pages read back from the spool", config, spooled))
-    for label, run_config, pages in runs:
+    held = PageStore.of(segmented)  # the pipeline signs pages as they arrive, while still in memory
+    for label, run_config, pages in ((f"jobs={config.jobs or 'cores'}", config, held),
+                                     ("jobs=1", replace(config, jobs=1), held)):
         start = time.perf_counter()
         texts = 0
         numbered = enumerate(pages)
@@ -511,7 +507,6 @@ def main() -> None:
         print(f"(c) fingerprint+sign (normalize, shingle, MinHash; {label}): "
               f"{texts:,} texts (paragraphs + windows) in {seconds:.1f} s = {rate:,.0f}/s; "
               f"(c)/(a) = {rate / naive:.0f}x, (c)/(b) = {rate / bulk:.1f}x")
-    del spooled
     cores = resolve_jobs(config.jobs)
     runs = ((f"{cores + 1} threads (as an audit runs it on {cores} cores)", True, cores + 1),
             ("one thread", True, 1), ("one thread, numpy only (no numba)", False, 1))
