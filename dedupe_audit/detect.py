@@ -8,7 +8,8 @@ and tokenized again.
 
 Texts are fingerprinted and signed in batches of whole documents (by threads running the
 compiled kernels, or worker processes without them, see ``parallel``), made while the
-earlier ones are signed; each batch's signatures go straight into the index and its
+earlier ones are signed (``detect_arriving``: from pages as ingest delivers them, while later
+ones are still read); each batch's signatures go straight into the index and its
 fingerprints into columns (``FingerprintTable``: content hash, words, shingles and the text's
 span per paragraph, no object per paragraph), so memory is the index, that table and a few
 batches.
@@ -235,6 +236,7 @@ def detect_arriving(
         ahead.append(item)
         if pages.total_parts >= PARALLEL_MIN_TEXTS:
             break
+    waited[0] = 0.0  # the stage's clock starts now: only later reading is to be left out
     return _detect(pages, chain(ahead, stream), pages.total_parts, config, None, progress, waited)
 
 
