@@ -2,7 +2,8 @@
 Dask cluster (``dask``). Every way gives the same clusters for the same input.
 
 ``open_detector`` is what the CLI calls: it picks the way from the settings and yields a
-``(segmented, config) -> clusters`` function for ``audit.run_audit``.
+``(segmented, config) -> clusters`` callable for ``audit.run_audit`` (the local one can also be
+given pages as they arrive: its ``arriving``).
 """
 
 from __future__ import annotations
