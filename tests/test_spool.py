@@ -7,6 +7,7 @@ import random
 import threading
 import tracemalloc
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from corpus_gen import make_corpus
@@ -176,12 +177,10 @@ def test_table_reads_page_texts_through_the_store():
     for seg in given:
         store.append(seg)
     kept = detect_duplicates(given, Config())
-    assert detect_duplicates(store, Config()) == kept
+    assert kept and detect_duplicates(store, Config()) == kept  # texts of candidates read back
     builder, plain = TableBuilder(page_text=store.text), TableBuilder()
-    import numpy as np
-
     for doc, seg in enumerate(given):
-        paras = [p for p in seg.paragraphs]
+        paras = list(seg.paragraphs)
         n = len(paras)
         args = (np.full(n, doc), np.arange(n), paras, np.arange(n, dtype=np.uint64), np.ones(n),
                 np.arange(n, dtype=np.uint64), np.arange(n), np.ones(n, dtype=np.int64))
