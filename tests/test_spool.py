@@ -172,7 +172,7 @@ def test_failing_to_spool_keeps_the_held_pages(monkeypatch, tmp_path):
 
 
 def test_table_reads_page_texts_through_the_store():
-    given = pages(30)
+    given = _copies(pages(30))
     store = PageStore(0)
     for seg in given:
         store.append(seg)
