@@ -80,7 +80,8 @@ class PageStore(Sequence[SegmentedDocument]):
 
     def __init__(self, budget: int | None = None, folder: str | None = None) -> None:
         if folder is not None and not os.path.isdir(folder):  # said now, not after an hour of reading
-            raise SpoolError(f"spool folder {folder} is not a folder (set spool-dir to one that exists)")
+            raise SpoolError(f"spool folder {folder} does not exist or is not a folder "
+                             "(set spool-dir to one that does)")
         self.budget, self.folder = budget, folder
         self._held: list[SegmentedDocument] | None = []
         self._held_bytes = 0
