@@ -262,9 +262,10 @@ def _run(
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
-            pages.append(segment(item, config, rules))
+            seg = segment(item, config, rules)
+            pages.append(seg)
             clock.lap("segment")
-            yield len(pages) - 1, pages[-1]
+            yield len(pages) - 1, seg  # this object, not one read back from a spooled store
             clock.skip()  # what the consumer did with the page is timed as its stage
 
     streamed = _arriving_detector(detect, cache)
