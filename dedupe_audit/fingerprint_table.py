@@ -239,6 +239,8 @@ class TableBuilder:
 
     def add_fingerprints(self, refs: Sequence[ParagraphRef], fps: Sequence[Fingerprint]) -> None:
         """Rows for fingerprint objects (tests, other engines, ``FingerprintTable.of``)."""
+        if self.page_text is not None:  # their pages come with them, not from ``page_text``
+            raise ValueError("a TableBuilder with page_text takes paragraphs, not fingerprint objects")
         count = len(refs)
         self._docs.append(np.fromiter(map(attrgetter("doc"), refs), dtype=np.int32, count=count))
         self._indexes.append(np.fromiter(map(attrgetter("index"), refs), dtype=np.int32, count=count))
@@ -270,8 +272,6 @@ class TableBuilder:
                     freed = 0
             return out
 
-        if self.page_text is not None and self._pages:
-            raise ValueError("a TableBuilder with page_text takes paragraphs, not fingerprint objects")
         sizes = joined(self._sizes, np.int64)
         offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
