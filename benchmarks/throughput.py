@@ -500,7 +500,7 @@ def main() -> None:
         start = time.perf_counter()
         texts = 0
         numbered = enumerate(pages)
-        for batch, _, _ in detect._signed_batches(pages, numbered, pages.total_parts, run_config, None):
+        for batch, _, _ in detect._signed_batches(pages, numbered, run_config, None):
             texts += batch.size
         seconds = time.perf_counter() - start
         rate = texts / seconds

@@ -161,13 +161,14 @@ def _signers(total: int, config: Config) -> tuple[int, bool]:
 
 
 def _signed_batches(
-    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], total: int, config: Config,
+    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
     """Each batch of the ``numbered`` pages with its paragraphs' fingerprints and the
-    signatures of its paragraphs then windows, in document order. ``total`` is the run's
-    texts, or a lower bound while pages still arrive (it only chooses the workers)."""
-    jobs, threads = _signers(total, config)
+    signatures of its paragraphs then windows, in document order. The workers are chosen for
+    the texts of the pages stored when it starts: the run's, or a lower bound while pages
+    still arrive (``detect_arriving`` reads ahead enough for the same choice)."""
+    jobs, threads = _signers(pages.total_parts, config)  # read before any page is pulled
     signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
         batches = list(_batches(numbered, config))
@@ -204,8 +205,7 @@ def detect_duplicates(
     texts fingerprinted so far (a cache reports its own progress). Pages are read in order once
     to fingerprint them; after that only the texts of candidate pairs and containers are."""
     pages = PageStore.of(segmented)
-    total = pages.total_parts
-    return _detect(pages, enumerate(pages), total, config, cache, progress)
+    return _detect(pages, enumerate(pages), config, cache, progress)
 
 
 def detect_arriving(
@@ -237,11 +237,11 @@ def detect_arriving(
         if pages.total_parts >= PARALLEL_MIN_TEXTS:
             break
     waited[0] = 0.0  # the stage's clock starts now: only later reading is to be left out
-    return _detect(pages, chain(ahead, stream), pages.total_parts, config, None, progress, waited)
+    return _detect(pages, chain(ahead, stream), config, None, progress, waited)
 
 
 def _detect(
-    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], total: int, config: Config,
+    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None,
     waited: list[float] | None = None,
 ) -> tuple[Cluster, ...]:
@@ -253,7 +253,7 @@ def _detect(
     first_of: set[int] = set()  # content hashes seen
     window_owner: list[int] = []  # table row of each indexed window's paragraph
     rows_before = 0
-    for batch, found, sigs in _signed_batches(pages, numbered, total, config, cache, progress):
+    for batch, found, sigs in _signed_batches(pages, numbered, config, cache, progress):
         words = np.asarray(found.words, dtype=np.int64)
         kept = np.flatnonzero(words >= config.min_words)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
