@@ -9,7 +9,6 @@ from those per-page results. Renderers take the AuditResult.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -215,10 +214,6 @@ def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
 STAGE_SECONDS: dict[str, float] = {}
 
 
-def _reading_seconds() -> float:
-    return STAGE_SECONDS.get("ingest", 0.0) + STAGE_SECONDS.get("segment", 0.0)
-
-
 def _arriving_detector(detect: Detector | None, cache: FingerprintCache | None) -> Arriving | None:
     """The detection that takes pages as they arrive, when this run's detector can."""
     if detect is None:
@@ -266,21 +261,18 @@ def _run(
             pages.append(seg)
             clock.lap("segment")
             yield len(pages) - 1, seg  # this object, not one read back from a spooled store
-            clock.skip()  # what the consumer did with the page is timed as its stage
+            clock.lap("detect duplicates")  # what detection did between pages
 
     streamed = _arriving_detector(detect, cache)
-    started, reading = time.perf_counter(), _reading_seconds()
     if streamed is not None:  # pages fingerprinted as they arrive, later ones still being read
         clusters = streamed(arriving(), pages, config)
     else:  # the detector needs every page first
         for _ in arriving():
             pass
-        started, reading = time.perf_counter(), _reading_seconds()
         clusters = detect(pages, config) if detect else detect_duplicates(pages, config, cache=cache)
     release_free_memory()  # what detection held besides its clusters
     membership = paragraph_clusters(clusters)
-    STAGE_SECONDS["detect duplicates"] = time.perf_counter() - started - (_reading_seconds() - reading)
-    clock.skip()
+    clock.lap("detect duplicates")
     registry = load_registry(config.outlets)
     cues = load_cues(registry)
     eras = load_eras(config.eras)

@@ -21,11 +21,6 @@ class Laps:
         self.into[stage] = self.into.get(stage, 0.0) + now - self.last
         self.last = now
 
-    def skip(self) -> None:
-        """Start the next lap now: the time since the last one was another stage's (a consumer
-        of pages this clock's stages produce, working between them)."""
-        self.last = time.perf_counter()
-
     def exclude(self, seconds: float) -> None:
         """Leave ``seconds`` spent elsewhere since the last lap out of the next one."""
         self.last += seconds
