@@ -47,7 +47,7 @@ from .segment import segment
 from .spool import PageStore
 from .staleness import assess_page, recycled
 from .store import FingerprintCache
-from .timeexpr import find_dates, time_language
+from .timeexpr import page_paragraph_dates, time_language
 from .timing import Laps
 
 
@@ -289,7 +289,7 @@ def _run(
     conflicts: list[EraConflict] = []
     counts: list[PageCounts] = []
     for doc, seg in enumerate(pages):
-        hits = tuple(find_dates(p.text, lang) for p in seg.paragraphs)
+        hits = page_paragraph_dates(seg, lang)
         page_date = date_page(seg, as_of, lang, hits)
         page_dates.append(page_date)
         clock.lap("page dates")

@@ -25,7 +25,7 @@ from dedupe_audit.timeexpr import (
     DateHit,
     ParagraphDates,
     TimeLanguage,
-    find_dates,
+    page_paragraph_dates,
     paragraph_dates,
     time_language,
 )
@@ -184,7 +184,7 @@ def date_page(seg: SegmentedDocument, as_of: str | None = None,
     """Date one page (see :func:`date_pages`); ``dates``: its paragraphs' dates, if read."""
     lang = lang or time_language()
     if dates is None:
-        dates = [find_dates(p.text, lang) for p in seg.paragraphs]
+        dates = page_paragraph_dates(seg, lang)
     candidates = _candidates(seg, lang, dates)
     own = [c for c in candidates if c.rule != "teaser-date"]
     teasers = [c for c in candidates if c.rule == "teaser-date"]

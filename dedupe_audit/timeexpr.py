@@ -339,7 +339,12 @@ def paragraph_dates(segmented: Sequence[SegmentedDocument], lang: TimeLanguage |
     """:func:`find_dates` (offset 0) of every paragraph of a run, read once: page dating
     and staleness both need them, a stage apart, and take them from here."""
     lang = lang or time_language()
-    return tuple(tuple(find_dates(p.text, lang) for p in seg.paragraphs) for seg in segmented)
+    return tuple(page_paragraph_dates(seg, lang) for seg in segmented)
+
+
+def page_paragraph_dates(seg: SegmentedDocument, lang: TimeLanguage) -> tuple[tuple[DateHit, ...], ...]:
+    """:func:`find_dates` (offset 0) of each paragraph of one page."""
+    return tuple(find_dates(p.text, lang) for p in seg.paragraphs)
 
 
 # --------------------------------------------------------------------------- expressions
