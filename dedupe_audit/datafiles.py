@@ -19,6 +19,16 @@ def data_file(name: str) -> str:
     return resources.files("dedupe_audit").joinpath("data", name).read_text(encoding="utf-8")
 
 
+def data_folder(name: str) -> list[tuple[str, str]]:
+    """(name, text) of every shipped ``*.toml`` file in ``data/<name>/``, sorted by name: a
+    knowledge kind that grows past one file (eras of many countries) keeps one file a topic."""
+    folder = resources.files("dedupe_audit").joinpath("data", name)
+    if not folder.is_dir():
+        return []
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name)
+    return [(f"{name}/{f.name}", f.read_text(encoding="utf-8")) for f in files]
+
+
 def read_user_file(path: str | Path, error: type[Exception], what: str) -> str:
     """A user's knowledge file as text; unreadable or non-UTF-8 files raise ``error`` naming it."""
     try:

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .datafiles import data_file, parse_toml, read_user_file
+from .datafiles import data_file, data_folder, parse_toml, read_user_file
 from .literals import Screened, required_literals
 from .saferegex import (
     IGNORECASE,
+    SHIPPED_PREFIX,
     RuleFileError,
     SafePattern,
     compile_rule,
@@ -26,9 +27,10 @@ from .saferegex import (
 )
 
 SHIPPED = "dedupe_audit/data/eras.toml"
-_FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phrases"}
+# ``source`` names where a fact (or an office's titles) can be checked: kept for the auditor
+_FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phrases", "source"}
 _CUE_KEYS = {"id", "where", "pattern", "gap"}
-_OFFICE_KEYS = {"label", "titles"}
+_OFFICE_KEYS = {"label", "titles", "source"}
 _SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+")
 _CONTEXT = 80  # characters of the sentence a cue is looked for in, each side
 
@@ -273,6 +275,8 @@ def load_eras(extra_files: Sequence[str | Path] = ()) -> EraRegistry:
     """The shipped era facts merged with the user's ``extra_files`` (later files win);
     a bad entry raises EraDataError naming file, line and entry."""
     texts = {SHIPPED: data_file("eras.toml")}
+    for name, text in data_folder("eras"):  # further shipped files, one a topic
+        texts[SHIPPED_PREFIX + name] = text
     for path in extra_files:
         texts[str(path)] = read_user_file(path, EraDataError, "era")
     try:
