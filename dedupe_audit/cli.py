@@ -40,7 +40,8 @@ from .spool import SpoolError
 from .store import FingerprintCache, IndexRefused
 
 FORMATS = tuple(RENDERERS)
-JSONL_KEYS = ("text", "url", "date", "site")
+# The field tables whose keys have options of their own: --jsonl-text, --csv-id, ...
+OPTION_FIELDS = {"jsonl": ("text", "url", "date", "site"), "csv": ("text", "url", "date", "site", "id")}
 DEFAULT_BASELINE = ".dedupe-audit-baseline.json"
 
 
@@ -79,6 +80,13 @@ def setting_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--jsonl-url", help="JSONL key holding the URL [url]."),
         click.option("--jsonl-date", help="JSONL key holding the publication date [date]."),
         click.option("--jsonl-site", help="JSONL key holding the site name [site]."),
+        click.option("--csv-text", help="CSV/TSV/Parquet column holding the text [text]."),
+        click.option("--csv-url", help="Column holding the URL [url]."),
+        click.option("--csv-date", help="Column holding the publication date [date]."),
+        click.option("--csv-site", help="Column holding the site name [site]."),
+        click.option("--csv-id", help="Column naming the row's document, file.csv#<id> [id, else the row]."),
+        click.option("--paragraph-separator",
+                     help="Marker between paragraphs inside a JSONL or table text, e.g. ' ### ' [none]."),
         click.option("--as-of", help="Page date (YYYY-MM-DD) for pages that state none."),
         click.option("--outlets", multiple=True, type=click.Path(dir_okay=False),
                      help="Extra TOML file of outlets (repeatable)."),
@@ -143,16 +151,14 @@ def settings_from(options: dict[str, Any]) -> tuple[Config, Any]:
     """Resolve defaults < config file < command line; bad keys/values exit 2 naming them."""
     config_file = options.pop("config_file", None)
     no_config = options.pop("no_config", False)
-    jsonl = {key: options.pop(f"jsonl_{key}") for key in JSONL_KEYS if options.get(f"jsonl_{key}")}
-    for key in JSONL_KEYS:
-        options.pop(f"jsonl_{key}", None)
+    tables = {name: {key: value for key in keys if (value := options.pop(f"{name}_{key}", None))}
+              for name, keys in OPTION_FIELDS.items()}
     cli: dict[str, Any] = {}
     for key, value in options.items():
         if isinstance(value, tuple):
             value = tuple(v for v in value if v != "none") if value else None
         cli[key] = value
-    if jsonl:
-        cli["jsonl"] = jsonl
+    cli.update({name: named for name, named in tables.items() if named})
     try:
         resolved = resolve(cli, config_file=config_file, use_file=not no_config)
     except SettingsError as err:

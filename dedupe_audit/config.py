@@ -17,6 +17,19 @@ class JsonlFields:
 
 
 @dataclass(frozen=True)
+class TableFields:
+    """Which columns of a CSV/TSV/Parquet table hold what; ``id`` names the row's document
+    (``file.csv#<id>``; the row number when the column is missing, blank or repeated)."""
+
+    text: str = "text"
+    url: str = "url"
+    date: str = "date"
+    site: str = "site"
+    title: str = "title"
+    id: str = "id"
+
+
+@dataclass(frozen=True)
 class Config:
     # ingest
     include: tuple[str, ...] = ()
@@ -67,3 +80,6 @@ class Config:
     # memory (appended): segmented pages beyond this many MB go to a temporary file, 0 = all
     spool_after_mb: int = 256
     spool_dir: str | None = None  # folder for that file; none = the system's temporary folder
+    # tables (appended): CSV/TSV/Parquet columns, and a marker between paragraphs of a record's text
+    csv: TableFields = field(default_factory=TableFields)
+    paragraph_separator: str | None = None  # e.g. " ### ": becomes a paragraph break in JSONL and tables

@@ -34,8 +34,8 @@ from urllib.parse import urlsplit
 import xxhash
 from charset_normalizer import from_bytes
 
-from . import containers
-from .config import Config, JsonlFields
+from . import containers, tables
+from .config import Config, JsonlFields, TableFields
 from .model import Document, DocumentMeta, Skipped
 from .parallel import map_offloaded, resolve_jobs
 
@@ -50,6 +50,11 @@ FORMATS = {
     ".htm": "html",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    # tables: one document a row (tables.py); .csv.gz and the like are read as gzip members
+    ".csv": "table",
+    ".tsv": "table",
+    ".tab": "table",
+    ".parquet": "parquet",
     # archives are read as folders of documents (containers.py); ".gz" covers .tar.gz/.warc.gz
     ".zip": "archive",
     ".tar": "archive",
@@ -57,6 +62,7 @@ FORMATS = {
     ".gz": "archive",
     ".warc": "archive",
 }
+RECORD_FORMATS = frozenset({"jsonl", "table", "parquet", "archive"})  # not limited as a whole file
 SIDECAR_SUFFIX = ".meta.json"
 STDIN_PATH = "<stdin>"
 SNIFF_BYTES = 8192  # binary check and HTML sniffing look at this much of the start
@@ -392,6 +398,8 @@ def _read_source(
         yield problem
     elif src.fmt == "jsonl":
         yield from _read_jsonl(src, config)
+    elif src.fmt in ("table", "parquet"):
+        yield from _read_table(src, config)
     elif src.fmt == "archive":
         yield from _read_archive(src, config)
     else:
@@ -408,9 +416,9 @@ def _check_file(src: _Source, config: Config) -> Skipped | None:
     if not stat.S_ISREG(st.st_mode):
         return Skipped(src.display, "not a regular file")
     splits = config.split_large_text and src.fmt != "html"
-    if src.fmt not in ("jsonl", "archive") and not splits and st.st_size > config.max_file_bytes:
+    if src.fmt not in RECORD_FORMATS and not splits and st.st_size > config.max_file_bytes:
         return _too_large(src.display, st.st_size, config)
-    return None  # JSONL is limited per record, archives by their budget
+    return None  # JSONL and tables are limited per record, archives by their budget
 
 
 def _too_large(display: str, size: int, config: Config) -> Skipped:
@@ -481,6 +489,9 @@ def _from_member(member: containers.Member, config: Config) -> Iterator[Document
         return
     if fmt == "jsonl":
         yield from _jsonl_records(member.display, io.BytesIO(member.data), config)
+        return
+    if fmt == "table":
+        yield from _table_records(member.display, io.BytesIO(member.data), config)
         return
     crawl = (member.url, member.date) if member.url is not None else None
     yield _Parse(member.display, member.data, fmt or "text", crawl=crawl)
@@ -843,7 +854,7 @@ def _jsonl_records(
         if size > config.max_file_bytes:
             yield _too_large(path, size, config)
         else:
-            yield _jsonl_record(path, line, config.jsonl)
+            yield _jsonl_record(path, line, config)
     return count
 
 
@@ -864,7 +875,7 @@ def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
         yield b"", size
 
 
-def _jsonl_record(path: str, line: bytes, fields: JsonlFields) -> Document | Skipped:
+def _jsonl_record(path: str, line: bytes, config: Config) -> Document | Skipped:
     decoded = _decode(line)
     if decoded is None:
         return Skipped(path, "binary data, not a JSON line")
@@ -874,18 +885,36 @@ def _jsonl_record(path: str, line: bytes, fields: JsonlFields) -> Document | Ski
         return Skipped(path, f"bad JSON: {_json_error(exc)}")
     if not isinstance(obj, dict):
         return Skipped(path, f"not a JSON object (a {type(obj).__name__})")
+    return _record_document(path, obj, line, config.jsonl, "jsonl", config.paragraph_separator, decoded)
+
+
+def _record_document(
+    path: str,
+    obj: dict[str, Any],
+    raw: bytes,
+    fields: JsonlFields | TableFields,
+    fmt: str,
+    separator: str | None,
+    decoded: _Decoded,
+) -> Document | Skipped:
+    """A JSONL object or a table row as a document: the same fields, checks and metadata."""
+    what = "key" if fmt == "jsonl" else "column"
     text = _dig(obj, fields.text)
     if text is None:
-        return Skipped(path, f"no text: key {fields.text!r} is missing")
+        return Skipped(path, f"no text: {what} {fields.text!r} is missing")
     if not isinstance(text, str):
-        return Skipped(path, f"no text: key {fields.text!r} is a {type(text).__name__}")
+        return Skipped(path, f"no text: {what} {fields.text!r} is a {type(text).__name__}")
+    if separator:  # paragraphs joined by a marker (" ### ") become blank-line separated
+        text = "\n\n".join(part.strip() for part in text.split(separator))
     text = _normalise_newlines(text)
     if not text.strip():
-        return Skipped(path, f"empty: key {fields.text!r} is blank")
-    return Document(path, text, _jsonl_meta(obj, fields, decoded), _hash(line))
+        return Skipped(path, f"empty: {what} {fields.text!r} is blank")
+    return Document(path, text, _record_meta(obj, fields, decoded, fmt), _hash(raw))
 
 
-def _jsonl_meta(obj: dict[str, Any], fields: JsonlFields, decoded: _Decoded) -> DocumentMeta:
+def _record_meta(
+    obj: dict[str, Any], fields: JsonlFields | TableFields, decoded: _Decoded, fmt: str
+) -> DocumentMeta:
     url = _clean_str(_dig(obj, fields.url))
     published = _iso_date(_dig(obj, fields.date))
     return DocumentMeta(
@@ -893,11 +922,52 @@ def _jsonl_meta(obj: dict[str, Any], fields: JsonlFields, decoded: _Decoded) -> 
         site=_clean_str(_dig(obj, fields.site)) or _site_from_url(url),
         title=_clean_str(_dig(obj, fields.title)),
         published=published,
-        published_source="jsonl" if published else None,
-        source_format="jsonl",
+        published_source=fmt if published else None,
+        source_format=fmt,
         encoding=decoded.encoding,
         encoding_fallback=decoded.fallback,
     )
+
+
+def _read_table(src: _Source, config: Config) -> Iterator[Document | Skipped]:
+    """A CSV/TSV or Parquet file, a document a row; ``max_file_bytes`` applies per row."""
+    assert src.fs_path is not None
+    if src.fmt == "parquet":
+        yield from _table_documents(tables.parquet_rows(src.display, src.fs_path, id_column=config.csv.id),
+                                    "parquet", config)
+        return
+    try:
+        with _open_binary(src.fs_path) as handle:
+            if _looks_binary(handle.read(SNIFF_BYTES)):
+                yield Skipped(src.display, "binary file (NUL bytes or control characters)")
+                return
+            handle.seek(0)
+            yield from _table_records(src.display, handle, config)
+    except OSError as exc:
+        yield Skipped(src.display, f"unreadable: {_os_reason(exc)}")
+
+
+def _table_records(display: str, handle: BinaryIO, config: Config) -> Iterator[Document | Skipped]:
+    rows = tables.csv_rows(display, handle, delimiter=tables.delimiter_of(display), id_column=config.csv.id,
+                           max_row_bytes=config.max_file_bytes)
+    yield from _table_documents(rows, "csv", config)
+
+
+def _table_documents(
+    rows: Iterable[tables.Row | tables.BadRow], fmt: str, config: Config
+) -> Iterator[Document | Skipped]:
+    decoded = _Decoded("", "utf-8", False)
+    count = 0
+    for row in rows:
+        if isinstance(row, tables.BadRow):
+            yield Skipped(row.name, row.reason)
+            continue
+        count += 1
+        if len(row.raw) > config.max_file_bytes:
+            yield _too_large(row.name, len(row.raw), config)
+            continue
+        yield _record_document(row.name, row.record, row.raw, config.csv, fmt, config.paragraph_separator,
+                               decoded)
 
 
 def _json_error(exc: Exception) -> str:
@@ -981,6 +1051,10 @@ def _iso_date(value: object) -> str | None:
     """A date as written (no timezone shift) as YYYY-MM-DD; None when not a date."""
     if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, datetime):  # typed columns (Parquet) hold dates as objects
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, int | float):
         return _epoch_date(value)
     if not isinstance(value, str) or not value.strip():

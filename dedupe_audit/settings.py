@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config, JsonlFields
+from .config import Config, JsonlFields, TableFields
 from .findings import CATEGORIES
 
 FILE_NAMES = ("dedupe-audit.toml", "pyproject.toml")
@@ -56,6 +56,12 @@ PATH_KEYS = ("boilerplate_rules", "outlets", "eras", "reference", "baseline", "i
 FIELDS = {f.name: f for f in dataclasses.fields(Config)}
 TYPES = typing.get_type_hints(Config)
 JSONL_KEYS = tuple(f.name for f in dataclasses.fields(JsonlFields))
+CSV_KEYS = tuple(f.name for f in dataclasses.fields(TableFields))
+# Settings that are tables of field names: the Config key, its dataclass and its keys.
+FIELD_TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "jsonl": (JsonlFields, JSONL_KEYS),
+    "csv": (TableFields, CSV_KEYS),
+}
 
 
 class SettingsError(Exception):
@@ -145,8 +151,8 @@ def check_value(key: str, value: Any, where: str, base: Path | None = None) -> A
         kind = next(arg for arg in args if arg is not type(None))
     if value is None and optional:
         return None
-    if kind is JsonlFields:
-        return _jsonl(value, where)
+    if key in FIELD_TABLES:
+        return _fields(key, value, where)
     if kind is bool:
         if not isinstance(value, bool):
             raise SettingsError(f"'{key_name(key)}' in {where} must be true or false, not {value!r}")
@@ -182,17 +188,20 @@ def _path(key: str, value: str, base: Path | None) -> str:
     return str(base / value)
 
 
-def _jsonl(value: Any, where: str) -> JsonlFields:
-    if isinstance(value, JsonlFields):
+def _fields(name: str, value: Any, where: str, base: Any = None) -> Any:
+    """A table of field names (``jsonl``, ``csv``) checked key by key, over ``base`` (the
+    defaults, or the config file's table when the command line names only some keys)."""
+    kind, keys = FIELD_TABLES[name]
+    if isinstance(value, kind):
         return value
     if not isinstance(value, dict):
-        raise SettingsError(f"'jsonl' in {where} must be a table of {', '.join(JSONL_KEYS)}")
+        raise SettingsError(f"'{name}' in {where} must be a table of {', '.join(keys)}")
     for key, item in value.items():
-        if key not in JSONL_KEYS:
-            raise SettingsError(f"unknown key 'jsonl.{key}' in {where} (known: {', '.join(JSONL_KEYS)})")
+        if key not in keys:
+            raise SettingsError(f"unknown key '{name}.{key}' in {where} (known: {', '.join(keys)})")
         if not isinstance(item, str) or not item:
-            raise SettingsError(f"'jsonl.{key}' in {where} must be a non-empty string, not {item!r}")
-    return dataclasses.replace(JsonlFields(), **value)
+            raise SettingsError(f"'{name}.{key}' in {where} must be a non-empty string, not {item!r}")
+    return dataclasses.replace(base if base is not None else kind(), **value)
 
 
 def from_file(path: Path) -> dict[str, Any]:
@@ -229,17 +238,16 @@ def resolve(
     for key, value in cli.items():
         if value is None or value == {}:
             continue
-        if key == "jsonl" and isinstance(value, dict):  # some keys from options: merge with the file's
-            _jsonl(value, COMMAND_LINE)
-            value = dataclasses.replace(values.get("jsonl", JsonlFields()), **value)
+        if key in FIELD_TABLES and isinstance(value, dict):  # some keys from options: merge with the file's
+            value = _fields(key, value, COMMAND_LINE, values.get(key))
         values[key] = check_value(key, value, COMMAND_LINE)
         sources[key] = COMMAND_LINE
     return Settings(dataclasses.replace(Config(), **values), sources, path)
 
 
 def display(value: Any) -> str:
-    if isinstance(value, JsonlFields):
-        return ", ".join(f"{k}={getattr(value, k)}" for k in JSONL_KEYS)
+    if isinstance(value, JsonlFields | TableFields):
+        return ", ".join(f"{f.name}={getattr(value, f.name)}" for f in dataclasses.fields(value))
     if isinstance(value, tuple):
         return ", ".join(value) if value else "(none)"
     if value is None:
