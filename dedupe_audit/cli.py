@@ -7,37 +7,31 @@ configuration or input error.
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from tabulate import tabulate
 
-from . import __version__
+from . import __version__, api
 from . import baseline as baselines
 from .atomic import write_atomic
 from .audit import STAGE_SECONDS as audit_stages
-from .audit import run_audit
-from .boilerplate import RuleError
 from .config import Config
 from .detect import STAGE_SECONDS as detect_stages
-from .engines import ENGINES, EngineError, open_detector
+from .engines import ENGINES
 from .findings import CATEGORIES, collect
-from .gate import GateOutcome, evaluate
+from .gate import GateOutcome
 from .model import AuditResult
 from .progress import Progress
-from .redis_index import is_redis_url
 from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
 from .settings import SettingsError, resolve, rows
-from .spool import SpoolError
-from .store import FingerprintCache, IndexRefused
 
 FORMATS = tuple(RENDERERS)
 # The field tables whose keys have options of their own: --jsonl-text, --csv-id, ...
@@ -170,53 +164,33 @@ def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditResult:
-    """Run the audit (with the fingerprint index if configured); usage errors exit 2."""
-    stdin = sys.stdin.buffer if "-" in paths else None
-    progress = Progress.for_terminal("fingerprinting", quiet=quiet)
+@contextmanager
+def api_errors() -> Iterator[None]:
+    """The API's exceptions as exit 2: nothing readable (naming what was skipped) or a bad rule
+    file as a usage error, an unusable index/engine/spool/baseline as a configuration error."""
     try:
-        local_index = None if is_redis_url(config.index) else config.index
-        # Without --index there is nothing to reuse or save: no cache (it would keep every
-        # fingerprint and signature of the run, 1 GB and 10 s at a million paragraphs).
-        cache = FingerprintCache(local_index, config, warn=warn, progress=progress) if local_index else None
-    except OSError as err:
-        raise ConfigError(f"cannot open index {config.index}: {err}") from err
-    except IndexRefused as err:
+        yield
+    except api.InputError as err:
+        for item in err.skipped:
+            click.echo(f"skipped {terminal(item.path)}: {terminal(item.reason)}", err=True)
+        raise click.UsageError(str(err)) from err
+    except api.AuditError as err:
         raise ConfigError(str(err)) from err
-    try:
-        try:
-            with open_detector(paths, config, cache=cache, warn=warn, progress=progress) as detect:
-                result = run_audit(paths, config, stdin=stdin, cache=cache, detect=detect)
-        except RuleError as err:
-            raise click.UsageError(str(err)) from err
-        except EngineError as err:
-            raise ConfigError(str(err)) from err
-        except SpoolError as err:
-            raise ConfigError(str(err)) from err
-        finally:
-            progress.close()
-        if not result.documents:
-            for item in result.skipped:
-                click.echo(f"skipped {terminal(item.path)}: {terminal(item.reason)}", err=True)
-            raise click.UsageError("no readable documents among the inputs")
-        if cache is not None:
-            cache.save()
-    finally:
-        if cache is not None:
-            cache.close()
-    if cache is not None:
-        fingerprinted, reused = cache.fingerprinted, cache.reused
-    else:  # every distinct document was fingerprinted (counted by ``summarize``)
-        fingerprinted, reused = result.summary.fingerprinted, 0
-    summary = dataclasses.replace(result.summary, fingerprinted=fingerprinted, reused=reused)
-    if local_index and not quiet:
-        click.echo(
-            f"index {terminal(config.index)}: {fingerprinted} document(s) fingerprinted, "
-            f"{reused} reused, {cache.forgotten if cache else 0} forgotten",
-            err=True,
-        )
-    return dataclasses.replace(result, summary=summary)
 
+
+def run_options(quiet: bool) -> dict[str, Any]:
+    """How ``api.run`` reports to a terminal: warnings, the index line (unless quiet), progress."""
+    def notice(message: str) -> None:
+        if not quiet:
+            click.echo(terminal(message), err=True)
+
+    return {"warn": warn, "notice": notice, "progress": Progress.for_terminal("fingerprinting", quiet=quiet)}
+
+
+def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditResult:
+    """Run the audit (``api.run``, with the fingerprint index if configured); errors exit 2."""
+    with api_errors():
+        return api.run(paths, config, **run_options(quiet))
 
 
 def echo_timings(report_seconds: float) -> None:
@@ -332,16 +306,9 @@ def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], 
     """Audit PATHS and apply the CI gate: exit 0 pass, 1 gate failed, 2 usage/config/input error."""
     config, _ = settings_from(options)
     pairs = targets(formats, outputs)
-    entries = None
-    if config.baseline:
-        try:
-            entries = baselines.load(config.baseline)
-        except baselines.BaselineError as err:
-            raise ConfigError(str(err)) from err
-    result = execute(paths, config, quiet)
-    findings = collect(result)
-    comparison = baselines.compare(findings, entries) if entries is not None else None
-    outcome = evaluate(findings, result.summary, config, comparison)
+    with api_errors():
+        checked = api.run_check(paths, config, **run_options(quiet))
+    result, outcome = checked.result, checked.outcome
     to_stderr = any(t == "-" for _, t in pairs)
     if not quiet:
         click.echo(RENDERERS["text"](result), nl=False, err=to_stderr)

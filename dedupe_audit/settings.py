@@ -219,9 +219,11 @@ def from_file(path: Path) -> dict[str, Any]:
 
 
 def resolve(
-    cli: dict[str, Any], *, start: Path | None = None, config_file: str | None = None, use_file: bool = True
+    cli: dict[str, Any], *, start: Path | None = None, config_file: str | None = None, use_file: bool = True,
+    origin: str = COMMAND_LINE,
 ) -> Settings:
-    """Defaults, then the config file, then command line values (those not None)."""
+    """Defaults, then the config file, then command line values (those not None); ``origin``
+    names where those came from in messages (the API passes "keyword arguments")."""
     path: Path | None = None
     if config_file:
         path = Path(config_file)
@@ -239,9 +241,9 @@ def resolve(
         if value is None or value == {}:
             continue
         if key in FIELD_TABLES and isinstance(value, dict):  # some keys from options: merge with the file's
-            value = _fields(key, value, COMMAND_LINE, values.get(key))
-        values[key] = check_value(key, value, COMMAND_LINE)
-        sources[key] = COMMAND_LINE
+            value = _fields(key, value, origin, values.get(key))
+        values[key] = check_value(key, value, origin)
+        sources[key] = origin
     return Settings(dataclasses.replace(Config(), **values), sources, path)
 
 

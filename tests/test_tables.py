@@ -173,7 +173,8 @@ def test_csv_settings_table_in_a_config_file(tmp_path: Path) -> None:
     assert sorted(Path(f["file"]).name for f in files) == [
         "pages.csv#example.com", "pages.csv#other.org", "pages.csv#third.net"]
     assert {f["meta"]["site"] for f in files} == {"example.com", "other.org", "third.net"}
-    bad = CliRunner().invoke(main, ["audit", str(table), "--no-config", "-q", "--csv-text", ""])
+    bad = CliRunner().invoke(main, ["audit", str(table), "--no-config", "-q", "--csv-text", "",
+                                    "-o", str(tmp_path / "empty-option.md")])
     assert bad.exit_code == 0, bad.output  # an empty option is "not given", never a crash
     (tmp_path / "bad.toml").write_text('[csv]\nbody = "x"\n', encoding="utf-8")
     bad = CliRunner().invoke(main, ["audit", str(table), "--config", str(tmp_path / "bad.toml"), "-q"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ..model import AuditResult
-from . import github, json, junit, markdown, sarif, text
+from . import github, html, json, junit, markdown, sarif, text
 
 RENDERERS: dict[str, Callable[[AuditResult], str]] = {
     "text": text.render,
@@ -14,6 +14,7 @@ RENDERERS: dict[str, Callable[[AuditResult], str]] = {
     "sarif": sarif.render,
     "github": github.render,
     "junit": junit.render,
+    "html": html.render,
 }
 
 # Formats written piece by piece (a large corpus's JSON report is never one string).
@@ -29,4 +30,5 @@ DEFAULT_OUTPUTS: dict[str, str] = {
     "sarif": "reports/audit.sarif",
     "github": "-",
     "junit": "reports/audit.junit.xml",
+    "html": "reports/audit.html",
 }
