@@ -1,4 +1,4 @@
-"""Archives read as folders of documents: ``.zip``, ``.tar`` (also gzip/bzip2/xz), ``.gz``, WARC.
+"""Archives read as folders of documents: ``.zip``, ``.tar`` (also gzip/bzip2/xz), ``.gz``, ``.zst``, WARC.
 
 Why this shape: a scrape often arrives packed, and a packed input is the classic way to hurt a
 tool (zip bombs, ``../`` names, links, truncated downloads). So nothing is ever extracted to
@@ -9,7 +9,9 @@ used to charge the bytes the stream must pass through. Anything refused becomes 
 with the reason; members read before a corrupt spot are kept.
 
 Display paths: ``archive.zip!inner/path.html``, nested ``a.zip!b.tar!c.txt``, WARC records
-``crawl.warc.gz#7`` (7th record of the file), a single gzip file keeps its own name.
+``crawl.warc.gz#7`` (7th record of the file), a single gzip or zstd file keeps its own name.
+``.zst`` (``pages.jsonl.zst`` as data-processing tools write them) needs the ``zstandard``
+package (the ``tables`` extra); without it such a file is skipped with that reason.
 """
 
 from __future__ import annotations
@@ -23,11 +25,12 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .model import Skipped
 
 CHUNK = 1 << 20  # bytes read from a decompressing stream at a time
+ZSTD_FEED = 512  # compressed bytes given to the zstd decompressor at a time (at most ~16 MB out)
 # Longest suffix first: ".tar.gz" is a tar, ".warc.gz" a WARC, a bare ".gz" one gzipped file.
 _KINDS = (
     (".warc.gz", "warc"),
@@ -39,6 +42,7 @@ _KINDS = (
     (".tar", "tar"),
     (".zip", "zip"),
     (".gz", "gzip"),
+    (".zst", "zstd"),
 )
 SUFFIXES = frozenset(suffix.rsplit(".", 1)[-1] for suffix, _ in _KINDS)
 # WARC payloads read as pages; other media (images, scripts, CSS) are not documents.
@@ -114,7 +118,7 @@ def read_archive(display: str, stream: BinaryIO, kind: str, limits: Limits) -> I
 def _read(
     display: str, stream: BinaryIO, kind: str, budget: Budget, depth: int
 ) -> Iterator[Member | Skipped]:
-    readers = {"zip": _zip, "tar": _tar, "gzip": _gzip, "warc": _warc}
+    readers = {"zip": _zip, "tar": _tar, "gzip": _gzip, "zstd": _zstd, "warc": _warc}
     yield from readers[kind](display, stream, budget, depth)
 
 
@@ -281,6 +285,66 @@ def _gzip(display: str, stream: BinaryIO, budget: Budget, depth: int) -> Iterato
             data = _capped(handle, display, budget)
     except _READ_ERRORS as err:
         yield Skipped(display, f"corrupt or truncated gzip: {_reason(err)}")
+        return
+    if isinstance(data, Skipped):
+        yield data
+        return
+    kind = archive_kind(inner)
+    if kind is None:
+        yield Member(display, inner, data)
+    else:
+        yield from _member(display, inner, data, budget, depth)
+
+
+class _ZstdStream:
+    """A zstd stream's decompressed bytes, frame after frame, as ``read(size)``.
+
+    Why not zstandard's own stream reader: a stream cut inside a frame reads as a shorter file
+    there, silently; here it raises EOFError. Compressed input is fed ``ZSTD_FEED`` bytes at a
+    time because one zstd block of a few bytes may expand to 128 KB: what one call can produce
+    stays bounded (a few MB) before ``_capped`` charges it to the budget."""
+
+    def __init__(self, zstandard: Any, source: BinaryIO) -> None:
+        self._zstandard, self._source = zstandard, source
+        self._frame = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = bytearray()
+        self._input = memoryview(b"")
+        self._started = False  # bytes of the current frame were fed
+
+    def read(self, size: int) -> bytes:
+        while len(self._pending) < size:
+            if not self._input:
+                self._input = memoryview(self._source.read(CHUNK))
+                if not self._input:
+                    if self._started:
+                        raise EOFError("zstd stream ends inside a frame")
+                    break
+            piece, self._input = self._input[:ZSTD_FEED], self._input[ZSTD_FEED:]
+            self._started = True
+            self._pending += self._frame.decompress(piece.tobytes())
+            if self._frame.eof:  # the frame ended: what follows is the next frame
+                self._input = memoryview(self._frame.unused_data + self._input.tobytes())
+                self._frame = self._zstandard.ZstdDecompressor().decompressobj()
+                self._started = False
+        out = bytes(self._pending[:size])
+        del self._pending[:size]
+        return out
+
+
+def _zstd(display: str, stream: BinaryIO, budget: Budget, depth: int) -> Iterator[Member | Skipped]:
+    """One zstd-compressed file, read as ``_gzip`` reads a gzipped one (same limits, same names)."""
+    try:
+        import zstandard
+    except ImportError:
+        yield Skipped(display, "a .zst file needs the zstandard package: pip install 'dedupe-audit[tables]'")
+        return
+    name = posixpath.basename(display.replace("\\", "/"))
+    inner = name[:-4] if name.lower().endswith(".zst") else name
+    budget.member()
+    try:
+        data = _capped(_ZstdStream(zstandard, stream), display, budget)  # type: ignore[arg-type]
+    except (*_READ_ERRORS, zstandard.ZstdError) as err:
+        yield Skipped(display, f"corrupt or truncated zstd: {_reason(err)}")
         return
     if isinstance(data, Skipped):
         yield data

@@ -60,6 +60,7 @@ FORMATS = {
     ".tar": "archive",
     ".tgz": "archive",
     ".gz": "archive",
+    ".zst": "archive",
     ".warc": "archive",
 }
 RECORD_FORMATS = frozenset({"jsonl", "table", "parquet", "archive"})  # not limited as a whole file
@@ -468,7 +469,7 @@ def _read_archive(src: _Source, config: Config) -> Iterator[Document | Skipped |
     assert src.fs_path is not None
     kind = containers.archive_kind(src.fs_path)
     if kind is None:
-        yield Skipped(src.display, "unsupported compressed file (not .zip/.tar/.tgz/.gz/.warc)")
+        yield Skipped(src.display, "unsupported compressed file (not .zip/.tar/.tgz/.gz/.zst/.warc)")
         return
     limits = containers.Limits(
         config.max_archive_bytes, config.max_archive_members, config.max_archive_depth, config.max_file_bytes
