@@ -263,6 +263,21 @@ def test_browser_sorts_and_filters_clusters(browser, samples_page) -> None:  # t
     assert browser.get_log("browser") == []
 
 
+def test_browser_reads_the_page_with_scripts_off(browser, samples_page) -> None:  # type: ignore[no-untyped-def]
+    page, report = samples_page
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        _open(browser, page)
+        assert not browser.find_element("id", "cluster-controls").is_displayed()  # filters need the script
+        assert browser.find_element("id", "filter-count").get_attribute("textContent") == ""  # script off
+        assert len(_visible_rows(browser)) == len(report["clusters"])
+        assert browser.find_element("css selector", "[data-summary='clusters']").text == \
+            str(report["summary"]["clusters"])
+        assert browser.find_element("id", "chart-sites").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
 def test_browser_does_not_run_injected_script(browser, hostile: AuditResult, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = tmp_path / "hostile.html"
     page.write_text(html_render.render(hostile), encoding="utf-8")
