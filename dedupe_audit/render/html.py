@@ -52,6 +52,7 @@ svg.chart{display:block;max-width:100%;height:auto;font-size:12px}svg.chart rect
 svg.chart .more,svg.chart .head{fill:#57606a}svg.flow .link{fill:none;stroke:#4c78a8;stroke-opacity:.35}
 svg.flow .node rect{fill:#2f4b7c}.cards{display:flex;flex-wrap:wrap;gap:8px}
 .card{border:1px solid #d0d7de;padding:6px 10px;min-width:120px}.card b{display:block;font-size:18px}
+section{content-visibility:auto;contain-intrinsic-size:auto 2000px}
 """
 
 # Sorting for every table with class "sortable", and the cluster filters (kind, site, size).
