@@ -24,10 +24,15 @@ from .screens import NeedleScreen, lowered, required_needles, start_lookahead
 
 SHIPPED = "dedupe_audit/data/cues.toml"
 KINDS = frozenset({"attribution", "publication", "own"})
-ROLES = frozenset({"reported", "teaser"})
+# reported: the outlet wrote the text (a credit, a dateline, a relay formula); teaser: it wrote
+# the article a teaser line points to; source: it is where a fact came from ("according to X",
+# "X reported") - the author only on a relay's page, where nobody else is; interview: someone
+# spoke to it ("told CBS", "in an interview with Fox News") - never the author.
+ROLES = frozenset({"reported", "teaser", "source", "interview"})
+AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
-     "marks_relay"}
+     "marks_relay", "story", "outlet", "glued", "source"}
 )
 
 
@@ -47,6 +52,16 @@ class CueRule:
     at_start: bool = False
     marks_relay: bool = False
     source: str = SHIPPED
+    # The credit speaks for its whole story wherever it stands (a copyright line, "Reporting
+    # by ...", a source link at the end); datelines and bylines (starts_block) do too.
+    story: bool = False
+    # The outlet a rule names without a placeholder: a house style ("(Reporting by ...;
+    # Editing by ...)" is Reuters').
+    outlet: str | None = None
+    # {outlet} may be glued to the word before it ("Vladimir IsachenkovAssociated Press").
+    glued: bool = False
+    # Where the knowledge behind the rule comes from (documentation, shown in `config`).
+    basis: str = ""
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -249,6 +264,13 @@ def _names_outlet(rule: CueRule) -> bool:
     return bool({"outlet", "via"} & set(rule.pattern.groupindex))
 
 
+def is_author_cue(rule: CueRule, relay_page: bool) -> bool:
+    """Whether a cue of ``rule`` may name the paragraph's author: credits always; a fact's
+    source only on a relay's page (an aggregator's, or one whose site is unknown), where the
+    outlet it names is the best reading of whose text it is; an interview partner never."""
+    return rule.role in AUTHOR_ROLES or (relay_page and rule.role == "source")
+
+
 # A cue right after a quotation that ends with punctuation: '"...," the publication writes'.
 _QUOTE_BEFORE = re.compile(r"(?:[,.!?…][\"”»“]|[\"”»“]\s*,)\s*$")
 
@@ -267,7 +289,7 @@ def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:
                 start=paragraph.start + found.start(),
                 end=paragraph.start + found.end(),
                 phrase=found.group().strip(),
-                outlet=_group(groups, "outlet"),
+                outlet=_group(groups, "outlet") or rule.outlet,
                 via=_group(groups, "via"),
                 quoted=bool(_QUOTE_BEFORE.search(text[: found.start()])),
             )
@@ -335,8 +357,9 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
     if not isinstance(text, str) or not text.strip():
         raise CueError(f"{where}: missing 'pattern'")
     kind = raw.get("kind", "attribution")
-    if kind == "attribution" and "{outlet}" not in text:
-        raise CueError(f"{where}: an attribution pattern needs the {{outlet}} placeholder")
+    if kind == "attribution" and "{outlet}" not in text and not raw.get("outlet"):
+        raise CueError(f"{where}: an attribution pattern needs the {{outlet}} placeholder"
+                       " or a fixed 'outlet'")
     try:
         compile_rule(text, IGNORECASE, rule=where, source=where)  # the user's own text, unexpanded
         name = str(raw.get("name"))
@@ -348,7 +371,7 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
 
 def _parse_rule(
     raw: object, source: str, position: int, aliases: str, descriptors: Sequence[str],
-    alias_start: str = "",
+    alias_start: str = "", glued_aliases: str = "",
 ) -> CueRule:
     raw, name, where = named_entry(raw, source, position, "cue", _KEYS, CueError)
     kind = raw.get("kind", "attribution")
@@ -357,7 +380,12 @@ def _parse_rule(
     role = raw.get("role", "reported")
     if role not in ROLES:
         raise CueError(f"{where}: role '{role}' is not one of {', '.join(sorted(ROLES))}")
-    pattern = _compile(raw, where, aliases, descriptors, alias_start)
+    glued = bool(raw.get("glued", False))
+    pattern = _compile(raw, where, glued_aliases if glued and glued_aliases else aliases, descriptors,
+                       alias_start)
+    fixed = raw.get("outlet")
+    if fixed is not None and not (isinstance(fixed, str) and fixed.strip()):
+        raise CueError(f"{where}: 'outlet' must be a non-empty string")
     return CueRule(
         name=name,
         lang=str(raw.get("lang", "")),
@@ -369,6 +397,10 @@ def _parse_rule(
         at_start=bool(raw.get("at_start", False)),
         marks_relay=bool(raw.get("marks_relay", False)),
         source=source,
+        story=bool(raw.get("story", False)) or bool(raw.get("starts_block", False)),
+        outlet=fixed,
+        glued=glued,
+        basis=str(raw.get("source", "")),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
@@ -420,6 +452,7 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
         descriptors += placeholders.get("descriptors", []) if isinstance(placeholders, dict) else []
     descriptors = sorted(set(descriptors), key=lambda d: (-len(d), d))
     aliases = registry.alias_pattern()
+    glued_aliases = registry.alias_pattern(glued=True)
     alias_start = start_lookahead(aliases, 0)
     rules: dict[str, CueRule] = {}
     for source, data in files:
@@ -428,7 +461,8 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
             raise CueError(f"{source}: 'cue' must be an array of tables ([[cue]])")
         for i, raw in enumerate(entries):
             try:
-                rule = _parse_rule(raw, source, i + 1, aliases, descriptors, alias_start)
+                rule = _parse_rule(raw, source, i + 1, aliases, descriptors, alias_start,
+                                   glued_aliases)
             except CueError as err:
                 raise _with_line(err, source, raw) from err
             rules[rule.name] = rule
@@ -436,7 +470,8 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
     return CueSet(
         rules=tuple(rules.values()),
         blocks=_blocks(files[0][1], SHIPPED),
-        alias_probe=re.compile(alias_start + aliases),
+        # glued: a byline may run its last name into the outlet's ("IsachenkovAssociated Press")
+        alias_probe=re.compile(alias_start + glued_aliases),
         keyword_probe=WordProbe(keywords) if keywords else None,
         screen=_screen(tuple(rules.values()), registry),
     )

@@ -153,11 +153,13 @@ class OutletRegistry:
         keys = set(self._owner) | set(self._contenders)
         return tuple(sorted(keys, key=lambda k: (-len(k), k)))
 
-    def alias_pattern(self) -> str:
+    def alias_pattern(self, *, glued: bool = False) -> str:
         """Regex source matching any alias as a whole word (digits may follow: a teaser
-        glues 'Reuters25.04.25')."""
+        glues 'Reuters25.04.25'). ``glued``: a lower-case letter may come right before it,
+        as when a scraped byline loses its line break ('Vladimir IsachenkovAssociated Press')."""
         body = "|".join(_alias_regex(a) for a in self.all_aliases())
-        return rf"(?<![\w])(?:{body})(?![^\W\d_])"
+        before = r"(?<![A-Z\d_])" if glued else r"(?<![\w])"
+        return rf"{before}(?:{body})(?![^\W\d_])"
 
     def alias_screen(self) -> str | None:
         """Regex source found in every text that :meth:`alias_pattern` matches, and fast to
