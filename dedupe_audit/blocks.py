@@ -57,23 +57,41 @@ def _headlines(paragraphs: Sequence[Paragraph], cues: CueSet) -> list[bool]:
     return [is_headline(p, f, cues) for p, f in zip(paragraphs, after, strict=True)]
 
 
+CREDIT_REACH = 2  # body paragraphs after a headline within which its story's credit must come
+
+
+def _credited_headlines(paragraphs: Sequence[Paragraph], headlines: Sequence[bool],
+                        stories: Sequence[bool]) -> list[bool]:
+    """Headlines of another story: a headline with a dateline or byline among the next
+    ``CREDIT_REACH`` body paragraphs (furniture skipped). A short unpunctuated line with no
+    credit under it is a subhead, a caption or a label inside the story running through it."""
+    out = [False] * len(paragraphs)
+    upcoming: list[int] = []  # body positions, nearest last, of the paragraphs after i
+    for i in range(len(paragraphs) - 1, -1, -1):
+        if headlines[i]:
+            out[i] = any(stories[j] for j in upcoming[-CREDIT_REACH:])
+        if paragraphs[i].is_body:
+            upcoming.append(i)
+    return out
+
+
 def _opens_block(
-    paragraphs: Sequence[Paragraph], i: int, dup: frozenset[int], headlines: Sequence[bool],
-    stories: Sequence[bool],
+    paragraphs: Sequence[Paragraph], i: int, previous: int | None, dup: frozenset[int],
+    headlines: Sequence[bool], stories: Sequence[bool],
 ) -> bool:
-    """Whether paragraph ``i`` starts a new block (see DESIGN.md, "Blocks"); ``headlines``
-    and ``stories`` say which paragraphs are headlines and which open a story (a dateline
-    or byline), as :func:`_headlines` and :func:`_stories` of ``paragraphs``."""
-    if i == 0:
+    """Whether body paragraph ``i`` starts a new block (see DESIGN.md, "Blocks"), given the
+    body paragraph ``previous`` before it (furniture between them is skipped: it never ends a
+    story). ``headlines`` marks the headlines of another story (:func:`_credited_headlines`),
+    ``stories`` the paragraphs that open one (a dateline or byline)."""
+    if previous is None:
         return True
-    here, before = paragraphs[i], paragraphs[i - 1]
-    if not (here.is_body and before.is_body):
-        return True
-    if headlines[i - 1]:
+    if any(paragraphs[j].boilerplate_rule == "teaser" for j in range(previous + 1, i)):
+        return True  # a teaser is another story's headline: the story before it has ended
+    if headlines[previous]:
         return False  # a headline and the paragraph under it are one story
     if headlines[i] or stories[i]:
         return True
-    return (i in dup) != (i - 1 in dup)
+    return (i in dup) != (previous in dup)
 
 
 def _stories(seg: SegmentedDocument, cues: CueSet,
@@ -95,21 +113,34 @@ def find_blocks(
 ) -> tuple[int, ...]:
     """Block id of each paragraph of ``seg`` (document ``doc`` of the run), from 0 upwards.
 
-    A block starts at a dateline or byline, a headline, a boilerplate paragraph (each
-    boilerplate paragraph is a block of its own) and at the edge of a run of paragraphs
-    whose copies reach other documents. ``cues`` defaults to the shipped data; a caller
+    A block is one story. It starts at a dateline or byline, at the headline of another
+    story (a headline with a credit under it) and at the edge of a run of paragraphs whose
+    copies reach other documents. Furniture (boilerplate) never ends a story: each
+    boilerplate paragraph is a block of its own, and the story before it goes on after it
+    with the same id (so ids need not be contiguous), except after a teaser (another
+    story's headline). ``cues`` defaults to the shipped data; a caller
     doing every document passes ``duplicated_paragraphs`` from :func:`duplicated_by_doc`,
     and ``matches`` (``cues.find_all`` of the document) when it keeps them for the tracer.
     """
     cues = cues or default_cues()
     dup = duplicated(doc, clusters) if duplicated_paragraphs is None else duplicated_paragraphs
     paragraphs = seg.paragraphs
-    headlines, stories = _headlines(paragraphs, cues), _stories(seg, cues, matches)
+    stories = _stories(seg, cues, matches)
+    headlines = _credited_headlines(paragraphs, _headlines(paragraphs, cues), stories)
     ids: list[int] = []
-    current = -1
-    for i in range(len(paragraphs)):
-        current += _opens_block(paragraphs, i, dup, headlines, stories)
-        ids.append(current)
+    fresh = -1  # the last id given out
+    story = -1  # the id of the story running through the body paragraphs
+    previous: int | None = None
+    for i, paragraph in enumerate(paragraphs):
+        if not paragraph.is_body:
+            fresh += 1
+            ids.append(fresh)
+            continue
+        if _opens_block(paragraphs, i, previous, dup, headlines, stories):
+            fresh += 1
+            story = fresh
+        ids.append(story)
+        previous = i
     return tuple(ids)
 
 

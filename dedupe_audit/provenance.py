@@ -460,9 +460,13 @@ def trace_document(
             body_blocks[index] = story
     _inherit(claims, body_blocks, _seeds(paragraphs, resolved, blocks, cues), _story_rules(cues),
              credits)
+    tail = _trailing_titles(paragraphs, cues)
+    for p in paragraphs[tail:]:
+        claim = claims[p.index]
+        if p.is_body and claim is not None and claim.origin == "inherited":
+            claims[p.index] = None  # links and labels after the last story, not its text
     if own is not None:
         site = _site_label(seg.document) or own.name
-        tail = _trailing_titles(paragraphs, cues)
         for p in paragraphs:
             if p.is_body and claims[p.index] is None and p.index < tail:
                 claims[p.index] = _own_claim(p, own, site)
