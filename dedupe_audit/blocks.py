@@ -77,7 +77,7 @@ def _credited_headlines(paragraphs: Sequence[Paragraph], headlines: Sequence[boo
 
 def _opens_block(
     paragraphs: Sequence[Paragraph], i: int, previous: int | None, dup: frozenset[int],
-    headlines: Sequence[bool], stories: Sequence[bool],
+    headlines: Sequence[bool], stories: Sequence[bool], closers: frozenset[str] = frozenset({"teaser"}),
 ) -> bool:
     """Whether body paragraph ``i`` starts a new block (see DESIGN.md, "Blocks"), given the
     body paragraph ``previous`` before it (furniture between them is skipped: it never ends a
@@ -85,8 +85,8 @@ def _opens_block(
     ``stories`` the paragraphs that open one (a dateline or byline)."""
     if previous is None:
         return True
-    if any(paragraphs[j].boilerplate_rule == "teaser" for j in range(previous + 1, i)):
-        return True  # a teaser is another story's headline: the story before it has ended
+    if any(paragraphs[j].boilerplate_rule in closers for j in range(previous + 1, i)):
+        return True  # a teaser (another story's headline) or a story line ("Kyiv • UNN")
     if headlines[previous]:
         return False  # a headline and the paragraph under it are one story
     if headlines[i] or stories[i]:
@@ -127,6 +127,7 @@ def find_blocks(
     paragraphs = seg.paragraphs
     stories = _stories(seg, cues, matches)
     headlines = _credited_headlines(paragraphs, _headlines(paragraphs, cues), stories)
+    closers = frozenset({"teaser", *cues.blocks.story_boilerplate})
     ids: list[int] = []
     fresh = -1  # the last id given out
     story = -1  # the id of the story running through the body paragraphs
@@ -136,7 +137,7 @@ def find_blocks(
             fresh += 1
             ids.append(fresh)
             continue
-        if _opens_block(paragraphs, i, previous, dup, headlines, stories):
+        if _opens_block(paragraphs, i, previous, dup, headlines, stories, closers):
             fresh += 1
             story = fresh
         ids.append(story)
@@ -151,3 +152,34 @@ def block_members(blocks: Sequence[int]) -> dict[int, list[int]]:
         members.setdefault(block, []).append(index)
     return members
 
+
+
+def story_ids(
+    seg: SegmentedDocument, blocks: Sequence[int], cues: CueSet,
+    matches: Sequence[tuple[CueMatch, ...]] | None = None, keep: frozenset[int] = frozenset(),
+) -> tuple[int, ...]:
+    """``blocks`` with the edges that only a copy made joined again: the stories the tracer
+    inherits credits in. A run also found on another page starts a block (its own copies may
+    say whose it is), but when nothing else opens a story there - no credit, no headline of
+    another story, no teaser before it - it is still the same text: a wire story carried
+    whole on one page and trimmed on another is one story on both. ``keep``: paragraphs
+    whose own cues name an author: an edge there stays (the text after a pasted run that
+    names its own source is another story)."""
+    paragraphs = seg.paragraphs
+    stories = _stories(seg, cues, matches)
+    headlines = _credited_headlines(paragraphs, _headlines(paragraphs, cues), stories)
+    closers = frozenset({"teaser", *cues.blocks.story_boilerplate})
+    ids = list(blocks)
+    joined: dict[int, int] = {}  # a block opened by a copy's edge alone -> the story it goes on
+    previous: int | None = None
+    for i, paragraph in enumerate(paragraphs):
+        if not paragraph.is_body:
+            continue
+        if previous is not None and blocks[i] != blocks[previous] and blocks[i] not in joined and not (
+            stories[i] or headlines[i] or i in keep
+            or any(paragraphs[j].boilerplate_rule in closers for j in range(previous + 1, i))
+        ):
+            joined[blocks[i]] = ids[previous]
+        ids[i] = joined.get(blocks[i], blocks[i])
+        previous = i
+    return tuple(ids)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from .blocks import block_members, find_blocks
+from .blocks import block_members, find_blocks, story_ids
 from .cues import CueMatch, CueRule, CueSet, is_author_cue, load_cues
 from .model import (
     Cluster,
@@ -423,6 +423,7 @@ def _story_of_furniture(
 def trace_document(
     seg: SegmentedDocument, resolved: Sequence[Sequence[Resolved]], blocks: Sequence[int],
     cues: CueSet, relay: str | None, registry: OutletRegistry | None = None,
+    matches: Sequence[tuple[CueMatch, ...]] | None = None,
 ) -> list[Claim | None]:
     """Claims from this document alone: credits and cues, then inheritance inside stories,
     then the page's own site for what is left (a news outlet's page, never an aggregator's).
@@ -450,6 +451,8 @@ def trace_document(
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
+    named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
+    blocks = story_ids(seg, blocks, cues, matches, named)
     before, after = _story_of_furniture(paragraphs, blocks)
     body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(paragraphs, blocks, strict=True)]
     for index, credit in credits.items():
@@ -698,7 +701,7 @@ def trace_page(
     """One page's relay and local claims, from its cues (``cues.find_all``) and blocks."""
     relay = relay_of(seg.document, matches, registry)
     resolved = resolve_document(seg, matches, blocks, relay, registry)
-    return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay, registry)),
+    return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay, registry, matches)),
                      seg.document.reference)
 
 
