@@ -19,9 +19,15 @@ from .saferegex import RuleFileError
 from .screens import trie_pattern
 
 SHIPPED = "dedupe_audit/data/outlets.toml"
-KINDS = frozenset({"original", "wire", "aggregator"})
+# wire/agency: news agencies selling copy to others; newspaper, broadcaster, magazine, digital:
+# outlets publishing their own reporting (``original`` is the older word for any of those);
+# aggregator: portals and relays carrying others' stories (never the author of what they carry).
+KINDS = frozenset(
+    {"original", "wire", "agency", "newspaper", "broadcaster", "magazine", "digital", "aggregator"}
+)
 _KEYS = frozenset(
-    {"name", "kind", "language", "domains", "aliases", "ambiguous_aliases", "names", "replace"}
+    {"name", "kind", "language", "domains", "aliases", "ambiguous_aliases", "names", "replace",
+     "source"}
 )
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "’": "'", "«": '"', "»": '"'})
 
@@ -40,6 +46,7 @@ class Outlet:
     ambiguous_aliases: tuple[str, ...] = ()
     names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, localized names)
     sources: tuple[str, ...] = field(default=())  # files that defined or extended it
+    basis: str = ""  # where the entry's facts come from (the `source` key)
 
 
 def alias_key(alias: str) -> str:
@@ -213,6 +220,7 @@ def _parse_outlet(raw: object, source: str, position: int) -> tuple[Outlet, bool
         ambiguous_aliases=_strings(raw, "ambiguous_aliases", where),
         names=names,
         sources=(source,),
+        basis=str(raw.get("source", "")),
     )
     return outlet, bool(raw.get("replace", False))
 
@@ -235,6 +243,7 @@ def _merge(old: Outlet, new: Outlet) -> Outlet:
         ambiguous_aliases=_unique(old.ambiguous_aliases + new.ambiguous_aliases),
         names=tuple(sorted(langs.items())),
         sources=_unique(old.sources + new.sources),
+        basis=new.basis or old.basis,
     )
 
 
