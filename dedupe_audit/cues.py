@@ -27,8 +27,9 @@ KINDS = frozenset({"attribution", "publication", "own"})
 # reported: the outlet wrote the text (a credit, a dateline, a relay formula); teaser: it wrote
 # the article a teaser line points to; source: it is where a fact came from ("according to X",
 # "X reported") - the author only on a relay's page, where nobody else is; interview: someone
-# spoke to it ("told CBS", "in an interview with Fox News") - never the author.
-ROLES = frozenset({"reported", "teaser", "source", "interview"})
+# spoke to it ("told CBS", "in an interview with Fox News") - never the author; contributor: it
+# contributed to a story someone else wrote ("AP contributed to this report") - never the author.
+ROLES = frozenset({"reported", "teaser", "source", "interview", "contributor"})
 AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",

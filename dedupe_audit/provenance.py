@@ -261,7 +261,8 @@ def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_p
     for r in resolved:
         if r.outlet and not (is_author_cue(r.match.rule, relay_page) or _frames(paragraph, r)
                              or _own_interview(r, relay)):
-            what = "interviewed by" if r.match.rule.role == "interview" else "source of a fact or quote"
+            what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
+                r.match.rule.role, "source of a fact or quote")
             found.append(replace(r.match.evidence, rule=f"source:{r.match.rule.name}",
                                  detail=f"{what}: {r.outlet} (not the author)"))
     return tuple(found)
