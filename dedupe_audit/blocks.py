@@ -166,20 +166,31 @@ def story_ids(
     whose own cues name an author: an edge there stays (the text after a pasted run that
     names its own source is another story)."""
     paragraphs = seg.paragraphs
+    body = [p.index for p in paragraphs if p.is_body]
+    edges = [k for k in range(1, len(body)) if blocks[body[k]] != blocks[body[k - 1]]]
+    if not edges:
+        return tuple(blocks)
     stories = _stories(seg, cues, matches)
-    headlines = _credited_headlines(paragraphs, _headlines(paragraphs, cues), stories)
     closers = frozenset({"teaser", *cues.blocks.story_boilerplate})
     ids = list(blocks)
     joined: dict[int, int] = {}  # a block opened by a copy's edge alone -> the story it goes on
-    previous: int | None = None
-    for i, paragraph in enumerate(paragraphs):
-        if not paragraph.is_body:
-            continue
-        if previous is not None and blocks[i] != blocks[previous] and blocks[i] not in joined and not (
-            stories[i] or headlines[i] or i in keep
-            or any(paragraphs[j].boilerplate_rule in closers for j in range(previous + 1, i))
+    for k in edges:
+        i, previous = body[k], body[k - 1]
+        if blocks[i] in joined or stories[i] or i in keep or any(
+            paragraphs[j].boilerplate_rule in closers for j in range(previous + 1, i)
         ):
-            joined[blocks[i]] = ids[previous]
-        ids[i] = joined.get(blocks[i], blocks[i])
-        previous = i
+            continue
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        if is_headline(paragraphs[i], following, cues) and any(
+            stories[j] for j in body[k + 1:k + 1 + CREDIT_REACH]
+        ):
+            continue  # the headline of another story
+        joined[blocks[i]] = blocks[previous]
+    if not joined:
+        return tuple(blocks)
+    for i in body:
+        block = blocks[i]
+        while block in joined:
+            block = joined[block]
+        ids[i] = block
     return tuple(ids)

@@ -70,7 +70,8 @@ class Resolved:
     @property
     def evidence(self) -> Evidence:
         detail = self.note or (f"outlet: {self.outlet}" if self.outlet else "")
-        return replace(self.match.evidence, detail=detail)
+        match = self.match  # built directly: dataclasses.replace costs more on a hot path
+        return Evidence(match.rule.name, match.phrase, match.start, match.end, detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +264,9 @@ def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_p
                              or _own_interview(r, relay)):
             what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
                 r.match.rule.role, "source of a fact or quote")
-            found.append(replace(r.match.evidence, rule=f"source:{r.match.rule.name}",
-                                 detail=f"{what}: {r.outlet} (not the author)"))
+            match = r.match
+            found.append(Evidence(f"source:{match.rule.name}", match.phrase, match.start, match.end,
+                                  f"{what}: {r.outlet} (not the author)"))
     return tuple(found)
 
 
@@ -284,8 +286,9 @@ def _link_claim(paragraph: Paragraph, registry: OutletRegistry, relay: str | Non
     return Claim(outlet.name, (), "reported", SOURCE_LINK, why, (evidence,), "cue")
 
 
-def _own_claim(paragraph: Paragraph, own: Outlet, site: str) -> Claim:
-    evidence = Evidence("own-site", site, paragraph.start, paragraph.end, f"outlet: {own.name}")
+def _own_claim(own: Outlet, site: str) -> Claim:
+    """One claim for every paragraph a page's own site speaks for (the site is the evidence)."""
+    evidence = Evidence("own-site", site, detail=f"outlet: {own.name}")
     why = (f"No credit of another outlet in its story: the page's site {site} ({own.name},"
            f" {own.kind} in the registry) is taken as its author.")
     return Claim(own.name, (), "own", OWN_SITE, why, (evidence,), "own")
@@ -326,18 +329,27 @@ def _seeds(
     return seeds
 
 
-def _inherited(index: int, source: int, claim: Claim) -> Claim:
+def _inherited(index: int, source: int, claim: Claim,
+               shared: dict[int, tuple[str, tuple[Evidence, ...]]] | None = None) -> Claim:
+    """``claim`` of paragraph ``source`` handed down to paragraph ``index``; ``shared`` (one
+    document's, by source) lets the paragraphs inheriting from one source share the same
+    explanation and evidence objects."""
     distance = abs(index - source)
     confidence = max(FLOOR, claim.confidence * INHERIT * DECAY ** (distance - 1))
-    first = claim.evidence[0]
-    evidence = Evidence(
-        f"inherited:{first.rule}", first.phrase, first.start, first.end, f"paragraph {source}"
-    )
-    why = (
-        f"No cue of its own; inherits {claim.outlet} from paragraph {source} of the same block"
-        f" ('{first.phrase}')."
-    )
-    return Claim(claim.outlet, claim.via, "reported", round(confidence, 3), why, (evidence,), "inherited")
+    known = shared.get(source) if shared is not None else None
+    if known is None:
+        first = claim.evidence[0]
+        evidence = Evidence(
+            f"inherited:{first.rule}", first.phrase, first.start, first.end, f"paragraph {source}"
+        )
+        why = (
+            f"No cue of its own; inherits {claim.outlet} from paragraph {source} of the same block"
+            f" ('{first.phrase}')."
+        )
+        known = (why, (evidence,))
+        if shared is not None:
+            shared[source] = known
+    return Claim(claim.outlet, claim.via, "reported", round(confidence, 3), known[0], known[1], "inherited")
 
 
 def _seed_claim(index: int, resolved: Resolved) -> Claim:
@@ -371,15 +383,14 @@ def _inherit(
     by paragraph: they speak for the block they stand in but are never filled in themselves.
     """
     credits = credits or {}
-
-    def anchor_claim(i: int) -> Claim | None:
-        return credits.get(i) or claims[i]
+    shared: dict[int, tuple[str, tuple[Evidence, ...]]] = {}
+    speaking = [credits.get(i) or c for i, c in enumerate(claims)] if credits else list(claims)
 
     for block, members in block_members(blocks).items():
         lead = set([i for i in members if i not in credits][:LEAD_PARAGRAPHS])
         anchors = [
             i for i in members
-            if _speaks_for_story(anchor_claim(i), i in lead and i not in credits, story_rules)
+            if _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
         ]
         if not anchors and block not in seeds:
             continue  # nothing to inherit from
@@ -391,11 +402,11 @@ def _inherit(
                 continue
             if passed:
                 source = anchors[passed - 1]
-                claims[i] = _inherited(i, source, anchor_claim(source))  # type: ignore[arg-type]
+                claims[i] = _inherited(i, source, speaking[source], shared)  # type: ignore[arg-type]
             elif block in seeds:
                 claims[i] = _seed_claim(i, seeds[block][1])
             elif anchors:
-                claims[i] = _inherited(i, anchors[0], anchor_claim(anchors[0]))  # type: ignore[arg-type]
+                claims[i] = _inherited(i, anchors[0], speaking[anchors[0]], shared)  # type: ignore[arg-type]
 
 
 def _story_of_furniture(
@@ -454,8 +465,8 @@ def trace_document(
                 credits[paragraph.index] = credit
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
     blocks = story_ids(seg, blocks, cues, matches, named)
-    before, after = _story_of_furniture(paragraphs, blocks)
     body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(paragraphs, blocks, strict=True)]
+    before, after = _story_of_furniture(paragraphs, blocks) if credits else ([], [])
     for index, credit in credits.items():
         opens = any(e.rule in _opening_rules(cues) for e in credit.evidence)
         story = (after[index] if after[index] is not None else before[index]) if opens else (
@@ -470,17 +481,18 @@ def trace_document(
         if p.is_body and claim is not None and claim.origin == "inherited":
             claims[p.index] = None  # links and labels after the last story, not its text
     if own is not None:
-        site = _site_label(seg.document) or own.name
-        for p in paragraphs:
-            if p.is_body and claims[p.index] is None and p.index < tail:
-                claims[p.index] = _own_claim(p, own, site)
+        mine = _own_claim(own, _site_label(seg.document) or own.name)
+        for p in paragraphs[:tail]:
+            if claims[p.index] is None and p.is_body:
+                claims[p.index] = mine
     for index, evidence in sources.items():
         claim = claims[index]
         if claim is None:
             why = "Names only where a quote or fact came from, not who wrote it: unknown."
             claims[index] = Claim(None, (), "unknown", 0.0, why, evidence, "source")
         else:
-            claims[index] = replace(claim, evidence=claim.evidence + evidence)
+            claims[index] = Claim(claim.outlet, claim.via, claim.role, claim.confidence,
+                                  claim.explanation, claim.evidence + evidence, claim.origin)
     return claims
 
 
