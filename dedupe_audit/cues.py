@@ -33,7 +33,7 @@ ROLES = frozenset({"reported", "teaser", "source", "interview", "contributor"})
 AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
-     "marks_relay", "story", "outlet", "glued", "source"}
+     "marks_relay", "story", "outlet", "glued", "source", "open_world"}
 )
 
 
@@ -63,6 +63,9 @@ class CueRule:
     glued: bool = False
     # Where the knowledge behind the rule comes from (documentation, shown in `config`).
     basis: str = ""
+    # {name} instead of {outlet}: any capitalised name, so a strong credit pattern names an
+    # outlet the registry lacks (reported by name, flagged as not in the registry).
+    open_world: bool = False
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -262,7 +265,8 @@ def _overlapping(paragraphs: Sequence[Paragraph], spans: Sequence[tuple[int, int
 
 
 def _names_outlet(rule: CueRule) -> bool:
-    return bool({"outlet", "via"} & set(rule.pattern.groupindex))
+    """Whether the rule needs a registry alias in the text (an open-world rule does not)."""
+    return not rule.open_world and bool({"outlet", "via"} & set(rule.pattern.groupindex))
 
 
 def is_author_cue(rule: CueRule, relay_page: bool) -> bool:
@@ -300,7 +304,8 @@ def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:
 
 def _without_overlaps(found: list[CueMatch]) -> tuple[CueMatch, ...]:
     kept: list[CueMatch] = []
-    for match in sorted(found, key=lambda m: (-(m.end - m.start), m.start, m.rule.name)):
+    # on a tie a rule naming a registered outlet beats an open-world one
+    for match in sorted(found, key=lambda m: (-(m.end - m.start), m.start, m.rule.open_world, m.rule.name)):
         if all(match.end <= k.start or match.start >= k.end for k in kept):
             kept.append(match)
     return tuple(sorted(kept, key=lambda m: (m.start, m.end)))
@@ -328,8 +333,13 @@ def _word_starts(words: Sequence[str]) -> str:
     return "(?=" + "".join(f"[{chars}]" for chars in classes) + ")"
 
 
+# {name}: an outlet's name as a credit writes it, registered or not ("Kyodo", "Press TV").
+OPEN_NAME = r"(?P<outlet>(?-i:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}))"
+
+
 def _expand(pattern: str, aliases: str, descriptors: Sequence[str], alias_start: str = "") -> str:
     """Fill the placeholders; a second {outlet} (in another alternative) gets outlet_2."""
+    pattern = pattern.replace("{name}", OPEN_NAME, 1)
     for group in ("outlet", "via"):
         pieces = pattern.split("{" + group + "}")
         out = pieces[0]
@@ -400,7 +410,7 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
     if not isinstance(text, str) or not text.strip():
         raise CueError(f"{where}: missing 'pattern'")
     kind = raw.get("kind", "attribution")
-    if kind == "attribution" and "{outlet}" not in text and not raw.get("outlet"):
+    if kind == "attribution" and "{outlet}" not in text and "{name}" not in text and not raw.get("outlet"):
         raise CueError(f"{where}: an attribution pattern needs the {{outlet}} placeholder"
                        " or a fixed 'outlet'")
     try:
@@ -446,6 +456,7 @@ def _parse_rule(
         outlet=fixed,
         glued=glued,
         basis=str(raw.get("source", "")),
+        open_world="{name}" in str(raw.get("pattern", "")),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
@@ -454,7 +465,7 @@ def _parse_rule(
 def _keywords(pattern: str) -> frozenset[str]:
     """Words the rule cannot match without, read from its pattern with the outlet names
     left out (they are screened by the alias probe)."""
-    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+")
+    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+").replace("{name}", r"\w+")
     return frozenset(required_words(bare) or ())
 
 
@@ -537,5 +548,5 @@ def _needles(pattern: str, compiled: SafePattern) -> frozenset[str] | None:
     (they are screened by the alias scan); None for a user's rule, which runs on `regex`."""
     if not compiled.trusted:
         return None
-    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+")
+    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+").replace("{name}", r"\w+")
     return required_needles(bare, compiled.flags)

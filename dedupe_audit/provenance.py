@@ -36,6 +36,12 @@ MIXED = 0.9  # a paragraph citing several outlets is less clearly any one's
 AMBIGUOUS = {"block": 0.95, "page": 0.9, "default": 0.85}
 DUPLICATE = {"reference": 0.95, "outlet-site": 0.85, "earliest-cue": 0.6, "earliest-site": 0.45}
 TEASER_EXTRA_WORDS = 8  # a teaser line may be a headline plus a credit and a timestamp
+# Words that stand in a dateline's brackets without naming an outlet: "(Updated) -".
+NOT_OUTLETS = frozenset({
+    "update", "updated", "updates", "video", "videos", "photo", "photos", "opinion", "analysis",
+    "live", "watch", "exclusive", "breaking", "file", "corrected", "correction", "editorial",
+    "commentary", "review", "listen", "audio", "graphic", "graphics", "map", "sponsored",
+})
 RETELLING_KINDS = frozenset({"wire", "agency", "aggregator"})
 OWN_SITE = 0.7  # a news outlet's page with no other credit: its own reporting
 SOURCE_LINK = 0.85  # a bare link to a registered outlet's article under an excerpt of it
@@ -164,6 +170,12 @@ def _resolve(
     if match.rule.kind == "own":
         note = f"the page's own text: {relay}" if relay else "own text of an unknown site"
         return Resolved(match, relay, None, match.rule.confidence if relay else 0.0, note=note)
+    if match.rule.open_world and not registry.candidates(match.outlet or ""):
+        name = " ".join((match.outlet or "").split())
+        if not name or name.casefold() in NOT_OUTLETS:
+            return Resolved(match, None, None, 0.0, note=f"'{name}' is not an outlet")
+        note = f"outlet: {name} (not in the registry)"
+        return Resolved(match, name, None, match.rule.confidence, note=note)
     outlet, factor, ambiguous, note = _pick(match.outlet or "", paragraph, block, named, registry)
     via = registry.lookup(match.via) if match.via else None
     confidence = round(match.rule.confidence * factor, 3)

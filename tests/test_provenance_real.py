@@ -240,3 +240,20 @@ def test_aggregator_is_the_relay_of_the_original():
     result = trace([make_doc(["WASHINGTON (AP) — The House passed the bill."], site="yahoo.com/news")],
                    [], load_registry())[0]
     assert (result[0].outlet, result[0].via) == ("AP", ("Yahoo News",))
+
+
+# ------------------------------------------------------------------ open world
+
+
+def test_a_dateline_names_an_outlet_the_registry_lacks():
+    result = trace_one(["TEHRAN (Press TV) — Officials said talks would go on.",
+                        "A second round is planned."])
+    assert outlets(result) == ["Press TV", "Press TV"]
+    assert "not in the registry" in result[0].evidence[0].detail
+    registered = trace_one(["DANANG, Vietnam (Kyodo) - Leaders met."])
+    assert outlets(registered) == ["Kyodo News"]
+
+
+def test_bracketed_words_that_are_not_outlets_stay_unknown():
+    for word in ("Updated", "Video", "Analysis"):
+        assert outlets(trace_one([f"WASHINGTON ({word}) - The vote passed."])) == [None], word
