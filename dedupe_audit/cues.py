@@ -283,7 +283,13 @@ _QUOTE_BEFORE = re.compile(r"(?:[,.!?…][\"”»“]|[\"”»“]\s*,)\s*$")
 def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:
     text = paragraph.text
     out = []
-    for found in rule.pattern.finditer(text):
+    if rule.at_start and not text[:1].isspace():
+        # only a match at the start counts: one attempt there, not a scan of the paragraph
+        first = rule.pattern.match(text)
+        found_all = (first,) if first is not None else ()
+    else:
+        found_all = rule.pattern.finditer(text)
+    for found in found_all:
         if rule.at_start and text[: found.start()].strip():
             continue
         groups = found.groupdict()
@@ -384,6 +390,10 @@ class _LazyPattern:
     def _get(self) -> SafePattern:
         if self._compiled is None:
             self._compiled = compile_rule(self.pattern, self.flags, rule=self.rule, source=self.source)
+            fast = getattr(self._compiled, "_fast", None)
+            if fast is not None:  # shipped: plain `re`, called directly from now on
+                self.finditer, self.search, self.match, self.fullmatch = (  # type: ignore[method-assign]
+                    fast.finditer, fast.search, fast.match, fast.fullmatch)
         return self._compiled
 
     @property
@@ -392,16 +402,20 @@ class _LazyPattern:
         return {name: i for i, name in enumerate(re.findall(r"\(\?P<(\w+)>", self.pattern), 1)}
 
     def finditer(self, text: str, *args: Any) -> Any:
-        return self._get().finditer(text, *args)
+        self._get()
+        return self.finditer(text, *args)
 
     def search(self, text: str, *args: Any) -> Any:
-        return self._get().search(text, *args)
+        self._get()
+        return self.search(text, *args)
 
     def match(self, text: str, *args: Any) -> Any:
-        return self._get().match(text, *args)
+        self._get()
+        return self.match(text, *args)
 
     def fullmatch(self, text: str, *args: Any) -> Any:
-        return self._get().fullmatch(text, *args)
+        self._get()
+        return self.fullmatch(text, *args)
 
 
 def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequence[str],

@@ -42,6 +42,14 @@ NOT_OUTLETS = frozenset({
     "live", "watch", "exclusive", "breaking", "file", "corrected", "correction", "editorial",
     "commentary", "review", "listen", "audio", "graphic", "graphics", "map", "sponsored",
 })
+# "TEHRAN (Press TV) —": a dateline in capitals names its outlet even when the registry does
+# not know it. Tried on paragraphs no cue speaks for (a cue rule with no word to screen by
+# would run on every paragraph of every page).
+_OPEN_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'’ -]{1,30}(?:,\s*[^()\n]{1,40}?)?\s*"
+    r"\(([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})\)\s*[-–—]+\s*"
+)
+OPEN_WORLD = 0.85
 RETELLING_KINDS = frozenset({"wire", "agency", "aggregator"})
 OWN_SITE = 0.7  # a news outlet's page with no other credit: its own reporting
 SOURCE_LINK = 0.85  # a bare link to a registered outlet's article under an excerpt of it
@@ -282,10 +290,10 @@ def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_p
     return tuple(found)
 
 
-def _link_claim(paragraph: Paragraph, registry: OutletRegistry, relay: str | None) -> Claim | None:
+def _link_claim(paragraph: Paragraph, text: str, registry: OutletRegistry, relay: str | None
+                ) -> Claim | None:
     """A paragraph that is only a link to a registered outlet's article: the source line of
     an excerpt ("nytimes.com/2018/07/14/..."), crediting the story above it."""
-    text = paragraph.text
     if len(text) > 300 or "/" not in text:
         return None
     found = _LINK.match(text)
@@ -296,6 +304,21 @@ def _link_claim(paragraph: Paragraph, registry: OutletRegistry, relay: str | Non
                         f"outlet: {outlet.name}")
     why = f"A link to {outlet.name}'s article ('{text.strip()[:60]}') credits the excerpt it closes."
     return Claim(outlet.name, (), "reported", SOURCE_LINK, why, (evidence,), "cue")
+
+
+def _open_world_claim(paragraph: Paragraph, text: str, registry: OutletRegistry) -> Claim | None:
+    """An outlet named by a capitals dateline but absent from the registry, by its name."""
+    found = _OPEN_DATELINE.match(text)
+    if found is None:
+        return None
+    name = " ".join(found.group(1).split())
+    if name.casefold() in NOT_OUTLETS or registry.candidates(name):
+        return None
+    start = paragraph.start + found.start()
+    evidence = Evidence("dateline-open-world", found.group().strip(), start, paragraph.start + found.end(),
+                        f"outlet: {name} (not in the registry)")
+    why = f"Dateline '{found.group().strip()}' names {name}, an outlet not in the registry."
+    return Claim(name, (), "reported", OPEN_WORLD, why, (evidence,), "cue")
 
 
 def _own_claim(own: Outlet, site: str) -> Claim:
@@ -461,9 +484,12 @@ def trace_document(
     sources: dict[int, tuple[Evidence, ...]] = {}
     credits: dict[int, Claim] = {}
     for paragraph, found in zip(paragraphs, resolved, strict=True):
-        link = _link_claim(paragraph, registry, relay) if registry is not None else None
+        text = paragraph.text
+        link = _link_claim(paragraph, text, registry, relay) if registry is not None and "/" in text else None
         if paragraph.is_body:
             claim = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
+            if claim is None and registry is not None and text.find("(", 0, 80) >= 0:
+                claim = _open_world_claim(paragraph, text, registry)
             claims.append(claim or link)
             quoted = _source_evidence(paragraph, found, relay_page, relay) if found else ()
             if quoted:
@@ -476,6 +502,10 @@ def trace_document(
             if credit is not None and kept:
                 credits[paragraph.index] = credit
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
+    if not named and not credits and own is None and not sources:
+        seeds = _seeds(paragraphs, resolved, blocks, cues)
+        if not seeds:
+            return claims  # no credit, cue, seed or own site: nothing to hand down
     blocks = story_ids(seg, blocks, cues, matches, named)
     body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(paragraphs, blocks, strict=True)]
     before, after = _story_of_furniture(paragraphs, blocks) if credits else ([], [])
@@ -558,7 +588,7 @@ def _story_rules(cues: CueSet) -> frozenset[str]:
         if len(_STORY_RULES) > 8:
             _STORY_RULES.clear()
         names = frozenset(rule.name for rule in cues.rules if rule.starts_block or rule.story)
-        names |= {"source-link"}
+        names |= {"source-link", "dateline-open-world"}
         known = _STORY_RULES[id(cues.rules)] = (cues.rules, names)
     return known[1]
 
