@@ -257,3 +257,11 @@ def test_a_dateline_names_an_outlet_the_registry_lacks():
 def test_bracketed_words_that_are_not_outlets_stay_unknown():
     for word in ("Updated", "Video", "Analysis"):
         assert outlets(trace_one([f"WASHINGTON ({word}) - The vote passed."])) == [None], word
+
+
+def test_several_names_a_slash_and_the_wire_is_a_byline_but_one_name_is_a_photo_credit():
+    byline = trace_one(["JANE ROE, JOHN DOE and MARY POE / AP",
+                        "The two leaders met for four hours."], site="yahoo.com/news")
+    assert outlets(byline) == ["AP", "AP"]
+    photo = trace_one(["Jane Roe / AP", "The council met on Tuesday."], site="yahoo.com/news")
+    assert outlets(photo) == [None, None]
