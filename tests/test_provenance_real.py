@@ -265,3 +265,9 @@ def test_several_names_a_slash_and_the_wire_is_a_byline_but_one_name_is_a_photo_
     assert outlets(byline) == ["AP", "AP"]
     photo = trace_one(["Jane Roe / AP", "The council met on Tuesday."], site="yahoo.com/news")
     assert outlets(photo) == [None, None]
+
+
+def test_byline_with_a_publication_time_after_the_outlet():
+    result = trace_one(["Jane Roe and John Doe , USA TODAY Published 3:55 a.m. ET July 16, 2018",
+                        "HELSINKI — The summit opened late."], site="freep.com")
+    assert outlets(result) == ["USA Today", "USA Today"]
