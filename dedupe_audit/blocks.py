@@ -57,23 +57,41 @@ def _headlines(paragraphs: Sequence[Paragraph], cues: CueSet) -> list[bool]:
     return [is_headline(p, f, cues) for p, f in zip(paragraphs, after, strict=True)]
 
 
+CREDIT_REACH = 2  # body paragraphs after a headline within which its story's credit must come
+
+
+def _credited_headlines(paragraphs: Sequence[Paragraph], headlines: Sequence[bool],
+                        stories: Sequence[bool]) -> list[bool]:
+    """Headlines of another story: a headline with a dateline or byline among the next
+    ``CREDIT_REACH`` body paragraphs (furniture skipped). A short unpunctuated line with no
+    credit under it is a subhead, a caption or a label inside the story running through it."""
+    out = [False] * len(paragraphs)
+    upcoming: list[int] = []  # body positions, nearest last, of the paragraphs after i
+    for i in range(len(paragraphs) - 1, -1, -1):
+        if headlines[i]:
+            out[i] = any(stories[j] for j in upcoming[-CREDIT_REACH:])
+        if paragraphs[i].is_body:
+            upcoming.append(i)
+    return out
+
+
 def _opens_block(
-    paragraphs: Sequence[Paragraph], i: int, dup: frozenset[int], headlines: Sequence[bool],
-    stories: Sequence[bool],
+    paragraphs: Sequence[Paragraph], i: int, previous: int | None, dup: frozenset[int],
+    headlines: Sequence[bool], stories: Sequence[bool], closers: frozenset[str] = frozenset({"teaser"}),
 ) -> bool:
-    """Whether paragraph ``i`` starts a new block (see DESIGN.md, "Blocks"); ``headlines``
-    and ``stories`` say which paragraphs are headlines and which open a story (a dateline
-    or byline), as :func:`_headlines` and :func:`_stories` of ``paragraphs``."""
-    if i == 0:
+    """Whether body paragraph ``i`` starts a new block (see DESIGN.md, "Blocks"), given the
+    body paragraph ``previous`` before it (furniture between them is skipped: it never ends a
+    story). ``headlines`` marks the headlines of another story (:func:`_credited_headlines`),
+    ``stories`` the paragraphs that open one (a dateline or byline)."""
+    if previous is None:
         return True
-    here, before = paragraphs[i], paragraphs[i - 1]
-    if not (here.is_body and before.is_body):
-        return True
-    if headlines[i - 1]:
+    if any(paragraphs[j].boilerplate_rule in closers for j in range(previous + 1, i)):
+        return True  # a teaser (another story's headline) or a story line ("Kyiv • UNN")
+    if headlines[previous]:
         return False  # a headline and the paragraph under it are one story
     if headlines[i] or stories[i]:
         return True
-    return (i in dup) != (i - 1 in dup)
+    return (i in dup) != (previous in dup)
 
 
 def _stories(seg: SegmentedDocument, cues: CueSet,
@@ -95,21 +113,35 @@ def find_blocks(
 ) -> tuple[int, ...]:
     """Block id of each paragraph of ``seg`` (document ``doc`` of the run), from 0 upwards.
 
-    A block starts at a dateline or byline, a headline, a boilerplate paragraph (each
-    boilerplate paragraph is a block of its own) and at the edge of a run of paragraphs
-    whose copies reach other documents. ``cues`` defaults to the shipped data; a caller
+    A block is one story. It starts at a dateline or byline, at the headline of another
+    story (a headline with a credit under it) and at the edge of a run of paragraphs whose
+    copies reach other documents. Furniture (boilerplate) never ends a story: each
+    boilerplate paragraph is a block of its own, and the story before it goes on after it
+    with the same id (so ids need not be contiguous), except after a teaser (another
+    story's headline). ``cues`` defaults to the shipped data; a caller
     doing every document passes ``duplicated_paragraphs`` from :func:`duplicated_by_doc`,
     and ``matches`` (``cues.find_all`` of the document) when it keeps them for the tracer.
     """
     cues = cues or default_cues()
     dup = duplicated(doc, clusters) if duplicated_paragraphs is None else duplicated_paragraphs
     paragraphs = seg.paragraphs
-    headlines, stories = _headlines(paragraphs, cues), _stories(seg, cues, matches)
+    stories = _stories(seg, cues, matches)
+    headlines = _credited_headlines(paragraphs, _headlines(paragraphs, cues), stories)
+    closers = frozenset({"teaser", *cues.blocks.story_boilerplate})
     ids: list[int] = []
-    current = -1
-    for i in range(len(paragraphs)):
-        current += _opens_block(paragraphs, i, dup, headlines, stories)
-        ids.append(current)
+    fresh = -1  # the last id given out
+    story = -1  # the id of the story running through the body paragraphs
+    previous: int | None = None
+    for i, paragraph in enumerate(paragraphs):
+        if not paragraph.is_body:
+            fresh += 1
+            ids.append(fresh)
+            continue
+        if _opens_block(paragraphs, i, previous, dup, headlines, stories, closers):
+            fresh += 1
+            story = fresh
+        ids.append(story)
+        previous = i
     return tuple(ids)
 
 
@@ -120,3 +152,45 @@ def block_members(blocks: Sequence[int]) -> dict[int, list[int]]:
         members.setdefault(block, []).append(index)
     return members
 
+
+
+def story_ids(
+    seg: SegmentedDocument, blocks: Sequence[int], cues: CueSet,
+    matches: Sequence[tuple[CueMatch, ...]] | None = None, keep: frozenset[int] = frozenset(),
+) -> tuple[int, ...]:
+    """``blocks`` with the edges that only a copy made joined again: the stories the tracer
+    inherits credits in. A run also found on another page starts a block (its own copies may
+    say whose it is), but when nothing else opens a story there - no credit, no headline of
+    another story, no teaser before it - it is still the same text: a wire story carried
+    whole on one page and trimmed on another is one story on both. ``keep``: paragraphs
+    whose own cues name an author: an edge there stays (the text after a pasted run that
+    names its own source is another story)."""
+    paragraphs = seg.paragraphs
+    body = [p.index for p in paragraphs if p.is_body]
+    edges = [k for k in range(1, len(body)) if blocks[body[k]] != blocks[body[k - 1]]]
+    if not edges:
+        return tuple(blocks)
+    stories = _stories(seg, cues, matches)
+    closers = frozenset({"teaser", *cues.blocks.story_boilerplate})
+    ids = list(blocks)
+    joined: dict[int, int] = {}  # a block opened by a copy's edge alone -> the story it goes on
+    for k in edges:
+        i, previous = body[k], body[k - 1]
+        if blocks[i] in joined or stories[i] or i in keep or any(
+            paragraphs[j].boilerplate_rule in closers for j in range(previous + 1, i)
+        ):
+            continue
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        if is_headline(paragraphs[i], following, cues) and any(
+            stories[j] for j in body[k + 1:k + 1 + CREDIT_REACH]
+        ):
+            continue  # the headline of another story
+        joined[blocks[i]] = blocks[previous]
+    if not joined:
+        return tuple(blocks)
+    for i in body:
+        block = blocks[i]
+        while block in joined:
+            block = joined[block]
+        ids[i] = block
+    return tuple(ids)

@@ -19,15 +19,21 @@ from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .literals import WordProbe, required_words
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
-from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
+from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, is_shipped, line_of, located
 from .screens import NeedleScreen, lowered, required_needles, start_lookahead
 
 SHIPPED = "dedupe_audit/data/cues.toml"
 KINDS = frozenset({"attribution", "publication", "own"})
-ROLES = frozenset({"reported", "teaser"})
+# reported: the outlet wrote the text (a credit, a dateline, a relay formula); teaser: it wrote
+# the article a teaser line points to; source: it is where a fact came from ("according to X",
+# "X reported") - the author only on a relay's page, where nobody else is; interview: someone
+# spoke to it ("told CBS", "in an interview with Fox News") - never the author; contributor: it
+# contributed to a story someone else wrote ("AP contributed to this report") - never the author.
+ROLES = frozenset({"reported", "teaser", "source", "interview", "contributor"})
+AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
-     "marks_relay"}
+     "marks_relay", "story", "outlet", "glued", "source", "open_world"}
 )
 
 
@@ -40,13 +46,26 @@ class CueRule:
     name: str
     lang: str
     kind: str  # attribution | publication | own
-    pattern: SafePattern  # matched under a time budget (saferegex)
+    pattern: SafePattern | _LazyPattern  # matched under a time budget (saferegex)
     confidence: float
     role: str = "reported"
     starts_block: bool = False
     at_start: bool = False
     marks_relay: bool = False
     source: str = SHIPPED
+    # The credit speaks for its whole story wherever it stands (a copyright line, "Reporting
+    # by ...", a source link at the end); datelines and bylines (starts_block) do too.
+    story: bool = False
+    # The outlet a rule names without a placeholder: a house style ("(Reporting by ...;
+    # Editing by ...)" is Reuters').
+    outlet: str | None = None
+    # {outlet} may be glued to the word before it ("Vladimir IsachenkovAssociated Press").
+    glued: bool = False
+    # Where the knowledge behind the rule comes from (documentation, shown in `config`).
+    basis: str = ""
+    # {name} instead of {outlet}: any capitalised name, so a strong credit pattern names an
+    # outlet the registry lacks (reported by name, flagged as not in the registry).
+    open_world: bool = False
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -246,7 +265,15 @@ def _overlapping(paragraphs: Sequence[Paragraph], spans: Sequence[tuple[int, int
 
 
 def _names_outlet(rule: CueRule) -> bool:
-    return bool({"outlet", "via"} & set(rule.pattern.groupindex))
+    """Whether the rule needs a registry alias in the text (an open-world rule does not)."""
+    return not rule.open_world and bool({"outlet", "via"} & set(rule.pattern.groupindex))
+
+
+def is_author_cue(rule: CueRule, relay_page: bool) -> bool:
+    """Whether a cue of ``rule`` may name the paragraph's author: credits always; a fact's
+    source only on a relay's page (an aggregator's, or one whose site is unknown), where the
+    outlet it names is the best reading of whose text it is; an interview partner never."""
+    return rule.role in AUTHOR_ROLES or (relay_page and rule.role == "source")
 
 
 # A cue right after a quotation that ends with punctuation: '"...," the publication writes'.
@@ -256,7 +283,13 @@ _QUOTE_BEFORE = re.compile(r"(?:[,.!?…][\"”»“]|[\"”»“]\s*,)\s*$")
 def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:
     text = paragraph.text
     out = []
-    for found in rule.pattern.finditer(text):
+    if rule.at_start and not text[:1].isspace():
+        # only a match at the start counts: one attempt there, not a scan of the paragraph
+        first = rule.pattern.match(text)
+        found_all = (first,) if first is not None else ()
+    else:
+        found_all = rule.pattern.finditer(text)
+    for found in found_all:
         if rule.at_start and text[: found.start()].strip():
             continue
         groups = found.groupdict()
@@ -267,7 +300,7 @@ def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:
                 start=paragraph.start + found.start(),
                 end=paragraph.start + found.end(),
                 phrase=found.group().strip(),
-                outlet=_group(groups, "outlet"),
+                outlet=_group(groups, "outlet") or rule.outlet,
                 via=_group(groups, "via"),
                 quoted=bool(_QUOTE_BEFORE.search(text[: found.start()])),
             )
@@ -277,7 +310,8 @@ def _matches(rule: CueRule, paragraph: Paragraph) -> list[CueMatch]:
 
 def _without_overlaps(found: list[CueMatch]) -> tuple[CueMatch, ...]:
     kept: list[CueMatch] = []
-    for match in sorted(found, key=lambda m: (-(m.end - m.start), m.start, m.rule.name)):
+    # on a tie a rule naming a registered outlet beats an open-world one
+    for match in sorted(found, key=lambda m: (-(m.end - m.start), m.start, m.rule.open_world, m.rule.name)):
         if all(match.end <= k.start or match.start >= k.end for k in kept):
             kept.append(match)
     return tuple(sorted(kept, key=lambda m: (m.start, m.end)))
@@ -305,8 +339,13 @@ def _word_starts(words: Sequence[str]) -> str:
     return "(?=" + "".join(f"[{chars}]" for chars in classes) + ")"
 
 
+# {name}: an outlet's name as a credit writes it, registered or not ("Kyodo", "Press TV").
+OPEN_NAME = r"(?P<outlet>(?-i:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3}))"
+
+
 def _expand(pattern: str, aliases: str, descriptors: Sequence[str], alias_start: str = "") -> str:
     """Fill the placeholders; a second {outlet} (in another alternative) gets outlet_2."""
+    pattern = pattern.replace("{name}", OPEN_NAME, 1)
     for group in ("outlet", "via"):
         pieces = pattern.split("{" + group + "}")
         out = pieces[0]
@@ -329,18 +368,71 @@ def _number(raw: Mapping[str, object], where: str) -> float:
     return float(value)
 
 
+class _LazyPattern:
+    """A shipped rule's pattern with the registry's aliases filled in, compiled when first
+    used. Each such rule holds every alias (~800), which costs `re` ~0.1 s to compile: a
+    run compiles only the rules some paragraph reaches (the screens skip the rest), and a
+    test that loads the cues compiles none it does not run. Its text was checked before
+    expansion, and shipped rules are tested."""
+
+    trusted = True
+
+    def __init__(self, pattern: str, flags: int, rule: str, source: str) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.rule = rule
+        self.source = source
+        self._compiled: SafePattern | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_LazyPattern, (self.pattern, self.flags, self.rule, self.source))
+
+    def _get(self) -> SafePattern:
+        if self._compiled is None:
+            self._compiled = compile_rule(self.pattern, self.flags, rule=self.rule, source=self.source)
+            fast = getattr(self._compiled, "_fast", None)
+            if fast is not None:  # shipped: plain `re`, called directly from now on
+                self.finditer, self.search, self.match, self.fullmatch = (  # type: ignore[method-assign]
+                    fast.finditer, fast.search, fast.match, fast.fullmatch)
+        return self._compiled
+
+    @property
+    def groupindex(self) -> dict[str, int]:
+        """Named groups, read from the text (compiling is what this class puts off)."""
+        return {name: i for i, name in enumerate(re.findall(r"\(\?P<(\w+)>", self.pattern), 1)}
+
+    def finditer(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.finditer(text, *args)
+
+    def search(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.search(text, *args)
+
+    def match(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.match(text, *args)
+
+    def fullmatch(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.fullmatch(text, *args)
+
+
 def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequence[str],
              alias_start: str = ""):
     text = raw.get("pattern")
     if not isinstance(text, str) or not text.strip():
         raise CueError(f"{where}: missing 'pattern'")
     kind = raw.get("kind", "attribution")
-    if kind == "attribution" and "{outlet}" not in text:
-        raise CueError(f"{where}: an attribution pattern needs the {{outlet}} placeholder")
+    if kind == "attribution" and "{outlet}" not in text and "{name}" not in text and not raw.get("outlet"):
+        raise CueError(f"{where}: an attribution pattern needs the {{outlet}} placeholder"
+                       " or a fixed 'outlet'")
     try:
         compile_rule(text, IGNORECASE, rule=where, source=where)  # the user's own text, unexpanded
         name = str(raw.get("name"))
         expanded = _expand(text, aliases, descr, alias_start)
+        if is_shipped(where) and expanded != text:
+            return _LazyPattern(expanded, IGNORECASE, name, where)
         return compile_rule(expanded, IGNORECASE, rule=name, source=where)
     except ValueError as err:
         raise CueError(f"{where}: bad pattern: {err}") from err
@@ -348,7 +440,7 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
 
 def _parse_rule(
     raw: object, source: str, position: int, aliases: str, descriptors: Sequence[str],
-    alias_start: str = "",
+    alias_start: str = "", glued_aliases: str = "",
 ) -> CueRule:
     raw, name, where = named_entry(raw, source, position, "cue", _KEYS, CueError)
     kind = raw.get("kind", "attribution")
@@ -357,7 +449,12 @@ def _parse_rule(
     role = raw.get("role", "reported")
     if role not in ROLES:
         raise CueError(f"{where}: role '{role}' is not one of {', '.join(sorted(ROLES))}")
-    pattern = _compile(raw, where, aliases, descriptors, alias_start)
+    glued = bool(raw.get("glued", False))
+    pattern = _compile(raw, where, glued_aliases if glued and glued_aliases else aliases, descriptors,
+                       alias_start)
+    fixed = raw.get("outlet")
+    if fixed is not None and not (isinstance(fixed, str) and fixed.strip()):
+        raise CueError(f"{where}: 'outlet' must be a non-empty string")
     return CueRule(
         name=name,
         lang=str(raw.get("lang", "")),
@@ -369,6 +466,11 @@ def _parse_rule(
         at_start=bool(raw.get("at_start", False)),
         marks_relay=bool(raw.get("marks_relay", False)),
         source=source,
+        story=bool(raw.get("story", False)) or bool(raw.get("starts_block", False)),
+        outlet=fixed,
+        glued=glued,
+        basis=str(raw.get("source", "")),
+        open_world="{name}" in str(raw.get("pattern", "")),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
@@ -377,7 +479,7 @@ def _parse_rule(
 def _keywords(pattern: str) -> frozenset[str]:
     """Words the rule cannot match without, read from its pattern with the outlet names
     left out (they are screened by the alias probe)."""
-    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+")
+    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+").replace("{name}", r"\w+")
     return frozenset(required_words(bare) or ())
 
 
@@ -420,6 +522,7 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
         descriptors += placeholders.get("descriptors", []) if isinstance(placeholders, dict) else []
     descriptors = sorted(set(descriptors), key=lambda d: (-len(d), d))
     aliases = registry.alias_pattern()
+    glued_aliases = registry.alias_pattern(glued=True)
     alias_start = start_lookahead(aliases, 0)
     rules: dict[str, CueRule] = {}
     for source, data in files:
@@ -428,7 +531,8 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
             raise CueError(f"{source}: 'cue' must be an array of tables ([[cue]])")
         for i, raw in enumerate(entries):
             try:
-                rule = _parse_rule(raw, source, i + 1, aliases, descriptors, alias_start)
+                rule = _parse_rule(raw, source, i + 1, aliases, descriptors, alias_start,
+                                   glued_aliases)
             except CueError as err:
                 raise _with_line(err, source, raw) from err
             rules[rule.name] = rule
@@ -436,7 +540,8 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
     return CueSet(
         rules=tuple(rules.values()),
         blocks=_blocks(files[0][1], SHIPPED),
-        alias_probe=re.compile(alias_start + aliases),
+        # glued: a byline may run its last name into the outlet's ("IsachenkovAssociated Press")
+        alias_probe=re.compile(alias_start + glued_aliases),
         keyword_probe=WordProbe(keywords) if keywords else None,
         screen=_screen(tuple(rules.values()), registry),
     )
@@ -457,5 +562,5 @@ def _needles(pattern: str, compiled: SafePattern) -> frozenset[str] | None:
     (they are screened by the alias scan); None for a user's rule, which runs on `regex`."""
     if not compiled.trusted:
         return None
-    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+")
+    bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+").replace("{name}", r"\w+")
     return required_needles(bare, compiled.flags)

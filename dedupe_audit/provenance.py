@@ -9,13 +9,14 @@ the outlet's own site, the earliest dated copy). A paragraph none of them speaks
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
-from .blocks import block_members, find_blocks
-from .cues import CueMatch, CueRule, CueSet, load_cues
+from .blocks import block_members, find_blocks, story_ids
+from .cues import CueMatch, CueRule, CueSet, is_author_cue, load_cues
 from .model import (
     Cluster,
     Document,
@@ -26,7 +27,7 @@ from .model import (
     Provenance,
     SegmentedDocument,
 )
-from .outlets import OutletRegistry
+from .outlets import Outlet, OutletRegistry
 
 INHERIT = 0.75  # an inherited attribution is this much weaker than its source...
 DECAY = 0.97  # ...and weakens further with each paragraph of distance
@@ -35,6 +36,25 @@ MIXED = 0.9  # a paragraph citing several outlets is less clearly any one's
 AMBIGUOUS = {"block": 0.95, "page": 0.9, "default": 0.85}
 DUPLICATE = {"reference": 0.95, "outlet-site": 0.85, "earliest-cue": 0.6, "earliest-site": 0.45}
 TEASER_EXTRA_WORDS = 8  # a teaser line may be a headline plus a credit and a timestamp
+# Words that stand in a dateline's brackets without naming an outlet: "(Updated) -".
+NOT_OUTLETS = frozenset({
+    "update", "updated", "updates", "video", "videos", "photo", "photos", "opinion", "analysis",
+    "live", "watch", "exclusive", "breaking", "file", "corrected", "correction", "editorial",
+    "commentary", "review", "listen", "audio", "graphic", "graphics", "map", "sponsored",
+})
+# "TEHRAN (Press TV) —": a dateline in capitals names its outlet even when the registry does
+# not know it. Tried on paragraphs no cue speaks for (a cue rule with no word to screen by
+# would run on every paragraph of every page).
+_OPEN_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'’ -]{1,30}(?:,\s*[^()\n]{1,40}?)?\s*"
+    r"\(([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})\)\s*[-–—]+\s*"
+)
+OPEN_WORLD = 0.85
+RETELLING_KINDS = frozenset({"wire", "agency", "aggregator"})
+OWN_SITE = 0.7  # a news outlet's page with no other credit: its own reporting
+SOURCE_LINK = 0.85  # a bare link to a registered outlet's article under an excerpt of it
+# A paragraph that is only a link to an article: "nytimes.com/2018/07/14/us/politics/x.html".
+_LINK = re.compile(r"^\s*(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:/\S*)?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +84,8 @@ class Resolved:
     @property
     def evidence(self) -> Evidence:
         detail = self.note or (f"outlet: {self.outlet}" if self.outlet else "")
-        return replace(self.match.evidence, detail=detail)
+        match = self.match  # built directly: dataclasses.replace costs more on a hot path
+        return Evidence(match.rule.name, match.phrase, match.start, match.end, detail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +178,12 @@ def _resolve(
     if match.rule.kind == "own":
         note = f"the page's own text: {relay}" if relay else "own text of an unknown site"
         return Resolved(match, relay, None, match.rule.confidence if relay else 0.0, note=note)
+    if match.rule.open_world and not registry.candidates(match.outlet or ""):
+        name = " ".join((match.outlet or "").split())
+        if not name or name.casefold() in NOT_OUTLETS:
+            return Resolved(match, None, None, 0.0, note=f"'{name}' is not an outlet")
+        note = f"outlet: {name} (not in the registry)"
+        return Resolved(match, name, None, match.rule.confidence, note=note)
     outlet, factor, ambiguous, note = _pick(match.outlet or "", paragraph, block, named, registry)
     via = registry.lookup(match.via) if match.via else None
     confidence = round(match.rule.confidence * factor, 3)
@@ -204,9 +231,14 @@ def _primary(usable: Sequence[Resolved], relay: str | None) -> Resolved:
 
 
 def _cue_claim(
-    paragraph: Paragraph, resolved: Sequence[Resolved], cues: CueSet, relay: str | None
+    paragraph: Paragraph, resolved: Sequence[Resolved], cues: CueSet, relay: str | None,
+    relay_page: bool = True,
 ) -> Claim | None:
-    usable = [r for r in resolved if r.outlet]
+    """The paragraph's own author claim from its cues. Cues naming a quote's or a fact's
+    source ("told CBS", "according to Reuters" on a news outlet's page) are left out: they
+    say where something came from, not who wrote this text (see ``is_author_cue``)."""
+    usable = [r for r in resolved if r.outlet and (
+        is_author_cue(r.match.rule, relay_page) or _frames(paragraph, r) or _own_interview(r, relay))]
     if not usable:
         return None
     primary = _primary(usable, relay)
@@ -221,6 +253,80 @@ def _cue_claim(
     via = (primary.via,) if primary.via and primary.via != primary.outlet else ()
     evidence = tuple(r.evidence for r in usable)
     return Claim(primary.outlet, via, role, round(confidence, 3), explanation, evidence, "cue")
+
+
+FRAME_WORDS = 4  # a source named within this many words of a paragraph's start frames it
+
+
+def _frames(paragraph: Paragraph, resolved: Resolved) -> bool:
+    """Whether a fact-source cue frames the whole paragraph - it opens it ("According to
+    Reuters, ...", "Ранее ТАСС сообщал, что") or closes it ("..., Bloomberg reports.") - and
+    so names whose report the paragraph retells; mid-sentence it names a source only."""
+    if resolved.match.rule.role != "source":
+        return False
+    start = resolved.match.start - paragraph.start
+    end = resolved.match.end - paragraph.start
+    text = paragraph.text
+    return len(text[:start].split()) <= FRAME_WORDS or not text[end:].strip(" .»\"”'’)")
+
+
+def _own_interview(resolved: Resolved, relay: str | None) -> bool:
+    """"Peskov told RIA Novosti" on RIA Novosti's page: the site's own interview."""
+    return resolved.match.rule.role == "interview" and relay is not None and resolved.outlet == relay
+
+
+def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_page: bool,
+                     relay: str | None = None) -> tuple[Evidence, ...]:
+    """Outlets a paragraph names as where a quote or fact came from, kept as evidence."""
+    found = []
+    for r in resolved:
+        if r.outlet and not (is_author_cue(r.match.rule, relay_page) or _frames(paragraph, r)
+                             or _own_interview(r, relay)):
+            what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
+                r.match.rule.role, "source of a fact or quote")
+            match = r.match
+            found.append(Evidence(f"source:{match.rule.name}", match.phrase, match.start, match.end,
+                                  f"{what}: {r.outlet} (not the author)"))
+    return tuple(found)
+
+
+def _link_claim(paragraph: Paragraph, text: str, registry: OutletRegistry, relay: str | None
+                ) -> Claim | None:
+    """A paragraph that is only a link to a registered outlet's article: the source line of
+    an excerpt ("nytimes.com/2018/07/14/..."), crediting the story above it."""
+    if len(text) > 300 or "/" not in text:
+        return None
+    found = _LINK.match(text)
+    outlet = registry.by_domain(found.group(1)) if found else None
+    if outlet is None or outlet.name == relay or outlet.kind == "aggregator":
+        return None
+    evidence = Evidence("source-link", text.strip()[:80], paragraph.start, paragraph.end,
+                        f"outlet: {outlet.name}")
+    why = f"A link to {outlet.name}'s article ('{text.strip()[:60]}') credits the excerpt it closes."
+    return Claim(outlet.name, (), "reported", SOURCE_LINK, why, (evidence,), "cue")
+
+
+def _open_world_claim(paragraph: Paragraph, text: str, registry: OutletRegistry) -> Claim | None:
+    """An outlet named by a capitals dateline but absent from the registry, by its name."""
+    found = _OPEN_DATELINE.match(text)
+    if found is None:
+        return None
+    name = " ".join(found.group(1).split())
+    if name.casefold() in NOT_OUTLETS or registry.candidates(name):
+        return None
+    start = paragraph.start + found.start()
+    evidence = Evidence("dateline-open-world", found.group().strip(), start, paragraph.start + found.end(),
+                        f"outlet: {name} (not in the registry)")
+    why = f"Dateline '{found.group().strip()}' names {name}, an outlet not in the registry."
+    return Claim(name, (), "reported", OPEN_WORLD, why, (evidence,), "cue")
+
+
+def _own_claim(own: Outlet, site: str) -> Claim:
+    """One claim for every paragraph a page's own site speaks for (the site is the evidence)."""
+    evidence = Evidence("own-site", site, detail=f"outlet: {own.name}")
+    why = (f"No credit of another outlet in its story: the page's site {site} ({own.name},"
+           f" {own.kind} in the registry) is taken as its author.")
+    return Claim(own.name, (), "own", OWN_SITE, why, (evidence,), "own")
 
 
 def _boilerplate_claim(paragraph: Paragraph, resolved: Sequence[Resolved]) -> Claim:
@@ -258,18 +364,27 @@ def _seeds(
     return seeds
 
 
-def _inherited(index: int, source: int, claim: Claim) -> Claim:
+def _inherited(index: int, source: int, claim: Claim,
+               shared: dict[int, tuple[str, tuple[Evidence, ...]]] | None = None) -> Claim:
+    """``claim`` of paragraph ``source`` handed down to paragraph ``index``; ``shared`` (one
+    document's, by source) lets the paragraphs inheriting from one source share the same
+    explanation and evidence objects."""
     distance = abs(index - source)
     confidence = max(FLOOR, claim.confidence * INHERIT * DECAY ** (distance - 1))
-    first = claim.evidence[0]
-    evidence = Evidence(
-        f"inherited:{first.rule}", first.phrase, first.start, first.end, f"paragraph {source}"
-    )
-    why = (
-        f"No cue of its own; inherits {claim.outlet} from paragraph {source} of the same block"
-        f" ('{first.phrase}')."
-    )
-    return Claim(claim.outlet, claim.via, "reported", round(confidence, 3), why, (evidence,), "inherited")
+    known = shared.get(source) if shared is not None else None
+    if known is None:
+        first = claim.evidence[0]
+        evidence = Evidence(
+            f"inherited:{first.rule}", first.phrase, first.start, first.end, f"paragraph {source}"
+        )
+        why = (
+            f"No cue of its own; inherits {claim.outlet} from paragraph {source} of the same block"
+            f" ('{first.phrase}')."
+        )
+        known = (why, (evidence,))
+        if shared is not None:
+            shared[source] = known
+    return Claim(claim.outlet, claim.via, "reported", round(confidence, 3), known[0], known[1], "inherited")
 
 
 def _seed_claim(index: int, resolved: Resolved) -> Claim:
@@ -289,7 +404,7 @@ def _speaks_for_story(claim: Claim | None, in_lead: bool, story_rules: frozenset
 
 def _inherit(
     claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]],
-    story_rules: frozenset[str] = frozenset(),
+    story_rules: frozenset[str] = frozenset(), credits: dict[int, Claim] | None = None,
 ) -> None:
     """Fill paragraphs without a cue from the nearest story cue before them in their block
     (or the block's seed), else the nearest after; never across a block edge.
@@ -299,41 +414,168 @@ def _inherit(
     ``LEAD_PARAGRAPHS`` body paragraphs, so a section label and a headline may come first).
     A passing "according to Reuters" in the middle of a site's own article attributes that
     paragraph only; letting it spread would hand the whole article to the outlet it quotes.
+    ``credits`` are story credits held by furniture (a copyright line, a production line),
+    by paragraph: they speak for the block they stand in but are never filled in themselves.
     """
+    credits = credits or {}
+    shared: dict[int, tuple[str, tuple[Evidence, ...]]] = {}
+    speaking = [credits.get(i) or c for i, c in enumerate(claims)] if credits else list(claims)
+
     for block, members in block_members(blocks).items():
-        lead = set(members[:LEAD_PARAGRAPHS])
-        anchors = [i for i in members if _speaks_for_story(claims[i], i in lead, story_rules)]
+        lead = set([i for i in members if i not in credits][:LEAD_PARAGRAPHS])
+        anchors = [
+            i for i in members
+            if _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
+        ]
         if not anchors and block not in seeds:
             continue  # nothing to inherit from
         passed = 0  # anchors[:passed] come before the paragraph; anchors are never filled in
         for i in members:
             while passed < len(anchors) and anchors[passed] < i:
                 passed += 1
-            if claims[i] is not None:
+            if claims[i] is not None or i in credits:
                 continue
             if passed:
                 source = anchors[passed - 1]
-                claims[i] = _inherited(i, source, claims[source])
+                claims[i] = _inherited(i, source, speaking[source], shared)  # type: ignore[arg-type]
             elif block in seeds:
                 claims[i] = _seed_claim(i, seeds[block][1])
             elif anchors:
-                claims[i] = _inherited(i, anchors[0], claims[anchors[0]])
+                claims[i] = _inherited(i, anchors[0], speaking[anchors[0]], shared)  # type: ignore[arg-type]
+
+
+def _story_of_furniture(
+    paragraphs: Sequence[Paragraph], blocks: Sequence[int],
+) -> tuple[list[int | None], list[int | None]]:
+    """For each furniture paragraph, the blocks of the nearest body paragraph before it and
+    after it (None when there is none, and for body paragraphs): a closing credit belongs to
+    the story above it, an opening one (a byline kept as furniture) to the story below."""
+    before: list[int | None] = [None] * len(paragraphs)
+    after: list[int | None] = [None] * len(paragraphs)
+    last: int | None = None
+    for p in paragraphs:
+        if p.is_body:
+            last = blocks[p.index]
+        else:
+            before[p.index] = last
+    last = None
+    for p in reversed(paragraphs):
+        if p.is_body:
+            last = blocks[p.index]
+        else:
+            after[p.index] = last
+    return before, after
 
 
 def trace_document(
     seg: SegmentedDocument, resolved: Sequence[Sequence[Resolved]], blocks: Sequence[int],
-    cues: CueSet, relay: str | None,
+    cues: CueSet, relay: str | None, registry: OutletRegistry | None = None,
+    matches: Sequence[tuple[CueMatch, ...]] | None = None,
 ) -> list[Claim | None]:
-    """Claims from this document alone: cues, then inheritance inside blocks."""
+    """Claims from this document alone: credits and cues, then inheritance inside stories,
+    then the page's own site for what is left (a news outlet's page, never an aggregator's).
+    Quote and fact sources are kept as evidence beside whatever the paragraph's author is."""
+    own = _own_outlet(relay, registry)
+    # Agencies and aggregators retell others' reports ("повідомляє Bloomberg", "X reports"):
+    # on their pages, and where the site is unknown, a named source speaks for its paragraph.
+    relay_page = own is None or own.kind in RETELLING_KINDS
+    paragraphs = seg.paragraphs
     claims: list[Claim | None] = []
-    for paragraph, found in zip(seg.paragraphs, resolved, strict=True):
+    sources: dict[int, tuple[Evidence, ...]] = {}
+    credits: dict[int, Claim] = {}
+    for paragraph, found in zip(paragraphs, resolved, strict=True):
+        text = paragraph.text
+        link = _link_claim(paragraph, text, registry, relay) if registry is not None and "/" in text else None
         if paragraph.is_body:
-            claims.append(_cue_claim(paragraph, found, cues, relay) if found else None)
+            claim = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
+            if claim is None and registry is not None and text.find("(", 0, 80) >= 0:
+                claim = _open_world_claim(paragraph, text, registry)
+            claims.append(claim or link)
+            quoted = _source_evidence(paragraph, found, relay_page, relay) if found else ()
+            if quoted:
+                sources[paragraph.index] = quoted
         else:
             claims.append(_boilerplate_claim(paragraph, found))
-    body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(seg.paragraphs, blocks, strict=True)]
-    _inherit(claims, body_blocks, _seeds(seg.paragraphs, resolved, blocks, cues), _story_rules(cues))
+            credit = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
+            credit = credit if credit and _is_story_credit(credit, cues) else link
+            kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
+            if credit is not None and kept:
+                credits[paragraph.index] = credit
+    named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
+    if not named and not credits and own is None and not sources:
+        seeds = _seeds(paragraphs, resolved, blocks, cues)
+        if not seeds:
+            return claims  # no credit, cue, seed or own site: nothing to hand down
+    blocks = story_ids(seg, blocks, cues, matches, named)
+    body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(paragraphs, blocks, strict=True)]
+    before, after = _story_of_furniture(paragraphs, blocks) if credits else ([], [])
+    for index, credit in credits.items():
+        opens = any(e.rule in _opening_rules(cues) for e in credit.evidence)
+        story = (after[index] if after[index] is not None else before[index]) if opens else (
+            before[index] if before[index] is not None else after[index])
+        if story is not None:
+            body_blocks[index] = story
+    _inherit(claims, body_blocks, _seeds(paragraphs, resolved, blocks, cues), _story_rules(cues),
+             credits)
+    tail = _trailing_titles(paragraphs, cues)
+    for p in paragraphs[tail:]:
+        claim = claims[p.index]
+        if p.is_body and claim is not None and claim.origin == "inherited":
+            claims[p.index] = None  # links and labels after the last story, not its text
+    if own is not None:
+        mine = _own_claim(own, _site_label(seg.document) or own.name)
+        for p in paragraphs[:tail]:
+            if claims[p.index] is None and p.is_body:
+                claims[p.index] = mine
+    for index, evidence in sources.items():
+        claim = claims[index]
+        if claim is None:
+            why = "Names only where a quote or fact came from, not who wrote it: unknown."
+            claims[index] = Claim(None, (), "unknown", 0.0, why, evidence, "source")
+        else:
+            claims[index] = Claim(claim.outlet, claim.via, claim.role, claim.confidence,
+                                  claim.explanation, claim.evidence + evidence, claim.origin)
     return claims
+
+
+def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
+    """Index from which the page's body ends in title-like lines only (short, no final
+    punctuation): links to other articles ("Читайте также" lists), not the site's story."""
+    end = len(paragraphs)
+    terminal = cues.blocks.headline_terminal
+    for p in reversed(paragraphs):
+        if not p.is_body:
+            continue
+        text = p.text.rstrip().rstrip("\"'”’»)]")
+        if text and text[-1] not in terminal and len(p.text.split()) <= cues.blocks.headline_max_words:
+            end = p.index
+        else:
+            break
+    return end
+
+
+def _opening_rules(cues: CueSet) -> frozenset[str]:
+    return frozenset(rule.name for rule in cues.rules if rule.starts_block)
+
+
+def _is_story_credit(claim: Claim, cues: CueSet) -> bool:
+    return any(e.rule in _story_rules(cues) for e in claim.evidence)
+
+
+def _own_outlet(relay: str | None, registry: OutletRegistry | None) -> Outlet | None:
+    """The registered news outlet whose own page this is (never an aggregator or portal)."""
+    if relay is None or registry is None:
+        return None
+    outlet = registry.get(relay)
+    return outlet if outlet is not None and outlet.kind != "aggregator" else None
+
+
+def _site_label(document: Document) -> str | None:
+    meta = document.meta
+    if meta.site and meta.site.strip():
+        return meta.site.strip()
+    host = urlsplit(meta.url).hostname if meta.url else None
+    return host.removeprefix("www.") if host else None
 
 
 _STORY_RULES: dict[int, tuple[tuple[CueRule, ...], frozenset[str]]] = {}
@@ -345,7 +587,8 @@ def _story_rules(cues: CueSet) -> frozenset[str]:
     if known is None or known[0] is not cues.rules:
         if len(_STORY_RULES) > 8:
             _STORY_RULES.clear()
-        names = frozenset(rule.name for rule in cues.rules if rule.starts_block)
+        names = frozenset(rule.name for rule in cues.rules if rule.starts_block or rule.story)
+        names |= {"source-link", "dateline-open-world"}
         known = _STORY_RULES[id(cues.rules)] = (cues.rules, names)
     return known[1]
 
@@ -456,6 +699,8 @@ def combine(local: Claim | None, dup: Claim | None) -> Claim | None:
         return local
     if local is None:
         return dup
+    if local.outlet is None:  # only quote/fact sources named here: the copy decides
+        return replace(dup, evidence=dup.evidence + local.evidence)
     if local.outlet == dup.outlet:
         confidence = round(min(0.99, max(local.confidence, dup.confidence) + 0.05), 3)
         why = local.explanation + " A copy elsewhere agrees."
@@ -463,7 +708,7 @@ def combine(local: Claim | None, dup: Claim | None) -> Claim | None:
                        evidence=local.evidence + dup.evidence)
     conflict = _conflict(local, dup)
     dup_wins = dup.origin == "duplicate:reference" or (
-        local.origin == "inherited" and dup.confidence > local.confidence
+        local.origin in ("inherited", "own") and dup.confidence > local.confidence
     )
     winner, loser = (dup, local) if dup_wins else (local, dup)
     why = f"{winner.explanation} Overrides {loser.outlet} ({loser.origin})."
@@ -511,7 +756,7 @@ def trace_page(
     """One page's relay and local claims, from its cues (``cues.find_all``) and blocks."""
     relay = relay_of(seg.document, matches, registry)
     resolved = resolve_document(seg, matches, blocks, relay, registry)
-    return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay)),
+    return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay, registry, matches)),
                      seg.document.reference)
 
 

@@ -280,18 +280,18 @@ def test_inheritance_stops_at_new_attribution_boilerplate_and_pasted_dateline():
         "Meanwhile, according to Bloomberg, the EU was not told.",  # 2 Bloomberg
         "Diplomats expect another round next week.",  # 3 inherits Bloomberg
         "[section-label] Details",  # 4
-        "Diplomats expect another round next month.",  # 5 no cue after a break: unknown
+        "Diplomats expect another round next month.",  # 5 furniture does not end the story
         "KYIV (Reuters) - Ukraine said on Friday it was ready.",  # 6 Reuters
         "The statement followed eight hours of talks.",  # 7 inherits Reuters
     ])
     outlets = [p.outlet for p in result]
     assert outlets == [
-        "The New York Times", "The New York Times", "Bloomberg", "Bloomberg", None, None,
+        "The New York Times", "The New York Times", "Bloomberg", "Bloomberg", None, "Bloomberg",
         "Reuters", "Reuters",
     ]
     assert result[1].confidence < result[0].confidence
     assert result[1].evidence[0].rule == "inherited:en-chain-relay-writes"
-    assert [p.role for p in result[4:6]] == ["furniture", "unknown"]
+    assert [p.role for p in result[4:6]] == ["furniture", "reported"]
     assert all(p.via == ("UNN",) for p in result if p.outlet)
 
 
