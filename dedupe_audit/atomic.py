@@ -27,3 +27,19 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back: there is no getter).
+
+    Why: files written through a temporary name are created 0600 by ``mkstemp``; they are
+    given the mode a plain ``open(path, "w")`` would have given them instead."""
+    try:  # Linux shows it without changing it, which is safe with other threads running
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
