@@ -7,6 +7,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from .safefiles import require_regular
+
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]) -> None:
     """Write to a temporary file beside ``path``, flush it to disk, then rename over.
@@ -14,6 +16,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
     ``data`` may be pieces of text (a streamed report): they are written as they come, and
     a failure half-way leaves the old file in place."""
     target = Path(path)
+    require_regular(target, "output")  # never rename over a device, FIFO, socket or folder
     target.parent.mkdir(parents=True, exist_ok=True)
     pieces = [data] if isinstance(data, (str, bytes)) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)

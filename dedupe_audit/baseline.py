@@ -12,11 +12,11 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from .atomic import write_atomic
 from .findings import RULES, Finding
+from .safefiles import FileRefused, read_regular
 
 BASELINE_VERSION = 1
 EXCERPT = 100
@@ -146,9 +146,11 @@ def save(path: str, entries: Sequence[Entry]) -> None:
 
 def load(path: str) -> list[Entry]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, "baseline").decode("utf-8"))
     except FileNotFoundError as err:
         raise BaselineError(f"{path}: baseline file not found") from err
+    except FileRefused as err:
+        raise BaselineError(str(err)) from err
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise BaselineError(f"{path}: not a readable baseline ({err})") from err
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:

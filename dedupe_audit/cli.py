@@ -35,6 +35,7 @@ from .redis_index import is_redis_url
 from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
+from .safefiles import FileRefused, is_regular_or_missing, require_regular
 from .settings import SettingsError, resolve, rows
 from .spool import SpoolError
 from .store import FingerprintCache, IndexRefused
@@ -226,11 +227,24 @@ def echo_timings(report_seconds: float) -> None:
 
 
 def targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
+    """(format, output) pairs; an output that exists and is not a regular file is refused now,
+    before the audit, rather than replaced (a device) or blocked on (a FIFO) after it."""
     if len(outputs) > len(formats):
         raise click.UsageError("more --output values than --format values")
-    return [
+    pairs = [
         (name, outputs[i] if i < len(outputs) else DEFAULT_OUTPUTS[name]) for i, name in enumerate(formats)
     ]
+    for _, target in pairs:
+        if target != "-":
+            _regular_output(target, "--output")
+    return pairs
+
+
+def _regular_output(target: str, role: str) -> None:
+    try:
+        require_regular(target, role)
+    except FileRefused as err:
+        raise ConfigError(terminal(str(err))) from err
 
 
 def write_outputs(
@@ -250,8 +264,11 @@ def write_outputs(
         elif target == "-":
             click.echo(rendered, nl=False)
         else:
-            write_atomic(target, rendered)
-            click.echo(f"wrote {target}", err=True)
+            try:
+                write_atomic(target, rendered)
+            except FileRefused as err:  # became a FIFO or device since ``targets`` looked
+                raise ConfigError(terminal(str(err))) from err
+            click.echo(f"wrote {terminal(target)}", err=True)
     if any(name == "github" for name, _ in pairs):
         append_step_summary(result, outcome)
 
@@ -260,6 +277,9 @@ def append_step_summary(result: AuditResult, outcome: GateOutcome | None) -> Non
     """Append the Markdown report to $GITHUB_STEP_SUMMARY, kept under GitHub's 1 MiB limit."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
+        return
+    if not is_regular_or_missing(path):  # a FIFO would block the run at its very end
+        warn(f"GITHUB_STEP_SUMMARY {terminal(path)} is not a regular file; step summary not written")
         return
     used = Path(path).stat().st_size if Path(path).exists() else 0
     text = github_render.fit(github_render.step_summary(result, outcome),
@@ -355,6 +375,7 @@ def baseline() -> None:
 def _baseline_command(update: bool) -> Callable[..., Any]:
     def command(paths: tuple[str, ...], output: str, quiet: bool, **options: Any) -> None:
         config, _ = settings_from(options)
+        _regular_output(output, "baseline")
         previous: list[baselines.Entry] = []
         if update:
             if not Path(output).exists():
@@ -365,7 +386,10 @@ def _baseline_command(update: bool) -> Callable[..., Any]:
                 raise ConfigError(str(err)) from err
         result = execute(paths, config, quiet)
         entries = baselines.build(collect(result), previous)
-        baselines.save(output, entries)
+        try:
+            baselines.save(output, entries)
+        except FileRefused as err:
+            raise ConfigError(terminal(str(err))) from err
         kept = {e.fingerprint for e in previous} & {e.fingerprint for e in entries}
         labelled = sum(1 for e in entries if e.label or e.note)
         extra = f", {len(previous) - len(kept)} dropped, {labelled} with labels/notes" if update else ""

@@ -20,6 +20,7 @@ from typing import Any
 
 from .config import Config, JsonlFields
 from .findings import CATEGORIES
+from .safefiles import FileRefused, read_regular, require_folder, require_regular
 
 FILE_NAMES = ("dedupe-audit.toml", "pyproject.toml")
 DEFAULT = "default"
@@ -94,9 +95,10 @@ def find_config_file(start: Path) -> Path | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as err:
+        return tomllib.loads(read_regular(path, "config file").decode("utf-8"))
+    except FileRefused as err:
+        raise SettingsError(str(err)) from err
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise SettingsError(f"{path}: cannot read config file: {err}") from err
 
 
@@ -216,8 +218,10 @@ def resolve(
     path: Path | None = None
     if config_file:
         path = Path(config_file)
-        if not path.is_file():
-            raise SettingsError(f"config file {config_file} not found")
+        try:
+            require_regular(path, "config file", may_be_missing=False)
+        except FileRefused as err:
+            raise SettingsError(str(err)) from err
     elif use_file:
         path = find_config_file((start or Path.cwd()).resolve())
     values: dict[str, Any] = {}
@@ -234,7 +238,31 @@ def resolve(
             value = dataclasses.replace(values.get("jsonl", JsonlFields()), **value)
         values[key] = check_value(key, value, COMMAND_LINE)
         sources[key] = COMMAND_LINE
-    return Settings(dataclasses.replace(Config(), **values), sources, path)
+    config = dataclasses.replace(Config(), **values)
+    check_files(config)
+    return Settings(config, sources, path)
+
+
+def check_files(config: Config) -> None:
+    """Refuse, before any work, a path setting that names a FIFO, device, socket or (for a file)
+    folder: reading one blocks or never ends, and replacing one destroys it. Missing files are
+    left to the code that reads them (each says so in its own words)."""
+    try:
+        for key in ("boilerplate_rules", "outlets", "eras"):
+            for name in getattr(config, key):
+                require_regular(name, f"--{key_name(key)}")
+        for name in config.reference:
+            if not Path(name).is_dir():
+                require_regular(name, "--reference")
+        if config.baseline:
+            require_regular(config.baseline, "--baseline")
+        if config.index and "://" not in config.index:
+            require_regular(config.index, "--index")
+            require_regular(f"{config.index}.lock", "--index lock file")
+        if config.spool_dir:
+            require_folder(config.spool_dir, "--spool-dir")
+    except FileRefused as err:
+        raise SettingsError(str(err)) from err
 
 
 def display(value: Any) -> str:

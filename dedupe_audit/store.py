@@ -37,6 +37,7 @@ from .atomic import current_umask
 from .config import Config
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .model import SegmentedDocument
+from .safefiles import FileRefused, open_regular
 
 STORE_VERSION = 2  # 2: tokens hashed from their code points (fingerprint.scan_tokens)
 APPLICATION_ID = 0x44415544  # "DAUD": marks an SQLite file as a dedupe-audit index
@@ -93,12 +94,17 @@ class IndexRefused(Exception):
 
 
 def file_kind(path: Path) -> str:
-    """missing | empty | ours | damaged | foreign, from the first 100 bytes (SQLite's header)."""
+    """missing | empty | ours | damaged | foreign, from the first 100 bytes (SQLite's header).
+
+    Anything but a regular file (a FIFO would block the read, a device is never ours) is
+    refused with ``IndexRefused``."""
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(open_regular(path, "--index"), "rb") as handle:
             header = handle.read(100)
     except FileNotFoundError:
         return "missing"
+    except FileRefused as err:
+        raise IndexRefused(str(err)) from None
     if not header:
         return "empty"
     if not header.startswith(SQLITE_MAGIC[: len(header)]):
@@ -113,7 +119,11 @@ class IndexLock:
 
     def __init__(self, path: Path, timeout: float, warn: Callable[[str], None]) -> None:
         self.path = Path(f"{path}.lock")
-        self.handle: IO[str] | None = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115
+        try:
+            fd = open_regular(self.path, "--index lock file", os.O_RDWR | os.O_CREAT)
+        except FileRefused as err:
+            raise IndexRefused(str(err)) from None
+        self.handle: IO[str] | None = os.fdopen(fd, "r+", encoding="utf-8")
         deadline = time.monotonic() + timeout
         waited = False
         while True:
