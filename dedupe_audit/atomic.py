@@ -2,12 +2,40 @@
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from .safefiles import require_regular
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_surrogates(error: UnicodeError) -> tuple[bytes, int]:
+    if isinstance(error, UnicodeEncodeError):  # bytes: the UTF-8 encoder takes only ASCII text back
+        return "\ufffd".encode() * (error.end - error.start), error.end
+    raise error
+
+
+codecs.register_error("dedupe_audit.surrogates", _replace_surrogates)
+
+
+def utf8(text: str) -> bytes:
+    """``text`` in UTF-8, each lone surrogate written as U+FFFD.
+
+    Why: scraped text reaches reports with lone surrogates (a JSON ``"\\ud800"`` escape, a file
+    name holding bytes that are not UTF-8), which UTF-8 cannot encode: strict encoding ended the
+    run with a traceback after the audit. The handler runs only on such characters, so clean
+    text costs nothing extra."""
+    return text.encode("utf-8", "dedupe_audit.surrogates")
+
+
+def scrub(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD (for text printed, not written)."""
+    return SURROGATE.sub("\ufffd", text)
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]) -> None:
@@ -23,7 +51,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
     try:
         with os.fdopen(fd, "wb") as handle:
             for piece in pieces:
-                handle.write(piece.encode("utf-8") if isinstance(piece, str) else piece)
+                handle.write(utf8(piece) if isinstance(piece, str) else piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)

@@ -20,7 +20,7 @@ from tabulate import tabulate
 
 from . import __version__
 from . import baseline as baselines
-from .atomic import write_atomic
+from .atomic import scrub, write_atomic
 from .audit import STAGE_SECONDS as audit_stages
 from .audit import run_audit
 from .boilerplate import RuleError
@@ -260,9 +260,9 @@ def write_outputs(
             rendered = renderer(result, outcome) if name in GATE_AWARE else renderer(result)  # type: ignore[call-arg]
         if target == "-" and not isinstance(rendered, str):
             for piece in rendered:
-                click.echo(piece, nl=False)
+                click.echo(scrub(piece), nl=False)
         elif target == "-":
-            click.echo(rendered, nl=False)
+            click.echo(scrub(rendered), nl=False)
         else:
             try:
                 write_atomic(target, rendered)
