@@ -1,4 +1,4 @@
-"""Shared fixtures: a real redis-server for the Redis tests, and the ``../shared`` material check.
+"""Shared fixtures: a real redis-server for the Redis tests.
 
 Why a fixture starts Redis: the Redis tests used to run only under ``.ci/run`` (which starts a
 server and sets ``DEDUPE_AUDIT_TEST_REDIS``), so the README's ``python -m pytest`` skipped them
@@ -23,7 +23,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 READY_WAIT = 30.0  # seconds a starting redis-server may take to answer (not an assertion)
 
 
@@ -88,10 +87,3 @@ def redis_url() -> Iterator[str]:
                 server.kill()
                 server.wait()
 
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``../shared`` (eval sets and corpora beside the repository), or a skip naming it."""
-    if not SHARED.is_dir():
-        pytest.skip(f"{SHARED} is absent (shared eval material is not part of the repository)")
-    return SHARED
