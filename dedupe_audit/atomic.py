@@ -49,6 +49,7 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
     pieces = [data] if isinstance(data, (str, bytes)) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(fd, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             for piece in pieces:
                 handle.write(utf8(piece) if isinstance(piece, str) else piece)
@@ -58,6 +59,16 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """The permission bits the written file gets: those of the file it replaces, else what
+    ``open(path, "w")`` would give (0666 less the umask). ``mkstemp`` alone made every
+    report 0600, unreadable to the group a CI job shares it with."""
+    try:
+        return os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
 
 
 def current_umask() -> int:

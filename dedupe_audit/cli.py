@@ -28,7 +28,7 @@ from .config import Config
 from .detect import STAGE_SECONDS as detect_stages
 from .engines import ENGINES, EngineError, open_detector
 from .findings import CATEGORIES, collect
-from .gate import GateOutcome, evaluate
+from .gate import GateOutcome, RuleOutcome, evaluate
 from .model import AuditResult
 from .progress import Progress
 from .redis_index import is_redis_url
@@ -313,15 +313,27 @@ def audit(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
         echo_timings(time.perf_counter() - started)
 
 
+def _measured(rule: RuleOutcome) -> str:
+    """The measured value; for a ``fail-on`` rule also the places its findings cover, so "stale
+    14 findings" beside "stale paragraphs 27" in the summary is explained (one finding per
+    distinct text, each with every paragraph that carries it)."""
+    if not rule.rule.startswith("fail-on ") or not rule.findings:
+        return rule.measured
+    places = sum(len(finding.occurrences) for finding in rule.findings)
+    return f"{rule.measured} in {places} places"
+
+
 def gate_table(outcome: GateOutcome) -> str:
     lines = []
     if outcome.failed:
         rows_ = [
-            [r.rule, r.threshold, r.measured, "\n".join(terminal(o) for o in r.offenders) or "-"]
+            [r.rule, r.threshold, _measured(r), "\n".join(terminal(o) for o in r.offenders) or "-"]
             for r in outcome.failed
         ]
         lines.append(tabulate(rows_, headers=["failed rule", "threshold", "measured", "top locations"],
                               tablefmt="simple", disable_numparse=True))
+        if any(r.rule.startswith("fail-on ") for r in outcome.failed):
+            lines.append("(a finding: one distinct text, all its places; the summary counts paragraphs)")
     if outcome.baseline:
         lines.append(f"baseline: {len(outcome.counted)} new finding(s), {len(outcome.known)} accepted, "
                      f"{len(outcome.gone)} no longer found")
