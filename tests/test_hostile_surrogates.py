@@ -22,8 +22,9 @@ BODY = "lone surrogate in a scraped text field of a news page, repeated on two p
 
 
 def _corpus(root: Path) -> Path:
-    """JSONL records with a surrogate in every field, a text file whose name is not UTF-8, and
-    a sidecar full of surrogates; the body repeats so clusters and findings exist."""
+    """JSONL records with a surrogate in every field, a text file whose name is not UTF-8, a
+    sidecar full of surrogates, HTML with surrogate character references and Markdown with
+    encoded surrogates; the body repeats so clusters and findings exist."""
     root.mkdir()
     record = {"text": f"\ud800 {BODY} \udfff", "url": "https://example.org/\udc80page",
               "date": "2024-01-0\ud801", "site": "Site \udbff", "title": "Title \udc00"}
@@ -36,6 +37,13 @@ def _corpus(root: Path) -> Path:
     with open(sidecar, "w", encoding="ascii") as handle:
         json.dump({"url": "https://x.example/\ud800", "title": "\udfff", "site": "\ud834",
                    "date": "\udc00"}, handle)
+    html = ('<html><head><title>T &#xd800;</title><meta name="author" content="&#xdfff;"></head><body>'
+            f"<article><p>{BODY} &#xd800; in HTML.</p><p>Second paragraph &#55296; of the page, long "
+            "enough for the extractor to keep it.</p></article></body></html>")
+    for name in ("a.html", "b.html"):  # character references to surrogates
+        (root / name).write_text(html, encoding="ascii")
+    # surrogate code points encoded as UTF-8 would encode them (CESU): not valid UTF-8
+    (root / "notes.md").write_bytes(b"# Title \xed\xa0\x80\n\n" + BODY.encode() + b" \xed\xbf\xbf end.\n")
     return root
 
 
