@@ -12,11 +12,11 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomic
+from .atomic import scrub, write_atomic
 from .findings import RULES, Finding
+from .safefiles import FileRefused, read_regular
 
 BASELINE_VERSION = 1
 EXCERPT = 100
@@ -51,10 +51,16 @@ def entry_of(finding: Finding, previous: Entry | None = None) -> Entry:
         rule=finding.rule,
         excerpt=excerpt,
         texts=finding.texts,
-        occurrences=tuple(sorted(o.key for o in finding.occurrences)),
+        occurrences=tuple(sorted(_key(o.key) for o in finding.occurrences)),
         label=previous.label if previous else None,
         note=previous.note if previous else "",
     )
+
+
+def _key(key: tuple[str, str]) -> tuple[str, str]:
+    """An occurrence key as the baseline file holds it: a file name that is not UTF-8 (lone
+    surrogates in Python) is written with U+FFFD, so it is compared that way too."""
+    return scrub(key[0]), key[1]
 
 
 def _matches(finding: Finding, entry: Entry) -> bool:
@@ -98,8 +104,8 @@ def compare(findings: Sequence[Finding], entries: Sequence[Entry]) -> Comparison
         allowance = Counter(entry.occurrences)
         fresh = []
         for occurrence in finding.occurrences:
-            if allowance[occurrence.key] > 0:
-                allowance[occurrence.key] -= 1
+            if allowance[_key(occurrence.key)] > 0:
+                allowance[_key(occurrence.key)] -= 1
             else:
                 fresh.append(occurrence)
         if fresh:
@@ -146,9 +152,11 @@ def save(path: str, entries: Sequence[Entry]) -> None:
 
 def load(path: str) -> list[Entry]:
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path, "baseline").decode("utf-8"))
     except FileNotFoundError as err:
         raise BaselineError(f"{path}: baseline file not found") from err
+    except FileRefused as err:
+        raise BaselineError(str(err)) from err
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise BaselineError(f"{path}: not a readable baseline ({err})") from err
     if not isinstance(data, dict) or data.get("version") != BASELINE_VERSION:

@@ -19,18 +19,19 @@ from tabulate import tabulate
 
 from . import __version__, api
 from . import baseline as baselines
-from .atomic import write_atomic
+from .atomic import scrub, write_atomic
 from .audit import STAGE_SECONDS as audit_stages
 from .config import Config
 from .detect import STAGE_SECONDS as detect_stages
 from .engines import ENGINES
 from .findings import CATEGORIES, collect
-from .gate import GateOutcome
+from .gate import GateOutcome, RuleOutcome
 from .model import AuditResult
 from .progress import Progress
 from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
+from .safefiles import FileRefused, is_regular_or_missing, require_regular
 from .settings import SettingsError, resolve, rows
 
 FORMATS = tuple(RENDERERS)
@@ -206,11 +207,24 @@ def echo_timings(report_seconds: float) -> None:
 
 
 def targets(formats: Sequence[str], outputs: Sequence[str]) -> list[tuple[str, str]]:
+    """(format, output) pairs; an output that exists and is not a regular file is refused now,
+    before the audit, rather than replaced (a device) or blocked on (a FIFO) after it."""
     if len(outputs) > len(formats):
         raise click.UsageError("more --output values than --format values")
-    return [
+    pairs = [
         (name, outputs[i] if i < len(outputs) else DEFAULT_OUTPUTS[name]) for i, name in enumerate(formats)
     ]
+    for _, target in pairs:
+        if target != "-":
+            _regular_output(target, "--output")
+    return pairs
+
+
+def _regular_output(target: str, role: str) -> None:
+    try:
+        require_regular(target, role)
+    except FileRefused as err:
+        raise ConfigError(terminal(str(err))) from err
 
 
 def write_outputs(
@@ -226,12 +240,15 @@ def write_outputs(
             rendered = renderer(result, outcome) if name in GATE_AWARE else renderer(result)  # type: ignore[call-arg]
         if target == "-" and not isinstance(rendered, str):
             for piece in rendered:
-                click.echo(piece, nl=False)
+                click.echo(scrub(piece), nl=False)
         elif target == "-":
-            click.echo(rendered, nl=False)
+            click.echo(scrub(rendered), nl=False)
         else:
-            write_atomic(target, rendered)
-            click.echo(f"wrote {target}", err=True)
+            try:
+                write_atomic(target, rendered)
+            except FileRefused as err:  # became a FIFO or device since ``targets`` looked
+                raise ConfigError(terminal(str(err))) from err
+            click.echo(f"wrote {terminal(target)}", err=True)
     if any(name == "github" for name, _ in pairs):
         append_step_summary(result, outcome)
 
@@ -240,6 +257,9 @@ def append_step_summary(result: AuditResult, outcome: GateOutcome | None) -> Non
     """Append the Markdown report to $GITHUB_STEP_SUMMARY, kept under GitHub's 1 MiB limit."""
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
+        return
+    if not is_regular_or_missing(path):  # a FIFO would block the run at its very end
+        warn(f"GITHUB_STEP_SUMMARY {terminal(path)} is not a regular file; step summary not written")
         return
     used = Path(path).stat().st_size if Path(path).exists() else 0
     text = github_render.fit(github_render.step_summary(result, outcome),
@@ -273,15 +293,27 @@ def audit(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
         echo_timings(time.perf_counter() - started)
 
 
+def _measured(rule: RuleOutcome) -> str:
+    """The measured value; for a ``fail-on`` rule also the places its findings cover, so "stale
+    14 findings" beside "stale paragraphs 27" in the summary is explained (one finding per
+    distinct text, each with every paragraph that carries it)."""
+    if not rule.rule.startswith("fail-on ") or not rule.findings:
+        return rule.measured
+    places = sum(len(finding.occurrences) for finding in rule.findings)
+    return f"{rule.measured} in {places} places"
+
+
 def gate_table(outcome: GateOutcome) -> str:
     lines = []
     if outcome.failed:
         rows_ = [
-            [r.rule, r.threshold, r.measured, "\n".join(terminal(o) for o in r.offenders) or "-"]
+            [r.rule, r.threshold, _measured(r), "\n".join(terminal(o) for o in r.offenders) or "-"]
             for r in outcome.failed
         ]
         lines.append(tabulate(rows_, headers=["failed rule", "threshold", "measured", "top locations"],
                               tablefmt="simple", disable_numparse=True))
+        if any(r.rule.startswith("fail-on ") for r in outcome.failed):
+            lines.append("(a finding: one distinct text, all its places; the summary counts paragraphs)")
     if outcome.baseline:
         lines.append(f"baseline: {len(outcome.counted)} new finding(s), {len(outcome.known)} accepted, "
                      f"{len(outcome.gone)} no longer found")
@@ -328,6 +360,7 @@ def baseline() -> None:
 def _baseline_command(update: bool) -> Callable[..., Any]:
     def command(paths: tuple[str, ...], output: str, quiet: bool, **options: Any) -> None:
         config, _ = settings_from(options)
+        _regular_output(output, "baseline")
         previous: list[baselines.Entry] = []
         if update:
             if not Path(output).exists():
@@ -338,7 +371,10 @@ def _baseline_command(update: bool) -> Callable[..., Any]:
                 raise ConfigError(str(err)) from err
         result = execute(paths, config, quiet)
         entries = baselines.build(collect(result), previous)
-        baselines.save(output, entries)
+        try:
+            baselines.save(output, entries)
+        except FileRefused as err:
+            raise ConfigError(terminal(str(err))) from err
         kept = {e.fingerprint for e in previous} & {e.fingerprint for e in entries}
         labelled = sum(1 for e in entries if e.label or e.note)
         extra = f", {len(previous) - len(kept)} dropped, {labelled} with labels/notes" if update else ""

@@ -82,6 +82,9 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
 )
+MAX_BAD_UTF8 = 16  # invalid sequences a UTF-8 file may hold and still be read as UTF-8
+UTF8_MAJORITY = 20  # ... if its valid multi-byte bytes outnumber the invalid ones this many to one
+_HIGH_BYTES = bytes(range(128, 256))
 _TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
 _NOT_CONTROLS = bytes(b for b in range(256) if b >= 0x20 or b in _TEXT_CONTROLS)  # deleted to count the rest
 _HTML_START = re.compile(
@@ -523,7 +526,7 @@ def _read_parts(display: str, handle: BinaryIO, fmt: str, config: Config) -> Ite
     first = handle.read(chunk_size)
     decoded = _stream_encoding(first)
     if decoded is None:
-        yield Skipped(display, "binary file (NUL bytes or control characters at the start)")
+        yield Skipped(display, _binary_reason(first[:SNIFF_BYTES]) or "binary file")
         return
     codec, name, fallback = decoded
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
@@ -598,7 +601,7 @@ def _parse_bytes(display: str, data: bytes, fmt: str) -> Document | Skipped:
         return Skipped(display, "empty file")
     decoded = _decode(data, html=fmt == "html")
     if decoded is None:
-        return Skipped(display, "binary file (NUL bytes or control characters at the start)")
+        return Skipped(display, _binary_reason(data[:SNIFF_BYTES]) or "binary file")
     text = _normalise_newlines(decoded.text)
     if not text.strip():
         return Skipped(display, "empty: whitespace only")
@@ -626,8 +629,9 @@ def _normalise_newlines(text: str) -> str:
 def _decode(data: bytes, *, html: bool = False) -> _Decoded | None:
     """Decode bytes without ever raising; None means the bytes are not text.
 
-    Order: BOM, UTF-8, the charset an HTML page declares, detection, cp1252, latin-1.
-    ``fallback`` is True only when the encoding was guessed (detection or last resort).
+    Order: BOM, UTF-8, UTF-8 with a few invalid bytes replaced, the charset an HTML page
+    declares, detection, cp1252, latin-1. ``fallback`` is True when the encoding was guessed
+    (detection or last resort) or bytes were replaced.
     """
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
@@ -641,6 +645,9 @@ def _decode(data: bytes, *, html: bool = False) -> _Decoded | None:
         return _Decoded(data.decode("utf-8"), "utf-8", False)
     except UnicodeDecodeError:
         pass
+    mostly = _mostly_utf8(data)
+    if mostly is not None:
+        return mostly
     declared = _declared_charset(data) if html else None
     if declared is not None:
         try:
@@ -650,11 +657,54 @@ def _decode(data: bytes, *, html: bool = False) -> _Decoded | None:
     return _detect(data)
 
 
-def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
-        return True
+def _mostly_utf8(data: bytes) -> _Decoded | None:
+    """UTF-8 with its few invalid sequences replaced by U+FFFD, when the rest is UTF-8.
+
+    Why: one stray byte (a truncated copy, a mis-pasted character) made a whole UTF-8 page fail
+    strict decoding, and detection then read all of it as latin-1: every Cyrillic or accented
+    word became mojibake and the page's exact copies elsewhere were no longer found. A page is
+    taken as UTF-8 when at most ``MAX_BAD_UTF8`` sequences are invalid and its valid multi-byte
+    characters outnumber the invalid bytes ``UTF8_MAJORITY`` to one (a real cp1252 or cp1251
+    page has almost no valid multi-byte sequences, so it still goes to detection). The report
+    says how many bytes were replaced and where the first was."""
+    pieces: list[str] = []
+    view = memoryview(data)  # slices without copying the rest of the file at each bad byte
+    position = bad_bytes = bad_sequences = 0
+    first_bad = -1
+    while True:
+        try:
+            pieces.append(codecs.utf_8_decode(view[position:], "strict", True)[0])
+            break
+        except UnicodeDecodeError as err:
+            bad_sequences += 1
+            if bad_sequences > MAX_BAD_UTF8:
+                return None
+            start, end = position + err.start, position + err.end
+            first_bad = start if first_bad < 0 else first_bad
+            pieces.append(codecs.utf_8_decode(view[position:start], "strict", True)[0])
+            pieces.append("\ufffd")
+            bad_bytes += end - start
+            position = end
+    high_bytes = len(data) - len(data.translate(None, _HIGH_BYTES))  # bytes >= 0x80
+    if high_bytes - bad_bytes < UTF8_MAJORITY * bad_bytes:
+        return None
+    name = f"utf-8 ({bad_bytes} invalid byte(s) replaced, first at byte {first_bad})"
+    return _Decoded("".join(pieces), name, True)
+
+
+def _binary_reason(head: bytes) -> str | None:
+    """Why the start of a file is not text, naming where, or None if it looks like text."""
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        return f"binary file (NUL byte at byte {nul})"
     controls = len(head.translate(None, _NOT_CONTROLS))  # C speed: a byte loop cost 40 µs a file
-    return bool(head) and controls / len(head) > MAX_CONTROL_SHARE
+    if head and controls / len(head) > MAX_CONTROL_SHARE:
+        return f"binary file ({controls} control characters in its first {len(head)} bytes)"
+    return None
+
+
+def _looks_binary(head: bytes) -> bool:
+    return _binary_reason(head) is not None
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -827,8 +877,9 @@ def _read_jsonl(src: _Source, config: Config) -> Iterator[Document | Skipped]:
     assert src.fs_path is not None
     try:
         with _open_binary(src.fs_path) as handle:
-            if _looks_binary(handle.read(SNIFF_BYTES)):
-                yield Skipped(src.display, "binary file (NUL bytes or control characters)")
+            reason = _binary_reason(handle.read(SNIFF_BYTES))
+            if reason:
+                yield Skipped(src.display, reason)
                 return
             handle.seek(0)
             records = yield from _jsonl_records(src.display, handle, config)

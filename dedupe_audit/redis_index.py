@@ -30,6 +30,7 @@ leaves no phantom entries once the document is written again or ``recover()`` ru
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 import uuid
@@ -56,6 +57,7 @@ from .verify import jaccard
 
 INDEX_VERSION = "2"  # 2: tokens hashed from their code points (fingerprint.scan_tokens)
 PARAGRAPH, WINDOW = b"p", b"w"
+RETRIES = 2  # a call is tried again this many times after a timeout or a dropped connection
 REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 _CLAIM = """
@@ -165,7 +167,12 @@ def text_key(kind: bytes, content_hash: int) -> bytes:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """Where the index lives: ``redis://[user:password@]host:port/db?prefix=NAME&lease=SECONDS``."""
+    """Where the index lives: ``redis://[user:password@]host:port/db?prefix=NAME&lease=SECONDS``,
+    optionally ``&timeout=SECONDS`` (a reply) and ``&connect_timeout=SECONDS`` (a connection).
+
+    Why timeouts: a server that stops answering (``kill -STOP``, a network that drops packets
+    without resetting) would otherwise hold a run for ever; with them the run stops with exit 2
+    and one line naming the server. Each call is tried at most ``1 + RETRIES`` times."""
 
     url: str
     host: str
@@ -176,6 +183,8 @@ class Endpoint:
     prefix: str
     lease: float
     ssl: bool
+    timeout: float = 30.0  # seconds to wait for one reply
+    connect_timeout: float = 5.0  # seconds to wait for a connection
 
     @classmethod
     def parse(cls, url: str) -> Endpoint:
@@ -186,7 +195,9 @@ class Endpoint:
         try:
             db = int(parts.path.strip("/") or 0)
             port = parts.port or 6379
-            lease = float(query.get("lease", ["30"])[0])
+            lease = _seconds(query, "lease", 30.0)
+            timeout = _seconds(query, "timeout", 30.0)
+            connect_timeout = _seconds(query, "connect_timeout", 5.0)
         except ValueError as err:
             raise SharedIndexError(f"{url}: {err}") from err
         return cls(
@@ -194,6 +205,7 @@ class Endpoint:
             username=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
             prefix=query.get("prefix", ["dedupe-audit"])[0], lease=lease, ssl=parts.scheme == "rediss",
+            timeout=timeout, connect_timeout=connect_timeout,
         )
 
     def redacted(self) -> str:
@@ -201,8 +213,17 @@ class Endpoint:
 
     def client_kwargs(self) -> dict[str, object]:
         return {"host": self.host, "port": self.port, "db": self.db, "username": self.username,
-                "password": self.password, "ssl": self.ssl, "socket_timeout": 30,
-                "socket_connect_timeout": 5, "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), 2)}
+                "password": self.password, "ssl": self.ssl, "socket_timeout": self.timeout,
+                "socket_connect_timeout": self.connect_timeout,
+                "retry": Retry(ExponentialBackoff(cap=1.0, base=0.05), RETRIES)}
+
+
+def _seconds(query: dict[str, list[str]], name: str, default: float) -> float:
+    """A positive, finite number of seconds from the URL's query (``ValueError`` otherwise)."""
+    value = float(query.get(name, [str(default)])[0])
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+    return value
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import math
 import tomllib
 import types
 import typing
@@ -20,25 +21,29 @@ from typing import Any
 
 from .config import Config, JsonlFields, TableFields
 from .findings import CATEGORIES
+from .safefiles import FileRefused, read_regular, require_folder, require_regular
 
 FILE_NAMES = ("dedupe-audit.toml", "pyproject.toml")
 DEFAULT = "default"
 COMMAND_LINE = "command line"
 
-# Inclusive (low, high) bounds; None = unbounded on that side.
+# Inclusive (low, high) bounds; None = up to LARGEST. A value that cannot mean anything (a
+# paragraph of 10^22 words, 10^6 cores) is refused like a negative one: it would silently turn
+# the audit off, which for a CI gate is a gate that never fails.
+LARGEST = 2**53  # integers above this are not even exact as floats
 BOUNDS: dict[str, tuple[float | None, float | None]] = {
     "max_file_bytes": (1, None),
-    "long_paragraph_words": (1, None),
-    "window_sentences": (1, None),
+    "long_paragraph_words": (1, 1_000_000),
+    "window_sentences": (1, 10_000),
     "shingle_size": (1, 10),
     "num_perm": (16, 1024),
-    "seed": (0, None),
+    "seed": (0, 2**32 - 1),  # MinHash permutations are drawn from a 32-bit seed
     "threshold": (0.05, 1.0),
     "min_fuzz": (0, 100),
     "containment": (0.05, 1.0),
-    "min_words": (1, None),
-    "recycled_days": (0, None),
-    "jobs": (0, None),
+    "min_words": (1, 1_000_000),
+    "recycled_days": (0, 1_000_000),
+    "jobs": (0, 4096),
     "max_duplicated_share": (0.0, 1.0),
     "max_clusters": (0, None),
     "max_stale": (0, None),
@@ -100,9 +105,10 @@ def find_config_file(start: Path) -> Path | None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as err:
+        return tomllib.loads(read_regular(path, "config file").decode("utf-8"))
+    except FileRefused as err:
+        raise SettingsError(str(err)) from err
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
         raise SettingsError(f"{path}: cannot read config file: {err}") from err
 
 
@@ -132,9 +138,13 @@ def _number(key: str, value: Any, kind: type, where: str) -> float | int:
         expected = "an integer" if kind is int else "a number"
         raise SettingsError(f"'{key_name(key)}' in {where} must be {expected}, not {value!r}")
     low, high = BOUNDS.get(key, (None, None))
-    if (low is not None and value < low) or (high is not None and value > high):
-        span = f"{low if low is not None else '-inf'}..{high if high is not None else 'inf'}"
-        raise SettingsError(f"'{key_name(key)}' in {where} must be within {span}, not {value!r}")
+    high = LARGEST if high is None else high
+    # NaN compares false with everything: it passed the range test and turned every
+    # similarity test false (no clusters) and wrote a bare NaN into JSON
+    if not math.isfinite(value) or (low is not None and value < low) or value > high:
+        span = f"{low if low is not None else '-inf'}..{high}"
+        raise SettingsError(f"'{key_name(key)}' in {where} must be a finite number within {span}, "
+                            f"not {value!r}")
     return kind(value)
 
 
@@ -171,6 +181,8 @@ def check_value(key: str, value: Any, where: str, base: Path | None = None) -> A
                 raise SettingsError(f"'{key_name(key)}' in {where}: {item!r} is not one of {choices}")
         return tuple(items)
     if kind is str:
+        if key == "as_of" and type(value) is dt.date:  # TOML's own date: as-of = 2025-01-01
+            value = value.isoformat()
         if not isinstance(value, str):
             raise SettingsError(f"'{key_name(key)}' in {where} must be a string, not {value!r}")
         if key == "as_of":
@@ -227,8 +239,10 @@ def resolve(
     path: Path | None = None
     if config_file:
         path = Path(config_file)
-        if not path.is_file():
-            raise SettingsError(f"config file {config_file} not found")
+        try:
+            require_regular(path, "config file", may_be_missing=False)
+        except FileRefused as err:
+            raise SettingsError(str(err)) from err
     elif use_file:
         path = find_config_file((start or Path.cwd()).resolve())
     values: dict[str, Any] = {}
@@ -244,7 +258,31 @@ def resolve(
             value = _fields(key, value, origin, values.get(key))
         values[key] = check_value(key, value, origin)
         sources[key] = origin
-    return Settings(dataclasses.replace(Config(), **values), sources, path)
+    config = dataclasses.replace(Config(), **values)
+    check_files(config)
+    return Settings(config, sources, path)
+
+
+def check_files(config: Config) -> None:
+    """Refuse, before any work, a path setting that names a FIFO, device, socket or (for a file)
+    folder: reading one blocks or never ends, and replacing one destroys it. Missing files are
+    left to the code that reads them (each says so in its own words)."""
+    try:
+        for key in ("boilerplate_rules", "outlets", "eras"):
+            for name in getattr(config, key):
+                require_regular(name, f"--{key_name(key)}")
+        for name in config.reference:
+            if not Path(name).is_dir():
+                require_regular(name, "--reference")
+        if config.baseline:
+            require_regular(config.baseline, "--baseline")
+        if config.index and "://" not in config.index:
+            require_regular(config.index, "--index")
+            require_regular(f"{config.index}.lock", "--index lock file")
+        if config.spool_dir:
+            require_folder(config.spool_dir, "--spool-dir")
+    except FileRefused as err:
+        raise SettingsError(str(err)) from err
 
 
 def display(value: Any) -> str:

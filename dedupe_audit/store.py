@@ -21,8 +21,10 @@ take turns; a run that cannot get the lock in time stops with a message naming t
 from __future__ import annotations
 
 import fcntl
+import glob
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -31,9 +33,11 @@ from typing import IO
 import numpy as np
 import xxhash
 
+from .atomic import current_umask
 from .config import Config
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .model import SegmentedDocument
+from .safefiles import FileRefused, open_regular
 
 STORE_VERSION = 2  # 2: tokens hashed from their code points (fingerprint.scan_tokens)
 APPLICATION_ID = 0x44415544  # "DAUD": marks an SQLite file as a dedupe-audit index
@@ -90,12 +94,17 @@ class IndexRefused(Exception):
 
 
 def file_kind(path: Path) -> str:
-    """missing | empty | ours | damaged | foreign, from the first 100 bytes (SQLite's header)."""
+    """missing | empty | ours | damaged | foreign, from the first 100 bytes (SQLite's header).
+
+    Anything but a regular file (a FIFO would block the read, a device is never ours) is
+    refused with ``IndexRefused``."""
     try:
-        with open(path, "rb") as handle:
+        with os.fdopen(open_regular(path, "--index"), "rb") as handle:
             header = handle.read(100)
     except FileNotFoundError:
         return "missing"
+    except FileRefused as err:
+        raise IndexRefused(str(err)) from None
     if not header:
         return "empty"
     if not header.startswith(SQLITE_MAGIC[: len(header)]):
@@ -110,7 +119,11 @@ class IndexLock:
 
     def __init__(self, path: Path, timeout: float, warn: Callable[[str], None]) -> None:
         self.path = Path(f"{path}.lock")
-        self.handle: IO[str] | None = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115
+        try:
+            fd = open_regular(self.path, "--index lock file", os.O_RDWR | os.O_CREAT)
+        except FileRefused as err:
+            raise IndexRefused(str(err)) from None
+        self.handle: IO[str] | None = os.fdopen(fd, "r+", encoding="utf-8")
         deadline = time.monotonic() + timeout
         waited = False
         while True:
@@ -203,23 +216,49 @@ class FingerprintCache:
                 f"{self.path} is not a dedupe-audit index (another program's file?); "
                 "refusing to overwrite it: name a new file for --index"
             )
-        if kind == "empty":
-            target.unlink()
         if kind in ("ours", "damaged"):
             try:
                 return self._check(sqlite3.connect(target, isolation_level=None))
             except (sqlite3.DatabaseError, IndexUnusable) as err:
                 self.warn(f"index {self.path} is not usable ({err}); rebuilding it")
-                for suffix in ("", "-journal", "-wal", "-shm"):
+                # its journals belong to the file being replaced: a hot one would be replayed
+                # into the new file
+                for suffix in ("-journal", "-wal", "-shm"):
                     Path(f"{target}{suffix}").unlink(missing_ok=True)
-        conn = sqlite3.connect(target, isolation_level=None)
-        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        with _transaction(conn):
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            conn.executemany("INSERT INTO meta VALUES (?, ?)", expected_meta(self.config).items())
-        return conn
+        self._create(target)
+        return sqlite3.connect(target, isolation_level=None)
+
+    def _create(self, target: Path) -> None:
+        """Build a complete index (schema, settings, then the ``application_id`` tag, all in one
+        transaction) under a temporary name beside ``target`` and rename it into place.
+
+        Why: the path then holds either what it held before or a whole tagged index, never a
+        tagged file without tables, whatever moment the run is killed at. A run killed while
+        building leaves only the temporary file (``.NAME.*.building``), never the target; the
+        next run removes it."""
+        for stale in target.parent.glob(f".{glob.escape(target.name)}.*.building*"):
+            if stale.is_file() and not stale.is_symlink():
+                stale.unlink(missing_ok=True)  # left by a run killed while building (we hold the lock)
+        fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".building", dir=target.parent)
+        os.close(fd)
+        building = Path(temporary)
+        try:
+            os.chmod(building, 0o666 & ~current_umask())  # the mode a plain new file would get
+            conn = sqlite3.connect(building, isolation_level=None)
+            try:
+                with _transaction(conn):
+                    for statement in SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.executemany("INSERT INTO meta VALUES (?, ?)", expected_meta(self.config).items())
+                    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # the tag goes last
+            finally:
+                conn.close()
+            os.replace(building, target)
+        except BaseException:
+            building.unlink(missing_ok=True)
+            Path(f"{building}-journal").unlink(missing_ok=True)
+            raise
 
     def _check(self, conn: sqlite3.Connection) -> sqlite3.Connection:
         try:

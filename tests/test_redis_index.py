@@ -1,4 +1,5 @@
-"""The shared Redis index against a real redis-server (``.ci/run`` starts one and sets the URL)."""
+"""The shared Redis index against a real redis-server: ``DEDUPE_AUDIT_TEST_REDIS`` (``.ci/run``
+sets it) or one the ``redis_url`` fixture of conftest starts when ``redis-server`` is on PATH."""
 
 import os
 import shutil
@@ -11,6 +12,7 @@ import time
 import uuid
 
 import pytest
+from conftest import start_redis
 from helpers import ROOT, SAMPLES
 
 from dedupe_audit.audit import load_corpus
@@ -18,14 +20,10 @@ from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
 from dedupe_audit.detect import detect_duplicates
 from dedupe_audit.engines.local import detect_shared, doc_entries
-from dedupe_audit.redis_index import SharedIndex, SharedIndexError
+from dedupe_audit.redis_index import Endpoint, SharedIndex, SharedIndexError
 from dedupe_audit.segment import segment
 
 redis = pytest.importorskip("redis")
-URL = os.environ.get("DEDUPE_AUDIT_TEST_REDIS")
-pytestmark = pytest.mark.skipif(
-    not URL, reason="DEDUPE_AUDIT_TEST_REDIS is not set (no redis-server to test against; .ci/run starts one)"
-)
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from scale import make_corpus  # noqa: E402
 
@@ -37,10 +35,11 @@ def _drop(client, pattern: str) -> None:
 
 
 @pytest.fixture
-def url():
+def url(redis_url):
+    """A fresh key prefix on the session's server, dropped afterwards."""
     prefix = f"test-{uuid.uuid4().hex[:10]}"
-    yield f"{URL}?prefix={prefix}&lease=1"
-    client = redis.Redis.from_url(URL)
+    yield f"{redis_url}?prefix={prefix}&lease=1"
+    client = redis.Redis.from_url(redis_url)
     _drop(client, f"*{prefix}*")
     client.close()
 
@@ -158,7 +157,7 @@ def test_killed_writer_leaves_no_phantoms_after_a_rerun(url, tmp_path):
     writer = subprocess.Popen([sys.executable, "-c", WRITER, url, str(corpus)],
                               env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
     assert writer.stdout.readline().strip() == "claimed"
-    client = redis.Redis.from_url(URL)
+    client = redis.Redis.from_url(url.split("?")[0])
     prefix = url.split("prefix=")[1].split("&")[0]
     deadline = time.time() + 60
     while client.scard(f"{prefix}:docs:complete") < 10 and time.time() < deadline:
@@ -273,5 +272,59 @@ def test_unreachable_and_lost_server_give_a_clear_error(tmp_path):
             with pytest.raises(SharedIndexError, match="cannot .* the index at redis://127.0.0.1.*next run"):
                 detect_shared(segs, config, index)
     finally:
+        server.kill()
+        server.wait()
+
+
+def test_timeouts_are_read_from_the_url_and_checked():
+    endpoint = Endpoint.parse("redis://127.0.0.1:6379/0?timeout=2.5&connect_timeout=0.5")
+    kwargs = endpoint.client_kwargs()
+    assert (kwargs["socket_timeout"], kwargs["socket_connect_timeout"]) == (2.5, 0.5)
+    defaults = Endpoint.parse("redis://127.0.0.1:6379/0").client_kwargs()
+    assert (defaults["socket_timeout"], defaults["socket_connect_timeout"]) == (30.0, 5.0)
+    for bad in ("timeout=nan", "timeout=0", "connect_timeout=-1", "timeout=inf", "lease=nan"):
+        with pytest.raises(SharedIndexError, match=bad.split("=")[0]):
+            Endpoint.parse(f"redis://127.0.0.1:6379/0?{bad}")
+
+
+def test_a_stalled_server_ends_the_run_with_exit_2_and_one_line(tmp_path):
+    """A server stopped with SIGSTOP still accepts connections but never answers: the run stops
+    with exit 2 and one line naming it, after the URL's timeouts (the subprocess timeout is only a
+    guard against the old behaviour, a run held for minutes)."""
+    started = start_redis(tmp_path)
+    if started is None:
+        pytest.skip("redis-server binary not on PATH")
+    server, port = started
+    try:
+        os.kill(server.pid, signal.SIGSTOP)
+        url = f"redis://127.0.0.1:{port}/0?timeout=0.5&connect_timeout=0.5"
+        command = [sys.executable, "-m", "dedupe_audit", "audit", str(SAMPLES), "-q", "--no-config",
+                   "-o", str(tmp_path / "r.md"), "--index", url]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert run.returncode == 2, run.stderr
+        lines = run.stderr.strip().splitlines()
+        assert len(lines) == 1 and f"127.0.0.1:{port}" in lines[0] and "Timeout" in lines[0], run.stderr
+        assert not (tmp_path / "r.md").exists()
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+        server.kill()
+        server.wait()
+
+
+def test_a_server_stalling_mid_run_ends_it_with_a_clear_error(tmp_path):
+    started = start_redis(tmp_path)
+    if started is None:
+        pytest.skip("redis-server binary not on PATH")
+    server, port = started
+    config = Config()
+    segs = _segmented([SAMPLES])
+    try:
+        with SharedIndex(f"redis://127.0.0.1:{port}/0?timeout=0.5&connect_timeout=0.5", config) as index:
+            os.kill(server.pid, signal.SIGSTOP)
+            with pytest.raises(SharedIndexError, match=f"127.0.0.1:{port}.*Timeout"):
+                detect_shared(segs, config, index)
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
         server.kill()
         server.wait()

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import signal
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 from corpus_gen import make_corpus
 
+import dedupe_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
-from dedupe_audit.store import FingerprintCache, IndexRefused, file_kind
+from dedupe_audit.store import APPLICATION_ID, FingerprintCache, IndexRefused, file_kind
 
 
 def test_a_non_sqlite_file_is_refused_and_left_untouched(tmp_path):
@@ -94,55 +94,101 @@ def _clusters(path: Path) -> list[list[tuple[str, int]]]:
     return [[(m["file"], m["index"]) for m in c["members"]] for c in data["clusters"]]
 
 
-def _documents_complete(index: Path, expected: dict[str, int]) -> None:
-    """Every document the index lists has all of its texts, and nothing else is half there."""
-    with sqlite3.connect(index) as conn:
-        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-        listed = [row[0] for row in conn.execute("SELECT content_hash FROM documents")]
-        for document in listed:
-            count = conn.execute(
-                "SELECT COUNT(*) FROM document_texts WHERE document = ?", (document,)
-            ).fetchone()[0]
-            assert count == expected[document], document
-        orphans = conn.execute(
-            "SELECT COUNT(*) FROM document_texts WHERE document NOT IN (SELECT content_hash FROM documents)"
-        ).fetchone()[0]
-        assert orphans == 0
+HERE = Path(__file__).resolve().parent
 
 
-def test_killing_runs_at_random_moments_never_leaves_half_a_document(tmp_path):
+def _kill_points(tmp_path: Path, args: list[str], start: Path | None, report: Path) -> list[dict]:
+    """Run ``kill_points.py``: the run once whole, then once SIGKILLed before each chosen database
+    step, then once more whole; one JSON state a run."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"args": args, "start": str(start) if start else None, "report": str(report)}),
+                    encoding="utf-8")
+    package_root = Path(dedupe_audit.__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package_root), str(HERE)])}
+    done = subprocess.run([sys.executable, str(HERE / "kill_points.py"), str(spec)], capture_output=True,
+                          text=True, env=env, timeout=240, check=True)
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def _assert_whole(state: dict, expected: dict[str, int]) -> None:
+    """The path holds no index or a whole one: tagged, with its tables, each listed document with
+    all of its texts and no texts of an unlisted one."""
+    assert state["kind"] in ("missing", "ours"), state
+    if state["kind"] == "missing":
+        return
+    assert state["quick_check"] == "ok", state
+    assert {"meta", "documents", "document_texts", "texts", "signatures"} <= set(state["tables"]), state
+    for document in state["documents"]:
+        assert state["texts"].get(document, 0) == expected[document], (state, document)
+    assert set(state["texts"]) <= set(state["documents"]), state
+
+
+def test_killing_runs_at_every_database_step_never_leaves_half_an_index(tmp_path):
+    """A run SIGKILLed before any step of creating or updating its index leaves either no index or
+    a whole one, and the next run finishes and reports what an uninterrupted run reports. Each
+    step is a kill point (not a timer), so the test checks the same moments every time."""
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 40)
+    make_corpus(corpus, 16)
+    work = tmp_path / "work"
+    work.mkdir()
+    index = work / "i.sqlite"
+    args = ["audit", str(corpus), "-q", "-f", "json", "-o", str(tmp_path / "killed.json"),
+            "--index", str(index)]
+
+    whole, *killed, recovered = _kill_points(tmp_path, args, None, tmp_path / "whole.json")
+    expected = whole["texts"]
+    assert whole["steps"] > 20 and len(expected) == 16  # creating (about 10 steps) and saving
+    assert killed and all(state["killed"] for state in killed)  # every point was reached
+    for state in killed:
+        _assert_whole(state, expected)
+    assert any(state["kind"] == "missing" for state in killed)
+    assert any(state["kind"] == "ours" and not state["documents"] for state in killed)
+    assert any(state["kind"] == "ours" and state["documents"] for state in killed)
+    _assert_whole(recovered, expected)
+    assert sorted(recovered["documents"]) == sorted(expected)
+    assert recovered["strays"] == []  # what killed builds left is removed
+    assert _clusters(tmp_path / "killed.json") == _clusters(tmp_path / "whole.json")
+
+    # the corpus changes (a page removed, three added); kill runs updating the complete index
+    complete = tmp_path / "complete.sqlite"
+    shutil.copyfile(index, complete)
+    (corpus / "page_0003.txt").unlink()
+    make_corpus(corpus / "more", 3, seed=5)
+    whole, *killed, recovered = _kill_points(tmp_path, args, complete, tmp_path / "whole.json")
+    expected.update(whole["texts"])
+    assert killed and all(state["killed"] for state in killed)
+    for state in killed:
+        _assert_whole(state, expected)
+        assert state["kind"] == "ours"  # an index that was whole stays whole
+    assert sorted(recovered["documents"]) == sorted(whole["texts"]) and len(whole["texts"]) == 18
+    _assert_whole(recovered, expected)
+    assert _clusters(tmp_path / "killed.json") == _clusters(tmp_path / "whole.json")
+
+
+def test_a_tagged_file_without_tables_is_rebuilt(tmp_path):
+    """What a run killed between tagging and creating tables left before the tag went last:
+    recognised as ours, found unusable, rebuilt with a warning, not refused."""
     index = tmp_path / "i.sqlite"
-    command = [sys.executable, "-m", "dedupe_audit", "audit", str(corpus), "-q", "-f", "json",
-               "--index", str(index)]
-    # what a complete index holds: run once to the end on a separate file
-    full = tmp_path / "full.sqlite"
-    fresh = tmp_path / "fresh.json"
-    subprocess.run([*command[:-1], str(full), "-o", str(fresh)], check=True, capture_output=True, timeout=120)
-    with sqlite3.connect(full) as conn:
-        expected = dict(conn.execute(
-            "SELECT document, COUNT(*) FROM document_texts GROUP BY document"
-        ).fetchall())
-    rng = random.Random(11)
-    for attempt in range(5):
-        if attempt == 2:  # change the corpus between kills: new and removed documents
-            (corpus / "page_0003.txt").unlink()
-            make_corpus(corpus / "more", 3, seed=attempt)
-            subprocess.run([*command[:-1], str(full), "-o", str(fresh)], check=True, capture_output=True,
-                           timeout=120)
-            with sqlite3.connect(full) as conn:
-                expected.update(conn.execute(
-                    "SELECT document, COUNT(*) FROM document_texts GROUP BY document"
-                ).fetchall())
-        run = subprocess.Popen([*command, "-o", str(tmp_path / f"r{attempt}.json")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 2.5))
-        os.kill(run.pid, signal.SIGKILL)
-        run.wait(timeout=30)
-        if index.exists() and file_kind(index) == "ours":
-            _documents_complete(index, expected)
-    final = tmp_path / "final.json"
-    subprocess.run([*command, "-o", str(final)], check=True, capture_output=True, timeout=120)
-    _documents_complete(index, expected)
-    assert _clusters(final) == _clusters(fresh)
+    with sqlite3.connect(index) as conn:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    assert file_kind(index) == "ours"
+    warnings: list[str] = []
+    cache = FingerprintCache(str(index), Config(), warn=warnings.append)
+    cache.close()
+    assert len(warnings) == 1 and "rebuilding" in warnings[0]
+    with sqlite3.connect(index) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM documents").fetchone() == (0,)
+
+
+def test_a_new_index_is_built_under_a_temporary_name_and_renamed(tmp_path, monkeypatch):
+    """A failure while building leaves no file at the index path (and no temporary file)."""
+    index = tmp_path / "i.sqlite"
+
+    def broken(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("dedupe_audit.store.os.replace", broken)
+    with pytest.raises(OSError, match="disk full"):
+        FingerprintCache(str(index), Config())
+    assert not index.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["i.sqlite.lock"]

@@ -12,6 +12,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 _WORKFLOW = re.compile(r"(?<=:)(?=:)|(?<=#)(?=#\[)")
 # "$x$" and "$$" render as LaTeX math on GitHub; "$5" (a price) does not, so it stays as it is.
 _MATH = re.compile(r"\$(?!\d)")
+# Lone surrogates (a JSON "\\ud800" escape, a file name that is not UTF-8) cannot be written
+# as UTF-8: shown as U+FFFD, the replacement character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-_]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"})
@@ -19,9 +22,16 @@ _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "@": "&#64;"})
 
 def plain(text: str) -> str:
     """Drop ANSI sequences and control characters; fold all whitespace to single spaces."""
-    text = _ANSI.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _ANSI.sub("", text))
     text = _CONTROL.sub(" ", text)
     return _WORKFLOW.sub("\u200b", " ".join(text.split()))
+
+
+def visible(text: str) -> str:
+    """``text`` kept whole (a path GitHub must match), except that control characters, bidi
+    overrides and lone surrogates each become U+FFFD: a name holding ESC ``[31m`` or U+202E
+    can then neither colour a terminal nor reorder what a reader sees."""
+    return _CONTROL.sub("\ufffd", _SURROGATE.sub("\ufffd", text))
 
 
 def shorten(text: str, limit: int) -> str:

@@ -11,7 +11,7 @@ from ..findings import Finding, collect, locator
 from ..gate import GateOutcome, listing
 from ..model import AuditResult
 from . import markdown
-from .escape import md, md_code, plain, terminal
+from .escape import md, md_code, plain, terminal, visible
 
 STEP_SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts per step
 LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
@@ -26,7 +26,9 @@ def escape_data(value: str) -> str:
 
 
 def escape_property(value: str) -> str:
-    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+    """A property value (``file=``, ``title=``): CR and LF are escaped by ``escape_data``, every
+    other control character, bidi override or lone surrogate is shown as U+FFFD first."""
+    return escape_data(visible(value)).replace(":", "%3A").replace(",", "%2C")
 
 
 def _message(finding: Finding, others: list[str]) -> str:
