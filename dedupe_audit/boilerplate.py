@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,13 +30,34 @@ class BoilerplateRule:
     phrases: frozenset[str]
     max_words: int | None
     source: str
+    # Case-folded substrings one of which a paragraph must contain for the pattern to be tried
+    # (empty: always tried). Why: a pattern that may match anywhere in a paragraph ('.*\bpoll\b.*')
+    # costs a scan of every paragraph; a substring test first costs a fraction of that.
+    needles: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
         if self.max_words is not None and len(text.split()) > self.max_words:
             return False
         if self.phrases and _phrase_key(text) in self.phrases:
             return True
+        if self.needles and not _has_needle(text.casefold(), self.needles):
+            return False
         return bool(self.pattern is not None and self.pattern.fullmatch(text))
+
+
+def _has_needle(folded: str, needles: tuple[str, ...]) -> bool:
+    return _needle_search(needles)(folded) is not None
+
+
+@lru_cache(maxsize=256)
+def _needle_search(needles: tuple[str, ...]) -> Callable[[str], object]:
+    """A test for any of a rule's needles: a substring test for one (the fastest there is),
+    one compiled alternation for several (one C scan instead of a Python loop). Returns
+    something true when a needle is present, else None."""
+    if len(needles) == 1:
+        needle = needles[0]
+        return lambda folded: True if needle in folded else None
+    return re.compile("|".join(re.escape(needle) for needle in needles)).search
 
 
 def _phrase_key(text: str) -> str:
@@ -43,7 +65,7 @@ def _phrase_key(text: str) -> str:
     return " ".join(folded.strip(" \t:.-–—•·|>»").split())
 
 
-_KEYS = frozenset({"name", "description", "pattern", "phrases", "max_words", "case_sensitive"})
+_KEYS = frozenset({"name", "description", "pattern", "phrases", "max_words", "case_sensitive", "needles"})
 
 
 def _parse_rule(raw: object, source: str, position: int, text: str = "") -> BoilerplateRule:
@@ -63,6 +85,9 @@ def _parse_rule(raw: object, source: str, position: int, text: str = "") -> Boil
             pattern = compile_rule(pattern_text, flags, rule=name, source=source)
         except ValueError as err:
             raise RuleError(f"{where}: bad pattern: {err}") from err
+    needles = raw.get("needles", [])
+    if not isinstance(needles, list) or not all(isinstance(n, str) and n for n in needles):
+        raise RuleError(f"{where}: 'needles' must be a list of non-empty strings")
     max_words = raw.get("max_words")
     if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
         raise RuleError(f"{where}: 'max_words' must be a positive integer")
@@ -73,6 +98,7 @@ def _parse_rule(raw: object, source: str, position: int, text: str = "") -> Boil
         phrases=frozenset(_phrase_key(p) for p in phrases),
         max_words=max_words,
         source=source,
+        needles=tuple(n.casefold() for n in needles),
     )
 
 
@@ -116,6 +142,8 @@ class RuleCheck:
     # The pattern's fullmatch: `re`'s own for a shipped rule (what SafePattern runs for it,
     # minus the wrapper's cost), else the SafePattern's, under its time budget.
     fullmatch: Callable[[str], object] | None = None
+    needles: tuple[str, ...] = ()  # the rule's needles (case-folded): one must be present
+    find_needle: Callable[[str], object] | None = None  # their compiled search, None without
 
     def edges_allow(self, first: str, last: str) -> bool:
         """Whether the pattern may match a text that starts and ends so."""
@@ -130,16 +158,21 @@ class RuleChecks:
 
     def __init__(self, checks: Sequence[RuleCheck]) -> None:
         self.checks = tuple(checks)
-        self._by_edges: dict[str, tuple[tuple[RuleCheck, bool], ...]] = {}
+        self._by_edges: dict[tuple[str, int], tuple[tuple[RuleCheck, bool], ...]] = {}
+        # The rules' distinct word limits, ascending: a paragraph's bucket is where its word
+        # count falls among them, and every paragraph of a bucket faces the same rules.
+        self._limits = sorted({c.max_words for c in self.checks if c.max_words is not None})
 
     def first_match(self, stripped: str, words: int) -> str | None:
         """Name of the first rule matching a paragraph already stripped, given its word count."""
         edges = stripped[:1] + stripped[-1:]
-        plan = self._by_edges.get(edges)
+        plan_key = (edges, bisect_left(self._limits, words))
+        plan = self._by_edges.get(plan_key)
         if plan is None:
-            plan = self._plan(edges)
+            plan = self._plan(*plan_key)
         size = len(stripped)
         key = None
+        folded = None
         for check, possible in plan:
             if check.max_words is not None and words > check.max_words:
                 continue
@@ -153,21 +186,31 @@ class RuleChecks:
             screen = check.screen
             if screen is not None and not screen.min_len <= size <= screen.max_len:
                 continue
+            if check.find_needle is not None:
+                if folded is None:
+                    folded = stripped.casefold()
+                if check.find_needle(folded) is None:
+                    continue
             if check.fullmatch(stripped):  # type: ignore[misc]
                 return check.name
         return None
 
-    def _plan(self, edges: str) -> tuple[tuple[RuleCheck, bool], ...]:
-        """The checks to run on a text with these first and last characters ("" if empty):
-        (check, whether its pattern may match); rules with nothing left to ask dropped."""
+    def _plan(self, edges: str, bucket: int) -> tuple[tuple[RuleCheck, bool], ...]:
+        """The checks to run on a text with these first and last characters ("" if empty)
+        and a word count in this bucket (``bisect_left`` of the rules' ``max_words``):
+        (check, whether its pattern may match); rules with nothing left to ask, or only for
+        shorter paragraphs, dropped."""
+        least = self._limits[bucket] if bucket < len(self._limits) else None
+        checks = [c for c in self.checks
+                  if c.max_words is None or (least is not None and c.max_words >= least)]
         if edges:
-            allowed = [(check, check.edges_allow(edges[0], edges[-1])) for check in self.checks]
+            allowed = [(check, check.edges_allow(edges[0], edges[-1])) for check in checks]
         else:
-            allowed = [(check, check.pattern is not None) for check in self.checks]
+            allowed = [(check, check.pattern is not None) for check in checks]
         plan = tuple((check, possible) for check, possible in allowed if possible or check.phrases)
-        if len(self._by_edges) >= 4096:
+        if len(self._by_edges) >= 16384:
             self._by_edges.clear()
-        self._by_edges[edges] = plan
+        self._by_edges[(edges, bucket)] = plan
         return plan
 
 
@@ -181,7 +224,8 @@ def _check(rule: BoilerplateRule) -> RuleCheck:
     fullmatch = pattern.fullmatch if pattern is not None else None
     if trusted:
         fullmatch = re.compile(pattern.pattern, pattern.flags).fullmatch  # type: ignore[union-attr]
-    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch)
+    find = _needle_search(rule.needles) if rule.needles else None
+    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles, find)
     if len(_RULE_CHECKS) >= 1024:
         _RULE_CHECKS.clear()
     _RULE_CHECKS[id(rule)] = (rule, check)

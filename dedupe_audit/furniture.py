@@ -195,6 +195,9 @@ def without_templates(
 
 # ------------------------------------------------------------------ jusText on one page
 
+# A low-content line is short: credits, tag lists, follow-us lines. Longer text is left to the
+# rules (and keeps the classification off most pages).
+LOW_CONTENT_MAX_WORDS = 40
 # jusText's defaults (justext.core): length classes and stopword densities.
 LENGTH_LOW = 70
 LENGTH_HIGH = 200
@@ -203,10 +206,18 @@ STOPWORDS_HIGH = 0.32
 # Separators of a link list or breadcrumb printed as text ("Home | News | Sport").
 _SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s::\s")
 _LINK = re.compile(r"https?://\S+|www\.\S+|(?<!\w)@\w{2,}|[\w.+-]+@[\w-]+\.\w+")
-_WORD = re.compile(r"\w+")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _CYRILLIC = re.compile(r"[а-яёА-ЯЁ]")
 _LATIN = re.compile(r"[a-zA-Z]")
+
+
+def _may_link(text: str) -> bool:
+    """Whether a text may hold a link mark (:data:`_SEPARATORS`, :data:`_LINK`): substring
+    tests, far cheaper than the regexes, rule most paragraphs out."""
+    return any(mark in text for mark in _LINK_HINTS)
+
+
+_LINK_HINTS = ("|", "•", "·", "»", "›", " / ", "::", "@", "www.", "://")
 
 
 @lru_cache(maxsize=4)
@@ -221,6 +232,8 @@ def page_language(texts: Iterable[str]) -> str | None:
     """English, Ukrainian or Russian by the letters of a page's first paragraphs; None for
     any other script (jusText's stopword measure is then not used)."""
     sample = " ".join(text for _, text in zip(range(12), texts, strict=False))[:4000]
+    if _CYRILLIC.search(sample) is None and _UKRAINIAN.search(sample) is None:
+        return "English" if _LATIN.search(sample) else None  # the usual case, without counting
     latin = len(_LATIN.findall(sample))
     cyrillic = len(_CYRILLIC.findall(sample)) + len(_UKRAINIAN.findall(sample))
     if cyrillic > latin:
@@ -245,7 +258,7 @@ class JusParagraph:
 
 def context_free(text: str, stop: frozenset[str]) -> JusParagraph:
     """jusText's context-free class (short, neargood, good, bad) of one paragraph's text."""
-    words = _WORD.findall(text.casefold())
+    words = text.casefold().split()  # as jusText counts them (its Paragraph.stopwords_count)
     density = sum(word in stop for word in words) / len(words) if words else 0.0
     separators = len(_SEPARATORS.findall(text))
     length = len(text)
@@ -280,6 +293,9 @@ def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[i
     measures: classed bad in context and link-like (two or more list separators, URLs,
     handles or addresses; one is enough after the article's last good paragraph). ``body`` says which
     paragraphs no rule named; the others are never re-judged."""
+    if not any(is_body and _words(p) <= LOW_CONTENT_MAX_WORDS and _may_link(p.text)
+               for p, is_body in zip(paragraphs, body, strict=True)):
+        return {}  # no short link-like line on the page: nothing to classify (most pages)
     texts = [p.text for p in paragraphs]
     language = page_language(t for t, is_body in zip(texts, body, strict=True) if is_body)
     classified = classify_page(texts, language)
@@ -291,7 +307,7 @@ def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[i
     last_good = good[-1]
     found: dict[int, JusParagraph] = {}
     for i, item in enumerate(classified):
-        if not body[i] or item.class_type != "bad":
+        if not body[i] or item.class_type != "bad" or _words(paragraphs[i]) > LOW_CONTENT_MAX_WORDS:
             continue
         # Text has no links: a list's separators, a URL, a handle or an address stand for them.
         links = item.separators + len(_LINK.findall(item.text))
