@@ -51,13 +51,20 @@ def _has_needle(folded: str, needles: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=256)
 def _needle_search(needles: tuple[str, ...]) -> Callable[[str], object]:
-    """A test for any of a rule's needles: a substring test for one (the fastest there is),
-    one compiled alternation for several (one C scan instead of a Python loop). Returns
-    something true when a needle is present, else None."""
+    """A test for any of a rule's needles: substring tests, one per needle until one is found
+    (on paragraph-sized texts faster than a regex alternation, which tries every needle at
+    every position). Returns something true when a needle is present, else None."""
     if len(needles) == 1:
         needle = needles[0]
         return lambda folded: True if needle in folded else None
-    return re.compile("|".join(re.escape(needle) for needle in needles)).search
+
+    def any_needle(folded: str) -> bool | None:
+        for needle in needles:
+            if needle in folded:
+                return True
+        return None
+
+    return any_needle
 
 
 def _phrase_key(text: str) -> str:
@@ -159,6 +166,7 @@ class RuleChecks:
     def __init__(self, checks: Sequence[RuleCheck]) -> None:
         self.checks = tuple(checks)
         self._by_edges: dict[tuple[str, int], tuple[tuple[RuleCheck, bool], ...]] = {}
+        self._by_pair: dict[str, tuple[tuple[RuleCheck, bool], ...]] = {}  # every check, by edges
         # The rules' distinct word limits, ascending: a paragraph's bucket is where its word
         # count falls among them, and every paragraph of a bucket faces the same rules.
         self._limits = sorted({c.max_words for c in self.checks if c.max_words is not None})
@@ -173,9 +181,7 @@ class RuleChecks:
         size = len(stripped)
         key = None
         folded = None
-        for check, possible in plan:
-            if check.max_words is not None and words > check.max_words:
-                continue
+        for check, possible in plan:  # the plan holds only checks whose max_words admit `words`
             if check.phrases:
                 if key is None:
                     key = _phrase_key(stripped)
@@ -200,14 +206,21 @@ class RuleChecks:
         and a word count in this bucket (``bisect_left`` of the rules' ``max_words``):
         (check, whether its pattern may match); rules with nothing left to ask, or only for
         shorter paragraphs, dropped."""
+        allowed = self._by_pair.get(edges)
+        if allowed is None:
+            if edges:
+                allowed = tuple((check, check.edges_allow(edges[0], edges[-1])) for check in self.checks)
+            else:
+                allowed = tuple((check, check.pattern is not None) for check in self.checks)
+            if len(self._by_pair) >= 4096:
+                self._by_pair.clear()
+            self._by_pair[edges] = allowed
         least = self._limits[bucket] if bucket < len(self._limits) else None
-        checks = [c for c in self.checks
-                  if c.max_words is None or (least is not None and c.max_words >= least)]
-        if edges:
-            allowed = [(check, check.edges_allow(edges[0], edges[-1])) for check in checks]
-        else:
-            allowed = [(check, check.pattern is not None) for check in checks]
-        plan = tuple((check, possible) for check, possible in allowed if possible or check.phrases)
+        plan = tuple(
+            (check, possible) for check, possible in allowed
+            if (possible or check.phrases)
+            and (check.max_words is None or (least is not None and check.max_words >= least))
+        )
         if len(self._by_edges) >= 16384:
             self._by_edges.clear()
         self._by_edges[(edges, bucket)] = plan
