@@ -159,23 +159,36 @@ class RuleCheck:
 
 class RuleChecks:
     """A rule set made ready for many paragraphs. Most paragraphs fail most patterns on
-    their first or last character: which rules a pair of those leaves is worked out once
-    per pair (a corpus has a few hundred), then a paragraph runs only those, and only what
-    its length and word count allow. The answer is :func:`classify`'s, rule by rule."""
+    their first or last character: which rules a first character leaves, and which a last
+    one leaves, is worked out once per character (a bit per rule), and which rules a pair of
+    those sets and a word count leave once per (set, word-limit bucket) (a corpus has a few
+    hundred); then a paragraph runs only those. The answer is :func:`classify`'s, rule by rule."""
 
     def __init__(self, checks: Sequence[RuleCheck]) -> None:
         self.checks = tuple(checks)
-        self._by_edges: dict[tuple[str, int], tuple[tuple[RuleCheck, bool], ...]] = {}
-        self._by_pair: dict[str, tuple[tuple[RuleCheck, bool], ...]] = {}  # every check, by edges
+        self._plans: dict[tuple[int, int], tuple[tuple[RuleCheck, bool], ...]] = {}
+        self._firsts: dict[str, int] = {}  # character -> rules whose matches may start with it
+        self._lasts: dict[str, int] = {}  # character -> rules whose matches may end with it
         # The rules' distinct word limits, ascending: a paragraph's bucket is where its word
         # count falls among them, and every paragraph of a bucket faces the same rules.
         self._limits = sorted({c.max_words for c in self.checks if c.max_words is not None})
+        self._with_pattern = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None)
 
     def first_match(self, stripped: str, words: int) -> str | None:
         """Name of the first rule matching a paragraph already stripped, given its word count."""
-        edges = stripped[:1] + stripped[-1:]
-        plan_key = (edges, bisect_left(self._limits, words))
-        plan = self._by_edges.get(plan_key)
+        if stripped:
+            first, last = stripped[0], stripped[-1]
+            admitted = self._firsts.get(first)
+            if admitted is None:
+                admitted = self._edge_mask(first, from_end=False)
+            at_end = self._lasts.get(last)
+            if at_end is None:
+                at_end = self._edge_mask(last, from_end=True)
+            admitted &= at_end
+        else:
+            admitted = self._with_pattern
+        plan_key = (admitted, bisect_left(self._limits, words))
+        plan = self._plans.get(plan_key)
         if plan is None:
             plan = self._plan(*plan_key)
         size = len(stripped)
@@ -201,29 +214,36 @@ class RuleChecks:
                 return check.name
         return None
 
-    def _plan(self, edges: str, bucket: int) -> tuple[tuple[RuleCheck, bool], ...]:
-        """The checks to run on a text with these first and last characters ("" if empty)
-        and a word count in this bucket (``bisect_left`` of the rules' ``max_words``):
+    def _edge_mask(self, char: str, *, from_end: bool) -> int:
+        """The rules (a bit each, in order) whose pattern may start (or end) with ``char``."""
+        mask = 0
+        for n, check in enumerate(self.checks):
+            if check.pattern is None:
+                continue
+            screen = check.screen
+            edge = None if screen is None else (screen.last if from_end else screen.first)
+            if edge is None or edge.match(char) is not None:
+                mask |= 1 << n
+        table = self._lasts if from_end else self._firsts
+        if len(table) >= 65536:
+            table.clear()
+        table[char] = mask
+        return mask
+
+    def _plan(self, admitted: int, bucket: int) -> tuple[tuple[RuleCheck, bool], ...]:
+        """The checks to run on a text whose edges leave the rules in ``admitted`` and whose
+        word count falls in this bucket (``bisect_left`` of the rules' ``max_words``):
         (check, whether its pattern may match); rules with nothing left to ask, or only for
         shorter paragraphs, dropped."""
-        allowed = self._by_pair.get(edges)
-        if allowed is None:
-            if edges:
-                allowed = tuple((check, check.edges_allow(edges[0], edges[-1])) for check in self.checks)
-            else:
-                allowed = tuple((check, check.pattern is not None) for check in self.checks)
-            if len(self._by_pair) >= 4096:
-                self._by_pair.clear()
-            self._by_pair[edges] = allowed
         least = self._limits[bucket] if bucket < len(self._limits) else None
         plan = tuple(
-            (check, possible) for check, possible in allowed
-            if (possible or check.phrases)
+            (check, bool(admitted >> n & 1)) for n, check in enumerate(self.checks)
+            if (admitted >> n & 1 or check.phrases)
             and (check.max_words is None or (least is not None and check.max_words >= least))
         )
-        if len(self._by_edges) >= 16384:
-            self._by_edges.clear()
-        self._by_edges[(edges, bucket)] = plan
+        if len(self._plans) >= 16384:
+            self._plans.clear()
+        self._plans[(admitted, bucket)] = plan
         return plan
 
 
