@@ -22,6 +22,7 @@ from .cues import load_cues
 from .detect import detect_arriving, detect_duplicates
 from .engines import Arriving, Detector
 from .eras import load_eras
+from .furniture import TemplatedPages, learn_templates, low_content_evidence, page_site, without_templates
 from .heap import long_lived_heap, release_free_memory
 from .ingest import iter_inputs
 from .model import (
@@ -248,6 +249,7 @@ def _run(
     as_of = as_of_date(config.as_of)
     pages = PageStore(config.spool_after_mb * 2**20, config.spool_dir)  # memory, then a file
     skipped: list[Skipped] = []
+    sites: list[str | None] = []  # each page's site, for the templates learned after detection
 
     def arriving() -> Iterator[tuple[int, SegmentedDocument]]:
         """Each page segmented as it arrives (here, while worker processes extract the next HTML
@@ -259,6 +261,7 @@ def _run(
                 continue
             seg = segment(item, config, rules)
             pages.append(seg)
+            sites.append(None if item.reference else page_site(item))
             clock.lap("segment")
             yield len(pages) - 1, seg  # this object, not one read back from a spooled store
             clock.lap("detect duplicates")  # what detection did between pages
@@ -273,6 +276,15 @@ def _run(
     release_free_memory()  # what detection held besides its clusters
     membership = paragraph_clusters(clusters)
     clock.lap("detect duplicates")
+    # A site's own template lines (short copies on several of its pages) are furniture: every
+    # later stage reads the pages with them as boilerplate, and they leave the clusters.
+    templates = learn_templates(pages, sites, clusters, membership)
+    if templates:
+        clusters = without_templates(clusters, templates)
+        membership = paragraph_clusters(clusters)
+    learned: Sequence[SegmentedDocument] = TemplatedPages(pages, templates) if templates else pages
+    furniture = {ref: found.evidence() for ref, found in sorted(templates.items())}
+    clock.lap("site templates")
     registry = load_registry(config.outlets)
     cues = load_cues(registry)
     eras = load_eras(config.eras)
@@ -288,7 +300,7 @@ def _run(
     verdicts: list[tuple[Staleness, ...]] = []
     conflicts: list[EraConflict] = []
     counts: list[PageCounts] = []
-    for doc, seg in enumerate(pages):
+    for doc, seg in enumerate(learned):
         hits = page_paragraph_dates(seg, lang)
         page_date = date_page(seg, as_of, lang, hits)
         page_dates.append(page_date)
@@ -304,15 +316,16 @@ def _run(
         conflicts.extend(page_conflicts)
         clock.lap("staleness")
         counts.append(page_counts(doc, seg, membership))
+        furniture.update(low_content_evidence(seg, doc))
         clock.lap("summary")
-    provenance = trace_across(pages, traced, clusters, page_dates)
+    provenance = trace_across(learned, traced, clusters, page_dates)
     del traced
     clock.lap("provenance")
     copies = recycled([page.reference for page in counts], page_dates, clusters, config.recycled_days)
     clock.lap("staleness")
     summary = summarize(counts, skipped, clusters, provenance, verdicts, len(conflicts))
     clock.lap("summary")
-    reports = DocumentReports(pages, tuple(page_dates))
+    reports = DocumentReports(learned, tuple(page_dates))
     return AuditResult(
         schema_version=SCHEMA_VERSION,
         tool_version=__version__,
@@ -327,4 +340,5 @@ def _run(
         conflicts=tuple(conflicts),
         recycled=copies,
         warnings=tuple(rule_timeout_warnings(drain_timeouts())),
+        furniture=furniture,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,13 +30,41 @@ class BoilerplateRule:
     phrases: frozenset[str]
     max_words: int | None
     source: str
+    # Case-folded substrings one of which a paragraph must contain for the pattern to be tried
+    # (empty: always tried). Why: a pattern that may match anywhere in a paragraph ('.*\bpoll\b.*')
+    # costs a scan of every paragraph; a substring test first costs a fraction of that.
+    needles: tuple[str, ...] = ()
 
     def matches(self, text: str) -> bool:
         if self.max_words is not None and len(text.split()) > self.max_words:
             return False
         if self.phrases and _phrase_key(text) in self.phrases:
             return True
+        if self.needles and not _has_needle(text.casefold(), self.needles):
+            return False
         return bool(self.pattern is not None and self.pattern.fullmatch(text))
+
+
+def _has_needle(folded: str, needles: tuple[str, ...]) -> bool:
+    return _needle_search(needles)(folded) is not None
+
+
+@lru_cache(maxsize=256)
+def _needle_search(needles: tuple[str, ...]) -> Callable[[str], object]:
+    """A test for any of a rule's needles: substring tests, one per needle until one is found
+    (on paragraph-sized texts faster than a regex alternation, which tries every needle at
+    every position). Returns something true when a needle is present, else None."""
+    if len(needles) == 1:
+        needle = needles[0]
+        return lambda folded: True if needle in folded else None
+
+    def any_needle(folded: str) -> bool | None:
+        for needle in needles:
+            if needle in folded:
+                return True
+        return None
+
+    return any_needle
 
 
 def _phrase_key(text: str) -> str:
@@ -43,7 +72,7 @@ def _phrase_key(text: str) -> str:
     return " ".join(folded.strip(" \t:.-–—•·|>»").split())
 
 
-_KEYS = frozenset({"name", "description", "pattern", "phrases", "max_words", "case_sensitive"})
+_KEYS = frozenset({"name", "description", "pattern", "phrases", "max_words", "case_sensitive", "needles"})
 
 
 def _parse_rule(raw: object, source: str, position: int, text: str = "") -> BoilerplateRule:
@@ -63,6 +92,9 @@ def _parse_rule(raw: object, source: str, position: int, text: str = "") -> Boil
             pattern = compile_rule(pattern_text, flags, rule=name, source=source)
         except ValueError as err:
             raise RuleError(f"{where}: bad pattern: {err}") from err
+    needles = raw.get("needles", [])
+    if not isinstance(needles, list) or not all(isinstance(n, str) and n for n in needles):
+        raise RuleError(f"{where}: 'needles' must be a list of non-empty strings")
     max_words = raw.get("max_words")
     if max_words is not None and (not isinstance(max_words, int) or max_words < 1):
         raise RuleError(f"{where}: 'max_words' must be a positive integer")
@@ -73,6 +105,7 @@ def _parse_rule(raw: object, source: str, position: int, text: str = "") -> Boil
         phrases=frozenset(_phrase_key(p) for p in phrases),
         max_words=max_words,
         source=source,
+        needles=tuple(n.casefold() for n in needles),
     )
 
 
@@ -116,6 +149,8 @@ class RuleCheck:
     # The pattern's fullmatch: `re`'s own for a shipped rule (what SafePattern runs for it,
     # minus the wrapper's cost), else the SafePattern's, under its time budget.
     fullmatch: Callable[[str], object] | None = None
+    needles: tuple[str, ...] = ()  # the rule's needles (case-folded): one must be present
+    find_needle: Callable[[str], object] | None = None  # their compiled search, None without
 
     def edges_allow(self, first: str, last: str) -> bool:
         """Whether the pattern may match a text that starts and ends so."""
@@ -124,25 +159,42 @@ class RuleCheck:
 
 class RuleChecks:
     """A rule set made ready for many paragraphs. Most paragraphs fail most patterns on
-    their first or last character: which rules a pair of those leaves is worked out once
-    per pair (a corpus has a few hundred), then a paragraph runs only those, and only what
-    its length and word count allow. The answer is :func:`classify`'s, rule by rule."""
+    their first or last character: which rules a first character leaves, and which a last
+    one leaves, is worked out once per character (a bit per rule), and which rules a pair of
+    those sets and a word count leave once per (set, word-limit bucket) (a corpus has a few
+    hundred); then a paragraph runs only those. The answer is :func:`classify`'s, rule by rule."""
 
     def __init__(self, checks: Sequence[RuleCheck]) -> None:
         self.checks = tuple(checks)
-        self._by_edges: dict[str, tuple[tuple[RuleCheck, bool], ...]] = {}
+        self._plans: dict[tuple[int, int], tuple[tuple[RuleCheck, bool], ...]] = {}
+        self._firsts: dict[str, int] = {}  # character -> rules whose matches may start with it
+        self._lasts: dict[str, int] = {}  # character -> rules whose matches may end with it
+        # The rules' distinct word limits, ascending: a paragraph's bucket is where its word
+        # count falls among them, and every paragraph of a bucket faces the same rules.
+        self._limits = sorted({c.max_words for c in self.checks if c.max_words is not None})
+        self._with_pattern = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None)
 
     def first_match(self, stripped: str, words: int) -> str | None:
         """Name of the first rule matching a paragraph already stripped, given its word count."""
-        edges = stripped[:1] + stripped[-1:]
-        plan = self._by_edges.get(edges)
+        if stripped:
+            first, last = stripped[0], stripped[-1]
+            admitted = self._firsts.get(first)
+            if admitted is None:
+                admitted = self._edge_mask(first, from_end=False)
+            at_end = self._lasts.get(last)
+            if at_end is None:
+                at_end = self._edge_mask(last, from_end=True)
+            admitted &= at_end
+        else:
+            admitted = self._with_pattern
+        plan_key = (admitted, bisect_left(self._limits, words))
+        plan = self._plans.get(plan_key)
         if plan is None:
-            plan = self._plan(edges)
+            plan = self._plan(*plan_key)
         size = len(stripped)
         key = None
-        for check, possible in plan:
-            if check.max_words is not None and words > check.max_words:
-                continue
+        folded = None
+        for check, possible in plan:  # the plan holds only checks whose max_words admit `words`
             if check.phrases:
                 if key is None:
                     key = _phrase_key(stripped)
@@ -153,21 +205,45 @@ class RuleChecks:
             screen = check.screen
             if screen is not None and not screen.min_len <= size <= screen.max_len:
                 continue
+            if check.find_needle is not None:
+                if folded is None:
+                    folded = stripped.casefold()
+                if check.find_needle(folded) is None:
+                    continue
             if check.fullmatch(stripped):  # type: ignore[misc]
                 return check.name
         return None
 
-    def _plan(self, edges: str) -> tuple[tuple[RuleCheck, bool], ...]:
-        """The checks to run on a text with these first and last characters ("" if empty):
-        (check, whether its pattern may match); rules with nothing left to ask dropped."""
-        if edges:
-            allowed = [(check, check.edges_allow(edges[0], edges[-1])) for check in self.checks]
-        else:
-            allowed = [(check, check.pattern is not None) for check in self.checks]
-        plan = tuple((check, possible) for check, possible in allowed if possible or check.phrases)
-        if len(self._by_edges) >= 4096:
-            self._by_edges.clear()
-        self._by_edges[edges] = plan
+    def _edge_mask(self, char: str, *, from_end: bool) -> int:
+        """The rules (a bit each, in order) whose pattern may start (or end) with ``char``."""
+        mask = 0
+        for n, check in enumerate(self.checks):
+            if check.pattern is None:
+                continue
+            screen = check.screen
+            edge = None if screen is None else (screen.last if from_end else screen.first)
+            if edge is None or edge.match(char) is not None:
+                mask |= 1 << n
+        table = self._lasts if from_end else self._firsts
+        if len(table) >= 65536:
+            table.clear()
+        table[char] = mask
+        return mask
+
+    def _plan(self, admitted: int, bucket: int) -> tuple[tuple[RuleCheck, bool], ...]:
+        """The checks to run on a text whose edges leave the rules in ``admitted`` and whose
+        word count falls in this bucket (``bisect_left`` of the rules' ``max_words``):
+        (check, whether its pattern may match); rules with nothing left to ask, or only for
+        shorter paragraphs, dropped."""
+        least = self._limits[bucket] if bucket < len(self._limits) else None
+        plan = tuple(
+            (check, bool(admitted >> n & 1)) for n, check in enumerate(self.checks)
+            if (admitted >> n & 1 or check.phrases)
+            and (check.max_words is None or (least is not None and check.max_words >= least))
+        )
+        if len(self._plans) >= 16384:
+            self._plans.clear()
+        self._plans[(admitted, bucket)] = plan
         return plan
 
 
@@ -181,7 +257,8 @@ def _check(rule: BoilerplateRule) -> RuleCheck:
     fullmatch = pattern.fullmatch if pattern is not None else None
     if trusted:
         fullmatch = re.compile(pattern.pattern, pattern.flags).fullmatch  # type: ignore[union-attr]
-    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch)
+    find = _needle_search(rule.needles) if rule.needles else None
+    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles, find)
     if len(_RULE_CHECKS) >= 1024:
         _RULE_CHECKS.clear()
     _RULE_CHECKS[id(rule)] = (rule, check)

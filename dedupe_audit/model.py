@@ -282,3 +282,6 @@ class AuditResult:
     conflicts: tuple[EraConflict, ...] = ()
     recycled: tuple[Recycled, ...] = ()
     warnings: tuple[str, ...] = ()  # things the run survived that an auditor should know
+    # Evidence of furniture no rule of the rule files named (site templates learned from the
+    # corpus, jusText's measures), by paragraph: the paragraph's own rule names which it is.
+    furniture: dict[ParagraphRef, dict[str, object]] = field(default_factory=dict)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from .boilerplate import BoilerplateRule, RuleChecks, checks_for, load_rules
 from .config import Config
+from .furniture import LOW_CONTENT, low_content
 from .model import BODY, BOILERPLATE, Document, Paragraph, SegmentedDocument, Window
 
 _TERMINAL = tuple('.!?…:;"»”’)')
@@ -158,7 +160,19 @@ def segment(
             line, seen = line + text.count("\n", seen, start), start
             end_line = line + text.count("\n", start, end)
             _add(paragraphs, cut, text, (start, end, line, end_line), checks, config)
+    if paragraphs:
+        paragraphs = _with_low_content(paragraphs)
     return SegmentedDocument(document=document, paragraphs=tuple(paragraphs), windows=tuple(cut))
+
+
+def _with_low_content(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The page's paragraphs with those jusText's measures call furniture (and no rule named)
+    turned into boilerplate (``low-content``). A long paragraph is never one (its windows were
+    cut already), so only short ones change."""
+    found = low_content(paragraphs, [p.is_body for p in paragraphs])
+    for index in found:
+        paragraphs[index] = replace(paragraphs[index], kind=BOILERPLATE, boilerplate_rule=LOW_CONTENT)
+    return paragraphs
 
 
 def _add(

@@ -37,6 +37,8 @@ def _paragraphs(result: AuditResult, doc: int) -> list[dict[str, Any]]:
             "boilerplate_rule": para.boilerplate_rule,
             "cluster": result.paragraph_cluster.get(ref),
         }
+        if ref in result.furniture:  # learned furniture: the evidence behind its rule
+            row["boilerplate_evidence"] = result.furniture[ref]
         if result.provenance:
             row["provenance"] = asdict(result.provenance[doc][para.index])
         if result.staleness:
