@@ -193,8 +193,9 @@ def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: T
         tense = clause_tense(para.text, start, end)
         holds = page is None or term.contains(page)
         strong = holds or tense.frame == CURRENT
-        if not strong and tense.frame in (PAST, REPORTING) and recent_in_clause(para.text, start, end):
-            tense = Tense(tense.frame, tense.verb + " + a recent day")
+        if (not strong and tense.subject and tense.frame in (PAST, REPORTING)
+                and recent_in_clause(para.text, start, end)):
+            tense = Tense(tense.frame, tense.verb + " + a recent day", True)
             strong = True
         if not strong and tense.frame == PAST and not PAST_NARRATION_COUNTS:
             retro.append(f"'{mention.phrase}' (past narration: '{tense.verb}')")
@@ -313,7 +314,9 @@ def _gap(page: date, first: date | None, until: date | None) -> int:
 
 def _phrases(clues: Iterable[Clue]) -> str:
     """Each phrase once, however often the paragraph or block repeats it."""
-    named = dict.fromkeys(f"'{c.marker.phrase}' ({c.marker.fact})" for c in clues)
+    named = dict.fromkeys(
+        f"'{c.marker.phrase}' ({c.marker.fact}" + (f"; {c.marker.tense})" if c.marker.tense else ")")
+        for c in clues)
     return ", ".join(named)
 
 

@@ -99,6 +99,7 @@ class Tense:
 
     frame: str
     verb: str = ""
+    subject: bool = False  # the mention is the verb's subject (it acts or speaks)
 
     def describe(self) -> str:
         if self.frame == BARE:
@@ -179,7 +180,7 @@ def _forward_en(words: list[str], raw: list[str], start: int) -> Tense | None:
             if words[j] in ("who", "which") and j + 1 < len(raw):
                 relative = _classify_en(words, j + 1, subject=True)
                 if relative is not None:
-                    return relative
+                    return Tense(relative.frame, "who " + relative.verb, True)
             j += 1
         if j >= len(raw) or raw[j] != ",":
             return None
@@ -188,7 +189,8 @@ def _forward_en(words: list[str], raw: list[str], start: int) -> Tense | None:
         i += 1
     if i >= len(raw) or raw[i] in _HARD or raw[i] == ",":
         return None
-    return _classify_en(words, i, subject=True)
+    found = _classify_en(words, i, subject=True)
+    return Tense(found.frame, found.verb, True) if found else None
 
 
 def _backward_en(words: list[str], raw: list[str], end: int) -> Tense | None:
@@ -316,8 +318,9 @@ def _slavic_tense(text: str, start: int, end: int) -> Tense:
         if found is None:
             continue
         tense, lemma = found
+        subject = k >= last
         if tense in ("pres", "futr"):
-            return Tense(CURRENT, raw[k])
+            return Tense(CURRENT, raw[k], subject)
         if tense == "past":
-            return Tense(REPORTING if lemma in _SLAVIC_REPORTING else PAST, raw[k])
+            return Tense(REPORTING if lemma in _SLAVIC_REPORTING else PAST, raw[k], subject)
     return _NO_VERB
