@@ -22,7 +22,7 @@ of one story), at lower confidence. Boilerplate is never judged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,7 @@ from dedupe_audit.model import (
     SegmentedDocument,
     Staleness,
 )
-from dedupe_audit.tense import CURRENT, PAST, REPORTING, Tense, clause_tense, recent_in_clause
+from dedupe_audit.tense import CURRENT, PAST, PAST_PERFECT, REPORTING, Tense, clause_tense, recent_in_clause
 from dedupe_audit.timeexpr import (
     AnchoredRule,
     DateHit,
@@ -73,8 +73,9 @@ ANCHORED_CONFIDENCE = 0.75
 INHERITED_FACTOR = 0.7  # a marker elsewhere in the block speaks less for this paragraph
 NEAR_EDGE_DAYS = 14  # text this close to an era's edge may be late publication, not staleness
 NEAR_EDGE_FACTOR = 0.6
-# whether past-tense narration other than news verbs ("failed", "sought") still counts,
-# weakly, as speaking from the era
+# whether past-tense narration other than news verbs still counts, weakly, as speaking
+# from the era when the holder is its subject ("Defense Secretary Lloyd Austin convened");
+# as an object or in a phrase ("served in the Clinton administration") it never does
 PAST_NARRATION_COUNTS = True
 OWN, COPIED, DATELINED = 0, 1, 2  # what kind of block a paragraph lies in (foreign_blocks)
 
@@ -100,6 +101,7 @@ class Clue:
     # day) or the marker is a time expression; weak: a bare title or a past-tense news verb,
     # read as retrospective when the page (or foreign block) shows a later holder sitting
     strong: bool = True
+    terms: tuple[Term, ...] = ()  # all tenures of the holder in the office (one for most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,17 +194,20 @@ def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: T
         start, end = mention.start - para.start, mention.end - para.start
         tense = clause_tense(para.text, start, end)
         holds = page is None or term.contains(page)
-        strong = holds or tense.frame == CURRENT
+        # only a subject in a present/perfect/future clause is presented as sitting now;
+        # "has repeatedly blamed the Obama administration" speaks about it
+        strong = holds or (tense.frame == CURRENT and tense.subject)
         if (not strong and tense.subject and tense.frame in (PAST, REPORTING)
                 and recent_in_clause(para.text, start, end)):
             tense = Tense(tense.frame, tense.verb + " + a recent day", True)
             strong = True
-        if not strong and tense.frame == PAST and not PAST_NARRATION_COUNTS:
-            retro.append(f"'{mention.phrase}' (past narration: '{tense.verb}')")
+        if not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
+                PAST_NARRATION_COUNTS and tense.subject))):
+            retro.append(f"'{mention.phrase}' (past narration: {tense.describe()})")
             continue
         clues.append(Clue(_office_marker(mention, term, tense), term.start, term.end,
                           OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
-                          mention.fact.holder, strong))
+                          mention.fact.holder, strong, mention.fact.terms))
     return clues, retro
 
 
@@ -243,9 +248,32 @@ def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage,
     return clues, context
 
 
+def _retermed(clues: list[Clue]) -> list[Clue]:
+    """A holder of several tenures ("President Trump") named beside a single-tenure holder
+    of another office ("Secretary of State Mike Pompeo") is read in the tenure that holds
+    together with it: the paragraph speaks from one time."""
+    single = [c for c in clues if len(c.terms) == 1 and c.office is not None]
+    if not single or len(single) == len(clues):
+        return clues
+    out = []
+    for clue in clues:
+        if len(clue.terms) > 1 and not any(_overlap(clue, o) for o in single if o.office != clue.office):
+            fits = [t for t in clue.terms if any(
+                (t.end is None or o.first is None or o.first < t.end)
+                and (o.until is None or t.start < o.until) for o in single if o.office != clue.office)]
+            if fits:
+                term = fits[-1]
+                marker = replace(clue.marker, valid_from=_iso(term.start), valid_to=_iso(term.end))
+                clue = replace(clue, marker=marker, first=term.start, until=term.end)
+        out.append(clue)
+    return out
+
+
 def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:
     """Keep the clues that can hold together; when they cannot, the ones that ended
-    before the newest began are read as retrospective and dropped."""
+    before the newest began are read as retrospective and dropped (after reading a
+    several-tenure holder in the tenure that fits the others, see ``_retermed``)."""
+    clues = _retermed(clues)
     starts = [c.first for c in clues if c.first]
     newest = max(starts) if starts else None
     ends = [c.until for c in clues if c.until]
@@ -391,7 +419,7 @@ def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], ind
         while 0 <= j < len(findings) and blocks[j] == block:
             found = findings[j]
             if found is not None and (found.clues or found.retrospective or found.dropped):
-                if found.clues and not found.retrospective and all(c.strong for c in found.clues):
+                if found.clues and not found.retrospective:
                     donors.append(j)
                 break
             j += step
@@ -502,8 +530,9 @@ def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
                    registry: OutletRegistry | None = None) -> tuple[int, ...]:
     """Whether each paragraph lies in a block that is another text pasted in (OWN = no):
     COPIED, a block holding a run copied from or to another document (``duplicated``), or
-    DATELINED, one opening with a dateline or byline (``matches``: the cues of each
-    paragraph) of an outlet other than the page's own. When the page's own outlet is
+    DATELINED, one holding a dateline or byline (``matches``: the cues of each paragraph;
+    a copied run may start with the story's lead above its dateline) of an outlet other
+    than the page's own. When the page's own outlet is
     unknown, a dateline opens a foreign block only after the page's first body block (the
     first is the page's own story). Era evidence is inherited only inside either kind; a
     dated block is also its own scope for counter-evidence (a later holder named sitting)."""
@@ -527,10 +556,9 @@ def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
         block = blocks[j]
         if j in duplicated and para.is_body:
             foreign_ids.setdefault(block, COPIED)
-        opens = j == 0 or blocks[j - 1] != block
         if para.is_body and first_body is None:
             first_body = block
-        if not opens or not para.is_body:
+        if not para.is_body:
             continue
         for cue in matches[j]:
             if not cue.rule.starts_block:

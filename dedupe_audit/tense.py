@@ -31,6 +31,9 @@ from functools import cache
 from typing import Any
 
 CURRENT, REPORTING, PAST, BARE = "current", "reporting", "past", "bare"
+# "had been", "would have been influenced": a time before the narrated past, or a
+# hypothetical one; never the time of writing
+PAST_PERFECT = "past perfect"
 
 def words(text: str) -> frozenset[str]:
     """A closed word list written as text, one or more words a line."""
@@ -82,6 +85,7 @@ _ADVERBS = words("""
 also still now then once first again repeatedly recently previously already never often long
 later himself herself itself reportedly allegedly just even further meanwhile however too
 """)
+_DAYS = words("monday tuesday wednesday thursday friday saturday sunday")
 _PRONOUNS = words("he she it who which that they we i you")
 _PLURAL_PRONOUNS = words("they we i you")
 _PREPOSITIONS = words("""
@@ -126,14 +130,17 @@ def _with_aux(words: list[str], at: int) -> Tense | None:
     chain = []
     j = at - 1
     while j >= 0 and len(chain) < 3 and (words[j] in _AUX or words[j] in ("be", "been", "being",
-                                                                         "not", "n't")
+                                                                         "not", "n't", "have")
                                          or words[j] in _ADVERBS):
         chain.append(words[j])
         j -= 1
     finite = next((w for w in reversed(chain) if w in _AUX), None)
     if finite is None:
         return None
-    return Tense(_AUX[finite], " ".join([*reversed(chain), words[at]]))
+    frame = _AUX[finite]
+    if finite == "had" or (frame == PAST and "have" in chain):
+        frame = PAST_PERFECT
+    return Tense(frame, " ".join([*reversed(chain), words[at]]))
 
 
 def _classify_en(words: list[str], at: int, subject: bool) -> Tense | None:
@@ -143,6 +150,8 @@ def _classify_en(words: list[str], at: int, subject: bool) -> Tense | None:
     before = words[at - 1] if at else ""
     if word in _AUX:
         follow = words[at + 1] if at + 1 < len(words) else ""
+        if word == "had" or (_AUX[word] == PAST and follow == "have"):
+            return Tense(PAST_PERFECT, f"{word} {follow}".strip())
         if word in ("is", "are", "was", "were") and follow in _FUTURE_WORDS:
             return Tense(CURRENT, f"{word} {follow}") if word in ("is", "are") else Tense(
                 PAST, f"{word} {follow}")
@@ -178,7 +187,11 @@ def _forward_en(words: list[str], raw: list[str], start: int) -> Tense | None:
         j = i + 1
         while j < len(raw) and raw[j] != "," and raw[j] not in _HARD and j - i < 14:
             if words[j] in ("who", "which") and j + 1 < len(raw):
-                relative = _classify_en(words, j + 1, subject=True)
+                k = j + 1
+                while k < len(raw) - 1 and k - j < 5 and (
+                        words[k] in _ADVERBS or words[k] in _DAYS or words[k] == "on"):
+                    k += 1  # "who just on Friday compared"
+                relative = _classify_en(words, k, subject=True)
                 if relative is not None:
                     return Tense(relative.frame, "who " + relative.verb, True)
             j += 1
@@ -196,11 +209,18 @@ def _forward_en(words: list[str], raw: list[str], start: int) -> Tense | None:
 def _backward_en(words: list[str], raw: list[str], end: int) -> Tense | None:
     """The mention as object or complement: the nearest verb before it in its clause."""
     i = end - 1
+    while i >= 0 and words[i] in _DETERMINERS:
+        i -= 1
+    if i >= 0 and words[i] in ("of", "that"):
+        return None  # "the policies of the Obama administration": no verb reaches it
+    agent = i >= 1 and words[i] == "by"  # "indicted by special counsel Robert Mueller"
     steps = 0
     while i >= 0 and steps < _WINDOW and raw[i] not in _HARD and raw[i] != ",":
+        if words[i] == "that" and steps:
+            return None  # a verb before "that" governs the clause, not the mention
         found = _classify_en(words, i, subject=False)
         if found is not None:
-            return found
+            return Tense(found.frame, found.verb, agent) if agent else found
         i -= 1
         steps += 1
     return None
@@ -258,12 +278,25 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, hi
 
 
+_FUTURE = re.compile(
+    r"\b(?:will|won[’']t|shall|going\s+to|expect(?:s|ed)?|due|scheduled|slated|set\s+to|"
+    r"plans?|planned|planning|aims?|intends?|hopes?|prepar(?:e|es|ing)|ahead|upcoming|"
+    r"predict(?:s|ed)?|forecasts?|буде|будуть|планує|очікується|має\s+намір|будет|будут|"
+    r"планирует|ожидается|намерен)\b", re.IGNORECASE)
+
+
 def future_clause(text: str, start: int, end: int) -> Tense | None:
-    """Whether the clause around ``text[start:end]`` (a year) speaks of what is still to come:
-    a future or expectation verb ("will", "is expected", "plans", "aims", "is due") or
-    a present-tense verb governing it; None when it narrates the past or has no verb."""
-    found = clause_tense(text, start, end)
-    return found if found.frame == CURRENT else None
+    """Whether the clause around ``text[start:end]`` (a year) speaks of it as still to come:
+    a future or expectation word ("will", "is expected", "plans", "aims", "is due",
+    "ahead") in a clause that is not narrated in the past; None otherwise."""
+    lo, hi = _clause_span(text, start, end)
+    found = _FUTURE.search(text, lo, hi)
+    if found is None:
+        return None
+    tense = clause_tense(text, start, end)
+    if tense.frame in (PAST, REPORTING) and not found.group(0).lower().startswith(("will", "predict")):
+        return None
+    return Tense(CURRENT, found.group(0))
 
 
 # --------------------------------------------------------------------------- Ukrainian, Russian

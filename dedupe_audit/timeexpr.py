@@ -19,6 +19,7 @@ from .datafiles import data_file, parse_toml, read_user_file
 from .literals import Need, Screened, fold, required_literals, trie_pattern
 from .model import SegmentedDocument
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
+from .tense import future_clause
 
 _YEAR = r"(?:19|20)\d\d"
 # What each date shape cannot match without: one cheap scan spares the month-name
@@ -58,6 +59,9 @@ class AnchoredRule:
     pattern: SafePattern  # a user pattern, matched under a time budget
     from_offset: int | None
     to_offset: int | None
+    # the year only dates the text when its clause speaks of it as still to come
+    # ("will ship by the end of 2020"); past narration ("had shipped by 2020") does not
+    future: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +168,11 @@ def _anchored(entries: list[dict], source: str = SHIPPED) -> tuple[AnchoredRule,
     for index, raw in enumerate(entries):
         rule_id, pattern = _entry(raw, "anchored", index, source)
         first = _offset(raw, "from", rule_id, source, required=False)
-        rules.append(AnchoredRule(rule_id, pattern, first, _offset(raw, "to", rule_id, source, False)))
+        future = raw.get("future", False)
+        if not isinstance(future, bool):
+            raise TimeLanguageError(f"{source}: entry {rule_id!r}: future must be true or false")
+        rules.append(AnchoredRule(rule_id, pattern, first, _offset(raw, "to", rule_id, source, False),
+                                  future))
     return tuple(rules)
 
 
@@ -380,6 +388,8 @@ def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int) -> lis
             window = None if year is None else _year_window(rule, year)
             if window is None:
                 continue
+            if rule.future and future_clause(text, match.start(), match.end()) is None:
+                continue  # the year is narrated, not awaited
             hits.append(
                 TimeHit(rule.rule_id, match.start() + offset, match.end() + offset,
                         match.group(0), *window, True)
