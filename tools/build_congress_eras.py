@@ -110,6 +110,10 @@ SHORT_NAMES = {
     "Samuel": ["Sam"], "Jonathan": ["Jon"], "Richard": ["Rick"], "Bradley": ["Brad"],
     "Gerald": ["Jerry"], "Frederick": ["Fred"], "Zachary": ["Zach"], "Douglas": ["Doug"],
 }
+# Members for whom a short form above would name someone else, with the forms they do use:
+# Rob Menendez (NJ, since 2023); "Bob Menendez" is his father (House 1993-2006, Senate
+# 2006-2024, in us-congress-former.toml).
+OWN_SHORT_NAMES: dict[str, list[str]] = {"M001226": ["Rob"]}
 
 
 @dataclass
@@ -135,10 +139,12 @@ def _words(text: str) -> str:
     return r"\s+".join(parts)
 
 
-def _first_names(name: dict) -> list[str]:
-    """Given names a reporter uses: the first name, the nickname, and the one in the
-    official full name ("Jack Reed" for John F. Reed)."""
-    firsts = [name["first"], name.get("nickname") or "", *SHORT_NAMES.get(name["first"], [])]
+def _first_names(name: dict, bioguide: str = "") -> list[str]:
+    """Given names a reporter uses: the first name, the nickname, the usual short form
+    (or the member's own, ``OWN_SHORT_NAMES``) and the one in the official full name
+    ("Jack Reed" for John F. Reed)."""
+    short = OWN_SHORT_NAMES.get(bioguide, SHORT_NAMES.get(name["first"], []))
+    firsts = [name["first"], name.get("nickname") or "", *short]
     full = re.sub(r'"[^"]*"', " ", name.get("official_full") or "")
     full = re.sub(r",?\s+(?:Jr\.|Sr\.|I{2,3}|IV)\s*$", "", full.strip())
     if full.endswith(name["last"]):
@@ -181,7 +187,7 @@ def _members(people: list[dict]) -> list[Member]:
             member = Member(person["id"]["bioguide"], holder, office, latest["state"], terms=spans)
             member.names = [
                 rf"{_words(first)}\s+(?:\w\.\s+)?{_words(last)}"
-                for first in _first_names(name) for last in _lasts(name)
+                for first in _first_names(name, person["id"]["bioguide"]) for last in _lasts(name)
             ]
             members.append(member)
     return members
