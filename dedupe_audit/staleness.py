@@ -419,7 +419,10 @@ def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], ind
         while 0 <= j < len(findings) and blocks[j] == block:
             found = findings[j]
             if found is not None and (found.clues or found.retrospective or found.dropped):
-                if found.clues and not found.retrospective:
+                # a copied run may be the page's own syndicated story: there only a
+                # holder presented as sitting by its tense speaks for the neighbours
+                if found.clues and not found.retrospective and (
+                        foreign[index] == DATELINED or all(c.strong for c in found.clues)):
                     donors.append(j)
                 break
             j += step

@@ -247,7 +247,8 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
     if _CYRILLIC.search(text[max(0, start - 150):end + 150]):
         return _slavic_tense(text, start, end)
     words, raw, first, last = _clause_words(text, start, end)
-    found = _forward_en(words, raw, last) or _backward_en(words, raw, first)
+    genitive = text[end:end + 1] in ("'", "’")  # "President Trump’s actions": not a subject
+    found = (None if genitive else _forward_en(words, raw, last)) or _backward_en(words, raw, first)
     return found or _NO_VERB
 
 
@@ -280,7 +281,8 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 _FUTURE = re.compile(
     r"\b(?:will|won[’']t|shall|going\s+to|expect(?:s|ed)?|due|scheduled|slated|set\s+to|"
-    r"plans?|planned|planning|aims?|intends?|hopes?|prepar(?:e|es|ing)|ahead|upcoming|"
+    r"plans?|planned|planning|aims?|intends?|hopes?|prepar(?:e|es|ing)|ahead|upcoming|heading|"
+    r"run-?up|"
     r"predict(?:s|ed)?|forecasts?|буде|будуть|планує|очікується|має\s+намір|будет|будут|"
     r"планирует|ожидается|намерен)\b", re.IGNORECASE)
 
@@ -294,7 +296,8 @@ def future_clause(text: str, start: int, end: int) -> Tense | None:
     if found is None:
         return None
     tense = clause_tense(text, start, end)
-    if tense.frame in (PAST, REPORTING) and not found.group(0).lower().startswith(("will", "predict")):
+    if tense.frame in (PAST, PAST_PERFECT, REPORTING) and not found.group(0).lower().startswith(
+            ("will", "predict")):
         return None
     return Tense(CURRENT, found.group(0))
 

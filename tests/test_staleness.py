@@ -155,24 +155,24 @@ start = "2025-01-20"
 end = "2025-05-02"
 names = ['(?:Mike\\s+)?Waltz']
 
-[offices.fr-president]
-label = "President of France"
-titles = ['(?:French\\s+)?President']
+[offices.springfield-mayor]
+label = "Mayor of Springfield"
+titles = ['(?:Springfield\\s+)?Mayor']
 
 [[facts]]
-id = "fr-president-macron"
-office = "fr-president"
-holder = "Emmanuel Macron"
+id = "springfield-mayor-quimby"
+office = "springfield-mayor"
+holder = "Joe Quimby"
 start = "2017-05-14"
-names = ['(?:Emmanuel\\s+)?Macron']
+names = ['(?:Joe\\s+)?Quimby']
 """,
         encoding="utf-8",
     )
     eras = load_eras([extra])
     waltz = next(f for f in eras.facts if f.fact_id == "us-national-security-adviser-waltz")
     assert str(waltz.terms[0].end) == "2025-05-02" and waltz.source == str(extra)
-    assert [m.fact.holder for m in find_mentions("French President Macron said", eras)] == [
-        "Emmanuel Macron"]
+    assert [m.fact.holder for m in find_mentions("Springfield Mayor Quimby said", eras)] == [
+        "Joe Quimby"]
 
 
 @pytest.mark.parametrize(
