@@ -334,13 +334,15 @@ def _verb(word: str, ukrainian: bool) -> tuple[str, str] | None:
     analysers = _analysers()
     if analysers is None:
         return None
-    parse = analysers[0 if ukrainian else 1].parse(word)
-    if not parse:
-        return None
-    best = parse[0]
-    if best.tag.POS != "VERB" or best.score < 0.3:
-        return None
-    return str(best.tag.tense or ""), best.normal_form
+    first, second = (analysers[0], analysers[1]) if ukrainian else (analysers[1], analysers[0])
+    for analyser in (first, second):  # the letters may not tell the language apart
+        parse = analyser.parse(word)
+        if not parse:
+            continue
+        best = parse[0]
+        if best.tag.POS == "VERB" and best.score >= 0.3 and analyser.word_is_known(word):
+            return str(best.tag.tense or ""), best.normal_form
+    return None
 
 
 def _slavic_tense(text: str, start: int, end: int) -> Tense:
