@@ -44,6 +44,7 @@ _WORD = re.compile(r"[A-Za-zА-Яа-яІіЇїЄєҐґЁё’'\-]+|[,;:—–“
 _HARD = frozenset(";:—–“”\"«»")
 _CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґЁё]")
 _WINDOW = 12  # words looked at on either side of a mention
+_REACH = 300  # characters of a long paragraph tokenised on either side of a mention
 
 # --------------------------------------------------------------------------- English
 
@@ -229,7 +230,9 @@ def _backward_en(words: list[str], raw: list[str], end: int) -> Tense | None:
 def _clause_words(text: str, start: int, end: int) -> tuple[list[str], list[str], int, int]:
     """Tokens of the clause holding ``text[start:end]`` (quote-aware), lower-cased and raw,
     and the token positions where the mention starts and ends."""
-    tokens = _tokens(text)
+    base = max(0, start - _REACH)  # a clause never needs more than this either side
+    tokens = _tokens(text[base:end + _REACH])
+    start, end = start - base, end - base
     first = next((k for k, t in enumerate(tokens) if t[2] > start), len(tokens))
     last = next((k for k, t in enumerate(tokens) if t[1] >= end), len(tokens))
     lo = first
