@@ -62,6 +62,11 @@ class AnchoredRule:
     # the year only dates the text when its clause speaks of it as still to come
     # ("will ship by the end of 2020"); past narration ("had shipped by 2020") does not
     future: bool = False
+    # a recurring event ("this year's midterms"): event years are year % cycle == phase,
+    # ``shift`` years after the writing; None for a rule that names its year
+    cycle: int | None = None
+    phase: int = 0
+    shift: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +176,14 @@ def _anchored(entries: list[dict], source: str = SHIPPED) -> tuple[AnchoredRule,
         future = raw.get("future", False)
         if not isinstance(future, bool):
             raise TimeLanguageError(f"{source}: entry {rule_id!r}: future must be true or false")
+        cycle = raw.get("cycle")
+        if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int)
+                                  or not 1 <= cycle <= 100):
+            raise TimeLanguageError(f"{source}: entry {rule_id!r}: cycle must be 1 to 100 years")
+        phase = _offset(raw, "phase", rule_id, source, required=False) or 0
+        shift = _offset(raw, "shift", rule_id, source, required=False) or 0
         rules.append(AnchoredRule(rule_id, pattern, first, _offset(raw, "to", rule_id, source, False),
-                                  future))
+                                  future, cycle, phase, shift))
     return tuple(rules)
 
 
@@ -380,10 +391,31 @@ def _year_window(rule: AnchoredRule, year: int) -> tuple[date | None, date | Non
     return first, last
 
 
-def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int) -> list[TimeHit]:
+def _cycle_window(rule: AnchoredRule, page: date | None) -> tuple[date, date] | None:
+    """The latest year up to the page's in which the recurring event, ``shift`` years on,
+    falls on its cycle: when "this year's midterms" can have been written."""
+    if page is None or rule.cycle is None:
+        return None
+    year = page.year
+    while (year + rule.shift) % rule.cycle != rule.phase % rule.cycle:
+        year -= 1
+    try:
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int,
+                   page: date | None = None) -> list[TimeHit]:
     hits = []
     for rule in rules:
         for match in rule.pattern.finditer(text):
+            if rule.cycle is not None:
+                cycled = _cycle_window(rule, page)
+                if cycled is not None:
+                    hits.append(TimeHit(rule.rule_id, match.start() + offset,
+                                        match.end() + offset, match.group(0), *cycled, True))
+                continue
             year = _named_year(match)
             window = None if year is None else _year_window(rule, year)
             if window is None:
@@ -449,5 +481,5 @@ def find_time_expressions(
         return ()
     anchored = [r for r in rules if isinstance(r, AnchoredRule)]
     relative = [r for r in rules if isinstance(r, RelativeRule)]
-    hits = _anchored_hits(text, anchored, offset) + _relative_hits(text, relative, page, offset)
+    hits = _anchored_hits(text, anchored, offset, page) + _relative_hits(text, relative, page, offset)
     return tuple(_keep_longest(hits, lambda h: (h.start, h.end)))

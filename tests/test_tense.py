@@ -172,3 +172,16 @@ def test_two_term_holder_read_in_the_tenure_that_fits(eras):
 )
 def test_dated_expressions_presented_as_future(eras, text, page_date, verdict):
     assert verdicts(page([text]), page_date, eras)[0].verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "page_date", "verdict"),
+    [
+        ("Officials must prepare for attacks in this year's midterms.", "2025-06-01", "stale"),
+        ("Officials must prepare for attacks in this year's midterms.", "2022-06-01", "current"),
+        ("States are preparing for next year's midterm elections.", "2025-06-01", "current"),
+        ("States are preparing for next year's midterm elections.", "2024-06-01", "stale"),
+    ],
+)
+def test_recurring_events_named_by_a_relative_year(eras, text, page_date, verdict):
+    assert verdicts(page([text]), page_date, eras)[0].verdict == verdict
