@@ -134,7 +134,7 @@ def test_one_holder_offices_do_not_overlap(eras):
         ("Afghan President Ashraf Ghani", "afghanistan-president-ghani", "2019-01-01", "2022-01-01"),
         ("Prime Minister Justin Trudeau", "canada-prime-minister-trudeau", "2018-01-01", "2025-09-01"),
         ("прем'єр-міністр Канади Джастін Трюдо", "canada-prime-minister-trudeau", "2018-01-01", "2025-09-01"),
-        ("Президент Франции Франсуа Олланд заявил", "france-president-hollande", "2015-01-01", "2018-01-01"),
+        ("Президент Франции Франсуа Олланд заявил", "fr-president-hollande", "2015-01-01", "2018-01-01"),
         ("Chancellor Gerhard Schröder", "german-chancellor-schroder", "2003-01-01", "2006-01-01"),
         ("President Viktor Yanukovych", "ukraine-president-yanukovych", "2012-01-01", "2015-01-01"),
         ("президент Польщі Анджей Дуда", "poland-president-duda", "2020-01-01", "2025-09-01"),

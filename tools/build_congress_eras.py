@@ -49,7 +49,7 @@ OFFICES = '''\
 label = "US senator"
 source = "titles: US Senate usage (Sen., Senator); UK/RU press usage"
 titles = [
-  'Sen\\.|Senator|Senate\\s+(?:Majority|Minority)\\s+(?:Leader|Whip)',
+  'Sen\\.|Senator',
   'сенатор\\w*(?:\\s+США)?',
 ]
 
@@ -57,7 +57,7 @@ titles = [
 label = "US representative"
 source = "titles: US House usage (Rep., Representative, Congressman); UK/RU press usage"
 titles = [
-  'Rep\\.|Representative|Congress(?:wo)?man|House\\s+(?:Majority|Minority)\\s+(?:Leader|Whip)',
+  'Rep\\.|Representative|Congress(?:wo)?man',
   'конгрес+(?:мен\\w*|вумен)|член\\w*\\s+(?:Палати\\s+представників|Палаты\\s+представителей)(?:\\s+США)?',
 ]
 '''
