@@ -46,7 +46,7 @@ from .provenance import PageTrace, trace_across, trace_page
 from .saferegex import Timeout, drain_timeouts
 from .segment import segment
 from .spool import PageStore
-from .staleness import assess_page, recycled
+from .staleness import assess_page, foreign_blocks, recycled
 from .store import FingerprintCache
 from .timeexpr import page_paragraph_dates, time_language
 from .timing import Laps
@@ -311,7 +311,8 @@ def _run(
         clock.lap("blocks")
         traced.append(trace_page(seg, registry, cues, found, block))
         clock.lap("provenance")
-        page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits)
+        foreign = foreign_blocks(seg, block, found, copied.get(doc, frozenset()), registry)
+        page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
         verdicts.append(page_verdicts)
         conflicts.extend(page_conflicts)
         clock.lap("staleness")

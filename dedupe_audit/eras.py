@@ -32,6 +32,10 @@ _FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phras
 _CUE_KEYS = {"id", "where", "pattern", "gap"}
 _OFFICE_KEYS = {"label", "titles", "source"}
 _SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+")
+# a rank or courtesy title between office and name: "National Security Adviser Ambassador
+# John Bolton", "Defense Secretary Gen. Jim Mattis", "міністр оборони генерал ..."
+_HONORIFIC = (r"(?:(?:Ambassador|Amb\.|General|Gen\.|Lt\.\s+Gen\.|Admiral|Adm\.|Dr\.|Judge|"
+              r"retired\s+Gen\.|посол|генерал|адмірал|адмирал)\s+)?")
 _CONTEXT = 80  # characters of the sentence a cue is looked for in, each side
 
 
@@ -228,7 +232,7 @@ def _fact_pattern(titles: list[str], names: list[str], phrases: list[str]) -> st
     forms = list(phrases)
     if names:
         t, n = _alternation(titles), _alternation(names)
-        forms += [rf"(?:{t})\s+(?:{n})", rf"(?:{n}),\s+the\s+(?:{t})"]
+        forms += [rf"(?:{t})\s+{_HONORIFIC}(?:{n})", rf"(?:{n}),\s+the\s+(?:{t})"]
     return rf"(?<!\w)(?:{_alternation(forms)})(?!\w)"
 
 

@@ -196,6 +196,9 @@ class EraMarker:
     valid_from: str | None
     valid_to: str | None
     kind: str  # office | date | relative
+    # how the marker's clause presents it, with the deciding words ("current: 'has been'",
+    # "reporting: 'said'", "no verb: bare title"); empty for dates and time expressions
+    tense: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,9 +22,11 @@ of one story), at lower confidence. Boilerplate is never judged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
+from dedupe_audit.cues import CueMatch
 from dedupe_audit.eras import (
     EraRegistry,
     Fact,
@@ -46,6 +48,7 @@ from dedupe_audit.model import (
     SegmentedDocument,
     Staleness,
 )
+from dedupe_audit.tense import CURRENT, PAST, PAST_PERFECT, REPORTING, Tense, clause_tense, recent_in_clause
 from dedupe_audit.timeexpr import (
     AnchoredRule,
     DateHit,
@@ -58,13 +61,23 @@ from dedupe_audit.timeexpr import (
 )
 from dedupe_audit.timeexpr import time_language as _time_language
 
-__all__ = ["StalenessReport", "assess", "assess_page", "load_eras", "paragraph_markers", "recycled"]
+if TYPE_CHECKING:
+    from dedupe_audit.outlets import OutletRegistry
+
+__all__ = ["StalenessReport", "assess", "assess_page", "foreign_blocks", "load_eras", "paragraph_markers",
+           "recycled"]
 
 OFFICE_CONFIDENCE = 0.85
+WEAK_CONFIDENCE = 0.7  # a bare title or past-tense news verb: no tense says "now"
 ANCHORED_CONFIDENCE = 0.75
 INHERITED_FACTOR = 0.7  # a marker elsewhere in the block speaks less for this paragraph
 NEAR_EDGE_DAYS = 14  # text this close to an era's edge may be late publication, not staleness
 NEAR_EDGE_FACTOR = 0.6
+# whether past-tense narration other than news verbs still counts, weakly, as speaking
+# from the era when the holder is its subject ("Defense Secretary Lloyd Austin convened");
+# as an object or in a phrase ("served in the Clinton administration") it never does
+PAST_NARRATION_COUNTS = True
+OWN, COPIED, DATELINED = 0, 1, 2  # what kind of block a paragraph lies in (foreign_blocks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +97,11 @@ class Clue:
     confidence: float
     office: str | None = None
     holder: str | None = None
+    # strong: the clause presents the holder as current (present, perfect, future, a recent
+    # day) or the marker is a time expression; weak: a bare title or a past-tense news verb,
+    # read as retrospective when the page (or foreign block) shows a later holder sitting
+    strong: bool = True
+    terms: tuple[Term, ...] = ()  # all tenures of the holder in the office (one for most)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +129,11 @@ def _term_for(terms: Sequence[Term], page: date | None) -> Term:
     return min(terms, key=lambda t: (t.gap_days(page), -t.start.toordinal()))
 
 
-def _office_marker(mention: Mention, term: Term) -> EraMarker:
-    return EraMarker(mention.phrase, mention.start, mention.end, mention.fact.label,
-                     _iso(term.start), _iso(term.end), "office")
+def _office_marker(mention: Mention, term: Term, tense: Tense | None = None,
+                   fact: str | None = None) -> EraMarker:
+    return EraMarker(mention.phrase, mention.start, mention.end, fact or mention.fact.label,
+                     _iso(term.start), _iso(term.end), "office",
+                     tense.describe() if tense else "")
 
 
 def _dated_in_past(mention: Mention, term: Term, page: date | None, text: str,
@@ -131,18 +151,63 @@ def _dated_in_past(mention: Mention, term: Term, page: date | None, text: str,
     return None
 
 
+def _successor(mention: Mention, term: Term, eras: EraRegistry) -> tuple[Term, str] | None:
+    """The tenure that followed ``term`` in the mention's office, and its holder: "his
+    predecessor, President Barack Obama" is written while Obama's successor sits."""
+    if term.end is None:
+        return None
+    later = [(t.start, t, f.holder) for f in eras.facts if f.office == mention.fact.office
+             and f.holder != mention.fact.holder for t in f.terms if t.start >= term.end]
+    if not later:
+        return None
+    _, nxt, holder = min(later, key=lambda item: item[0])
+    return nxt, holder
+
+
+_PREDECESSOR = "predecessor"
+
+
 def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
                   facts: Sequence[Fact]) -> tuple[list[Clue], list[str]]:
+    """Clues from office-holder mentions, each with the frame of its clause (see tense):
+    retrospective cues and dated-past sentences drop a mention; "his predecessor, X" dates
+    the text to X's successor's tenure; a holder whose tenure does not hold the page date
+    counts strongly only when its clause presents it as current."""
     clues, retro = [], []
     for mention in find_mentions(para.text, eras, offset=para.start, facts=facts):
         term = _term_for(mention.fact.terms, page)
+        if mention.cue and mention.cue.startswith(_PREDECESSOR):
+            follows = _successor(mention, term, eras)
+            if follows is None:
+                retro.append(f"'{mention.phrase}' ({mention.cue})")
+                continue
+            nxt, holder = follows
+            fact = f"{mention.fact.label} as predecessor: {holder} sitting"
+            clues.append(Clue(_office_marker(mention, nxt, Tense(CURRENT, mention.cue), fact),
+                              nxt.start, nxt.end, OFFICE_CONFIDENCE))
+            continue
         why = (f"'{mention.phrase}' ({mention.cue})" if mention.cue
                else _dated_in_past(mention, term, page, para.text, para, lang))
         if why:
             retro.append(why)
             continue
-        clues.append(Clue(_office_marker(mention, term), term.start, term.end,
-                          OFFICE_CONFIDENCE, mention.fact.office, mention.fact.holder))
+        start, end = mention.start - para.start, mention.end - para.start
+        tense = clause_tense(para.text, start, end)
+        holds = page is None or term.contains(page)
+        # only a subject in a present/perfect/future clause is presented as sitting now;
+        # "has repeatedly blamed the Obama administration" speaks about it
+        strong = holds or (tense.frame == CURRENT and tense.subject)
+        if (not strong and tense.subject and tense.frame in (PAST, REPORTING)
+                and recent_in_clause(para.text, start, end)):
+            tense = Tense(tense.frame, tense.verb + " + a recent day", True)
+            strong = True
+        if not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
+                PAST_NARRATION_COUNTS and tense.subject))):
+            retro.append(f"'{mention.phrase}' (past narration: {tense.describe()})")
+            continue
+        clues.append(Clue(_office_marker(mention, term, tense), term.start, term.end,
+                          OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
+                          mention.fact.holder, strong, mention.fact.terms))
     return clues, retro
 
 
@@ -183,9 +248,32 @@ def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage,
     return clues, context
 
 
+def _retermed(clues: list[Clue]) -> list[Clue]:
+    """A holder of several tenures ("President Trump") named beside a single-tenure holder
+    of another office ("Secretary of State Mike Pompeo") is read in the tenure that holds
+    together with it: the paragraph speaks from one time."""
+    single = [c for c in clues if len(c.terms) == 1 and c.office is not None]
+    if not single or len(single) == len(clues):
+        return clues
+    out = []
+    for clue in clues:
+        if len(clue.terms) > 1 and not any(_overlap(clue, o) for o in single if o.office != clue.office):
+            fits = [t for t in clue.terms if any(
+                (t.end is None or o.first is None or o.first < t.end)
+                and (o.until is None or t.start < o.until) for o in single if o.office != clue.office)]
+            if fits:
+                term = fits[-1]
+                marker = replace(clue.marker, valid_from=_iso(term.start), valid_to=_iso(term.end))
+                clue = replace(clue, marker=marker, first=term.start, until=term.end)
+        out.append(clue)
+    return out
+
+
 def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:
     """Keep the clues that can hold together; when they cannot, the ones that ended
-    before the newest began are read as retrospective and dropped."""
+    before the newest began are read as retrospective and dropped (after reading a
+    several-tenure holder in the tenure that fits the others, see ``_retermed``)."""
+    clues = _retermed(clues)
     starts = [c.first for c in clues if c.first]
     newest = max(starts) if starts else None
     ends = [c.until for c in clues if c.until]
@@ -254,7 +342,9 @@ def _gap(page: date, first: date | None, until: date | None) -> int:
 
 def _phrases(clues: Iterable[Clue]) -> str:
     """Each phrase once, however often the paragraph or block repeats it."""
-    named = dict.fromkeys(f"'{c.marker.phrase}' ({c.marker.fact})" for c in clues)
+    named = dict.fromkeys(
+        f"'{c.marker.phrase}' ({c.marker.fact}" + (f"; {c.marker.tense})" if c.marker.tense else ")")
+        for c in clues)
     return ", ".join(named)
 
 
@@ -315,27 +405,109 @@ def _boilerplate(para: Paragraph, page: PageDate) -> Staleness:
 
 
 def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], index: int,
-                 deciding: Sequence[int]) -> tuple[list[Clue], str]:
-    """Deciding markers of the other body paragraphs in the paragraph's block;
-    ``deciding``: the paragraphs with deciding markers of their own, in order."""
+                 foreign: Sequence[int]) -> tuple[list[Clue], str]:
+    """Deciding markers a paragraph without its own takes from its block: only inside a
+    foreign block (another text pasted in), and only from the nearest paragraph on each
+    side that carries evidence of its own; a paragraph with its own current, retrospective
+    or outvoted evidence stops the flow (it is never crossed)."""
+    if not foreign[index]:
+        return [], ""
     block = blocks[index]
-    donors = [j for j in deciding if j != index and blocks[j] == block]
-    clues = [c for j in donors for c in findings[j].clues]
+    donors = []
+    for step in (-1, 1):
+        j = index + step
+        while 0 <= j < len(findings) and blocks[j] == block:
+            found = findings[j]
+            if found is not None and (found.clues or found.retrospective or found.dropped):
+                # a copied run may be the page's own syndicated story: there only a
+                # holder presented as sitting by its tense speaks for the neighbours
+                if found.clues and not found.retrospective and (
+                        foreign[index] == DATELINED or all(c.strong for c in found.clues)):
+                    donors.append(j)
+                break
+            j += step
+    clues = [c for j in sorted(donors) for c in findings[j].clues]
     kept, _ = _resolve(clues)
-    label = "paragraph" + ("s " if len(donors) > 1 else " ") + ", ".join(map(str, donors))
-    return kept, label if donors else ""
+    label = "paragraph" + ("s " if len(donors) > 1 else " ") + ", ".join(map(str, sorted(donors)))
+    return kept, label if donors and kept else ""
+
+
+def _later_holder(clue: Clue, candidates: Iterable[Clue]) -> Clue | None:
+    """A clue naming a later holder of the clue's office as sitting (same office, another
+    holder, a tenure that began when the clue's ended)."""
+    if clue.until is None or clue.office is None:
+        return None
+    for other in candidates:
+        if (other.office == clue.office and other.holder != clue.holder and other.first
+                and other.first >= clue.until):
+            return other
+    return None
+
+
+def _named_later(clue: Clue, text: str, eras: EraRegistry) -> str | None:
+    """The name of a later holder of the clue's office written in ``text`` without a title
+    ("Trump on Saturday blamed the Obama administration")."""
+    if clue.until is None:
+        return None
+    for fact in eras.facts:
+        if (fact.office == clue.office and fact.holder != clue.holder
+                and any(t.start >= clue.until for t in fact.terms)):
+            surname = fact.holder.split()[-1]
+            at = text.find(surname)
+            if at >= 0 and (at == 0 or not text[at - 1].isalnum()):
+                return surname
+    return None
+
+
+def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],
+                      foreign: Sequence[int], page: date | None,
+                      paragraphs: Sequence[Paragraph], eras: EraRegistry) -> None:
+    """Weak clues (bare titles, past-tense news verbs) of an ended tenure are read as
+    retrospective when their scope names a later holder of the same office as sitting
+    (the block for a paragraph in a block opened by another outlet's dateline, else the
+    page), or when their own paragraph names that later holder at all."""
+    if page is None:
+        return
+    scopes: dict[object, list[Clue]] = {}
+    for j, found in enumerate(findings):
+        if found is not None:
+            scopes.setdefault(blocks[j] if foreign[j] == DATELINED else "own", []).extend(found.clues)
+    for j, found in enumerate(findings):
+        if found is None or not any(not c.strong for c in found.clues):
+            continue
+        scope = scopes.get(blocks[j] if foreign[j] == DATELINED else "own", [])
+        kept, retro = [], list(found.retrospective)
+        for clue in found.clues:
+            later = None if clue.strong else _later_holder(clue, scope)
+            if later is not None:
+                retro.append(f"'{clue.marker.phrase}' ({clue.marker.tense}): "
+                             f"'{later.marker.phrase}' is named sitting ({later.marker.tense})")
+                continue
+            named = None if clue.strong else _named_later(clue, paragraphs[j].text, eras)
+            if named is not None:
+                retro.append(f"'{clue.marker.phrase}' ({clue.marker.tense}): its paragraph "
+                             f"names the later holder '{named}'")
+                continue
+            kept.append(clue)
+        if len(kept) < len(found.clues):
+            kept, dropped = _resolve(kept)
+            findings[j] = Findings(tuple(kept), found.dropped + tuple(dropped), found.context,
+                                   tuple(retro))
 
 
 def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[int],
                        eras: EraRegistry, lang: TimeLanguage,
                        dates: Sequence[tuple[DateHit, ...]] | None = None,
+                       foreign: Sequence[int] | None = None,
                        ) -> tuple[tuple[Staleness, ...], list[Findings | None]]:
     day = date.fromisoformat(page.date) if page.date else None
     screen = _screen(lang, eras)
     hits = dates if dates is not None else [None] * len(seg.paragraphs)
     findings = [_markers(p, day, eras, lang, screen, found) if p.is_body else None
                 for p, found in zip(seg.paragraphs, hits, strict=True)]
-    deciding = [j for j, f in enumerate(findings) if f is not None and f.clues]
+    foreign = foreign if foreign is not None else [OWN] * len(seg.paragraphs)
+    _counter_evidence(findings, blocks, foreign, day, seg.paragraphs, eras)
+    any_clues = any(f is not None and f.clues for f in findings)
     verdicts = []
     silent: Staleness | None = None  # most paragraphs': nothing in them or their block
     for j, para in enumerate(seg.paragraphs):
@@ -345,13 +517,60 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
         elif found.clues:
             verdicts.append(_judge(found.clues, found.context, page, notes=_notes(found)))
         else:
-            clues, donors = _block_clues(findings, blocks, j, deciding) if deciding else ([], "")
+            clues, donors = (_block_clues(findings, blocks, j, foreign)
+                             if any_clues and not found.retrospective else ([], ""))
             if clues or found is not _NOTHING:
                 verdicts.append(_judge(clues, found.context, page, donors, _notes(found)))
             else:
                 silent = silent or _judge((), (), page)
                 verdicts.append(silent)
     return tuple(verdicts), findings
+
+
+def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
+                   matches: Sequence[tuple[CueMatch, ...]] | None = None,
+                   duplicated: frozenset[int] = frozenset(),
+                   registry: OutletRegistry | None = None) -> tuple[int, ...]:
+    """Whether each paragraph lies in a block that is another text pasted in (OWN = no):
+    COPIED, a block holding a run copied from or to another document (``duplicated``), or
+    DATELINED, one holding a dateline or byline (``matches``: the cues of each paragraph;
+    a copied run may start with the story's lead above its dateline) of an outlet other
+    than the page's own. When the page's own outlet is
+    unknown, a dateline opens a foreign block only after the page's first body block (the
+    first is the page's own story). Era evidence is inherited only inside either kind; a
+    dated block is also its own scope for counter-evidence (a later holder named sitting)."""
+    if matches is None:
+        from dedupe_audit.blocks import default_cues
+
+        matches = default_cues().find_all(seg.paragraphs, seg.document.text)
+    if registry is None:
+        from dedupe_audit.outlets import load_registry
+
+        registry = load_registry()
+    meta = seg.document.meta
+    own = None
+    for where in (meta.site, meta.url):
+        if where and own is None:
+            found = registry.resolve_site(where)
+            own = found.name if found else None
+    foreign_ids: dict[int, int] = {}
+    first_body: int | None = None
+    for j, para in enumerate(seg.paragraphs):
+        block = blocks[j]
+        if j in duplicated and para.is_body:
+            foreign_ids.setdefault(block, COPIED)
+        if para.is_body and first_body is None:
+            first_body = block
+        if not para.is_body:
+            continue
+        for cue in matches[j]:
+            if not cue.rule.starts_block:
+                continue
+            outlet = registry.lookup(cue.outlet) if cue.outlet else None
+            other = outlet.name != own if (outlet and own) else block != first_body
+            if other:
+                foreign_ids[block] = DATELINED
+    return tuple(foreign_ids.get(blocks[j], OWN) for j in range(len(seg.paragraphs)))
 
 
 # --------------------------------------------------------------------------- conflicts
@@ -416,11 +635,16 @@ def _recycled(references: Sequence[bool], page_dates: Sequence[PageDate],
 def assess_page(
     seg: SegmentedDocument, doc: int, page: PageDate, blocks: Sequence[int], eras: EraRegistry,
     lang: TimeLanguage, dates: Sequence[tuple[DateHit, ...]] | None = None,
+    foreign: Sequence[int] | None = None,
 ) -> tuple[tuple[Staleness, ...], list[EraConflict]]:
     """One page's verdicts (one per paragraph) and era conflicts, from that page alone;
-    ``doc`` is its position in the run, ``dates`` its paragraphs' dates when already found."""
+    ``doc`` is its position in the run, ``dates`` its paragraphs' dates when already found,
+    ``foreign`` which paragraphs lie in a pasted block (``foreign_blocks``; read from the
+    shipped cues, with no copies known, when not given)."""
     ids = blocks if len(blocks) == len(seg.paragraphs) else range(len(seg.paragraphs))
-    verdicts, findings = _document_verdicts(seg, page, ids, eras, lang, dates)
+    if foreign is None or len(foreign) != len(seg.paragraphs):
+        foreign = foreign_blocks(seg, ids)
+    verdicts, findings = _document_verdicts(seg, page, ids, eras, lang, dates, foreign)
     return verdicts, _conflicts(doc, findings)
 
 
@@ -445,14 +669,20 @@ def assess(
     ``assess_page`` of every page, then ``recycled``. ``page_dates``, ``blocks`` and ``dates``
     (the run's paragraph dates, read once for page dating too; read here when not given) are
     aligned with ``segmented``."""
+    from dedupe_audit.blocks import duplicated_by_doc
+
     lang = _time_language()
+    copied = duplicated_by_doc(clusters)
     per_paragraph: list[tuple[Staleness, ...]] = []
     conflicts: list[EraConflict] = []
     references = []
     for i, (seg, page) in enumerate(zip(segmented, page_dates, strict=True)):
         references.append(seg.document.reference)
-        verdicts, found = assess_page(seg, i, page, blocks[i] if i < len(blocks) else (), eras, lang,
-                                      dates[i] if dates is not None else None)
+        ids = blocks[i] if i < len(blocks) and len(blocks[i]) == len(seg.paragraphs) else range(
+            len(seg.paragraphs))
+        foreign = foreign_blocks(seg, ids, duplicated=copied.get(i, frozenset()))
+        verdicts, found = assess_page(seg, i, page, ids, eras, lang,
+                                      dates[i] if dates is not None else None, foreign)
         per_paragraph.append(verdicts)
         conflicts.extend(found)
     return StalenessReport(tuple(per_paragraph), tuple(conflicts),

@@ -19,6 +19,7 @@ from .datafiles import data_file, parse_toml, read_user_file
 from .literals import Need, Screened, fold, required_literals, trie_pattern
 from .model import SegmentedDocument
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
+from .tense import future_clause
 
 _YEAR = r"(?:19|20)\d\d"
 # What each date shape cannot match without: one cheap scan spares the month-name
@@ -58,6 +59,14 @@ class AnchoredRule:
     pattern: SafePattern  # a user pattern, matched under a time budget
     from_offset: int | None
     to_offset: int | None
+    # the year only dates the text when its clause speaks of it as still to come
+    # ("will ship by the end of 2020"); past narration ("had shipped by 2020") does not
+    future: bool = False
+    # a recurring event ("this year's midterms"): event years are year % cycle == phase,
+    # ``shift`` years after the writing; None for a rule that names its year
+    cycle: int | None = None
+    phase: int = 0
+    shift: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +173,17 @@ def _anchored(entries: list[dict], source: str = SHIPPED) -> tuple[AnchoredRule,
     for index, raw in enumerate(entries):
         rule_id, pattern = _entry(raw, "anchored", index, source)
         first = _offset(raw, "from", rule_id, source, required=False)
-        rules.append(AnchoredRule(rule_id, pattern, first, _offset(raw, "to", rule_id, source, False)))
+        future = raw.get("future", False)
+        if not isinstance(future, bool):
+            raise TimeLanguageError(f"{source}: entry {rule_id!r}: future must be true or false")
+        cycle = raw.get("cycle")
+        if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int)
+                                  or not 1 <= cycle <= 100):
+            raise TimeLanguageError(f"{source}: entry {rule_id!r}: cycle must be 1 to 100 years")
+        phase = _offset(raw, "phase", rule_id, source, required=False) or 0
+        shift = _offset(raw, "shift", rule_id, source, required=False) or 0
+        rules.append(AnchoredRule(rule_id, pattern, first, _offset(raw, "to", rule_id, source, False),
+                                  future, cycle, phase, shift))
     return tuple(rules)
 
 
@@ -372,14 +391,37 @@ def _year_window(rule: AnchoredRule, year: int) -> tuple[date | None, date | Non
     return first, last
 
 
-def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int) -> list[TimeHit]:
+def _cycle_window(rule: AnchoredRule, page: date | None) -> tuple[date, date] | None:
+    """The latest year up to the page's in which the recurring event, ``shift`` years on,
+    falls on its cycle: when "this year's midterms" can have been written."""
+    if page is None or rule.cycle is None:
+        return None
+    year = page.year
+    while (year + rule.shift) % rule.cycle != rule.phase % rule.cycle:
+        year -= 1
+    try:
+        return date(year, 1, 1), date(year, 12, 31)
+    except ValueError:
+        return None
+
+
+def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int,
+                   page: date | None = None) -> list[TimeHit]:
     hits = []
     for rule in rules:
         for match in rule.pattern.finditer(text):
+            if rule.cycle is not None:
+                cycled = _cycle_window(rule, page)
+                if cycled is not None:
+                    hits.append(TimeHit(rule.rule_id, match.start() + offset,
+                                        match.end() + offset, match.group(0), *cycled, True))
+                continue
             year = _named_year(match)
             window = None if year is None else _year_window(rule, year)
             if window is None:
                 continue
+            if rule.future and future_clause(text, match.start(), match.end()) is None:
+                continue  # the year is narrated, not awaited
             hits.append(
                 TimeHit(rule.rule_id, match.start() + offset, match.end() + offset,
                         match.group(0), *window, True)
@@ -439,5 +481,5 @@ def find_time_expressions(
         return ()
     anchored = [r for r in rules if isinstance(r, AnchoredRule)]
     relative = [r for r in rules if isinstance(r, RelativeRule)]
-    hits = _anchored_hits(text, anchored, offset) + _relative_hits(text, relative, page, offset)
+    hits = _anchored_hits(text, anchored, offset, page) + _relative_hits(text, relative, page, offset)
     return tuple(_keep_longest(hits, lambda h: (h.start, h.end)))

@@ -155,24 +155,24 @@ start = "2025-01-20"
 end = "2025-05-02"
 names = ['(?:Mike\\s+)?Waltz']
 
-[offices.fr-president]
-label = "President of France"
-titles = ['(?:French\\s+)?President']
+[offices.springfield-mayor]
+label = "Mayor of Springfield"
+titles = ['(?:Springfield\\s+)?Mayor']
 
 [[facts]]
-id = "fr-president-macron"
-office = "fr-president"
-holder = "Emmanuel Macron"
+id = "springfield-mayor-quimby"
+office = "springfield-mayor"
+holder = "Joe Quimby"
 start = "2017-05-14"
-names = ['(?:Emmanuel\\s+)?Macron']
+names = ['(?:Joe\\s+)?Quimby']
 """,
         encoding="utf-8",
     )
     eras = load_eras([extra])
     waltz = next(f for f in eras.facts if f.fact_id == "us-national-security-adviser-waltz")
     assert str(waltz.terms[0].end) == "2025-05-02" and waltz.source == str(extra)
-    assert [m.fact.holder for m in find_mentions("French President Macron said", eras)] == [
-        "Emmanuel Macron"]
+    assert [m.fact.holder for m in find_mentions("Springfield Mayor Quimby said", eras)] == [
+        "Joe Quimby"]
 
 
 @pytest.mark.parametrize(
@@ -258,17 +258,40 @@ def test_newest_era_outvotes_older_in_one_paragraph(eras):
 # --------------------------------------------------------------------------- blocks
 
 
-def test_block_inheritance_at_lower_confidence(eras):
-    seg = page([
-        "But the Biden administration has been hesitant to offer such guarantees.",
+def test_block_inheritance_only_inside_a_foreign_block(eras):
+    """A block opened by another outlet's dateline is pasted text: its era evidence speaks,
+    weaker, for its other paragraphs. The page's own story inherits nothing."""
+    pasted = page([
+        "Kyiv talks resume as officials meet.",
+        "WASHINGTON (Reuters) - But the Biden administration has been hesitant to offer such"
+        " guarantees.",
         "This fundamental disagreement over war aims has complicated discussions.",
         "A separate story with no era markers at all.",
     ])
-    own, inherited, alone = verdicts(seg, "2025-04-25", eras, blocks=[0, 0, 1])
+    _, own, inherited, alone = verdicts(pasted, "2025-04-25", eras, blocks=[0, 1, 1, 2])
     assert (own.verdict, inherited.verdict, alone.verdict) == ("stale", "stale", "undetermined")
     assert inherited.confidence < own.confidence
     assert inherited.markers[0].phrase == "Biden administration"
     assert "block" in inherited.explanation
+    story = page([
+        "But the Biden administration has been hesitant to offer such guarantees.",
+        "This fundamental disagreement over war aims has complicated discussions.",
+    ])
+    own, neighbour = verdicts(story, "2025-04-25", eras, blocks=[0, 0])
+    assert (own.verdict, neighbour.verdict) == ("stale", "undetermined")
+
+
+def test_inheritance_stops_at_a_paragraph_with_its_own_evidence(eras):
+    seg = page([
+        "Opening line of the host page.",
+        "WASHINGTON (Reuters) - The Biden administration is weighing new sanctions.",
+        "Former President Barack Obama spoke at the event.",
+        "No marker in this paragraph.",
+    ])
+    _, own, retro, beyond = verdicts(seg, "2025-04-25", eras, blocks=[0, 1, 1, 1])
+    assert own.verdict == "stale"
+    assert retro.verdict == "undetermined" and "retrospective" in retro.explanation
+    assert beyond.verdict == "undetermined"
 
 
 def test_boilerplate_is_never_stale(eras):

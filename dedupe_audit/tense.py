@@ -1,0 +1,367 @@
+"""How a clause presents the office holder it names: speaking FROM an era, or ABOUT it.
+
+"Defense Secretary Jim Mattis has been critical" presents Mattis as sitting at the time of
+writing; "President Obama failed very badly with Crimea" narrates a past era. The era
+detector asks this module for the *frame* of a mention's clause:
+
+* ``current``: present, present perfect, progressive or future ("says", "has been",
+  "will meet", "is expected", "is defending"): the text speaks from the holder's era;
+* ``reporting``: a past-tense news verb with the holder as speaker or actor ("said",
+  "announced", "told"): ordinary news narration of the day, which speaks from the era
+  unless the page shows a later holder of the same office sitting;
+* ``past``: other past-tense narration ("failed", "sought", "kept ... waiting"): about the
+  era, not from it;
+* ``bare``: no verb reaches the mention (a caption, a list, a noun phrase).
+
+English is read with a closed list of auxiliaries, irregular past forms and suffix rules
+(no tagger: nothing to download, a few microseconds a clause). Ukrainian and Russian verbs
+are read with pymorphy3 and its uk/ru dictionaries (PyPI packages), loaded once on the
+first Cyrillic clause; without them a Cyrillic clause is ``bare``.
+
+Clauses end at ``; : — –``, at quotation marks and at sentence ends; looking backwards
+for a governing verb also stops at a comma, so "tension ..., dating back to the last days
+of the Obama administration" does not borrow the main clause's "comes".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+CURRENT, REPORTING, PAST, BARE = "current", "reporting", "past", "bare"
+# "had been", "would have been influenced": a time before the narrated past, or a
+# hypothetical one; never the time of writing
+PAST_PERFECT = "past perfect"
+
+def words(text: str) -> frozenset[str]:
+    """A closed word list written as text, one or more words a line."""
+    return frozenset(text.split())
+
+
+_WORD = re.compile(r"[A-Za-zА-Яа-яІіЇїЄєҐґЁё’'\-]+|[,;:—–“”\"«»()\[\]]|\d+")
+_HARD = frozenset(";:—–“”\"«»")
+_CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґЁё]")
+_WINDOW = 12  # words looked at on either side of a mention
+_REACH = 300  # characters of a long paragraph tokenised on either side of a mention
+
+# --------------------------------------------------------------------------- English
+
+_AUX = {
+    "is": CURRENT, "are": CURRENT, "am": CURRENT, "has": CURRENT, "have": CURRENT,
+    "will": CURRENT, "shall": CURRENT, "'ll": CURRENT, "can": CURRENT, "may": CURRENT,
+    "must": CURRENT, "does": CURRENT, "do": CURRENT, "isn't": CURRENT, "aren't": CURRENT,
+    "hasn't": CURRENT, "haven't": CURRENT, "won't": CURRENT, "doesn't": CURRENT,
+    "don't": CURRENT, "can't": CURRENT, "cannot": CURRENT,
+    "was": PAST, "were": PAST, "had": PAST, "did": PAST, "would": PAST, "could": PAST,
+    "might": PAST, "should": PAST, "wasn't": PAST, "weren't": PAST, "hadn't": PAST,
+    "didn't": PAST, "wouldn't": PAST, "couldn't": PAST,
+}
+# Past forms of news verbs: the holder speaking or acting in the day's news.
+_REPORTING = words("""
+said told announced stated added wrote tweeted declared warned urged insisted noted claimed
+argued explained cast called asked praised criticized criticised accused welcomed confirmed
+acknowledged emphasized emphasised stressed pledged promised vowed threatened responded
+replied suggested predicted dismissed rejected denied defended condemned thanked met spoke
+signed visited ordered unveiled arrived landed travelled traveled returned hosted attended
+joined launched issued proposed questioned blasted slammed lashed hailed lauded
+expressed raised revealed disclosed admitted conceded agreed discussed described
+""")
+_IRREGULAR_PAST = words("""
+said told met went took made gave sought led held left thought brought kept spoke wrote came
+became began won lost ran saw knew felt found sent spent stood understood meant paid sold
+built fought taught caught bought drove rode rose fell flew grew threw drew broke chose froze
+stole woke wore tore swore shook forgave forbade overcame undertook withdrew withheld upheld
+struck hung sat lay laid bore beat bit hid slid sprang sang rang swam shot lit fled dealt
+cast put hit cut quit shut spread bid
+""")
+_PRESENT_3SG = words("""
+says tells wants calls meets urges asks thanks praises accuses criticizes warns stands remains
+holds leads heads faces plans hopes needs seeks insists argues believes thinks knows sees
+insists backs supports opposes rejects denies admits speaks writes tweets visits travels
+addresses hosts chairs runs oversees serves represents continues expects intends vows
+""")
+_ADVERBS = words("""
+also still now then once first again repeatedly recently previously already never often long
+later himself herself itself reportedly allegedly just even further meanwhile however too
+""")
+_DAYS = words("monday tuesday wednesday thursday friday saturday sunday")
+_PRONOUNS = words("he she it who which that they we i you")
+_PLURAL_PRONOUNS = words("they we i you")
+_PREPOSITIONS = words("""
+by with to from of for against than on at about under over into onto toward towards between
+among amid like unlike as after before without within behind beside besides including via
+""")
+_FUTURE_WORDS = frozenset(("expected", "due", "set", "scheduled", "slated", "poised", "going",
+                           "planning", "preparing", "about"))
+_DETERMINERS = words("the a an this that these those his her its their our")
+
+
+@dataclass(frozen=True, slots=True)
+class Tense:
+    """A clause's frame and the words that decided it (``verb`` is empty for ``bare``)."""
+
+    frame: str
+    verb: str = ""
+    subject: bool = False  # the mention is the verb's subject (it acts or speaks)
+
+    def describe(self) -> str:
+        if self.frame == BARE:
+            return "no verb: bare title"
+        return f"{self.frame}: '{self.verb}'"
+
+
+_NO_VERB = Tense(BARE)
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _is_past_word(word: str, before: str) -> bool:
+    if word in _IRREGULAR_PAST:
+        return True
+    return (len(word) > 4 and word.endswith("ed") and before not in _DETERMINERS)
+
+
+def _with_aux(words: list[str], at: int) -> Tense | None:
+    """A participle or bare form at ``at`` read with the auxiliaries just before it
+    ("has been", "was expected", "will meet")."""
+    chain = []
+    j = at - 1
+    while j >= 0 and len(chain) < 3 and (words[j] in _AUX or words[j] in ("be", "been", "being",
+                                                                         "not", "n't", "have")
+                                         or words[j] in _ADVERBS):
+        chain.append(words[j])
+        j -= 1
+    finite = next((w for w in reversed(chain) if w in _AUX), None)
+    if finite is None:
+        return None
+    frame = _AUX[finite]
+    if finite == "had" or (frame == PAST and "have" in chain):
+        frame = PAST_PERFECT
+    return Tense(frame, " ".join([*reversed(chain), words[at]]))
+
+
+def _classify_en(words: list[str], at: int, subject: bool) -> Tense | None:
+    """The verb at ``at`` with its auxiliaries, or None when the word is no verb.
+    ``subject``: the word directly follows its subject (so an -s form is a verb)."""
+    word = words[at]
+    before = words[at - 1] if at else ""
+    if word in _AUX:
+        follow = words[at + 1] if at + 1 < len(words) else ""
+        if word == "had" or (_AUX[word] == PAST and follow == "have"):
+            return Tense(PAST_PERFECT, f"{word} {follow}".strip())
+        if word in ("is", "are", "was", "were") and follow in _FUTURE_WORDS:
+            return Tense(CURRENT, f"{word} {follow}") if word in ("is", "are") else Tense(
+                PAST, f"{word} {follow}")
+        return Tense(_AUX[word], f"{word} {follow}".strip())
+    aux = _with_aux(words, at)
+    if aux is not None and (word.endswith(("ed", "en", "ing")) or word in _IRREGULAR_PAST
+                            or word.isalpha()):
+        return aux
+    if _is_past_word(word, before):
+        return Tense(REPORTING if word in _REPORTING else PAST, word)
+    if word in _PRESENT_3SG or (subject and len(word) > 3 and word.endswith("s")
+                                and not word.endswith(("ss", "us", "is", "'s", "’s"))):
+        return Tense(CURRENT, word)
+    if before in _PRONOUNS and len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return Tense(CURRENT, word)
+    if (before in _PLURAL_PRONOUNS and word.isalpha() and len(word) > 2
+            and word not in _ADVERBS and word not in _PREPOSITIONS and word not in _DETERMINERS):
+        return Tense(CURRENT, word)
+    return None
+
+
+def _forward_en(words: list[str], raw: list[str], start: int) -> Tense | None:
+    """The mention as subject: the verb right after it, past an apposition (", the South
+    Carolina Republican who heads ...,"), a parenthesis ("(R)") or adverbs."""
+    i = start
+    if i < len(raw) and raw[i] in ("'s", "’s", "'", "’"):
+        return None  # a genitive ("Obama's policy"): not the subject
+    if i < len(raw) and raw[i] == "(":
+        while i < len(raw) and raw[i] != ")" and i - start < 6:
+            i += 1
+        i += 1
+    if i < len(raw) and raw[i] == ",":
+        j = i + 1
+        while j < len(raw) and raw[j] != "," and raw[j] not in _HARD and j - i < 14:
+            if words[j] in ("who", "which") and j + 1 < len(raw):
+                k = j + 1
+                while k < len(raw) - 1 and k - j < 5 and (
+                        words[k] in _ADVERBS or words[k] in _DAYS or words[k] == "on"):
+                    k += 1  # "who just on Friday compared"
+                relative = _classify_en(words, k, subject=True)
+                if relative is not None:
+                    return Tense(relative.frame, "who " + relative.verb, True)
+            j += 1
+        if j >= len(raw) or raw[j] != ",":
+            return None
+        i = j + 1
+    while i < len(raw) and (words[i] in _ADVERBS or (words[i].endswith("ly") and len(words[i]) > 4)):
+        i += 1
+    if i >= len(raw) or raw[i] in _HARD or raw[i] == ",":
+        return None
+    found = _classify_en(words, i, subject=True)
+    return Tense(found.frame, found.verb, True) if found else None
+
+
+def _backward_en(words: list[str], raw: list[str], end: int) -> Tense | None:
+    """The mention as object or complement: the nearest verb before it in its clause."""
+    i = end - 1
+    while i >= 0 and words[i] in _DETERMINERS:
+        i -= 1
+    if i >= 0 and words[i] in ("of", "that"):
+        return None  # "the policies of the Obama administration": no verb reaches it
+    agent = i >= 1 and words[i] == "by"  # "indicted by special counsel Robert Mueller"
+    steps = 0
+    while i >= 0 and steps < _WINDOW and raw[i] not in _HARD and raw[i] != ",":
+        if words[i] == "that" and steps:
+            return None  # a verb before "that" governs the clause, not the mention
+        found = _classify_en(words, i, subject=False)
+        if found is not None:
+            return Tense(found.frame, found.verb, agent) if agent else found
+        i -= 1
+        steps += 1
+    return None
+
+
+def _clause_words(text: str, start: int, end: int) -> tuple[list[str], list[str], int, int]:
+    """Tokens of the clause holding ``text[start:end]`` (quote-aware), lower-cased and raw,
+    and the token positions where the mention starts and ends."""
+    base = max(0, start - _REACH)  # a clause never needs more than this either side
+    tokens = _tokens(text[base:end + _REACH])
+    start, end = start - base, end - base
+    first = next((k for k, t in enumerate(tokens) if t[2] > start), len(tokens))
+    last = next((k for k, t in enumerate(tokens) if t[1] >= end), len(tokens))
+    lo = first
+    while lo > 0 and tokens[lo - 1][0] not in _HARD and first - lo < 40:
+        lo -= 1
+    hi = last
+    while hi < len(tokens) and tokens[hi][0] not in _HARD and hi - last < 40:
+        hi += 1
+    raw = [t[0] for t in tokens[lo:hi]]
+    return [w.lower() for w in raw], raw, first - lo, last - lo
+
+
+def clause_tense(text: str, start: int, end: int) -> Tense:
+    """The frame of the clause in which ``text[start:end]`` (a mention) stands."""
+    if _CYRILLIC.search(text[max(0, start - 150):end + 150]):
+        return _slavic_tense(text, start, end)
+    words, raw, first, last = _clause_words(text, start, end)
+    genitive = text[end:end + 1] in ("'", "’")  # "President Trump’s actions": not a subject
+    found = (None if genitive else _forward_en(words, raw, last)) or _backward_en(words, raw, first)
+    return found or _NO_VERB
+
+
+_RECENT = re.compile(
+    r"\b(?:yesterday|today|tonight|last\s+(?:week|month|night|weekend)|this\s+(?:week|month|"
+    r"morning|weekend)|earlier\s+this\s+(?:week|month|year)|(?:on\s+)?(?:monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)|вчора|учора|сьогодні|минулого\s+тижня|"
+    r"цього\s+тижня|вчера|сегодня|на\s+прошлой\s+неделе|на\s+этой\s+неделе|"
+    r"(?:у|в)\s+(?:понеділок|вівторок|середу|четвер|п[’'ʼ]ятницю|суботу|неділю|понедельник|"
+    r"вторник|среду|четверг|пятницу|субботу|воскресенье))\b", re.IGNORECASE)
+
+
+def recent_in_clause(text: str, start: int, end: int) -> bool:
+    """Whether the clause of ``text[start:end]`` ties it to a day just before the writing
+    ("last week", "on Friday", "вчора"): past narration of the day's news, not history."""
+    lo, hi = _clause_span(text, start, end)
+    return bool(_RECENT.search(text, lo, hi))
+
+
+def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Character bounds of the clause (quote-aware) around ``text[start:end]``."""
+    lo = start
+    while lo > 0 and text[lo - 1] not in _HARD and text[lo - 1] not in ".!?":
+        lo -= 1
+    hi = end
+    while hi < len(text) and text[hi] not in _HARD and text[hi] not in ".!?":
+        hi += 1
+    return lo, hi
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|won[’']t|shall|going\s+to|expect(?:s|ed)?|due|scheduled|slated|set\s+to|"
+    r"plans?|planned|planning|aims?|intends?|hopes?|prepar(?:e|es|ing)|ahead|upcoming|heading|"
+    r"run-?up|"
+    r"predict(?:s|ed)?|forecasts?|буде|будуть|планує|очікується|має\s+намір|будет|будут|"
+    r"планирует|ожидается|намерен)\b", re.IGNORECASE)
+
+
+def future_clause(text: str, start: int, end: int) -> Tense | None:
+    """Whether the clause around ``text[start:end]`` (a year) speaks of it as still to come:
+    a future or expectation word ("will", "is expected", "plans", "aims", "is due",
+    "ahead") in a clause that is not narrated in the past; None otherwise."""
+    lo, hi = _clause_span(text, start, end)
+    found = _FUTURE.search(text, lo, hi)
+    if found is None:
+        return None
+    tense = clause_tense(text, start, end)
+    if tense.frame in (PAST, PAST_PERFECT, REPORTING) and not found.group(0).lower().startswith(
+            ("will", "predict")):
+        return None
+    return Tense(CURRENT, found.group(0))
+
+
+# --------------------------------------------------------------------------- Ukrainian, Russian
+
+_SLAVIC_REPORTING = words("""
+заявити сказати повідомити наголосити підкреслити зазначити додати написати попередити
+закликати заявляти говорити зустрітися відвідати підписати прибути приїхати прилетіти
+заявить сказать сообщить подчеркнуть отметить добавить написать предупредить призвать
+заявлять говорить встретиться посетить подписать прибыть приехать прилететь
+""")
+
+
+@cache
+def _analysers() -> tuple[Any, Any] | None:
+    try:
+        import pymorphy3
+    except ImportError:
+        return None
+    try:
+        return pymorphy3.MorphAnalyzer(lang="uk"), pymorphy3.MorphAnalyzer(lang="ru")
+    except Exception:  # noqa: BLE001 - a missing dictionary package: no Slavic tenses
+        return None
+
+
+_UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
+_RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
+
+
+@cache
+def _verb(word: str, ukrainian: bool) -> tuple[str, str] | None:
+    """(tense, lemma) of a finite verb form, or None."""
+    analysers = _analysers()
+    if analysers is None:
+        return None
+    first, second = (analysers[0], analysers[1]) if ukrainian else (analysers[1], analysers[0])
+    for analyser in (first, second):  # the letters may not tell the language apart
+        parse = analyser.parse(word)
+        if not parse:
+            continue
+        best = parse[0]
+        if best.tag.POS == "VERB" and best.score >= 0.3 and analyser.word_is_known(word):
+            return str(best.tag.tense or ""), best.normal_form
+    return None
+
+
+def _slavic_tense(text: str, start: int, end: int) -> Tense:
+    words, raw, first, last = _clause_words(text, start, end)
+    window = text[max(0, start - 200):end + 200]
+    ukrainian = bool(_UK_ONLY.search(window)) or not _RU_ONLY.search(window)
+    order = [k for k in range(last, min(len(raw), last + _WINDOW)) if raw[k] not in _HARD]
+    order += [k for k in range(first - 1, max(-1, first - 1 - _WINDOW), -1)]
+    for k in order:
+        found = _verb(words[k], ukrainian)
+        if found is None:
+            continue
+        tense, lemma = found
+        subject = k >= last
+        if tense in ("pres", "futr"):
+            return Tense(CURRENT, raw[k], subject)
+        if tense == "past":
+            return Tense(REPORTING if lemma in _SLAVIC_REPORTING else PAST, raw[k], subject)
+    return _NO_VERB
