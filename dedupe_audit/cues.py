@@ -19,7 +19,16 @@ from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .literals import WordProbe, required_words
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
-from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, is_shipped, line_of, located
+from .saferegex import (
+    IGNORECASE,
+    LazyPattern,
+    RuleFileError,
+    SafePattern,
+    compile_rule,
+    is_shipped,
+    line_of,
+    located,
+)
 from .screens import NeedleScreen, lowered, required_needles, start_lookahead
 
 SHIPPED = "dedupe_audit/data/cues.toml"
@@ -46,7 +55,7 @@ class CueRule:
     name: str
     lang: str
     kind: str  # attribution | publication | own
-    pattern: SafePattern | _LazyPattern  # matched under a time budget (saferegex)
+    pattern: SafePattern | LazyPattern  # matched under a time budget (saferegex)
     confidence: float
     role: str = "reported"
     starts_block: bool = False
@@ -368,54 +377,6 @@ def _number(raw: Mapping[str, object], where: str) -> float:
     return float(value)
 
 
-class _LazyPattern:
-    """A shipped rule's pattern with the registry's aliases filled in, compiled when first
-    used. Each such rule holds every alias (~800), which costs `re` ~0.1 s to compile: a
-    run compiles only the rules some paragraph reaches (the screens skip the rest), and a
-    test that loads the cues compiles none it does not run. Its text was checked before
-    expansion, and shipped rules are tested."""
-
-    trusted = True
-
-    def __init__(self, pattern: str, flags: int, rule: str, source: str) -> None:
-        self.pattern = pattern
-        self.flags = flags
-        self.rule = rule
-        self.source = source
-        self._compiled: SafePattern | None = None
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_LazyPattern, (self.pattern, self.flags, self.rule, self.source))
-
-    def _get(self) -> SafePattern:
-        if self._compiled is None:
-            self._compiled = compile_rule(self.pattern, self.flags, rule=self.rule, source=self.source)
-            fast = getattr(self._compiled, "_fast", None)
-            if fast is not None:  # shipped: plain `re`, called directly from now on
-                self.finditer, self.search, self.match, self.fullmatch = (  # type: ignore[method-assign]
-                    fast.finditer, fast.search, fast.match, fast.fullmatch)
-        return self._compiled
-
-    @property
-    def groupindex(self) -> dict[str, int]:
-        """Named groups, read from the text (compiling is what this class puts off)."""
-        return {name: i for i, name in enumerate(re.findall(r"\(\?P<(\w+)>", self.pattern), 1)}
-
-    def finditer(self, text: str, *args: Any) -> Any:
-        self._get()
-        return self.finditer(text, *args)
-
-    def search(self, text: str, *args: Any) -> Any:
-        self._get()
-        return self.search(text, *args)
-
-    def match(self, text: str, *args: Any) -> Any:
-        self._get()
-        return self.match(text, *args)
-
-    def fullmatch(self, text: str, *args: Any) -> Any:
-        self._get()
-        return self.fullmatch(text, *args)
 
 
 def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequence[str],
@@ -432,7 +393,7 @@ def _compile(raw: Mapping[str, object], where: str, aliases: str, descr: Sequenc
         name = str(raw.get("name"))
         expanded = _expand(text, aliases, descr, alias_start)
         if is_shipped(where) and expanded != text:
-            return _LazyPattern(expanded, IGNORECASE, name, where)
+            return LazyPattern(expanded, IGNORECASE, name, where)
         return compile_rule(expanded, IGNORECASE, rule=name, source=where)
     except ValueError as err:
         raise CueError(f"{where}: bad pattern: {err}") from err

@@ -19,9 +19,11 @@ from .literals import Screened, required_literals
 from .saferegex import (
     IGNORECASE,
     SHIPPED_PREFIX,
+    LazyPattern,
     RuleFileError,
     SafePattern,
     compile_rule,
+    is_shipped,
     line_of,
     located,
 )
@@ -74,7 +76,7 @@ class Fact:
     office_label: str
     holder: str
     terms: tuple[Term, ...]
-    pattern: SafePattern  # matched under a time budget (saferegex)
+    pattern: SafePattern | LazyPattern  # matched under a time budget (saferegex)
     source: str
 
     @property
@@ -86,7 +88,7 @@ class Fact:
 class Cue:
     cue_id: str
     where: str  # before | after
-    pattern: SafePattern
+    pattern: SafePattern | LazyPattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,11 @@ def _fail(source: str, entry: str, problem: str) -> EraDataError:
     return EraDataError(f"{source}: entry {entry!r}: {problem}", source, str(entry))
 
 
-def _compile(pattern: object, source: str, entry: str) -> SafePattern:
+def _compile(pattern: object, source: str, entry: str) -> SafePattern | LazyPattern:
+    """A user's pattern is compiled and checked now; a shipped one when a paragraph first
+    reaches it (over a thousand facts: compiling them all cost seconds on every run)."""
+    if is_shipped(source) and isinstance(pattern, str):
+        return LazyPattern(pattern, IGNORECASE, entry, source)
     try:
         return compile_rule(pattern, IGNORECASE, rule=entry, source=source)
     except ValueError as exc:

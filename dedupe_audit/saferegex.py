@@ -194,3 +194,54 @@ def compile_rule(pattern: object, flags: int = 0, *, rule: str, source: str,
     if not allow_empty and compiled.fullmatch("") is not None:
         raise ValueError(f"pattern {pattern!r} matches the empty string, so it would match everywhere")
     return compiled
+
+
+class LazyPattern:
+    """A shipped pattern compiled when first used. Shipped knowledge is large (a cue rule holds
+    every outlet alias, ~800; there are ~1,300 era facts) and compiling it all costs seconds
+    that a small run never needs: a run compiles only the patterns some paragraph reaches
+    (the literal screens skip the rest). Only for the project's own files, which the tests
+    compile and check (tests/test_shipped_patterns.py); users' patterns are validated when
+    loaded, as ``compile_rule`` does."""
+
+    trusted = True
+
+    def __init__(self, pattern: str, flags: int, rule: str, source: str) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self.rule = rule
+        self.source = source
+        self._compiled: SafePattern | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LazyPattern, (self.pattern, self.flags, self.rule, self.source))
+
+    def _get(self) -> SafePattern:
+        if self._compiled is None:
+            self._compiled = compile_rule(self.pattern, self.flags, rule=self.rule, source=self.source)
+            fast = getattr(self._compiled, "_fast", None)
+            if fast is not None:  # shipped: plain `re`, called directly from now on
+                self.finditer, self.search, self.match, self.fullmatch = (  # type: ignore[method-assign]
+                    fast.finditer, fast.search, fast.match, fast.fullmatch)
+        return self._compiled
+
+    @property
+    def groupindex(self) -> dict[str, int]:
+        """Named groups, read from the text (compiling is what this class puts off)."""
+        return {name: i for i, name in enumerate(re.findall(r"\(\?P<(\w+)>", self.pattern), 1)}
+
+    def finditer(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.finditer(text, *args)
+
+    def search(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.search(text, *args)
+
+    def match(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.match(text, *args)
+
+    def fullmatch(self, text: str, *args: Any) -> Any:
+        self._get()
+        return self.fullmatch(text, *args)
