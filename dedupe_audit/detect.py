@@ -310,6 +310,6 @@ def _detect(
     )
     release_free_memory()
     clock.lap("containment")
-    clusters = build_clusters(groups, near, containment, fingerprints)
+    clusters = build_clusters(groups, near, containment, fingerprints, config.threshold)
     clock.lap("clusters")
     return clusters

@@ -261,11 +261,12 @@ def _contain(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, Pa
 
 
 def _clusters(groups: list[list[ParagraphRef]], near: list[NearPair], containment: list[Containment],
-              *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]]) -> tuple[Cluster, ...]:
+              threshold: float, *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]],
+              ) -> tuple[Cluster, ...]:
     fps: dict[ParagraphRef, Fingerprint] = {}
     for more in taken:
         fps.update({ref: fp for ref, (fp, _) in more.items()})
-    return build_clusters(groups, near, containment, fps)
+    return build_clusters(groups, near, containment, fps, threshold)
 
 
 # --------------------------------------------------------------------------- on the client
@@ -385,7 +386,7 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     containment = [c for chunk in client.gather(contain_futures) for c in chunk]
 
     clusters = _assemble(client, parts, doc_offsets, refs, part_of_gid, gid_of, groups, near, containment,
-                         reducers)
+                         reducers, config.threshold)
     del parts  # released with the last reference: the corpus leaves the workers' memory
     return DaskResult(tuple(documents), tuple(skipped), clusters)
 
@@ -402,7 +403,8 @@ def _foreign(gids: Sequence[int], part_of_gid: np.ndarray, refs: Sequence[Paragr
 
 def _assemble(client: Client, parts: list[Future], doc_offsets: list[int], refs: list[ParagraphRef],
               part_of_gid: np.ndarray, gid_of: dict[ParagraphRef, int], groups: list[list[ParagraphRef]],
-              near: list[NearPair], containment: list[Containment], reducers: int) -> tuple[Cluster, ...]:
+              near: list[NearPair], containment: list[Containment], reducers: int,
+              threshold: float) -> tuple[Cluster, ...]:
     """Components from the edges on the client; each reducer builds the clusters of its components
     with ``build_clusters`` (fingerprints fetched from the partitions); numbered here."""
     uf = UnionFind()
@@ -435,7 +437,7 @@ def _assemble(client: Client, parts: list[Future], doc_offsets: list[int], refs:
         for ref in sorted(members):
             wanted[int(part_of_gid[gid_of[ref]])].append(ref)
         taken = [client.submit(_take, parts[q], doc_offsets[q], w) for q, w in wanted.items()]
-        futures.append(client.submit(_clusters, r_groups, r_near, r_containment, *taken))
+        futures.append(client.submit(_clusters, r_groups, r_near, r_containment, threshold, *taken))
     merged = sorted((c for chunk in client.gather(futures) for c in chunk), key=lambda c: c.members[0].ref)
     return tuple(dataclasses.replace(c, cluster_id=f"C{i:04d}") for i, c in enumerate(merged, start=1))
 

@@ -151,5 +151,5 @@ def detect_shared(
     containment = find_containment(
         representatives, fingerprints, containers, segmented, config.containment, via_window
     )
-    return build_clusters(groups, near, containment, fingerprints)
+    return build_clusters(groups, near, containment, fingerprints, config.threshold)
 
