@@ -35,13 +35,13 @@ from .fingerprint import (
 )
 from .fingerprint_table import TableBuilder
 from .heap import release_free_memory
-from .index import CandidateIndex, choose_min_bands
+from .index import CandidateIndex, cap_candidates, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
 from .spool import PageStore
 from .store import FingerprintCache
 from .timing import Laps
-from .verify import ContainerIndex, build_clusters, find_containment, verify_near_rows
+from .verify import MAX_COMMON_SPAN, ContainerIndex, build_clusters, find_containment, verify_near_rows
 
 
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
@@ -195,6 +195,43 @@ def _signed_batches(
 
 # Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
 STAGE_SECONDS: dict[str, float] = {}
+# What the last detection left out to keep its work bounded (degenerate input), one line each:
+# the audit reports them as warnings.
+TRUNCATED: list[str] = []
+
+
+def truncated() -> tuple[str, ...]:
+    """``TRUNCATED``, emptied: a detection made elsewhere (another engine) leaves none behind."""
+    found = tuple(TRUNCATED)
+    TRUNCATED.clear()
+    return found
+
+
+MAX_BUCKET = 2_000  # LSH band buckets larger than this are not expanded into pairs
+# A paragraph's candidates are verified while they cost at most this many shingles (its own
+# size each), between MIN_CANDIDATES and MAX_CANDIDATES of them, the most similar first
+# (``index.cap_candidates``). Ordinary text stays below: at a million paragraphs the false
+# candidates are ~6 a paragraph after ``min_bands``.
+CANDIDATE_SHINGLES = 16_384
+MIN_CANDIDATES = 4
+MAX_CANDIDATES = 64
+
+
+def _capped(pairs: np.ndarray, shared: np.ndarray, rep_sizes: np.ndarray, window_sizes: np.ndarray,
+            n: int) -> np.ndarray:
+    """``index.cap_candidates`` over representatives (keys below ``n``, ``rep_sizes`` shingles)
+    and windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds them); notes
+    what was cut in ``TRUNCATED``."""
+    sizes = np.r_[rep_sizes, window_sizes]
+    most = np.clip(CANDIDATE_SHINGLES // np.maximum(sizes, 1), MIN_CANDIDATES, MAX_CANDIDATES)
+    nodes = np.where(pairs >= WINDOW_KEYS, pairs - WINDOW_KEYS + n, pairs)
+    kept, lost = cap_candidates(pairs, shared, nodes, most)
+    if len(lost):
+        TRUNCATED.append(f"duplicate detection: {len(lost):,} paragraphs or sentence windows had more LSH "
+                         f"candidates than their limit ({MIN_CANDIDATES}-{MAX_CANDIDATES}, fewer for longer "
+                         f"text); only the most similar were verified ({len(pairs) - len(kept):,} candidate "
+                         "pairs left unchecked)")
+    return kept
 
 
 def detect_duplicates(
@@ -246,6 +283,7 @@ def _detect(
     waited: list[float] | None = None,
 ) -> tuple[Cluster, ...]:
     STAGE_SECONDS.clear()
+    TRUNCATED.clear()
     clock = Laps(STAGE_SECONDS)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
     table = TableBuilder(page_text=pages.text)
@@ -287,13 +325,20 @@ def _detect(
 
     n = len(representatives)
     bands, rows_per_band = index.params
-    pairs = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
-                                  below=n, release=True)
+    pairs, shared = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
+                                          below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET)
+    if index.oversized_buckets:
+        TRUNCATED.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
+                         f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "
+                         "low-entropy or template text) and were not expanded into pairs; pairs found only "
+                         "there are missed (exact copies are still grouped)")
     del index
     release_free_memory()
+    rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
+    window_sizes = fingerprints.sizes[np.asarray(window_owner, dtype=np.int64)]
+    pairs = _capped(pairs, shared, rep_rows.sizes, window_sizes, n)
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
-    rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
     rep_refs = fingerprints.refs(rep_rows.rows)
     near = verify_near_rows(pairs[within], rep_refs, rep_rows, config.threshold, config.min_fuzz)
     via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
@@ -305,9 +350,14 @@ def _detect(
 
     container_refs = sorted(set(owner_refs))
     containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
+    skipped: list[int] = []
     containment = find_containment(
-        rep_refs, fingerprints, containers, pages, config.containment, via_window
+        rep_refs, fingerprints, containers, pages, config.containment, via_window, skipped=skipped
     )
+    if sum(skipped):
+        TRUNCATED.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
+                         f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
+                         "text) were not looked up inside longer paragraphs")
     release_free_memory()
     clock.lap("containment")
     clusters = build_clusters(groups, near, containment, fingerprints, config.threshold)

@@ -422,6 +422,9 @@ MAX_HITS = 10_000_000  # (inner shingle, container) hits expanded at once in fin
 # million paragraphs common trigrams sit in hundreds of long blocks, and expanding them made the
 # containment check grow quadratically (92 s at 1M). 16 keeps the survivors of the bound ~5k at 200k.
 COMMON_SHINGLE = 16
+# A heavy inner (mostly common shingles) whose shingles sit in more containers than this on
+# average is not checked (``find_containment``): counting it is quadratic in degenerate text.
+MAX_COMMON_SPAN = 64
 
 
 def find_containment(
@@ -432,6 +435,7 @@ def find_containment(
     min_share: float,
     extra_candidates: Mapping[ParagraphRef, Iterable[ParagraphRef]] | None = None,
     batch: int = 20_000,
+    skipped: list[int] | None = None,
 ) -> list[Containment]:
     """Each inner paragraph found inside a clearly longer container paragraph.
 
@@ -439,21 +443,26 @@ def find_containment(
     ``extra_candidates``); a candidate is kept when the exact share of the inner's shingles
     found in it reaches ``min_share``. Only candidates that can reach it are checked
     (``_shares`` bounds the share, then checks the few left, in vectorised passes over a
-    batch of inners: no numpy call per pair).
+    batch of inners: no numpy call per pair). Given candidates shorter than 1.5x the inner are
+    dropped before any count. Inners whose shingles sit in very many containers (template or
+    low-entropy text, see ``MAX_COMMON_SPAN``) are not checked: their count is appended to
+    ``skipped`` when given.
     """
     if not containers.refs:
         return []
     position = {ref: i for i, ref in enumerate(containers.refs)}
+    container_words = [containers.fingerprints[ref].words for ref in containers.refs]
     extra_of = {(ref.doc, ref.index): [position[c] for c in found]  # tuples hash in C, refs in Python
                 for ref, found in (extra_candidates or {}).items()}
+    skipped = [] if skipped is None else skipped
     inner_list = list(inners)
     found: list[Containment] = []
     for lo in range(0, len(inner_list), batch):
         chunk = inner_list[lo : lo + batch]
         fps = rows_of(fingerprints, chunk)
         words = fps.words.tolist()
-        extra = _extra_codes(chunk, extra_of, len(containers.refs))
-        for inner_at, owner, share in _shares(*fps.shingle_sets(), containers, extra, min_share):
+        extra = _extra_codes(chunk, extra_of, len(containers.refs), words, container_words)
+        for inner_at, owner, share in _shares(*fps.shingle_sets(), containers, extra, min_share, skipped):
             inner, container = chunk[inner_at], containers.refs[owner]
             outer = containers.fingerprints[container]
             if container == inner or outer.words < 1.5 * words[inner_at] or share < min_share:
@@ -463,14 +472,16 @@ def find_containment(
 
 
 def _extra_codes(chunk: Sequence[ParagraphRef], extra_of: Mapping[tuple[int, int], list[int]],
-                 width: int) -> np.ndarray:
-    """Sorted codes (inner position * width + container position) of the given candidates."""
+                 width: int, words: Sequence[int], container_words: Sequence[int]) -> np.ndarray:
+    """Sorted codes (inner position * width + container position) of the given candidates
+    at least 1.5x as long as their inner (``find_containment`` drops the others anyway)."""
     codes: list[int] = []
     if extra_of:
         for i, ref in enumerate(chunk):
             owners = extra_of.get((ref.doc, ref.index))
             if owners:
-                codes.extend(i * width + owner for owner in owners)
+                least = 1.5 * words[i]
+                codes.extend(i * width + owner for owner in owners if container_words[owner] >= least)
     return np.unique(np.array(codes, dtype=np.int64))
 
 
@@ -480,6 +491,7 @@ def _shares(
     containers: ContainerIndex,
     extra: np.ndarray,
     min_share: float = 0.0,
+    skipped: list[int] | None = None,
 ) -> list[tuple[int, int, float]]:
     """(inner position, container position, exact contained share) of the candidates whose
     share reaches ``min_share``, sorted by inner then container. Inner i's shingles are the
@@ -504,12 +516,14 @@ def _shares(
     rank = np.searchsorted(live, extra_at)
     kept = (rank < len(live)) & (live[np.minimum(rank, len(live) - 1)] == extra_at)
     extra = rank[kept] * width + extra_owner[kept]  # the same codes, inners numbered among the live
-    inner_at, owner, share = _bounded_shares(flat, sizes[live], containers, extra, min_share)
+    inner_at, owner, share = _bounded_shares(flat, sizes[live], containers, extra, min_share,
+                                             [] if skipped is None else skipped)
     return list(zip(live[inner_at].tolist(), owner, share, strict=True))
 
 
 def _bounded_shares(
-    flat: np.ndarray, sizes: np.ndarray, containers: ContainerIndex, extra: np.ndarray, min_share: float
+    flat: np.ndarray, sizes: np.ndarray, containers: ContainerIndex, extra: np.ndarray, min_share: float,
+    skipped: list[int],
 ) -> tuple[np.ndarray, list[int], list[float]]:
     """``_shares`` of inners with their shingles laid end to end in ``flat``, as (inner
     positions, container positions, shares).
@@ -526,15 +540,23 @@ def _bounded_shares(
     common = spans > COMMON_SHINGLE
     n_common = np.bincount(inner_of[common], minlength=len(sizes))
     heavy = (sizes > 0) & (n_common >= min_share * sizes)  # the bound rules out nothing for these
+    # heavy inners are counted over all their shingles: in template or low-entropy text every
+    # shingle sits in most containers, and that count is quadratic; such inners are left out
+    flooded = heavy & (np.bincount(inner_of, weights=spans, minlength=len(sizes)) > MAX_COMMON_SPAN * sizes)
+    if flooded.any():
+        heavy &= ~flooded
+        spans = np.where(flooded[inner_of], 0, spans)  # no hit left: no pair, given ones included
     counted = np.where(common & ~heavy[inner_of], 0, spans)
     width = len(containers.refs)
     if counted.sum() > MAX_HITS and len(sizes) > 1:  # halve to bound memory
         half = len(sizes) // 2
         split, cut = int(sizes[:half].sum()), np.searchsorted(extra, half * width)
-        first = _bounded_shares(flat[:split], sizes[:half], containers, extra[:cut], min_share)
+        first = _bounded_shares(flat[:split], sizes[:half], containers, extra[:cut], min_share, skipped)
         second = _bounded_shares(flat[split:], sizes[half:], containers, extra[cut:] - half * width,
-                                 min_share)
+                                 min_share, skipped)
         return np.r_[first[0], second[0] + half], first[1] + second[1], first[2] + second[2]
+    if flooded.any():  # counted here, where no halving follows
+        skipped.append(int(flooded.sum()))
     hit = expand_ranges(lo, counted)
     pairs, shared = _run_lengths(np.repeat(inner_of, counted) * width + containers.owners[hit])
     at = pairs // width
