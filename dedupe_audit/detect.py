@@ -41,7 +41,14 @@ from .parallel import map_ordered, resolve_jobs
 from .spool import PageStore
 from .store import FingerprintCache
 from .timing import Laps
-from .verify import MAX_COMMON_SPAN, ContainerIndex, build_clusters, find_containment, verify_near_rows
+from .verify import (
+    MAX_COMMON_SPAN,
+    ContainerIndex,
+    build_clusters,
+    containment_candidates,
+    find_containment,
+    verify_near_rows,
+)
 
 
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
@@ -348,7 +355,10 @@ def _detect(
     release_free_memory()  # the shingle sets gathered for verification
     clock.lap("verify near")
 
-    container_refs = sorted(set(owner_refs))
+    inside = containment_candidates(*rep_rows.shingle_sets(), rep_rows.words, config.containment)
+    for inner, outer in inside.tolist():  # any paragraph inside a longer one, not only in long blocks
+        via_window[rep_refs[inner]].add(rep_refs[outer])
+    container_refs = sorted({*owner_refs, *(rep_refs[i] for i in np.unique(inside[:, 1]).tolist())})
     containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
     skipped: list[int] = []
     containment = find_containment(

@@ -950,3 +950,65 @@ def _best_containers(held: Sequence[Containment]) -> tuple[Containment, ...]:
     for item in sorted(held, key=lambda c: (c.container, -c.share, c.contained)):
         best.setdefault(item.container, item)
     return tuple(best[ref] for ref in sorted(best))
+
+
+# Containment of any paragraph inside a longer one (not only inside long blocks' windows):
+# candidates from a sample of shingles (those whose top SAMPLE_BITS bits are zero: 1 in 4), each
+# looked up among the paragraphs holding it. A sampled shingle held by more than COMMON_SAMPLED
+# distinct paragraphs (common phrases, templates) is not used: pairs per shingle grow with the
+# square of its holders. Every candidate is verified by ``find_containment`` (exact share, span).
+SAMPLE_BITS = 2
+COMMON_SAMPLED = 32
+LONGER = 1.5  # a container has at least this many times the words of what it holds
+
+
+def sampled_shingles(flat: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sampled shingles of rows laid end to end (``flat``, row i ``sizes[i]`` long) and
+    the row each belongs to."""
+    rows = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    keep = (flat >> np.uint64(64 - SAMPLE_BITS)) == 0
+    return flat[keep], rows[keep]
+
+
+def sampled_hits(shingles: np.ndarray, rows: np.ndarray, words: np.ndarray, width: int,
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For sampled (shingle, row) occurrences holding every occurrence of their shingles: the
+    codes (inner * width + container) of pairs sharing a sampled shingle whose container has
+    ``LONGER`` times the inner's words, the shared count of each, and per row (0..len(words)-1)
+    how many of its sampled shingles are not common. Parts over disjoint shingles add up."""
+    order = np.lexsort((rows, shingles))
+    shingles, rows = shingles[order], rows[order]
+    edges = np.flatnonzero(np.r_[True, shingles[1:] != shingles[:-1]]) if len(shingles) else order
+    counts = np.diff(np.r_[edges, len(shingles)])
+    rare = counts <= COMMON_SAMPLED
+    usable = np.bincount(rows[np.repeat(rare, counts)], minlength=len(words))
+    shared = rare & (counts > 1)
+    starts, sizes = edges[shared], counts[shared]
+    position = expand_ranges(starts, sizes)  # every occurrence in a shared run ...
+    partner = expand_ranges(np.repeat(starts, sizes), np.repeat(sizes, sizes))  # ... with each of its run
+    position = np.repeat(position, np.repeat(sizes, sizes))
+    inner, outer = rows[position], rows[partner]
+    keep = (words[outer] >= LONGER * words[inner]) & (inner != outer)
+    codes, hits = _run_lengths(inner[keep] * width + outer[keep])
+    return codes, hits, usable
+
+
+def chosen_candidates(codes: np.ndarray, hits: np.ndarray, usable: np.ndarray, width: int,
+                      min_share: float) -> np.ndarray:
+    """(inner, container) rows of the pairs whose shared sampled shingles reach half of
+    ``min_share`` of the inner's usable ones (at least one): a contained paragraph shares about
+    ``min_share`` of them, and the loose bound keeps short inners (few samples) found."""
+    inner, outer = np.divmod(codes, width)
+    need = np.maximum(1, np.ceil(0.5 * min_share * usable[inner] - 1e-9))
+    keep = hits >= need
+    return np.stack([inner[keep], outer[keep]], axis=1)
+
+
+def containment_candidates(flat: np.ndarray, sizes: np.ndarray, words: np.ndarray,
+                           min_share: float) -> np.ndarray:
+    """(inner, container) rows of paragraphs given as shingle sets (``flat``/``sizes``) where
+    the inner may lie inside the container, a paragraph of at least ``LONGER`` times its words."""
+    width = max(len(sizes), 1)
+    shingles, rows = sampled_shingles(flat, sizes)
+    codes, hits, usable = sampled_hits(shingles, rows, np.asarray(words), width)
+    return chosen_candidates(codes, hits, usable, width, min_share)

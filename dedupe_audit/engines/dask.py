@@ -39,7 +39,17 @@ from ..fingerprint import Fingerprint, Fingerprinter, signatures
 from ..index import choose_bands, choose_min_bands
 from ..model import Cluster, Containment, Document, ParagraphRef, SegmentedDocument, Skipped
 from ..segment import segment
-from ..verify import ContainerIndex, NearPair, UnionFind, align, build_clusters, verify_near
+from ..verify import (
+    ContainerIndex,
+    NearPair,
+    UnionFind,
+    align,
+    build_clusters,
+    chosen_candidates,
+    sampled_hits,
+    sampled_shingles,
+    verify_near,
+)
 from . import EngineError
 from .local import MAX_BUCKET
 
@@ -237,6 +247,32 @@ def _anchor_join(*items: np.ndarray) -> np.ndarray:
     return np.unique(pairs, axis=0)
 
 
+def _sampled_items(part: Part, reps: np.ndarray, codes: np.ndarray, reducers: int) -> list[np.ndarray]:
+    """(shingle, paragraph code, words) of the sampled shingles of representatives
+    (``verify.sampled_shingles``), split by shingle over reducers."""
+    rows = []
+    for n in np.flatnonzero(reps).tolist():
+        fp = part.fingerprints[n]
+        sampled, _ = sampled_shingles(fp.shingles, np.array([len(fp.shingles)]))
+        rows.append(np.stack([sampled, np.full(len(sampled), codes[n], dtype=np.uint64),
+                              np.full(len(sampled), fp.words, dtype=np.uint64)], axis=1))
+    data = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.uint64)
+    where = data[:, 0] % np.uint64(reducers)
+    return [data[where == r] for r in range(reducers)]
+
+
+def _sampled_join(width: int, *items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``verify.sampled_hits`` of one reducer's shingles (each shingle's every holder is here), as
+    global pair codes (inner * width + container), their hits, and usable counts per paragraph."""
+    data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
+    known, local = np.unique(data[:, 1].astype(np.int64), return_inverse=True)
+    words = np.zeros(len(known), dtype=np.int64)
+    words[local] = data[:, 2].astype(np.int64)
+    codes, hits, usable = sampled_hits(data[:, 0], local.astype(np.int64), words, max(len(known), 1))
+    inner, outer = np.divmod(codes, max(len(known), 1))
+    return known[inner] * width + known[outer], hits, known, usable
+
+
 def _contain(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]],
              min_share: float, *taken: Taken) -> list[Containment]:
     """``find_containment``'s checks for (inner, container) candidates whose container is here."""
@@ -363,6 +399,23 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     is_container = np.zeros(len(refs), dtype=bool)
     is_container[[gid_of[ref] for ref in set(window_owner)]] = True
     gid_codes = np.arange(len(refs), dtype=np.uint64)
+    # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates)
+    sampled = [client.submit(_sampled_items, part, rep_masks[p],
+                             gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
+               for p, part in enumerate(parts)]
+    sampled_out = client.gather([client.submit(_sampled_join, len(refs),
+                                               *[client.submit(operator.getitem, a, r) for a in sampled])
+                                 for r in range(reducers)])
+    usable = np.zeros(len(refs), dtype=np.int64)
+    for _, _, known, counts in sampled_out:
+        np.add.at(usable, known, counts)
+    pair_codes = np.concatenate([c for c, _, _, _ in sampled_out]) if sampled_out else np.empty(0, np.int64)
+    pair_hits = np.concatenate([h for _, h, _, _ in sampled_out]) if sampled_out else np.empty(0, np.int64)
+    pair_codes, inverse = np.unique(pair_codes, return_inverse=True)
+    pair_hits = np.bincount(inverse, weights=pair_hits, minlength=len(pair_codes)).astype(np.int64)
+    inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.containment)
+    candidates.update(map(tuple, inside.tolist()))
+    is_container[inside[:, 1]] = True
     anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
                               is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
                               gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)

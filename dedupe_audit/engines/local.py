@@ -17,10 +17,18 @@ import numpy as np
 from ..config import Config
 from ..detect import detect_arriving, detect_duplicates, eligible
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
+from ..fingerprint_table import rows_of
 from ..model import Cluster, ParagraphRef, SegmentedDocument
 from ..redis_index import PARAGRAPH, WINDOW, DocEntry, SharedIndex, text_key
 from ..store import FingerprintCache
-from ..verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near
+from ..verify import (
+    ContainerIndex,
+    build_clusters,
+    containment_candidates,
+    exact_groups,
+    find_containment,
+    verify_near,
+)
 from . import Arriving
 
 MAX_BUCKET = 2_000  # as CandidateIndex.candidate_array: larger buckets are degenerate text
@@ -146,7 +154,12 @@ def detect_shared(
         else:
             via_window[representatives[n]].update(window_owners[key])
     near = verify_near(paragraph_pairs, fingerprints, config.threshold, config.min_fuzz)
-    owners = sorted({ref for refs in window_owners.values() for ref in refs})
+    rows = rows_of(fingerprints, representatives)
+    inside = containment_candidates(*rows.shingle_sets(), rows.words, config.containment)
+    for inner, outer in inside.tolist():  # any paragraph inside a longer one, as detect_duplicates
+        via_window[representatives[inner]].add(representatives[outer])
+    owners = sorted({ref for refs in window_owners.values() for ref in refs}
+                    | {representatives[i] for i in np.unique(inside[:, 1]).tolist()})
     containers = ContainerIndex({ref: fingerprints[ref] for ref in owners})
     containment = find_containment(
         representatives, fingerprints, containers, segmented, config.containment, via_window
