@@ -47,6 +47,8 @@ from .verify import (
     build_clusters,
     containment_candidates,
     find_containment,
+    merged_containment,
+    verify_contained,
     verify_near_rows,
 )
 
@@ -355,15 +357,16 @@ def _detect(
     release_free_memory()  # the shingle sets gathered for verification
     clock.lap("verify near")
 
-    inside = containment_candidates(*rep_rows.shingle_sets(), rep_rows.words, config.containment)
-    for inner, outer in inside.tolist():  # any paragraph inside a longer one, not only in long blocks
-        via_window[rep_refs[inner]].add(rep_refs[outer])
-    container_refs = sorted({*owner_refs, *(rep_refs[i] for i in np.unique(inside[:, 1]).tolist())})
+    container_refs = sorted(set(owner_refs))
     containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
     skipped: list[int] = []
     containment = find_containment(
         rep_refs, fingerprints, containers, pages, config.containment, via_window, skipped=skipped
     )
+    # any paragraph inside a longer one, not only inside long blocks: sampled-shingle candidates
+    inside = containment_candidates(*rep_rows.shingle_sets(), rep_rows.words, config.containment)
+    containment = merged_containment(
+        containment, verify_contained(inside, rep_refs, fingerprints, pages, config.containment))
     if sum(skipped):
         TRUNCATED.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
                          f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "

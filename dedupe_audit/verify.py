@@ -960,6 +960,9 @@ def _best_containers(held: Sequence[Containment]) -> tuple[Containment, ...]:
 SAMPLE_BITS = 2
 COMMON_SAMPLED = 32
 LONGER = 1.5  # a container has at least this many times the words of what it holds
+# Sampled shingles a candidate pair must share: a paragraph of ~20 words has ~4 sampled ones;
+# shorter paragraphs are found inside long blocks (``find_containment``) but may be missed here.
+MIN_SAMPLED = 2
 
 
 def sampled_shingles(flat: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -975,31 +978,41 @@ def sampled_hits(shingles: np.ndarray, rows: np.ndarray, words: np.ndarray, widt
     """For sampled (shingle, row) occurrences holding every occurrence of their shingles: the
     codes (inner * width + container) of pairs sharing a sampled shingle whose container has
     ``LONGER`` times the inner's words, the shared count of each, and per row (0..len(words)-1)
-    how many of its sampled shingles are not common. Parts over disjoint shingles add up."""
-    order = np.lexsort((rows, shingles))
-    shingles, rows = shingles[order], rows[order]
+    how many of its sampled shingles are not common. Parts over disjoint shingles add up.
+
+    Holders of a shingle are ordered by words, so each pairs only with those long enough to
+    hold it (a binary search), not with every other holder."""
+    length = np.asarray(words, dtype=np.int64)[rows]
+    order = np.lexsort((length, shingles))
+    shingles, rows, length = shingles[order], rows[order], length[order]
     edges = np.flatnonzero(np.r_[True, shingles[1:] != shingles[:-1]]) if len(shingles) else order
     counts = np.diff(np.r_[edges, len(shingles)])
     rare = counts <= COMMON_SAMPLED
     usable = np.bincount(rows[np.repeat(rare, counts)], minlength=len(words))
     shared = rare & (counts > 1)
-    starts, sizes = edges[shared], counts[shared]
-    position = expand_ranges(starts, sizes)  # every occurrence in a shared run ...
-    partner = expand_ranges(np.repeat(starts, sizes), np.repeat(sizes, sizes))  # ... with each of its run
-    position = np.repeat(position, np.repeat(sizes, sizes))
-    inner, outer = rows[position], rows[partner]
-    keep = (words[outer] >= LONGER * words[inner]) & (inner != outer)
-    codes, hits = _run_lengths(inner[keep] * width + outer[keep])
+    run = np.repeat(np.arange(len(edges), dtype=np.int64), counts)
+    at = np.flatnonzero(shared[run])  # occurrences in runs of 2..COMMON_SAMPLED holders
+    key = (run[at] << np.int64(24)) | np.minimum(length[at], (1 << 24) - 1)  # ascending
+    least = np.minimum(np.ceil(LONGER * length[at]).astype(np.int64), (1 << 24) - 1)
+    first = np.searchsorted(key, (run[at] << np.int64(24)) | least)  # first holder long enough
+    stop = np.searchsorted(key, (run[at] + 1) << np.int64(24))  # end of its run
+    take = stop - first
+    inner = np.repeat(rows[at], take)
+    outer = rows[at[expand_ranges(first, take)]]
+    codes, hits = _run_lengths(inner * width + outer)
     return codes, hits, usable
 
 
 def chosen_candidates(codes: np.ndarray, hits: np.ndarray, usable: np.ndarray, width: int,
                       min_share: float) -> np.ndarray:
-    """(inner, container) rows of the pairs whose shared sampled shingles reach half of
-    ``min_share`` of the inner's usable ones (at least one): a contained paragraph shares about
-    ``min_share`` of them, and the loose bound keeps short inners (few samples) found."""
+    """(inner, container) rows of the pairs sharing at least ``MIN_SAMPLED`` sampled shingles and
+    3/4 of ``min_share`` of the inner's usable ones: a contained paragraph shares about
+    ``min_share`` of them (the looser bound allows for sampling). At 100k paragraphs of the
+    throughput corpus this keeps 4.7k candidates, 343 of them contained, against 347 found with
+    half the share; with one shared shingle allowed, 43k candidates, mostly phrases of under ten
+    words that sit in many paragraphs."""
     inner, outer = np.divmod(codes, width)
-    need = np.maximum(1, np.ceil(0.5 * min_share * usable[inner] - 1e-9))
+    need = np.maximum(MIN_SAMPLED, np.ceil(0.75 * min_share * usable[inner] - 1e-9))
     keep = hits >= need
     return np.stack([inner[keep], outer[keep]], axis=1)
 
@@ -1012,3 +1025,45 @@ def containment_candidates(flat: np.ndarray, sizes: np.ndarray, words: np.ndarra
     shingles, rows = sampled_shingles(flat, sizes)
     codes, hits, usable = sampled_hits(shingles, rows, np.asarray(words), width)
     return chosen_candidates(codes, hits, usable, width, min_share)
+
+
+def verify_contained(
+    pairs: np.ndarray,
+    refs: Sequence[ParagraphRef],
+    fingerprints: Mapping[ParagraphRef, Fingerprint],
+    segmented: Sequence[SegmentedDocument],
+    min_share: float,
+) -> list[Containment]:
+    """The (inner, container) candidates (rows of ``refs``) whose inner has at least
+    ``min_share`` of its shingles in the container, each located with ``align``. Shares are
+    counted in one vectorised pass; the checks are ``find_containment``'s."""
+    if not len(pairs):
+        return []
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    used = np.unique(pairs)
+    used_refs = [refs[i] for i in used.tolist()]
+    rows = rows_of(fingerprints, used_refs)
+    sets = RowSets.laid_out(*rows.shingle_sets())
+    local = np.searchsorted(used, pairs)
+    words = rows.words
+    found: list[Containment] = []
+    for lo in range(0, len(local), PAIRS_PER_CHUNK):
+        chunk = local[lo : lo + PAIRS_PER_CHUNK]
+        sizes = sets.sizes[chunk[:, 0]]
+        shares = sets.shared_counts(chunk) / np.maximum(sizes, 1)
+        keep = (sizes > 0) & (shares >= min_share) & (words[chunk[:, 1]] >= LONGER * words[chunk[:, 0]])
+        for (inner, outer), share in zip(chunk[keep].tolist(), shares[keep].tolist(), strict=True):
+            found.append(_containment(used_refs[inner], used_refs[outer], fingerprints, segmented, share))
+    return found
+
+
+def merged_containment(*found: Sequence[Containment]) -> list[Containment]:
+    """Containments found by several routes, each (contained, container) pair once."""
+    seen: set[tuple[ParagraphRef, ParagraphRef]] = set()
+    out: list[Containment] = []
+    for items in found:
+        for item in items:
+            if (item.contained, item.container) not in seen:
+                seen.add((item.contained, item.container))
+                out.append(item)
+    return out

@@ -102,3 +102,34 @@ def test_the_real_quote_inside_another_outlets_paragraph():
     _, item = found[0]
     assert item.contained.doc == short and item.container.doc == 1 - short
     assert marker in pages[item.container.doc].document.text[item.start : item.end]
+
+
+def test_sampled_hits_equal_counting_every_pair():
+    """``sampled_hits`` pairs each holder only with holders long enough to contain it (binary
+    search over holders ordered by words): the same counts as trying every pair."""
+    from collections import Counter, defaultdict
+
+    import numpy as np
+
+    from dedupe_audit import verify
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        n = int(rng.integers(2, 60))
+        words = rng.integers(5, 60, n)
+        held = sorted({(int(s), int(r)) for s, r in zip(rng.integers(0, 12, 500), rng.integers(0, n, 500),
+                                                         strict=True)})
+        shingles = np.array([s for s, _ in held], dtype=np.uint64)
+        rows = np.array([r for _, r in held], dtype=np.int64)
+        codes, hits, usable = verify.sampled_hits(shingles, rows, words, n)
+        holders = defaultdict(list)
+        for s, r in held:
+            holders[s].append(r)
+        expect, rare = Counter(), np.zeros(n, dtype=np.int64)
+        for found in holders.values():
+            if len(found) > verify.COMMON_SAMPLED:  # a common shingle: no pairs, not usable
+                continue
+            rare[found] += 1
+            expect.update(a * n + b for a in found for b in found if words[b] >= 1.5 * words[a])
+        assert dict(zip(codes.tolist(), hits.tolist(), strict=True)) == dict(expect)
+        assert usable.tolist() == rare.tolist()

@@ -414,8 +414,7 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     pair_codes, inverse = np.unique(pair_codes, return_inverse=True)
     pair_hits = np.bincount(inverse, weights=pair_hits, minlength=len(pair_codes)).astype(np.int64)
     inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.containment)
-    candidates.update(map(tuple, inside.tolist()))
-    is_container[inside[:, 1]] = True
+    candidates.update(map(tuple, inside.tolist()))  # verified as the others, not added as long blocks
     anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
                               is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
                               gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)

@@ -27,6 +27,8 @@ from ..verify import (
     containment_candidates,
     exact_groups,
     find_containment,
+    merged_containment,
+    verify_contained,
     verify_near,
 )
 from . import Arriving
@@ -154,15 +156,14 @@ def detect_shared(
         else:
             via_window[representatives[n]].update(window_owners[key])
     near = verify_near(paragraph_pairs, fingerprints, config.threshold, config.min_fuzz)
-    rows = rows_of(fingerprints, representatives)
-    inside = containment_candidates(*rows.shingle_sets(), rows.words, config.containment)
-    for inner, outer in inside.tolist():  # any paragraph inside a longer one, as detect_duplicates
-        via_window[representatives[inner]].add(representatives[outer])
-    owners = sorted({ref for refs in window_owners.values() for ref in refs}
-                    | {representatives[i] for i in np.unique(inside[:, 1]).tolist()})
+    owners = sorted({ref for refs in window_owners.values() for ref in refs})
     containers = ContainerIndex({ref: fingerprints[ref] for ref in owners})
     containment = find_containment(
         representatives, fingerprints, containers, segmented, config.containment, via_window
     )
+    rows = rows_of(fingerprints, representatives)  # any paragraph inside a longer one, as detect does
+    inside = containment_candidates(*rows.shingle_sets(), rows.words, config.containment)
+    containment = merged_containment(
+        containment, verify_contained(inside, representatives, fingerprints, segmented, config.containment))
     return build_clusters(groups, near, containment, fingerprints, config.threshold)
 
