@@ -798,6 +798,14 @@ def _stars(count: int, a: np.ndarray, b: np.ndarray, weights: np.ndarray,
     a, b, weights = a[keep], b[keep], weights[keep]
     if not len(a):
         return star
+    # stars form per connected component; a component of two nodes (most of them) is one star,
+    # set here at once: only larger components go through the rounds below (Python per node)
+    root = _components(count, a, b)
+    pair = (np.bincount(root, minlength=count) == 2)[root[a]]
+    star[a[pair]] = star[b[pair]] = np.minimum(a[pair], b[pair])
+    a, b, weights = a[~pair], b[~pair], weights[~pair]
+    if not len(a):
+        return star
     source, target, weight = np.r_[a, b], np.r_[b, a], np.r_[weights, weights]
     order = np.lexsort((target, -weight, source))  # by node, then most similar, then smallest
     source, target = source[order], target[order]
@@ -806,7 +814,7 @@ def _stars(count: int, a: np.ndarray, b: np.ndarray, weights: np.ndarray,
     last = np.searchsorted(source, nodes, side="right").tolist()
     span = dict(zip(nodes.tolist(), zip(first, last, strict=True), strict=True))
     neighbours = target.tolist()
-    placed = star.tolist()
+    placed = star.tolist()  # the pairs' stars are set; their nodes are on none of these edges
     pending = nodes.tolist()
     for round_ in range(STAR_ROUNDS):
         check = threshold > 0 and round_ < STAR_ROUNDS - 1
