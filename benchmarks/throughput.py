@@ -469,6 +469,8 @@ def main() -> None:
             clusters = detect.detect_duplicates(segmented, config)
             times["detect (fingerprint, index, verify, clusters)"] = time.perf_counter() - start
             stages = dict(detect.STAGE_SECONDS)
+            for note in detect.truncated():  # what the caps left out (none expected on ordinary text)
+                print(f"    warning: {note}")
             start = time.perf_counter()
             membership = paragraph_clusters(clusters)
             result = _bench_result(segmented, clusters, membership, config)
