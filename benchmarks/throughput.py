@@ -469,7 +469,7 @@ def main() -> None:
             clusters = detect.detect_duplicates(segmented, config)
             times["detect (fingerprint, index, verify, clusters)"] = time.perf_counter() - start
             stages = dict(detect.STAGE_SECONDS)
-            for note in detect.truncated():  # what the caps left out (none expected on ordinary text)
+            for note in detect.truncated():  # what the caps on degenerate input left out
                 print(f"    warning: {note}")
             start = time.perf_counter()
             membership = paragraph_clusters(clusters)
