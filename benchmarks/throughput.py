@@ -487,7 +487,7 @@ def main() -> None:
             clusters = detect.detect_duplicates(segmented, config)
             times["detect (fingerprint, index, verify, clusters)"] = time.perf_counter() - start
             stages = dict(detect.STAGE_SECONDS)
-            for note in detect.truncated():  # what the caps on degenerate input left out
+            for note in detect.warnings_of(clusters):  # what the caps on degenerate input left out
                 print(f"    warning: {note}")
             start = time.perf_counter()
             membership = paragraph_clusters(clusters)

@@ -20,7 +20,7 @@ from .boilerplate import load_rules
 from .config import Config
 from .cues import load_cues
 from .detect import detect_arriving, detect_duplicates
-from .detect import truncated as detect_truncated
+from .detect import warnings_of as detection_warnings
 from .engines import Arriving, Detector
 from .eras import load_eras
 from .heap import long_lived_heap, release_free_memory
@@ -327,5 +327,5 @@ def _run(
         staleness=tuple(verdicts),
         conflicts=tuple(conflicts),
         recycled=copies,
-        warnings=(*rule_timeout_warnings(drain_timeouts()), *detect_truncated()),
+        warnings=(*rule_timeout_warnings(drain_timeouts()), *detection_warnings(clusters)),
     )

@@ -204,16 +204,25 @@ def _signed_batches(
 
 # Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
 STAGE_SECONDS: dict[str, float] = {}
-# What the last detection left out to keep its work bounded (degenerate input), one line each:
-# the audit reports them as warnings.
-TRUNCATED: list[str] = []
 
 
-def truncated() -> tuple[str, ...]:
-    """``TRUNCATED``, emptied: a detection made elsewhere (another engine) leaves none behind."""
-    found = tuple(TRUNCATED)
-    TRUNCATED.clear()
-    return found
+class Clusters(tuple):  # noqa: SLOT001 - holds ``warnings`` beside the items
+    """A detection's clusters (a plain tuple of ``Cluster`` to every caller), with ``warnings``:
+    what it left out to keep its work bounded (degenerate input), one line each, which the
+    audit reports. They travel with the result, not in module state, so a run never reads
+    another run's notes (engines that make plain tuples simply have none)."""
+
+    warnings: tuple[str, ...]
+
+    def __new__(cls, clusters: Iterable[Cluster] = (), warnings: Iterable[str] = ()) -> Clusters:
+        made = super().__new__(cls, clusters)
+        made.warnings = tuple(warnings)
+        return made
+
+
+def warnings_of(clusters: Sequence[Cluster]) -> tuple[str, ...]:
+    """The truncation notes a detection returned with its clusters (none from other engines)."""
+    return tuple(getattr(clusters, "warnings", ()))
 
 
 MAX_BUCKET = 2_000  # LSH band buckets larger than this are not expanded into pairs
@@ -228,16 +237,16 @@ MAX_CANDIDATES = 64
 
 
 def _capped(pairs: np.ndarray, shared: np.ndarray, rep_sizes: np.ndarray, window_sizes: np.ndarray,
-            n: int) -> np.ndarray:
+            n: int, notes: list[str]) -> np.ndarray:
     """``index.cap_candidates`` over representatives (keys below ``n``, ``rep_sizes`` shingles)
-    and windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds them); notes
-    what was cut in ``TRUNCATED``."""
+    and windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds them); adds
+    what was cut to ``notes``."""
     sizes = np.r_[rep_sizes, window_sizes]
     most = np.clip(CANDIDATE_SHINGLES // np.maximum(sizes, 1), MIN_CANDIDATES, MAX_CANDIDATES)
     nodes = np.where(pairs >= WINDOW_KEYS, pairs - WINDOW_KEYS + n, pairs)
     kept, lost = cap_candidates(pairs, shared, nodes, most)
     if len(lost):
-        TRUNCATED.append(f"duplicate detection: {len(lost):,} paragraphs or sentence windows had more LSH "
+        notes.append(f"duplicate detection: {len(lost):,} paragraphs or sentence windows had more LSH "
                          f"candidates than their limit ({MIN_CANDIDATES}-{MAX_CANDIDATES}, fewer for longer "
                          f"text); only the most similar were verified ({len(pairs) - len(kept):,} candidate "
                          "pairs left unchecked)")
@@ -293,7 +302,7 @@ def _detect(
     waited: list[float] | None = None,
 ) -> tuple[Cluster, ...]:
     STAGE_SECONDS.clear()
-    TRUNCATED.clear()
+    notes: list[str] = []  # what was left out to bound the work (returned with the clusters)
     clock = Laps(STAGE_SECONDS)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
     table = TableBuilder(page_text=pages.text)
@@ -338,7 +347,7 @@ def _detect(
     pairs, shared = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
                                           below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET)
     if index.oversized_buckets:
-        TRUNCATED.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
+        notes.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
                          f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "
                          "low-entropy or template text) and were not expanded into pairs; pairs found only "
                          "there are missed (exact copies are still grouped)")
@@ -346,7 +355,7 @@ def _detect(
     release_free_memory()
     rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
     window_sizes = fingerprints.sizes[np.asarray(window_owner, dtype=np.int64)]
-    pairs = _capped(pairs, shared, rep_rows.sizes, window_sizes, n)
+    pairs = _capped(pairs, shared, rep_rows.sizes, window_sizes, n, notes)
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
     rep_refs = fingerprints.refs(rep_rows.rows)
@@ -369,11 +378,11 @@ def _detect(
     containment = merged_containment(
         containment, verify_contained(inside, rep_refs, fingerprints, pages, config.containment))
     if sum(skipped):
-        TRUNCATED.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
+        notes.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
                          f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
                          "text) were not looked up inside longer paragraphs")
     release_free_memory()
     clock.lap("containment")
     clusters = build_clusters(groups, near, containment, fingerprints, config.threshold)
     clock.lap("clusters")
-    return clusters
+    return Clusters(clusters, notes)

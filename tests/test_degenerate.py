@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 
 import numpy as np
+from helpers import document
 
 from dedupe_audit import detect
 from dedupe_audit.audit import run_audit
 from dedupe_audit.config import Config
 from dedupe_audit.index import cap_candidates
+from dedupe_audit.segment import segment
 
 VOCABULARY = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
               "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango")
@@ -35,7 +37,8 @@ def test_a_low_entropy_line_is_audited_in_parts_and_the_truncation_is_reported(t
     assert len(result.documents) >= 5  # audited in parts, none skipped
     assert not result.skipped
     assert any("more LSH candidates than their limit" in w and "left unchecked" in w for w in result.warnings)
-    assert detect.TRUNCATED == []  # handed to the report, not left for the next run
+    # the notes travel with the detection's result, not in module state a later run could read
+    assert not hasattr(detect, "TRUNCATED")
 
 
 def test_ordinary_pages_report_no_truncation(tmp_path):
@@ -63,3 +66,24 @@ def test_cap_keeps_the_most_similar_candidates_of_each_hub():
     # under the limit nothing is cut
     kept, lost = cap_candidates(pairs, shared, pairs, np.full(6, 5))
     assert len(kept) == len(pairs) and not len(lost)
+
+
+def test_the_truncation_notes_come_with_the_detection_that_made_them(monkeypatch):
+    """Each detection returns its own notes: a capped run's notes are on its result and a later
+    ordinary run's result has none (no module state carries them from one run to the next)."""
+    config = Config()
+    rng = random.Random(3)
+    flood = [" ".join(rng.choices(VOCABULARY[:4], k=60)) for _ in range(120)]  # all alike
+    pages = [segment(document("\n\n".join(flood[i : i + 10]), f"f{i}.txt"), config)
+             for i in range(0, 120, 10)]
+    monkeypatch.setattr(detect, "MAX_CANDIDATES", 4)
+    monkeypatch.setattr(detect, "MIN_CANDIDATES", 4)
+    capped = detect.detect_duplicates(pages, config)
+    assert any("more LSH candidates than their limit" in note for note in detect.warnings_of(capped))
+    ordinary = [segment(document(text, f"o{n}.txt"), config) for n, text in enumerate((
+        "The harbour authority reopened the northern pier after repairs to its wooden deck.",
+        "Volunteers planted four hundred oak trees along the river bank on Saturday morning.",
+    ))]
+    assert detect.warnings_of(detect.detect_duplicates(ordinary, config)) == ()
+    assert detect.warnings_of(capped) == capped.warnings  # the first result's notes are intact
+    assert list(capped) == list(tuple(capped))  # to callers the result is a plain tuple of clusters
