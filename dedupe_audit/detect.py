@@ -35,7 +35,7 @@ from .fingerprint import (
 )
 from .fingerprint_table import TableBuilder
 from .heap import release_free_memory
-from .index import CandidateIndex, cap_candidates, choose_min_bands
+from .index import OVERSIZED_BLOCK, CandidateIndex, cap_candidates, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .parallel import map_ordered, resolve_jobs
 from .spool import PageStore
@@ -225,15 +225,22 @@ def warnings_of(clusters: Sequence[Cluster]) -> tuple[str, ...]:
     return tuple(getattr(clusters, "warnings", ()))
 
 
-MAX_BUCKET = 2_000  # LSH band buckets larger than this are not expanded into pairs
+# LSH band buckets larger than this are not expanded into all their pairs but paired in blocks
+# (``index.OVERSIZED_BLOCK``, ordered by another band): linear work on a phrase or template
+# shared by thousands of paragraphs. The throughput corpus has 4 such buckets at a million.
+MAX_BUCKET = 2_000
 # A paragraph's candidates are verified while they cost at most this many shingles (its own
 # size each), between MIN_CANDIDATES and MAX_CANDIDATES of them, the most similar first
-# (``index.cap_candidates``). Ordinary text mostly stays below (false candidates are ~6 a
-# paragraph at a million after ``min_bands``); on the throughput corpus at 200k paragraphs 851
-# paragraphs and windows went over, and the recall of brute-force pairs was the same with the cap.
-CANDIDATE_SHINGLES = 16_384
+# (``index.cap_candidates``), so work stays linear in degenerate text. Set far above what an
+# ordinary corpus produces: on the throughput corpus (news plus recipe and template lines) at
+# 200k paragraphs the most candidates of one paragraph were 456 (99th percentile 105), mostly
+# 3-6-shingle template lines; with the old limits (16,384 shingles, 4-64) 1,358 nodes went
+# over and 11,634 at a million (1.59M pairs unchecked, recall of brute-force pairs 0.9951);
+# with these, 4 at 200k and 664 at a million, and the only pairs missed at a million were
+# candidates whose fuzz ratio is below ``min_fuzz``.
+CANDIDATE_SHINGLES = 65_536
 MIN_CANDIDATES = 4
-MAX_CANDIDATES = 64
+MAX_CANDIDATES = 1_024
 
 
 def _capped(pairs: np.ndarray, shared: np.ndarray, rep_sizes: np.ndarray, window_sizes: np.ndarray,
@@ -349,8 +356,9 @@ def _detect(
     if index.oversized_buckets:
         notes.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
                          f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "
-                         "low-entropy or template text) and were not expanded into pairs; pairs found only "
-                         "there are missed (exact copies are still grouped)")
+                         "low-entropy or template text): their members were paired only within blocks of "
+                         f"{OVERSIZED_BLOCK} ordered by another band, so pairs found only there may be "
+                         "missed (exact copies are still grouped)")
     del index
     release_free_memory()
     rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))

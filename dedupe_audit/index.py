@@ -152,12 +152,18 @@ class CandidateIndex:
         keys = keys[order].astype(np.uint64)
         buckets = []
         self.oversized_buckets = self.oversized_members = 0
-        for chunks in self._bands:  # one band at a time: no copy of all signatures
+        # members of an oversized bucket are ordered by another band's key (band 1's for band 0,
+        # band 0's for the rest) and paired only within blocks of that order (``_buckets``)
+        others = [_band_keys(np.concatenate(self._bands[b]))[order] if len(self._bands) > b else None
+                  for b in (0, 1)]
+        for number, chunks in enumerate(self._bands):  # one band at a time: no copy of all signatures
             band = np.concatenate(chunks)
             if release:
                 chunks.clear()
-            buckets.append(_buckets(_band_keys(band)[order], max_bucket, self._count_oversized))
+            tiebreak = others[1] if number == 0 else others[0]
+            buckets.append(_buckets(_band_keys(band)[order], max_bucket, self._count_oversized, tiebreak))
             del band
+        del others
         if release:  # the bands' values were many small arrays: their pages stay with the
             release_free_memory()  # process unless handed back (0.6 GB at a million)
         limit = 2**32 if below is None else max(below, 0)
@@ -206,11 +212,22 @@ def _band_keys(band: np.ndarray) -> np.ndarray:
     return np.unique(band, axis=0, return_inverse=True)[1].reshape(-1).astype(np.uint64)
 
 
+# Members of a band bucket over ``max_bucket`` are paired only within blocks of this many,
+# consecutive in the order of another band's key: linear work, and members alike enough to
+# share that band too stay together.
+OVERSIZED_BLOCK = 64
+
+
 def _buckets(band_keys: np.ndarray, max_bucket: int, oversized: Callable[[np.ndarray], None] | None = None,
-             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+             tiebreak: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(bucket starts, sizes, member rows) of the buckets with 2..max_bucket rows in one band;
     rows ascend inside each bucket, and only rows in such buckets are kept (memory: most
     rows share no band bucket, and 64 bands of full orders took ~0.7 GB at a million).
+
+    A bucket over ``max_bucket`` (a phrase or template shared by thousands of paragraphs) is
+    not expanded into all its pairs, which is quadratic: given ``tiebreak`` (a key per row,
+    e.g. another band's), its rows are sorted by it and cut into blocks of
+    ``OVERSIZED_BLOCK``, each a bucket of its own; without it the bucket is dropped.
 
     The unstable sort is ~5x faster than a stable one here (SIMD quicksort); the order inside
     buckets is restored by sorting the few members by (bucket, row) packed in one integer.
@@ -220,11 +237,23 @@ def _buckets(band_keys: np.ndarray, max_bucket: int, oversized: Callable[[np.nda
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     sizes = np.diff(np.r_[starts, len(ordered)])
     wanted = (sizes >= 2) & (sizes <= max_bucket)
+    big = sizes > max_bucket
     if oversized is not None:
-        oversized(sizes[sizes > max_bucket])
+        oversized(sizes[big])
+    big_starts, big_sizes = starts[big], sizes[big]
     starts, sizes = starts[wanted], sizes[wanted]
     members = order[np.repeat(starts, sizes) + _ranks(sizes)].astype(np.uint64)
     bucket = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
+    if tiebreak is not None and len(big_sizes):
+        big_rows = order[np.repeat(big_starts, big_sizes) + _ranks(big_sizes)]
+        big_bucket = np.repeat(np.arange(len(big_sizes)), big_sizes)
+        by_key = np.lexsort((big_rows, tiebreak[big_rows], big_bucket))
+        big_rows = big_rows[by_key]  # grouped by bucket still, each in tiebreak order
+        blocks = -(-big_sizes // OVERSIZED_BLOCK)
+        block = np.repeat(np.cumsum(blocks) - blocks, big_sizes) + _ranks(big_sizes) // OVERSIZED_BLOCK
+        members = np.r_[members, big_rows.astype(np.uint64)]
+        bucket = np.r_[bucket, (block + len(sizes)).astype(np.uint64)]
+        sizes = np.r_[sizes, np.bincount(block, minlength=int(blocks.sum()))]
     # int32: every band's buckets are kept until pairs are made (~0.2 GB less at a million)
     rows = (np.sort((bucket << np.uint64(32)) | members) & np.uint64(0xFFFFFFFF)).astype(np.int32)
     return (np.cumsum(sizes) - sizes).astype(np.int32), sizes.astype(np.int32), rows

@@ -87,3 +87,25 @@ def test_the_truncation_notes_come_with_the_detection_that_made_them(monkeypatch
     assert detect.warnings_of(detect.detect_duplicates(ordinary, config)) == ()
     assert detect.warnings_of(capped) == capped.warnings  # the first result's notes are intact
     assert list(capped) == list(tuple(capped))  # to callers the result is a plain tuple of clusters
+
+
+def test_an_oversized_bucket_is_paired_in_blocks_not_dropped_nor_expanded():
+    """Rows that all share four bands (a template) and nothing else: the four buckets are far
+    over ``max_bucket``. They are neither expanded into all pairs (quadratic) nor dropped (no
+    candidates at all): each row pairs only within its block of ``OVERSIZED_BLOCK``."""
+    from dedupe_audit.index import OVERSIZED_BLOCK, CandidateIndex
+
+    index = CandidateIndex(0.4, 128, 1)
+    bands, rows_per_band = index.params
+    count = 600
+    rng = np.random.default_rng(5)
+    width = bands * rows_per_band
+    signatures = rng.integers(0, 2**32, size=(count, width), dtype=np.uint64).astype(np.uint32)
+    signatures[:, : 4 * rows_per_band] = 7  # bands 0-3 the same for every row
+    index.add(range(count), signatures)
+    pairs = index.candidate_array(max_bucket=100)
+    assert index.oversized_buckets == 4 and index.oversized_members == 4 * count
+    assert len(pairs)  # not dropped
+    partners = np.bincount(pairs.ravel(), minlength=count)
+    assert partners.max() <= 4 * (OVERSIZED_BLOCK - 1)  # not every other row
+    assert len(pairs) < count * (count - 1) // 2 // 4
