@@ -20,6 +20,7 @@ from .boilerplate import load_rules
 from .config import Config
 from .cues import load_cues
 from .detect import detect_arriving, detect_duplicates
+from .detect import warnings_of as detection_warnings
 from .engines import Arriving, Detector
 from .eras import load_eras
 from .furniture import TemplatedPages, learn_templates, low_content_evidence, page_site, without_templates
@@ -276,6 +277,7 @@ def _run(
     release_free_memory()  # what detection held besides its clusters
     membership = paragraph_clusters(clusters)
     clock.lap("detect duplicates")
+    detected_warnings = detection_warnings(clusters)  # what detection cut, before clusters are re-made
     # A site's own template lines (short copies on several of its pages) are furniture: every
     # later stage reads the pages with them as boilerplate, and they leave the clusters.
     templates = learn_templates(pages, sites, clusters, membership)
@@ -340,6 +342,6 @@ def _run(
         staleness=tuple(verdicts),
         conflicts=tuple(conflicts),
         recycled=copies,
-        warnings=tuple(rule_timeout_warnings(drain_timeouts())),
+        warnings=(*rule_timeout_warnings(drain_timeouts()), *detected_warnings),
         furniture=furniture,
     )

@@ -19,7 +19,7 @@ for ``min_bands`` shared bands instead of one keeps recall at the threshold >= 0
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from math import comb
 
 import numpy as np
@@ -84,6 +84,10 @@ class CandidateIndex:
         # dropped as soon as it is bucketed (``release``) rather than held with all the rest
         self._bands: list[list[np.ndarray]] = [[] for _ in range(self.params[0])]
         self._released = False
+        # Band buckets left out for holding more than ``max_bucket`` keys, and the keys in them,
+        # by the last numpy ``candidate_array`` call (a report says what was truncated).
+        self.oversized_buckets = 0
+        self.oversized_members = 0
 
     def add(self, keys: Iterable[int], signatures: np.ndarray) -> None:
         if self.engine == "numpy":
@@ -115,23 +119,25 @@ class CandidateIndex:
 
     def candidate_array(
         self, max_bucket: int = 2_000, min_bands: int = 1, below: int | None = None, *,
-        release: bool = False,
-    ) -> np.ndarray:
+        release: bool = False, with_counts: bool = False,
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Candidate pairs as a sorted (m, 2) int64 array, smaller key first.
 
         ``min_bands``: pairs must share at least this many band buckets. ``below``: only
         pairs whose smaller key is below it (e.g. skip window-window pairs). ``release``:
         drop each band's signature values once it is bucketed (the numpy engine; at a
         million paragraphs they are 0.65 GB, held beside all bands' buckets otherwise);
-        the index answers once.
+        the index answers once. ``with_counts``: also the number of bands each pair shares.
         """
         if self.engine == "numpy":
             codes, counts = self._numpy_codes(max_bucket, below, min_bands, release)
         else:
             codes, counts = self._datasketch_codes(max_bucket, below)
-        codes = codes[counts >= min_bands]
-        return np.stack([(codes >> np.uint64(32)).astype(np.int64),
-                         (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
+        wanted = counts >= min_bands
+        codes = codes[wanted]
+        pairs = np.stack([(codes >> np.uint64(32)).astype(np.int64),
+                          (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
+        return (pairs, counts[wanted]) if with_counts else pairs
 
     def _numpy_codes(
         self, max_bucket: int, below: int | None, min_bands: int = 1, release: bool = False
@@ -145,12 +151,19 @@ class CandidateIndex:
         order = np.argsort(keys, kind="stable")  # rows in key order: groups list keys ascending
         keys = keys[order].astype(np.uint64)
         buckets = []
-        for chunks in self._bands:  # one band at a time: no copy of all signatures
+        self.oversized_buckets = self.oversized_members = 0
+        # members of an oversized bucket are ordered by another band's key (band 1's for band 0,
+        # band 0's for the rest) and paired only within blocks of that order (``_buckets``)
+        others = [_band_keys(np.concatenate(self._bands[b]))[order] if len(self._bands) > b else None
+                  for b in (0, 1)]
+        for number, chunks in enumerate(self._bands):  # one band at a time: no copy of all signatures
             band = np.concatenate(chunks)
             if release:
                 chunks.clear()
-            buckets.append(_buckets(_band_keys(band)[order], max_bucket))
+            tiebreak = others[1] if number == 0 else others[0]
+            buckets.append(_buckets(_band_keys(band)[order], max_bucket, self._count_oversized, tiebreak))
             del band
+        del others
         if release:  # the bands' values were many small arrays: their pages stay with the
             release_free_memory()  # process unless handed back (0.6 GB at a million)
         limit = 2**32 if below is None else max(below, 0)
@@ -167,6 +180,10 @@ class CandidateIndex:
             found_codes.append(unique[wanted])
             found_counts.append(counts[wanted])
         return np.concatenate(found_codes), np.concatenate(found_counts)
+
+    def _count_oversized(self, sizes: np.ndarray) -> None:
+        self.oversized_buckets += len(sizes)
+        self.oversized_members += int(sizes.sum())
 
     def _datasketch_codes(self, max_bucket: int, below: int | None) -> tuple[np.ndarray, np.ndarray]:
         counts: Counter[tuple[int, int]] = Counter()
@@ -195,10 +212,22 @@ def _band_keys(band: np.ndarray) -> np.ndarray:
     return np.unique(band, axis=0, return_inverse=True)[1].reshape(-1).astype(np.uint64)
 
 
-def _buckets(band_keys: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+# Members of a band bucket over ``max_bucket`` are paired only within blocks of this many,
+# consecutive in the order of another band's key: linear work, and members alike enough to
+# share that band too stay together.
+OVERSIZED_BLOCK = 64
+
+
+def _buckets(band_keys: np.ndarray, max_bucket: int, oversized: Callable[[np.ndarray], None] | None = None,
+             tiebreak: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(bucket starts, sizes, member rows) of the buckets with 2..max_bucket rows in one band;
     rows ascend inside each bucket, and only rows in such buckets are kept (memory: most
     rows share no band bucket, and 64 bands of full orders took ~0.7 GB at a million).
+
+    A bucket over ``max_bucket`` (a phrase or template shared by thousands of paragraphs) is
+    not expanded into all its pairs, which is quadratic: given ``tiebreak`` (a key per row,
+    e.g. another band's), its rows are sorted by it and cut into blocks of
+    ``OVERSIZED_BLOCK``, each a bucket of its own; without it the bucket is dropped.
 
     The unstable sort is ~5x faster than a stable one here (SIMD quicksort); the order inside
     buckets is restored by sorting the few members by (bucket, row) packed in one integer.
@@ -208,9 +237,23 @@ def _buckets(band_keys: np.ndarray, max_bucket: int) -> tuple[np.ndarray, np.nda
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
     sizes = np.diff(np.r_[starts, len(ordered)])
     wanted = (sizes >= 2) & (sizes <= max_bucket)
+    big = sizes > max_bucket
+    if oversized is not None:
+        oversized(sizes[big])
+    big_starts, big_sizes = starts[big], sizes[big]
     starts, sizes = starts[wanted], sizes[wanted]
     members = order[np.repeat(starts, sizes) + _ranks(sizes)].astype(np.uint64)
     bucket = np.repeat(np.arange(len(sizes), dtype=np.uint64), sizes)
+    if tiebreak is not None and len(big_sizes):
+        big_rows = order[np.repeat(big_starts, big_sizes) + _ranks(big_sizes)]
+        big_bucket = np.repeat(np.arange(len(big_sizes)), big_sizes)
+        by_key = np.lexsort((big_rows, tiebreak[big_rows], big_bucket))
+        big_rows = big_rows[by_key]  # grouped by bucket still, each in tiebreak order
+        blocks = -(-big_sizes // OVERSIZED_BLOCK)
+        block = np.repeat(np.cumsum(blocks) - blocks, big_sizes) + _ranks(big_sizes) // OVERSIZED_BLOCK
+        members = np.r_[members, big_rows.astype(np.uint64)]
+        bucket = np.r_[bucket, (block + len(sizes)).astype(np.uint64)]
+        sizes = np.r_[sizes, np.bincount(block, minlength=int(blocks.sum()))]
     # int32: every band's buckets are kept until pairs are made (~0.2 GB less at a million)
     rows = (np.sort((bucket << np.uint64(32)) | members) & np.uint64(0xFFFFFFFF)).astype(np.int32)
     return (np.cumsum(sizes) - sizes).astype(np.int32), sizes.astype(np.int32), rows
@@ -240,3 +283,33 @@ def _ranks(sizes: np.ndarray) -> np.ndarray:
     """0..size-1 for each size, concatenated."""
     total = int(sizes.sum())
     return np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+
+
+def cap_candidates(pairs: np.ndarray, counts: np.ndarray, nodes: np.ndarray, most: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs left once each node keeps at most ``most[node]`` of them, and the nodes
+    that lost some (sorted). ``nodes``: the (m, 2) pairs as node numbers (0..len(most)-1).
+
+    Why: in degenerate text (a tiny vocabulary, one template on every page) every paragraph
+    is a candidate of every other, and checking all pairs is quadratic. A pair is kept when it
+    is among the ``most`` of either node, ranked by shared bands (the most similar by estimate),
+    then by the other node; so at most ``2 * most.sum()`` pairs stay. Only pairs between two
+    nodes over their limit are ranked: ordinary text has none, and the pass costs two counts.
+    """
+    degree = np.bincount(nodes.ravel(), minlength=len(most))
+    over = degree > most
+    both = np.flatnonzero(over[nodes[:, 0]] & over[nodes[:, 1]])
+    if not len(both):
+        return pairs, np.empty(0, dtype=np.int64)
+    keep = np.ones(len(pairs), dtype=bool)
+    keep[both] = False
+    sub, shared = nodes[both], counts[both]
+    for side in (0, 1):
+        key, other = sub[:, side], sub[:, 1 - side]
+        order = np.lexsort((other, -shared, key))
+        ordered = key[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        keep[both[order[rank < most[ordered]]]] = True
+    lost = np.unique(nodes[~keep].ravel())
+    return pairs[keep], lost

@@ -137,11 +137,27 @@ class Containment:
 
 
 @dataclass(frozen=True, slots=True)
+class Related:
+    """A paragraph verified near a member of a cluster but kept out of it: it is not similar
+    enough to the cluster's first member (its representative) or to the other members, so
+    listing it as a copy would mislead. It is a member of another cluster, or of none."""
+
+    ref: ParagraphRef
+    member: ParagraphRef  # the member it was verified against
+    jaccard: float  # verified shingle Jaccard of the two
+    fuzz: float
+
+
+@dataclass(frozen=True, slots=True)
 class Cluster:
     """Paragraphs that are copies of one another.
 
     kind: ``exact`` (identical after normalization), ``near`` (verified similar), or
     ``contained`` (a paragraph with no full copy, found inside a longer block).
+
+    Every member is verified against the first member (the representative) and, for near
+    clusters, its shingle Jaccard with each other member reaches the threshold too: verified
+    pairs are not chained into one cluster (see ``verify.build_clusters``).
     """
 
     cluster_id: str
@@ -150,6 +166,7 @@ class Cluster:
     containers: tuple[Containment, ...]
     similarity: float  # lowest verified Jaccard between any member and the first one
     fingerprint: str  # content-based id, stable across runs, file order and line shifts
+    related: tuple[Related, ...] = ()  # verified near a member, but left out of this cluster
 
 
 # --------------------------------------------------------------------------- trace

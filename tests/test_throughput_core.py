@@ -104,11 +104,17 @@ def test_recall_against_brute_force(pages):
     truth = [(a, b) for i, a in enumerate(refs) for b in refs[i + 1 :]
              if jaccard(shingles[a], shingles[b]) >= config.threshold]
     assert len(truth) > 50
-    found = 0
+    # a pair is found in one cluster, or split over two with one named as related to the other's
+    # (clusters are stars of copies, not chains: ``verify.build_clusters``)
+    related = {(c.cluster_id, r.ref) for c in clusters for r in c.related}
+    found = together = 0
     for a, b in truth:
-        ca = cluster_of.get(detect.ParagraphRef(*a))
-        found += ca is not None and ca == cluster_of.get(detect.ParagraphRef(*b))
+        first, second = detect.ParagraphRef(*a), detect.ParagraphRef(*b)
+        ca, cb = cluster_of.get(first), cluster_of.get(second)
+        together += ca is not None and ca == cb
+        found += (ca is not None and ca == cb) or (ca, second) in related or (cb, first) in related
     assert found / len(truth) >= 0.99
+    assert together / len(truth) >= 0.8  # most pairs are copies of one representative
 
 
 def test_window_shingles_equal_fingerprints_of_the_window_texts():

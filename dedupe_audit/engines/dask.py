@@ -39,7 +39,17 @@ from ..fingerprint import Fingerprint, Fingerprinter, signatures
 from ..index import choose_bands, choose_min_bands
 from ..model import Cluster, Containment, Document, ParagraphRef, SegmentedDocument, Skipped
 from ..segment import segment
-from ..verify import ContainerIndex, NearPair, UnionFind, align, build_clusters, verify_near
+from ..verify import (
+    ContainerIndex,
+    NearPair,
+    UnionFind,
+    align,
+    build_clusters,
+    chosen_candidates,
+    sampled_hits,
+    sampled_shingles,
+    verify_near,
+)
 from . import EngineError
 from .local import MAX_BUCKET
 
@@ -237,6 +247,32 @@ def _anchor_join(*items: np.ndarray) -> np.ndarray:
     return np.unique(pairs, axis=0)
 
 
+def _sampled_items(part: Part, reps: np.ndarray, codes: np.ndarray, reducers: int) -> list[np.ndarray]:
+    """(shingle, paragraph code, words) of the sampled shingles of representatives
+    (``verify.sampled_shingles``), split by shingle over reducers."""
+    rows = []
+    for n in np.flatnonzero(reps).tolist():
+        fp = part.fingerprints[n]
+        sampled, _ = sampled_shingles(fp.shingles, np.array([len(fp.shingles)]))
+        rows.append(np.stack([sampled, np.full(len(sampled), codes[n], dtype=np.uint64),
+                              np.full(len(sampled), fp.words, dtype=np.uint64)], axis=1))
+    data = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.uint64)
+    where = data[:, 0] % np.uint64(reducers)
+    return [data[where == r] for r in range(reducers)]
+
+
+def _sampled_join(width: int, *items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``verify.sampled_hits`` of one reducer's shingles (each shingle's every holder is here), as
+    global pair codes (inner * width + container), their hits, and usable counts per paragraph."""
+    data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
+    known, local = np.unique(data[:, 1].astype(np.int64), return_inverse=True)
+    words = np.zeros(len(known), dtype=np.int64)
+    words[local] = data[:, 2].astype(np.int64)
+    codes, hits, usable = sampled_hits(data[:, 0], local.astype(np.int64), words, max(len(known), 1))
+    inner, outer = np.divmod(codes, max(len(known), 1))
+    return known[inner] * width + known[outer], hits, known, usable
+
+
 def _contain(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]],
              min_share: float, *taken: Taken) -> list[Containment]:
     """``find_containment``'s checks for (inner, container) candidates whose container is here."""
@@ -261,11 +297,12 @@ def _contain(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, Pa
 
 
 def _clusters(groups: list[list[ParagraphRef]], near: list[NearPair], containment: list[Containment],
-              *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]]) -> tuple[Cluster, ...]:
+              threshold: float, *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]],
+              ) -> tuple[Cluster, ...]:
     fps: dict[ParagraphRef, Fingerprint] = {}
     for more in taken:
         fps.update({ref: fp for ref, (fp, _) in more.items()})
-    return build_clusters(groups, near, containment, fps)
+    return build_clusters(groups, near, containment, fps, threshold)
 
 
 # --------------------------------------------------------------------------- on the client
@@ -362,6 +399,22 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     is_container = np.zeros(len(refs), dtype=bool)
     is_container[[gid_of[ref] for ref in set(window_owner)]] = True
     gid_codes = np.arange(len(refs), dtype=np.uint64)
+    # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates)
+    sampled = [client.submit(_sampled_items, part, rep_masks[p],
+                             gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
+               for p, part in enumerate(parts)]
+    sampled_out = client.gather([client.submit(_sampled_join, len(refs),
+                                               *[client.submit(operator.getitem, a, r) for a in sampled])
+                                 for r in range(reducers)])
+    usable = np.zeros(len(refs), dtype=np.int64)
+    for _, _, known, counts in sampled_out:
+        np.add.at(usable, known, counts)
+    pair_codes = np.concatenate([c for c, _, _, _ in sampled_out]) if sampled_out else np.empty(0, np.int64)
+    pair_hits = np.concatenate([h for _, h, _, _ in sampled_out]) if sampled_out else np.empty(0, np.int64)
+    pair_codes, inverse = np.unique(pair_codes, return_inverse=True)
+    pair_hits = np.bincount(inverse, weights=pair_hits, minlength=len(pair_codes)).astype(np.int64)
+    inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.containment)
+    candidates.update(map(tuple, inside.tolist()))  # verified as the others, not added as long blocks
     anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
                               is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
                               gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
@@ -385,7 +438,7 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     containment = [c for chunk in client.gather(contain_futures) for c in chunk]
 
     clusters = _assemble(client, parts, doc_offsets, refs, part_of_gid, gid_of, groups, near, containment,
-                         reducers)
+                         reducers, config.threshold)
     del parts  # released with the last reference: the corpus leaves the workers' memory
     return DaskResult(tuple(documents), tuple(skipped), clusters)
 
@@ -402,7 +455,8 @@ def _foreign(gids: Sequence[int], part_of_gid: np.ndarray, refs: Sequence[Paragr
 
 def _assemble(client: Client, parts: list[Future], doc_offsets: list[int], refs: list[ParagraphRef],
               part_of_gid: np.ndarray, gid_of: dict[ParagraphRef, int], groups: list[list[ParagraphRef]],
-              near: list[NearPair], containment: list[Containment], reducers: int) -> tuple[Cluster, ...]:
+              near: list[NearPair], containment: list[Containment], reducers: int,
+              threshold: float) -> tuple[Cluster, ...]:
     """Components from the edges on the client; each reducer builds the clusters of its components
     with ``build_clusters`` (fingerprints fetched from the partitions); numbered here."""
     uf = UnionFind()
@@ -435,7 +489,7 @@ def _assemble(client: Client, parts: list[Future], doc_offsets: list[int], refs:
         for ref in sorted(members):
             wanted[int(part_of_gid[gid_of[ref]])].append(ref)
         taken = [client.submit(_take, parts[q], doc_offsets[q], w) for q, w in wanted.items()]
-        futures.append(client.submit(_clusters, r_groups, r_near, r_containment, *taken))
+        futures.append(client.submit(_clusters, r_groups, r_near, r_containment, threshold, *taken))
     merged = sorted((c for chunk in client.gather(futures) for c in chunk), key=lambda c: c.members[0].ref)
     return tuple(dataclasses.replace(c, cluster_id=f"C{i:04d}") for i, c in enumerate(merged, start=1))
 

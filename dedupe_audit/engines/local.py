@@ -17,10 +17,20 @@ import numpy as np
 from ..config import Config
 from ..detect import detect_arriving, detect_duplicates, eligible
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
+from ..fingerprint_table import rows_of
 from ..model import Cluster, ParagraphRef, SegmentedDocument
 from ..redis_index import PARAGRAPH, WINDOW, DocEntry, SharedIndex, text_key
 from ..store import FingerprintCache
-from ..verify import ContainerIndex, build_clusters, exact_groups, find_containment, verify_near
+from ..verify import (
+    ContainerIndex,
+    build_clusters,
+    containment_candidates,
+    exact_groups,
+    find_containment,
+    merged_containment,
+    verify_contained,
+    verify_near,
+)
 from . import Arriving
 
 MAX_BUCKET = 2_000  # as CandidateIndex.candidate_array: larger buckets are degenerate text
@@ -151,5 +161,9 @@ def detect_shared(
     containment = find_containment(
         representatives, fingerprints, containers, segmented, config.containment, via_window
     )
-    return build_clusters(groups, near, containment, fingerprints)
+    rows = rows_of(fingerprints, representatives)  # any paragraph inside a longer one, as detect does
+    inside = containment_candidates(*rows.shingle_sets(), rows.words, config.containment)
+    containment = merged_containment(
+        containment, verify_contained(inside, representatives, fingerprints, segmented, config.containment))
+    return build_clusters(groups, near, containment, fingerprints, config.threshold)
 

@@ -80,6 +80,11 @@ def _cluster(result: AuditResult, cluster: Cluster) -> dict[str, Any]:
             }
             for c in cluster.containers
         ],
+        # verified near a member but not a copy of the cluster's first: listed, not counted
+        "related": [
+            {**_ref(result, r.ref), "member": _ref(result, r.member), "jaccard": r.jaccard, "fuzz": r.fuzz}
+            for r in cluster.related
+        ],
     }
 
 

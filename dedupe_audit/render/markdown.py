@@ -86,6 +86,13 @@ def clusters_section(result: AuditResult) -> list[str]:
     lines.append(table(rows, ["Cluster", "Kind", "Jaccard", "Copies", "Locations", "Text"]))
     if len(result.clusters) > limit:
         lines += ["", omitted(len(result.clusters) - limit, "clusters")]
+    lines += ["", "Jaccard: the lowest of any member with the cluster's first (its representative); every "
+              "member of a near cluster reaches the threshold with every other."]
+    split = sum(1 for cluster in result.clusters if cluster.related)
+    if split:
+        have = "cluster has" if split == 1 else "clusters have"
+        lines.append(f"{split} {have} related paragraphs: verified near a member but not copies of the "
+                     "others, so kept out of the cluster (listed under `related` in the JSON report).")
     return [*lines, ""]
 
 
