@@ -83,6 +83,10 @@ def test_real_page_furniture_shapes(text: str, rule: str) -> None:
         ("Sen. Mary Major arrives for a committee hearing on Capitol Hill in Washington.", "photo-caption"),
         ("Farmers harvest wheat near Poltava, Ukraine, Tuesday, Aug. 8, 2023 ahead of the export talks.",
          "photo-caption"),
+        ("President Jane Roe and her new foreign minister John Doe arrive at the airport in Riga.",
+         "photo-caption"),
+        ("Sen. Jane Roe, D-Ohio, talks to NBC's \"Meet the Press\" in Washington on Sunday, March 3, 2019.",
+         "photo-caption"),
         # video blurbs and clip titles
         ("The mayor explains why the harbour plan matters. (March 3) AP", "video-title"),
         ("What does the council want from the port deal? ABC's Jane Roe weighs in", "video-title"),
@@ -121,6 +125,7 @@ def test_caption_byline_pitch_shapes(text: str, rule: str) -> None:
         "President Jane Roe, left, said the talks were \"productive\" and would continue.",
         "The council voted on Monday, March 4, 2019, and the mayor has signed the bill since.",
         "He contributed $5,000 to the campaign last year.",
+        "Sen. Jane Roe, D-Ohio, told \"Meet the Press\" on Sunday, March 3, 2019 that she would run.",
         "The company said earnings rose 4% in the quarter (Reuters reported first).",
         "By the time the vote came, the harbour plan had changed twice.",
         "The low in Kyiv was 12C overnight as power cuts continued.",
