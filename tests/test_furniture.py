@@ -68,6 +68,75 @@ def test_real_page_furniture_shapes(text: str, rule: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # captions: one sentence, present tense, names and a place, closed by a credit or a date
+        ("Dock workers unload grain at the port of Gdansk, Poland. Reuters", "photo-caption"),
+        ("Gov. Jane Roe waves to supporters in Albany, N.Y. March 3, 2019. REUTERS/John Doe",
+         "photo-caption"),
+        ("The old lighthouse stands over the bay at dusk   (Lehtikuva)", "photo-caption"),
+        ("Mayor Jane Roe, left, and council member John Doe talk outside city hall in Dayton.",
+         "photo-caption"),
+        ("Minister Anna Kovalenko (R) greets her Polish counterpart in Lviv.", "photo-caption"),
+        ("Prime Minister Jane Roe and President John Doe shake hands after their talks in Oslo.",
+         "photo-caption"),
+        ("Sen. Mary Major arrives for a committee hearing on Capitol Hill in Washington.", "photo-caption"),
+        ("Farmers harvest wheat near Poltava, Ukraine, Tuesday, Aug. 8, 2023 ahead of the export talks.",
+         "photo-caption"),
+        ("President Jane Roe and her new foreign minister John Doe arrive at the airport in Riga.",
+         "photo-caption"),
+        ("Sen. Jane Roe, D-Ohio, talks to NBC's \"Meet the Press\" in Washington on Sunday, March 3, 2019.",
+         "photo-caption"),
+        # video blurbs and clip titles
+        ("The mayor explains why the harbour plan matters. (March 3) AP", "video-title"),
+        ("What does the council want from the port deal? ABC's Jane Roe weighs in", "video-title"),
+        ("Full interview: 'We are not done with this budget'", "video-title"),
+        # bylines with outlet, title, date or time after the names
+        ("By Jane Roe Example News March 3, 2019, 10:15 AM", "byline"),
+        ("by Jane Roe , John Doe and Mary Major March 3 at 9:30 AM Email the author", "byline"),
+        ("By JOHN DOE, AP Science Writer | on", "byline"),
+        ("From Example's Jane Roe, John Doe and Mary Major", "byline"),
+        ("Jane Roe and John Doe , EXAMPLE TIMES Published 6:10 a.m. ET March 3, 2019", "posted-at"),
+        ("12 mins ago 5:43 a.m. ET, March 3, 2019", "posted-at"),
+        # pitches, share lines, promos, widgets, wire contributors
+        ("The week's best science stories delivered every Friday morning to you.", "sign-up"),
+        ("Get breaking news alerts and special reports from our newsroom.", "sign-up"),
+        ("Read or Share this story: https://example.com/abc", "share-prompt"),
+        ("Get the Example Gazette mobile app for free.", "promo"),
+        ("Her new novel is out now. Also available in ebook and audiobook versions.", "promo"),
+        ("Mostly sunny. High 81F. Winds SW at 10 to 15 mph.", "weather"),
+        ("Roe reported from Kyiv. Associated Press writers John Doe and Mary Major in London contributed.",
+         "wire-credit"),
+    ],
+)
+def test_caption_byline_pitch_shapes(text: str, rule: str) -> None:
+    assert classify(text, RULES) == rule
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # present-tense body sentences: a quote, an attribution, a second sentence, a pronoun subject
+        "The California water board holds a public hearing Wednesday on the new dam.",
+        "Investors are seen as the big winners of the merger, analysts said.",
+        "We sit at our screens all day, and the habit is hard to break.",
+        "Mayor Jane Roe arrives in Kyiv on Monday. She will meet the president on Tuesday.",
+        "Mayor Jane Roe says the harbour plan is on track for a Monday, March 4, 2019 vote.",
+        "President Jane Roe, left, said the talks were \"productive\" and would continue.",
+        "The council voted on Monday, March 4, 2019, and the mayor has signed the bill since.",
+        "He contributed $5,000 to the campaign last year.",
+        "Sen. Jane Roe, D-Ohio, told \"Meet the Press\" on Sunday, March 3, 2019 that she would run.",
+        "The company said earnings rose 4% in the quarter (Reuters reported first).",
+        "By the time the vote came, the harbour plan had changed twice.",
+        "The low in Kyiv was 12C overnight as power cuts continued.",
+        "Мер Київ прибуває на засідання ради в понеділок.",
+    ],
+)
+def test_present_tense_body_stays_body(text: str) -> None:
+    assert classify(text, RULES) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # story leads with a dateline and a byline-like opening stay body text
@@ -86,6 +155,7 @@ def test_real_page_furniture_shapes(text: str, rule: str) -> None:
         # a byline naming only an agency is the story's credit, read by the tracer
         "By Reuters",
         "By The Associated Press",
+        "By Associated Press",
     ],
 )
 def test_body_text_stays_body(text: str) -> None:
