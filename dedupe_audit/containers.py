@@ -277,8 +277,6 @@ def _tar_member(
 
 def _gzip(display: str, stream: BinaryIO, budget: Budget, depth: int) -> Iterator[Member | Skipped]:
     """One gzipped file; its document keeps the archive's display path."""
-    name = posixpath.basename(display.replace("\\", "/"))
-    inner = name[:-3] if name.lower().endswith(".gz") else name
     budget.member()
     try:
         with gzip.GzipFile(fileobj=stream) as handle:
@@ -286,9 +284,19 @@ def _gzip(display: str, stream: BinaryIO, budget: Budget, depth: int) -> Iterato
     except _READ_ERRORS as err:
         yield Skipped(display, f"corrupt or truncated gzip: {_reason(err)}")
         return
+    yield from _unpacked(display, ".gz", data, budget, depth)
+
+
+def _unpacked(
+    display: str, suffix: str, data: bytes | Skipped, budget: Budget, depth: int
+) -> Iterator[Member | Skipped]:
+    """What one compressed file held (``data``, or why not), named as the file less ``suffix``:
+    a document, or an archive read on (``pages.tar.gz`` holds a tar)."""
     if isinstance(data, Skipped):
         yield data
         return
+    name = posixpath.basename(display.replace("\\", "/"))
+    inner = name[: -len(suffix)] if name.lower().endswith(suffix) else name
     kind = archive_kind(inner)
     if kind is None:
         yield Member(display, inner, data)
@@ -338,22 +346,13 @@ def _zstd(display: str, stream: BinaryIO, budget: Budget, depth: int) -> Iterato
     except ImportError:
         yield Skipped(display, "a .zst file needs the zstandard package: pip install 'dedupe-audit[tables]'")
         return
-    name = posixpath.basename(display.replace("\\", "/"))
-    inner = name[:-4] if name.lower().endswith(".zst") else name
     budget.member()
     try:
         data = _capped(_ZstdStream(zstandard, stream), display, budget)  # type: ignore[arg-type]
     except (*_READ_ERRORS, zstandard.ZstdError) as err:
         yield Skipped(display, f"corrupt or truncated zstd: {_reason(err)}")
         return
-    if isinstance(data, Skipped):
-        yield data
-        return
-    kind = archive_kind(inner)
-    if kind is None:
-        yield Member(display, inner, data)
-    else:
-        yield from _member(display, inner, data, budget, depth)
+    yield from _unpacked(display, ".zst", data, budget, depth)
 
 
 # --------------------------------------------------------------------------- WARC
