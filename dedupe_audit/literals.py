@@ -335,6 +335,7 @@ def _sequence_need(items: list, digits: bool) -> Need:
     return need
 
 
+@lru_cache(maxsize=16384)  # a pure function of its text; parsing ~1,300 era patterns costs seconds
 def required_literals(pattern: str, flags: int = re.IGNORECASE, *, trusted: bool = True
                       ) -> Need | None:
     """Ways a text can hold what every match of ``pattern`` holds: sets of folded literals
