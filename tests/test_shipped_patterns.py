@@ -4,10 +4,16 @@ string. Shipped era facts and cue rules are compiled only when a paragraph first
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.cues import load_cues
 from dedupe_audit.eras import load_eras
 from dedupe_audit.outlets import load_registry
@@ -51,3 +57,64 @@ def test_a_lazy_pattern_compiles_on_first_use_and_answers_like_re() -> None:
 def test_a_bad_shipped_pattern_is_caught_by_the_check(pattern: str) -> None:
     with pytest.raises(ValueError):
         compile_rule(pattern, 0, rule="bad", source="dedupe_audit/data/check")
+
+
+# --------------------------------------------------------------------------- backtracking
+
+BOILERPLATE = [rule for rule in load_rules() if rule.pattern is not None]
+
+
+# Runs a pattern might split between repetitions in many ways: punctuation, separators, spaces.
+RUNS = ["—–-" * 10, " ," * 20, " |" * 20, "." * 30, " " * 40, "'’" * 15]
+
+
+def _spoiled(text: str) -> list[str]:
+    """The text with a long run after it (or before it) and a character no rule ends with: the
+    classic trigger of backtracking that multiplies, for a rule whose repetition may take such
+    a run in many ways."""
+    return [*(f"{text}{run}\x00" for run in RUNS), *(f"\x00{run}{text}" for run in RUNS), f"{text}."]
+
+
+def _near_misses() -> list[tuple[int, str]]:
+    """(rule index, text): for every rule, a few texts it matches, spoiled by a long run."""
+    found: list[tuple[int, str]] = []
+    for index, rule in enumerate(BOILERPLATE):
+        pattern = re.compile(rule.pattern.pattern, rule.pattern.flags)
+
+        @settings(max_examples=3, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                         HealthCheck.data_too_large])
+        @given(text=st.from_regex(pattern, fullmatch=True))
+        def collect(text: str) -> None:
+            found.extend((index, spoiled) for spoiled in _spoiled(text))  # noqa: B023 (run at once)
+
+        collect()
+    return found
+
+
+CHILD = """
+import json, re, sys
+rules, texts = json.load(sys.stdin)
+compiled = [re.compile(pattern, flags) for pattern, flags in rules]
+for index, text in texts:
+    print(index, flush=True)
+    compiled[index].fullmatch(text)
+print("done", flush=True)
+"""
+
+
+def test_shipped_furniture_rules_answer_near_misses_without_backtracking_blowup() -> None:
+    # Shipped rules run on `re` with no time budget (saferegex trusts them), so a rule whose
+    # nested repetition backtracks exponentially would stall a run on one odd paragraph. A
+    # match made longer and then spoiled at its end is the classic trigger. `re` cannot be
+    # interrupted, so a child process runs them and is stopped far above the ~1 s they need.
+    rules = [(rule.pattern.pattern, rule.pattern.flags) for rule in BOILERPLATE]
+    job = json.dumps([rules, _near_misses()])
+    try:
+        done = subprocess.run([sys.executable, "-c", CHILD], input=job, capture_output=True,
+                              text=True, timeout=60, check=True)
+    except subprocess.TimeoutExpired as stalled:
+        last = (stalled.stdout or b"").split()[-1:]
+        stuck = BOILERPLATE[int(last[0])].name if last else "?"
+        pytest.fail(f"a shipped furniture rule backtracks without end: {stuck}")
+    assert done.stdout.split()[-1] == "done"
