@@ -314,7 +314,7 @@ def test_parts_cover_the_file_and_are_windowed(tmp_path: Path) -> None:
 
 
 def test_many_tiny_lines_are_fast(tmp_path: Path) -> None:
-    """200k short lines (the 1M-line timing is in docs/performance.md): ingest and segment only."""
+    """200k short lines: ingest and segment only."""
     from dedupe_audit.segment import segment
 
     path = tmp_path / "lines.txt"
