@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+
+from audit_run import audit_json, split_extra
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TRUTH = ROOT.parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
@@ -35,8 +36,7 @@ def write_bodies(truth: Path, folder: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    argv = argv[: argv.index("--")] if "--" in argv else argv
+    argv, extra = split_extra(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--truth", type=Path, default=DEFAULT_TRUTH)
     parser.add_argument("--min-words", type=int, default=12, help="shorter paragraphs are not counted")
@@ -49,15 +49,9 @@ def main(argv: list[str]) -> int:
     folder, report_path = work / "bodies", work / "report.json"
     folder.mkdir()
     pages = write_bodies(args.truth, folder)
-    run = subprocess.run(
-        [sys.executable, "-m", "dedupe_audit", "audit", str(folder), "--no-config", "-q", "-f", "json",
-         "-o", str(report_path), *extra],
-        capture_output=True, text=True, timeout=900,
-    )
-    if not report_path.exists():
-        print("audit failed:", run.returncode, run.stderr[-800:], file=sys.stderr)
+    report = audit_json(folder, report_path, extra)
+    if report is None:
         return 2
-    report = json.loads(report_path.read_text(encoding="utf-8"))
     counted = [(f["file"], p) for f in report["files"] for p in f["paragraphs"]
                if len(p.get("text", "").split()) >= args.min_words]
     called = [(name, p) for name, p in counted if p.get("kind") == "boilerplate"]

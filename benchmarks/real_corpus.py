@@ -15,11 +15,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import subprocess
 import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+
+from audit_run import audit_json, split_extra
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT.parent / "shared" / "corpora" / "helsinki-2018" / "helsinki_articles.csv"
@@ -44,8 +45,7 @@ def csv_to_jsonl(source: Path, target: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    argv = argv[: argv.index("--")] if "--" in argv else argv
+    argv, extra = split_extra(argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--csv", type=Path, default=DEFAULT_CSV)
     parser.add_argument("--top", type=int, default=15, help="outlets and rules listed")
@@ -57,15 +57,9 @@ def main(argv: list[str]) -> int:
     work = Path(tempfile.mkdtemp(prefix="real-corpus-"))
     jsonl, report_path = work / "helsinki-2018.jsonl", work / "report.json"
     pages = csv_to_jsonl(args.csv, jsonl)
-    run = subprocess.run(
-        [sys.executable, "-m", "dedupe_audit", "audit", str(jsonl), "--no-config", "-q", "-f", "json",
-         "-o", str(report_path), *extra],
-        capture_output=True, text=True, timeout=900,
-    )
-    if not report_path.exists():
-        print("audit failed:", run.returncode, run.stderr[-800:], file=sys.stderr)
+    report = audit_json(jsonl, report_path, extra)
+    if report is None:
         return 2
-    report = json.loads(report_path.read_text(encoding="utf-8"))
     paragraphs = [p for f in report["files"] for p in f["paragraphs"]]
     body = [p for p in paragraphs if p.get("kind") != "boilerplate"]
     stale = [p for p in paragraphs if (p.get("staleness") or {}).get("verdict") == "stale"]
