@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 from tabulate import tabulate
@@ -48,3 +49,12 @@ def table(
     if len(shown) < len(rows):
         text += "\n\n" + omitted(len(rows) - len(shown), what)
     return text
+
+
+def word_changes(old: str, new: str) -> list[tuple[str, str, str]]:
+    """The two copies word by word, as ``(kind, old_words, new_words)`` runs: ``kind`` is
+    ``equal`` (the same words in both) or ``changed`` (words only in one or both, either may be
+    empty). Each renderer marks the changed runs in its own markup."""
+    a, b = old.split(), new.split()
+    return [("equal" if op == "equal" else "changed", " ".join(a[i1:i2]), " ".join(b[j1:j2]))
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]

@@ -13,7 +13,6 @@ style (by hash), so even a missed escape could not run a script. Like every rend
 from __future__ import annotations
 
 import base64
-import difflib
 import hashlib
 import json
 from collections import Counter, defaultdict
@@ -21,7 +20,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from ..model import AuditResult, Cluster, DocumentReport, EraMarker, ParagraphRef, Staleness
-from .common import location, paragraph, percent, row_limit
+from .common import location, paragraph, percent, row_limit, word_changes
 from .html_charts import Bar, bar_chart, flow_chart
 from .html_escape import esc
 
@@ -246,18 +245,17 @@ def clusters_section(result: AuditResult) -> list[str]:
 
 def word_diff(old: str, new: str) -> tuple[str, str]:
     """Both copies as HTML, words only in the first in ``<del>``, words only in the second in ``<ins>``."""
-    a, b = old.split(), new.split()
     left: list[str] = []
     right: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            left.append(esc(" ".join(a[i1:i2])))
-            right.append(esc(" ".join(b[j1:j2])))
+    for kind, removed, added in word_changes(old, new):
+        if kind == "equal":
+            left.append(esc(removed))
+            right.append(esc(added))
             continue
-        if i2 > i1:
-            left.append(f"<del>{esc(' '.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            right.append(f"<ins>{esc(' '.join(b[j1:j2]))}</ins>")
+        if removed:
+            left.append(f"<del>{esc(removed)}</del>")
+        if added:
+            right.append(f"<ins>{esc(added)}</ins>")
     return " ".join(left), " ".join(right)
 
 

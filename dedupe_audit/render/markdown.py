@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import difflib
-
 from ..model import AuditResult, Cluster, ParagraphRef
-from .common import location, omitted, paragraph, percent, row_limit, table
+from .common import location, omitted, paragraph, percent, row_limit, table, word_changes
 from .escape import md, md_code
 from .md_provenance import provenance_section
 from .md_staleness import staleness_section
@@ -98,16 +96,15 @@ def clusters_section(result: AuditResult) -> list[str]:
 
 def word_diff(old: str, new: str) -> str:
     """Word-level difference: removed words struck through, added words in bold."""
-    a, b = old.split(), new.split()
     out: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(md(" ".join(a[i1:i2])))
+    for kind, removed, added in word_changes(old, new):
+        if kind == "equal":
+            out.append(md(removed))
             continue
-        if i2 > i1:
-            out.append(f"~~{md(' '.join(a[i1:i2]))}~~")
-        if j2 > j1:
-            out.append(f"**{md(' '.join(b[j1:j2]))}**")
+        if removed:
+            out.append(f"~~{md(removed)}~~")
+        if added:
+            out.append(f"**{md(added)}**")
     return " ".join(out)
 
 
