@@ -133,3 +133,23 @@ def test_a_stream_failing_half_way_leaves_the_old_file(tmp_path):
         write_atomic(target, pieces())
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_json_encoder_writes_what_the_standard_library_writes():
+    """The report is written by orjson (C-fast indented output) but must stay byte for byte what
+    ``json.dumps(..., ensure_ascii=False, indent=2)`` writes: floats in Python's repr (orjson
+    writes "1e-7" and "0.00001"), dataclasses as ``asdict``, control characters, integer keys,
+    and integers beyond 64 bits (left to the standard library)."""
+    from dedupe_audit.model import Evidence
+
+    floats = [1e-05, 2.5e-07, 1e16, 1.5e22, -3e-10, 0.0001, 0.1, 1 / 3, 100.0, 0.0, -0.0, 5e-324]
+    value = {
+        "floats": {f"f{n}": number for n, number in enumerate(floats)},
+        "text": "".join(map(chr, range(32))) + '"\\/ \u2028 \u2029 é 好 \U0001f600',
+        "evidence": Evidence("rule", "phrase: 1e-05", 1, 2, "x"),
+        "nested": [{"a": 1e-06}, [], {}, None, True],
+        7: "an integer key",
+    }
+    expected = json.dumps(json_render._plain(value), ensure_ascii=False, indent=2)
+    assert json_render._encoded(value) == expected
+    assert json_render._encoded({"big": 2**70}) == json.dumps({"big": 2**70}, indent=2)
