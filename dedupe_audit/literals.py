@@ -481,10 +481,15 @@ class LiteralScreen:
     def __init__(self, needs: Sequence[Need | None]) -> None:
         self.needs = tuple(needs)
         self.unscreened = frozenset(i for i, need in enumerate(needs) if need is None)
+        self._finder: _KeyFinder | _TreeFinder | None = None
+        self._indexed = False  # built on the first text: a screen asked only for its needs
+        # (the era facts' own, when staleness screens them with the time rules) never is
+
+    def _index(self) -> None:
         # per key: the patterns with a way it keys, and the way's other literals and classes
         by_key: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
-        key_of = _key_of_ways(needs)
-        for position, need in enumerate(needs):
+        key_of = _key_of_ways(self.needs)
+        for position, need in enumerate(self.needs):
             for way in need or ():
                 key = key_of[way]
                 others = way - {key}
@@ -494,23 +499,42 @@ class LiteralScreen:
                     tuple(sorted(t for t in others if t in _CLASSES)),
                 ))
         self._by_key = {key: tuple(ways) for key, ways in by_key.items()}
-        self.keys = frozenset(set(by_key) - set(_CLASSES))
-        self.literals = frozenset(t for need in needs for way in need or () for t in way
-                                  if t not in _CLASSES)
+        self._keys = frozenset(set(by_key) - set(_CLASSES))
+        self._literals = frozenset(t for need in self.needs for way in need or () for t in way
+                                   if t not in _CLASSES)
         self._classes = tuple(token for token in _CLASSES if token in by_key)
-        self._finder = key_finder(set(self.literals))
+        self._finder = key_finder(set(self._literals))
+        self._indexed = True
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The literals ways are looked up by."""
+        if not self._indexed:
+            self._index()
+        return self._keys
+
+    @property
+    def literals(self) -> frozenset[str]:
+        """Every literal some way needs (what the scan looks for)."""
+        if not self._indexed:
+            self._index()
+        return self._literals
 
     def found(self, folded: str) -> set[str]:
         """The literals (of any way) a folded text holds."""
+        if not self._indexed:
+            self._index()
         return self._finder.found(folded) if self._finder is not None else set()
 
     def may_match(self, text: str) -> frozenset[int]:
         """Positions of the patterns ``text`` may match."""
+        if not self._indexed:
+            self._index()
         folded = text
         if self._finder is not None:
             folded = fold(text)
             present = self._finder.found(folded)
-            keys = present & self.keys
+            keys = present & self._keys
         else:
             present, keys = set(), set()
         held: dict[str, bool] = {}  # class tokens looked up so far
