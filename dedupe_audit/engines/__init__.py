@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..model import Cluster, SegmentedDocument
-from ..store import FingerprintCache
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store pulls in numpy: not for --help/--version
     from ..spool import PageStore
+    from ..store import FingerprintCache
 
 ENGINES = ("local", "dask")
 Detector = Callable[[Sequence[SegmentedDocument], Config], tuple[Cluster, ...]]
