@@ -1,7 +1,11 @@
 """The knowledge cache answers exactly what computing again answers, or is not used."""
 
 import marshal
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +113,24 @@ def test_entries_are_kept_by_content_so_another_pattern_is_never_answered_by_the
     untrusted = required_literals.__wrapped__(r"(?:Joe\s+)?Biden", re.IGNORECASE, trusted=False)
     assert first == {frozenset({"biden"})} and other == {frozenset({"bidet"})}
     assert untrusted == {frozenset({"biden"}), frozenset({NEWER})}
+
+
+def test_minhash_permutations_from_the_cache_are_datasketch_s(store, monkeypatch):
+    from dedupe_audit.fingerprint import _datasketch_permutations, permutations
+
+    expected = _datasketch_permutations(64, 7)
+    first = permutations.__wrapped__(64, 7)
+    _reload(store, monkeypatch)
+    again = permutations.__wrapped__(64, 7)
+    for got in (first, again):
+        assert all(g.dtype == e.dtype and (g == e).all() for g, e in zip(got, expected, strict=True))
+    assert knowledge_cache._STORE.added == 0  # the second came from the file
+
+
+def test_importing_the_cli_imports_no_pipeline_and_no_heavy_library():
+    # a fresh interpreter: this one has imported everything already
+    probe = ("import sys, dedupe_audit.cli; print(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'numpy', 'scipy', 'datasketch', 'redis', 'numba', 'trafilatura', 'pymorphy3'}))")
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert found.stdout.strip() == "[]"
