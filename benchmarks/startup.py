@@ -55,22 +55,27 @@ def screens(paragraphs: int) -> None:
 
     from dedupe_audit import literals
     from dedupe_audit.eras import load_eras, screened_facts
-    from dedupe_audit.literals import JointScreen, LiteralScreen
+    from dedupe_audit.literals import LiteralScreen
     from dedupe_audit.timeexpr import time_language
 
     eras, lang = load_eras(), time_language()
     facts = screened_facts(eras)
     needs = (*lang.rules.screen.needs, *facts.screen.needs)
     texts = build_corpus(paragraphs).texts
-    automaton = best_of(lambda: LiteralScreen(needs))
+    def build() -> LiteralScreen:
+        screen = LiteralScreen(needs)
+        screen.found("")  # the index is built on first use
+        return screen
+
+    automaton = best_of(build)
     saved = literals.ahocorasick
     try:
         literals.ahocorasick = None
-        trees = best_of(lambda: LiteralScreen(needs), rounds=1)
-        tree_screen = LiteralScreen(needs)
+        trees = best_of(build, rounds=1)
+        tree_screen = build()
     finally:
         literals.ahocorasick = saved
-    screen = JointScreen(lang.rules, facts).screen
+    screen = build()
     line("joint screen of era facts and time rules: build", automaton, trees)
     per_new = best_of(lambda: [screen.may_match(t) for t in texts]) / len(texts)
     per_old = best_of(lambda: [tree_screen.may_match(t) for t in texts]) / len(texts)
