@@ -11,7 +11,8 @@ keys (nothing needs invalidating, and a user's pattern can never be answered by 
 
 The file's own name carries what the answers also depend on: the package version, the Python
 version and its regex engine (``_sre.MAGIC``, code size), and the source of the modules that
-compute them; a file with another name is stale and is removed when the cache is next written.
+compute them; a file with another name belongs to another version and is removed when the
+cache is next written, once unused for a day (``STALE_AFTER``).
 
 * Where: ``$DEDUPE_AUDIT_CACHE_DIR``, else the user cache folder (``platformdirs`` if
   installed, else ``$XDG_CACHE_HOME`` or ``~/.cache``) under ``dedupe-audit``.
@@ -31,6 +32,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 from array import array
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +42,9 @@ ENV_OFF = "DEDUPE_AUDIT_NO_CACHE"
 ENV_DIR = "DEDUPE_AUDIT_CACHE_DIR"
 PREFIX = "knowledge-"
 MAX_BYTES = 64 * 1024 * 1024  # a cache never grows past this (new entries are then not kept)
+# another version's file is removed once unused this long (two installs side by side, e.g. a
+# checkout and a release, would otherwise delete each other's file on every run)
+STALE_AFTER = 24 * 3600
 # modules whose code decides the cached answers: a change to one makes a new cache file
 _SOURCES = ("knowledge_cache.py", "literals.py")
 
@@ -144,7 +149,7 @@ class _Store:
                 os.unlink(temporary)
                 raise
             for stale in folder.glob(f"{PREFIX}*.marshal"):
-                if stale != self.path:
+                if stale != self.path and time.time() - stale.stat().st_mtime > STALE_AFTER:
                     stale.unlink(missing_ok=True)
         except (OSError, ValueError):  # a read-only home, a full disk: the next run recomputes
             return
