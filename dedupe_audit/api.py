@@ -19,11 +19,11 @@ from typing import Any
 
 from .audit import run_audit
 from .config import Config
+from .engines import is_redis_url
 from .findings import Finding, collect
 from .gate import GateOutcome, evaluate
 from .model import AuditResult, Skipped
 from .progress import Progress
-from .redis_index import is_redis_url
 from .settings import FIELD_TABLES, SettingsError, resolve
 
 __all__ = ["AuditError", "CheckResult", "InputError", "SettingsError", "audit", "check", "config_of",
@@ -210,3 +210,4 @@ def render(result: AuditResult | CheckResult, format: str = "markdown") -> str: 
     if format in GATE_AWARE:
         return RENDERERS[format](audited, outcome)  # type: ignore[call-arg]
     return RENDERERS[format](audited)
+

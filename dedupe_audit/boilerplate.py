@@ -6,7 +6,6 @@ scraped page, and matching inside article text would hide real content.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
+from .knowledge_cache import compile_pattern
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule
 from .screens import EdgeScreen, edge_screen
 
@@ -256,7 +256,8 @@ def _check(rule: BoilerplateRule) -> RuleCheck:
     screen = edge_screen(pattern.pattern, pattern.flags) if trusted else None  # type: ignore[union-attr]
     fullmatch = pattern.fullmatch if pattern is not None else None
     if trusted:
-        fullmatch = re.compile(pattern.pattern, pattern.flags).fullmatch  # type: ignore[union-attr]
+        # the program SafePattern built (from the knowledge cache), not a second compile
+        fullmatch = compile_pattern(pattern.pattern, pattern.flags).fullmatch  # type: ignore[union-attr]
     find = _needle_search(rule.needles) if rule.needles else None
     check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles, find)
     if len(_RULE_CHECKS) >= 1024:

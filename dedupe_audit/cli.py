@@ -17,12 +17,10 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from . import __version__, api
+from . import __version__
 from . import baseline as baselines
 from .atomic import scrub, write_atomic
-from .audit import STAGE_SECONDS as audit_stages
 from .config import Config
-from .detect import STAGE_SECONDS as detect_stages
 from .engines import ENGINES
 from .findings import CATEGORIES, collect
 from .gate import GateOutcome, RuleOutcome
@@ -169,6 +167,8 @@ def warn(message: str) -> None:
 def api_errors() -> Iterator[None]:
     """The API's exceptions as exit 2: nothing readable (naming what was skipped) or a bad rule
     file as a usage error, an unusable index/engine/spool/baseline as a configuration error."""
+    from . import api  # the pipeline: imported by the commands that run it, not by --help/--version
+
     try:
         yield
     except api.InputError as err:
@@ -190,12 +190,17 @@ def run_options(quiet: bool) -> dict[str, Any]:
 
 def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditResult:
     """Run the audit (``api.run``, with the fingerprint index if configured); errors exit 2."""
+    from . import api
+
     with api_errors():
         return api.run(paths, config, **run_options(quiet))
 
 
 def echo_timings(report_seconds: float) -> None:
     """Seconds per stage of the last run (duplicate detection's own stages indented)."""
+    from .audit import STAGE_SECONDS as audit_stages
+    from .detect import STAGE_SECONDS as detect_stages
+
     rows = []
     for stage, seconds in audit_stages.items():
         rows.append((stage, seconds))
@@ -338,6 +343,8 @@ def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], 
     """Audit PATHS and apply the CI gate: exit 0 pass, 1 gate failed, 2 usage/config/input error."""
     config, _ = settings_from(options)
     pairs = targets(formats, outputs)
+    from . import api
+
     with api_errors():
         checked = api.run_check(paths, config, **run_options(quiet))
     result, outcome = checked.result, checked.outcome

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
+from .knowledge_cache import compile_pattern
 from .literals import WordProbe, required_words
 from .model import Evidence, Paragraph
 from .outlets import OutletRegistry
@@ -502,7 +503,7 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
         rules=tuple(rules.values()),
         blocks=_blocks(files[0][1], SHIPPED),
         # glued: a byline may run its last name into the outlet's ("IsachenkovAssociated Press")
-        alias_probe=re.compile(alias_start + glued_aliases),
+        alias_probe=compile_pattern(alias_start + glued_aliases),
         keyword_probe=WordProbe(keywords) if keywords else None,
         screen=_screen(tuple(rules.values()), registry),
     )
@@ -515,7 +516,7 @@ def _screen(rules: Sequence[CueRule], registry: OutletRegistry) -> CueScreen | N
         return None
     free = [rule.needles for rule in rules if not _names_outlet(rule)]
     every = NeedleScreen([rule.needles for rule in rules])
-    return CueScreen(tuple(rules), re.compile(alias_screen), every, NeedleScreen(free))
+    return CueScreen(tuple(rules), compile_pattern(alias_screen), every, NeedleScreen(free))
 
 
 def _needles(pattern: str, compiled: SafePattern) -> frozenset[str] | None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import xxhash
 
-from .fingerprint import normalize, tokenize
 from .model import AuditResult, ParagraphRef
 
 CATEGORIES = ("duplicate", "contained", "stale", "conflict", "unknown-provenance")
@@ -69,6 +68,8 @@ class Finding:
 
 def text_hash(text: str) -> str:
     """Hash of a paragraph's normalized words (the same equality as exact-duplicate detection)."""
+    from .fingerprint import normalize, tokenize  # numpy: not for --help/--version
+
     words = " ".join(tokenize(normalize(text)))
     return xxhash.xxh3_64_hexdigest(words.encode("utf-8", "surrogatepass"))
 

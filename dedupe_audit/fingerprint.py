@@ -18,16 +18,20 @@ where numba has no build (a new CPython, PyPy). Both give the same bits.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import re
 import unicodedata
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-from datasketch import MinHash
+
+from .knowledge_cache import remembered
 
 _QUOTES = str.maketrans(
     {
@@ -205,9 +209,38 @@ def minhash_input(shingles: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=16)
 def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own affine32 permutation parameters, so signatures match it exactly."""
+    """datasketch's own affine32 permutation parameters, so signatures match it exactly.
+    Kept in the knowledge cache by datasketch's MinHash source: importing datasketch pulls in
+    scipy (~0.5 s of every start), and a run needs nothing else from it."""
+    source = _minhash_source()
+    if source is None:
+        return _datasketch_permutations(num_perm, seed)
+    packed = remembered("minhash-permutations", (num_perm, seed, source),
+                        lambda: tuple(p.tobytes() for p in _datasketch_permutations(num_perm, seed)),
+                        lambda value: isinstance(value, tuple) and len(value) == 2 and all(
+                            isinstance(p, bytes) and len(p) == 4 * num_perm for p in value))
+    a, b = (np.frombuffer(p, dtype=np.uint32).copy() for p in packed)
+    return a, b
+
+
+def _datasketch_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from datasketch import MinHash
+
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
     return a.astype(np.uint32), b.astype(np.uint32)
+
+
+@lru_cache(maxsize=1)
+def _minhash_source() -> str | None:
+    """A digest of datasketch's MinHash module (found, not imported); None if unreadable."""
+    try:
+        spec = importlib.util.find_spec("datasketch")
+        origin = spec.origin if spec is not None else None
+        if origin is None:
+            return None
+        return hashlib.sha256(Path(origin).with_name("minhash.py").read_bytes()).hexdigest()
+    except (ImportError, OSError, ValueError):
+        return None
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:

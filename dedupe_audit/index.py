@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Iterator
 from math import comb
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 
 from .heap import release_free_memory
 
@@ -67,6 +66,12 @@ ENGINES = ("numpy", "datasketch")
 PAIRS_PER_PASS = 8_000_000
 
 
+def _minhash_lsh(threshold: float, num_perm: int, params: tuple[int, int]):
+    from datasketch import MinHashLSH
+
+    return MinHashLSH(threshold=threshold, num_perm=num_perm, params=params)
+
+
 class CandidateIndex:
     """Signatures in, candidate key pairs out. Keys are distinct integers chosen by the
     caller (below 2**32 for the numpy engine)."""
@@ -78,7 +83,8 @@ class CandidateIndex:
         self.seed = seed
         self.num_perm = num_perm
         self.engine = engine
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=self.params)
+        # datasketch (and the scipy it imports, ~0.5 s) only for the engine that uses it
+        self.lsh = _minhash_lsh(threshold, num_perm, self.params) if engine == "datasketch" else None
         self._keys: list[np.ndarray] = []
         # band-major: each band's columns of every added chunk, so a band's values can be
         # dropped as soon as it is bucketed (``release``) rather than held with all the rest
@@ -104,6 +110,8 @@ class CandidateIndex:
             for band, chunks in enumerate(self._bands):
                 chunks.append(np.ascontiguousarray(values[:, band * rows : (band + 1) * rows]))
             return
+        from datasketch import LeanMinHash
+
         with self.lsh.insertion_session() as session:
             for key, signature in zip(keys, signatures, strict=True):
                 lean = LeanMinHash(seed=self.seed, hashvalues=signature, scheme="affine32")

@@ -22,6 +22,13 @@ from functools import lru_cache
 from re import _casefix  # type: ignore[attr-defined]
 from typing import Generic, TypeVar
 
+from .knowledge_cache import remembered
+
+try:  # C Aho-Corasick: one pass over a paragraph finds every screen key
+    import ahocorasick
+except ImportError:  # pragma: no cover - the regex trees below answer the same
+    ahocorasick = None
+
 try:  # Python 3.11+ keeps the parser here
     from re import _constants as sre_constants  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -215,6 +222,7 @@ Need = frozenset[frozenset[str]]  # any one of these sets of tokens, every token
 DIGIT = r"\d"  # a token, not a literal: the text holds a decimal digit
 NEWER = r"\p{Cn}"  # a token: the text holds a character this Python's Unicode tables lack
 MAX_WAYS = 256  # ways kept per need: past it a need keeps fewer, weaker ways, or none
+LONG_KEY = 4  # a literal this long keys its way before any shorter one (see _key_of_ways)
 MAX_LITERAL = 40  # longer literals are cut: their start is needed as well, and tries stay small
 _TRUE: Need = frozenset({frozenset()})  # no need: any text may match
 _DIGITS = re.compile(r"\d")
@@ -338,6 +346,20 @@ def _sequence_need(items: list, digits: bool) -> Need:
 @lru_cache(maxsize=16384)  # a pure function of its text; parsing ~1,300 era patterns costs seconds
 def required_literals(pattern: str, flags: int = re.IGNORECASE, *, trusted: bool = True
                       ) -> Need | None:
+    """:func:`read_literals`, remembered between runs by the pattern's text (see
+    ``knowledge_cache``): reading the ~1,300 era patterns cost ~0.8 s on every start."""
+    return remembered("literals", (pattern, int(flags), trusted),
+                      lambda: read_literals(pattern, flags, trusted=trusted), _is_need)
+
+
+def _is_need(value: object) -> bool:
+    """Whether a value read back from the cache has the shape of a need (or None)."""
+    return value is None or (isinstance(value, frozenset) and all(
+        isinstance(way, frozenset) and all(isinstance(t, str) for t in way) for way in value))
+
+
+def read_literals(pattern: str, flags: int = re.IGNORECASE, *, trusted: bool = True
+                  ) -> Need | None:
     """Ways a text can hold what every match of ``pattern`` holds: sets of folded literals
     (and :data:`DIGIT`), one of which the text holds entirely; None when nothing can be read.
 
@@ -392,55 +414,45 @@ def _branches(node: dict) -> str:
 
 
 def _key_of_ways(needs: Sequence[Need | None]) -> dict[frozenset[str], str]:
-    """The token each way is looked for by: the literal the fewest patterns need (a title
-    such as "president" serves many, a name one), the longest of those; a digit last."""
+    """The token each way is looked for by: a literal of :data:`LONG_KEY` letters or more
+    (a surname such as "lynch", not a first-name fragment such as "ste", which runs through
+    most paragraphs) before a shorter one, then the literal the fewest patterns need (a
+    title such as "president" serves many, a name one), the longest of those; a digit last.
+    Which token keys a way changes only how often its other tokens are checked, never
+    whether it passes."""
     shared = Counter(token for need in needs for token in {t for way in need or () for t in way})
-    return {way: min(way, key=lambda t: (t in _CLASSES, shared[t], -len(t), t))
+    return {way: min(way, key=lambda t: (t in _CLASSES, len(t) < LONG_KEY, shared[t], -len(t), t))
             for need in needs for way in need or ()}
 
 
-def _finder(literals: set[str]) -> re.Pattern[str] | None:
-    return re.compile(trie_pattern(literals)) if literals else None
+class _KeyFinder:
+    """Every literal a folded text holds, from one Aho-Corasick pass (pyahocorasick, C): a
+    regex tree of ~2,400 keys cost `re` ~4x as much per paragraph and most of a second to
+    compile; an automaton of all ~3,100 literals builds in milliseconds and finds literals
+    inside literals ("year" in "years")."""
+
+    def __init__(self, keys: set[str]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for key in sorted(keys):
+            self._automaton.add_word(key, key)
+        self._automaton.make_automaton()
+
+    def found(self, folded: str) -> set[str]:
+        return {key for _, key in self._automaton.iter(folded)}
 
 
-class LiteralScreen:
-    """Which of many patterns a text may match, from one scan for their literals (never a
-    false "no": a pattern is skipped only if the text lacks a literal it needs).
+class _TreeFinder:
+    """The same answers from regex trees, one a script (where pyahocorasick is missing)."""
 
-    The scan looks for one key literal of each way only; the other tokens of the ways whose
-    key it found are then checked one by one. Few texts hold any key.
-    """
-
-    def __init__(self, needs: Sequence[Need | None]) -> None:
-        self.needs = tuple(needs)
-        self.unscreened = frozenset(i for i, need in enumerate(needs) if need is None)
-        # per key: the patterns with a way it keys, and the way's other literals and classes
-        by_key: dict[str, list[tuple[int, tuple[str, ...], tuple[str, ...]]]] = {}
-        key_of = _key_of_ways(needs)
-        for position, need in enumerate(needs):
-            for way in need or ():
-                key = key_of[way]
-                others = sorted(way - {key})
-                by_key.setdefault(key, []).append((
-                    position,
-                    tuple(t for t in others if t not in _CLASSES),
-                    tuple(t for t in others if t in _CLASSES),
-                ))
-        self._by_key = {key: tuple(ways) for key, ways in by_key.items()}
-        keys = set(by_key) - set(_CLASSES)
-        self._classes = tuple(token for token in _CLASSES if token in by_key)
-        # By script: in one tree of English and Cyrillic literals `re` tries the branches of
-        # both at each letter, though a text seldom holds both (an ASCII one no Cyrillic).
-        # Two scans, each skipping the other script's letters at once, cost a quarter less.
+    def __init__(self, keys: set[str]) -> None:
         ascii_keys = {key for key in keys if key.isascii()}
-        ascii_finder, other_finder = _finder(ascii_keys), _finder(keys - ascii_keys)
-        self._finders = tuple(f for f in (ascii_finder, other_finder) if f is not None)
-        self._ascii_finders = (ascii_finder,) if ascii_finder is not None else ()
+        finders = [re.compile(trie_pattern(part)) for part in (ascii_keys, keys - ascii_keys) if part]
+        self._finders = tuple(finders)
+        self._ascii_finders = tuple(finders[:1]) if ascii_keys else ()
         # a key found is found with every key inside it ("year" in "years")
         self._within = {key: tuple(sorted(o for o in keys if o in key)) for key in keys}
 
     def found(self, folded: str) -> set[str]:
-        """The keys a folded text holds (an ASCII text holds ASCII keys only)."""
         keys: set[str] = set()
         for finder in self._ascii_finders if folded.isascii() else self._finders:
             hit = finder.search(folded)
@@ -449,14 +461,82 @@ class LiteralScreen:
                 hit = finder.search(folded, hit.start() + 1)
         return keys
 
+
+def key_finder(keys: set[str]) -> _KeyFinder | _TreeFinder | None:
+    """The finder of ``keys`` (None for none): an automaton, or regex trees without one."""
+    if not keys:
+        return None
+    return _KeyFinder(keys) if ahocorasick is not None else _TreeFinder(keys)
+
+
+class LiteralScreen:
+    """Which of many patterns a text may match, from one scan for their literals (never a
+    false "no": a pattern is skipped only if the text lacks a literal it needs).
+
+    One Aho-Corasick pass finds every literal any way needs; a way is then looked at only
+    when the text holds its key (its rarest-looking literal, see :func:`_key_of_ways`), and
+    passes when the text holds all its other literals too (a set comparison, no rescans).
+    """
+
+    def __init__(self, needs: Sequence[Need | None]) -> None:
+        self.needs = tuple(needs)
+        self.unscreened = frozenset(i for i, need in enumerate(needs) if need is None)
+        self._finder: _KeyFinder | _TreeFinder | None = None
+        self._indexed = False  # built on the first text: a screen asked only for its needs
+        # (the era facts' own, when staleness screens them with the time rules) never is
+
+    def _index(self) -> None:
+        # per key: the patterns with a way it keys, and the way's other literals and classes
+        by_key: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
+        key_of = _key_of_ways(self.needs)
+        for position, need in enumerate(self.needs):
+            for way in need or ():
+                key = key_of[way]
+                others = way - {key}
+                by_key.setdefault(key, []).append((
+                    position,
+                    frozenset(t for t in others if t not in _CLASSES),
+                    tuple(sorted(t for t in others if t in _CLASSES)),
+                ))
+        self._by_key = {key: tuple(ways) for key, ways in by_key.items()}
+        self._keys = frozenset(set(by_key) - set(_CLASSES))
+        self._literals = frozenset(t for need in self.needs for way in need or () for t in way
+                                   if t not in _CLASSES)
+        self._classes = tuple(token for token in _CLASSES if token in by_key)
+        self._finder = key_finder(set(self._literals))
+        self._indexed = True
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The literals ways are looked up by."""
+        if not self._indexed:
+            self._index()
+        return self._keys
+
+    @property
+    def literals(self) -> frozenset[str]:
+        """Every literal some way needs (what the scan looks for)."""
+        if not self._indexed:
+            self._index()
+        return self._literals
+
+    def found(self, folded: str) -> set[str]:
+        """The literals (of any way) a folded text holds."""
+        if not self._indexed:
+            self._index()
+        return self._finder.found(folded) if self._finder is not None else set()
+
     def may_match(self, text: str) -> frozenset[int]:
         """Positions of the patterns ``text`` may match."""
+        if not self._indexed:
+            self._index()
         folded = text
-        if self._finders:
+        if self._finder is not None:
             folded = fold(text)
-            keys = self.found(folded)
+            present = self._finder.found(folded)
+            keys = present & self._keys
         else:
-            keys = set()
+            present, keys = set(), set()
         held: dict[str, bool] = {}  # class tokens looked up so far
         for token in self._classes:
             held[token] = _CLASSES[token](text)
@@ -467,7 +547,7 @@ class LiteralScreen:
         kept = set(self.unscreened)
         for key in keys:
             for position, literals, classes in self._by_key[key]:
-                if (position not in kept and all(t in folded for t in literals)
+                if (position not in kept and literals <= present
                         and (not classes or all(self._holds(t, text, held) for t in classes))):
                     kept.add(position)
         return frozenset(kept)

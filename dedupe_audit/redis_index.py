@@ -43,13 +43,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import numpy as np
 import redis
 import xxhash
-from datasketch import LeanMinHash, MinHashLSH
 from rapidfuzz import fuzz
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from .config import Config
 from .datafiles import data_file
+from .engines import is_redis_url  # noqa: F401 - asked of this module by its users
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .index import choose_bands, choose_min_bands
 from .store import expected_meta
@@ -157,8 +157,6 @@ class SharedIndexError(Exception):
     """The Redis index cannot be used (unreachable, lost, or built with other settings)."""
 
 
-def is_redis_url(value: str | None) -> bool:
-    return bool(value) and value.startswith(("redis://", "rediss://", "unix://"))  # type: ignore[union-attr]
 
 
 def text_key(kind: bytes, content_hash: int) -> bytes:
@@ -285,6 +283,8 @@ class SharedIndex:
             self._release = self.redis.register_script(_RELEASE)
             self._buckets = self.redis.register_script(_BUCKETS)
             self._insert = self.redis.register_script(_INSERT)
+            from datasketch import MinHashLSH  # with scipy, ~0.5 s: only for a shared index
+
             self.lsh = MinHashLSH(
                 threshold=config.threshold, num_perm=config.num_perm, params=(self.bands, self.rows),
                 storage_config={"type": "redis", "basename": self.base,
@@ -458,6 +458,8 @@ class SharedIndex:
     def _insert_lsh(self, keys: Sequence[bytes], sigs: Sequence[np.ndarray], chunk: int = 500) -> None:
         """LSH entries of these texts, in datasketch's layout (``lsh.query`` reads them)."""
         if self.lsh_writer == "datasketch":  # one flush per storage when the session ends
+            from datasketch import LeanMinHash
+
             with self.lsh.insertion_session(buffer_size=2 * len(keys) + 2) as session:
                 for key, sig in zip(keys, sigs, strict=True):
                     lean = LeanMinHash(seed=self.config.seed, hashvalues=sig, scheme="affine32")

@@ -27,6 +27,8 @@ from typing import Any
 
 import regex
 
+from .knowledge_cache import compile_pattern
+
 LOG = logging.getLogger(__name__)
 
 MATCH_TIMEOUT = 0.1  # seconds one search/match/finditer call may take
@@ -96,7 +98,7 @@ class SafePattern:
         self.failures = 0
         self.trusted = is_shipped(source)
         # Shipped patterns run on `re` (and are tested there); user patterns on `regex`.
-        self._fast = re.compile(pattern, flags) if self.trusted else None
+        self._fast = compile_pattern(pattern, flags) if self.trusted else None
         self._compiled = None if self.trusted else regex.compile(pattern, flags | regex.VERSION0)
 
     def __reduce__(self) -> tuple[Any, ...]:

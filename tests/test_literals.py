@@ -18,6 +18,7 @@ from dedupe_audit.literals import (
     NEWER,
     LiteralScreen,
     WordProbe,
+    _key_of_ways,
     fold,
     required_literals,
     required_words,
@@ -195,3 +196,20 @@ def test_trie_matches_what_a_longest_first_alternation_matches(words, text):
         reference = flat if flags else "|".join(sorted(map(re.escape, set(words)), key=len, reverse=True))
         found = [m.span() for m in re.finditer(rf"\b(?:{pattern})(?:a|b)?\b", text, flags)]
         assert found == [m.span() for m in re.finditer(rf"\b(?:{reference})(?:a|b)?\b", text, flags)]
+
+
+def test_a_way_is_keyed_on_a_surname_rather_than_a_short_fragment_or_a_shared_title():
+    lynch = frozenset({frozenset({"ste", "lynch"})})
+    loretta = frozenset({frozenset({"loretta", "lynch"})})
+    obama = frozenset({frozenset({"president", "обам"}), frozenset({"obama"})})
+    bush = frozenset({frozenset({"president", "bush"})})
+    keys = _key_of_ways([lynch, loretta, obama, bush])
+    assert keys[frozenset({"ste", "lynch"})] == "lynch"  # "ste" runs through most paragraphs
+    assert keys[frozenset({"president", "обам"})] == "обам"  # the title serves many facts
+    assert keys[frozenset({"president", "bush"})] == "bush"
+    # the key changes which ways are looked at, never which pass
+    screen = LiteralScreen([lynch, loretta, obama, bush])
+    assert screen.may_match("Steve LYNCH said") == {0}
+    assert screen.may_match("Stephen met Loretta Lynch") == {0, 1}
+    assert screen.may_match("Президент Обама и president Bush") == {2, 3}
+    assert screen.may_match("lynchpin of the presidency") == set()

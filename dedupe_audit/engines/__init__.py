@@ -14,16 +14,22 @@ from typing import TYPE_CHECKING
 
 from ..config import Config
 from ..model import Cluster, SegmentedDocument
-from ..store import FingerprintCache
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store pulls in numpy: not for --help/--version
     from ..spool import PageStore
+    from ..store import FingerprintCache
 
 ENGINES = ("local", "dask")
 Detector = Callable[[Sequence[SegmentedDocument], Config], tuple[Cluster, ...]]
 # Detection given pages as they arrive, each as (position in the store, page) once stored there:
 # a detector that can work so has it as its ``arriving`` attribute (see ``detect.detect_arriving``).
 Arriving = Callable[[Iterable[tuple[int, SegmentedDocument]], "PageStore", Config], tuple[Cluster, ...]]
+
+
+def is_redis_url(value: str | None) -> bool:
+    """Whether an ``index`` setting names a shared Redis index rather than a SQLite file (here,
+    not in ``redis_index``, so that asking does not import the Redis client)."""
+    return bool(value) and value.startswith(("redis://", "rediss://", "unix://"))  # type: ignore[union-attr]
 
 
 class EngineError(Exception):
@@ -40,8 +46,6 @@ def open_detector(
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Detector]:
     """The duplicate detector the settings ask for (``engine``, ``scheduler``, ``index``)."""
-    from ..redis_index import SharedIndex, SharedIndexError, is_redis_url
-
     engine = getattr(config, "engine", "local")
     scheduler = getattr(config, "scheduler", None)
     if engine not in ENGINES:
@@ -61,6 +65,7 @@ def open_detector(
             yield dask_engine.detector(paths, client)
         return
     if is_redis_url(config.index):
+        from ..redis_index import SharedIndex, SharedIndexError  # the Redis client: ~0.3 s to import
         from .local import detect_shared
 
         try:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,7 +20,6 @@ from ..detect import detect_arriving, detect_duplicates, eligible
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
 from ..fingerprint_table import rows_of
 from ..model import Cluster, ParagraphRef, SegmentedDocument
-from ..redis_index import PARAGRAPH, WINDOW, DocEntry, SharedIndex, text_key
 from ..store import FingerprintCache
 from ..verify import (
     ContainerIndex,
@@ -32,6 +32,9 @@ from ..verify import (
     verify_near,
 )
 from . import Arriving
+
+if TYPE_CHECKING:  # the Redis client (~0.3 s to import) only for runs with a shared index
+    from ..redis_index import DocEntry, SharedIndex
 
 MAX_BUCKET = 2_000  # as CandidateIndex.candidate_array: larger buckets are degenerate text
 
@@ -65,6 +68,8 @@ def doc_entries(
     segmented: Sequence[SegmentedDocument], config: Config, docs: set[str] | None = None
 ) -> dict[str, DocEntry]:
     """Fingerprints and signatures of each distinct document (optionally only of ``docs``)."""
+    from ..redis_index import PARAGRAPH, WINDOW, DocEntry, text_key
+
     chosen: dict[str, SegmentedDocument] = {}
     for seg in segmented:
         doc = seg.document.content_hash
@@ -119,6 +124,8 @@ def detect_shared(
     segmented: Sequence[SegmentedDocument], config: Config, index: SharedIndex
 ) -> tuple[Cluster, ...]:
     """``detect_duplicates`` with the Redis index as fingerprint store and LSH."""
+    from ..redis_index import PARAGRAPH, text_key
+
     entries = sync_documents(segmented, config, index)
     fingerprints: dict[ParagraphRef, Fingerprint] = {}
     sig_of: dict[ParagraphRef, np.ndarray] = {}
