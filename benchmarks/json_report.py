@@ -20,8 +20,8 @@ from typing import Any
 
 from throughput import build_corpus
 
-from dedupe_audit.audit import run_audit
 from dedupe_audit.config import Config
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_render
 
 

@@ -66,8 +66,8 @@ def make_corpus(folder: Path, paragraphs: int, seed: int = 11) -> Path:
 
 
 def _segmented(folder: Path, config):  # type: ignore[no-untyped-def]
-    from dedupe_audit.audit import load_corpus
     from dedupe_audit.boilerplate import load_rules
+    from dedupe_audit.pipeline import load_corpus
     from dedupe_audit.segment import segment
 
     docs, _ = load_corpus([str(folder)], config)

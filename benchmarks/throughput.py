@@ -311,8 +311,8 @@ def _summary(segmented, clusters, membership):
 
 
 def _bench_result(segmented, clusters, membership, config):
-    from dedupe_audit.audit import settings_of
     from dedupe_audit.model import SCHEMA_VERSION, AuditResult, DocumentReport
+    from dedupe_audit.pipeline import settings_of
 
     return AuditResult(
         schema_version=SCHEMA_VERSION, tool_version="bench", settings=settings_of(config),
@@ -430,10 +430,10 @@ def main() -> None:
 
     from dedupe_audit import detect
     from dedupe_audit.atomic import write_atomic
-    from dedupe_audit.audit import paragraph_clusters, run_audit
     from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
     from dedupe_audit.parallel import resolve_jobs
+    from dedupe_audit.pipeline import paragraph_clusters, run_audit
     from dedupe_audit.render import json as render_json
     from dedupe_audit.render import markdown as render_markdown
     from dedupe_audit.segment import segment

@@ -5,14 +5,12 @@ functions here import the pipeline only when called, so ``import dedupe_audit`` 
 (``python -X importtime -c "import dedupe_audit"``).
 
 The pipeline module is also called ``audit`` (``dedupe_audit/audit.py``): importing it would
-normally rebind ``dedupe_audit.audit`` to that module, so the package keeps the function under
-that name (``from dedupe_audit.audit import run_audit`` still reaches the module).
+normally rebind ``dedupe_audit.pipeline`` to that module, so the package keeps the function under
+that name (``from dedupe_audit.pipeline import run_audit`` still reaches the module).
 """
 
 from __future__ import annotations
 
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -42,15 +40,3 @@ def report(result: Any, format: str = "markdown") -> str:  # noqa: A002
     from .api import render
 
     return render(result, format)
-
-
-class _Package(types.ModuleType):
-    """The package module, keeping its API functions when a same-named submodule is imported."""
-
-    def __setattr__(self, name: str, value: object) -> None:
-        if name in __all__ and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

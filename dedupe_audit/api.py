@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .audit import run_audit
 from .config import Config
 from .engines import is_redis_url
 from .findings import Finding, collect
 from .gate import GateOutcome, evaluate
 from .model import AuditResult, Skipped
+from .pipeline import run_audit
 from .progress import Progress
 from .settings import FIELD_TABLES, SettingsError, resolve
 

@@ -198,8 +198,8 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
 
 def echo_timings(report_seconds: float) -> None:
     """Seconds per stage of the last run (duplicate detection's own stages indented)."""
-    from .audit import STAGE_SECONDS as audit_stages
     from .detect import STAGE_SECONDS as detect_stages
+    from .pipeline import STAGE_SECONDS as audit_stages
 
     rows = []
     for stage, seconds in audit_stages.items():

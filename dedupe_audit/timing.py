@@ -1,7 +1,7 @@
 """Seconds per pipeline stage, kept for benchmarks and ``--verbose`` style reporting.
 
 Stages record laps into a plain dict owned by their module (``detect.STAGE_SECONDS``,
-``audit.STAGE_SECONDS``); nothing here changes what a run computes.
+``pipeline.STAGE_SECONDS``); nothing here changes what a run computes.
 """
 
 from __future__ import annotations

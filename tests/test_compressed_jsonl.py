@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from dedupe_audit.audit import run_audit
 from dedupe_audit.config import Config
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_render
 
 SHARED = "Officials said the reopened border crossing would handle up to two hundred trucks a day from May."

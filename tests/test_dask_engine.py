@@ -5,11 +5,11 @@ import sys
 import pytest
 from helpers import ROOT, SAMPLES
 
-from dedupe_audit.audit import load_corpus
 from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
 from dedupe_audit.detect import detect_duplicates
 from dedupe_audit.engines import EngineError
+from dedupe_audit.pipeline import load_corpus
 from dedupe_audit.segment import segment
 
 distributed = pytest.importorskip("distributed")

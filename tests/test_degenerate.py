@@ -14,9 +14,9 @@ import numpy as np
 from helpers import document
 
 from dedupe_audit import detect
-from dedupe_audit.audit import run_audit
 from dedupe_audit.config import Config
 from dedupe_audit.index import cap_candidates
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.segment import segment
 
 VOCABULARY = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",

@@ -7,10 +7,10 @@ import jsonschema
 import pytest
 
 from dedupe_audit import baseline
-from dedupe_audit.audit import run_audit
 from dedupe_audit.config import Config
 from dedupe_audit.findings import collect
 from dedupe_audit.gate import evaluate
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import github, junit, sarif
 
 # The official OASIS SARIF 2.1.0 schema (errata01, "id" .../errata01/os/schemas/sarif-schema-2.1.0.json),

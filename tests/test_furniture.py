@@ -8,7 +8,6 @@ import json
 
 import pytest
 
-from dedupe_audit.audit import run_audit
 from dedupe_audit.boilerplate import classify, load_rules
 from dedupe_audit.config import Config
 from dedupe_audit.furniture import (
@@ -19,6 +18,7 @@ from dedupe_audit.furniture import (
     page_language,
 )
 from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.segment import segment
 
 RULES = load_rules()

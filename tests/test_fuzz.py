@@ -11,10 +11,10 @@ from helpers import document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.audit import run_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
 from dedupe_audit.fingerprint import normalize
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_render
 from dedupe_audit.segment import segment
 

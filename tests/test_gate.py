@@ -1,11 +1,11 @@
 import dataclasses
 
 from dedupe_audit import baseline
-from dedupe_audit.audit import run_audit
 from dedupe_audit.config import Config
 from dedupe_audit.findings import collect
 from dedupe_audit.gate import evaluate
 from dedupe_audit.model import Staleness
+from dedupe_audit.pipeline import run_audit
 
 SHARED = ("The regional council approved a new plan on Monday to rebuild the old harbour bridge, "
           "which has been closed to heavy traffic since the storms of last winter damaged it.")

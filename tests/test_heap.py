@@ -35,8 +35,8 @@ def test_survivors_of_a_full_collection_are_frozen_and_cycles_still_collected():
 
 
 def test_an_audit_gives_the_collector_back_as_it_was(tmp_path):
-    from dedupe_audit.audit import run_audit
     from dedupe_audit.config import Config
+    from dedupe_audit.pipeline import run_audit
 
     (tmp_path / "a.txt").write_text("One paragraph of a page that is long enough to count here.\n",
                                     encoding="utf-8")

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from dedupe_audit import saferegex
-from dedupe_audit.audit import run_audit
 from dedupe_audit.boilerplate import RuleError, load_rules
 from dedupe_audit.config import Config
 from dedupe_audit.cues import CueError, load_cues
@@ -23,6 +22,7 @@ from dedupe_audit.eras import EraDataError, find_mentions, load_eras
 from dedupe_audit.ingest import iter_inputs
 from dedupe_audit.model import AuditResult, Document, Skipped
 from dedupe_audit.outlets import load_registry
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_render
 from dedupe_audit.render import markdown, text
 from dedupe_audit.timeexpr import TimeLanguageError, time_language

@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 from helpers import ROOT
 
-from dedupe_audit.audit import run_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
 from dedupe_audit.model import AuditResult
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import html as html_render
 
 CHROMIUM = "/usr/bin/chromium"

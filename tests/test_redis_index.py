@@ -15,11 +15,11 @@ import pytest
 from conftest import start_redis
 from helpers import ROOT, SAMPLES
 
-from dedupe_audit.audit import load_corpus
 from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
 from dedupe_audit.detect import detect_duplicates
 from dedupe_audit.engines.local import detect_shared, doc_entries
+from dedupe_audit.pipeline import load_corpus
 from dedupe_audit.redis_index import Endpoint, SharedIndex, SharedIndexError
 from dedupe_audit.segment import segment
 
@@ -94,7 +94,7 @@ def test_samples_same_clusters_as_local_written_then_reused(url):
 
 RUN_HALF = textwrap.dedent("""
     import sys
-    from dedupe_audit.audit import load_corpus
+    from dedupe_audit.pipeline import load_corpus
     from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
     from dedupe_audit.engines.local import detect_shared
@@ -136,7 +136,7 @@ def test_two_concurrent_halves_then_the_whole_equal_one_local_run(url, tmp_path)
 
 WRITER = textwrap.dedent("""
     import sys
-    from dedupe_audit.audit import load_corpus
+    from dedupe_audit.pipeline import load_corpus
     from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
     from dedupe_audit.engines.local import doc_entries

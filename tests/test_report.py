@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from helpers import ROOT
 
 from dedupe_audit.atomic import write_atomic
-from dedupe_audit.audit import run_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_render
 from dedupe_audit.render import markdown
 from dedupe_audit.render.escape import md

@@ -15,12 +15,12 @@ from corpus_gen import make_corpus
 from helpers import CORPORA, SAMPLES, document
 
 from dedupe_audit import detect, spool
-from dedupe_audit.audit import run_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
 from dedupe_audit.detect import detect_duplicates
 from dedupe_audit.fingerprint_table import RowPages, TableBuilder
 from dedupe_audit.model import DocumentMeta, SegmentedDocument
+from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_report
 from dedupe_audit.render import markdown
 from dedupe_audit.segment import segment

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from corpus_gen import make_corpus, paragraph
 
-from dedupe_audit.audit import load_corpus
 from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
 from dedupe_audit.detect import detect_duplicates
+from dedupe_audit.pipeline import load_corpus
 from dedupe_audit.segment import segment
 from dedupe_audit.store import FingerprintCache
 
