@@ -45,11 +45,12 @@ def main(argv: list[str]) -> int:
     if not args.truth.is_file():
         print(f"no ground truth at {args.truth}", file=sys.stderr)
         return 2
-    work = Path(tempfile.mkdtemp(prefix="furniture-eval-"))
-    folder, report_path = work / "bodies", work / "report.json"
-    folder.mkdir()
-    pages = write_bodies(args.truth, folder)
-    report = audit_json(folder, report_path, extra)
+    with tempfile.TemporaryDirectory(prefix="furniture-eval-") as scratch:  # removed afterwards
+        work = Path(scratch)
+        folder, report_path = work / "bodies", work / "report.json"
+        folder.mkdir()
+        pages = write_bodies(args.truth, folder)
+        report = audit_json(folder, report_path, extra)
     if report is None:
         return 2
     counted = [(f["file"], p) for f in report["files"] for p in f["paragraphs"]

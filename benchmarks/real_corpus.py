@@ -54,10 +54,11 @@ def main(argv: list[str]) -> int:
     if not args.csv.is_file():
         print(f"no corpus at {args.csv}", file=sys.stderr)
         return 2
-    work = Path(tempfile.mkdtemp(prefix="real-corpus-"))
-    jsonl, report_path = work / "helsinki-2018.jsonl", work / "report.json"
-    pages = csv_to_jsonl(args.csv, jsonl)
-    report = audit_json(jsonl, report_path, extra)
+    with tempfile.TemporaryDirectory(prefix="real-corpus-") as scratch:  # removed afterwards
+        work = Path(scratch)
+        jsonl, report_path = work / "helsinki-2018.jsonl", work / "report.json"
+        pages = csv_to_jsonl(args.csv, jsonl)
+        report = audit_json(jsonl, report_path, extra)
     if report is None:
         return 2
     paragraphs = [p for f in report["files"] for p in f["paragraphs"]]
