@@ -119,6 +119,7 @@ class Named:
 
     keys: frozenset[str]  # the surname as ``surname_key`` folds it ("pompeo", "шольц")
     person: str  # the holder without the state of a member of Congress
+    office: str  # the office the title names ("Putin" may be a president or a premier)
     start: int  # span of the mention in the document
     end: int
     clue: Clue | None  # the clue it gave; None when it was read in retrospect
@@ -210,7 +211,8 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
     refers to one) presents the holder: its tense, whether it counts strongly, and whether
     it is past narration that does not count at all. Only a subject in a present, perfect
     or future clause (or a past one tied to a recent day) is presented as sitting now: "has
-    repeatedly blamed the Obama administration" speaks about it."""
+    repeatedly blamed the Obama administration" speaks about it; past narration of a holder
+    called "incumbent" or "sitting" counts weakly."""
     tense = clause_tense(text, start, end)
     holds = page is None or term.contains(page)
     strong = holds or (tense.frame == CURRENT and tense.subject)
@@ -220,7 +222,19 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
         strong = True
     past = not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
         PAST_NARRATION_COUNTS and tense.subject)))
+    sitting = _INCUMBENT.search(text, max(0, start - 40), start) if past else None
+    if sitting:
+        # "beat incumbent Gov. Matt Bevin": the narration is past, the holder is named as
+        # sitting when it was written (weakly: counter-evidence still applies)
+        return Tense(CURRENT, sitting.group(1).lower()), False, False
     return tense, bool(strong), past
+
+
+# a word that names the holder as sitting at the time of writing, right before the mention
+# (at most two words between: "incumbent Kentucky Gov."); "then-incumbent" is a cue first
+_INCUMBENT = re.compile(
+    r"(?<![\w-])(incumbent|sitting|чинн\w*|нинішн\w*|действующ\w*|нынешн\w*)\s+(?:[\w.’'-]+\s+){0,2}$",
+    re.IGNORECASE)
 
 
 def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
@@ -241,8 +255,9 @@ def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: T
         else:
             clues.append(found)
         predecessor = bool(mention.cue and mention.cue.startswith(_PREDECESSOR))
-        named.append(Named(_holder_keys(mention), _person(mention.fact.holder), mention.start,
-                           mention.end, None if isinstance(found, str) or predecessor else found))
+        named.append(Named(_holder_keys(mention), _person(mention.fact.holder), mention.fact.office,
+                           mention.start, mention.end,
+                           None if isinstance(found, str) or predecessor else found))
     return clues, retro, named
 
 
@@ -494,6 +509,15 @@ def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], ind
     return kept, label if donors and kept else ""
 
 
+def _first_reading(clue: Clue, page: date) -> Clue:
+    """A several-tenure clue back in the tenure its mention was first read in."""
+    if len(clue.terms) < 2:
+        return clue
+    term = _term_for(clue.terms, page)
+    marker = replace(clue.marker, valid_from=_iso(term.start), valid_to=_iso(term.end))
+    return replace(clue, marker=marker, first=term.start, until=term.end)
+
+
 def _later_holder(clue: Clue, candidates: Iterable[Clue]) -> Clue | None:
     """A clue naming a later holder of the clue's office as sitting (same office, another
     holder, a tenure that began when the clue's ended)."""
@@ -558,7 +582,9 @@ def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],
                 continue
             kept.append(clue)
         if len(kept) < len(found.clues):
-            kept, dropped = _resolve(kept)
+            # a holder of several tenures was read in the tenure that fit the clues now
+            # dropped (``_retermed``): read it afresh before resolving what is left
+            kept, dropped = _resolve([_first_reading(c, page) for c in kept])
             findings[j] = Findings(tuple(kept), found.dropped + tuple(dropped), found.context,
                                    tuple(retro), found.named)
 
@@ -585,10 +611,11 @@ def _antecedent(named: Sequence[tuple[int, Named]], key: str, j: int, at: int,
     """The titled mention a surname (key ``key``, paragraph ``j``, document offset ``at``)
     refers to: the only known holder with that surname on the page, named before it in the
     same block or, for the page's own story, anywhere in it before. None when no such
-    mention precedes it or when two holders on the page share the surname."""
-    people = {n.person for _, n in named if key in n.keys}
+    mention precedes it, when two holders on the page share the surname, or when the page
+    names the holder in two offices ("Prime Minister Putin" and "President Putin")."""
+    people = {(n.person, n.office) for _, n in named if key in n.keys}
     if len(people) != 1:
-        return None
+        return None  # two people, or one person in two offices: which is meant is unknown
     before = [(k, n) for k, n in named if key in n.keys and n.end <= at and (
         blocks[k] == blocks[j] or (foreign[k] == OWN and foreign[j] == OWN))]
     return before[-1][1] if before else None
@@ -639,10 +666,9 @@ def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragra
                 retro.append(f"'{word}' ({cue})")
                 continue
             clue = source.clue
-            term = next((t for t in clue.terms if t.start == clue.first), None) or (
-                _term_for(clue.terms, page) if clue.terms else None)
-            if term is None:
+            if not clue.terms:
                 continue
+            term = _term_for(clue.terms, page)  # read afresh, as a titled mention here would be
             dated = _dated_sentence(word, at, at + end - start, sentence[0] + para.start,
                                     sentence[1] + para.start, term, page, para.text, para, lang)
             if dated:
@@ -656,8 +682,10 @@ def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragra
                 continue  # "Noem became secretary": a surname in past narration says too little
             marker = replace(clue.marker, phrase=word, start=at, end=end + para.start,
                              fact=f"{clue.marker.fact}; the surname of '{clue.marker.phrase}' "
-                                  f"named before it", tense=tense.describe())
-            clues.append(replace(clue, marker=marker, strong=strong, confidence=round(
+                                  f"named before it", tense=tense.describe(),
+                             valid_from=_iso(term.start), valid_to=_iso(term.end))
+            clues.append(replace(clue, marker=marker, first=term.start, until=term.end,
+                                 strong=strong, confidence=round(
                 (OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE) * SURNAME_FACTOR, 2)))
         if clues or len(retro) > len(found.retrospective):
             kept, dropped = _resolve(list(found.clues) + clues)

@@ -67,12 +67,14 @@ def holder_keys(holder: str, phrase: str) -> frozenset[str]:
     """The keys a titled mention offers to later surnames: the holder's last name in the
     data ("Mike Pompeo" -> "pompeo"), and the name as the mention spells it in its own
     language, which is the last capitalised word of a "title + name" phrase ("Канцлер Олаф
-    Шольц" -> "шольц", "адміністрація Байдена" -> "байден") or the first of a "name, the
-    title" one ("Байден, президент США" -> "байден")."""
+    Шольц" -> "шольц", "адміністрація Байдена" -> "байден") or of the part before the
+    comma of a "name, the title" one ("Stephen Hadley, the adviser" -> "hadley", never the
+    first name)."""
     keys = {surname_key(person_of(holder).split()[-1])} if holder.strip() else set()
-    words = [m.group(0) for m in _CAPITALISED.finditer(phrase)]
+    name_part = phrase.split(",")[0] if "," in phrase else phrase
+    words = [m.group(0) for m in _CAPITALISED.finditer(name_part)]
     if words:
-        keys.add(surname_key(words[0] if "," in phrase else words[-1]))
+        keys.add(surname_key(words[-1]))
     return frozenset(k for k in keys if len(k) >= 3)
 
 

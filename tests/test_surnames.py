@@ -214,3 +214,57 @@ def test_added_offices_are_known(eras, text, holder):
 def test_added_offices_need_the_title(eras):
     assert not find_mentions("Rosenstein said the defendants were officers.", eras)
     assert not find_mentions("Grisham said the hostages were free.", eras)
+
+
+# --------------------------------------------------------------------------- more frames
+
+
+def test_person_named_in_two_offices_leaves_the_surname_unresolved(eras):
+    lines = ["Prime Minister Vladimir Putin said in 2010 that the plant would open.",
+             "President Vladimir Putin says the talks will go on.",
+             "Putin added that the deal is close."]
+    *_, last = verdicts(page(lines), "2018-07-15", eras, [0, 1, 2])
+    assert last.verdict == "undetermined"
+
+
+def test_several_tenure_surname_reads_the_tenure_of_the_page(eras):
+    # Hadley (2005-2009) is outvoted by the sitting adviser; Putin, read beside him in the
+    # 2000-2008 tenure at first, must be read again in the tenure holding the page date
+    lines = ["National security adviser John Bolton says the summit will go ahead.",
+             "Russian President Vladimir Putin says the meeting will be useful.",
+             "Stephen Hadley, the national security adviser, said so. Putin is a challenge."]
+    *_, last = verdicts(page(lines), "2018-07-15", eras, [0, 0, 0])
+    assert last.verdict == "current"
+    assert "2012-05-07" in last.explanation
+
+
+@pytest.mark.parametrize(("line", "verdict"), [
+    ("Kentucky Democrats beat incumbent Gov. Matt Bevin in a close race.", "stale"),
+    ("Виборці перемогли чинного канцлера Німеччини Олафа Шольца.", "stale"),
+    ("Избиратели победили действующего канцлера Германии Олафа Шольца.", "stale"),
+    ("In 2019, Kentucky Democrats beat incumbent Gov. Matt Bevin.", "undetermined"),
+    ("Kentucky Democrats beat then-incumbent Gov. Matt Bevin.", "undetermined"),
+    ("Kentucky Democrats beat Gov. Matt Bevin in a close race.", "undetermined"),
+])
+def test_incumbent_names_the_holder_as_sitting(eras, line, verdict):
+    (found,) = verdicts(page([line]), "2025-09-01", eras)
+    assert found.verdict == verdict
+
+
+@pytest.mark.parametrize(("line", "verdict"), [
+    ("The analyst says Apple will move its whole laptop lineup to new keyboards in 2020.", "stale"),
+    ("Ракета буде запущена у 2020 році, кажуть інженери.", "stale"),
+    ("Мост будет построен в 2020 году, говорят инженеры.", "stale"),
+    ("He said the plant will open in 2030.", "current"),
+    ("Investigators will look at what happened in 2016.", "undetermined"),
+    ("Will Trump raise Russian meddling in 2016 at the summit?", "undetermined"),
+])
+def test_a_plan_for_a_past_year_dates_the_text(eras, line, verdict):
+    (found,) = verdicts(page([line]), "2025-09-01", eras)
+    assert found.verdict == verdict
+
+
+def test_hyphenated_national_security_adviser(eras):
+    (found,) = verdicts(page(["Advisers (especially national-security adviser John Bolton) "
+                              "can rein him in."]), "2025-06-20", eras)
+    assert found.verdict == "stale"
