@@ -206,6 +206,10 @@ def test_lead_in_block_lends_nothing_to_its_neighbours(eras):
     ("voters beat incumbent Gov. Matt Bevin in Kentucky", "Matt Bevin (KY)"),
     ("Rep. David McKinley, R-W.Va., visited the border", "David McKinley (WV)"),
     ("прес-секретар Білого дому Карін Жан-П’єр", "Karine Jean-Pierre"),
+    ("EPA Administrator Scott Pruitt has defended the rule.", "Scott Pruitt"),
+    ("HHS Secretary Tom Price resigned.", "Tom Price"),
+    ("міністр енергетики США Рік Перрі", "Rick Perry"),
+    ("U.S. Trade Representative Robert Lighthizer says", "Robert Lighthizer"),
 ])
 def test_added_offices_are_known(eras, text, holder):
     assert holder in [m.fact.holder for m in find_mentions(text, eras)]
@@ -214,6 +218,10 @@ def test_added_offices_are_known(eras, text, holder):
 def test_added_offices_need_the_title(eras):
     assert not find_mentions("Rosenstein said the defendants were officers.", eras)
     assert not find_mentions("Grisham said the hostages were free.", eras)
+    # a short surname needs the first name after the title too; the UK's Health Secretary is
+    # another office
+    assert not find_mentions("HHS Secretary Price said so.", eras)
+    assert not find_mentions("Health Secretary Tom Price said so.", eras)
 
 
 # --------------------------------------------------------------------------- more frames
