@@ -276,3 +276,18 @@ def test_hyphenated_national_security_adviser(eras):
     (found,) = verdicts(page(["Advisers (especially national-security adviser John Bolton) "
                               "can rein him in."]), "2025-06-20", eras)
     assert found.verdict == "stale"
+
+
+@pytest.mark.parametrize(("line", "day", "verdict"), [
+    ("Senate Majority Leader Mitch McConnell says the bill will pass.", "2018-07-16", "current"),
+    ("Senate Majority Leader Mitch McConnell says the bill will pass.", "2025-06-20", "stale"),
+    ("Senate Minority Leader Chuck Schumer says the bill will fail.", "2018-07-16", "current"),
+    ("Senate Minority Leader Chuck Schumer says the bill will fail.", "2022-06-20", "stale"),
+    ("Senate Minority Leader Chuck Schumer says the bill will fail.", "2025-06-20", "current"),
+    ("Democratic leaders Nancy Pelosi and Chuck Schumer warned last week of a failure.",
+     "2025-04-26", "stale"),
+    ("лідер більшості в Сенаті Мітч Макконнелл заявив, що закон ухвалять.", "2025-06-20", "stale"),
+])
+def test_party_leaders_in_congress(eras, line, day, verdict):
+    (found,) = verdicts(page([line]), day, eras)
+    assert found.verdict == verdict
