@@ -210,6 +210,8 @@ def test_lead_in_block_lends_nothing_to_its_neighbours(eras):
     ("HHS Secretary Tom Price resigned.", "Tom Price"),
     ("міністр енергетики США Рік Перрі", "Rick Perry"),
     ("U.S. Trade Representative Robert Lighthizer says", "Robert Lighthizer"),
+    ("Fed Chair Janet Yellen said rates would rise.", "Janet Yellen"),
+    ("глава ФРС Джером Пауелл", "Jerome Powell"),
 ])
 def test_added_offices_are_known(eras, text, holder):
     assert holder in [m.fact.holder for m in find_mentions(text, eras)]
