@@ -323,12 +323,13 @@ def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage,
     return clues, context
 
 
-def _retermed(clues: list[Clue]) -> list[Clue]:
+def _retermed(clues: list[Clue], beside: Sequence[Clue] = ()) -> list[Clue]:
     """A holder of several tenures ("President Trump") named beside a single-tenure holder
     of another office ("Secretary of State Mike Pompeo") is read in the tenure that holds
-    together with it: the paragraph speaks from one time."""
-    single = [c for c in clues if len(c.terms) == 1 and c.office is not None]
-    if not single or len(single) == len(clues):
+    together with it: the paragraph speaks from one time. ``beside``: single-tenure clues
+    of the rest of the paragraph's pasted block, which speaks from one time too."""
+    single = [c for c in list(clues) + list(beside) if len(c.terms) == 1 and c.office is not None]
+    if not single or not any(len(c.terms) > 1 for c in clues):
         return clues
     out = []
     for clue in clues:
@@ -589,6 +590,35 @@ def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],
                                    tuple(retro), found.named)
 
 
+def _block_terms(findings: list[Findings | None], blocks: Sequence[int],
+                 foreign: Sequence[int]) -> None:
+    """Inside a pasted block (copied, datelined or opened by a lead-in), a holder of several
+    tenures is read in the tenure that fits the single-tenure holders named elsewhere in the
+    block ("President Trump" in a block that names "incumbent Gov. Matt Bevin" is the first
+    Trump administration): the pasted text speaks from one time. Only weak readings (a bare
+    title, past narration) are moved: "President Donald Trump has said" speaks from today's
+    tenure wherever it stands (the tense, not whether the page date falls in the tenure).
+    The page's own story is left alone."""
+    singles: dict[int, list[tuple[int, Clue]]] = {}
+    for j, found in enumerate(findings):
+        if found is not None and foreign[j] != OWN:
+            singles.setdefault(blocks[j], []).extend(
+                (j, c) for c in found.clues if len(c.terms) == 1 and c.office is not None)
+    for j, found in enumerate(findings):
+        several = [c for c in found.clues if len(c.terms) > 1] if found is not None else []
+        if not several or foreign[j] == OWN or any(
+                c.marker.tense.startswith(CURRENT) for c in several):
+            continue  # a holder its clause presents as sitting now stays in today's tenure
+        beside = [c for k, c in singles.get(blocks[j], ()) if k != j]
+        if not beside:
+            continue
+        clues = _retermed(list(found.clues), beside)
+        if clues != list(found.clues):
+            kept, dropped = _resolve(clues)
+            findings[j] = Findings(tuple(kept), found.dropped + tuple(dropped), found.context,
+                                   found.retrospective, found.named)
+
+
 def _split_blocks(blocks: Sequence[int], foreign: Sequence[int]) -> list[int]:
     """Block ids with a new block wherever the kind of block changes inside one: a lead-in
     ("CBS News reports:") opens another text inside what ``find_blocks`` saw as one."""
@@ -712,6 +742,7 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
     added = _surname_clues(findings, seg.paragraphs, blocks, foreign, day, eras, lang)
     if added:
         _counter_evidence(findings, blocks, foreign, day, seg.paragraphs, eras, added)
+    _block_terms(findings, blocks, foreign)
     any_clues = any(f is not None and f.clues for f in findings)
     verdicts = []
     silent: Staleness | None = None  # most paragraphs': nothing in them or their block

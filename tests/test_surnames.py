@@ -293,3 +293,20 @@ def test_hyphenated_national_security_adviser(eras):
 def test_party_leaders_in_congress(eras, line, day, verdict):
     (found,) = verdicts(page([line]), day, eras)
     assert found.verdict == verdict
+
+
+def test_pasted_block_speaks_from_one_time(eras):
+    lines = ["Kentucky Gov. Andy Beshear has been named as a possible candidate.",
+             "From The New York Times: Democrats beat incumbent Gov. Matt Bevin last night.",
+             "A new poll shows support for the impeachment of President Trump.",
+             "President Donald Trump has said he wants new talks with Russia."]
+    found = verdicts(page(lines), "2025-02-10", eras, [0, 0, 0, 0])
+    # the bare "President Trump" in the pasted block is read in the first Trump term, which
+    # fits the block's "incumbent Gov. Matt Bevin"; "has said" speaks from today's term
+    assert found[2].verdict == "stale"
+    assert "2017-01-20..2021-01-20" in found[2].explanation
+    assert found[3].verdict == "current"
+    # the page's own story is left alone
+    own = verdicts(page([lines[1].removeprefix("From The New York Times: "), lines[2]]),
+                   "2025-02-10", eras, [0, 0])
+    assert own[1].verdict == "current"
