@@ -636,17 +636,18 @@ def _split_blocks(blocks: Sequence[int], foreign: Sequence[int]) -> list[int]:
     return out
 
 
-def _antecedent(named: Sequence[tuple[int, Named]], key: str, j: int, at: int,
+def _antecedent(named: Sequence[tuple[int, Named]], people: int, j: int, at: int,
                 blocks: Sequence[int], foreign: Sequence[int]) -> Named | None:
-    """The titled mention a surname (key ``key``, paragraph ``j``, document offset ``at``)
-    refers to: the only known holder with that surname on the page, named before it in the
-    same block or, for the page's own story, anywhere in it before. None when no such
+    """The titled mention a surname (in paragraph ``j`` at document offset ``at``) refers
+    to, among ``named`` (the page's titled mentions with that surname; ``people``: how
+    many holder-office pairs they name): the only known holder with that surname on the
+    page, named before it in the same block or, for the page's own story, anywhere in it
+    before. None when no such
     mention precedes it, when two holders on the page share the surname, or when the page
     names the holder in two offices ("Prime Minister Putin" and "President Putin")."""
-    people = {(n.person, n.office) for _, n in named if key in n.keys}
-    if len(people) != 1:
+    if people != 1:
         return None  # two people, or one person in two offices: which is meant is unknown
-    before = [(k, n) for k, n in named if key in n.keys and n.end <= at and (
+    before = [(k, n) for k, n in named if n.end <= at and (
         blocks[k] == blocks[j] or (foreign[k] == OWN and foreign[j] == OWN))]
     return before[-1][1] if before else None
 
@@ -664,21 +665,31 @@ def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragra
     named = [(j, n) for j, found in enumerate(findings) if found is not None for n in found.named]
     if not named:
         return frozenset()
-    keys = frozenset(k for _, n in named for k in n.keys) - surnames.NOT_SURNAMES
+    by_key: dict[str, list[tuple[int, Named]]] = {}
+    for j, n in named:
+        for key in n.keys - surnames.NOT_SURNAMES:
+            by_key.setdefault(key, []).append((j, n))
+    people = {key: len({(n.person, n.office) for _, n in found}) for key, found in by_key.items()}
+    keys = frozenset(by_key)
+    starts = surnames.key_starts(keys)
     added = set()
     for j, found in enumerate(findings):
         if found is None:
             continue
         para = paragraphs[j]
+        folded = para.text.casefold()
+        if not any(key in folded for key in keys):
+            continue  # most paragraphs: no surname of the page's holders (as folded; a
+            # surname written with an accent its key lost is missed here)
         taken = [(n.start, n.end) for n in found.named] + [
             (m.start, m.end) for c in found.clues for m in (c.marker,)]
         clues, retro, seen = [], list(found.retrospective), set()
         bounds = None
-        for key, start, end in surnames.capitalised_words(para.text):
+        for key, start, end in surnames.capitalised_words(para.text, starts):
             at = start + para.start
             if key not in keys or any(s <= at < e for s, e in taken):
                 continue
-            source = _antecedent(named, key, j, at, blocks, foreign)
+            source = _antecedent(by_key[key], people[key], j, at, blocks, foreign)
             if source is None or source.person in seen or surnames.other_person_before(
                     para.text, start, source.person):
                 continue

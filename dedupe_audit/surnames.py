@@ -54,6 +54,8 @@ def surname_key(word: str) -> str:
             if word.endswith(ending) and len(word) - len(ending) >= 3:
                 return word[: -len(ending)]
         return word
+    if word.isascii():
+        return word
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
@@ -91,7 +93,18 @@ def other_person_before(text: str, start: int, person: str) -> bool:
     return surname_key(word.rstrip(".")) not in {surname_key(w) for w in person.split()}
 
 
-def capitalised_words(text: str) -> Iterator[tuple[str, int, int]]:
-    """Each capitalised word of ``text`` with its key and span (offsets into ``text``)."""
+def capitalised_words(text: str, starts: frozenset[str] | None = None
+                      ) -> Iterator[tuple[str, int, int]]:
+    """Each capitalised word of ``text`` with its key and span (offsets into ``text``);
+    ``starts``: when given, only words whose first three letters (case-folded, accents
+    kept) are among them (a cheap test before folding the word)."""
     for match in _CAPITALISED.finditer(text):
-        yield surname_key(match.group(0)), match.start(), match.end()
+        word = match.group(0)
+        if starts is None or word[:3].casefold() in starts:
+            yield surname_key(word), match.start(), match.end()
+
+
+def key_starts(keys: frozenset[str]) -> frozenset[str]:
+    """The first three letters of each key, for ``capitalised_words``; a key with letters
+    that lost an accent in folding ("kitarovic") starts as the written word may ("kit")."""
+    return frozenset(k[:3] for k in keys)
