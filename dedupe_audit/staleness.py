@@ -21,17 +21,22 @@ of one story), at lower confidence. Boilerplate is never judged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from dedupe_audit import surnames
 from dedupe_audit.cues import CueMatch
 from dedupe_audit.eras import (
     EraRegistry,
     Fact,
     Mention,
     Term,
+    _cue_for,
+    _sentence_bounds,
+    _sentence_of,
     find_mentions,
     load_eras,
     screened_facts,
@@ -62,10 +67,10 @@ from dedupe_audit.timeexpr import (
 from dedupe_audit.timeexpr import time_language as _time_language
 
 if TYPE_CHECKING:
-    from dedupe_audit.outlets import OutletRegistry
+    from dedupe_audit.outlets import Outlet, OutletRegistry
 
-__all__ = ["StalenessReport", "assess", "assess_page", "foreign_blocks", "load_eras", "paragraph_markers",
-           "recycled"]
+__all__ = ["StalenessReport", "assess", "assess_page", "foreign_blocks", "lead_in_outlet", "load_eras",
+           "paragraph_markers", "recycled"]
 
 OFFICE_CONFIDENCE = 0.85
 WEAK_CONFIDENCE = 0.7  # a bare title or past-tense news verb: no tense says "now"
@@ -77,7 +82,10 @@ NEAR_EDGE_FACTOR = 0.6
 # from the era when the holder is its subject ("Defense Secretary Lloyd Austin convened");
 # as an object or in a phrase ("served in the Clinton administration") it never does
 PAST_NARRATION_COUNTS = True
-OWN, COPIED, DATELINED = 0, 1, 2  # what kind of block a paragraph lies in (foreign_blocks)
+# what kind of block a paragraph lies in (foreign_blocks); LEAD_IN: from a paragraph opened
+# mid-page by another outlet's lead-in ("CBS News reports:", "From The New York Times:")
+OWN, COPIED, DATELINED, LEAD_IN = 0, 1, 2, 3
+SURNAME_FACTOR = 0.9  # a bare surname speaks a little less surely than the titled mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +113,19 @@ class Clue:
 
 
 @dataclass(frozen=True, slots=True)
+class Named:
+    """A titled mention of a known holder ("Secretary of State Mike Pompeo"): a later bare
+    surname in the page ("Pompeo said") may refer to it (see ``_surname_clues``)."""
+
+    keys: frozenset[str]  # the surname as ``surname_key`` folds it ("pompeo", "шольц")
+    person: str  # the holder without the state of a member of Congress
+    office: str  # the office the title names ("Putin" may be a president or a premier)
+    start: int  # span of the mention in the document
+    end: int
+    clue: Clue | None  # the clue it gave; None when it was read in retrospect
+
+
+@dataclass(frozen=True, slots=True)
 class Findings:
     """What one paragraph says about its own time."""
 
@@ -112,6 +133,7 @@ class Findings:
     dropped: tuple[Clue, ...]  # deciding markers outvoted by newer ones
     context: tuple[EraMarker, ...]  # markers shown but not deciding (relative, dates)
     retrospective: tuple[str, ...]  # why mentions were not read as asserting an era
+    named: tuple[Named, ...] = ()  # titled mentions a later bare surname may refer to
 
 
 # --------------------------------------------------------------------------- markers
@@ -140,14 +162,22 @@ def _dated_in_past(mention: Mention, term: Term, page: date | None, text: str,
                    para: Paragraph, lang: TimeLanguage) -> str | None:
     """A date in the mention's sentence, before the page and inside the tenure, makes the
     mention a retrospective one ("the Biden administration's 2023 decision")."""
+    return _dated_sentence(mention.phrase, mention.start, mention.end, mention.sentence_start,
+                           mention.sentence_end, term, page, text, para, lang)
+
+
+def _dated_sentence(phrase: str, start: int, end: int, sentence_start: int, sentence_end: int,
+                    term: Term, page: date | None, text: str, para: Paragraph,
+                    lang: TimeLanguage) -> str | None:
+    """``_dated_in_past`` for any span (document offsets) in its sentence."""
     if page is None:
         return None
-    sentence = text[mention.sentence_start - para.start : mention.sentence_end - para.start]
-    for hit in find_dates(sentence, lang, offset=mention.sentence_start):
-        inside_mention = mention.start <= hit.start < mention.end
+    sentence = text[sentence_start - para.start : sentence_end - para.start]
+    for hit in find_dates(sentence, lang, offset=sentence_start):
+        inside_mention = start <= hit.start < end
         in_tenure = term.start <= hit.last and (term.end is None or hit.first < term.end)
         if not inside_mention and hit.last < page and in_tenure:
-            return f"'{mention.phrase}' is dated by '{hit.phrase}' in its sentence"
+            return f"'{phrase}' is dated by '{hit.phrase}' in its sentence"
     return None
 
 
@@ -167,48 +197,93 @@ def _successor(mention: Mention, term: Term, eras: EraRegistry) -> tuple[Term, s
 _PREDECESSOR = "predecessor"
 
 
+def _holder_keys(mention: Mention) -> frozenset[str]:
+    return surnames.holder_keys(mention.fact.holder, mention.phrase)
+
+
+def _person(holder: str) -> str:
+    return surnames.person_of(holder)
+
+
+def _clause_reading(text: str, start: int, end: int, term: Term, page: date | None
+                    ) -> tuple[Tense, bool, bool]:
+    """How the clause around ``text[start:end]`` (a holder's mention, or a surname that
+    refers to one) presents the holder: its tense, whether it counts strongly, and whether
+    it is past narration that does not count at all. Only a subject in a present, perfect
+    or future clause (or a past one tied to a recent day) is presented as sitting now: "has
+    repeatedly blamed the Obama administration" speaks about it; past narration of a holder
+    called "incumbent" or "sitting" counts weakly."""
+    tense = clause_tense(text, start, end)
+    holds = page is None or term.contains(page)
+    strong = holds or (tense.frame == CURRENT and tense.subject)
+    if (not strong and tense.subject and tense.frame in (PAST, REPORTING)
+            and recent_in_clause(text, start, end)):
+        tense = Tense(tense.frame, tense.verb + " + a recent day", True)
+        strong = True
+    past = not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
+        PAST_NARRATION_COUNTS and tense.subject)))
+    sitting = _INCUMBENT.search(text, max(0, start - 40), start) if past else None
+    if sitting:
+        # "beat incumbent Gov. Matt Bevin": the narration is past, the holder is named as
+        # sitting when it was written (weakly: counter-evidence still applies)
+        return Tense(CURRENT, sitting.group(1).lower()), False, False
+    return tense, bool(strong), past
+
+
+# a word that names the holder as sitting at the time of writing, right before the mention
+# (at most two words between: "incumbent Kentucky Gov."); "then-incumbent" is a cue first
+_INCUMBENT = re.compile(
+    r"(?<![\w-])(incumbent|sitting|чинн\w*|нинішн\w*|действующ\w*|нынешн\w*)\s+(?:[\w.’'-]+\s+){0,2}$",
+    re.IGNORECASE)
+
+
 def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
-                  facts: Sequence[Fact]) -> tuple[list[Clue], list[str]]:
+                  facts: Sequence[Fact]) -> tuple[list[Clue], list[str], list[Named]]:
     """Clues from office-holder mentions, each with the frame of its clause (see tense):
     retrospective cues and dated-past sentences drop a mention; "his predecessor, X" dates
     the text to X's successor's tenure; a holder whose tenure does not hold the page date
-    counts strongly only when its clause presents it as current."""
-    clues, retro = [], []
+    counts strongly only when its clause presents it as current. Every mention is also
+    returned as ``Named``, with its clue (None when read in retrospect), for the bare
+    surnames after it."""
+    clues: list[Clue] = []
+    retro: list[str] = []
+    named: list[Named] = []
     for mention in find_mentions(para.text, eras, offset=para.start, facts=facts):
-        term = _term_for(mention.fact.terms, page)
-        if mention.cue and mention.cue.startswith(_PREDECESSOR):
-            follows = _successor(mention, term, eras)
-            if follows is None:
-                retro.append(f"'{mention.phrase}' ({mention.cue})")
-                continue
-            nxt, holder = follows
-            fact = f"{mention.fact.label} as predecessor: {holder} sitting"
-            clues.append(Clue(_office_marker(mention, nxt, Tense(CURRENT, mention.cue), fact),
-                              nxt.start, nxt.end, OFFICE_CONFIDENCE))
-            continue
-        why = (f"'{mention.phrase}' ({mention.cue})" if mention.cue
-               else _dated_in_past(mention, term, page, para.text, para, lang))
-        if why:
-            retro.append(why)
-            continue
-        start, end = mention.start - para.start, mention.end - para.start
-        tense = clause_tense(para.text, start, end)
-        holds = page is None or term.contains(page)
-        # only a subject in a present/perfect/future clause is presented as sitting now;
-        # "has repeatedly blamed the Obama administration" speaks about it
-        strong = holds or (tense.frame == CURRENT and tense.subject)
-        if (not strong and tense.subject and tense.frame in (PAST, REPORTING)
-                and recent_in_clause(para.text, start, end)):
-            tense = Tense(tense.frame, tense.verb + " + a recent day", True)
-            strong = True
-        if not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
-                PAST_NARRATION_COUNTS and tense.subject))):
-            retro.append(f"'{mention.phrase}' (past narration: {tense.describe()})")
-            continue
-        clues.append(Clue(_office_marker(mention, term, tense), term.start, term.end,
-                          OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
-                          mention.fact.holder, strong, mention.fact.terms))
-    return clues, retro
+        found = _mention_clue(mention, para, page, eras, lang)
+        if isinstance(found, str):
+            retro.append(found)
+        else:
+            clues.append(found)
+        predecessor = bool(mention.cue and mention.cue.startswith(_PREDECESSOR))
+        named.append(Named(_holder_keys(mention), _person(mention.fact.holder), mention.fact.office,
+                           mention.start, mention.end,
+                           None if isinstance(found, str) or predecessor else found))
+    return clues, retro, named
+
+
+def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: EraRegistry,
+                  lang: TimeLanguage) -> Clue | str:
+    """The clue one mention gives, or why it is read in retrospect."""
+    term = _term_for(mention.fact.terms, page)
+    if mention.cue and mention.cue.startswith(_PREDECESSOR):
+        follows = _successor(mention, term, eras)
+        if follows is None:
+            return f"'{mention.phrase}' ({mention.cue})"
+        nxt, holder = follows
+        fact = f"{mention.fact.label} as predecessor: {holder} sitting"
+        return Clue(_office_marker(mention, nxt, Tense(CURRENT, mention.cue), fact),
+                    nxt.start, nxt.end, OFFICE_CONFIDENCE)
+    why = (f"'{mention.phrase}' ({mention.cue})" if mention.cue
+           else _dated_in_past(mention, term, page, para.text, para, lang))
+    if why:
+        return why
+    start, end = mention.start - para.start, mention.end - para.start
+    tense, strong, past = _clause_reading(para.text, start, end, term, page)
+    if past:
+        return f"'{mention.phrase}' (past narration: {tense.describe()})"
+    return Clue(_office_marker(mention, term, tense), term.start, term.end,
+                OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
+                mention.fact.holder, strong, mention.fact.terms)
 
 
 def _time_marker(hit: TimeHit) -> EraMarker:
@@ -248,12 +323,13 @@ def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage,
     return clues, context
 
 
-def _retermed(clues: list[Clue]) -> list[Clue]:
+def _retermed(clues: list[Clue], beside: Sequence[Clue] = ()) -> list[Clue]:
     """A holder of several tenures ("President Trump") named beside a single-tenure holder
     of another office ("Secretary of State Mike Pompeo") is read in the tenure that holds
-    together with it: the paragraph speaks from one time."""
-    single = [c for c in clues if len(c.terms) == 1 and c.office is not None]
-    if not single or len(single) == len(clues):
+    together with it: the paragraph speaks from one time. ``beside``: single-tenure clues
+    of the rest of the paragraph's pasted block, which speaks from one time too."""
+    single = [c for c in list(clues) + list(beside) if len(c.terms) == 1 and c.office is not None]
+    if not single or not any(len(c.terms) > 1 for c in clues):
         return clues
     out = []
     for clue in clues:
@@ -317,10 +393,10 @@ def _markers(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLa
         dates = find_dates(para.text, lang)
     if not (rules or facts or dates):
         return _NOTHING  # most paragraphs: no rule or fact can match, no date
-    office, retro = _office_clues(para, page, eras, lang, facts)
+    office, retro, named = _office_clues(para, page, eras, lang, facts)
     timed, context = _time_clues(para, page, lang, rules, dates)
     kept, dropped = _resolve(office + timed)
-    return Findings(tuple(kept), tuple(dropped), tuple(context), tuple(retro))
+    return Findings(tuple(kept), tuple(dropped), tuple(context), tuple(retro), tuple(named))
 
 
 # --------------------------------------------------------------------------- verdicts
@@ -410,7 +486,9 @@ def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], ind
     foreign block (another text pasted in), and only from the nearest paragraph on each
     side that carries evidence of its own; a paragraph with its own current, retrospective
     or outvoted evidence stops the flow (it is never crossed)."""
-    if not foreign[index]:
+    if foreign[index] in (OWN, LEAD_IN):
+        # a lead-in block may run on into the page's own story (nothing marks where the
+        # pasted text ends): it is a scope for counter-evidence and surnames, no more
         return [], ""
     block = blocks[index]
     donors = []
@@ -430,6 +508,15 @@ def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], ind
     kept, _ = _resolve(clues)
     label = "paragraph" + ("s " if len(donors) > 1 else " ") + ", ".join(map(str, sorted(donors)))
     return kept, label if donors and kept else ""
+
+
+def _first_reading(clue: Clue, page: date) -> Clue:
+    """A several-tenure clue back in the tenure its mention was first read in."""
+    if len(clue.terms) < 2:
+        return clue
+    term = _term_for(clue.terms, page)
+    marker = replace(clue.marker, valid_from=_iso(term.start), valid_to=_iso(term.end))
+    return replace(clue, marker=marker, first=term.start, until=term.end)
 
 
 def _later_holder(clue: Clue, candidates: Iterable[Clue]) -> Clue | None:
@@ -459,23 +546,29 @@ def _named_later(clue: Clue, text: str, eras: EraRegistry) -> str | None:
     return None
 
 
+_OWN_SCOPE = (DATELINED, LEAD_IN)  # blocks that are their own scope for counter-evidence
+
+
 def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],
                       foreign: Sequence[int], page: date | None,
-                      paragraphs: Sequence[Paragraph], eras: EraRegistry) -> None:
+                      paragraphs: Sequence[Paragraph], eras: EraRegistry,
+                      only: frozenset[int] | None = None) -> None:
     """Weak clues (bare titles, past-tense news verbs) of an ended tenure are read as
     retrospective when their scope names a later holder of the same office as sitting
-    (the block for a paragraph in a block opened by another outlet's dateline, else the
-    page), or when their own paragraph names that later holder at all."""
+    (the block for a paragraph in a block opened by another outlet's dateline or lead-in,
+    else the page), or when their own paragraph names that later holder at all. ``only``:
+    the paragraphs to look at (all when None)."""
     if page is None:
         return
     scopes: dict[object, list[Clue]] = {}
     for j, found in enumerate(findings):
         if found is not None:
-            scopes.setdefault(blocks[j] if foreign[j] == DATELINED else "own", []).extend(found.clues)
+            scopes.setdefault(blocks[j] if foreign[j] in _OWN_SCOPE else "own", []).extend(found.clues)
     for j, found in enumerate(findings):
-        if found is None or not any(not c.strong for c in found.clues):
+        if found is None or not any(not c.strong for c in found.clues) or (
+                only is not None and j not in only):
             continue
-        scope = scopes.get(blocks[j] if foreign[j] == DATELINED else "own", [])
+        scope = scopes.get(blocks[j] if foreign[j] in _OWN_SCOPE else "own", [])
         kept, retro = [], list(found.retrospective)
         for clue in found.clues:
             later = None if clue.strong else _later_holder(clue, scope)
@@ -490,9 +583,158 @@ def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],
                 continue
             kept.append(clue)
         if len(kept) < len(found.clues):
-            kept, dropped = _resolve(kept)
+            # a holder of several tenures was read in the tenure that fit the clues now
+            # dropped (``_retermed``): read it afresh before resolving what is left
+            kept, dropped = _resolve([_first_reading(c, page) for c in kept])
             findings[j] = Findings(tuple(kept), found.dropped + tuple(dropped), found.context,
-                                   tuple(retro))
+                                   tuple(retro), found.named)
+
+
+def _block_terms(findings: list[Findings | None], blocks: Sequence[int],
+                 foreign: Sequence[int]) -> None:
+    """Inside a pasted block (copied, datelined or opened by a lead-in), a holder of several
+    tenures is read in the tenure that fits the single-tenure holders named elsewhere in the
+    block ("President Trump" in a block that names "incumbent Gov. Matt Bevin" is the first
+    Trump administration): the pasted text speaks from one time. Only weak readings (a bare
+    title, past narration) are moved: "President Donald Trump has said" speaks from today's
+    tenure wherever it stands (the tense, not whether the page date falls in the tenure).
+    The page's own story is left alone."""
+    singles: dict[int, list[tuple[int, Clue]]] = {}
+    for j, found in enumerate(findings):
+        if found is not None and foreign[j] != OWN:
+            singles.setdefault(blocks[j], []).extend(
+                (j, c) for c in found.clues if len(c.terms) == 1 and c.office is not None)
+    for j, found in enumerate(findings):
+        several = [c for c in found.clues if len(c.terms) > 1] if found is not None else []
+        if not several or foreign[j] == OWN or any(
+                c.marker.tense.startswith(CURRENT) for c in several):
+            continue  # a holder its clause presents as sitting now stays in today's tenure
+        beside = [c for k, c in singles.get(blocks[j], ()) if k != j]
+        if not beside:
+            continue
+        clues = _retermed(list(found.clues), beside)
+        if clues != list(found.clues):
+            kept, dropped = _resolve(clues)
+            findings[j] = Findings(tuple(kept), found.dropped + tuple(dropped), found.context,
+                                   found.retrospective, found.named)
+
+
+def _split_blocks(blocks: Sequence[int], foreign: Sequence[int]) -> list[int]:
+    """Block ids with a new block wherever the kind of block changes inside one: a lead-in
+    ("CBS News reports:") opens another text inside what ``find_blocks`` saw as one."""
+    out: list[int] = []
+    fresh = max(blocks, default=0) + 1
+    for j, block in enumerate(blocks):
+        if j and block == blocks[j - 1] and foreign[j] != foreign[j - 1]:
+            fresh += 1
+            out.append(fresh)
+        elif j and block == blocks[j - 1]:
+            out.append(out[-1])
+        else:
+            fresh += 1
+            out.append(fresh)
+    return out
+
+
+def _antecedent(named: Sequence[tuple[int, Named]], people: int, j: int, at: int,
+                blocks: Sequence[int], foreign: Sequence[int]) -> Named | None:
+    """The titled mention a surname (in paragraph ``j`` at document offset ``at``) refers
+    to, among ``named`` (the page's titled mentions with that surname; ``people``: how
+    many holder-office pairs they name): the only known holder with that surname on the
+    page, named before it in the same block or, for the page's own story, anywhere in it
+    before. None when no such
+    mention precedes it, when two holders on the page share the surname, or when the page
+    names the holder in two offices ("Prime Minister Putin" and "President Putin")."""
+    if people != 1:
+        return None  # two people, or one person in two offices: which is meant is unknown
+    before = [(k, n) for k, n in named if n.end <= at and (
+        blocks[k] == blocks[j] or (foreign[k] == OWN and foreign[j] == OWN))]
+    return before[-1][1] if before else None
+
+
+def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragraph],
+                   blocks: Sequence[int], foreign: Sequence[int], page: date | None,
+                   eras: EraRegistry, lang: TimeLanguage) -> frozenset[int]:
+    """Bare surnames ("Pompeo said", "Gowdy noted", "Шольц заявив") that refer to a titled
+    mention of a known holder earlier on the page (``_antecedent``) give that holder's
+    clue, read in their own clause (tense, retrospective cue) like a titled mention; a
+    surname whose titled mention was read in retrospect ("former Secretary of State Mike
+    Pompeo") is retrospective too, and so is one dated in its sentence ("When Donilon met
+    Putin in 2012"); one in other past narration ("Noem became secretary") is not counted.
+    The marker names the titled mention. Returns the paragraphs that got a new clue."""
+    named = [(j, n) for j, found in enumerate(findings) if found is not None for n in found.named]
+    if not named:
+        return frozenset()
+    by_key: dict[str, list[tuple[int, Named]]] = {}
+    for j, n in named:
+        for key in n.keys - surnames.NOT_SURNAMES:
+            by_key.setdefault(key, []).append((j, n))
+    people = {key: len({(n.person, n.office) for _, n in found}) for key, found in by_key.items()}
+    keys = frozenset(by_key)
+    starts = surnames.key_starts(keys)
+    added = set()
+    for j, found in enumerate(findings):
+        if found is None:
+            continue
+        para = paragraphs[j]
+        folded = para.text.casefold()
+        if not any(key in folded for key in keys):
+            continue  # most paragraphs: no surname of the page's holders (as folded; a
+            # surname written with an accent its key lost is missed here)
+        taken = [(n.start, n.end) for n in found.named] + [
+            (m.start, m.end) for c in found.clues for m in (c.marker,)]
+        clues, retro, seen = [], list(found.retrospective), set()
+        bounds = None
+        for key, start, end in surnames.capitalised_words(para.text, starts):
+            at = start + para.start
+            if key not in keys or any(s <= at < e for s, e in taken):
+                continue
+            source = _antecedent(by_key[key], people[key], j, at, blocks, foreign)
+            if source is None or source.person in seen or surnames.other_person_before(
+                    para.text, start, source.person):
+                continue
+            seen.add(source.person)  # one reading per person and paragraph
+            if any(n.person == source.person for n in found.named):
+                continue  # the paragraph names them with the title itself
+            word = para.text[start:end]
+            if source.clue is None:
+                retro.append(f"'{word}' refers to a mention read in retrospect")
+                continue
+            bounds = bounds or _sentence_bounds(para.text)
+            sentence = _sentence_of(bounds, start)
+            cue = _cue_for(para.text, start, end, sentence, eras.cues)
+            if cue:
+                retro.append(f"'{word}' ({cue})")
+                continue
+            clue = source.clue
+            if not clue.terms:
+                continue
+            term = _term_for(clue.terms, page)  # read afresh, as a titled mention here would be
+            dated = _dated_sentence(word, at, at + end - start, sentence[0] + para.start,
+                                    sentence[1] + para.start, term, page, para.text, para, lang)
+            if dated:
+                retro.append(dated)
+                continue
+            tense, strong, past = _clause_reading(para.text, start, end, term, page)
+            if past:
+                retro.append(f"'{word}' (past narration: {tense.describe()})")
+                continue
+            if tense.frame == PAST and not strong:
+                continue  # "Noem became secretary": a surname in past narration says too little
+            marker = replace(clue.marker, phrase=word, start=at, end=end + para.start,
+                             fact=f"{clue.marker.fact}; the surname of '{clue.marker.phrase}' "
+                                  f"named before it", tense=tense.describe(),
+                             valid_from=_iso(term.start), valid_to=_iso(term.end))
+            clues.append(replace(clue, marker=marker, first=term.start, until=term.end,
+                                 strong=strong, confidence=round(
+                (OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE) * SURNAME_FACTOR, 2)))
+        if clues or len(retro) > len(found.retrospective):
+            kept, dropped = _resolve(list(found.clues) + clues)
+            findings[j] = Findings(tuple(kept), found.dropped + tuple(dropped), found.context,
+                                   tuple(retro), found.named)
+            if clues:
+                added.add(j)
+    return frozenset(added)
 
 
 def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[int],
@@ -506,7 +748,12 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
     findings = [_markers(p, day, eras, lang, screen, found) if p.is_body else None
                 for p, found in zip(seg.paragraphs, hits, strict=True)]
     foreign = foreign if foreign is not None else [OWN] * len(seg.paragraphs)
+    blocks = _split_blocks(blocks, foreign)
     _counter_evidence(findings, blocks, foreign, day, seg.paragraphs, eras)
+    added = _surname_clues(findings, seg.paragraphs, blocks, foreign, day, eras, lang)
+    if added:
+        _counter_evidence(findings, blocks, foreign, day, seg.paragraphs, eras, added)
+    _block_terms(findings, blocks, foreign)
     any_clues = any(f is not None and f.clues for f in findings)
     verdicts = []
     silent: Staleness | None = None  # most paragraphs': nothing in them or their block
@@ -555,7 +802,13 @@ def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
             own = found.name if found else None
     foreign_ids: dict[int, int] = {}
     first_body: int | None = None
+    first_para = next((j for j, p in enumerate(seg.paragraphs) if p.is_body), None)
+    lead_ins: dict[int, int] = {}  # block -> the paragraph whose lead-in opens a pasted text
     for j, para in enumerate(seg.paragraphs):
+        if para.is_body and j != first_para and blocks[j] not in lead_ins:
+            outlet = lead_in_outlet(para.text, registry)
+            if outlet is not None and outlet.name != own:
+                lead_ins[blocks[j]] = j
         block = blocks[j]
         if j in duplicated and para.is_body:
             foreign_ids.setdefault(block, COPIED)
@@ -570,7 +823,40 @@ def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
             other = outlet.name != own if (outlet and own) else block != first_body
             if other:
                 foreign_ids[block] = DATELINED
-    return tuple(foreign_ids.get(blocks[j], OWN) for j in range(len(seg.paragraphs)))
+    kinds = [foreign_ids.get(blocks[j], OWN) for j in range(len(seg.paragraphs))]
+    for j in range(len(kinds)):
+        if kinds[j] == OWN and blocks[j] in lead_ins and j >= lead_ins[blocks[j]]:
+            kinds[j] = LEAD_IN
+    return tuple(kinds)
+
+
+# A paragraph that opens with another outlet's name and a colon ("CBS News reports:",
+# "NBC News analysis:", "From The New York Times briefing:", "CNN's week-ahead guide:") or
+# "As NBC News reported," / "Як пише CNN:" / "Как сообщает CNN," pastes that outlet's text.
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:From|Via|Per|Here(?:['’]s| is)|За\s+даними|По\s+данным)\s+)?"
+    r"(?P<head>[^\s:.!?\"“”«»,][^:.!?\"“”«»\n]{0,58}?)(?P<tail>)\s*:\s+\S")
+_AS_REPORTED = re.compile(
+    r"^\s*(?:(?:As|Як|Как)\s+(?P<head>[^,:.!?\n]{2,40}?)\s+(?:reported|reports|wrote|writes|"
+    r"noted|notes|said|says)|(?:Як|Как)\s+(?:пише|пишуть|повідомля\w+|пишет|пишут|сообща\w+|"
+    r"написал\w*|написа\w+)\s+(?P<tail>[^,:.!?\n]{2,40}?))\s*[,:]\s+\S")
+_LEAD_WORDS = 3  # words a lead-in may add after the outlet ("week-ahead guide", "reports")
+
+
+def lead_in_outlet(text: str, registry: OutletRegistry) -> Outlet | None:
+    """The outlet a paragraph's lead-in names, if it opens with one (see ``_LEAD_IN``):
+    the head before the colon must start with a known outlet's name (a possessive
+    allowed) followed by at most ``_LEAD_WORDS`` words."""
+    for found in (_LEAD_IN.match(text), _AS_REPORTED.match(text)):
+        words = ((found.group("head") or found.group("tail") or "") if found else "").split()
+        for k in range(min(len(words), 6), 0, -1):
+            name = re.sub(r"[’']s$", "", " ".join(words[:k]))
+            outlet = registry.lookup(name)
+            if outlet is not None:
+                if len(words) - k <= _LEAD_WORDS:
+                    return outlet
+                break
+    return None
 
 
 # --------------------------------------------------------------------------- conflicts
