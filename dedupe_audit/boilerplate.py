@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
-from .knowledge_cache import compile_pattern
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule
 from .screens import EdgeScreen, edge_screen
 
@@ -255,9 +254,9 @@ def _check(rule: BoilerplateRule) -> RuleCheck:
     trusted = pattern is not None and pattern.trusted  # user patterns run on `regex`: no screen
     screen = edge_screen(pattern.pattern, pattern.flags) if trusted else None  # type: ignore[union-attr]
     fullmatch = pattern.fullmatch if pattern is not None else None
-    if trusted:
-        # the program SafePattern built (from the knowledge cache), not a second compile
-        fullmatch = compile_pattern(pattern.pattern, pattern.flags).fullmatch  # type: ignore[union-attr]
+    program = pattern.program if pattern is not None else None
+    if program is not None:  # shipped: the `re` program SafePattern built, called directly
+        fullmatch = program.fullmatch
     find = _needle_search(rule.needles) if rule.needles else None
     check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles, find)
     if len(_RULE_CHECKS) >= 1024:

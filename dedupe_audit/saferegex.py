@@ -108,6 +108,12 @@ class SafePattern:
         return f"SafePattern({self.pattern!r}, rule={self.rule!r})"
 
     @property
+    def program(self) -> re.Pattern[str] | None:
+        """The plain `re` program of a shipped (trusted) pattern, for callers that run it
+        directly on many texts; None for a user's pattern, which runs under its budget."""
+        return self._fast
+
+    @property
     def groupindex(self) -> dict[str, int]:
         return dict((self._fast or self._compiled).groupindex)
 
@@ -221,7 +227,7 @@ class LazyPattern:
     def _get(self) -> SafePattern:
         if self._compiled is None:
             self._compiled = compile_rule(self.pattern, self.flags, rule=self.rule, source=self.source)
-            fast = getattr(self._compiled, "_fast", None)
+            fast = self._compiled.program
             if fast is not None:  # shipped: plain `re`, called directly from now on
                 self.finditer, self.search, self.match, self.fullmatch = (  # type: ignore[method-assign]
                     fast.finditer, fast.search, fast.match, fast.fullmatch)

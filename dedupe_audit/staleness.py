@@ -197,14 +197,6 @@ def _successor(mention: Mention, term: Term, eras: EraRegistry) -> tuple[Term, s
 _PREDECESSOR = "predecessor"
 
 
-def _holder_keys(mention: Mention) -> frozenset[str]:
-    return surnames.holder_keys(mention.fact.holder, mention.phrase)
-
-
-def _person(holder: str) -> str:
-    return surnames.person_of(holder)
-
-
 def _clause_reading(text: str, start: int, end: int, term: Term, page: date | None
                     ) -> tuple[Tense, bool, bool]:
     """How the clause around ``text[start:end]`` (a holder's mention, or a surname that
@@ -255,7 +247,8 @@ def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: T
         else:
             clues.append(found)
         predecessor = bool(mention.cue and mention.cue.startswith(_PREDECESSOR))
-        named.append(Named(_holder_keys(mention), _person(mention.fact.holder), mention.fact.office,
+        named.append(Named(surnames.holder_keys(mention.fact.holder, mention.phrase),
+                           surnames.person_of(mention.fact.holder), mention.fact.office,
                            mention.start, mention.end,
                            None if isinstance(found, str) or predecessor else found))
     return clues, retro, named
@@ -625,14 +618,9 @@ def _split_blocks(blocks: Sequence[int], foreign: Sequence[int]) -> list[int]:
     out: list[int] = []
     fresh = max(blocks, default=0) + 1
     for j, block in enumerate(blocks):
-        if j and block == blocks[j - 1] and foreign[j] != foreign[j - 1]:
+        if j == 0 or block != blocks[j - 1] or foreign[j] != foreign[j - 1]:
             fresh += 1
-            out.append(fresh)
-        elif j and block == blocks[j - 1]:
-            out.append(out[-1])
-        else:
-            fresh += 1
-            out.append(fresh)
+        out.append(fresh)
     return out
 
 
