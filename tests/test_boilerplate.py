@@ -27,6 +27,15 @@ RULES = load_rules()
         ),
         ("© 2025 Example Media. All rights reserved.", "copyright"),
         ("저작권자 ⓒ '대중문화컨텐츠 전문가그룹' 엔터미디어", "copyright"),
+        ("Tuesday, 3 March 2020 11:05 PM", "written-timestamp"),
+        ("Sept. 9, 2021 at 7:15 a.m. EDT", "written-timestamp"),
+        ("Oct 2, 2019", "written-timestamp"),
+        ("5 березня 2024, 14:20", "written-timestamp"),
+        ("Среда, 7 октября 2020 г., 09:30", "written-timestamp"),
+        ("CLOSE", "navigation"),
+        ("A  A", "navigation"),
+        ("Закрити", "navigation"),
+        ("Click here to comment on this story", "comment-prompt"),
     ],
 )
 def test_furniture_is_named_by_its_rule(text, rule):
@@ -42,6 +51,12 @@ def test_furniture_is_named_by_its_rule(text, rule):
         "The price rose to 42.18 dollars on Tuesday, traders said.",
         "Details of the plan were not disclosed.",
         "The copyright holder sued the company over the song, the court heard.",
+        # a date inside a sentence, or a bare month and year, is text, not a stamp
+        "Oct 2, 2019 was the day the strike began.",
+        "On 5 березня 2024 the talks resumed in Geneva.",
+        "March 2020",
+        "Close the border, the minister said.",
+        "Readers may comment on this article until Friday, the editors said, and we will reply.",
     ],
 )
 def test_article_text_is_body(text):

@@ -182,6 +182,12 @@ def test_closing_credits_speak_for_the_story_above():
     ], site="newsmax.com")
     assert outlets(ap)[:2] == ["AP", "AP"]
     assert ap[2].role == "furniture"
+    slashed = trace_one([
+        "The ministry welcomed the remarks on Twitter.",
+        "The talks were expected to last about two hours.",
+        "[copyright] © 2019 Thomson/Reuters.  All rights reserved.",
+    ], site="newsmax.com")
+    assert outlets(slashed)[:2] == ["Reuters", "Reuters"]
 
 
 def test_contributed_to_this_report_is_a_contributor_not_the_author():
