@@ -238,7 +238,8 @@ def _cue_claim(
     source ("told CBS", "according to Reuters" on a news outlet's page) are left out: they
     say where something came from, not who wrote this text (see ``is_author_cue``)."""
     usable = [r for r in resolved if r.outlet and (
-        is_author_cue(r.match.rule, relay_page) or _frames(paragraph, r) or _own_interview(r, relay))]
+        is_author_cue(r.match.rule, relay_page) or (relay_page and _frames(paragraph, r))
+        or _own_interview(r, relay))]
     if not usable:
         return None
     primary = _primary(usable, relay)
@@ -261,7 +262,9 @@ FRAME_WORDS = 4  # a source named within this many words of a paragraph's start 
 def _frames(paragraph: Paragraph, resolved: Resolved) -> bool:
     """Whether a fact-source cue frames the whole paragraph - it opens it ("According to
     Reuters, ...", "Ранее ТАСС сообщал, что") or closes it ("..., Bloomberg reports.") - and
-    so names whose report the paragraph retells; mid-sentence it names a source only."""
+    so names whose report the paragraph retells; mid-sentence it names a source only. Only
+    on a retelling page (an agency, an aggregator, an unknown site) does a frame name the
+    author: a newspaper's writer who cites a wire for one fact still wrote the paragraph."""
     if resolved.match.rule.role != "source":
         return False
     start = resolved.match.start - paragraph.start
@@ -280,7 +283,7 @@ def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_p
     """Outlets a paragraph names as where a quote or fact came from, kept as evidence."""
     found = []
     for r in resolved:
-        if r.outlet and not (is_author_cue(r.match.rule, relay_page) or _frames(paragraph, r)
+        if r.outlet and not (is_author_cue(r.match.rule, relay_page) or (relay_page and _frames(paragraph, r))
                              or _own_interview(r, relay)):
             what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
                 r.match.rule.role, "source of a fact or quote")

@@ -126,11 +126,29 @@ def test_mid_sentence_according_to_on_a_news_site_is_a_fact_source():
     assert any(e.rule == "source:en-according-to" for e in result[0].evidence)
 
 
-def test_framing_relay_formula_stays_an_author_cue():
-    result = trace_one(["According to Bloomberg, the EU is preparing new sanctions."], site="cnn.com")
+def test_framing_relay_formula_stays_an_author_cue_on_a_retelling_page():
+    result = trace_one(["According to Bloomberg, the EU is preparing new sanctions."], site="yahoo.com/news")
     assert outlets(result) == ["Bloomberg"]
     uk = trace_one(["Як пише Bloomberg, ЄС готує нові санкції проти Росії."], site="ukrinform.ua")
     assert outlets(uk) == ["Bloomberg"]
+
+
+def test_a_framing_source_on_a_newspapers_own_story_is_a_fact_source():
+    """A newspaper's writer citing a wire or agency for one fact ("..., the Associated Press
+    reported.", "According to Interfax, ...") still wrote the paragraph: the outlet named is
+    kept as a source, the author is the story's (its byline, else the site's own)."""
+    own = trace_one([
+        "According to Bloomberg, the EU is preparing new sanctions.",
+        "About 1,500 people marched through the city on Sunday, the Associated Press reported.",
+    ], site="cnn.com")
+    assert outlets(own) == ["CNN", "CNN"]
+    assert [e.rule for e in own[1].evidence if e.rule.startswith("source:")]
+    bylined = trace_one([
+        "By Jane Roe The Washington Post",
+        "The summit opened with a handshake.",
+        "\"We hope for a first step,\" the spokesman said, according to Interfax.",
+    ], site="bostonglobe.com")
+    assert outlets(bylined)[1:] == ["The Washington Post", "The Washington Post"]
 
 
 def test_interview_in_russian_and_ukrainian_is_not_the_author():
