@@ -151,6 +151,18 @@ def test_a_framing_source_on_a_newspapers_own_story_is_a_fact_source():
     assert outlets(bylined)[1:] == ["The Washington Post", "The Washington Post"]
 
 
+def test_an_outlet_and_a_date_stamp_credit_the_story_below():
+    wire = trace_one(["The Associated Press | Monday, July 16, 2018, 7:24 a.m.",
+                      "HELSINKI — The leaders met on Monday.", "The talks lasted two hours."],
+                     site="triblive.com")
+    assert outlets(wire) == ["AP"] * 3
+    assert outlets(trace_one(["Reuters • 16 July 2018", "The leaders met on Monday."],
+                             site="startribune.com")) == ["Reuters"] * 2
+    # a section name before the bar is not a credit
+    assert outlets(trace_one(["Weather | July 16, 2018", "It was hot."],
+                             site="startribune.com")) == ["Star Tribune"] * 2
+
+
 def test_interview_in_russian_and_ukrainian_is_not_the_author():
     ru = trace_one(["МОСКВА (Рейтер) - Переговоры продолжатся.",
                     "Министр заявил в интервью CNN, что ждет результатов."])
