@@ -255,8 +255,11 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
     return found or _NO_VERB
 
 
+
 _RECENT = re.compile(
-    r"\b(?:yesterday|today|tonight|last\s+(?:week|month|night|weekend)|this\s+(?:week|month|"
+    # "today's Democratic Party" is the present day at large, not a day of news (as the
+    # adjectives "сьогоднішній", "нынешний" are not matched either)
+    r"\b(?:(?:yesterday|today|tonight)(?![’']s\b)|last\s+(?:week|month|night|weekend)|this\s+(?:week|month|"
     r"morning|weekend)|earlier\s+this\s+(?:week|month|year)|(?:on\s+)?(?:monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)|вчора|учора|сьогодні|минулого\s+тижня|"
     r"цього\s+тижня|вчера|сегодня|на\s+прошлой\s+неделе|на\s+этой\s+неделе|"

@@ -83,6 +83,11 @@ def test_recent_day_and_future_year():
     quoted = "“Governor Ada Lovelace vetoed it,” he said on Friday."
     at = quoted.index("Ada")
     assert not recent_in_clause(quoted, at, at + 12)  # the day belongs to the other clause
+    today = "Governor Ada Lovelace vetoed the bill today."
+    assert recent_in_clause(today, today.index("Ada"), today.index("Ada") + 12)
+    # "today's" as an adjective is the present day at large, not a day of news
+    era = "Today’s party, pushed leftward by Governor Ada Lovelace, lost its way."
+    assert not recent_in_clause(era, era.index("Ada"), era.index("Ada") + 12)
     ahead = "The agency will finish the bridge by the end of 2020."
     assert future_clause(ahead, ahead.index("2020"), ahead.index("2020") + 4) is not None
     done = "The agency had finished the bridge by the end of 2020."
