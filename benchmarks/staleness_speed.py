@@ -126,7 +126,7 @@ def main() -> None:
         stale = 0
         start = time.process_time()
         for doc, seg, page_date, hits, found, block in prepared:
-            foreign = staleness.foreign_blocks(seg, block, found, frozenset(), registry)
+            foreign = staleness.foreign_blocks(seg, block, found, frozenset(), registry, cues)
             verdicts, _ = staleness.assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
             stale += sum(1 for v in verdicts if v.verdict == "stale")
         spent = time.process_time() - start
