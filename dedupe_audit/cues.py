@@ -70,7 +70,7 @@ class LeadIn:
     def head(self, text: str) -> str:
         """The words that should begin with an outlet's name: the ``head`` group, else the
         ``tail`` one; "" when ``text`` does not open with this lead-in."""
-        found = self.pattern.match(text)
+        found = (self.pattern.program or self.pattern).match(text)  # shipped: `re` directly
         if found is None:
             return ""
         groups = found.groupdict()
