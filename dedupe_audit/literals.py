@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from re import _casefix  # type: ignore[attr-defined]
@@ -276,12 +276,18 @@ def _digit_run(shape: str) -> re.Pattern[str]:
     return re.compile(shape)
 
 
-def class_holds(token: str, text: str) -> bool:
-    """Whether ``text`` holds a class token (:data:`DIGIT`, :data:`NEWER`, a digit run)."""
+def class_check(token: str) -> Callable[[str], bool]:
+    """The test of a class token (:data:`DIGIT`, :data:`NEWER`, a digit run) on a text."""
     check = _CLASSES.get(token)
     if check is not None:
-        return check(text)
-    return _digit_run(token[len(DIGIT_RUN):]).search(text) is not None
+        return check
+    search = _digit_run(token[len(DIGIT_RUN):]).search
+    return lambda text: search(text) is not None
+
+
+def class_holds(token: str, text: str) -> bool:
+    """Whether ``text`` holds a class token."""
+    return class_check(token)(text)
 
 
 Place = frozenset[str] | None  # the ASCII digits one place of a run may be; None: any digit
@@ -574,7 +580,7 @@ class _Index:
     by_key: dict[str, tuple[tuple[int, frozenset[str], tuple[str, ...]], ...]]
     keys: frozenset[str]  # the literals ways are looked up by
     literals: frozenset[str]  # every literal some way needs
-    classes: tuple[str, ...]  # the class tokens ways are looked up by
+    classes: tuple[tuple[str, Callable[[str], bool]], ...]  # class tokens ways are looked up by
     finder: _KeyFinder | None
 
 
@@ -595,7 +601,7 @@ def _index_of(needs: Sequence[Need | None]) -> _Index:
         by_key={key: tuple(ways) for key, ways in by_key.items()},
         keys=frozenset(key for key in by_key if not is_class(key)),
         literals=literals,
-        classes=tuple(sorted(key for key in by_key if is_class(key))),
+        classes=tuple((key, class_check(key)) for key in sorted(by_key) if is_class(key)),
         finder=key_finder(set(literals)),
     )
 
@@ -643,8 +649,8 @@ class LiteralScreen:
         else:
             present, keys = set(), set()
         held: dict[str, bool] = {}  # class tokens looked up so far
-        for token in index.classes:
-            held[token] = class_holds(token, text)
+        for token, check in index.classes:
+            held[token] = check(text)
             if held[token]:
                 keys.add(token)
         if not keys:
