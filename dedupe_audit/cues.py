@@ -47,8 +47,34 @@ _KEYS = frozenset(
 )
 
 
+_LEAD_IN_KEYS = frozenset({"name", "pattern", "source"})
+LEAD_IN_GROUPS = ("head", "tail")  # where a lead-in's pattern puts the words naming the outlet
+
+
 class CueError(RuleFileError):
     """A cue file that cannot be used; the message names the file, line and rule."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeadIn:
+    """A phrasing that opens a paragraph with another outlet's name before its text ("CBS
+    News reports:", "As NBC News reported,", "Як пише CNN,"): data (``[[lead_in]]`` in
+    cues.toml) so users can add their outlets' house phrasings. Staleness reads the block
+    such a paragraph opens as another text pasted in."""
+
+    name: str
+    pattern: SafePattern  # matched at the paragraph's start, case-sensitive
+    source: str  # the file it came from
+    basis: str = ""  # where the phrasing comes from
+
+    def head(self, text: str) -> str:
+        """The words that should begin with an outlet's name: the ``head`` group, else the
+        ``tail`` one; "" when ``text`` does not open with this lead-in."""
+        found = (self.pattern.program or self.pattern).match(text)  # shipped: `re` directly
+        if found is None:
+            return ""
+        groups = found.groupdict()
+        return next((groups[g] for g in LEAD_IN_GROUPS if groups.get(g)), "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +188,8 @@ class CueSet:
     _documents: _DocumentMemo = field(
         default_factory=lambda: _DocumentMemo(262_144), compare=False, hash=False, repr=False
     )
+    # Phrasings that open a paragraph with another outlet's name (staleness.foreign_blocks).
+    lead_ins: tuple[LeadIn, ...] = field(default=(), compare=False)
     # The rules that name no outlet: all that can match a paragraph without an alias.
     _outlet_free: tuple[CueRule, ...] = field(init=False, compare=False, hash=False, repr=False)
 
@@ -438,6 +466,18 @@ def _parse_rule(
     )
 
 
+def _parse_lead_in(raw: object, source: str, position: int) -> LeadIn:
+    raw, name, where = named_entry(raw, source, position, "lead_in", _LEAD_IN_KEYS, CueError)
+    try:
+        pattern = compile_rule(raw.get("pattern"), 0, rule=name, source=source)
+    except ValueError as err:
+        raise CueError(f"{where}: {err}") from err
+    if not any(group in pattern.groupindex for group in LEAD_IN_GROUPS):
+        raise CueError(f"{where}: the pattern needs a group (?P<head>...) or (?P<tail>...) "
+                       "holding the words that name the outlet")
+    return LeadIn(name, pattern, source, str(raw.get("source", "")))
+
+
 def _keywords(pattern: str) -> frozenset[str]:
     """Words the rule cannot match without, read from its pattern with the outlet names
     left out (they are screened by the alias probe)."""
@@ -475,7 +515,8 @@ def _with_line(err: CueError, source: str, raw: object) -> CueError:
 
 @lru_cache(maxsize=8)
 def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> CueSet:
-    """Shipped cue rules then user rules (same name replaces), compiled for a registry."""
+    """Shipped cue rules and lead-ins, then the user's (same name replaces), compiled for a
+    registry."""
     files = [(SHIPPED, parse_toml(data_file("cues.toml"), SHIPPED, CueError))]
     files += [(p, parse_toml(read_user_file(p, CueError, "cue"), p, CueError)) for p in extra_files]
     descriptors: list[str] = []
@@ -498,6 +539,17 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
             except CueError as err:
                 raise _with_line(err, source, raw) from err
             rules[rule.name] = rule
+    lead_ins: dict[str, LeadIn] = {}
+    for source, data in files:
+        entries = data.get("lead_in", [])
+        if not isinstance(entries, list):
+            raise CueError(f"{source}: 'lead_in' must be an array of tables ([[lead_in]])")
+        for i, raw in enumerate(entries):
+            try:
+                lead_in = _parse_lead_in(raw, source, i + 1)
+            except CueError as err:
+                raise _with_line(err, source, raw) from err
+            lead_ins[lead_in.name] = lead_in
     keywords = {word for rule in rules.values() for word in rule.keywords}
     return CueSet(
         rules=tuple(rules.values()),
@@ -506,6 +558,7 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
         alias_probe=compile_pattern(alias_start + glued_aliases),
         keyword_probe=WordProbe(keywords) if keywords else None,
         screen=_screen(tuple(rules.values()), registry),
+        lead_ins=tuple(lead_ins.values()),
     )
 
 

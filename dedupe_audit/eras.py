@@ -309,7 +309,9 @@ def _load_eras(texts: dict[str, str]) -> EraRegistry:
 # --------------------------------------------------------------------------- mentions
 
 
-def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of ``text`` starts and ends (a cue is looked for only inside the
+    mention's own sentence). Staleness reads a bare surname's sentence with it too."""
     bounds, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         bounds.append((start, match.start()))
@@ -318,14 +320,19 @@ def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _sentence_of(bounds: list[tuple[int, int]], position: int) -> tuple[int, int]:
+def sentence_of(bounds: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    """The bounds (from ``sentence_bounds``) of the sentence holding ``position``."""
     for start, end in bounds:
         if start <= position <= end:
             return start, end
     return 0, bounds[-1][1]
 
 
-def _cue_for(text: str, start: int, end: int, sentence: tuple[int, int], cues) -> str | None:
+def cue_for(text: str, start: int, end: int, sentence: tuple[int, int],
+            cues: Sequence[Cue]) -> str | None:
+    """The first retrospective cue ("former", "then-", "колишній") within ``_CONTEXT``
+    characters of ``text[start:end]`` inside its sentence, as "cue id: words"; None without
+    one. Public: staleness reads a bare surname the way a titled mention is read here."""
     before = text[max(sentence[0], start - _CONTEXT):start]
     after = text[end:min(sentence[1], end + _CONTEXT)]
     for cue in cues:
@@ -398,12 +405,12 @@ def find_mentions(text: str, registry: EraRegistry, offset: int = 0,
         facts = _screen(registry).facts_for(text)
     if not facts:
         return ()
-    bounds = _sentence_bounds(text)
+    bounds = sentence_bounds(text)
     found = []
     for fact in facts:
         for match in fact.pattern.finditer(text):
-            sentence = _sentence_of(bounds, match.start())
-            cue = _cue_for(text, match.start(), match.end(), sentence, registry.cues)
+            sentence = sentence_of(bounds, match.start())
+            cue = cue_for(text, match.start(), match.end(), sentence, registry.cues)
             found.append(
                 Mention(fact, match.start() + offset, match.end() + offset, match.group(0),
                         sentence[0] + offset, sentence[1] + offset, cue)

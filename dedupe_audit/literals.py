@@ -17,17 +17,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from re import _casefix  # type: ignore[attr-defined]
 from typing import Generic, TypeVar
 
-from .knowledge_cache import remembered
+import ahocorasick  # C Aho-Corasick: one pass over a paragraph finds every screen key
 
-try:  # C Aho-Corasick: one pass over a paragraph finds every screen key
-    import ahocorasick
-except ImportError:  # pragma: no cover - the regex trees below answer the same
-    ahocorasick = None
+from .knowledge_cache import remembered
 
 try:  # Python 3.11+ keeps the parser here
     from re import _constants as sre_constants  # type: ignore[attr-defined]
@@ -258,6 +256,117 @@ def _holds_digit(text: str) -> bool:
 
 
 _CLASSES = {DIGIT: _holds_digit, NEWER: _holds_newer}  # tokens no substring search finds
+# A token for a run of digits of a fixed shape every match holds: "(?:19|20)\\d\\d" needs
+# DIGIT_RUN + "[12][09]\\d\\d" (each place's digits, never narrower than the pattern's). A
+# year rule then runs on the paragraphs that hold a year-like number, not on every one with
+# a digit ("by 2020" among them: the rule's other words are too short to be literals).
+DIGIT_RUN = "digits:"
+MIN_DIGIT_RUN = 2  # one digit is DIGIT
+_ANY_DIGIT = r"\d"
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def is_class(token: str) -> bool:
+    """Whether a token is looked for by a test of the text, not found as a substring."""
+    return token in _CLASSES or token.startswith(DIGIT_RUN)
+
+
+@lru_cache(maxsize=256)
+def _digit_run(shape: str) -> re.Pattern[str]:
+    return re.compile(shape)
+
+
+def class_check(token: str) -> Callable[[str], bool]:
+    """The test of a class token (:data:`DIGIT`, :data:`NEWER`, a digit run) on a text."""
+    check = _CLASSES.get(token)
+    if check is not None:
+        return check
+    search = _digit_run(token[len(DIGIT_RUN):]).search
+    return lambda text: search(text) is not None
+
+
+def class_holds(token: str, text: str) -> bool:
+    """Whether ``text`` holds a class token."""
+    return class_check(token)(text)
+
+
+Place = frozenset[str] | None  # the ASCII digits one place of a run may be; None: any digit
+
+
+def _place_set(kind: int, value: object) -> Place | bool:
+    """The digits one member of a character class stands for; False when not digits only."""
+    if kind == _LITERAL and chr(value) in _ASCII_DIGITS:  # type: ignore[arg-type]
+        return frozenset(chr(value))  # type: ignore[arg-type]
+    if kind == _CATEGORY and value == sre_constants.CATEGORY_DIGIT:
+        return None
+    if kind == sre_constants.RANGE:
+        low, high = value  # type: ignore[misc]
+        chars = {chr(c) for c in range(low, high + 1)}
+        return frozenset(chars) if chars <= _ASCII_DIGITS else False
+    return False
+
+
+def _union(a: Place, b: Place) -> Place:
+    return None if a is None or b is None else a | b
+
+
+def _digit_places(item: tuple) -> list[Place] | None:
+    """The places of a fixed-width, digits-only item (a digit, ``\\d``, ``[0-3]``, ``(?:19|20)``,
+    ``\\d{4}``), each as the digits it may be; None for any other item."""
+    op, arg = item
+    if op == _LITERAL:
+        return [frozenset(chr(arg))] if chr(arg) in _ASCII_DIGITS else None
+    if op == _IN:
+        if not arg or arg[0][0] == sre_constants.NEGATE:
+            return None
+        place: Place = frozenset()
+        for kind, value in arg:
+            member = _place_set(kind, value)
+            if member is False:
+                return None
+            place = _union(place, member)  # type: ignore[arg-type]
+        return [place]
+    if op == _SUBPATTERN:
+        return _sequence_places(list(arg[-1]))
+    if op == _BRANCH:
+        ways = [_sequence_places(list(branch)) for branch in arg[1]]
+        if not ways or any(w is None or len(w) != len(ways[0]) for w in ways):  # type: ignore[arg-type]
+            return None
+        return [_union_all(column) for column in zip(*ways, strict=True)]  # type: ignore[misc]
+    if op in _REPEATS and arg[0] == arg[1] and 1 <= arg[0] <= 8:
+        body = _sequence_places(list(arg[2]))
+        return None if body is None else body * arg[0]
+    return None
+
+
+def _union_all(places: Iterable[Place]) -> Place:
+    out: Place = frozenset()
+    for place in places:
+        out = _union(out, place)
+    return out
+
+
+def _sequence_places(items: list) -> list[Place] | None:
+    places: list[Place] = []
+    for item in items:
+        more = _digit_places(item)
+        if more is None:
+            return None
+        places.extend(more)
+    return places or None
+
+
+def _run_token(places: Sequence[Place]) -> str:
+    """The token of a digit run: DIGIT_RUN and a regex of its places."""
+    parts = []
+    for place in places:
+        if place is None or place == _ASCII_DIGITS:
+            parts.append(_ANY_DIGIT)
+        elif len(place) == 1:
+            parts.append(next(iter(place)))
+        else:
+            parts.append("[" + "".join(sorted(place)) + "]")
+    return DIGIT_RUN + "".join(parts)
 
 
 def _fold_table() -> dict[int, int]:
@@ -313,7 +422,12 @@ def _any(needs: Iterable[Need]) -> Need:
 
 
 def _item_need(item: tuple, digits: bool) -> Need:
-    """What one parsed item (not a literal character) needs; zero-width items need nothing."""
+    """What one parsed item (not a literal character) needs; zero-width items need nothing,
+    nor does a run of digits (its sequence keeps it as a digit-run token)."""
+    if digits:
+        places = _digit_places(item)
+        if places is not None and len(places) >= MIN_DIGIT_RUN:
+            return _TRUE
     op, arg = item
     if op == _BRANCH:
         return _any(_sequence_need(list(branch), digits) for branch in arg[1])
@@ -329,9 +443,18 @@ def _item_need(item: tuple, digits: bool) -> Need:
 
 
 def _sequence_need(items: list, digits: bool) -> Need:
-    """Runs of literal characters are substrings of every match; groups add their own."""
+    """Runs of literal characters are substrings of every match; groups add their own; with
+    ``digits``, so are runs of fixed-width digit items (a digit-run token)."""
     need, run = _TRUE, ""
+    places: list[Place] = []
     for item in [*items, None]:
+        more = _digit_places(item) if digits and item is not None else None
+        if more is not None:
+            places.extend(more)
+        else:
+            if len(places) >= MIN_DIGIT_RUN:
+                need = _all(need, frozenset({frozenset({_run_token(places)})}))
+            places = []
         if item is not None and item[0] == _LITERAL:
             run += chr(item[1])
             continue
@@ -376,6 +499,9 @@ def read_literals(pattern: str, flags: int = re.IGNORECASE, *, trusted: bool = T
         return None
     if need == _TRUE:
         return None
+    # a digit run holds a digit: DIGIT beside one says nothing more
+    need = _minimal({way - {DIGIT} if any(t.startswith(DIGIT_RUN) for t in way) else way
+                     for way in need})
     return need if trusted else need | {frozenset({NEWER})}
 
 
@@ -421,15 +547,15 @@ def _key_of_ways(needs: Sequence[Need | None]) -> dict[frozenset[str], str]:
     Which token keys a way changes only how often its other tokens are checked, never
     whether it passes."""
     shared = Counter(token for need in needs for token in {t for way in need or () for t in way})
-    return {way: min(way, key=lambda t: (t in _CLASSES, len(t) < LONG_KEY, shared[t], -len(t), t))
+    return {way: min(way, key=lambda t: (is_class(t), len(t) < LONG_KEY, shared[t], -len(t), t))
             for need in needs for way in need or ()}
 
 
 class _KeyFinder:
-    """Every literal a folded text holds, from one Aho-Corasick pass (pyahocorasick, C): a
-    regex tree of ~2,400 keys cost `re` ~4x as much per paragraph and most of a second to
-    compile; an automaton of all ~3,100 literals builds in milliseconds and finds literals
-    inside literals ("year" in "years")."""
+    """Every literal a folded text holds, from one Aho-Corasick pass (pyahocorasick, C, a
+    required dependency): a regex tree of ~2,400 keys cost `re` ~4x as much per paragraph
+    and most of a second to compile; an automaton of all ~3,100 literals builds in
+    milliseconds and finds literals inside literals ("year" in "years")."""
 
     def __init__(self, keys: set[str]) -> None:
         self._automaton = ahocorasick.Automaton()
@@ -441,32 +567,43 @@ class _KeyFinder:
         return {key for _, key in self._automaton.iter(folded)}
 
 
-class _TreeFinder:
-    """The same answers from regex trees, one a script (where pyahocorasick is missing)."""
-
-    def __init__(self, keys: set[str]) -> None:
-        ascii_keys = {key for key in keys if key.isascii()}
-        finders = [re.compile(trie_pattern(part)) for part in (ascii_keys, keys - ascii_keys) if part]
-        self._finders = tuple(finders)
-        self._ascii_finders = tuple(finders[:1]) if ascii_keys else ()
-        # a key found is found with every key inside it ("year" in "years")
-        self._within = {key: tuple(sorted(o for o in keys if o in key)) for key in keys}
-
-    def found(self, folded: str) -> set[str]:
-        keys: set[str] = set()
-        for finder in self._ascii_finders if folded.isascii() else self._finders:
-            hit = finder.search(folded)
-            while hit is not None:
-                keys.update(self._within[hit.group()])
-                hit = finder.search(folded, hit.start() + 1)
-        return keys
+def key_finder(keys: set[str]) -> _KeyFinder | None:
+    """The finder of ``keys`` (None for none)."""
+    return _KeyFinder(keys) if keys else None
 
 
-def key_finder(keys: set[str]) -> _KeyFinder | _TreeFinder | None:
-    """The finder of ``keys`` (None for none): an automaton, or regex trees without one."""
-    if not keys:
-        return None
-    return _KeyFinder(keys) if ahocorasick is not None else _TreeFinder(keys)
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """A screen's lookup tables, built from its needs on first use."""
+
+    # per key: the patterns with a way it keys, and the way's other literals and classes
+    by_key: dict[str, tuple[tuple[int, frozenset[str], tuple[str, ...]], ...]]
+    keys: frozenset[str]  # the literals ways are looked up by
+    literals: frozenset[str]  # every literal some way needs
+    classes: tuple[tuple[str, Callable[[str], bool]], ...]  # class tokens ways are looked up by
+    finder: _KeyFinder | None
+
+
+def _index_of(needs: Sequence[Need | None]) -> _Index:
+    by_key: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
+    key_of = _key_of_ways(needs)
+    for position, need in enumerate(needs):
+        for way in need or ():
+            key = key_of[way]
+            others = way - {key}
+            by_key.setdefault(key, []).append((
+                position,
+                frozenset(t for t in others if not is_class(t)),
+                tuple(sorted(t for t in others if is_class(t))),
+            ))
+    literals = frozenset(t for need in needs for way in need or () for t in way if not is_class(t))
+    return _Index(
+        by_key={key: tuple(ways) for key, ways in by_key.items()},
+        keys=frozenset(key for key in by_key if not is_class(key)),
+        literals=literals,
+        classes=tuple((key, class_check(key)) for key in sorted(by_key) if is_class(key)),
+        finder=key_finder(set(literals)),
+    )
 
 
 class LiteralScreen:
@@ -481,72 +618,47 @@ class LiteralScreen:
     def __init__(self, needs: Sequence[Need | None]) -> None:
         self.needs = tuple(needs)
         self.unscreened = frozenset(i for i, need in enumerate(needs) if need is None)
-        self._finder: _KeyFinder | _TreeFinder | None = None
-        self._indexed = False  # built on the first text: a screen asked only for its needs
-        # (the era facts' own, when staleness screens them with the time rules) never is
 
-    def _index(self) -> None:
-        # per key: the patterns with a way it keys, and the way's other literals and classes
-        by_key: dict[str, list[tuple[int, frozenset[str], tuple[str, ...]]]] = {}
-        key_of = _key_of_ways(self.needs)
-        for position, need in enumerate(self.needs):
-            for way in need or ():
-                key = key_of[way]
-                others = way - {key}
-                by_key.setdefault(key, []).append((
-                    position,
-                    frozenset(t for t in others if t not in _CLASSES),
-                    tuple(sorted(t for t in others if t in _CLASSES)),
-                ))
-        self._by_key = {key: tuple(ways) for key, ways in by_key.items()}
-        self._keys = frozenset(set(by_key) - set(_CLASSES))
-        self._literals = frozenset(t for need in self.needs for way in need or () for t in way
-                                   if t not in _CLASSES)
-        self._classes = tuple(token for token in _CLASSES if token in by_key)
-        self._finder = key_finder(set(self._literals))
-        self._indexed = True
+    @cached_property
+    def _index(self) -> _Index:
+        """Built on the first text: a screen asked only for its needs (the era facts' own,
+        when staleness screens them with the time rules) never is."""
+        return _index_of(self.needs)
 
     @property
     def keys(self) -> frozenset[str]:
         """The literals ways are looked up by."""
-        if not self._indexed:
-            self._index()
-        return self._keys
+        return self._index.keys
 
     @property
     def literals(self) -> frozenset[str]:
         """Every literal some way needs (what the scan looks for)."""
-        if not self._indexed:
-            self._index()
-        return self._literals
+        return self._index.literals
 
     def found(self, folded: str) -> set[str]:
         """The literals (of any way) a folded text holds."""
-        if not self._indexed:
-            self._index()
-        return self._finder.found(folded) if self._finder is not None else set()
+        finder = self._index.finder
+        return finder.found(folded) if finder is not None else set()
 
     def may_match(self, text: str) -> frozenset[int]:
         """Positions of the patterns ``text`` may match."""
-        if not self._indexed:
-            self._index()
-        folded = text
-        if self._finder is not None:
-            folded = fold(text)
-            present = self._finder.found(folded)
-            keys = present & self._keys
+        index = self._index
+        if index.finder is not None:
+            present = index.finder.found(fold(text))
+            keys = present & index.keys
         else:
             present, keys = set(), set()
         held: dict[str, bool] = {}  # class tokens looked up so far
-        for token in self._classes:
-            held[token] = _CLASSES[token](text)
+        for token, check in index.classes:
+            held[token] = check(text)
             if held[token]:
                 keys.add(token)
         if not keys:
             return self.unscreened
         kept = set(self.unscreened)
+        by_key = index.by_key
         for key in keys:
-            for position, literals, classes in self._by_key[key]:
+            for position, literals, classes in by_key[key]:
                 if (position not in kept and literals <= present
                         and (not classes or all(self._holds(t, text, held) for t in classes))):
                     kept.add(position)
@@ -556,7 +668,7 @@ class LiteralScreen:
     def _holds(token: str, text: str, held: dict[str, bool]) -> bool:
         """Whether the text holds a class token (looked up once per text)."""
         if token not in held:
-            held[token] = _CLASSES[token](text)
+            held[token] = class_holds(token, text)
         return held[token]
 
 

@@ -313,7 +313,7 @@ def _run(
         clock.lap("blocks")
         traced.append(trace_page(seg, registry, cues, found, block))
         clock.lap("provenance")
-        foreign = foreign_blocks(seg, block, found, copied.get(doc, frozenset()), registry)
+        foreign = foreign_blocks(seg, block, found, copied.get(doc, frozenset()), registry, cues)
         page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
         verdicts.append(page_verdicts)
         conflicts.extend(page_conflicts)

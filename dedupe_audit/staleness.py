@@ -28,18 +28,18 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dedupe_audit import surnames
-from dedupe_audit.cues import CueMatch
+from dedupe_audit.cues import CueMatch, CueSet, LeadIn
 from dedupe_audit.eras import (
     EraRegistry,
     Fact,
     Mention,
     Term,
-    _cue_for,
-    _sentence_bounds,
-    _sentence_of,
+    cue_for,
     find_mentions,
     load_eras,
     screened_facts,
+    sentence_bounds,
+    sentence_of,
 )
 from dedupe_audit.literals import JointScreen
 from dedupe_audit.model import (
@@ -688,9 +688,9 @@ def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragra
             if source.clue is None:
                 retro.append(f"'{word}' refers to a mention read in retrospect")
                 continue
-            bounds = bounds or _sentence_bounds(para.text)
-            sentence = _sentence_of(bounds, start)
-            cue = _cue_for(para.text, start, end, sentence, eras.cues)
+            bounds = bounds or sentence_bounds(para.text)
+            sentence = sentence_of(bounds, start)
+            cue = cue_for(para.text, start, end, sentence, eras.cues)
             if cue:
                 retro.append(f"'{word}' ({cue})")
                 continue
@@ -765,7 +765,8 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
 def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
                    matches: Sequence[tuple[CueMatch, ...]] | None = None,
                    duplicated: frozenset[int] = frozenset(),
-                   registry: OutletRegistry | None = None) -> tuple[int, ...]:
+                   registry: OutletRegistry | None = None, cues: CueSet | None = None
+                   ) -> tuple[int, ...]:
     """Whether each paragraph lies in a block that is another text pasted in (OWN = no):
     COPIED, a block holding a run copied from or to another document (``duplicated``), or
     DATELINED, one holding a dateline or byline (``matches``: the cues of each paragraph;
@@ -773,11 +774,16 @@ def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
     than the page's own. When the page's own outlet is
     unknown, a dateline opens a foreign block only after the page's first body block (the
     first is the page's own story). Era evidence is inherited only inside either kind; a
-    dated block is also its own scope for counter-evidence (a later holder named sitting)."""
-    if matches is None:
+    dated block is also its own scope for counter-evidence (a later holder named sitting).
+    A block opened mid-page by another outlet's lead-in (``cues.lead_ins``) is LEAD_IN
+    (``cues``: the run's cue set, the shipped one when None)."""
+    if matches is None or cues is None:
         from dedupe_audit.blocks import default_cues
 
-        matches = default_cues().find_all(seg.paragraphs, seg.document.text)
+        if cues is None:
+            cues = default_cues()
+        if matches is None:
+            matches = cues.find_all(seg.paragraphs, seg.document.text)
     if registry is None:
         from dedupe_audit.outlets import load_registry
 
@@ -794,7 +800,7 @@ def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
     lead_ins: dict[int, int] = {}  # block -> the paragraph whose lead-in opens a pasted text
     for j, para in enumerate(seg.paragraphs):
         if para.is_body and j != first_para and blocks[j] not in lead_ins:
-            outlet = lead_in_outlet(para.text, registry)
+            outlet = lead_in_outlet(para.text, registry, cues.lead_ins)
             if outlet is not None and outlet.name != own:
                 lead_ins[blocks[j]] = j
         block = blocks[j]
@@ -818,25 +824,21 @@ def foreign_blocks(seg: SegmentedDocument, blocks: Sequence[int],
     return tuple(kinds)
 
 
-# A paragraph that opens with another outlet's name and a colon ("CBS News reports:",
-# "NBC News analysis:", "From The New York Times briefing:", "CNN's week-ahead guide:") or
-# "As NBC News reported," / "Як пише CNN:" / "Как сообщает CNN," pastes that outlet's text.
-_LEAD_IN = re.compile(
-    r"^\s*(?:(?:From|Via|Per|Here(?:['’]s| is)|За\s+даними|По\s+данным)\s+)?"
-    r"(?P<head>[^\s:.!?\"“”«»,][^:.!?\"“”«»\n]{0,58}?)(?P<tail>)\s*:\s+\S")
-_AS_REPORTED = re.compile(
-    r"^\s*(?:(?:As|Як|Как)\s+(?P<head>[^,:.!?\n]{2,40}?)\s+(?:reported|reports|wrote|writes|"
-    r"noted|notes|said|says)|(?:Як|Как)\s+(?:пише|пишуть|повідомля\w+|пишет|пишут|сообща\w+|"
-    r"написал\w*|написа\w+)\s+(?P<tail>[^,:.!?\n]{2,40}?))\s*[,:]\s+\S")
 _LEAD_WORDS = 3  # words a lead-in may add after the outlet ("week-ahead guide", "reports")
 
 
-def lead_in_outlet(text: str, registry: OutletRegistry) -> Outlet | None:
-    """The outlet a paragraph's lead-in names, if it opens with one (see ``_LEAD_IN``):
-    the head before the colon must start with a known outlet's name (a possessive
-    allowed) followed by at most ``_LEAD_WORDS`` words."""
-    for found in (_LEAD_IN.match(text), _AS_REPORTED.match(text)):
-        words = ((found.group("head") or found.group("tail") or "") if found else "").split()
+def lead_in_outlet(text: str, registry: OutletRegistry,
+                   lead_ins: Sequence[LeadIn] | None = None) -> Outlet | None:
+    """The outlet a paragraph's lead-in names, if it opens with one (``lead_ins``: the
+    ``[[lead_in]]`` phrasings of the cue files, the shipped ones when None): the words the
+    lead-in holds must start with a known outlet's name (a possessive allowed) followed by
+    at most ``_LEAD_WORDS`` words."""
+    if lead_ins is None:
+        from dedupe_audit.blocks import default_cues
+
+        lead_ins = default_cues().lead_ins
+    for lead_in in lead_ins:
+        words = lead_in.head(text).split()
         for k in range(min(len(words), 6), 0, -1):
             name = re.sub(r"[’']s$", "", " ".join(words[:k]))
             outlet = registry.lookup(name)

@@ -15,6 +15,7 @@ from dedupe_audit.datafiles import data_file
 from dedupe_audit.eras import _screen, load_eras
 from dedupe_audit.literals import (
     DIGIT,
+    DIGIT_RUN,
     NEWER,
     LiteralScreen,
     WordProbe,
@@ -121,7 +122,12 @@ def test_every_text_a_cue_pattern_matches_holds_one_of_its_keywords(rule, data):
         (r"\btoday\b|\bсьогодні\b", True, [{"today"}, {"сьогодні"}]),
         (r"\bthis\s+week\b", True, [{"this", "week"}]),
         (r"(?:Joe\s+)?BIDEN", True, [{"biden"}]),
-        (r"наступн\w*\s+(?P<y>(?:19|20)\d\d)", True, [{"наступн", DIGIT}]),
+        # a year-shaped run of digits, not any digit (updated: digit runs are read now)
+        (r"наступн\w*\s+(?P<y>(?:19|20)\d\d)", True, [{"наступн", DIGIT_RUN + r"[12][09]\d\d"}]),
+        (r"\bby\s+(?P<y>20\d\d)\b|\bдо\s+(?P<z>\d{4})\s+року", True,
+         [{DIGIT_RUN + r"20\d\d"}, {"року", DIGIT_RUN + r"\d\d\d\d"}]),
+        (r"(?:\d\d|[0-3]\d)\.\d", True, [{DIGIT_RUN + r"\d\d"}]),
+        (r"[0-3]?\d\.\d", True, [{DIGIT}]),  # runs one digit long: a digit, no more
         # a user pattern runs on `regex`, which may know more digits and cases than `re`
         (r"наступн\w*\s+(?P<y>(?:19|20)\d\d)", False, [{"наступн"}, {NEWER}]),
         (r"(?:цього|поточного)\s+року", True, [{"цього", "року"}, {"поточного", "року"}]),
@@ -139,6 +145,17 @@ def test_required_literals_are_read_from_the_pattern(pattern, trusted, ways):
 )
 def test_unreadable_patterns_need_nothing(pattern, trusted):
     assert required_literals(pattern, re.IGNORECASE, trusted=trusted) is None
+
+
+def test_a_digit_run_passes_only_texts_holding_digits_of_its_shape():
+    screen = LiteralScreen([required_literals(r"\bby\s+(?:the\s+end\s+of\s+)?(?P<y>(?:19|20)\d\d)\b"),
+                            required_literals(r"до\s+кінця\s+(?P<y>(?:19|20)\d\d)\s+року")])
+    assert screen.may_match("by 2020") == {0}
+    assert screen.may_match("до кінця 1999 року") == {0, 1}  # the first rule's run is there too
+    assert screen.may_match("by page 7, 3 people and 30 years") == set()
+    assert screen.may_match("до кінця 2120 року") == set()  # "21..": no place may be 1 then 1
+    assert screen.may_match("до кінця 2\u0669\u0662\u0660 року") == set()  # [09] is ASCII here
+    assert screen.may_match("рік 20\u0669\u0662 до кінця року") == {0, 1}  # \d: any digit
 
 
 def test_screen_needs_every_literal_of_one_way():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from test_staleness import page, verdicts
 
+from dedupe_audit.cues import CueError, load_cues
 from dedupe_audit.eras import find_mentions
 from dedupe_audit.outlets import load_registry
 from dedupe_audit.staleness import lead_in_outlet, load_eras
@@ -170,6 +171,43 @@ def test_lead_in_names_the_outlet(registry, text, outlet):
 ])
 def test_not_a_lead_in(registry, text):
     assert lead_in_outlet(text, registry) is None
+
+
+def test_shipped_lead_ins_are_data_with_their_source(registry):
+    lead_ins = load_cues(registry).lead_ins
+    assert {lead_in.name for lead_in in lead_ins} >= {"outlet-colon", "as-reported"}
+    assert all(lead_in.basis and lead_in.source.endswith("cues.toml") for lead_in in lead_ins)
+
+
+USER_LEAD_INS = r"""
+[[lead_in]]
+name = "selon"
+pattern = '''^(?:Nach\s+Angaben\s+von|Selon)\s+(?P<head>[^,:\n]{2,40}?)\s*[,:]\s+\S'''
+source = "a test"
+
+[[lead_in]]
+name = "as-reported"
+pattern = '''^Laut\s+(?P<tail>[^,\n]{2,40}?),\s+\S'''
+"""
+
+
+def test_a_user_lead_in_is_read_and_a_same_named_one_replaces_the_shipped(registry, tmp_path):
+    extra = tmp_path / "lead_ins.toml"
+    extra.write_text(USER_LEAD_INS, encoding="utf-8")
+    lead_ins = load_cues(registry, (str(extra),)).lead_ins
+    assert lead_in_outlet("Selon Reuters, les pourparlers continuent.", registry, lead_ins).name == "Reuters"
+    assert lead_in_outlet("Laut CNN, die Gespräche gehen weiter.", registry, lead_ins).name == "CNN"
+    # the shipped "As X reported," was replaced by name; "X reports:" still opens a lead-in
+    assert lead_in_outlet("As NBC News reported, the talks stalled.", registry, lead_ins) is None
+    assert lead_in_outlet("CBS News reports: talks resume.", registry, lead_ins).name == "CBS News"
+    assert lead_in_outlet("Selon Reuters, les pourparlers continuent.", registry) is None  # shipped only
+
+
+def test_a_lead_in_without_a_group_for_the_outlet_is_refused(registry, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[lead_in]]\nname = 'no-group'\npattern = '''^Selon\\s+\\w+,'''\n", encoding="utf-8")
+    with pytest.raises(CueError, match=r"bad\.toml.*no-group.*head"):
+        load_cues(registry, (str(bad),))
 
 
 def test_lead_in_block_is_its_own_scope_for_counter_evidence(eras):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.eras import load_eras, screened_facts
-from dedupe_audit.literals import JointScreen, _TreeFinder, fold, trie_pattern
+from dedupe_audit.literals import JointScreen, fold, is_class, trie_pattern
 from dedupe_audit.model import BODY, BOILERPLATE, Document, DocumentMeta, Paragraph, SegmentedDocument
 from dedupe_audit.pagedate import date_pages
 from dedupe_audit.staleness import assess
@@ -22,7 +22,8 @@ FACTS = screened_facts(ERAS)
 JOINT = JointScreen(LANG.rules, FACTS)
 KEYS = sorted(JOINT.screen.literals)
 # every token any way needs, so texts hold whole ways, half ways and near misses
-TOKENS = sorted({t for need in JOINT.screen.needs for way in need or () for t in way if len(t) > 2})
+TOKENS = sorted({t for need in JOINT.screen.needs for way in need or () for t in way
+                 if len(t) > 2 and not is_class(t)})
 FILLER = ["", " ", ", ", " the ", " 2024 ", "’s ", " і ", "x", "і", "\u1c82", "ſ", "25.04.2025 "]
 FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -71,13 +72,6 @@ def test_literals_are_found_inside_others_in_both_scripts_and_beside_astral_char
     assert {"biden", "this", "year,", "year", "president"} <= found and "трамп" not in found
     assert "трамп" in screen.found(fold("\U0001f600Президент ТРАМП\U0001f600"))
     assert not screen.found("")
-
-
-def test_without_the_automaton_regex_trees_find_the_same_literals():
-    tree = _TreeFinder({"biden", "year", "years", "трамп", "this"})
-    assert tree.found("this year and years, biden") == {"this", "year", "years", "biden"}
-    assert tree.found(fold("Президент Трамп, this")) == {"трамп", "this"}
-    assert tree.found("nothing here") == set()
 
 
 # --------------------------------------------------------------------------- dates read once
