@@ -216,16 +216,30 @@ _LATIN = re.compile(r"[a-zA-Z]")
 def link_marks(text: str) -> int:
     """List separators, URLs, handles and addresses in a text: what stands for jusText's link
     density in text that has no markup."""
+    if not _may_link(text) and "://" not in text:
+        return 0  # neither regex can match (each needs one of these): most paragraphs
     return len(_SEPARATORS.findall(text)) + len(_LINK.findall(text))
 
 
+# What a list separator (:data:`_SEPARATORS`) or a handle or address (:data:`_LINK`) must hold:
+# one of these characters, "::" or "www." (a URL needs "://" as well, see :func:`link_marks`).
+_LINK_CHARS = ("@", "|", "\u2022", "\u00b7", "\u00bb", "\u203a")
+
+
 def _may_link(text: str) -> bool:
-    """Whether a text may hold a link mark (:data:`_SEPARATORS`, :data:`_LINK`): one scan for
-    the characters they need rules most paragraphs out."""
-    return _LINK_HINT.search(text) is not None
+    """Whether a text may hold a list separator, a handle or a "www." address (what
+    :data:`_LINK_HINT` finds): substring tests, several times faster than the regex, rule most
+    paragraphs out; a slash is then checked for the whitespace around it."""
+    for char in _LINK_CHARS:
+        if char in text:
+            return True
+    if "::" in text or "www." in text:
+        return True
+    return "/" in text and _SLASH.search(text) is not None
 
 
-_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")
+_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what _may_link answers (tests/test_furniture.py)
+_SLASH = re.compile(r"\s/\s")
 
 
 @lru_cache(maxsize=4)
@@ -242,11 +256,28 @@ def page_language(texts: Iterable[str]) -> str | None:
     sample = " ".join(text for _, text in zip(range(12), texts, strict=False))[:4000]
     if _CYRILLIC.search(sample) is None and _UKRAINIAN.search(sample) is None:
         return "English" if _LATIN.search(sample) else None  # the usual case, without counting
-    latin = len(_LATIN.findall(sample))
-    cyrillic = len(_CYRILLIC.findall(sample)) + len(_UKRAINIAN.findall(sample))
+    latin, cyrillic = _letter_counts(sample)
     if cyrillic > latin:
         return "Ukrainian" if _UKRAINIAN.search(sample) else "Russian"
     return "English" if latin else None
+
+
+# The letters page_language counts, as bytes: ASCII letters (_LATIN), and in Windows-1251 the
+# letters of _CYRILLIC (А-я at 0xC0-0xFF, Ё ё) and of _UKRAINIAN (І і Ї ї Є є Ґ ґ). A codec
+# maps one character to one byte and drops what it cannot encode ("ignore"), so counting bytes
+# counts the letters: a C pass over the text instead of a list of every letter (findall).
+_NOT_LATIN = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
+_NOT_CYRILLIC = bytes(b for b in range(256) if b not in set(
+    "\u0410\u044f\u0401\u0451\u0406\u0456\u0407\u0457\u0404\u0454\u0490\u0491".encode("cp1251"))
+    and b < 0xC0)
+
+
+def _letter_counts(sample: str) -> tuple[int, int]:
+    """(Latin, Cyrillic) letters of a text, as ``len(_LATIN.findall(sample))`` and
+    ``len(_CYRILLIC.findall(sample)) + len(_UKRAINIAN.findall(sample))`` count them."""
+    latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LATIN))
+    cyrillic = len(sample.encode("cp1251", "ignore").translate(None, _NOT_CYRILLIC))
+    return latin, cyrillic
 
 
 @dataclass(slots=True)
@@ -299,11 +330,21 @@ def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[i
     measures: classed bad in context and link-like (two or more list separators, URLs,
     handles or addresses; one is enough after the article's last good paragraph). ``body`` says which
     paragraphs no rule named; the others are never re-judged."""
-    if not any(is_body and _words(p) <= LOW_CONTENT_MAX_WORDS and _may_link(p.text) and link_marks(p.text)
-               for p, is_body in zip(paragraphs, body, strict=True)):
+    short = [i for i, (p, is_body) in enumerate(zip(paragraphs, body, strict=True))
+             if is_body and _words(p) <= LOW_CONTENT_MAX_WORDS]
+    if not any(_may_link(text) and link_marks(text) for text in (paragraphs[i].text for i in short)):
         return {}  # no short link-like line on the page: nothing to classify (most pages)
     texts = [p.text for p in paragraphs]
     language = page_language(t for t, is_body in zip(texts, body, strict=True) if is_body)
+    if language is None:
+        return {}
+    # Only a short body line with two link marks, or with one that jusText classes bad without
+    # context, can be found below: a page with neither is not classified (the same answer).
+    marks = {i: links for i, links in ((i, link_marks(texts[i])) for i in short) if links}
+    if all(links < 2 for links in marks.values()):
+        stop = stoplist(language)
+        if not any(context_free(texts[i], stop).cf_class == "bad" for i in marks):
+            return {}
     classified = classify_page(texts, language)
     if classified is None:
         return {}
@@ -316,7 +357,7 @@ def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[i
         if not body[i] or item.class_type != "bad" or _words(paragraphs[i]) > LOW_CONTENT_MAX_WORDS:
             continue
         # Text has no links: a list's separators, a URL, a handle or an address stand for them.
-        links = link_marks(item.text)
+        links = marks.get(i, 0)  # link_marks of every short body line, counted above
         if links >= 2 or (i > last_good and links and item.cf_class == "bad"):
             found[i] = item
     return found
