@@ -6,19 +6,24 @@ scraped page, and matching inside article text would hide real content.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule
-from .screens import EdgeScreen, edge_screen, required_needles
+from .screens import EdgeScreen, edge_screen, lookahead_needles, required_needles
 
-try:  # C Aho-Corasick: one pass finds every needle of many rules
+try:  # Aho-Corasick: one pass finds every needle of many rules
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover - pyahocorasick, or needle by needle: the same answers
+    ahocorasick_rs = None
+try:
     import ahocorasick
-except ImportError:  # pragma: no cover - needle by needle then, the same answers
+except ImportError:  # pragma: no cover
     ahocorasick = None
 
 # A rule file that cannot be used; the message names the file, the line and the rule. One name
@@ -169,31 +174,63 @@ class RuleCheck:
 # to something else ("ı" ~ "i"; "İ" folds to "i" + U+0307): a folded text holding one passes
 # every rule screened by its literals (tests/test_screens.py checks the list over Unicode).
 _FOLD_MISMATCH = ("\u0131", "\u0307")
-# Up to this many needles a paragraph is searched needle by needle (`str.__contains__` skips
-# through a text faster than an automaton steps through it, ~0.18 us a needle against ~19 ns a
-# character); more are found by one Aho-Corasick pass for every rule's needles.
-_FEW_NEEDLES = 16
+# Up to this many needles a paragraph is searched needle by needle (`str.__contains__`, ~0.18 us
+# a needle on a paragraph of ~200 characters); more are found by one Aho-Corasick pass over
+# every rule's needles (~1.1 us with ahocorasick_rs, ~3.4 us with pyahocorasick).
+_FEW_NEEDLES = 6
 
 
-class _NeedleTest:
-    """Which needles and literals a case-folded text holds, as bits (bit ``n``: a needle of
-    rule ``n``; bit ``n + count``: a literal of rule ``n``): needle by needle for a few, or one
-    pass of the rule set's automaton (which finds them all; the caller keeps the bits it asked
-    about)."""
+def _key_finder(keys: Sequence[str]) -> Callable[[str], Iterable[str]] | None:
+    """A search for every occurrence of any of ``keys`` in a text (overlapping ones too: a
+    needle inside another is found), answering with the keys found; None without an
+    Aho-Corasick package (then every search is needle by needle)."""
+    if not keys:
+        return None
+    if ahocorasick_rs is not None:  # Rust, a DFA: about three times pyahocorasick's speed here
+        automaton = ahocorasick_rs.AhoCorasick(
+            list(keys), implementation=ahocorasick_rs.Implementation.DFA, store_patterns=True)
+        return partial(automaton.find_matches_as_strings, overlapping=True)
+    if ahocorasick is not None:
+        tree = ahocorasick.Automaton()
+        for key in keys:
+            tree.add_word(key, key)
+        tree.make_automaton()
+        return lambda folded: [key for _, key in tree.iter(folded)]
+    return None
 
-    __slots__ = ("_automaton", "_keys")
 
-    def __init__(self, key_bits: dict[str, int], automaton: object | None) -> None:
-        self._keys = tuple(sorted(key_bits.items()))
-        self._automaton = automaton if len(self._keys) > _FEW_NEEDLES else None
+class _Stage:
+    """What is known of the texts whose edges leave one set of rules and whose word count falls
+    in one bucket: which of those rules need a needle or are screened by their literals, the
+    search for those (None when no rule left needs one), and the plans to run by what the
+    search found (``found``: bit ``n`` a needle of rule ``n``, bit ``n + count`` a literal of
+    rule ``n``, bit ``2 * count``: the text holds a character literals cannot be trusted on)."""
+
+    __slots__ = ("admitted", "bucket", "keys", "find", "every_key", "mask", "plan", "plans", "read")
+
+    def __init__(self, admitted: int, bucket: int, key_bits: dict[str, int], read: int,
+                 find: Callable[[str], Iterable[str]] | None, every_key: dict[str, int]) -> None:
+        self.admitted = admitted
+        self.bucket = bucket
+        self.read = read  # the rules left screened by their literals
+        self.keys = tuple(sorted(key_bits.items()))  # this stage's keys and their bits
+        self.find = find if len(self.keys) > _FEW_NEEDLES else None  # None: key by key
+        self.every_key = every_key  # what `find` answers with: every rule's keys, their bits
+        self.mask = 0  # the bits this stage asks about (`find` sets others too)
+        for _, bits in self.keys:
+            self.mask |= bits
+        self.plan: tuple[_Step, ...] | None = None  # the plan when no search is needed
+        self.plans: dict[int, tuple[_Step, ...]] = {}  # found -> plan
 
     def hits(self, folded: str) -> int:
+        """The needles and literals of this stage's rules that a case-folded text holds."""
         found = 0
-        if self._automaton is not None:
-            for _, bits in self._automaton.iter(folded):  # type: ignore[attr-defined]
-                found |= bits
-            return found
-        for key, bits in self._keys:
+        if self.find is not None:
+            bits = self.every_key
+            for key in self.find(folded):
+                found |= bits[key]
+            return found & self.mask
+        for key, bits in self.keys:
             if key in folded:
                 found |= bits
         return found
@@ -204,14 +241,14 @@ class RuleChecks:
     their first or last character, or lack every literal a pattern needs: which rules a first
     character leaves, and which a last one leaves, is worked out once per character (a bit
     per rule); the needles and literals of the rules that a pair of those sets and a word
-    count leave are found by one search of the paragraph (made once per such set); and which
-    checks the rules left then need, once per (set, word-limit bucket) (a corpus has a few
-    hundred). A paragraph runs only those. The answer is :func:`classify`'s, rule by rule."""
+    count leave are found by one search of the paragraph; and which checks the rules left
+    then need, once per (set, word-limit bucket, what the search found) (a corpus has a few
+    thousand). A paragraph runs only those. The answer is :func:`classify`'s, rule by rule."""
 
     def __init__(self, checks: Sequence[RuleCheck]) -> None:
         self.checks = tuple(checks)
-        self._plans: dict[tuple[int, int], tuple[tuple[RuleCheck, bool], ...]] = {}
-        self._tests: dict[tuple[int, int], tuple[int, int, _NeedleTest | None]] = {}
+        self._plans: dict[tuple[int, int], tuple[_Step, ...]] = {}
+        self._stages: dict[tuple[int, int], _Stage] = {}
         self._firsts: dict[str, int] = {}  # character -> rules whose matches may start with it
         self._lasts: dict[str, int] = {}  # character -> rules whose matches may end with it
         # The rules' distinct word limits, ascending: a paragraph's bucket is where its word
@@ -220,7 +257,7 @@ class RuleChecks:
         self._with_pattern = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None)
         count = len(self.checks)
         self._count = count
-        self._all = (1 << count) - 1
+        self._untrusted = 1 << (2 * count)  # in `found`: the literals cannot be trusted
         # rule n's needles set bit n of a search's answer, its literals bit n + count
         self._key_bits: dict[str, int] = {}
         for n, check in enumerate(self.checks):
@@ -232,7 +269,7 @@ class RuleChecks:
                 self._key_bits[literal] = self._key_bits.get(literal, 0) | 1 << (n + count)
         self._needled = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None and c.needles)
         self._read = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None and c.literals)
-        self._automaton: object | None = None  # every key's bits, built on first need
+        self._finder: Callable[[str], Iterable[str]] | None = None  # every key, built on first need
 
     def first_match(self, stripped: str, words: int) -> str | None:
         """Name of the first rule matching a paragraph already stripped, given its word count."""
@@ -248,37 +285,28 @@ class RuleChecks:
         else:
             admitted = self._with_pattern
         bucket = bisect_left(self._limits, words)
-        test_key = (admitted, bucket)
-        test = self._tests.get(test_key)
-        if test is None:
-            test = self._test(admitted, bucket)
-        needled, read, needle_test = test
-        if needle_test is not None:  # some rule left needs a needle or a literal
+        stage = self._stages.get((admitted, bucket))
+        if stage is None:
+            stage = self._stage(admitted, bucket)
+        plan = stage.plan
+        if plan is None:  # some rule left needs a needle or a literal
             folded = stripped.casefold()
-            found = needle_test.hits(folded)
-            if read and not folded.isascii() and any(c in folded for c in _FOLD_MISMATCH):
-                found |= read << self._count  # literals cannot be trusted on this text
-            admitted &= ~needled | found
-            admitted &= ~read | found >> self._count
-        plan_key = (admitted, bucket)
-        plan = self._plans.get(plan_key)
-        if plan is None:
-            plan = self._plan(*plan_key)
+            found = stage.hits(folded)
+            if stage.read and not folded.isascii() and any(c in folded for c in _FOLD_MISMATCH):
+                found |= self._untrusted
+            plan = stage.plans.get(found)
+            if plan is None:
+                plan = self._narrowed(stage, found)
         size = len(stripped)
         key = None
-        for check, possible in plan:  # the plan holds only checks whose max_words admit `words`
-            if check.phrases:
+        for name, phrases, fullmatch, shortest, longest in plan:  # rules whose max_words admit `words`
+            if phrases is not None:
                 if key is None:
                     key = _phrase_key(stripped)
-                if key in check.phrases:
-                    return check.name
-            if not possible:
-                continue
-            screen = check.screen
-            if screen is not None and not screen.min_len <= size <= screen.max_len:
-                continue
-            if check.fullmatch(stripped):  # type: ignore[misc]
-                return check.name
+                if key in phrases:
+                    return name
+            if fullmatch is not None and shortest <= size <= longest and fullmatch(stripped):
+                return name
         return None
 
     def _edge_mask(self, char: str, *, from_end: bool) -> int:
@@ -302,48 +330,72 @@ class RuleChecks:
         least = self._limits[bucket] if bucket < len(self._limits) else None
         return check.max_words is None or (least is not None and check.max_words >= least)
 
-    def _test(self, admitted: int, bucket: int) -> tuple[int, int, _NeedleTest | None]:
-        """For texts whose edges leave the rules in ``admitted`` and whose word count falls in
-        this bucket: (the rules left that need a needle, those screened by their literals, the
-        search for all of those rules' needles and literals; None when no rule left needs one)."""
+    def _stage(self, admitted: int, bucket: int) -> _Stage:
+        """The :class:`_Stage` of texts whose edges leave the rules in ``admitted`` and whose
+        word count falls in this bucket."""
         count = self._count
         left = sum(1 << n for n, check in enumerate(self.checks)
                    if admitted >> n & 1 and self._allowed(bucket, check))
         needled, read = self._needled & left, self._read & left
         keys = {key: bits & (needled | read << count) for key, bits in self._key_bits.items()}
         keys = {key: bits for key, bits in keys.items() if bits}
-        if len(keys) > _FEW_NEEDLES and self._automaton is None and ahocorasick is not None:
-            automaton = ahocorasick.Automaton()
-            for key, bits in sorted(self._key_bits.items()):
-                automaton.add_word(key, bits)
-            automaton.make_automaton()
-            self._automaton = automaton
-        test = (needled, read, _NeedleTest(keys, self._automaton) if keys else None)
-        if len(self._tests) >= 16384:
-            self._tests.clear()
-        self._tests[(admitted, bucket)] = test
-        return test
+        if len(keys) > _FEW_NEEDLES and self._finder is None:
+            self._finder = _key_finder(sorted(self._key_bits))
+        stage = _Stage(admitted, bucket, keys, read, self._finder, self._key_bits)
+        if not keys:
+            stage.plan = self._plan(admitted, bucket)
+        if len(self._stages) >= 16384:
+            self._stages.clear()
+        self._stages[(admitted, bucket)] = stage
+        return stage
 
-    def _plan(self, admitted: int, bucket: int) -> tuple[tuple[RuleCheck, bool], ...]:
+    def _narrowed(self, stage: _Stage, found: int) -> tuple[_Step, ...]:
+        """The plan of a stage's text whose search found ``found``: its rules left less those
+        whose needles, or literals (when they can be trusted), the text lacks."""
+        count = self._count
+        needled, read = self._needled, stage.read
+        # on a text literals cannot be trusted on, every literal-screened rule stays
+        held = found | read << count if found & self._untrusted else found
+        admitted = stage.admitted & (~needled | held) & (~read | held >> count)
+        plan = self._plan(admitted, stage.bucket)
+        if len(stage.plans) >= 4096:
+            stage.plans.clear()
+        stage.plans[found] = plan
+        return plan
+
+    def _plan(self, admitted: int, bucket: int) -> tuple[_Step, ...]:
         """The checks to run on a text whose edges (and needles) leave the rules in
         ``admitted`` and whose word count falls in this bucket (``bisect_left`` of the
-        rules' ``max_words``): (check, whether its pattern may match); rules with nothing
-        left to ask, or only for shorter paragraphs, dropped."""
-        plan = tuple(
-            (check, bool(admitted >> n & 1)) for n, check in enumerate(self.checks)
-            if (admitted >> n & 1 or check.phrases) and self._allowed(bucket, check)
-        )
+        rules' ``max_words``), as steps (see :data:`_Step`); rules with nothing left to ask,
+        or only for shorter paragraphs, dropped."""
+        steps: list[_Step] = []
+        for n, check in enumerate(self.checks):
+            possible = bool(admitted >> n & 1)
+            if not (possible or check.phrases) or not self._allowed(bucket, check):
+                continue
+            screen = check.screen
+            steps.append((check.name, check.phrases or None, check.fullmatch if possible else None,
+                          screen.min_len if screen is not None else 0,
+                          screen.max_len if screen is not None else sys.maxsize))
+        plan = tuple(steps)
         if len(self._plans) >= 16384:
             self._plans.clear()
         self._plans[(admitted, bucket)] = plan
         return plan
 
 
+# One check of a plan: (rule name, its phrases or None, the pattern's fullmatch or None when
+# the pattern cannot match, the shortest and longest text the pattern may match).
+_Step = tuple[str, "frozenset[str] | None", "Callable[[str], object] | None", int, int]
+
+
 def _literals(pattern: SafePattern) -> tuple[str, ...]:
     """Case-folded literals one of which every match of a shipped pattern holds (read by
-    ``screens.required_needles``, which lower-cases them; every character a needle may hold
-    folds as it lowers, see tests/test_screens.py), () when none can be read."""
-    found = required_needles(pattern.pattern, pattern.flags)
+    ``screens.required_needles``, else from the pattern's lookaheads; both lower-case them, and
+    every character a needle may hold folds as it lowers, see tests/test_screens.py), () when
+    none can be read."""
+    text, flags = pattern.pattern, pattern.flags
+    found = required_needles(text, flags) or lookahead_needles(text, flags)
     return tuple(sorted({literal.casefold() for literal in found})) if found else ()
 
 
