@@ -59,18 +59,23 @@ def main() -> None:
     paragraphs = len(corpus.texts)
     every = load_rules(tuple(config.boilerplate_rules))
     seed = seed_rules(every)
-    with_jus = segment_module._with_low_content
+    with_jus = segment_module._with_low_content, segment_module.may_link
 
-    def without_jus(found: list) -> list:
+    def without_jus(found: list, *_: object) -> list:
         return found
+
+    def never(_: str) -> bool:
+        return False
 
     def run(rules: tuple, jus: bool) -> Callable[[], list]:
         def work() -> list:
-            segment_module._with_low_content = with_jus if jus else without_jus
+            # without jusText: neither its layer nor the link test segment runs for it
+            if not jus:
+                segment_module._with_low_content, segment_module.may_link = without_jus, never
             try:
                 return [segment_module.segment(doc, config, rules) for doc in docs]
             finally:
-                segment_module._with_low_content = with_jus
+                segment_module._with_low_content, segment_module.may_link = with_jus
         return work
 
     variants = {

@@ -216,7 +216,7 @@ _LATIN = re.compile(r"[a-zA-Z]")
 def link_marks(text: str) -> int:
     """List separators, URLs, handles and addresses in a text: what stands for jusText's link
     density in text that has no markup."""
-    if not _may_link(text) and "://" not in text:
+    if not may_link(text) and "://" not in text:
         return 0  # neither regex can match (each needs one of these): most paragraphs
     return len(_SEPARATORS.findall(text)) + len(_LINK.findall(text))
 
@@ -226,7 +226,7 @@ def link_marks(text: str) -> int:
 _LINK_CHARS = ("@", "|", "\u2022", "\u00b7", "\u00bb", "\u203a")
 
 
-def _may_link(text: str) -> bool:
+def may_link(text: str) -> bool:
     """Whether a text may hold a list separator, a handle or a "www." address (what
     :data:`_LINK_HINT` finds): substring tests, several times faster than the regex, rule most
     paragraphs out; a slash is then checked for the whitespace around it."""
@@ -238,7 +238,7 @@ def _may_link(text: str) -> bool:
     return "/" in text and _SLASH.search(text) is not None
 
 
-_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what _may_link answers (tests/test_furniture.py)
+_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what may_link answers (tests/test_furniture.py)
 _SLASH = re.compile(r"\s/\s")
 
 
@@ -325,26 +325,27 @@ def classify_page(texts: Sequence[str], language: str | None) -> list[JusParagra
     return classified
 
 
-def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[int, JusParagraph]:
+def low_content(
+    paragraphs: Sequence[Paragraph], body: Sequence[bool], linked: Sequence[int] | None = None
+) -> dict[int, JusParagraph]:
     """Paragraphs (index -> jusText measures) of one page that are furniture by jusText's
     measures: classed bad in context and link-like (two or more list separators, URLs,
     handles or addresses; one is enough after the article's last good paragraph). ``body`` says which
-    paragraphs no rule named; the others are never re-judged."""
+    paragraphs no rule named; the others are never re-judged. ``linked``, when the caller
+    knows it: the short body paragraphs that :func:`may_link` (saves a pass over the page)."""
     short = [i for i, (p, is_body) in enumerate(zip(paragraphs, body, strict=True))
              if is_body and _words(p) <= LOW_CONTENT_MAX_WORDS]
-    if not any(_may_link(text) and link_marks(text) for text in (paragraphs[i].text for i in short)):
+    if linked is None:
+        linked = [i for i in short if may_link(paragraphs[i].text)]
+    if not any(link_marks(paragraphs[i].text) for i in linked):
         return {}  # no short link-like line on the page: nothing to classify (most pages)
     texts = [p.text for p in paragraphs]
     language = page_language(t for t, is_body in zip(texts, body, strict=True) if is_body)
     if language is None:
         return {}
-    # Only a short body line with two link marks, or with one that jusText classes bad without
-    # context, can be found below: a page with neither is not classified (the same answer).
     marks = {i: links for i, links in ((i, link_marks(texts[i])) for i in short) if links}
-    if all(links < 2 for links in marks.values()):
-        stop = stoplist(language)
-        if not any(context_free(texts[i], stop).cf_class == "bad" for i in marks):
-            return {}
+    if all(links < 2 for links in marks.values()) and not _may_follow(texts, body, marks, stoplist(language)):
+        return {}
     classified = classify_page(texts, language)
     if classified is None:
         return {}
@@ -361,6 +362,27 @@ def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[i
         if links >= 2 or (i > last_good and links and item.cf_class == "bad"):
             found[i] = item
     return found
+
+
+def _may_follow(texts: Sequence[str], body: Sequence[bool], marks: Mapping[int, int],
+                stop: frozenset[str]) -> bool:
+    """Whether a line with one link mark may be found: only one that jusText classes bad
+    without context and that follows the article's last good paragraph can be. A body
+    paragraph classed good without context stays good in context (the revision changes only
+    short, near-good and bad ones), so a good one after the line rules it out: most pages
+    are then not classified at all (the same answer, a few paragraphs' measures instead of the
+    page's)."""
+    free: dict[int, str] = {}
+
+    def free_class(i: int) -> str:
+        if i not in free:
+            free[i] = context_free(texts[i], stop).cf_class
+        return free[i]
+
+    def good_after(i: int) -> bool:
+        return any(body[j] and free_class(j) == "good" for j in range(i + 1, len(texts)))
+
+    return any(free_class(i) == "bad" and not good_after(i) for i in marks)
 
 
 def low_content_evidence(seg: SegmentedDocument, doc: int) -> dict[ParagraphRef, dict[str, object]]:
