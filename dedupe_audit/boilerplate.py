@@ -173,7 +173,8 @@ class RuleCheck:
 # Characters that `re` (IGNORECASE) matches to a letter a literal may hold but that case-fold
 # to something else ("ı" ~ "i"; "İ" folds to "i" + U+0307): a folded text holding one passes
 # every rule screened by its literals (tests/test_screens.py checks the list over Unicode).
-_FOLD_MISMATCH = ("\u0131", "\u0307")
+_DOTLESS_I, _DOT_ABOVE = "\u0131", "\u0307"
+_FOLD_MISMATCH = (_DOTLESS_I, _DOT_ABOVE)
 # Up to this many needles a paragraph is searched needle by needle (`str.__contains__`, ~0.18 us
 # a needle on a paragraph of ~200 characters); more are found by one Aho-Corasick pass over
 # every rule's needles (~1.1 us with ahocorasick_rs, ~3.4 us with pyahocorasick).
@@ -222,19 +223,6 @@ class _Stage:
         self.plan: tuple[_Step, ...] | None = None  # the plan when no search is needed
         self.plans: dict[int, tuple[_Step, ...]] = {}  # found -> plan
 
-    def hits(self, folded: str) -> int:
-        """The needles and literals of this stage's rules that a case-folded text holds."""
-        found = 0
-        if self.find is not None:
-            bits = self.every_key
-            for key in self.find(folded):
-                found |= bits[key]
-            return found & self.mask
-        for key, bits in self.keys:
-            if key in folded:
-                found |= bits
-        return found
-
 
 class RuleChecks:
     """A rule set made ready for many paragraphs. Most paragraphs fail most patterns on
@@ -245,7 +233,7 @@ class RuleChecks:
     then need, once per (set, word-limit bucket, what the search found) (a corpus has a few
     thousand). A paragraph runs only those. The answer is :func:`classify`'s, rule by rule."""
 
-    def __init__(self, checks: Sequence[RuleCheck]) -> None:
+    def __init__(self, checks: Sequence[RuleCheck], probes: Sequence[str] = ()) -> None:
         self.checks = tuple(checks)
         self._plans: dict[tuple[int, int], tuple[_Step, ...]] = {}
         self._stages: dict[tuple[int, int], _Stage] = {}
@@ -267,12 +255,22 @@ class RuleChecks:
                 self._key_bits[needle] = self._key_bits.get(needle, 0) | 1 << n
             for literal in check.literals:
                 self._key_bits[literal] = self._key_bits.get(literal, 0) | 1 << (n + count)
+        # Probes: strings a caller wants to know about (case-folded), found by the same search.
+        self._probe = 1 << (2 * count + 1)
+        for probe in probes:
+            self._key_bits[probe] = self._key_bits.get(probe, 0) | self._probe
         self._needled = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None and c.needles)
         self._read = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None and c.literals)
         self._finder: Callable[[str], Iterable[str]] | None = None  # every key, built on first need
 
     def first_match(self, stripped: str, words: int) -> str | None:
         """Name of the first rule matching a paragraph already stripped, given its word count."""
+        return self.probe_match(stripped, words)[0]
+
+    def probe_match(self, stripped: str, words: int) -> tuple[str | None, bool | None]:
+        """:meth:`first_match`'s answer, and whether the paragraph case-folded holds one of the
+        set's ``probes``: known (True or False) when the paragraph was searched for needles
+        anyway, None when it was not (then the caller asks for itself)."""
         if stripped:
             first, last = stripped[0], stripped[-1]
             admitted = self._firsts.get(first)
@@ -289,10 +287,23 @@ class RuleChecks:
         if stage is None:
             stage = self._stage(admitted, bucket)
         plan = stage.plan
+        probed = None
         if plan is None:  # some rule left needs a needle or a literal
             folded = stripped.casefold()
-            found = stage.hits(folded)
-            if stage.read and not folded.isascii() and any(c in folded for c in _FOLD_MISMATCH):
+            find = stage.find
+            if find is not None:  # every key searched at once: the probes' answer comes free
+                bits = self._key_bits
+                found = 0
+                for found_key in find(folded):
+                    found |= bits[found_key]
+                probed = found & self._probe != 0
+                found &= stage.mask
+            else:
+                found = 0
+                for found_key, key_bits in stage.keys:
+                    if found_key in folded:
+                        found |= key_bits
+            if stage.read and not folded.isascii() and (_DOTLESS_I in folded or _DOT_ABOVE in folded):
                 found |= self._untrusted
             plan = stage.plans.get(found)
             if plan is None:
@@ -304,10 +315,10 @@ class RuleChecks:
                 if key is None:
                     key = _phrase_key(stripped)
                 if key in phrases:
-                    return name
+                    return name, probed
             if fullmatch is not None and shortest <= size <= longest and fullmatch(stripped):
-                return name
-        return None
+                return name, probed
+        return None, probed
 
     def _edge_mask(self, char: str, *, from_end: bool) -> int:
         """The rules (a bit each, in order) whose pattern may start (or end) with ``char``."""
@@ -421,17 +432,18 @@ def _check(rule: BoilerplateRule) -> RuleCheck:
 
 
 _RULE_CHECKS: dict[int, tuple[BoilerplateRule, RuleCheck]] = {}
-_CHECKS: dict[int, tuple[tuple[BoilerplateRule, ...], RuleChecks]] = {}
+_CHECKS: dict[tuple[int, tuple[str, ...]], tuple[tuple[BoilerplateRule, ...], RuleChecks]] = {}
 
 
-def checks_for(rules: Sequence[BoilerplateRule]) -> RuleChecks:
-    """The checks of a rule set, in its order (remembered for the last few rule tuples)."""
-    known = _CHECKS.get(id(rules))
+def checks_for(rules: Sequence[BoilerplateRule], probes: tuple[str, ...] = ()) -> RuleChecks:
+    """The checks of a rule set, in its order, with ``probes`` (see
+    :meth:`RuleChecks.probe_match`) (remembered for the last few rule tuples)."""
+    known = _CHECKS.get((id(rules), probes))
     if known is not None and known[0] is rules:
         return known[1]
-    checks = RuleChecks([_check(rule) for rule in rules])
+    checks = RuleChecks([_check(rule) for rule in rules], probes)
     if isinstance(rules, tuple):  # a list may change under the same id
         if len(_CHECKS) >= 16:
             _CHECKS.clear()
-        _CHECKS[id(rules)] = (rules, checks)
+        _CHECKS[(id(rules), probes)] = (rules, checks)
     return checks

@@ -218,6 +218,11 @@ def link_marks(text: str) -> int:
     density in text that has no markup."""
     if not may_link(text) and "://" not in text:
         return 0  # neither regex can match (each needs one of these): most paragraphs
+    return _count_marks(text)
+
+
+def _count_marks(text: str) -> int:
+    """:func:`link_marks` without its quick test (for a text known to pass it)."""
     return len(_SEPARATORS.findall(text)) + len(_LINK.findall(text))
 
 
@@ -238,6 +243,9 @@ def may_link(text: str) -> bool:
     return "/" in text and _SLASH.search(text) is not None
 
 
+# Strings one of which a text that may_link holds once case-folded (the rules' needle search in
+# segment looks for them too, so most paragraphs need no link test of their own).
+LINK_PROBES = (*_LINK_CHARS, "::", "www.", "/")
 _LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what may_link answers (tests/test_furniture.py)
 _SLASH = re.compile(r"\s/\s")
 
@@ -337,13 +345,23 @@ def low_content(
              if is_body and _words(p) <= LOW_CONTENT_MAX_WORDS]
     if linked is None:
         linked = [i for i in short if may_link(paragraphs[i].text)]
-    if not any(link_marks(paragraphs[i].text) for i in linked):
+    counted = {i: _count_marks(paragraphs[i].text) for i in linked}  # link_marks of those
+    if not any(counted.values()):
         return {}  # no short link-like line on the page: nothing to classify (most pages)
     texts = [p.text for p in paragraphs]
     language = page_language(t for t, is_body in zip(texts, body, strict=True) if is_body)
     if language is None:
         return {}
-    marks = {i: links for i, links in ((i, link_marks(texts[i])) for i in short) if links}
+    marks: dict[int, int] = {}  # link_marks of every short body line that has one
+    for i in short:
+        if i in counted:
+            links = counted[i]
+        elif "://" in texts[i]:  # a URL alone: may_link does not look for it
+            links = _count_marks(texts[i])
+        else:
+            continue
+        if links:
+            marks[i] = links
     if all(links < 2 for links in marks.values()) and not _may_follow(texts, body, marks, stoplist(language)):
         return {}
     classified = classify_page(texts, language)

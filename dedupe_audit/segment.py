@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from .boilerplate import BoilerplateRule, RuleChecks, checks_for, load_rules
 from .config import Config
-from .furniture import LOW_CONTENT, LOW_CONTENT_MAX_WORDS, low_content, may_link
+from .furniture import LINK_PROBES, LOW_CONTENT, LOW_CONTENT_MAX_WORDS, low_content, may_link
 from .model import BODY, BOILERPLATE, Document, Paragraph, SegmentedDocument, Window
 
 _TERMINAL = tuple('.!?…:;"»”’)')
@@ -144,7 +144,7 @@ def segment(
     """Paragraphs of one document, classified body/boilerplate, plus windows of long ones."""
     if rules is None:
         rules = load_rules(tuple(config.boilerplate_rules))
-    checks = checks_for(rules)
+    checks = checks_for(rules, LINK_PROBES)  # the rules' search also tells who may hold a link
     text = document.text
     limit = config.max_paragraph_chars
     paragraphs: list[Paragraph] = []
@@ -192,12 +192,12 @@ def _add(
     start, end, line, end_line = span
     body = text[start:end]
     words = len(body.split())
-    rule = checks.first_match(body, words)
+    rule, linkish = checks.probe_match(body, words)
     paragraph = Paragraph(
         len(paragraphs), start, end, line, end_line, text, BOILERPLATE if rule else BODY, rule, words
     )
     paragraphs.append(paragraph)
-    if rule is None and words <= LOW_CONTENT_MAX_WORDS and may_link(body):
+    if rule is None and words <= LOW_CONTENT_MAX_WORDS and linkish is not False and may_link(body):
         linked.append(paragraph.index)
     if rule is None and words > config.long_paragraph_words:
         cut.extend(windows(paragraph, config.window_sentences))
