@@ -110,4 +110,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from dedupe_audit.heap import long_lived_heap
+
+    with long_lived_heap():  # as run_audit runs: the corpus held here is not rescanned by the collector
+        main()

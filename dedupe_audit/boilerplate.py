@@ -236,12 +236,13 @@ class RuleChecks:
     def __init__(self, checks: Sequence[RuleCheck], probes: Sequence[str] = ()) -> None:
         self.checks = tuple(checks)
         self._plans: dict[tuple[int, int], tuple[_Step, ...]] = {}
-        self._stages: dict[tuple[int, int], _Stage] = {}
+        self._stages: dict[int, _Stage] = {}  # keyed by the rules the edges leave and the word bucket
         self._firsts: dict[str, int] = {}  # character -> rules whose matches may start with it
         self._lasts: dict[str, int] = {}  # character -> rules whose matches may end with it
         # The rules' distinct word limits, ascending: a paragraph's bucket is where its word
         # count falls among them, and every paragraph of a bucket faces the same rules.
         self._limits = sorted({c.max_words for c in self.checks if c.max_words is not None})
+        self._bucket_bits = (len(self._limits) + 1).bit_length()  # a bucket is 0 .. len(limits)
         self._with_pattern = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None)
         count = len(self.checks)
         self._count = count
@@ -283,7 +284,7 @@ class RuleChecks:
         else:
             admitted = self._with_pattern
         bucket = bisect_left(self._limits, words)
-        stage = self._stages.get((admitted, bucket))
+        stage = self._stages.get(admitted << self._bucket_bits | bucket)  # an int key: no tuple to build
         if stage is None:
             stage = self._stage(admitted, bucket)
         plan = stage.plan
@@ -357,7 +358,7 @@ class RuleChecks:
             stage.plan = self._plan(admitted, bucket)
         if len(self._stages) >= 16384:
             self._stages.clear()
-        self._stages[(admitted, bucket)] = stage
+        self._stages[admitted << self._bucket_bits | bucket] = stage
         return stage
 
     def _narrowed(self, stage: _Stage, found: int) -> tuple[_Step, ...]:
