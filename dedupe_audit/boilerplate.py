@@ -11,7 +11,7 @@ import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule
@@ -181,7 +181,7 @@ _FOLD_MISMATCH = (_DOTLESS_I, _DOT_ABOVE)
 _FEW_NEEDLES = 6
 
 
-def _key_finder(keys: Sequence[str]) -> Callable[[str], Iterable[str]] | None:
+def _key_finder(keys: Sequence[str]) -> Callable[[str, bool], Iterable[str]] | None:
     """A search for every occurrence of any of ``keys`` in a text (overlapping ones too: a
     needle inside another is found), answering with the keys found; None without an
     Aho-Corasick package (then every search is needle by needle)."""
@@ -190,13 +190,13 @@ def _key_finder(keys: Sequence[str]) -> Callable[[str], Iterable[str]] | None:
     if ahocorasick_rs is not None:  # Rust, a DFA: about three times pyahocorasick's speed here
         automaton = ahocorasick_rs.AhoCorasick(
             list(keys), implementation=ahocorasick_rs.Implementation.DFA, store_patterns=True)
-        return partial(automaton.find_matches_as_strings, overlapping=True)
+        return automaton.find_matches_as_strings  # called with overlapping=True, positionally
     if ahocorasick is not None:
         tree = ahocorasick.Automaton()
         for key in keys:
             tree.add_word(key, key)
         tree.make_automaton()
-        return lambda folded: [key for _, key in tree.iter(folded)]
+        return lambda folded, _overlapping=True: [key for _, key in tree.iter(folded)]
     return None
 
 
@@ -207,17 +207,18 @@ class _Stage:
     search found (``found``: bit ``n`` a needle of rule ``n``, bit ``n + count`` a literal of
     rule ``n``, bit ``2 * count``: the text holds a character literals cannot be trusted on)."""
 
-    __slots__ = ("admitted", "bucket", "keys", "find", "every_key", "mask", "plan", "plans", "read")
+    __slots__ = ("admitted", "bucket", "keys", "find", "mask", "plan", "plans", "read")
 
     def __init__(self, admitted: int, bucket: int, key_bits: dict[str, int], read: int,
-                 find: Callable[[str], Iterable[str]] | None, every_key: dict[str, int]) -> None:
+                 find: Callable[[str, bool], Iterable[str]] | None) -> None:
         self.admitted = admitted
         self.bucket = bucket
         self.read = read  # the rules left screened by their literals
         self.keys = tuple(sorted(key_bits.items()))  # this stage's keys and their bits
-        self.find = find if len(self.keys) > _FEW_NEEDLES else None  # None: key by key
-        self.every_key = every_key  # what `find` answers with: every rule's keys, their bits
-        self.mask = 0  # the bits this stage asks about (`find` sets others too)
+        # the rule set's search for every key (None: key by key); it answers with keys of
+        # other stages' rules too, so `mask` holds the bits this stage asks about
+        self.find = find if len(self.keys) > _FEW_NEEDLES else None
+        self.mask = 0
         for _, bits in self.keys:
             self.mask |= bits
         self.plan: tuple[_Step, ...] | None = None  # the plan when no search is needed
@@ -262,7 +263,7 @@ class RuleChecks:
             self._key_bits[probe] = self._key_bits.get(probe, 0) | self._probe
         self._needled = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None and c.needles)
         self._read = sum(1 << n for n, c in enumerate(self.checks) if c.pattern is not None and c.literals)
-        self._finder: Callable[[str], Iterable[str]] | None = None  # every key, built on first need
+        self._finder: Callable[[str, bool], Iterable[str]] | None = None  # every key, built on first need
 
     def first_match(self, stripped: str, words: int) -> str | None:
         """Name of the first rule matching a paragraph already stripped, given its word count."""
@@ -295,7 +296,7 @@ class RuleChecks:
             if find is not None:  # every key searched at once: the probes' answer comes free
                 bits = self._key_bits
                 found = 0
-                for found_key in find(folded):
+                for found_key in find(folded, True):  # every occurrence, overlapping ones too
                     found |= bits[found_key]
                 probed = found & self._probe != 0
                 found &= stage.mask
@@ -353,7 +354,7 @@ class RuleChecks:
         keys = {key: bits for key, bits in keys.items() if bits}
         if len(keys) > _FEW_NEEDLES and self._finder is None:
             self._finder = _key_finder(sorted(self._key_bits))
-        stage = _Stage(admitted, bucket, keys, read, self._finder, self._key_bits)
+        stage = _Stage(admitted, bucket, keys, read, self._finder)
         if not keys:
             stage.plan = self._plan(admitted, bucket)
         if len(self._stages) >= 16384:
