@@ -160,7 +160,6 @@ class RuleCheck:
     # minus the wrapper's cost), else the SafePattern's, under its time budget.
     fullmatch: Callable[[str], object] | None = None
     needles: tuple[str, ...] = ()  # the rule's needles (case-folded): one must be present
-    find_needle: Callable[[str], object] | None = None  # their compiled search, None without
     # Case-folded literals read from a shipped pattern (``screens.required_needles``), one of
     # which every match holds; () when none can be read (a user's pattern is never read).
     literals: tuple[str, ...] = ()
@@ -238,6 +237,7 @@ class RuleChecks:
         self.checks = tuple(checks)
         self._plans: dict[tuple[int, int], tuple[_Step, ...]] = {}
         self._stages: dict[int, _Stage] = {}  # keyed by the rules the edges leave and the word bucket
+        self._narrowed_plans = 0  # plans kept in all stages (see _narrowed)
         self._firsts: dict[str, int] = {}  # character -> rules whose matches may start with it
         self._lasts: dict[str, int] = {}  # character -> rules whose matches may end with it
         # The rules' distinct word limits, ascending: a paragraph's bucket is where its word
@@ -371,8 +371,11 @@ class RuleChecks:
         held = found | read << count if found & self._untrusted else found
         admitted = stage.admitted & (~needled | held) & (~read | held >> count)
         plan = self._plan(admitted, stage.bucket)
-        if len(stage.plans) >= 4096:
-            stage.plans.clear()
+        self._narrowed_plans += 1
+        if self._narrowed_plans > 65536:  # bounded memory on any corpus: forget, rebuild as met
+            for known in self._stages.values():
+                known.plans.clear()
+            self._narrowed_plans = 1
         stage.plans[found] = plan
         return plan
 
@@ -424,8 +427,7 @@ def _check(rule: BoilerplateRule) -> RuleCheck:
     program = pattern.program if pattern is not None else None
     if program is not None:  # shipped: the `re` program SafePattern built, called directly
         fullmatch = program.fullmatch
-    find = _needle_search(rule.needles) if rule.needles else None
-    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles, find,
+    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles,
                       literals)
     if len(_RULE_CHECKS) >= 1024:
         _RULE_CHECKS.clear()
