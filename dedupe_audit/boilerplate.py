@@ -296,7 +296,11 @@ class RuleChecks:
             if find is not None:  # every key searched at once: the probes' answer comes free
                 bits = self._key_bits
                 found = 0
-                for found_key in find(folded, True):  # every occurrence, overlapping ones too
+                try:
+                    keys_found = find(folded, True)  # every occurrence, overlapping ones too
+                except UnicodeEncodeError:  # a lone surrogate: the Rust search reads UTF-8 only
+                    keys_found = [key for key in bits if key in folded]
+                for found_key in keys_found:
                     found |= bits[found_key]
                 probed = found & self._probe != 0
                 found &= stage.mask

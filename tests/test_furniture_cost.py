@@ -86,6 +86,13 @@ def test_searched_checks_name_the_same_rules(text: str, rule: str | None) -> Non
     assert checks_for(RULES).first_match(text, len(text.split())) == rule == _reference(text, RULES)
 
 
+def test_text_with_a_lone_surrogate_is_searched_key_by_key() -> None:
+    """Scraped text may hold a lone surrogate, which the Rust search cannot encode."""
+    for text in ("\ud800 Sign up for our newsletter \udfff", "\ud800 plain words of a story \udfff"):
+        name, probed = checks_for(RULES, LINK_PROBES).probe_match(text, len(text.split()))
+        assert name == _reference(text, RULES)
+
+
 def test_few_needles_and_no_automaton_give_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Key by key (no Aho-Corasick package, or a stage with few keys) answers alike."""
     texts = ["Sign up for our newsletter", "By John Smith CNN July 16, 2018", "Photo: Name/AFP",
