@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
+from .knowledge_cache import remembered
 from .saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule
 from .screens import EdgeScreen, edge_screen, lookahead_needles, required_needles
 
@@ -413,10 +414,20 @@ def _literals(pattern: SafePattern) -> tuple[str, ...]:
     """Case-folded literals one of which every match of a shipped pattern holds (read by
     ``screens.required_needles``, else from the pattern's lookaheads; both lower-case them, and
     every character a needle may hold folds as it lowers, see tests/test_screens.py), () when
-    none can be read."""
-    text, flags = pattern.pattern, pattern.flags
+    none can be read. Remembered between runs by the pattern's text (``knowledge_cache``):
+    reading the ~50 shipped patterns again cost ~0.15 s on every start."""
+    text, flags = pattern.pattern, int(pattern.flags)
+    return remembered("furniture-literals", (text, flags), lambda: _read_literals(text, flags), _is_literals)
+
+
+def _read_literals(text: str, flags: int) -> tuple[str, ...]:
     found = required_needles(text, flags) or lookahead_needles(text, flags)
     return tuple(sorted({literal.casefold() for literal in found})) if found else ()
+
+
+def _is_literals(value: object) -> bool:
+    """Whether a value read back from the cache has the shape of literals."""
+    return isinstance(value, tuple) and all(isinstance(literal, str) and literal for literal in value)
 
 
 def _check(rule: BoilerplateRule) -> RuleCheck:
