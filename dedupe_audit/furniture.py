@@ -397,10 +397,14 @@ def _may_follow(texts: Sequence[str], body: Sequence[bool], marks: Mapping[int, 
             free[i] = context_free(texts[i], stop).cf_class
         return free[i]
 
-    def good_after(i: int) -> bool:
-        return any(body[j] and free_class(j) == "good" for j in range(i + 1, len(texts)))
+    def good_after(i: int) -> bool:  # only a text over LENGTH_HIGH without "©" can be good
+        return any(body[j] and len(texts[j]) > LENGTH_HIGH and "©" not in texts[j] and free_class(j) == "good"
+                   for j in range(i + 1, len(texts)))
 
-    return any(free_class(i) == "bad" and not good_after(i) for i in marks)
+    def bad(i: int) -> bool:  # a text under LENGTH_LOW without "©" is short, never bad
+        return (len(texts[i]) >= LENGTH_LOW or "©" in texts[i]) and free_class(i) == "bad"
+
+    return any(bad(i) and not good_after(i) for i in marks)
 
 
 def low_content_evidence(seg: SegmentedDocument, doc: int) -> dict[ParagraphRef, dict[str, object]]:
