@@ -216,16 +216,38 @@ _LATIN = re.compile(r"[a-zA-Z]")
 def link_marks(text: str) -> int:
     """List separators, URLs, handles and addresses in a text: what stands for jusText's link
     density in text that has no markup."""
+    if not may_link(text) and "://" not in text:
+        return 0  # neither regex can match (each needs one of these): most paragraphs
+    return _count_marks(text)
+
+
+def _count_marks(text: str) -> int:
+    """:func:`link_marks` without its quick test (for a text known to pass it)."""
     return len(_SEPARATORS.findall(text)) + len(_LINK.findall(text))
 
 
-def _may_link(text: str) -> bool:
-    """Whether a text may hold a link mark (:data:`_SEPARATORS`, :data:`_LINK`): one scan for
-    the characters they need rules most paragraphs out."""
-    return _LINK_HINT.search(text) is not None
+# What a list separator (:data:`_SEPARATORS`) or a handle or address (:data:`_LINK`) must hold:
+# one of these characters, "::" or "www." (a URL needs "://" as well, see :func:`link_marks`).
+_LINK_CHARS = ("@", "|", "\u2022", "\u00b7", "\u00bb", "\u203a")
 
 
-_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")
+def may_link(text: str) -> bool:
+    """Whether a text may hold a list separator, a handle or a "www." address (what
+    :data:`_LINK_HINT` finds): substring tests, several times faster than the regex, rule most
+    paragraphs out; a slash is then checked for the whitespace around it."""
+    for char in _LINK_CHARS:
+        if char in text:
+            return True
+    if "::" in text or "www." in text:
+        return True
+    return "/" in text and _SLASH.search(text) is not None
+
+
+# Strings one of which a text that may_link holds once case-folded (the rules' needle search in
+# segment looks for them too, so most paragraphs need no link test of their own).
+LINK_PROBES = (*_LINK_CHARS, "::", "www.", "/")
+_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what may_link answers (tests/test_furniture.py)
+_SLASH = re.compile(r"\s/\s")
 
 
 @lru_cache(maxsize=4)
@@ -242,11 +264,28 @@ def page_language(texts: Iterable[str]) -> str | None:
     sample = " ".join(text for _, text in zip(range(12), texts, strict=False))[:4000]
     if _CYRILLIC.search(sample) is None and _UKRAINIAN.search(sample) is None:
         return "English" if _LATIN.search(sample) else None  # the usual case, without counting
-    latin = len(_LATIN.findall(sample))
-    cyrillic = len(_CYRILLIC.findall(sample)) + len(_UKRAINIAN.findall(sample))
+    latin, cyrillic = _letter_counts(sample)
     if cyrillic > latin:
         return "Ukrainian" if _UKRAINIAN.search(sample) else "Russian"
     return "English" if latin else None
+
+
+# The letters page_language counts, as bytes: ASCII letters (_LATIN), and in Windows-1251 the
+# letters of _CYRILLIC (А-я at 0xC0-0xFF, Ё ё) and of _UKRAINIAN (І і Ї ї Є є Ґ ґ). A codec
+# maps one character to one byte and drops what it cannot encode ("ignore"), so counting bytes
+# counts the letters: a C pass over the text instead of a list of every letter (findall).
+_NOT_LATIN = bytes(b for b in range(256) if not chr(b).isascii() or not chr(b).isalpha())
+_NOT_CYRILLIC = bytes(b for b in range(256) if b not in set(
+    "\u0410\u044f\u0401\u0451\u0406\u0456\u0407\u0457\u0404\u0454\u0490\u0491".encode("cp1251"))
+    and b < 0xC0)
+
+
+def _letter_counts(sample: str) -> tuple[int, int]:
+    """(Latin, Cyrillic) letters of a text, as ``len(_LATIN.findall(sample))`` and
+    ``len(_CYRILLIC.findall(sample)) + len(_UKRAINIAN.findall(sample))`` count them."""
+    latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LATIN))
+    cyrillic = len(sample.encode("cp1251", "ignore").translate(None, _NOT_CYRILLIC))
+    return latin, cyrillic
 
 
 @dataclass(slots=True)
@@ -294,16 +333,37 @@ def classify_page(texts: Sequence[str], language: str | None) -> list[JusParagra
     return classified
 
 
-def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[int, JusParagraph]:
+def low_content(
+    paragraphs: Sequence[Paragraph], body: Sequence[bool], linked: Sequence[int] | None = None
+) -> dict[int, JusParagraph]:
     """Paragraphs (index -> jusText measures) of one page that are furniture by jusText's
     measures: classed bad in context and link-like (two or more list separators, URLs,
     handles or addresses; one is enough after the article's last good paragraph). ``body`` says which
-    paragraphs no rule named; the others are never re-judged."""
-    if not any(is_body and _words(p) <= LOW_CONTENT_MAX_WORDS and _may_link(p.text) and link_marks(p.text)
-               for p, is_body in zip(paragraphs, body, strict=True)):
+    paragraphs no rule named; the others are never re-judged. ``linked``, when the caller
+    knows it: the short body paragraphs that :func:`may_link` (saves a pass over the page)."""
+    short = [i for i, (p, is_body) in enumerate(zip(paragraphs, body, strict=True))
+             if is_body and _words(p) <= LOW_CONTENT_MAX_WORDS]
+    if linked is None:
+        linked = [i for i in short if may_link(paragraphs[i].text)]
+    counted = {i: _count_marks(paragraphs[i].text) for i in linked}  # link_marks of those
+    if not any(counted.values()):
         return {}  # no short link-like line on the page: nothing to classify (most pages)
     texts = [p.text for p in paragraphs]
     language = page_language(t for t, is_body in zip(texts, body, strict=True) if is_body)
+    if language is None:
+        return {}
+    marks: dict[int, int] = {}  # link_marks of every short body line that has one
+    for i in short:
+        if i in counted:
+            links = counted[i]
+        elif "://" in texts[i]:  # a URL alone: may_link does not look for it
+            links = _count_marks(texts[i])
+        else:
+            continue
+        if links:
+            marks[i] = links
+    if all(links < 2 for links in marks.values()) and not _may_follow(texts, body, marks, stoplist(language)):
+        return {}
     classified = classify_page(texts, language)
     if classified is None:
         return {}
@@ -316,10 +376,35 @@ def low_content(paragraphs: Sequence[Paragraph], body: Sequence[bool]) -> dict[i
         if not body[i] or item.class_type != "bad" or _words(paragraphs[i]) > LOW_CONTENT_MAX_WORDS:
             continue
         # Text has no links: a list's separators, a URL, a handle or an address stand for them.
-        links = link_marks(item.text)
+        links = marks.get(i, 0)  # link_marks of every short body line, counted above
         if links >= 2 or (i > last_good and links and item.cf_class == "bad"):
             found[i] = item
     return found
+
+
+def _may_follow(texts: Sequence[str], body: Sequence[bool], marks: Mapping[int, int],
+                stop: frozenset[str]) -> bool:
+    """Whether a line with one link mark may be found: only one that jusText classes bad
+    without context and that follows the article's last good paragraph can be. A body
+    paragraph classed good without context stays good in context (the revision changes only
+    short, near-good and bad ones), so a good one after the line rules it out: most pages
+    are then not classified at all (the same answer, a few paragraphs' measures instead of the
+    page's)."""
+    free: dict[int, str] = {}
+
+    def free_class(i: int) -> str:
+        if i not in free:
+            free[i] = context_free(texts[i], stop).cf_class
+        return free[i]
+
+    def good_after(i: int) -> bool:  # only a text over LENGTH_HIGH without "©" can be good
+        return any(body[j] and len(texts[j]) > LENGTH_HIGH and "©" not in texts[j] and free_class(j) == "good"
+                   for j in range(i + 1, len(texts)))
+
+    def bad(i: int) -> bool:  # a text under LENGTH_LOW without "©" is short, never bad
+        return (len(texts[i]) >= LENGTH_LOW or "©" in texts[i]) and free_class(i) == "bad"
+
+    return any(bad(i) and not good_after(i) for i in marks)
 
 
 def low_content_evidence(seg: SegmentedDocument, doc: int) -> dict[ParagraphRef, dict[str, object]]:

@@ -46,7 +46,8 @@ MAX_BYTES = 64 * 1024 * 1024  # a cache never grows past this (new entries are t
 # checkout and a release, would otherwise delete each other's file on every run)
 STALE_AFTER = 24 * 3600
 # modules whose code decides the cached answers: a change to one makes a new cache file
-_SOURCES = ("knowledge_cache.py", "literals.py")
+# (screens.py: the literals of furniture patterns, boilerplate._literals)
+_SOURCES = ("knowledge_cache.py", "literals.py", "screens.py")
 
 
 def enabled() -> bool:

@@ -244,6 +244,23 @@ def required_needles(pattern: str, flags: int) -> frozenset[str] | None:
     return frozenset(n.lower() for n in need)
 
 
+def lookahead_needles(pattern: str, flags: int) -> frozenset[str] | None:
+    """Lower-cased literals one of which every match of ``pattern`` (on `re`) holds, read from
+    its top-level positive lookaheads ("(?=.{0,160}\\b(?:professor|fellow)\\b)"), which
+    :func:`required_needles` passes over as zero-width: what a lookahead asks for stands in
+    the text all the same. The best of them (see :func:`required_needles`), or None."""
+    parsed = _parse(pattern, flags)
+    if parsed is None:
+        return None
+    found: list[frozenset[str]] = []
+    for op, arg in parsed:
+        if op == sre_constants.ASSERT and arg[0] == 1:  # (direction, pattern): 1 looks ahead
+            need = _best(_sequence(list(arg[1])))
+            if need is not None and all(NEEDLE_CHARS.fullmatch(n) for n in need):
+                found.append(frozenset(n.lower() for n in need))
+    return max(found, key=_score) if found else None
+
+
 def _best(info: _Info) -> frozenset[str] | None:
     candidates = [c for c in (info.need, info.exact) if c and min(map(len, c)) >= MIN_NEEDLE]
     return max(candidates, key=_score) if candidates else None

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from .boilerplate import BoilerplateRule, RuleChecks, checks_for, load_rules
 from .config import Config
-from .furniture import LOW_CONTENT, low_content
+from .furniture import LINK_PROBES, LOW_CONTENT, LOW_CONTENT_MAX_WORDS, low_content, may_link
 from .model import BODY, BOILERPLATE, Document, Paragraph, SegmentedDocument, Window
 
 _TERMINAL = tuple('.!?…:;"»”’)')
@@ -144,32 +144,34 @@ def segment(
     """Paragraphs of one document, classified body/boilerplate, plus windows of long ones."""
     if rules is None:
         rules = load_rules(tuple(config.boilerplate_rules))
-    checks = checks_for(rules)
+    checks = checks_for(rules, LINK_PROBES)  # the rules' search also tells who may hold a link
     text = document.text
     limit = config.max_paragraph_chars
     paragraphs: list[Paragraph] = []
     cut: list[Window] = []
+    linked: list[int] = []  # short body paragraphs that may hold a link mark (for jusText's layer)
     for block_start, block_end, first_line, last_line in _paragraph_spans(text):
         block_start, block_end = _trim(text, block_start, block_end)
         if 0 < block_end - block_start <= limit:  # one piece, the usual case
             span = (block_start, block_end, first_line, last_line)
-            _add(paragraphs, cut, text, span, checks, config)
+            _add(paragraphs, cut, linked, text, span, checks, config)
             continue
         line, seen = first_line, block_start
         for start, end in _pieces(text, block_start, block_end, limit):
             line, seen = line + text.count("\n", seen, start), start
             end_line = line + text.count("\n", start, end)
-            _add(paragraphs, cut, text, (start, end, line, end_line), checks, config)
-    if paragraphs:
-        paragraphs = _with_low_content(paragraphs)
+            _add(paragraphs, cut, linked, text, (start, end, line, end_line), checks, config)
+    if linked:  # a page without a short link-like line has no low-content paragraph
+        paragraphs = _with_low_content(paragraphs, linked)
     return SegmentedDocument(document=document, paragraphs=tuple(paragraphs), windows=tuple(cut))
 
 
-def _with_low_content(paragraphs: list[Paragraph]) -> list[Paragraph]:
+def _with_low_content(paragraphs: list[Paragraph], linked: Sequence[int]) -> list[Paragraph]:
     """The page's paragraphs with those jusText's measures call furniture (and no rule named)
     turned into boilerplate (``low-content``). A long paragraph is never one (its windows were
-    cut already), so only short ones change."""
-    found = low_content(paragraphs, [p.is_body for p in paragraphs])
+    cut already), so only short ones change. ``linked``: the short body paragraphs that may
+    hold a link mark, noted while they were classified."""
+    found = low_content(paragraphs, [p.is_body for p in paragraphs], linked)
     for index in found:
         paragraphs[index] = replace(paragraphs[index], kind=BOILERPLATE, boilerplate_rule=LOW_CONTENT)
     return paragraphs
@@ -178,20 +180,24 @@ def _with_low_content(paragraphs: list[Paragraph]) -> list[Paragraph]:
 def _add(
     paragraphs: list[Paragraph],
     cut: list[Window],
+    linked: list[int],
     text: str,
     span: tuple[int, int, int, int],
     checks: RuleChecks,
     config: Config,
 ) -> None:
     """Classify one paragraph (trimmed already), append it, and its sentence windows when
-    it is long."""
+    it is long; note it in ``linked`` when it is a short body paragraph that may hold a link
+    mark (what jusText's layer looks at, found here while the text is at hand)."""
     start, end, line, end_line = span
     body = text[start:end]
     words = len(body.split())
-    rule = checks.first_match(body, words)
+    rule, linkish = checks.probe_match(body, words)
     paragraph = Paragraph(
         len(paragraphs), start, end, line, end_line, text, BOILERPLATE if rule else BODY, rule, words
     )
     paragraphs.append(paragraph)
+    if rule is None and words <= LOW_CONTENT_MAX_WORDS and linkish is not False and may_link(body):
+        linked.append(paragraph.index)
     if rule is None and words > config.long_paragraph_words:
         cut.extend(windows(paragraph, config.window_sentences))
