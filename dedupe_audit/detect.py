@@ -37,6 +37,7 @@ from .fingerprint_table import TableBuilder
 from .heap import release_free_memory
 from .index import OVERSIZED_BLOCK, CandidateIndex, cap_candidates, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
+from .page_memo import SignedPage
 from .parallel import map_ordered, resolve_jobs
 from .spool import PageStore
 from .store import FingerprintCache
@@ -140,13 +141,74 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
 
 
 def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
-            batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
-    """Fingerprints and signatures through the incremental store (texts it lacks are
-    fingerprinted together)."""
-    fingerprinter = cache.bind(pages, config)
+            batches: Sequence[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+    """Fingerprints and signatures through the incremental store: a page whose text the
+    page memo knows takes its stored arrays; the texts of other pages are looked up in the
+    text index, and those it lacks are fingerprinted together."""
+    memo = cache.memo
+    if memo is None:
+        yield from _cached_texts(cache.bind(pages, config), config, batches)
+        return
+    stored = {doc: memo.signed(batch.paragraphs[lo].page)
+              for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
+    fingerprinter = cache.bind(pages, config, served=frozenset(d for d, page in stored.items() if page))
+    for batch in batches:
+        signed: list[SignedPage] = []
+        for doc, lo, hi, wlo, whi in _page_runs(batch):
+            page = stored[doc]
+            if page is None:
+                page = _signed_page(fingerprinter, config, batch, lo, hi, wlo, whi)
+                memo.keep_signed(batch.paragraphs[lo].page, page)
+            signed.append(page)
+        sizes = np.concatenate([page.sizes for page in signed])  # a batch holds at least one page
+        found = Fingerprints(
+            content_hashes=np.concatenate([page.content_hashes for page in signed]).tolist(),
+            words=np.concatenate([page.words for page in signed]).tolist(),
+            shingles=np.concatenate([page.shingles for page in signed]),
+            offsets=np.r_[0, np.cumsum(sizes, dtype=np.int64)], windows=[])
+        sigs = np.concatenate([page.paragraph_signatures for page in signed]
+                              + [page.window_signatures for page in signed])
+        yield found, sigs
+
+
+def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
+    """Each page of a batch as (its position in the run, first and end row of its paragraphs,
+    first and end row of its windows): pages are contiguous in both lists."""
+    window_doc = [batch.docs[row] for row, _, _ in batch.spans]
+    lo = w = 0
+    while lo < len(batch.docs):
+        doc = batch.docs[lo]
+        hi = lo
+        while hi < len(batch.docs) and batch.docs[hi] == doc:
+            hi += 1
+        wlo = w
+        while w < len(window_doc) and window_doc[w] == doc:
+            w += 1
+        yield doc, lo, hi, wlo, w
+        lo = hi
+
+
+def _signed_page(fingerprinter: FingerprintCache, config: Config, batch: _Batch,
+                 lo: int, hi: int, wlo: int, whi: int) -> SignedPage:
+    """One page's fingerprints and signatures, computed through the text index."""
+    texts = [p.text for p in batch.paragraphs[lo:hi]] + [w.text for w in batch.windows[wlo:whi]]
+    fps = fingerprinter.many(texts)
+    sigs = fingerprinter.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+    mine = fps[: hi - lo]
+    return SignedPage(
+        content_hashes=np.array([fp.content_hash for fp in mine], dtype=np.uint64),
+        words=np.array([fp.words for fp in mine], dtype=np.int64),
+        sizes=np.array([len(fp.shingles) for fp in mine], dtype=np.int64),
+        shingles=np.concatenate([fp.shingles for fp in mine]).astype(np.uint64),
+        paragraph_signatures=sigs[: hi - lo].copy(), window_signatures=sigs[hi - lo :].copy())
+
+
+def _cached_texts(fingerprinter: FingerprintCache, config: Config,
+                  batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+    """Fingerprints and signatures of whole batches through the text index."""
     for batch in batches:
         fps = fingerprinter.many(batch.texts())
-        sigs = cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+        sigs = fingerprinter.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
         mine = fps[: len(batch.paragraphs)]
         sizes = [len(fp.shingles) for fp in mine]
         yield Fingerprints(

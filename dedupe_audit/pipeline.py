@@ -42,6 +42,7 @@ from .model import (
     Summary,
 )
 from .outlets import load_registry
+from .page_memo import page_results, with_doc
 from .pagedate import as_of_date, date_page
 from .provenance import PageTrace, trace_across, trace_page
 from .saferegex import Timeout, drain_timeouts
@@ -251,6 +252,7 @@ def _run(
     pages = PageStore(config.spool_after_mb * 2**20, config.spool_dir)  # memory, then a file
     skipped: list[Skipped] = []
     sites: list[str | None] = []  # each page's site, for the templates learned after detection
+    memo = cache.memo if cache is not None else None  # each page's own results, from the --index
 
     def arriving() -> Iterator[tuple[int, SegmentedDocument]]:
         """Each page segmented as it arrives (here, while worker processes extract the next HTML
@@ -260,7 +262,11 @@ def _run(
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
-            seg = segment(item, config, rules)
+            seg = memo.segmented(item) if memo is not None else None
+            if seg is None:
+                seg = segment(item, config, rules)
+                if memo is not None:
+                    memo.keep_segmented(seg)
             pages.append(seg)
             sites.append(None if item.reference else page_site(item))
             clock.lap("segment")
@@ -303,23 +309,39 @@ def _run(
     conflicts: list[EraConflict] = []
     counts: list[PageCounts] = []
     for doc, seg in enumerate(learned):
+        copied_here = copied.get(doc, frozenset())
+        memo_key, stored = memo.page(seg, copied_here) if memo is not None else (b"", None)
+        if stored is not None:  # the page, its furniture and its copied paragraphs as last run
+            page_dates.append(stored.page_date)
+            traced.append(stored.trace)  # type: ignore[arg-type]
+            verdicts.append(stored.verdicts)
+            page_conflicts, low_content = with_doc(stored, doc)
+            conflicts.extend(page_conflicts)
+            counts.append(page_counts(doc, seg, membership))
+            furniture.update({ParagraphRef(doc, index): found for index, found in low_content.items()})
+            clock.lap("page results reused")
+            continue
         hits = page_paragraph_dates(seg, lang)
         page_date = date_page(seg, as_of, lang, hits)
         page_dates.append(page_date)
         clock.lap("page dates")
         found = cues.find_all(seg.paragraphs, seg.document.text)
-        block = find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()),
-                            matches=found)
+        block = find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied_here, matches=found)
         clock.lap("blocks")
-        traced.append(trace_page(seg, registry, cues, found, block))
+        trace = trace_page(seg, registry, cues, found, block)
+        traced.append(trace)
         clock.lap("provenance")
-        foreign = foreign_blocks(seg, block, found, copied.get(doc, frozenset()), registry)
+        foreign = foreign_blocks(seg, block, found, copied_here, registry)
         page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
         verdicts.append(page_verdicts)
         conflicts.extend(page_conflicts)
         clock.lap("staleness")
         counts.append(page_counts(doc, seg, membership))
-        furniture.update(low_content_evidence(seg, doc))
+        low_content = low_content_evidence(seg, doc)
+        furniture.update(low_content)
+        if memo is not None:
+            stored_now = page_results(page_date, trace, page_verdicts, page_conflicts, low_content)
+            memo.keep_page(memo_key, stored_now)
         clock.lap("summary")
     provenance = trace_across(learned, traced, clusters, page_dates)
     del traced

@@ -37,6 +37,7 @@ from .atomic import current_umask
 from .config import Config
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .model import SegmentedDocument
+from .page_memo import PageMemo
 from .safefiles import FileRefused, open_regular
 
 STORE_VERSION = 2  # 2: tokens hashed from their code points (fingerprint.scan_tokens)
@@ -195,13 +196,19 @@ class FingerprintCache:
         self._calls = 0
         self._total = 0
         self._lock: IndexLock | None = None
-        self._conn = None
+        self._conn: sqlite3.Connection | None = None
+        # each page's own results (segments, fingerprints, dates, claims, verdicts), see page_memo
+        self.memo: PageMemo | None = None
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             self._lock = IndexLock(Path(path), lock_timeout, warn)
             try:
                 self._conn = self._open()
+                self.memo = PageMemo(self._conn, config)
             except BaseException:
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
                 self._lock.release()
                 raise
 
@@ -278,13 +285,19 @@ class FingerprintCache:
 
     # ------------------------------------------------------------------ the detect hook
 
-    def bind(self, segmented: Sequence[SegmentedDocument], config: Config) -> FingerprintCache:
-        """Preload the fingerprints of documents already indexed; return self (``many`` fingerprints)."""
+    def bind(self, segmented: Sequence[SegmentedDocument], config: Config,
+             served: frozenset[int] = frozenset()) -> FingerprintCache:
+        """Preload the fingerprints of documents already indexed, except those only at the
+        positions in ``served`` (their fingerprints come from the page memo); return self
+        (``many`` fingerprints)."""
         if config.shingle_size != self.config.shingle_size:
             raise ValueError("FingerprintCache bound with another shingle size")
         current: dict[str, SegmentedDocument] = {}
-        for seg in segmented:
+        wanted: set[str] = set()
+        for doc, seg in enumerate(segmented):
             current.setdefault(seg.document.content_hash, seg)
+            if doc not in served:
+                wanted.add(seg.document.content_hash)
         self._documents = current
         self._total = sum(len(seg.paragraphs) + len(seg.windows) for seg in current.values())
         known = self._indexed_documents()
@@ -293,7 +306,7 @@ class FingerprintCache:
         self.fingerprinted = len(self._new_documents)
         self.reused = len(current) - self.fingerprinted
         self.forgotten = len(self._gone)
-        self._load(sorted(set(current) & known))
+        self._load(sorted(wanted & known))
         return self
 
     @property
@@ -347,12 +360,15 @@ class FingerprintCache:
         conn.execute("DELETE FROM wanted")
         conn.executemany("INSERT INTO wanted VALUES (?)", ((d,) for d in documents))
         rows = conn.execute(
-            "SELECT DISTINCT t.key, t.normalized, t.content_hash, t.words, t.shingles, t.sig_key,"
+            "SELECT t.key, t.normalized, t.content_hash, t.words, t.shingles, t.sig_key,"
             " s.signature FROM wanted w JOIN document_texts d ON d.document = w.content_hash"
             " JOIN texts t ON t.key = d.text LEFT JOIN signatures s ON s.key = t.sig_key"
         )
+        known = self._known
         for key, normalized, content_hash, words, shingles, sig_key, signature in rows:
-            self._known[key] = Fingerprint(
+            if key in known:  # a text several documents hold (no DISTINCT: it sorted every blob)
+                continue
+            known[key] = Fingerprint(
                 page=normalized,  # its normal form is itself
                 content_hash=int.from_bytes(content_hash, "little"),
                 words=words,
@@ -391,6 +407,8 @@ class FingerprintCache:
             if self._gone:
                 conn.execute("DELETE FROM texts WHERE key NOT IN (SELECT text FROM document_texts)")
                 conn.execute("DELETE FROM signatures WHERE key NOT IN (SELECT sig_key FROM texts)")
+            if self.memo is not None:
+                self.memo.save(conn)
 
     def close(self) -> None:
         if self._conn is not None:
