@@ -18,11 +18,11 @@ from . import __version__
 from .blocks import duplicated_by_doc, find_blocks
 from .boilerplate import load_rules
 from .config import Config
-from .cues import load_cues
+from .cues import CueSet, load_cues
 from .detect import detect_arriving, detect_duplicates
 from .detect import warnings_of as detection_warnings
 from .engines import Arriving, Detector
-from .eras import load_eras
+from .eras import EraRegistry, load_eras
 from .furniture import TemplatedPages, learn_templates, low_content_evidence, page_site, without_templates
 from .heap import long_lived_heap, release_free_memory
 from .ingest import iter_inputs
@@ -41,7 +41,7 @@ from .model import (
     Staleness,
     Summary,
 )
-from .outlets import load_registry
+from .outlets import OutletRegistry, load_registry
 from .page_memo import page_results, with_doc
 from .pagedate import as_of_date, date_page
 from .provenance import PageTrace, trace_across, trace_page
@@ -50,7 +50,7 @@ from .segment import segment
 from .spool import PageStore
 from .staleness import assess_page, foreign_blocks, recycled
 from .store import FingerprintCache
-from .timeexpr import page_paragraph_dates, time_language
+from .timeexpr import TimeLanguage, page_paragraph_dates, time_language
 from .timing import Laps
 
 
@@ -293,11 +293,9 @@ def _run(
     learned: Sequence[SegmentedDocument] = TemplatedPages(pages, templates) if templates else pages
     furniture = {ref: found.evidence() for ref, found in sorted(templates.items())}
     clock.lap("site templates")
-    registry = load_registry(config.outlets)
-    cues = load_cues(registry)
-    eras = load_eras(config.eras)
-    lang = time_language()
-    clock.lap("load outlets, cues, eras")
+    # loaded at the first page whose results are not in the --index: a re-run of an unchanged
+    # corpus needs none of them
+    knowledge: list[tuple[OutletRegistry, CueSet, EraRegistry, TimeLanguage]] = []
     copied = duplicated_by_doc(clusters)
     # One read of each page for everything that needs only that page: its paragraphs' dates
     # (for page dating and staleness), its cues (for blocks and the tracer), its blocks, its
@@ -321,6 +319,11 @@ def _run(
             furniture.update({ParagraphRef(doc, index): found for index, found in low_content.items()})
             clock.lap("page results reused")
             continue
+        if not knowledge:
+            registry = load_registry(config.outlets)
+            knowledge.append((registry, load_cues(registry), load_eras(config.eras), time_language()))
+            clock.lap("load outlets, cues, eras")
+        registry, cues, eras, lang = knowledge[0]
         hits = page_paragraph_dates(seg, lang)
         page_date = date_page(seg, as_of, lang, hits)
         page_dates.append(page_date)
