@@ -149,8 +149,8 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
     if memo is None:
         yield from _cached_texts(cache.bind(pages, config), config, batches)
         return
-    stored = {doc: memo.signed(batch.paragraphs[lo].page)
-              for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
+    firsts = {doc: batch.paragraphs[lo] for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
+    stored = dict(zip(firsts, memo.signed_many([p.page for p in firsts.values()]), strict=True))
     fingerprinter = cache.bind(pages, config, served=frozenset(d for d, page in stored.items() if page))
     for batch in batches:
         signed: list[SignedPage] = []

@@ -159,6 +159,21 @@ class PageMemo:
         (self.hits if value is not None else self.misses)[kind] += 1
         return value
 
+    def _get_many(self, kind: str, keys: Sequence[bytes]) -> list[bytes | None]:
+        """``_get`` of many keys, a few hundred to a query."""
+        found: dict[bytes, bytes] = {}
+        wanted = [key for key in dict.fromkeys(keys) if key not in self._new]
+        for at in range(0, len(wanted), 500):
+            chunk = wanted[at : at + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, value FROM page_memo WHERE key IN ({marks})"  # noqa: S608 - only marks
+            found.update(self._conn.execute(query, chunk))
+        values = [self._new.get(key) or found.get(key) for key in keys]
+        self._used.update(keys)
+        self.hits[kind] += sum(value is not None for value in values)
+        self.misses[kind] += sum(value is None for value in values)
+        return values
+
     def _put(self, key: bytes, value: bytes) -> None:
         self._used.add(key)
         self._new[key] = value
@@ -184,6 +199,11 @@ class PageMemo:
         """The stored detection input of the page whose text is ``text``."""
         value = self._get("signed", self._signed_key(text))
         return None if value is None else SignedPage(*pickle.loads(value))  # noqa: S301
+
+    def signed_many(self, texts: Sequence[str]) -> list[SignedPage | None]:
+        """``signed`` of many pages at once."""
+        values = self._get_many("signed", [self._signed_key(text) for text in texts])
+        return [None if value is None else SignedPage(*pickle.loads(value)) for value in values]  # noqa: S301
 
     def keep_signed(self, text: str, page: SignedPage) -> None:
         fields = tuple(getattr(page, f.name) for f in dataclasses.fields(page))
