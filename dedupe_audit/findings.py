@@ -100,6 +100,8 @@ class _View:
         return self.document(ref.doc).paragraphs[ref.index].text
 
     def hash(self, ref: ParagraphRef) -> str:
+        if self.result.text_hashes:  # kept by the run (an --index run has them of every page)
+            return self.result.text_hashes[ref.doc][ref.index]
         if ref not in self._hashes:
             self._hashes[ref] = text_hash(self.text(ref))
         return self._hashes[ref]

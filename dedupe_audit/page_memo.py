@@ -88,22 +88,22 @@ def text_digest(text: str) -> bytes:
 # --------------------------------------------------------------------------- what is stored
 
 
-def _packed_segment(seg: SegmentedDocument) -> bytes:
+def _packed_segment(seg: SegmentedDocument, hashes: tuple[str, ...]) -> bytes:
     paragraphs = tuple((p.index, p.start, p.end, p.line, p.end_line, p.kind, p.boilerplate_rule, p.words)
                        for p in seg.paragraphs)
     windows = tuple((w.paragraph, w.start, w.end) for w in seg.windows)
-    return pickle.dumps((paragraphs, windows), protocol=5)
+    return pickle.dumps((paragraphs, windows, hashes), protocol=5)
 
 
-def _unpacked_segment(document: Document, value: bytes) -> SegmentedDocument:
-    paragraphs, windows = pickle.loads(value)  # noqa: S301 - our own file, written by this code
+def _unpacked_segment(document: Document, value: bytes) -> tuple[SegmentedDocument, tuple[str, ...]]:
+    paragraphs, windows, hashes = pickle.loads(value)  # noqa: S301 - our own file, written by this code
     text = document.text
     return SegmentedDocument(
         document=document,
         paragraphs=tuple(Paragraph(i, s, e, line, end_line, text, kind, rule, words)
                          for i, s, e, line, end_line, kind, rule, words in paragraphs),
         windows=tuple(Window(p, s, e, text) for p, s, e in windows),
-    )
+    ), hashes
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -183,12 +183,19 @@ class PageMemo:
     def _segment_key(self, document: Document) -> bytes:
         return self._key("segmented", text_digest(document.text))
 
-    def segmented(self, document: Document) -> SegmentedDocument | None:
+    def segmented(self, document: Document) -> tuple[SegmentedDocument, tuple[str, ...]] | None:
+        """The page as segmented, with its paragraphs' ``findings.text_hash``, when stored."""
         value = self._get("segmented", self._segment_key(document))
         return None if value is None else _unpacked_segment(document, value)
 
-    def keep_segmented(self, seg: SegmentedDocument) -> None:
-        self._put(self._segment_key(seg.document), _packed_segment(seg))
+    def keep_segmented(self, seg: SegmentedDocument) -> tuple[str, ...]:
+        """Store the page as segmented with its paragraphs' text hashes (worked out here: an
+        --index run keeps them so that a re-run's findings need not); return the hashes."""
+        from .findings import text_hash
+
+        hashes = tuple(text_hash(p.text) for p in seg.paragraphs)
+        self._put(self._segment_key(seg.document), _packed_segment(seg, hashes))
+        return hashes
 
     # ------------------------------------------------------------------ detection input
 

@@ -253,6 +253,7 @@ def _run(
     skipped: list[Skipped] = []
     sites: list[str | None] = []  # each page's site, for the templates learned after detection
     memo = cache.memo if cache is not None else None  # each page's own results, from the --index
+    text_hashes: list[tuple[str, ...]] = []  # of each page's paragraphs, kept with an --index
 
     def arriving() -> Iterator[tuple[int, SegmentedDocument]]:
         """Each page segmented as it arrives (here, while worker processes extract the next HTML
@@ -262,11 +263,14 @@ def _run(
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
-            seg = memo.segmented(item) if memo is not None else None
-            if seg is None:
+            stored = memo.segmented(item) if memo is not None else None
+            if stored is not None:
+                seg, hashes = stored
+                text_hashes.append(hashes)
+            else:
                 seg = segment(item, config, rules)
                 if memo is not None:
-                    memo.keep_segmented(seg)
+                    text_hashes.append(memo.keep_segmented(seg))
             pages.append(seg)
             sites.append(None if item.reference else page_site(item))
             clock.lap("segment")
@@ -369,4 +373,5 @@ def _run(
         recycled=copies,
         warnings=(*rule_timeout_warnings(drain_timeouts()), *detected_warnings),
         furniture=furniture,
+        text_hashes=tuple(text_hashes) if memo is not None else (),
     )

@@ -223,3 +223,18 @@ def test_a_foreign_file_is_refused_and_left_as_it_was(corpus, tmp_path):
     with pytest.raises(api.AuditError, match="not a dedupe-audit index"):
         api.audit(corpus, index=index, as_of=AS_OF)
     assert index.read_bytes() == before
+
+
+def test_a_rerun_gates_on_the_same_findings_with_the_stored_text_hashes(corpus, tmp_path):
+    index = tmp_path / "index.sqlite"
+    api.check(corpus, index=index, as_of=AS_OF)
+    stale_copy = f"{SHARED}\n\nPresident Barack Obama said on Monday.\n"
+    (corpus / "0_new.txt").write_text(stale_copy, encoding="utf-8")
+    again = api.check(corpus, index=index, as_of=AS_OF)
+    fresh = api.check(corpus, as_of=AS_OF)
+    assert len(again.result.text_hashes) == len(PAGES) + 1  # the findings used the stored hashes
+    assert fresh.result.text_hashes == ()  # and a run without the index works them out
+    assert again.findings == fresh.findings
+    rules = {f.rule for f in fresh.findings}
+    assert {"stale", "era-conflict"} <= rules and rules & {"exact-duplicate", "near-duplicate"}
+    assert again.outcome == fresh.outcome
