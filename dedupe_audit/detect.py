@@ -142,24 +142,27 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
 
 def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
             batches: Sequence[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
-    """Fingerprints and signatures through the incremental store: a page whose text the
-    page memo knows takes its stored arrays; the texts of other pages are looked up in the
-    text index, and those it lacks are fingerprinted together."""
+    """Fingerprints and signatures through the incremental store: a page whose text the page
+    memo knows takes its stored arrays; the other pages of a batch are signed together by
+    ``_sign``, as a run without the index signs them, and stored. (Without a page memo, texts
+    are looked up in the per-text tables of older indexes.)"""
     memo = cache.memo
     if memo is None:
         yield from _cached_texts(cache.bind(pages, config), config, batches)
         return
     firsts = {doc: batch.paragraphs[lo] for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
     stored = dict(zip(firsts, memo.signed_many([p.page for p in firsts.values()]), strict=True))
-    fingerprinter = cache.bind(pages, config, served=frozenset(d for d, page in stored.items() if page))
+    fingerprinter = cache.bind(pages, config, served=frozenset(stored))
     for batch in batches:
-        signed: list[SignedPage] = []
-        for doc, lo, hi, wlo, whi in _page_runs(batch):
-            page = stored[doc]
-            if page is None:
-                page = _signed_page(fingerprinter, config, batch, lo, hi, wlo, whi)
-                memo.keep_signed(batch.paragraphs[lo].page, page)
-            signed.append(page)
+        runs = list(_page_runs(batch))
+        missing = [run for run in runs if stored[run[0]] is None]
+        page: SignedPage | None
+        if missing:  # signed as a run without the index signs them (compiled kernels when present)
+            for run, page in zip(missing, _signed_pages(batch, missing, config), strict=True):
+                stored[run[0]] = page
+                memo.keep_signed(batch.paragraphs[run[1]].page, page)
+                fingerprinter.texts_computed += len(page.paragraph_signatures) + len(page.window_signatures)
+        signed = [stored.pop(doc) for doc, _, _, _, _ in runs]  # held only until its batch is indexed
         sizes = np.concatenate([page.sizes for page in signed])  # a batch holds at least one page
         found = Fingerprints(
             content_hashes=np.concatenate([page.content_hashes for page in signed]).tolist(),
@@ -188,19 +191,31 @@ def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
         lo = hi
 
 
-def _signed_page(fingerprinter: FingerprintCache, config: Config, batch: _Batch,
-                 lo: int, hi: int, wlo: int, whi: int) -> SignedPage:
-    """One page's fingerprints and signatures, computed through the text index."""
-    texts = [p.text for p in batch.paragraphs[lo:hi]] + [w.text for w in batch.windows[wlo:whi]]
-    fps = fingerprinter.many(texts)
-    sigs = fingerprinter.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
-    mine = fps[: hi - lo]
-    return SignedPage(
-        content_hashes=np.array([fp.content_hash for fp in mine], dtype=np.uint64),
-        words=np.array([fp.words for fp in mine], dtype=np.int64),
-        sizes=np.array([len(fp.shingles) for fp in mine], dtype=np.int64),
-        shingles=np.concatenate([fp.shingles for fp in mine]).astype(np.uint64),
-        paragraph_signatures=sigs[: hi - lo].copy(), window_signatures=sigs[hi - lo :].copy())
+def _signed_pages(batch: _Batch, runs: Sequence[tuple[int, int, int, int, int]],
+                  config: Config) -> list[SignedPage]:
+    """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
+    ``_sign`` as a run without the index makes them, one record per page."""
+    texts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    for _, lo, hi, wlo, whi in runs:
+        spans.extend((len(texts) + row - lo, start, end) for row, start, end in batch.spans[wlo:whi])
+        texts.extend(p.page[p.start : p.end] for p in batch.paragraphs[lo:hi])
+    found, sigs = _sign((texts, spans, config.shingle_size, config.num_perm, config.seed))
+    paragraphs = len(texts)
+    sizes = np.diff(found.offsets)
+    hashes = np.asarray(found.content_hashes, dtype=np.uint64)
+    words = np.asarray(found.words, dtype=np.int64)
+    out: list[SignedPage] = []
+    row = window = 0
+    for _, lo, hi, wlo, whi in runs:
+        end, window_end = row + hi - lo, window + whi - wlo
+        out.append(SignedPage(
+            content_hashes=hashes[row:end].copy(), words=words[row:end].copy(), sizes=sizes[row:end].copy(),
+            shingles=found.shingles[found.offsets[row] : found.offsets[end]].copy(),
+            paragraph_signatures=sigs[row:end].copy(),
+            window_signatures=sigs[paragraphs + window : paragraphs + window_end].copy()))
+        row, window = end, window_end
+    return out
 
 
 def _cached_texts(fingerprinter: FingerprintCache, config: Config,
