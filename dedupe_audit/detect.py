@@ -21,6 +21,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import chain
 
 import numpy as np
@@ -153,15 +154,19 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
     firsts = {doc: batch.paragraphs[lo] for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
     stored = dict(zip(firsts, memo.signed_many([p.page for p in firsts.values()]), strict=True))
     fingerprinter = cache.bind(pages, config, served=frozenset(stored))
-    for batch in batches:
-        runs = list(_page_runs(batch))
-        missing = [run for run in runs if stored[run[0]] is None]
-        page: SignedPage | None
-        if missing:  # signed as a run without the index signs them (compiled kernels when present)
-            for run, page in zip(missing, _signed_pages(batch, missing, config), strict=True):
-                stored[run[0]] = page
-                memo.keep_signed(batch.paragraphs[run[1]].page, page)
-                fingerprinter.texts_computed += len(page.paragraph_signatures) + len(page.window_signatures)
+    runs_of = [list(_page_runs(batch)) for batch in batches]
+    work = [(batch, [run for run in runs if stored[run[0]] is None])
+            for batch, runs in zip(batches, runs_of, strict=True)]
+    to_sign = sum(hi - lo + whi - wlo for _, missing in work for _, lo, hi, wlo, whi in missing)
+    jobs, threads = _signers(to_sign, config)
+    # pages not stored are signed as a run without the index signs them: by threads running the
+    # compiled kernels when there are enough of them, else here
+    made = map_ordered(partial(_signed_pages, config=config), work, jobs if threads else 1, threads=threads)
+    for (batch, missing), runs, fresh in zip(work, runs_of, made, strict=True):
+        for run, page in zip(missing, fresh, strict=True):
+            stored[run[0]] = page
+            memo.keep_signed(batch.paragraphs[run[1]].page, page)
+            fingerprinter.texts_computed += len(page.paragraph_signatures) + len(page.window_signatures)
         signed = [stored.pop(doc) for doc, _, _, _, _ in runs]  # held only until its batch is indexed
         sizes = np.concatenate([page.sizes for page in signed])  # a batch holds at least one page
         found = Fingerprints(
@@ -191,10 +196,13 @@ def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
         lo = hi
 
 
-def _signed_pages(batch: _Batch, runs: Sequence[tuple[int, int, int, int, int]],
+def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
                   config: Config) -> list[SignedPage]:
     """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
     ``_sign`` as a run without the index makes them, one record per page."""
+    batch, runs = work
+    if not runs:
+        return []
     texts: list[str] = []
     spans: list[tuple[int, int, int]] = []
     for _, lo, hi, wlo, whi in runs:
