@@ -31,15 +31,18 @@ import dataclasses
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import xxhash
 
 from .config import Config
 from .model import Document, EraConflict, PageDate, Paragraph, SegmentedDocument, Staleness, Window
+
+T = TypeVar("T")
 
 MEMO_SCHEMA = "CREATE TABLE IF NOT EXISTS page_memo (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID"
 
@@ -132,6 +135,18 @@ class SignedPage:
     window_signatures: np.ndarray  # uint32 (windows, num_perm)
 
 
+def _decoded(value: bytes | None, decode: Callable[[bytes], T]) -> T | None:
+    """``decode(value)``, or None when there is no entry or it cannot be read (a damaged blob
+    SQLite's check does not see): the page is then worked on again and its entry replaced, so a
+    bad entry costs time, never the run."""
+    if value is None:
+        return None
+    try:
+        return decode(value)
+    except Exception:  # noqa: BLE001 - any failure to decode means "not stored"
+        return None
+
+
 class PageMemo:
     """Per-page results read from and added to an index's ``page_memo`` table."""
 
@@ -186,7 +201,7 @@ class PageMemo:
     def segmented(self, document: Document) -> tuple[SegmentedDocument, tuple[str, ...]] | None:
         """The page as segmented, with its paragraphs' ``findings.text_hash``, when stored."""
         value = self._get("segmented", self._segment_key(document))
-        return None if value is None else _unpacked_segment(document, value)
+        return _decoded(value, lambda raw: _unpacked_segment(document, raw))
 
     def keep_segmented(self, seg: SegmentedDocument) -> tuple[str, ...]:
         """Store the page as segmented with its paragraphs' text hashes (worked out here: an
@@ -205,12 +220,12 @@ class PageMemo:
     def signed(self, text: str) -> SignedPage | None:
         """The stored detection input of the page whose text is ``text``."""
         value = self._get("signed", self._signed_key(text))
-        return None if value is None else SignedPage(*pickle.loads(value))  # noqa: S301
+        return _decoded(value, lambda raw: SignedPage(*pickle.loads(raw)))  # noqa: S301
 
     def signed_many(self, texts: Sequence[str]) -> list[SignedPage | None]:
         """``signed`` of many pages at once."""
         values = self._get_many("signed", [self._signed_key(text) for text in texts])
-        return [None if value is None else SignedPage(*pickle.loads(value)) for value in values]  # noqa: S301
+        return [_decoded(value, lambda raw: SignedPage(*pickle.loads(raw))) for value in values]  # noqa: S301
 
     def keep_signed(self, text: str, page: SignedPage) -> None:
         fields = tuple(getattr(page, f.name) for f in dataclasses.fields(page))
@@ -228,7 +243,7 @@ class PageMemo:
         """The key of page ``seg``'s results and the results when stored."""
         key = self._page_key(seg, copied)
         value = self._get("page", key)
-        return key, None if value is None else pickle.loads(value)  # noqa: S301
+        return key, _decoded(value, pickle.loads)
 
     def keep_page(self, key: bytes, results: PageResults) -> None:
         self._put(key, pickle.dumps(results, protocol=5))

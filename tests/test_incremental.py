@@ -238,3 +238,16 @@ def test_a_rerun_gates_on_the_same_findings_with_the_stored_text_hashes(corpus, 
     rules = {f.rule for f in fresh.findings}
     assert {"stale", "era-conflict"} <= rules and rules & {"exact-duplicate", "near-duplicate"}
     assert again.outcome == fresh.outcome
+
+
+def test_a_damaged_entry_is_worked_out_again(corpus, tmp_path, segmented):
+    index = tmp_path / "index.sqlite"
+    expected = _report(corpus, index=index)
+    with sqlite3.connect(index) as conn:  # every stored entry cut short: SQLite itself sees no damage
+        conn.execute("UPDATE page_memo SET value = substr(value, 1, 20)")
+    segmented.clear()
+    assert _report(corpus, index=index) == expected
+    assert sorted(segmented) == sorted(PAGES)
+    segmented.clear()
+    assert _report(corpus, index=index) == expected  # and the entries were replaced
+    assert segmented == []
