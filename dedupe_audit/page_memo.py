@@ -43,6 +43,7 @@ from .config import Config
 from .model import Document, EraConflict, PageDate, Paragraph, SegmentedDocument, Staleness, Window
 
 T = TypeVar("T")
+StoredSegments = tuple[SegmentedDocument, tuple[str, ...]]  # a page as segmented, its text hashes
 
 MEMO_SCHEMA = "CREATE TABLE IF NOT EXISTS page_memo (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID"
 
@@ -198,10 +199,16 @@ class PageMemo:
     def _segment_key(self, document: Document) -> bytes:
         return self._key("segmented", text_digest(document.text))
 
-    def segmented(self, document: Document) -> tuple[SegmentedDocument, tuple[str, ...]] | None:
+    def segmented(self, document: Document) -> StoredSegments | None:
         """The page as segmented, with its paragraphs' ``findings.text_hash``, when stored."""
         value = self._get("segmented", self._segment_key(document))
         return _decoded(value, lambda raw: _unpacked_segment(document, raw))
+
+    def segmented_many(self, documents: Sequence[Document]) -> list[StoredSegments | None]:
+        """``segmented`` of many pages at once."""
+        values = self._get_many("segmented", [self._segment_key(document) for document in documents])
+        return [_decoded(value, lambda raw, document=document: _unpacked_segment(document, raw))
+                for document, value in zip(documents, values, strict=True)]
 
     def keep_segmented(self, seg: SegmentedDocument) -> tuple[str, ...]:
         """Store the page as segmented with its paragraphs' text hashes (worked out here: an
@@ -244,6 +251,13 @@ class PageMemo:
         key = self._page_key(seg, copied)
         value = self._get("page", key)
         return key, _decoded(value, pickle.loads)
+
+    def pages_many(self, pages: Sequence[tuple[SegmentedDocument, frozenset[int]]],
+                   ) -> list[tuple[bytes, PageResults | None]]:
+        """``page`` of many pages at once."""
+        keys = [self._page_key(seg, copied) for seg, copied in pages]
+        return [(key, _decoded(value, pickle.loads))
+                for key, value in zip(keys, self._get_many("page", keys), strict=True)]
 
     def keep_page(self, key: bytes, results: PageResults) -> None:
         self._put(key, pickle.dumps(results, protocol=5))

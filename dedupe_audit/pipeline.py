@@ -42,7 +42,7 @@ from .model import (
     Summary,
 )
 from .outlets import OutletRegistry, load_registry
-from .page_memo import page_results, with_doc
+from .page_memo import PageMemo, PageResults, StoredSegments, page_results, with_doc
 from .pagedate import as_of_date, date_page
 from .provenance import PageTrace, trace_across, trace_page
 from .saferegex import Timeout, drain_timeouts
@@ -224,6 +224,52 @@ def _arriving_detector(detect: Detector | None, cache: FingerprintCache | None) 
     return getattr(detect, "arriving", None)
 
 
+MEMO_CHUNK = 256  # pages looked up in the --index's page memo with one query
+_Arrived = tuple[Document | Skipped, StoredSegments | None]  # an input and its stored segments
+
+
+def _with_stored_segments(
+    items: Iterable[Document | Skipped], memo: PageMemo | None,
+) -> Iterator[_Arrived]:
+    """Each input with its stored segments (None when not stored or not a page). With a memo,
+    inputs are read ``MEMO_CHUNK`` at a time (the detector then needs every page first anyway);
+    without one, each is handed on as it arrives."""
+    if memo is None:
+        yield from ((item, None) for item in items)
+        return
+
+    def looked_up(chunk: list[Document | Skipped]) -> Iterator[_Arrived]:
+        documents = [one for one in chunk if isinstance(one, Document)]
+        found = dict(zip(map(id, documents), memo.segmented_many(documents), strict=True))
+        return ((one, found.get(id(one))) for one in chunk)
+
+    chunk: list[Document | Skipped] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == MEMO_CHUNK:
+            yield from looked_up(chunk)
+            chunk = []
+    yield from looked_up(chunk)
+
+
+def _with_stored_results(
+    pages: Sequence[SegmentedDocument], copied: dict[int, frozenset[int]], memo: PageMemo | None,
+) -> Iterator[tuple[int, SegmentedDocument, frozenset[int], bytes, PageResults | None]]:
+    """Each page with its position, its paragraphs copied on other pages, the key of its
+    results in the memo and those results when stored, looked up ``MEMO_CHUNK`` pages a query."""
+    chunk: list[tuple[int, SegmentedDocument, frozenset[int]]] = []
+    for doc, seg in enumerate(pages):
+        chunk.append((doc, seg, copied.get(doc, frozenset())))
+        if len(chunk) == MEMO_CHUNK or doc == len(pages) - 1:
+            if memo is None:
+                yield from ((doc, seg, here, b"", None) for doc, seg, here in chunk)
+            else:
+                found = memo.pages_many([(seg, here) for _, seg, here in chunk])
+                yield from ((doc, seg, here, key, stored)
+                            for (doc, seg, here), (key, stored) in zip(chunk, found, strict=True))
+            chunk = []
+
+
 def run_audit(
     paths: Sequence[str],
     config: Config,
@@ -258,12 +304,11 @@ def _run(
     def arriving() -> Iterator[tuple[int, SegmentedDocument]]:
         """Each page segmented as it arrives (here, while worker processes extract the next HTML
         pages), put in the store and handed on with its position."""
-        for item in read_inputs(paths, config, stdin):
+        for item, stored in _with_stored_segments(read_inputs(paths, config, stdin), memo):
             clock.lap("ingest")
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
-            stored = memo.segmented(item) if memo is not None else None
             if stored is not None:
                 seg, hashes = stored
                 text_hashes.append(hashes)
@@ -310,9 +355,7 @@ def _run(
     verdicts: list[tuple[Staleness, ...]] = []
     conflicts: list[EraConflict] = []
     counts: list[PageCounts] = []
-    for doc, seg in enumerate(learned):
-        copied_here = copied.get(doc, frozenset())
-        memo_key, stored = memo.page(seg, copied_here) if memo is not None else (b"", None)
+    for doc, seg, copied_here, memo_key, stored in _with_stored_results(learned, copied, memo):
         if stored is not None:  # the page, its furniture and its copied paragraphs as last run
             page_dates.append(stored.page_date)
             traced.append(stored.trace)  # type: ignore[arg-type]

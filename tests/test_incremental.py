@@ -107,8 +107,10 @@ def segmented(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_an_unchanged_corpus_reuses_every_page_and_reports_the_same(corpus, tmp_path, segmented):
     index = tmp_path / "index.sqlite"
+    (corpus / "c_empty.txt").write_bytes(b"")  # skipped, between pages
     first = _report(corpus, index=index)
     assert first["summary"]["stale"] >= 1 and first["conflicts"] and first["clusters"]  # the cases are there
+    assert [item["reason"] for item in first["skipped"]] == ["empty file"]
     segmented.clear()
     assert _report(corpus, index=index) == first
     assert segmented == []  # nothing segmented again
