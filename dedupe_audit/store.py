@@ -1,16 +1,20 @@
-"""Incremental fingerprint index: paragraph fingerprints and MinHash signatures in SQLite.
+"""Incremental index: each page's own results (``page_memo``) in an SQLite file.
 
-Why: fingerprinting is the per-text Python work of a run; a corpus that gained a few pages
-should not pay it again for the thousands it already had. Only fingerprints are reused, never
-findings: the LSH index and every verification are rebuilt from all fingerprints each run, so
-new text is still compared against the whole corpus and results equal a fresh run.
+Why: a corpus that gained a few pages should not pay again for the thousands it already had.
+What one page yields on its own (segments, fingerprints and signatures, page date, claims,
+verdicts, text hashes) is kept per page under a digest of the page and of everything else it
+depends on (see ``page_memo``); what crosses pages (LSH candidates, verification, clusters,
+copies' provenance, recycled text) is recomputed each run from all pages, so new text is still
+compared with the whole corpus and results equal a fresh run. The ``documents`` table lists the
+last run's documents, for the counts a run reports. The per-text tables of earlier versions
+(``texts``, ``signatures``, ``document_texts``, a fingerprint keyed by the text's 128-bit hash)
+stay in the schema so older files open, but are no longer written: a run with an index
+fingerprints the pages its page memo lacks and stores them there.
 
-Entries are keyed by the exact text (a 128-bit hash), so a cached fingerprint is always the
-fingerprint of that very text. Documents (by ``Document.content_hash``) only decide what to
-preload and what to forget. The index is trusted only if its schema version, shingle size,
-MinHash parameters and a probe fingerprint (which changes if the fingerprint code changes) all
-match; otherwise, or if SQLite finds it damaged, it is rebuilt with a warning. Each run writes in
-one transaction, so a killed run leaves the previous index as it was.
+The index is trusted only if its schema version, shingle size, MinHash parameters and a probe
+fingerprint (which changes if the fingerprint code changes) all match; otherwise, or if SQLite
+finds it damaged, it is rebuilt with a warning. Each run writes in one transaction, so a killed
+run leaves the previous index as it was.
 
 Two guards keep a user's data safe. The file carries an SQLite ``application_id``; a file that
 is not SQLite, or another program's SQLite database, is refused (never rebuilt over). And a run
