@@ -179,8 +179,11 @@ def run_check(
             entries = baselines.load(config.baseline)
         except baselines.BaselineError as err:
             raise AuditError(str(err)) from err
+    from .heap import long_lived_heap
+
     result = run(paths, config, warn=warn, notice=notice, progress=progress)
-    findings = collect(result)
+    with long_lived_heap():  # the result stays: full collections need not walk it again and again
+        findings = collect(result)
     comparison = baselines.compare(findings, entries) if entries is not None else None
     return CheckResult(result, findings, evaluate(findings, result.summary, config, comparison))
 

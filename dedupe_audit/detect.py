@@ -21,6 +21,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from itertools import chain
 
 import numpy as np
@@ -37,6 +38,7 @@ from .fingerprint_table import TableBuilder
 from .heap import release_free_memory
 from .index import OVERSIZED_BLOCK, CandidateIndex, cap_candidates, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
+from .page_memo import SignedPage
 from .parallel import map_ordered, resolve_jobs
 from .spool import PageStore
 from .store import FingerprintCache
@@ -140,13 +142,96 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
 
 
 def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
-            batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
-    """Fingerprints and signatures through the incremental store (texts it lacks are
-    fingerprinted together)."""
-    fingerprinter = cache.bind(pages, config)
+            batches: Sequence[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+    """Fingerprints and signatures through the incremental store: a page whose text the page
+    memo knows takes its stored arrays; the other pages of a batch are signed together by
+    ``_sign``, as a run without the index signs them, and stored. (Without a page memo, texts
+    are looked up in the per-text tables of older indexes.)"""
+    memo = cache.memo
+    if memo is None:
+        yield from _cached_texts(cache.bind(pages, config), config, batches)
+        return
+    firsts = {doc: batch.paragraphs[lo] for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
+    stored = dict(zip(firsts, memo.signed_many([p.page for p in firsts.values()]), strict=True))
+    fingerprinter = cache.bind(pages, config, served=frozenset(stored))
+    runs_of = [list(_page_runs(batch)) for batch in batches]
+    work = [(batch, [run for run in runs if stored[run[0]] is None])
+            for batch, runs in zip(batches, runs_of, strict=True)]
+    to_sign = sum(hi - lo + whi - wlo for _, missing in work for _, lo, hi, wlo, whi in missing)
+    jobs, threads = _signers(to_sign, config)
+    # pages not stored are signed as a run without the index signs them: by threads running the
+    # compiled kernels when there are enough of them, else here
+    made = map_ordered(partial(_signed_pages, config=config), work, jobs if threads else 1, threads=threads)
+    for (batch, missing), runs, fresh in zip(work, runs_of, made, strict=True):
+        for run, page in zip(missing, fresh, strict=True):
+            stored[run[0]] = page
+            memo.keep_signed(batch.paragraphs[run[1]].page, page)
+            fingerprinter.texts_computed += len(page.paragraph_signatures) + len(page.window_signatures)
+        signed = [stored.pop(doc) for doc, _, _, _, _ in runs]  # held only until its batch is indexed
+        sizes = np.concatenate([page.sizes for page in signed])  # a batch holds at least one page
+        found = Fingerprints(
+            content_hashes=np.concatenate([page.content_hashes for page in signed]).tolist(),
+            words=np.concatenate([page.words for page in signed]).tolist(),
+            shingles=np.concatenate([page.shingles for page in signed]),
+            offsets=np.r_[0, np.cumsum(sizes, dtype=np.int64)], windows=[])
+        sigs = np.concatenate([page.paragraph_signatures for page in signed]
+                              + [page.window_signatures for page in signed])
+        yield found, sigs
+
+
+def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
+    """Each page of a batch as (its position in the run, first and end row of its paragraphs,
+    first and end row of its windows): pages are contiguous in both lists."""
+    window_doc = [batch.docs[row] for row, _, _ in batch.spans]
+    lo = w = 0
+    while lo < len(batch.docs):
+        doc = batch.docs[lo]
+        hi = lo
+        while hi < len(batch.docs) and batch.docs[hi] == doc:
+            hi += 1
+        wlo = w
+        while w < len(window_doc) and window_doc[w] == doc:
+            w += 1
+        yield doc, lo, hi, wlo, w
+        lo = hi
+
+
+def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
+                  config: Config) -> list[SignedPage]:
+    """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
+    ``_sign`` as a run without the index makes them, one record per page."""
+    batch, runs = work
+    if not runs:
+        return []
+    texts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    for _, lo, hi, wlo, whi in runs:
+        spans.extend((len(texts) + row - lo, start, end) for row, start, end in batch.spans[wlo:whi])
+        texts.extend(p.page[p.start : p.end] for p in batch.paragraphs[lo:hi])
+    found, sigs = _sign((texts, spans, config.shingle_size, config.num_perm, config.seed))
+    paragraphs = len(texts)
+    sizes = np.diff(found.offsets)
+    hashes = np.asarray(found.content_hashes, dtype=np.uint64)
+    words = np.asarray(found.words, dtype=np.int64)
+    out: list[SignedPage] = []
+    row = window = 0
+    for _, lo, hi, wlo, whi in runs:
+        end, window_end = row + hi - lo, window + whi - wlo
+        out.append(SignedPage(
+            content_hashes=hashes[row:end].copy(), words=words[row:end].copy(), sizes=sizes[row:end].copy(),
+            shingles=found.shingles[found.offsets[row] : found.offsets[end]].copy(),
+            paragraph_signatures=sigs[row:end].copy(),
+            window_signatures=sigs[paragraphs + window : paragraphs + window_end].copy()))
+        row, window = end, window_end
+    return out
+
+
+def _cached_texts(fingerprinter: FingerprintCache, config: Config,
+                  batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+    """Fingerprints and signatures of whole batches through the text index."""
     for batch in batches:
         fps = fingerprinter.many(batch.texts())
-        sigs = cache.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+        sigs = fingerprinter.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
         mine = fps[: len(batch.paragraphs)]
         sizes = [len(fp.shingles) for fp in mine]
         yield Fingerprints(

@@ -305,3 +305,7 @@ class AuditResult:
     # Evidence of furniture no rule of the rule files named (site templates learned from the
     # corpus, jusText's measures), by paragraph: the paragraph's own rule names which it is.
     furniture: dict[ParagraphRef, dict[str, object]] = field(default_factory=dict)
+    # ``findings.text_hash`` of each paragraph of each document when the run kept them (an
+    # ``--index`` run stores them per page), else empty and findings work them out; not a result
+    # of its own, so not compared
+    text_hashes: Sequence[tuple[str, ...]] = field(default=(), compare=False, repr=False)

@@ -18,11 +18,11 @@ from . import __version__
 from .blocks import duplicated_by_doc, find_blocks
 from .boilerplate import load_rules
 from .config import Config
-from .cues import load_cues
+from .cues import CueSet, load_cues
 from .detect import detect_arriving, detect_duplicates
 from .detect import warnings_of as detection_warnings
 from .engines import Arriving, Detector
-from .eras import load_eras
+from .eras import EraRegistry, load_eras
 from .furniture import TemplatedPages, learn_templates, low_content_evidence, page_site, without_templates
 from .heap import long_lived_heap, release_free_memory
 from .ingest import iter_inputs
@@ -41,7 +41,8 @@ from .model import (
     Staleness,
     Summary,
 )
-from .outlets import load_registry
+from .outlets import OutletRegistry, load_registry
+from .page_memo import PageMemo, PageResults, StoredSegments, page_results, with_doc
 from .pagedate import as_of_date, date_page
 from .provenance import PageTrace, trace_across, trace_page
 from .saferegex import Timeout, drain_timeouts
@@ -49,7 +50,7 @@ from .segment import segment
 from .spool import PageStore
 from .staleness import assess_page, foreign_blocks, recycled
 from .store import FingerprintCache
-from .timeexpr import page_paragraph_dates, time_language
+from .timeexpr import TimeLanguage, page_paragraph_dates, time_language
 from .timing import Laps
 
 
@@ -223,6 +224,52 @@ def _arriving_detector(detect: Detector | None, cache: FingerprintCache | None) 
     return getattr(detect, "arriving", None)
 
 
+MEMO_CHUNK = 256  # pages looked up in the --index's page memo with one query
+_Arrived = tuple[Document | Skipped, StoredSegments | None]  # an input and its stored segments
+
+
+def _with_stored_segments(
+    items: Iterable[Document | Skipped], memo: PageMemo | None,
+) -> Iterator[_Arrived]:
+    """Each input with its stored segments (None when not stored or not a page). With a memo,
+    inputs are read ``MEMO_CHUNK`` at a time (the detector then needs every page first anyway);
+    without one, each is handed on as it arrives."""
+    if memo is None:
+        yield from ((item, None) for item in items)
+        return
+
+    def looked_up(chunk: list[Document | Skipped]) -> Iterator[_Arrived]:
+        documents = [one for one in chunk if isinstance(one, Document)]
+        found = dict(zip(map(id, documents), memo.segmented_many(documents), strict=True))
+        return ((one, found.get(id(one))) for one in chunk)
+
+    chunk: list[Document | Skipped] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == MEMO_CHUNK:
+            yield from looked_up(chunk)
+            chunk = []
+    yield from looked_up(chunk)
+
+
+def _with_stored_results(
+    pages: Sequence[SegmentedDocument], copied: dict[int, frozenset[int]], memo: PageMemo | None,
+) -> Iterator[tuple[int, SegmentedDocument, frozenset[int], bytes, PageResults | None]]:
+    """Each page with its position, its paragraphs copied on other pages, the key of its
+    results in the memo and those results when stored, looked up ``MEMO_CHUNK`` pages a query."""
+    chunk: list[tuple[int, SegmentedDocument, frozenset[int]]] = []
+    for doc, seg in enumerate(pages):
+        chunk.append((doc, seg, copied.get(doc, frozenset())))
+        if len(chunk) == MEMO_CHUNK or doc == len(pages) - 1:
+            if memo is None:
+                yield from ((doc, seg, here, b"", None) for doc, seg, here in chunk)
+            else:
+                found = memo.pages_many([(seg, here) for _, seg, here in chunk])
+                yield from ((doc, seg, here, key, stored)
+                            for (doc, seg, here), (key, stored) in zip(chunk, found, strict=True))
+            chunk = []
+
+
 def run_audit(
     paths: Sequence[str],
     config: Config,
@@ -251,16 +298,24 @@ def _run(
     pages = PageStore(config.spool_after_mb * 2**20, config.spool_dir)  # memory, then a file
     skipped: list[Skipped] = []
     sites: list[str | None] = []  # each page's site, for the templates learned after detection
+    memo = cache.memo if cache is not None else None  # each page's own results, from the --index
+    text_hashes: list[tuple[str, ...]] = []  # of each page's paragraphs, kept with an --index
 
     def arriving() -> Iterator[tuple[int, SegmentedDocument]]:
         """Each page segmented as it arrives (here, while worker processes extract the next HTML
         pages), put in the store and handed on with its position."""
-        for item in read_inputs(paths, config, stdin):
+        for item, stored in _with_stored_segments(read_inputs(paths, config, stdin), memo):
             clock.lap("ingest")
             if isinstance(item, Skipped):
                 skipped.append(item)
                 continue
-            seg = segment(item, config, rules)
+            if stored is not None:
+                seg, hashes = stored
+                text_hashes.append(hashes)
+            else:
+                seg = segment(item, config, rules)
+                if memo is not None:
+                    text_hashes.append(memo.keep_segmented(seg))
             pages.append(seg)
             sites.append(None if item.reference else page_site(item))
             clock.lap("segment")
@@ -287,11 +342,9 @@ def _run(
     learned: Sequence[SegmentedDocument] = TemplatedPages(pages, templates) if templates else pages
     furniture = {ref: found.evidence() for ref, found in sorted(templates.items())}
     clock.lap("site templates")
-    registry = load_registry(config.outlets)
-    cues = load_cues(registry)
-    eras = load_eras(config.eras)
-    lang = time_language()
-    clock.lap("load outlets, cues, eras")
+    # loaded at the first page whose results are not in the --index: a re-run of an unchanged
+    # corpus needs none of them
+    knowledge: list[tuple[OutletRegistry, CueSet, EraRegistry, TimeLanguage]] = []
     copied = duplicated_by_doc(clusters)
     # One read of each page for everything that needs only that page: its paragraphs' dates
     # (for page dating and staleness), its cues (for blocks and the tracer), its blocks, its
@@ -302,24 +355,43 @@ def _run(
     verdicts: list[tuple[Staleness, ...]] = []
     conflicts: list[EraConflict] = []
     counts: list[PageCounts] = []
-    for doc, seg in enumerate(learned):
+    for doc, seg, copied_here, memo_key, stored in _with_stored_results(learned, copied, memo):
+        if stored is not None:  # the page, its furniture and its copied paragraphs as last run
+            page_dates.append(stored.page_date)
+            traced.append(stored.trace)  # type: ignore[arg-type]
+            verdicts.append(stored.verdicts)
+            page_conflicts, low_content = with_doc(stored, doc)
+            conflicts.extend(page_conflicts)
+            counts.append(page_counts(doc, seg, membership))
+            furniture.update({ParagraphRef(doc, index): found for index, found in low_content.items()})
+            clock.lap("page results reused")
+            continue
+        if not knowledge:
+            registry = load_registry(config.outlets)
+            knowledge.append((registry, load_cues(registry), load_eras(config.eras), time_language()))
+            clock.lap("load outlets, cues, eras")
+        registry, cues, eras, lang = knowledge[0]
         hits = page_paragraph_dates(seg, lang)
         page_date = date_page(seg, as_of, lang, hits)
         page_dates.append(page_date)
         clock.lap("page dates")
         found = cues.find_all(seg.paragraphs, seg.document.text)
-        block = find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()),
-                            matches=found)
+        block = find_blocks(seg, doc, clusters, cues=cues, duplicated_paragraphs=copied_here, matches=found)
         clock.lap("blocks")
-        traced.append(trace_page(seg, registry, cues, found, block))
+        trace = trace_page(seg, registry, cues, found, block)
+        traced.append(trace)
         clock.lap("provenance")
-        foreign = foreign_blocks(seg, block, found, copied.get(doc, frozenset()), registry, cues)
+        foreign = foreign_blocks(seg, block, found, copied_here, registry, cues)
         page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
         verdicts.append(page_verdicts)
         conflicts.extend(page_conflicts)
         clock.lap("staleness")
         counts.append(page_counts(doc, seg, membership))
-        furniture.update(low_content_evidence(seg, doc))
+        low_content = low_content_evidence(seg, doc)
+        furniture.update(low_content)
+        if memo is not None:
+            stored_now = page_results(page_date, trace, page_verdicts, page_conflicts, low_content)
+            memo.keep_page(memo_key, stored_now)
         clock.lap("summary")
     provenance = trace_across(learned, traced, clusters, page_dates)
     del traced
@@ -344,4 +416,5 @@ def _run(
         recycled=copies,
         warnings=(*rule_timeout_warnings(drain_timeouts()), *detected_warnings),
         furniture=furniture,
+        text_hashes=tuple(text_hashes) if memo is not None else (),
     )

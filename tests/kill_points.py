@@ -84,6 +84,8 @@ def _state(index: Path) -> dict[str, Any]:
             state["documents"] = [row[0] for row in conn.execute("SELECT content_hash FROM documents")]
             state["texts"] = dict(conn.execute(
                 "SELECT document, COUNT(*) FROM document_texts GROUP BY document").fetchall())
+        if "page_memo" in tables:
+            state["memo"] = conn.execute("SELECT COUNT(*) FROM page_memo").fetchone()[0]
     finally:
         conn.close()
     return state

@@ -110,17 +110,18 @@ def _kill_points(tmp_path: Path, args: list[str], start: Path | None, report: Pa
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
-def _assert_whole(state: dict, expected: dict[str, int]) -> None:
-    """The path holds no index or a whole one: tagged, with its tables, each listed document with
-    all of its texts and no texts of an unlisted one."""
+def _assert_whole(state: dict, wholes: list[dict]) -> None:
+    """The path holds no index or a whole one: tagged, with its tables, and the documents and
+    per-page entries (``page_memo``, written in the same transaction) of no run or of one of
+    the ``wholes`` runs. (Per-page entries replaced per-text rows: an index made now holds its
+    fingerprints there, so whole-ness is counted on them.)"""
     assert state["kind"] in ("missing", "ours"), state
     if state["kind"] == "missing":
         return
     assert state["quick_check"] == "ok", state
-    assert {"meta", "documents", "document_texts", "texts", "signatures"} <= set(state["tables"]), state
-    for document in state["documents"]:
-        assert state["texts"].get(document, 0) == expected[document], (state, document)
-    assert set(state["texts"]) <= set(state["documents"]), state
+    assert {"meta", "documents", "page_memo"} <= set(state["tables"]), state
+    found = (sorted(state["documents"]), state["memo"])
+    assert found == ([], 0) or found in [(sorted(w["documents"]), w["memo"]) for w in wholes], state
 
 
 def test_killing_runs_at_every_database_step_never_leaves_half_an_index(tmp_path):
@@ -136,16 +137,16 @@ def test_killing_runs_at_every_database_step_never_leaves_half_an_index(tmp_path
             "--index", str(index)]
 
     whole, *killed, recovered = _kill_points(tmp_path, args, None, tmp_path / "whole.json")
-    expected = whole["texts"]
-    assert whole["steps"] > 20 and len(expected) == 16  # creating (about 10 steps) and saving
+    assert whole["steps"] > 20 and len(whole["documents"]) == 16  # creating (about 10 steps) and saving
+    assert whole["memo"] == 3 * 16  # segments, detection input and page results of each page
     assert killed and all(state["killed"] for state in killed)  # every point was reached
     for state in killed:
-        _assert_whole(state, expected)
+        _assert_whole(state, [whole])
     assert any(state["kind"] == "missing" for state in killed)
     assert any(state["kind"] == "ours" and not state["documents"] for state in killed)
     assert any(state["kind"] == "ours" and state["documents"] for state in killed)
-    _assert_whole(recovered, expected)
-    assert sorted(recovered["documents"]) == sorted(expected)
+    _assert_whole(recovered, [whole])
+    assert sorted(recovered["documents"]) == sorted(whole["documents"])
     assert recovered["strays"] == []  # what killed builds left is removed
     assert _clusters(tmp_path / "killed.json") == _clusters(tmp_path / "whole.json")
 
@@ -154,14 +155,15 @@ def test_killing_runs_at_every_database_step_never_leaves_half_an_index(tmp_path
     shutil.copyfile(index, complete)
     (corpus / "page_0003.txt").unlink()
     make_corpus(corpus / "more", 3, seed=5)
+    before = whole
     whole, *killed, recovered = _kill_points(tmp_path, args, complete, tmp_path / "whole.json")
-    expected.update(whole["texts"])
     assert killed and all(state["killed"] for state in killed)
     for state in killed:
-        _assert_whole(state, expected)
+        _assert_whole(state, [before, whole])
         assert state["kind"] == "ours"  # an index that was whole stays whole
-    assert sorted(recovered["documents"]) == sorted(whole["texts"]) and len(whole["texts"]) == 18
-    _assert_whole(recovered, expected)
+    assert len(whole["documents"]) == 18 and whole["memo"] == 3 * 18
+    assert sorted(recovered["documents"]) == sorted(whole["documents"])
+    _assert_whole(recovered, [whole])
     assert _clusters(tmp_path / "killed.json") == _clusters(tmp_path / "whole.json")
 
 
