@@ -45,7 +45,7 @@ from .verify import (
     MAX_COMMON_SPAN,
     ContainerIndex,
     build_clusters,
-    containment_candidates,
+    containment_candidates_of,
     find_containment,
     merged_containment,
     verify_contained,
@@ -398,7 +398,7 @@ def _detect(
         rep_refs, fingerprints, containers, pages, config.containment, via_window, skipped=skipped
     )
     # any paragraph inside a longer one, not only inside long blocks: sampled-shingle candidates
-    inside = containment_candidates(*rep_rows.shingle_sets(), rep_rows.words, config.containment)
+    inside = containment_candidates_of(rep_rows, config.containment)
     containment = merged_containment(
         containment, verify_contained(inside, rep_refs, fingerprints, pages, config.containment))
     if sum(skipped):
