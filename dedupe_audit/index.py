@@ -416,12 +416,43 @@ class _StreamedCap:
         """Keep only the pairs among the best ``most`` so far of either key."""
         codes = np.concatenate(self.codes) if self.codes else np.empty(0, dtype=np.uint64)
         counts = np.concatenate(self.counts) if self.counts else np.empty(0, dtype=np.int64)
-        if (self.degree > self.most).any():  # else every pair is kept: nothing to rank
-            kept, lost = cap_candidates(np.arange(len(codes)), counts, self._nodes(codes), self.most,
-                                        self.degree)
+        over = self.degree > self.most
+        if over.any():  # else every pair is kept: nothing to rank
+            nodes = self._nodes(codes)
+            out = self._surely_out(nodes, counts, over)
+            if out.any():  # dropped without ranking: the rest rank as they would with them
+                self.lost[nodes[out].ravel()] = True
+                codes, counts, nodes = codes[~out], counts[~out], nodes[~out]
+            kept, lost = cap_candidates(np.arange(len(codes)), counts, nodes, self.most, self.degree)
             codes, counts = codes[kept], counts[kept]
             self.lost[lost] = True
         self.codes, self.counts, self.held = [codes], [counts], len(codes)
+
+    def _surely_out(self, nodes: np.ndarray, counts: np.ndarray, over: np.ndarray) -> np.ndarray:
+        """Pairs that neither key can rank among its best ``most``, found without sorting.
+        ``cap_candidates`` ranks a key's pairs with other keys over their limit, its pairs as
+        the first key apart from those as the second; if at least ``most`` of one such list
+        share ``t`` or more bands, a pair of it sharing fewer than ``t`` has ``most`` pairs
+        ranked before it. Sorting the held pairs was most of the cap's time on degenerate text,
+        where most pairs share few bands. The pairs left keep their ranks (every pair dropped
+        here ranks after them)."""
+        both = over[nodes[:, 0]] & over[nodes[:, 1]]
+        width = int(counts.max()) + 1 if len(counts) else 1
+        slot = np.cumsum(over) - 1  # each key over its limit numbered 0..
+        keys_over = int(over.sum())
+        if not both.any() or keys_over * width > 2**25:  # a table too large: rank them all
+            return np.zeros(len(counts), dtype=bool)
+        shared = counts[both]
+        out = both.copy()
+        for side in (0, 1):
+            table = np.bincount(slot[nodes[both, side]] * width + shared, minlength=keys_over * width)
+            at_least = np.cumsum(table.reshape(keys_over, width)[:, ::-1], axis=1)[:, ::-1]  # sharing >= t
+            reach = at_least >= self.most[over][:, None]
+            least = np.where(reach.any(axis=1), width - 1 - np.argmax(reach[:, ::-1], axis=1), -1)
+            threshold = np.full(len(over), -1, dtype=np.int64)
+            threshold[over] = least
+            out &= counts < threshold[nodes[:, side]]
+        return out
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """(codes, counts) of the pairs kept, in code order (passes come in order of their

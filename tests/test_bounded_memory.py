@@ -66,6 +66,21 @@ def test_the_streamed_cap_keeps_what_capping_all_pairs_at_once_keeps():
     assert cut > 0  # the limits did cut pairs
 
 
+def test_pairs_dropped_without_ranking_are_none_that_ranking_keeps():
+    rng = np.random.default_rng(11)
+    codes, counts = _random_pairs(rng, 60, 2_000)
+    most = rng.integers(1, 10, 60).astype(np.int64)
+    cap = _StreamedCap(most)
+    cap.keys = np.arange(60, dtype=np.uint64)
+    cap.budget = 10**9
+    cap.add(codes, counts)
+    nodes = cap._nodes(codes)
+    out = cap._surely_out(nodes, counts, cap.degree > most)
+    want, _ = cap_candidates(codes, counts, nodes.astype(np.int64), most)
+    assert out.sum() > len(codes) // 4  # most pairs go without a sort
+    assert not np.isin(codes[out], want).any()
+
+
 def test_ordinary_pairs_under_their_limits_are_all_kept_unranked():
     codes, counts = _random_pairs(np.random.default_rng(5), 500, 300)
     cap = _StreamedCap(np.full(500, 1_000, dtype=np.int64))
