@@ -36,7 +36,7 @@ from .fingerprint import (
 )
 from .fingerprint_table import TableBuilder
 from .heap import release_free_memory
-from .index import OVERSIZED_BLOCK, CandidateIndex, cap_candidates, choose_min_bands
+from .index import OVERSIZED_BLOCK, CandidateIndex, choose_min_bands
 from .model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
 from .page_memo import SignedPage
 from .parallel import map_ordered, resolve_jobs
@@ -47,7 +47,7 @@ from .verify import (
     MAX_COMMON_SPAN,
     ContainerIndex,
     build_clusters,
-    containment_candidates,
+    containment_candidates_of,
     find_containment,
     merged_containment,
     verify_contained,
@@ -67,6 +67,11 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
 
 
 BATCH_TEXTS = 20_000  # texts per fingerprinting batch
+# ... and characters of paragraph text per batch: fingerprinting holds ~33 bytes a character
+# while it runs (code points, token positions and hashes, shingles; numpy path), so a batch of
+# 20,000 texts of 20,000 characters each (a 150 MB single line cut into paragraphs) would have
+# needed ~5 GB at once. 8M characters is ~20,000 paragraphs of ordinary news (400 characters).
+BATCH_CHARS = 8_000_000
 # Threads or workers fingerprint and sign batches; the caller indexes. With the compiled
 # kernels (they release the GIL), threads: a list of 300k paragraphs, one thread 243-255k/s,
 # 2 threads 362-392k/s, 3 threads 400-406k/s; two worker processes 291k/s (each batch's
@@ -103,25 +108,32 @@ class _Batch:
 
 
 def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) -> Iterator[_Batch]:
-    """Batches of whole pages, given as (position in the run, page) in order."""
+    """Batches of pages, given as (position in the run, page) in order: a batch ends after
+    ``BATCH_TEXTS`` texts or ``BATCH_CHARS`` characters of paragraphs, even inside a page (a
+    paragraph stays with its windows), so a page of thousands of 20,000-character paragraphs
+    (a huge single-line file cut by ``max_paragraph_chars``) is not fingerprinted at once.
+    Where a batch ends changes nothing found: paragraphs and windows are numbered in run
+    order whatever the batches, and the index orders its rows by key."""
     batch = _Batch([], [], [], [], [])
+    chars = 0
     for doc, seg in numbered:
-        indexes = eligible(seg, config)
         batch.parts += len(seg.paragraphs) + len(seg.windows)
-        base = len(batch.indexes)
-        batch.docs.extend([doc] * len(indexes))
-        batch.indexes.extend(indexes)
-        batch.paragraphs.extend(map(seg.paragraphs.__getitem__, indexes))
-        if seg.windows:
-            row = {i: base + n for n, i in enumerate(indexes)}
-            for window in seg.windows:
-                if window.paragraph in row:
-                    batch.windows.append(window)
-                    at = seg.paragraphs[window.paragraph].start
-                    batch.spans.append((row[window.paragraph], window.start - at, window.end - at))
-        if batch.size >= BATCH_TEXTS:
-            yield batch
-            batch = _Batch([], [], [], [], [])
+        windows_of: dict[int, list[Window]] = defaultdict(list)
+        for window in seg.windows:
+            windows_of[window.paragraph].append(window)
+        for index in eligible(seg, config):
+            paragraph = seg.paragraphs[index]
+            row = len(batch.indexes)
+            batch.docs.append(doc)
+            batch.indexes.append(index)
+            batch.paragraphs.append(paragraph)
+            for window in windows_of.get(index, ()):
+                batch.windows.append(window)
+                batch.spans.append((row, window.start - paragraph.start, window.end - paragraph.start))
+            chars += paragraph.end - paragraph.start
+            if batch.size >= BATCH_TEXTS or chars >= BATCH_CHARS:
+                yield batch
+                batch, chars = _Batch([], [], [], [], []), 0
     if batch.size:
         yield batch
 
@@ -328,21 +340,22 @@ MIN_CANDIDATES = 4
 MAX_CANDIDATES = 1_024
 
 
-def _capped(pairs: np.ndarray, shared: np.ndarray, rep_sizes: np.ndarray, window_sizes: np.ndarray,
-            n: int, notes: list[str]) -> np.ndarray:
-    """``index.cap_candidates`` over representatives (keys below ``n``, ``rep_sizes`` shingles)
-    and windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds them); adds
-    what was cut to ``notes``."""
+def _limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
+    """Each indexed text's candidate limit, representatives (keys below ``n``, ``rep_sizes``
+    shingles) then windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds
+    them): ascending key order, as ``CandidateIndex.candidate_array`` takes them."""
     sizes = np.r_[rep_sizes, window_sizes]
-    most = np.clip(CANDIDATE_SHINGLES // np.maximum(sizes, 1), MIN_CANDIDATES, MAX_CANDIDATES)
-    nodes = np.where(pairs >= WINDOW_KEYS, pairs - WINDOW_KEYS + n, pairs)
-    kept, lost = cap_candidates(pairs, shared, nodes, most)
-    if len(lost):
-        notes.append(f"duplicate detection: {len(lost):,} paragraphs or sentence windows had more LSH "
-                         f"candidates than their limit ({MIN_CANDIDATES}-{MAX_CANDIDATES}, fewer for longer "
-                         f"text); only the most similar were verified ({len(pairs) - len(kept):,} candidate "
-                         "pairs left unchecked)")
-    return kept
+    return np.clip(CANDIDATE_SHINGLES // np.maximum(sizes, 1), MIN_CANDIDATES, MAX_CANDIDATES)
+
+
+def _cap_note(index: CandidateIndex, kept: int) -> str | None:
+    """What the candidate limits cut (``index.cap_candidates`` applied by the index), if anything."""
+    if not len(index.capped_keys):
+        return None
+    return (f"duplicate detection: {len(index.capped_keys):,} paragraphs or sentence windows had more LSH "
+            f"candidates than their limit ({MIN_CANDIDATES}-{MAX_CANDIDATES}, fewer for longer "
+            f"text); only the most similar were verified ({index.pairs_found - kept:,} candidate "
+            "pairs left unchecked)")
 
 
 def detect_duplicates(
@@ -436,19 +449,22 @@ def _detect(
 
     n = len(representatives)
     bands, rows_per_band = index.params
+    rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
+    window_sizes = fingerprints.sizes[np.asarray(window_owner, dtype=np.int64)]
     pairs, shared = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
-                                          below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET)
+                                          below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET,
+                                          most=_limits(rep_rows.sizes, window_sizes))
     if index.oversized_buckets:
         notes.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
                          f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "
                          "low-entropy or template text): their members were paired only within blocks of "
                          f"{OVERSIZED_BLOCK} ordered by another band, so pairs found only there may be "
                          "missed (exact copies are still grouped)")
-    del index
+    capped = _cap_note(index, len(pairs))
+    if capped:
+        notes.append(capped)
+    del index, shared
     release_free_memory()
-    rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
-    window_sizes = fingerprints.sizes[np.asarray(window_owner, dtype=np.int64)]
-    pairs = _capped(pairs, shared, rep_rows.sizes, window_sizes, n, notes)
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
     rep_refs = fingerprints.refs(rep_rows.rows)
@@ -467,7 +483,7 @@ def _detect(
         rep_refs, fingerprints, containers, pages, config.containment, via_window, skipped=skipped
     )
     # any paragraph inside a longer one, not only inside long blocks: sampled-shingle candidates
-    inside = containment_candidates(*rep_rows.shingle_sets(), rep_rows.words, config.containment)
+    inside = containment_candidates_of(rep_rows, config.containment)
     containment = merged_containment(
         containment, verify_contained(inside, rep_refs, fingerprints, pages, config.containment))
     if sum(skipped):

@@ -127,7 +127,7 @@ class CandidateIndex:
 
     def candidate_array(
         self, max_bucket: int = 2_000, min_bands: int = 1, below: int | None = None, *,
-        release: bool = False, with_counts: bool = False,
+        release: bool = False, with_counts: bool = False, most: np.ndarray | None = None,
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Candidate pairs as a sorted (m, 2) int64 array, smaller key first.
 
@@ -136,9 +136,20 @@ class CandidateIndex:
         drop each band's signature values once it is bucketed (the numpy engine; at a
         million paragraphs they are 0.65 GB, held beside all bands' buckets otherwise);
         the index answers once. ``with_counts``: also the number of bands each pair shares.
+        ``most``: the candidate limit of each key, in ascending key order (``cap_candidates``
+        over all the pairs, applied while they are made so that degenerate text, where every
+        key is a candidate of thousands, never holds all its pairs at once); the keys that
+        lost pairs are left in ``capped_keys`` and the pairs found before the cap in
+        ``pairs_found``.
         """
+        self.capped_keys, self.pairs_found = np.empty(0, dtype=np.int64), 0
         if self.engine == "numpy":
-            codes, counts = self._numpy_codes(max_bucket, below, min_bands, release)
+            cap = None if most is None else _StreamedCap(np.asarray(most, dtype=np.int64))
+            codes, counts = self._numpy_codes(max_bucket, below, min_bands, release, cap)
+            if cap is not None:
+                codes, counts, self.capped_keys, self.pairs_found = cap.result()
+        elif most is not None:
+            raise ValueError("candidate limits (most) are applied by the numpy engine only")
         else:
             codes, counts = self._datasketch_codes(max_bucket, below)
         wanted = counts >= min_bands
@@ -148,7 +159,8 @@ class CandidateIndex:
         return (pairs, counts[wanted]) if with_counts else pairs
 
     def _numpy_codes(
-        self, max_bucket: int, below: int | None, min_bands: int = 1, release: bool = False
+        self, max_bucket: int, below: int | None, min_bands: int = 1, release: bool = False,
+        cap: _StreamedCap | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         if self._released:
             raise RuntimeError("this index released its signatures: it answers once")
@@ -158,6 +170,8 @@ class CandidateIndex:
             return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
         order = np.argsort(keys, kind="stable")  # rows in key order: groups list keys ascending
         keys = keys[order].astype(np.uint64)
+        if cap is not None:
+            cap.keys = keys
         buckets = []
         self.oversized_buckets = self.oversized_members = 0
         # members of an oversized bucket are ordered by another band's key (band 1's for band 0,
@@ -178,15 +192,22 @@ class CandidateIndex:
         # Pairs are counted per range of first keys so memory holds one range's raw pairs,
         # not all of them (hundreds of millions at a million paragraphs).
         raw = sum(int((sizes.astype(np.int64) * (sizes - 1) // 2).sum()) for _, sizes, _ in buckets)
-        ranges = max(1, raw // PAIRS_PER_PASS + 1)
-        edges = np.linspace(0, min(limit, int(keys[-1]) + 1), ranges + 1).astype(np.int64)
+        end = min(limit, int(keys[-1]) + 1)
+        edges = (np.array([0, end], dtype=np.int64) if raw <= PAIRS_PER_PASS
+                 else _pass_edges(buckets, keys, end))
         found_codes, found_counts = [], []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
             codes = np.concatenate([_bucket_pairs(bucket, keys, int(lo), int(hi)) for bucket in buckets])
             unique, counts = np.unique(codes, return_counts=True)
+            del codes
             wanted = counts >= min_bands
+            if cap is not None:  # held capped: never all the pairs of degenerate text at once
+                cap.add(unique[wanted], counts[wanted])
+                continue
             found_codes.append(unique[wanted])
             found_counts.append(counts[wanted])
+        if cap is not None:
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
         return np.concatenate(found_codes), np.concatenate(found_counts)
 
     def _count_oversized(self, sizes: np.ndarray) -> None:
@@ -209,6 +230,27 @@ class CandidateIndex:
         pairs = sorted(counts)
         codes = np.array([(a << 32) | b for a, b in pairs], dtype=np.uint64)
         return codes, np.array([counts[p] for p in pairs], dtype=np.int64)
+
+
+def _pass_edges(buckets: list[tuple[np.ndarray, np.ndarray, np.ndarray]], keys: np.ndarray, end: int
+                ) -> np.ndarray:
+    """Edges of ranges of first keys in [0, end) holding about ``PAIRS_PER_PASS`` raw pairs
+    each (a key with more is a range of its own), from each key's raw pairs as first key.
+    Even ranges of key values were uneven: a key pairs with the keys after it, so the first
+    ranges held most pairs (in a 75 MB line of a 20-word vocabulary, 8.1M of 9.7M in the first
+    of two passes). Where the ranges end changes nothing found: a pair is made in the range of
+    its first key."""
+    per_row = np.zeros(len(keys), dtype=np.int64)
+    for starts, sizes, rows in buckets:
+        if len(starts):
+            partners = np.repeat(starts + sizes, sizes) - np.arange(len(rows)) - 1  # rows after it
+            per_row += np.bincount(rows, weights=partners, minlength=len(keys)).astype(np.int64)
+    per_row[keys >= np.uint64(end)] = 0
+    total = np.cumsum(per_row)
+    targets = PAIRS_PER_PASS * np.arange(1, int(total[-1]) // PAIRS_PER_PASS + 1, dtype=np.int64)
+    cuts = np.searchsorted(total, targets, side="right")  # the first row past each target
+    cut_keys = keys[cuts[cuts < len(keys)]].astype(np.int64)
+    return np.unique(np.r_[0, cut_keys[(cut_keys > 0) & (cut_keys < end)], end])
 
 
 def _band_keys(band: np.ndarray) -> np.ndarray:
@@ -293,10 +335,12 @@ def _ranks(sizes: np.ndarray) -> np.ndarray:
     return np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
 
 
-def cap_candidates(pairs: np.ndarray, counts: np.ndarray, nodes: np.ndarray, most: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def cap_candidates(pairs: np.ndarray, counts: np.ndarray, nodes: np.ndarray, most: np.ndarray,
+                   degree: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Candidate pairs left once each node keeps at most ``most[node]`` of them, and the nodes
     that lost some (sorted). ``nodes``: the (m, 2) pairs as node numbers (0..len(most)-1).
+    ``degree``: each node's candidates among all pairs, when ``pairs`` holds only some of them
+    (``_StreamedCap``: each node's best ``most`` among all, and the pairs arriving after them).
 
     Why: in degenerate text (a tiny vocabulary, one template on every page) every paragraph
     is a candidate of every other, and checking all pairs is quadratic. A pair is kept when it
@@ -304,7 +348,8 @@ def cap_candidates(pairs: np.ndarray, counts: np.ndarray, nodes: np.ndarray, mos
     then by the other node; so at most ``2 * most.sum()`` pairs stay. Only pairs between two
     nodes over their limit are ranked: ordinary text has none, and the pass costs two counts.
     """
-    degree = np.bincount(nodes.ravel(), minlength=len(most))
+    if degree is None:
+        degree = np.bincount(nodes.ravel(), minlength=len(most))
     over = degree > most
     both = np.flatnonzero(over[nodes[:, 0]] & over[nodes[:, 1]])
     if not len(both):
@@ -321,3 +366,98 @@ def cap_candidates(pairs: np.ndarray, counts: np.ndarray, nodes: np.ndarray, mos
         keep[both[order[rank < most[ordered]]]] = True
     lost = np.unique(nodes[~keep].ravel())
     return pairs[keep], lost
+
+
+class _StreamedCap:
+    """``cap_candidates`` over pair codes (first key << 32 | second) that arrive in passes,
+    holding only what can still be kept: degenerate text (a 150 MB line of a 20-word
+    vocabulary) made ~40M candidate pairs, ~5 GB with their arrays, of which ~0.3M were kept.
+
+    Why the result is the same as capping all pairs at once: a pair is kept when it is among
+    the ``most`` best of either of its keys. Once a key has ``most`` better pairs, later pairs
+    only push a pair further down its ranking, so a pair in neither key's best ``most`` so far
+    can never be kept, and every pair that can is still held. ``prune`` drops the others
+    whenever the held pairs pass ``budget``; ``result`` makes the last cut with each key's full
+    count of candidates. Ordinary text never passes its limits: nothing is ranked then.
+    """
+
+    def __init__(self, most: np.ndarray) -> None:
+        self.most = most  # each key's limit, keys in ascending order
+        self.keys = np.empty(0, dtype=np.uint64)  # the index's keys, ascending (set before ``add``)
+        self.degree = np.zeros(len(most), dtype=np.int64)
+        self.lost = np.zeros(len(most), dtype=bool)
+        self.codes: list[np.ndarray] = []
+        self.counts: list[np.ndarray] = []
+        self.held = 0
+        self.found = 0  # pairs added (before the cap)
+        self.budget = PAIRS_PER_PASS // 4  # pairs held before a prune (doubled while pruning gains little)
+
+    def _nodes(self, codes: np.ndarray) -> np.ndarray:
+        """Each pair as the positions of its two keys among all keys (int32: fewer than 2**32 keys)."""
+        first = np.searchsorted(self.keys, codes >> np.uint64(32)).astype(np.int32)
+        second = np.searchsorted(self.keys, codes & np.uint64(0xFFFFFFFF)).astype(np.int32)
+        return np.stack([first, second], axis=1)
+
+    def add(self, codes: np.ndarray, counts: np.ndarray) -> None:
+        """One pass's pairs (none held already) with the bands each shares."""
+        if not len(codes):
+            return
+        self.degree += np.bincount(self._nodes(codes).ravel(), minlength=len(self.most))
+        self.found += len(codes)
+        self.codes.append(codes)
+        self.counts.append(counts)
+        self.held += len(codes)
+        if self.held > self.budget:
+            self.prune()
+            if self.held > self.budget // 2:  # little to drop: prune less often
+                self.budget *= 2
+
+    def prune(self) -> None:
+        """Keep only the pairs among the best ``most`` so far of either key."""
+        codes = np.concatenate(self.codes) if self.codes else np.empty(0, dtype=np.uint64)
+        counts = np.concatenate(self.counts) if self.counts else np.empty(0, dtype=np.int64)
+        over = self.degree > self.most
+        if over.any():  # else every pair is kept: nothing to rank
+            nodes = self._nodes(codes)
+            out = self._surely_out(nodes, counts, over)
+            if out.any():  # dropped without ranking: the rest rank as they would with them
+                self.lost[nodes[out].ravel()] = True
+                codes, counts, nodes = codes[~out], counts[~out], nodes[~out]
+            kept, lost = cap_candidates(np.arange(len(codes)), counts, nodes, self.most, self.degree)
+            codes, counts = codes[kept], counts[kept]
+            self.lost[lost] = True
+        self.codes, self.counts, self.held = [codes], [counts], len(codes)
+
+    def _surely_out(self, nodes: np.ndarray, counts: np.ndarray, over: np.ndarray) -> np.ndarray:
+        """Pairs that neither key can rank among its best ``most``, found without sorting.
+        ``cap_candidates`` ranks a key's pairs with other keys over their limit, its pairs as
+        the first key apart from those as the second; if at least ``most`` of one such list
+        share ``t`` or more bands, a pair of it sharing fewer than ``t`` has ``most`` pairs
+        ranked before it. Sorting the held pairs was most of the cap's time on degenerate text,
+        where most pairs share few bands. The pairs left keep their ranks (every pair dropped
+        here ranks after them)."""
+        both = over[nodes[:, 0]] & over[nodes[:, 1]]
+        width = int(counts.max()) + 1 if len(counts) else 1
+        slot = np.cumsum(over) - 1  # each key over its limit numbered 0..
+        keys_over = int(over.sum())
+        if not both.any() or keys_over * width > 2**25:  # a table too large: rank them all
+            return np.zeros(len(counts), dtype=bool)
+        shared = counts[both]
+        out = both.copy()
+        for side in (0, 1):
+            table = np.bincount(slot[nodes[both, side]] * width + shared, minlength=keys_over * width)
+            at_least = np.cumsum(table.reshape(keys_over, width)[:, ::-1], axis=1)[:, ::-1]  # sharing >= t
+            reach = at_least >= self.most[over][:, None]
+            least = np.where(reach.any(axis=1), width - 1 - np.argmax(reach[:, ::-1], axis=1), -1)
+            threshold = np.full(len(over), -1, dtype=np.int64)
+            threshold[over] = least
+            out &= counts < threshold[nodes[:, side]]
+        return out
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(codes, counts) of the pairs kept, in code order (passes come in order of their
+        first keys, each sorted, and pruning keeps the order); the keys that lost pairs; the
+        pairs found before the cap."""
+        self.prune()
+        lost_keys = self.keys[np.flatnonzero(self.lost)].astype(np.int64)
+        return self.codes[0], self.counts[0], lost_keys, self.found

@@ -17,7 +17,7 @@ import xxhash
 from rapidfuzz import fuzz, process
 
 from .fingerprint import Fingerprint
-from .fingerprint_table import FingerprintRows, expand_ranges, fingerprint_rows, rows_of
+from .fingerprint_table import FingerprintRows, FingerprintTable, expand_ranges, fingerprint_rows, rows_of
 from .model import Cluster, ClusterMember, Containment, ParagraphRef, Related, SegmentedDocument
 
 
@@ -318,26 +318,33 @@ class ContainerIndex:
         self.anchors = anchors
         self.refs = sorted(containers)
         self.fingerprints = containers
+        # Every shingle of every container, sorted, and the container of each (ascending inside
+        # a run of equal shingles: the sort is stable). Built so that at most three arrays of
+        # the shingles' size are alive at once, and kept as two (8 + 4 bytes a shingle): a
+        # 150 MB single line cut into 20,000-character paragraphs makes every paragraph a
+        # container (24M shingles), and the index's build used to peak at ~48 bytes a shingle.
         if self.refs:
             hashes = [containers[ref].shingles for ref in self.refs]
-            owners = np.repeat(np.arange(len(self.refs)), [len(h) for h in hashes])
+            sizes = np.fromiter((len(h) for h in hashes), dtype=np.int64, count=len(hashes))
             flat = np.concatenate(hashes)
+            del hashes
             order = np.argsort(flat, kind="stable")
-            self.hashes, self.owners = flat[order], owners[order]
+            self.hashes = flat[order]
+            del flat
+            self.owners = np.repeat(np.arange(len(self.refs), dtype=np.int32), sizes)[order]
+            del order
         else:
             self.hashes = np.empty(0, dtype=np.uint64)
-            self.owners = np.empty(0, dtype=np.int64)
-        # Each distinct hash once, with where its run starts in ``hashes`` and how long it is.
-        self._distinct, self._runs = _run_lengths_sorted(self.hashes)
-        self._starts = np.cumsum(self._runs) - self._runs
+            self.owners = np.empty(0, dtype=np.int32)
         # One bit per value of the low hash bits: most shingles of a paragraph are in no long
         # block, and a bit test rules them out ~5x faster than two binary searches.
         bits = max(16, min(27, 2 * int(len(self.hashes)).bit_length()))  # at most 16 MB
         self._mask = np.uint64((1 << bits) - 1)
         self._bits = np.zeros(1 << (bits - 3), dtype=np.uint8)
-        low = self.hashes & self._mask
-        np.bitwise_or.at(self._bits, (low >> np.uint64(3)).astype(np.int64),
-                         np.left_shift(1, (low & np.uint64(7)).astype(np.uint8)).astype(np.uint8))
+        for lo in range(0, len(self.hashes), SHINGLES_PER_CHUNK):  # a chunk's temporaries at a time
+            low = self.hashes[lo : lo + SHINGLES_PER_CHUNK] & self._mask
+            np.bitwise_or.at(self._bits, (low >> np.uint64(3)).astype(np.int64),
+                             np.left_shift(1, (low & np.uint64(7)).astype(np.uint8)).astype(np.uint8))
 
     def maybe_held(self, values: np.ndarray) -> np.ndarray:
         """Whether each value may be a shingle of some container: never false when it is one."""
@@ -346,22 +353,24 @@ class ContainerIndex:
         return ((byte >> (low & np.uint64(7)).astype(np.uint8)) & 1).astype(bool)
 
     def lookup(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(first position, count) in ``hashes`` of each value; count 0 when absent.
+        """(first position, count) in ``hashes`` of each value; count 0 when absent (the
+        position is then where it would stand: callers read no owner there).
 
         The values that pass the bit test are sorted first: a binary search of sorted values
         finds its path in cache, ~3x faster than in the values' own order (sort included).
+        Two searches of ``hashes`` itself, not one of its distinct values: a table of those
+        (values, run starts, run lengths) cost 24 bytes a shingle more, and in prose nearly
+        every shingle is distinct.
         """
         where = np.flatnonzero(self.maybe_held(values))
         lo = np.zeros(len(values), dtype=np.int64)
         spans = np.zeros(len(values), dtype=np.int64)
         if len(where):
-            order = np.argsort(values[where])
-            where = where[order]
+            where = where[np.argsort(values[where])]
             probes = values[where]
-            at = np.minimum(np.searchsorted(self._distinct, probes), len(self._distinct) - 1)
-            found = self._distinct[at] == probes
-            lo[where] = self._starts[at]
-            spans[where] = np.where(found, self._runs[at], 0)
+            first = np.searchsorted(self.hashes, probes, side="left")
+            lo[where] = first
+            spans[where] = np.searchsorted(self.hashes, probes, side="right") - first
         return lo, spans
 
 
@@ -456,9 +465,14 @@ def find_containment(
                 for ref, found in (extra_candidates or {}).items()}
     skipped = [] if skipped is None else skipped
     inner_list = list(inners)
+    if isinstance(fingerprints, FingerprintTable):
+        sizes = fingerprints.take(inner_list).sizes
+    else:
+        sizes = np.fromiter((len(fingerprints[ref].shingles) for ref in inner_list), dtype=np.int64,
+                            count=len(inner_list))
     found: list[Containment] = []
-    for lo in range(0, len(inner_list), batch):
-        chunk = inner_list[lo : lo + batch]
+    for lo, hi in _inner_chunks(sizes, batch):
+        chunk = inner_list[lo:hi]
         fps = rows_of(fingerprints, chunk)
         words = fps.words.tolist()
         extra = _extra_codes(chunk, extra_of, len(containers.refs), words, container_words)
@@ -469,6 +483,27 @@ def find_containment(
                 continue
             found.append(_containment(inner, container, fingerprints, segmented, share))
     return found
+
+
+# Shingles of the inners counted together by ``find_containment`` (besides at most ``batch``
+# inners): each costs ~60 bytes while it is looked up, so a batch of 20,000 paragraphs of 20,000
+# characters (24M shingles, a 150 MB single line) needed ~1.4 GB at once; 2M is ~5,000 news
+# paragraphs, more than a batch of ordinary text holds.
+SHINGLES_PER_INNER_CHUNK = 2_000_000
+
+
+def _inner_chunks(sizes: np.ndarray, batch: int) -> Iterator[tuple[int, int]]:
+    """Consecutive (lo, hi) ranges of inners: at most ``batch`` inners and, unless one inner
+    alone is larger, ``SHINGLES_PER_INNER_CHUNK`` shingles. Each inner is counted on its own, so
+    where a chunk ends changes nothing found."""
+    ends = np.cumsum(sizes)
+    lo = 0
+    while lo < len(sizes):
+        base = int(ends[lo - 1]) if lo else 0
+        hi = int(np.searchsorted(ends, base + SHINGLES_PER_INNER_CHUNK, side="right"))
+        hi = min(max(hi, lo + 1), lo + batch, len(sizes))
+        yield lo, hi
+        lo = hi
 
 
 def _extra_codes(chunk: Sequence[ParagraphRef], extra_of: Mapping[tuple[int, int], list[int]],
@@ -1032,6 +1067,26 @@ def containment_candidates(flat: np.ndarray, sizes: np.ndarray, words: np.ndarra
     width = max(len(sizes), 1)
     shingles, rows = sampled_shingles(flat, sizes)
     codes, hits, usable = sampled_hits(shingles, rows, np.asarray(words), width)
+    return chosen_candidates(codes, hits, usable, width, min_share)
+
+
+def containment_candidates_of(rows: FingerprintRows, min_share: float) -> np.ndarray:
+    """``containment_candidates`` of the paragraphs at ``rows``, their sampled shingles
+    gathered ``SHINGLES_PER_CHUNK`` shingles at a time: only a quarter of the shingles are
+    sampled, and a copy of all of them (with their row numbers, 16 bytes a shingle) is not
+    made at once."""
+    sizes = rows.sizes
+    width = max(len(sizes), 1)
+    shingles, owners = [], []
+    for lo, hi in _row_chunks(np.r_[0, np.cumsum(sizes)]):
+        flat, part_sizes = rows.shingle_sets(np.arange(lo, hi))
+        sampled, at = sampled_shingles(flat, part_sizes)
+        shingles.append(sampled)
+        owners.append(at + lo)
+    if not shingles:
+        return np.empty((0, 2), dtype=np.int64)
+    codes, hits, usable = sampled_hits(np.concatenate(shingles), np.concatenate(owners),
+                                       np.asarray(rows.words), width)
     return chosen_candidates(codes, hits, usable, width, min_share)
 
 
