@@ -234,11 +234,13 @@ def _alternation(patterns: Iterable[str]) -> str:
 
 def _fact_pattern(titles: list[str], names: list[str], phrases: list[str]) -> str:
     """Title then name ("US President Joe Biden"), name then ", the" title ("Blinken, the
-    secretary of state"), or a free phrase ("the Biden administration")."""
+    secretary of state") or a lower-case title with no article ("Joseph Dunford, chairman of
+    the Joint Chiefs": news style; a capital there is a list, "Melania Trump, President
+    Putin"), or a free phrase ("the Biden administration")."""
     forms = list(phrases)
     if names:
         t, n = _alternation(titles), _alternation(names)
-        forms += [rf"(?:{t})\s+{_HONORIFIC}(?:{n})", rf"(?:{n}),\s+the\s+(?:{t})"]
+        forms += [rf"(?:{t})\s+{_HONORIFIC}(?:{n})", rf"(?:{n}),\s+(?:the\s+|(?=(?-i:[a-zа-яіїєґё])))(?:{t})"]
     return rf"(?<!\w)(?:{_alternation(forms)})(?!\w)"
 
 

@@ -150,6 +150,15 @@ def test_one_holder_offices_do_not_overlap(eras):
         ("генсек ООН Пан Гі Мун", "un-secretary-general-ban-ki-moon", "2010-01-01", "2018-01-01"),
         ("NATO Secretary General Jaap de Hoop Scheffer", "nato-secretary-general-de-hoop-scheffer",
          "2005-01-01", "2010-01-01"),
+        ("NATO General Secretary Jaap de Hoop Scheffer", "nato-secretary-general-de-hoop-scheffer",
+         "2005-01-01", "2010-01-01"),
+        # a lower-case title after the name, with or without the article (news apposition)
+        ("Dan Coats, director of national intelligence, warned", "us-dni-coats", "2018-07-01",
+         "2020-07-01"),
+        ("Дэн Коутс, директор национальной разведки, предупредил", "us-dni-coats", "2018-07-01",
+         "2020-07-01"),
+        ("заместитель генпрокурора Род Розенстайн", "us-deputy-attorney-general-rosenstein",
+         "2018-01-01", "2020-01-01"),
     ],
 )
 def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outside):
@@ -175,6 +184,12 @@ def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outs
 )
 def test_ambiguous_or_untitled_names_do_not_resolve(eras, text):
     assert _resolve(text, eras) == []
+
+
+def test_a_capitalised_title_after_a_comma_is_the_next_persons(eras):
+    # a list, not an apposition: "Mnuchin, Treasury Secretary Yellen" names Yellen only
+    facts = _resolve("Steven Mnuchin, Treasury Secretary Janet Yellen and others attended.", eras)
+    assert [f.holder for f in facts] == ["Janet Yellen"]
 
 
 def test_same_person_different_offices_resolve_by_title(eras):
