@@ -47,6 +47,10 @@ RULES = load_rules()
          "production-credit"),
         ("By Jane Roe and John Doe, opinion contributors — 03/02/21 10:15 AM EST", "byline"),
         ("by Jane Roe March 2 at 9:40 AM Follow @janeroe", "byline"),
+        ("Who will win the runoff? (POLL)", "poll"),
+        ("Farmers block a road near Lyon, France March 3, 2021 © Jane Roe | Photo from RT",
+         "photo-credit"),
+        ("Tips and corrections to [email protected]", "contact-line"),
     ],
 )
 def test_furniture_is_named_by_its_rule(text, rule):
@@ -72,6 +76,9 @@ def test_furniture_is_named_by_its_rule(text, rule):
         "The views expressed in the memo are alarming, Senator Warner said, calling for hearings.",
         "He said he would share the letter with Twitter and Facebook executives this week.",
         "Facebook, Twitter and Google face new rules in the European Union.",
+        "The poll (conducted by phone) showed the mayor ahead by six points, the station said.",
+        "Readers can email the editor at [email protected] with corrections, and we will publish"
+        " them in the next edition of the paper on Sunday.",
         "The network produced the story for broadcast after a year of reporting, its editor said.",
         "Readers may comment on this article until Friday, the editors said, and we will reply.",
     ],
