@@ -159,6 +159,12 @@ def test_one_holder_offices_do_not_overlap(eras):
          "2020-07-01"),
         ("заместитель генпрокурора Род Розенстайн", "us-deputy-attorney-general-rosenstein",
          "2018-01-01", "2020-01-01"),
+        ("Gen. Joseph Dunford, chairman of the Joint Chiefs of Staff, met",
+         "us-joint-chiefs-chairman-dunford", "2018-06-01", "2020-06-01"),
+        ("голова Об'єднаного комітету начальників штабів Марк Міллі", "us-joint-chiefs-chairman-milley",
+         "2021-06-01", "2024-06-01"),
+        ("председатель Объединенного комитета начальников штабов Марк Милли",
+         "us-joint-chiefs-chairman-milley", "2021-06-01", "2024-06-01"),
     ],
 )
 def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outside):
@@ -180,6 +186,7 @@ def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outs
         "President Clinton",  # Bill or Hillary: left undecided
         "Prime Minister Trudeau",  # Justin or Pierre
         "The senator from Arizona spoke.",
+        "Chairman of the Joint Chiefs Brown said",  # a common surname: the first name is required
     ],
 )
 def test_ambiguous_or_untitled_names_do_not_resolve(eras, text):
