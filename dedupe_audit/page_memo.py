@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import io
 import pickle
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -92,6 +93,36 @@ def text_digest(text: str) -> bytes:
 # --------------------------------------------------------------------------- what is stored
 
 
+# What the stored entries are made of beyond Python's own containers: numpy arrays (rebuilt by
+# these functions) and dates. Everything else the entries name must be one of this package's
+# result dataclasses.
+_ALLOWED = frozenset({
+    ("numpy", "ndarray"), ("numpy", "dtype"),
+    ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.numeric", "_frombuffer"), ("numpy._core.numeric", "_frombuffer"),
+    ("builtins", "frozenset"), ("builtins", "set"), ("datetime", "date"),
+})
+
+
+class _StoredEntry(pickle.Unpickler):
+    """Reads back only what this module writes. An index file is data a user may receive from
+    elsewhere (a CI cache): a plain ``pickle.loads`` would call any function the file names; this
+    loader refuses every name but numpy's array builders, dates and this package's dataclasses."""
+
+    def find_class(self, module: str, name: str) -> object:
+        found = super().find_class(module, name)
+        if (module, name) in _ALLOWED or (
+                module.startswith("dedupe_audit.") and isinstance(found, type)
+                and dataclasses.is_dataclass(found)):
+            return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not something dedupe-audit stores")
+
+
+def _loads(value: bytes) -> object:
+    return _StoredEntry(io.BytesIO(value)).load()
+
+
+
 def _packed_segment(seg: SegmentedDocument, hashes: tuple[str, ...]) -> bytes:
     paragraphs = tuple((p.index, p.start, p.end, p.line, p.end_line, p.kind, p.boilerplate_rule, p.words)
                        for p in seg.paragraphs)
@@ -100,7 +131,7 @@ def _packed_segment(seg: SegmentedDocument, hashes: tuple[str, ...]) -> bytes:
 
 
 def _unpacked_segment(document: Document, value: bytes) -> tuple[SegmentedDocument, tuple[str, ...]]:
-    paragraphs, windows, hashes = pickle.loads(value)  # noqa: S301 - our own file, written by this code
+    paragraphs, windows, hashes = _loads(value)  # type: ignore[misc]
     text = document.text
     return SegmentedDocument(
         document=document,
@@ -227,12 +258,12 @@ class PageMemo:
     def signed(self, text: str) -> SignedPage | None:
         """The stored detection input of the page whose text is ``text``."""
         value = self._get("signed", self._signed_key(text))
-        return _decoded(value, lambda raw: SignedPage(*pickle.loads(raw)))  # noqa: S301
+        return _decoded(value, lambda raw: SignedPage(*_loads(raw)))  # type: ignore[misc]
 
     def signed_many(self, texts: Sequence[str]) -> list[SignedPage | None]:
         """``signed`` of many pages at once."""
         values = self._get_many("signed", [self._signed_key(text) for text in texts])
-        return [_decoded(value, lambda raw: SignedPage(*pickle.loads(raw))) for value in values]  # noqa: S301
+        return [_decoded(value, lambda raw: SignedPage(*_loads(raw))) for value in values]  # type: ignore[misc]
 
     def keep_signed(self, text: str, page: SignedPage) -> None:
         fields = tuple(getattr(page, f.name) for f in dataclasses.fields(page))
@@ -250,13 +281,13 @@ class PageMemo:
         """The key of page ``seg``'s results and the results when stored."""
         key = self._page_key(seg, copied)
         value = self._get("page", key)
-        return key, _decoded(value, pickle.loads)
+        return key, _decoded(value, _loads)
 
     def pages_many(self, pages: Sequence[tuple[SegmentedDocument, frozenset[int]]],
                    ) -> list[tuple[bytes, PageResults | None]]:
         """``page`` of many pages at once."""
         keys = [self._page_key(seg, copied) for seg, copied in pages]
-        return [(key, _decoded(value, pickle.loads))
+        return [(key, _decoded(value, _loads))
                 for key, value in zip(keys, self._get_many("page", keys), strict=True)]
 
     def keep_page(self, key: bytes, results: PageResults) -> None:

@@ -253,3 +253,27 @@ def test_a_damaged_entry_is_worked_out_again(corpus, tmp_path, segmented):
     segmented.clear()
     assert _report(corpus, index=index) == expected  # and the entries were replaced
     assert segmented == []
+
+
+class _Planted:
+    """A stored entry from elsewhere that would create a file if its loader ran what it names."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple:
+        return (Path.touch, (self.marker,))
+
+
+def test_an_entry_naming_a_function_is_refused_not_run(corpus, tmp_path, segmented):
+    import pickle
+
+    index = tmp_path / "index.sqlite"
+    expected = _report(corpus, index=index)
+    marker = tmp_path / "ran"
+    with sqlite3.connect(index) as conn:  # an index handed over from elsewhere (a CI cache)
+        conn.execute("UPDATE page_memo SET value = ?", (pickle.dumps(_Planted(marker)),))
+    segmented.clear()
+    assert _report(corpus, index=index) == expected
+    assert not marker.exists()
+    assert sorted(segmented) == sorted(PAGES)  # each refused entry counts as absent
