@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .datafiles import data_file, named_entry, parse_toml, read_user_file
 from .knowledge_cache import compile_pattern
@@ -500,6 +500,27 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err
 
 
+Named = TypeVar("Named", CueRule, LeadIn)
+
+
+def _named_entries(files: list[tuple[str, dict[str, Any]]], key: str,
+                   parse: Callable[[object, str, int], Named]) -> dict[str, Named]:
+    """Every ``[[key]]`` table of the files in order, parsed and keyed by name: a user's entry
+    replaces the shipped one of the same name; an error names the file and the entry's line."""
+    parsed: dict[str, Named] = {}
+    for source, data in files:
+        entries = data.get(key, [])
+        if not isinstance(entries, list):
+            raise CueError(f"{source}: '{key}' must be an array of tables ([[{key}]])")
+        for i, raw in enumerate(entries):
+            try:
+                entry = parse(raw, source, i + 1)
+            except CueError as err:
+                raise _with_line(err, source, raw) from err
+            parsed[entry.name] = entry
+    return parsed
+
+
 def _with_line(err: CueError, source: str, raw: object) -> CueError:
     """The same error with the line of the bad rule in its file, found by the rule's name."""
     name = raw.get("name") if isinstance(raw, dict) else None
@@ -527,29 +548,9 @@ def load_cues(registry: OutletRegistry, extra_files: tuple[str, ...] = ()) -> Cu
     aliases = registry.alias_pattern()
     glued_aliases = registry.alias_pattern(glued=True)
     alias_start = start_lookahead(aliases, 0)
-    rules: dict[str, CueRule] = {}
-    for source, data in files:
-        entries = data.get("cue", [])
-        if not isinstance(entries, list):
-            raise CueError(f"{source}: 'cue' must be an array of tables ([[cue]])")
-        for i, raw in enumerate(entries):
-            try:
-                rule = _parse_rule(raw, source, i + 1, aliases, descriptors, alias_start,
-                                   glued_aliases)
-            except CueError as err:
-                raise _with_line(err, source, raw) from err
-            rules[rule.name] = rule
-    lead_ins: dict[str, LeadIn] = {}
-    for source, data in files:
-        entries = data.get("lead_in", [])
-        if not isinstance(entries, list):
-            raise CueError(f"{source}: 'lead_in' must be an array of tables ([[lead_in]])")
-        for i, raw in enumerate(entries):
-            try:
-                lead_in = _parse_lead_in(raw, source, i + 1)
-            except CueError as err:
-                raise _with_line(err, source, raw) from err
-            lead_ins[lead_in.name] = lead_in
+    rules = _named_entries(files, "cue", lambda raw, source, position: _parse_rule(
+        raw, source, position, aliases, descriptors, alias_start, glued_aliases))
+    lead_ins = _named_entries(files, "lead_in", _parse_lead_in)
     keywords = {word for rule in rules.values() for word in rule.keywords}
     return CueSet(
         rules=tuple(rules.values()),
