@@ -237,9 +237,7 @@ def _cue_claim(
     """The paragraph's own author claim from its cues. Cues naming a quote's or a fact's
     source ("told CBS", "according to Reuters" on a news outlet's page) are left out: they
     say where something came from, not who wrote this text (see ``is_author_cue``)."""
-    usable = [r for r in resolved if r.outlet and (
-        is_author_cue(r.match.rule, relay_page) or (relay_page and _frames(paragraph, r))
-        or _own_interview(r, relay))]
+    usable = [r for r in resolved if r.outlet and _names_author(paragraph, r, relay_page, relay)]
     if not usable:
         return None
     primary = _primary(usable, relay)
@@ -254,6 +252,14 @@ def _cue_claim(
     via = (primary.via,) if primary.via and primary.via != primary.outlet else ()
     evidence = tuple(r.evidence for r in usable)
     return Claim(primary.outlet, via, role, round(confidence, 3), explanation, evidence, "cue")
+
+
+def _names_author(paragraph: Paragraph, resolved: Resolved, relay_page: bool, relay: str | None) -> bool:
+    """Whether a cue names who wrote the paragraph (an author cue, a source framing the whole
+    paragraph on a retelling page, the site's own interview) rather than where a quote or a
+    fact came from: the one test that splits a paragraph's outlets into author and sources."""
+    return (is_author_cue(resolved.match.rule, relay_page) or (relay_page and _frames(paragraph, resolved))
+            or _own_interview(resolved, relay))
 
 
 FRAME_WORDS = 4  # a source named within this many words of a paragraph's start frames it
@@ -283,8 +289,7 @@ def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_p
     """Outlets a paragraph names as where a quote or fact came from, kept as evidence."""
     found = []
     for r in resolved:
-        if r.outlet and not (is_author_cue(r.match.rule, relay_page) or (relay_page and _frames(paragraph, r))
-                             or _own_interview(r, relay)):
+        if r.outlet and not _names_author(paragraph, r, relay_page, relay):
             what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
                 r.match.rule.role, "source of a fact or quote")
             match = r.match
