@@ -222,6 +222,13 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
     return tense, bool(strong), past
 
 
+# the comma of "name, the title" (``eras._fact_pattern``): names and free phrases hold none
+_APPOSITION = re.compile(r",\s+(?:the\s+)?", re.IGNORECASE)
+# what names the era of the role right after it: "the national-security adviser for George W.
+# Bush", "the ambassador under Obama", "директор ... за часів Обами"
+_ERA_OF = re.compile(r"\s+(?:for|under|to|during|in\s+the|за\s+(?:часів|времён|времен)|при|до)\s",
+                     re.IGNORECASE)
+
 # a word that names the holder as sitting at the time of writing, right before the mention
 # (at most two words between: "incumbent Kentucky Gov."); "then-incumbent" is a cue first
 _INCUMBENT = re.compile(
@@ -271,6 +278,20 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     if why:
         return why
     start, end = mention.start - para.start, mention.end - para.start
+    role = _APPOSITION.search(mention.phrase)
+    era_of = _ERA_OF.match(para.text, end) if role else None
+    if era_of:
+        served = para.text[era_of.end():era_of.end() + 40].split(",")[0].strip()
+        return f"'{mention.phrase}' (its era named by whom it served:{era_of.group(0)}{served})"
+    if role:
+        # "Dan Coats, the director of national intelligence, sounded the alarm": the
+        # apposition is the writer's own description of the person at the time of writing,
+        # whatever the tense of the story around it (a past role is written "the former
+        # director" or "then the director", which the title does not match)
+        tense = Tense(CURRENT, "apposition '" + mention.phrase[role.end():] + "'")
+        return Clue(_office_marker(mention, term, tense), term.start, term.end,
+                    OFFICE_CONFIDENCE, mention.fact.office, mention.fact.holder, True,
+                    mention.fact.terms)
     tense, strong, past = _clause_reading(para.text, start, end, term, page)
     if past:
         return f"'{mention.phrase}' (past narration: {tense.describe()})"
@@ -542,12 +563,21 @@ def _named_later(clue: Clue, text: str, eras: EraRegistry) -> str | None:
 _OWN_SCOPE = (DATELINED, LEAD_IN)  # blocks that are their own scope for counter-evidence
 
 
+def _reported(clue: Clue) -> bool:
+    """Whether the clue's holder is reported speaking or acting ("Stoltenberg said Georgia
+    will become a member"): that is the news of the holder's own time, and a later holder
+    named elsewhere on the page does not turn it into history, as it does a bare title or
+    past narration ("Secretary of State Rex Tillerson warned Congress", "President Obama")."""
+    return clue.marker.tense.startswith(REPORTING)
+
+
 def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],
                       foreign: Sequence[int], page: date | None,
                       paragraphs: Sequence[Paragraph], eras: EraRegistry,
                       only: frozenset[int] | None = None) -> None:
-    """Weak clues (bare titles, past-tense news verbs) of an ended tenure are read as
-    retrospective when their scope names a later holder of the same office as sitting
+    """Weak clues (bare titles, past narration; not a reported statement, see ``_reported``)
+    of an ended tenure are read as retrospective when their scope names a later holder of
+    the same office as sitting
     (the block for a paragraph in a block opened by another outlet's dateline or lead-in,
     else the page), or when their own paragraph names that later holder at all. ``only``:
     the paragraphs to look at (all when None)."""
@@ -564,7 +594,7 @@ def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],
         scope = scopes.get(blocks[j] if foreign[j] in _OWN_SCOPE else "own", [])
         kept, retro = [], list(found.retrospective)
         for clue in found.clues:
-            later = None if clue.strong else _later_holder(clue, scope)
+            later = None if clue.strong or _reported(clue) else _later_holder(clue, scope)
             if later is not None:
                 retro.append(f"'{clue.marker.phrase}' ({clue.marker.tense}): "
                              f"'{later.marker.phrase}' is named sitting ({later.marker.tense})")

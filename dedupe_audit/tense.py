@@ -96,6 +96,8 @@ among amid like unlike as after before without within behind beside besides incl
 _FUTURE_WORDS = frozenset(("expected", "due", "set", "scheduled", "slated", "poised", "going",
                            "planning", "preparing", "about"))
 _DETERMINERS = words("the a an this that these those his her its their our")
+# conjunctions that open a clause setting the time of another event
+_TEMPORAL = words("after when since before once until while whenever")
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +254,10 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
     words, raw, first, last = _clause_words(text, start, end)
     genitive = text[end:end + 1] in ("'", "’")  # "President Trump’s actions": not a subject
     found = (None if genitive else _forward_en(words, raw, last)) or _backward_en(words, raw, first)
+    if found is not None and found.frame == REPORTING and first and words[first - 1] in _TEMPORAL:
+        # "After President George W. Bush declared ...": a clause that places another event
+        # after (or when, since) the statement narrates it; it is not the day's news
+        return Tense(PAST, f"{words[first - 1]} ... {found.verb}", found.subject)
     return found or _NO_VERB
 
 

@@ -280,7 +280,7 @@ def test_several_tenure_surname_reads_the_tenure_of_the_page(eras):
     # 2000-2008 tenure at first, must be read again in the tenure holding the page date
     lines = ["National security adviser John Bolton says the summit will go ahead.",
              "Russian President Vladimir Putin says the meeting will be useful.",
-             "Stephen Hadley, the national security adviser, said so. Putin is a challenge."]
+             "National security adviser Stephen Hadley believed so. Putin is a challenge."]
     *_, last = verdicts(page(lines), "2018-07-15", eras, [0, 0, 0])
     assert last.verdict == "current"
     assert "2012-05-07" in last.explanation

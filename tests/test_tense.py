@@ -70,6 +70,13 @@ def frame(text: str, mention: str) -> tuple[str, str, bool]:
          (CURRENT, "встретится", True)),
         ("Губернатор Ада Лавлейс сказала, что бюджет в порядке.", "Ада Лавлейс",
          (REPORTING, "сказала", True)),
+        # a temporal clause narrates the statement it names: not the day's news
+        ("After Governor Ada Lovelace declared victory, the party split.", "Governor Ada Lovelace",
+         (PAST, "after ... declared", True)),
+        ("When Governor Ada Lovelace said so, few listened.", "Governor Ada Lovelace",
+         (PAST, "when ... said", True)),
+        ("The party split after Governor Ada Lovelace's speech.", "Governor Ada Lovelace",
+         (BARE, "", False)),
     ],
 )
 def test_clause_frame(text, mention, expected):
@@ -143,6 +150,42 @@ def test_present_tense_beats_counter_evidence(eras):
                 "President Joe Biden says the alliance must hold."])
     _, older = verdicts(seg, "2025-06-01", eras, blocks=[0, 1])
     assert older.verdict == "stale"
+
+
+def test_a_reported_statement_is_not_turned_into_history_by_a_later_holder(eras):
+    # host text names the sitting secretary general; the pasted paragraph reports his
+    # predecessor speaking, which is the news of the predecessor's own time
+    seg = page(["Secretary General Mark Rutte has called for higher spending.",
+                "NATO Secretary General Jens Stoltenberg said Georgia will become a member."])
+    _, older = verdicts(seg, "2025-06-01", eras, blocks=[0, 1])
+    assert older.verdict == "stale", older.explanation
+    # past narration of the predecessor stays history beside the sitting holder
+    seg = page(["Secretary General Mark Rutte has called for higher spending.",
+                "NATO Secretary General Jens Stoltenberg believed the alliance would grow."])
+    _, older = verdicts(seg, "2025-06-01", eras, blocks=[0, 1])
+    assert older.verdict != "stale"
+    assert "Rutte" in older.explanation and "sitting" in older.explanation
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("That warning was sounded by Dan Coats, the director of national intelligence, "
+     "on the same day.", "stale"),
+    ("The report reached Dan Coats, the director of national intelligence.", "stale"),
+    ("Вашингтон вислухав Дена Коутса, директора національної розвідки США.", "stale"),
+    # the role is dated by the person it served, or marked as past: no apposition claim
+    ("“Off track,” wrote Stephen Hadley, the national security adviser for George W. Bush.",
+     "undetermined"),
+    ("That warning was sounded by Dan Coats, the former director of national intelligence.",
+     "undetermined"),
+    ("In 2018 the warning was sounded by Dan Coats, the director of national intelligence.",
+     "undetermined"),
+])
+def test_an_apposition_names_the_role_at_the_time_of_writing(eras, text, verdict):
+    # past narration around it does not matter: "X, the director" describes X as the
+    # writer knows them, and a sitting successor named elsewhere does not change that
+    seg = page(["Director of National Intelligence Tulsi Gabbard has said little.", text])
+    _, result = verdicts(seg, "2025-06-01", eras, blocks=[0, 1])
+    assert result.verdict == verdict, result.explanation
 
 
 def test_predecessor_dates_the_text_to_the_successor(eras):
