@@ -198,6 +198,30 @@ def test_lone_and_dashless_datelines():
     assert outlets(trace_one(["London (AFP) – Here are five highlights of the trip."])) == ["AFP"]
 
 
+def test_spaced_and_dated_datelines():
+    # reposts space the brackets and date the line instead of placing it
+    assert outlets(trace_one(["12 March, 2019 ( AFP )* — The talks resumed on Tuesday.",
+                              "Both sides called them useful."], site="example-blog.net")) == ["AFP"] * 2
+    assert outlets(trace_one(["PARIS ( Reuters ) - Prices rose in March."])) == ["Reuters"]
+    # a date and an outlet's name in brackets that is not at the start is no dateline
+    assert outlets(trace_one(["He said on 12 March, 2019 (AFP) that prices rose."],
+                             site="example-blog.net")) == [None]
+
+
+def test_the_wire_running_update_format_names_the_wire():
+    result = trace_one([
+        "OSLO — The Latest on the climate talks in Norway (all times local):",
+        "3:10 p.m.",
+        "Delegates from 40 countries have agreed on a draft text after two days of talks.",
+    ], site="startribune.com")
+    assert outlets(result)[0] == "AP" and outlets(result)[2] == "AP"
+    assert result[0].evidence[0].rule == "wire-the-latest"
+    # the words alone, without the format's "(all times local)", are the site's own
+    result = trace_one(["The latest on the storm: roads are closed across the county."],
+                       site="startribune.com")
+    assert outlets(result) == ["Star Tribune"]
+
+
 def test_closing_credits_speak_for_the_story_above():
     reuters = trace_one([
         "The two men praised each other from afar.",
