@@ -128,6 +128,9 @@ def test_speaking_from_an_ended_era_is_stale(eras, text):
         "The talks had been prepared by Secretary of State Antony Blinken.",
         "Critics say Secretary of State Antony Blinken would have handled it differently.",
         "He once kept President Joe Biden waiting for forty minutes.",
+        # "former" dates a role defined by the holder's time in office
+        "Jane Roe, a former spokeswoman for Secretary of State Antony Blinken, now runs a firm.",
+        "A one-time aide to President Joe Biden wrote the foreword.",
         "Колишній держсекретар США Ентоні Блінкен прибув до Києва.",
         "Бывший госсекретарь США Энтони Блинкен посетил Киев.",
     ],
