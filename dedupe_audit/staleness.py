@@ -204,7 +204,8 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
     it is past narration that does not count at all. Only a subject in a present, perfect
     or future clause (or a past one tied to a recent day) is presented as sitting now: "has
     repeatedly blamed the Obama administration" speaks about it; past narration of a holder
-    called "incumbent" or "sitting" counts weakly."""
+    called "incumbent" or "sitting" counts weakly; past narration of an administration
+    ("the Obama administration did take action") does not count."""
     tense = clause_tense(text, start, end)
     holds = page is None or term.contains(page)
     strong = holds or (tense.frame == CURRENT and tense.subject)
@@ -213,7 +214,7 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
         tense = Tense(tense.frame, tense.verb + " + a recent day", True)
         strong = True
     past = not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
-        PAST_NARRATION_COUNTS and tense.subject)))
+        PAST_NARRATION_COUNTS and tense.subject and not _INSTITUTION.search(text, start, end))))
     sitting = _INCUMBENT.search(text, max(0, start - 40), start) if past else None
     if sitting:
         # "beat incumbent Gov. Matt Bevin": the narration is past, the holder is named as
@@ -228,6 +229,10 @@ _APPOSITION = re.compile(r",\s+(?:the\s+)?", re.IGNORECASE)
 # Bush", "the ambassador under Obama", "директор ... за часів Обами"
 _ERA_OF = re.compile(r"\s+(?:for|under|to|during|in\s+the|за\s+(?:часів|времён|времен)|при|до)\s",
                      re.IGNORECASE)
+
+# a government named by its head ("the Obama administration", "адміністрація Байдена"): what
+# it did is history; only what it says or does now speaks from its time
+_INSTITUTION = re.compile(r"administration|White\s+House|адміністраці|администраци", re.IGNORECASE)
 
 # a word that names the holder as sitting at the time of writing, right before the mention
 # (at most two words between: "incumbent Kentucky Gov."); "then-incumbent" is a cue first

@@ -372,5 +372,16 @@ def _slavic_tense(text: str, start: int, end: int) -> Tense:
         if tense in ("pres", "futr"):
             return Tense(CURRENT, raw[k], subject)
         if tense == "past":
+            before = " ".join(words[max(0, k - 4):k])
+            perfect = _SLAVIC_PERFECT.search(before)
+            if perfect:
+                # "досі не ухвалила", "пока не приняла", "вже підписав": the past form with
+                # "still not" or "already" is the present perfect, a state at the time of writing
+                return Tense(CURRENT, f"{perfect.group(0).strip()} {raw[k]}", subject)
             return Tense(REPORTING if lemma in _SLAVIC_REPORTING else PAST, raw[k], subject)
     return _NO_VERB
+
+
+_SLAVIC_PERFECT = re.compile(
+    r"(?:^|\s)(?:досі\s+не|досі|ще\s+не|поки\s+що\s+не|поки\s+не|вже|уже|пока\s+не|"
+    r"ещё\s+не|еще\s+не|до\s+сих\s+пор\s+не|так\s+и\s+не)$")

@@ -68,6 +68,13 @@ def frame(text: str, mention: str) -> tuple[str, str, bool]:
         ("Губернатор Ада Лавлейс провалила бюджет.", "Ада Лавлейс", (PAST, "провалила", True)),
         ("Губернатор Ада Лавлейс встретится с делегацией.", "Ада Лавлейс",
          (CURRENT, "встретится", True)),
+        # the past form with "still not" or "already" is a present perfect
+        ("Губернатор Ада Лавлейс досі не підписала бюджет.", "Ада Лавлейс",
+         (CURRENT, "досі не підписала", True)),
+        ("Губернатор Ада Лавлейс до сих пор не подписала бюджет.", "Ада Лавлейс",
+         (CURRENT, "до сих пор не подписала", True)),
+        ("Губернатор Ада Лавлейс уже подписала бюджет.", "Ада Лавлейс",
+         (CURRENT, "уже подписала", True)),
         ("Губернатор Ада Лавлейс сказала, что бюджет в порядке.", "Ада Лавлейс",
          (REPORTING, "сказала", True)),
         # a temporal clause narrates the statement it names: not the day's news
@@ -110,6 +117,7 @@ def test_recent_day_and_future_year():
         "Secretary of State Antony Blinken has repeatedly urged restraint.",
         "Secretary of State Antony Blinken will travel to Kyiv next week.",
         "Secretary of State Antony Blinken said the talks were constructive.",
+        "The Biden administration said on Monday it would impose new tariffs on steel.",
         "Держсекретар США Ентоні Блінкен заявляє, що переговори тривають.",
         "Госсекретарь США Энтони Блинкен посетит Киев.",
     ],
@@ -131,6 +139,9 @@ def test_speaking_from_an_ended_era_is_stale(eras, text):
         # "former" dates a role defined by the holder's time in office
         "Jane Roe, a former spokeswoman for Secretary of State Antony Blinken, now runs a firm.",
         "A one-time aide to President Joe Biden wrote the foreword.",
+        # what a government did is history; what it says is the news of its time
+        "The Biden administration did, in the end, impose new tariffs on steel.",
+        "Адміністрація Байдена зрештою запровадила нові мита на сталь.",
         "Колишній держсекретар США Ентоні Блінкен прибув до Києва.",
         "Бывший госсекретарь США Энтони Блинкен посетил Киев.",
     ],
