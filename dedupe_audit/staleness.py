@@ -9,7 +9,10 @@ without markers or page date. Rules that keep retrospective text from being flag
 * a cue from the era data ("former", "then-", "колишній", "бывший", "-era", "який тоді
   був") makes a mention retrospective: it names the holder, it does not assert the era;
 * a mention whose own sentence carries a date before the page date that falls in the
-  holder's tenure is about that date ("the Biden administration's 2023 decision");
+  holder's tenure is about that date ("the Biden administration's 2023 decision"), unless
+  the year names an event that may still be ahead ("the 2018 midterms");
+* an apposition ("Dan Coats, the director of national intelligence") names the role as
+  the writer knows it, whatever the tense around it;
 * when a paragraph's markers cannot all hold at once, the older ones are read as
   mentioned in retrospect: text naming Trump's second term as current can mention the
   Biden administration, but not the other way round;
@@ -174,11 +177,21 @@ def _dated_sentence(phrase: str, start: int, end: int, sentence_start: int, sent
         return None
     sentence = text[sentence_start - para.start : sentence_end - para.start]
     for hit in find_dates(sentence, lang, offset=sentence_start):
+        if _names_event(hit, sentence, sentence_start, lang):
+            continue
         inside_mention = start <= hit.start < end
         in_tenure = term.start <= hit.last and (term.end is None or hit.first < term.end)
         if not inside_mention and hit.last < page and in_tenure:
             return f"'{phrase}' is dated by '{hit.phrase}' in its sentence"
     return None
+
+
+def _names_event(hit: DateHit, sentence: str, sentence_start: int, lang: TimeLanguage) -> bool:
+    """Whether a bare year names an event ("the 2018 midterms") rather than dating the
+    sentence ("in 2018"); ``hit`` spans are document offsets, ``sentence`` starts at
+    ``sentence_start``."""
+    return (lang.scheduled is not None and hit.phrase.isdigit()
+            and lang.scheduled.match(sentence, hit.end - sentence_start) is not None)
 
 
 def _successor(mention: Mention, term: Term, eras: EraRegistry) -> tuple[Term, str] | None:

@@ -102,6 +102,9 @@ class TimeLanguage:
     # Most paragraphs hold no time expression: each rule is run only on texts holding
     # the literals its own pattern needs (see literals).
     rules: Screened[AnchoredRule | RelativeRule]  # anchored, then relative
+    # what a year names when it stands before these words ("the 2018 midterms"): an event
+    # that may still be ahead, not the time a sentence narrates (see staleness)
+    scheduled: re.Pattern[str] | None = None
 
 
 # --------------------------------------------------------------------------- loading
@@ -238,7 +241,21 @@ def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:
         anchored=tuple(r for r in rules if isinstance(r, AnchoredRule)),
         relative=tuple(r for r in rules if isinstance(r, RelativeRule)),
         rules=Screened(rules, _needs(r.pattern for r in rules)),
+        scheduled=_scheduled(data.get("scheduled_events", []), source),
     )
+
+
+def _scheduled(words: object, source: str) -> re.Pattern[str] | None:
+    """The words after a year that make it an event's name ("2018 midterms")."""
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise TimeLanguageError(f"{source}: scheduled_events must be a list of patterns")
+    if not words:
+        return None
+    try:
+        return re.compile(r"\s+(?:U\.?S\.?\s+)?(?:" + "|".join(f"(?:{w})" for w in words) + r")\b",
+                          re.IGNORECASE)
+    except re.error as err:
+        raise TimeLanguageError(f"{source}: scheduled_events: bad regex: {err}") from err
 
 
 @cache

@@ -202,6 +202,33 @@ def test_an_apposition_names_the_role_at_the_time_of_writing(eras, text, verdict
     assert result.verdict == verdict, result.explanation
 
 
+@pytest.mark.parametrize(("text", "verdict"), [
+    # a year naming an event that may still be ahead does not date the sentence
+    ("There are no signs the rebels are targeting the 2024 elections, Secretary of State "
+     "Antony Blinken told reporters on Friday.", "stale"),
+    ("Secretary of State Antony Blinken will attend the 2024 NATO summit in Washington.", "stale"),
+    # a year that dates the sentence makes the mention history
+    ("In 2023, Secretary of State Antony Blinken told reporters the talks had stalled.",
+     "undetermined"),
+])
+def test_a_year_naming_an_event_does_not_date_the_sentence(eras, text, verdict):
+    (result,) = verdicts(page([text]), "2025-06-01", eras)
+    assert result.verdict == verdict, result.explanation
+
+
+def test_scheduled_events_must_be_a_list_of_patterns():
+    import tomllib
+
+    from dedupe_audit.datafiles import data_file
+    from dedupe_audit.timeexpr import TimeLanguageError, parse_time_language
+
+    data = tomllib.loads(data_file("dates.toml"))
+    assert parse_time_language(data).scheduled.match(" midterm elections")
+    for bad in ("midterms", ["(unclosed"]):
+        with pytest.raises(TimeLanguageError, match="scheduled_events"):
+            parse_time_language({**data, "scheduled_events": bad}, "user.toml")
+
+
 def test_predecessor_dates_the_text_to_the_successor(eras):
     text = "Trump contrasted his approach with that of his predecessor, President Barack Obama."
     assert verdicts(page([text]), "2025-06-01", eras)[0].verdict == "stale"
