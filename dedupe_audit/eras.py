@@ -239,7 +239,9 @@ def _fact_pattern(titles: list[str], names: list[str], phrases: list[str]) -> st
     Putin"), or a free phrase ("the Biden administration")."""
     forms = list(phrases)
     if names:
-        t, n = _alternation(titles), _alternation(names)
+        # "foreign-policy chief", "national-security adviser": house styles hyphenate a
+        # title's compound words where the data writes a space
+        t, n = _alternation(t.replace(r"\s+", r"[\s-]+") for t in titles), _alternation(names)
         forms += [rf"(?:{t})\s+{_HONORIFIC}(?:{n})", rf"(?:{n}),\s+(?:the\s+|(?=(?-i:[a-zа-яіїєґё])))(?:{t})"]
     return rf"(?<!\w)(?:{_alternation(forms)})(?!\w)"
 

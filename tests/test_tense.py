@@ -216,6 +216,13 @@ def test_a_year_naming_an_event_does_not_date_the_sentence(eras, text, verdict):
     assert result.verdict == verdict, result.explanation
 
 
+def test_a_hyphenated_title_is_the_same_title(eras):
+    for text in ("EU foreign-policy chief Federica Mogherini says the bloc will respond.",
+                 "Federica Mogherini, the EU's foreign-policy chief, says the bloc will respond."):
+        (result,) = verdicts(page([text]), "2025-06-01", eras)
+        assert result.verdict == "stale" and "Mogherini" in result.markers[0].phrase
+
+
 def test_scheduled_events_must_be_a_list_of_patterns():
     import tomllib
 
