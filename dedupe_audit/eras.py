@@ -9,8 +9,8 @@ switches a rule off.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from .saferegex import (
     line_of,
     located,
 )
+from .surnames import person_of
 
 SHIPPED = "dedupe_audit/data/eras.toml"
 # ``source`` names where a fact (or an office's titles) can be checked: kept for the auditor
@@ -96,6 +97,10 @@ class EraRegistry:
     facts: tuple[Fact, ...]
     cues: tuple[Cue, ...]
     sources: tuple[str, ...]
+    # fact id -> the facts of the same person in other offices ("Vice President Joe Biden"
+    # -> President, Senator, ...): what "former Vice President Joe Biden" says about when it
+    # was written depends on the offices he took up later (see staleness)
+    same_person: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +312,17 @@ def _load_eras(texts: dict[str, str]) -> EraRegistry:
         _merge(raw, parse_toml(text, source, EraDataError), source)
     facts = tuple(_build_fact(f, s, raw.offices) for f, s in raw.facts.values())
     cues = tuple(_build_cue(c, s) for c, s in raw.cues.values())
-    return EraRegistry(facts, cues, tuple(sources))
+    return EraRegistry(facts, cues, tuple(sources), _same_person(facts))
+
+
+def _same_person(facts: Sequence[Fact]) -> dict[str, tuple[Fact, ...]]:
+    """Each fact's other facts whose holder is the same person in another office (the
+    holder's name without a member of Congress's state; spellings must agree)."""
+    by_person: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_person.setdefault(person_of(fact.holder), []).append(fact)
+    return {f.fact_id: tuple(o for o in group if o.office != f.office)
+            for group in by_person.values() if len(group) > 1 for f in group}
 
 
 # --------------------------------------------------------------------------- mentions

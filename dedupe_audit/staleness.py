@@ -275,7 +275,8 @@ def _office_clues(para: Paragraph, page: date | None, eras: EraRegistry, lang: T
         named.append(Named(surnames.holder_keys(mention.fact.holder, mention.phrase),
                            surnames.person_of(mention.fact.holder), mention.fact.office,
                            mention.start, mention.end,
-                           None if isinstance(found, str) or predecessor else found))
+                           None if isinstance(found, str) or predecessor
+                           or (found.office or "").endswith(_FORMER_OFFICE) else found))
     return clues, retro, named
 
 
@@ -291,8 +292,10 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
         fact = f"{mention.fact.label} as predecessor: {holder} sitting"
         return Clue(_office_marker(mention, nxt, Tense(CURRENT, mention.cue), fact),
                     nxt.start, nxt.end, OFFICE_CONFIDENCE)
-    why = (f"'{mention.phrase}' ({mention.cue})" if mention.cue
-           else _dated_in_past(mention, term, page, para.text, para, lang))
+    if mention.cue:
+        later = _before_later_office(mention, term, page, eras, para, lang)
+        return later or f"'{mention.phrase}' ({mention.cue})"
+    why = _dated_in_past(mention, term, page, para.text, para, lang)
     if why:
         return why
     start, end = mention.start - para.start, mention.end - para.start
@@ -316,6 +319,46 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     return Clue(_office_marker(mention, term, tense), term.start, term.end,
                 OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
                 mention.fact.holder, strong, mention.fact.terms)
+
+
+def _before_later_office(mention: Mention, term: Term, page: date | None, eras: EraRegistry,
+                         para: Paragraph, lang: TimeLanguage) -> Clue | None:
+    """"former Vice President Joe Biden" names the person by the office they held last
+    when it was written: before they took up a later office ("President Biden"), which
+    news then names them by. A clue (weak: the title's holder, not a sitting one) for the
+    time between the two offices, when the page is dated after the later one began; None
+    for "then-", "the late" and other cues, for titles of candidates and nominees (not
+    offices held), for offices taken up right after (a month or less: "former Sen. Joe
+    Biden" became vice president five days later) and for sentences that carry a date."""
+    if page is None or term.end is None or not _FORMER.match(mention.cue or ""):
+        return None
+    later = [(t.start, fact) for fact in eras.same_person.get(mention.fact.fact_id, ())
+             if not _NOT_HELD.search(fact.office) for t in fact.terms if t.start >= term.end]
+    if not later:
+        return None
+    start, fact = min(later, key=lambda item: item[0])
+    if start < term.end + timedelta(days=MIN_GAP_DAYS):
+        return None  # the next office followed at once: the title was never their last
+    sentence = para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
+    if start > page or find_dates(sentence, lang):
+        return None
+    marker = EraMarker(mention.phrase, mention.start, mention.end,
+                       f"{mention.fact.label} until {_iso(term.end)}, named so before becoming "
+                       f"{fact.office_label} on {_iso(start)}", _iso(term.end), _iso(start),
+                       "office", f"former title: '{mention.cue}'")
+    # its own office name: no later holder of the title makes it history (counter-evidence),
+    # and a holder of several tenures named beside it is read in the tenure that fits
+    return Clue(marker, term.end, start, WEAK_CONFIDENCE * SURNAME_FACTOR,
+                mention.fact.office + _FORMER_OFFICE, mention.fact.holder, False,
+                (Term(term.end, start),))
+
+
+# the cues that make a title a past one of the person (not "then-", "the late", "previous")
+_FORMER = re.compile(r"former-(?:en|uk|ru): (?:former|ex\b|ex-|колишн|екс|бывш|экс)", re.IGNORECASE)
+# offices a person runs for or waits to take up: not offices held
+_NOT_HELD = re.compile(r"candidate|nominee|-elect\b")
+MIN_GAP_DAYS = 30
+_FORMER_OFFICE = " (former title)"
 
 
 def _time_marker(hit: TimeHit) -> EraMarker:
@@ -367,14 +410,19 @@ def _retermed(clues: list[Clue], beside: Sequence[Clue] = ()) -> list[Clue]:
     for clue in clues:
         if len(clue.terms) > 1 and not any(_overlap(clue, o) for o in single if o.office != clue.office):
             fits = [t for t in clue.terms if any(
-                (t.end is None or o.first is None or o.first < t.end)
-                and (o.until is None or t.start < o.until) for o in single if o.office != clue.office)]
+                _holds_with(t, o) for o in single if o.office != clue.office)]
             if fits:
                 term = fits[-1]
                 marker = replace(clue.marker, valid_from=_iso(term.start), valid_to=_iso(term.end))
                 clue = replace(clue, marker=marker, first=term.start, until=term.end)
         out.append(clue)
     return out
+
+
+def _holds_with(term: Term, clue: Clue) -> bool:
+    """Whether a tenure overlaps a clue's window."""
+    return ((term.end is None or clue.first is None or clue.first < term.end)
+            and (clue.until is None or term.start < clue.until))
 
 
 def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:

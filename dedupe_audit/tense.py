@@ -93,6 +93,9 @@ _PREPOSITIONS = words("""
 by with to from of for against than on at about under over into onto toward towards between
 among amid like unlike as after before without within behind beside besides including via
 """)
+# prepositions whose object a mention is; "as", "after", "before", "like", "than" also open
+# clauses the mention is the subject of ("as President Biden said")
+_OBJECT_PREPOSITIONS = _PREPOSITIONS - words("as after before like than")
 _FUTURE_WORDS = frozenset(("expected", "due", "set", "scheduled", "slated", "poised", "going",
                            "planning", "preparing", "about"))
 _DETERMINERS = words("the a an this that these those his her its their our")
@@ -253,7 +256,11 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
         return _slavic_tense(text, start, end)
     words, raw, first, last = _clause_words(text, start, end)
     genitive = text[end:end + 1] in ("'", "’")  # "President Trump’s actions": not a subject
-    found = (None if genitive else _forward_en(words, raw, last)) or _backward_en(words, raw, first)
+    # "the allegations against Vice President Biden are ...": the object of a preposition
+    # is not the subject of the verb after it
+    governed = first > 0 and words[first - 1] in _OBJECT_PREPOSITIONS
+    found = (None if genitive or governed else _forward_en(words, raw, last)) or _backward_en(
+        words, raw, first)
     if found is not None and found.frame == REPORTING and first and words[first - 1] in _TEMPORAL:
         # "After President George W. Bush declared ...": a clause that places another event
         # after (or when, since) the statement narrates it; it is not the day's news

@@ -84,6 +84,11 @@ def frame(text: str, mention: str) -> tuple[str, str, bool]:
          (PAST, "when ... said", True)),
         ("The party split after Governor Ada Lovelace's speech.", "Governor Ada Lovelace",
          (BARE, "", False)),
+        # the object of a preposition is not the subject of the verb after it
+        ("The charges against Governor Ada Lovelace are weak.", "Governor Ada Lovelace",
+         (BARE, "", False)),
+        ("As Governor Ada Lovelace says, the budget is sound.", "Governor Ada Lovelace",
+         (CURRENT, "says", True)),
     ],
 )
 def test_clause_frame(text, mention, expected):
@@ -221,6 +226,30 @@ def test_a_hyphenated_title_is_the_same_title(eras):
                  "Federica Mogherini, the EU's foreign-policy chief, says the bloc will respond."):
         (result,) = verdicts(page([text]), "2025-06-01", eras)
         assert result.verdict == "stale" and "Mogherini" in result.markers[0].phrase
+
+
+@pytest.mark.parametrize(("text", "page_date", "verdict"), [
+    # a person is named by the office they held last when the text was written
+    ("Investigators asked about former Vice President Joe Biden and his son.", "2025-07-01", "stale"),
+    ("Слідчі питали про колишнього віцепрезидента Джо Байдена.", "2025-07-01", "stale"),
+    ("Следователи спрашивали о бывшем вице-президенте Джо Байдене.", "2025-07-01", "stale"),
+    ("Investigators asked about former Vice President Joe Biden and his son.", "2019-11-20",
+     "undetermined"),
+    # "then-" is a title of its time; a later candidacy is no office; an office taken up days
+    # later leaves no time between; a dated sentence is history
+    ("Investigators asked about then-Vice President Joe Biden and his son.", "2025-07-01",
+     "undetermined"),
+    ("Donors backed former Secretary of State Hillary Clinton.", "2018-07-01", "undetermined"),
+    ("Donors backed former Sen. Joe Biden.", "2025-07-01", "undetermined"),
+    ("In 2019, investigators asked about former Vice President Joe Biden.", "2025-07-01",
+     "undetermined"),
+])
+def test_a_former_title_dates_the_text_before_the_persons_later_office(eras, text, page_date,
+                                                                       verdict):
+    (result,) = verdicts(page([text]), page_date, eras)
+    assert result.verdict == verdict, result.explanation
+    if verdict == "stale":
+        assert "before becoming US president" in result.markers[0].fact
 
 
 def test_scheduled_events_must_be_a_list_of_patterns():
