@@ -64,6 +64,8 @@ def _holds(fact: Fact, day: str) -> bool:
          "2019-01-01", "2022-01-01"),
         ("US Ambassador to Germany Richard Grenell", "us-ambassador-germany-grenell",
          "2019-01-01", "2021-01-01"),
+        # the nominative "посол", not only "посла", "послом"
+        ("посол США в ООН Ніккі Гейлі", "us-un-ambassador-haley", "2018-06-01", "2020-06-01"),
         ("Russian Ambassador Sergey Kislyak", "russia-ambassador-us-kislyak", "2016-12-01", "2018-12-01"),
         ("посол Росії в США Анатолій Антонов", "russia-ambassador-us-antonov", "2019-01-01", "2025-01-01"),
         # international organisations
