@@ -52,6 +52,14 @@ def _holds(fact: Fact, day: str) -> bool:
         ("Liberal Democrat leader Vince Cable", "uk-libdem-leader-cable", "2018-06-01", "2020-06-01"),
         ("Deputy Prime Minister Angela Rayner", "uk-deputy-prime-minister-rayner",
          "2025-01-10", "2025-10-10"),
+        ("Commons Speaker John Bercow", "uk-commons-speaker-bercow", "2018-06-01", "2020-06-01"),
+        ("Speaker of the House of Commons Sir Lindsay Hoyle", "uk-commons-speaker-hoyle",
+         "2021-06-01", "2018-06-01"),
+        ("Labour leader Sir Keir Starmer", "uk-labour-leader-starmer", "2021-06-01", "2019-06-01"),
+        ("перший міністр Шотландії Нікола Стерджен", "scotland-first-minister-sturgeon",
+         "2019-06-01", "2024-06-01"),
+        ("мэр Лондона Садик Хан", "london-mayor-khan", "2019-06-01", "2015-06-01"),
+        ("Bank of England Governor Mark Carney", "boe-governor-carney", "2019-06-01", "2021-06-01"),
         # ambassadors
         ("U.S. Ambassador to Russia Jon Huntsman met Lavrov.", "us-ambassador-russia-huntsman",
          "2018-07-01", "2020-07-01"),
@@ -100,6 +108,7 @@ def _holds(fact: Fact, day: str) -> bool:
         ("Twitter CEO Jack Dorsey", "twitter-ceo-dorsey", "2019-04-01", "2022-04-01"),
         ("Amazon CEO Jeff Bezos", "amazon-ceo-bezos", "2019-04-01", "2022-04-01"),
         ("Disney CEO Bob Iger", "disney-ceo-iger", "2024-04-01", "2021-04-01"),
+        ("Exxon Mobil CEO Rex Tillerson", "exxonmobil-ceo-tillerson", "2016-06-01", "2017-06-01"),
         ("Volkswagen chief executive Herbert Diess", "volkswagen-ceo-diess", "2019-04-01", "2023-04-01"),
     ],
 )
@@ -159,6 +168,7 @@ def test_former_ceo_is_retrospective(eras):
         "chief executive John Lee",  # a company's, not Hong Kong's
         "Hong Kong leader Lee said",  # 'Lee' alone is too common
         "Vice President Lai Ching-te",  # Taiwan's vice president before 2024, not its president
+        "Exxon CEO Woods said",  # 'Woods' alone: the first name is required
         "Apple CEO Tim Cook",  # left out: whether he is in office in late 2026 is not known
         "Ambassador to Russia Sullivan",  # 'Sullivan' alone: Jake Sullivan was national security adviser
     ],
