@@ -37,7 +37,7 @@ _OFFICE_KEYS = {"label", "titles", "source"}
 _SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+")
 # a rank or courtesy title between office and name: "National Security Adviser Ambassador
 # John Bolton", "Defense Secretary Gen. Jim Mattis", "міністр оборони генерал ..."
-_HONORIFIC = (r"(?:(?:Ambassador|Amb\.|General|Gen\.|Lt\.\s+Gen\.|Admiral|Adm\.|Dr\.|Judge|"
+_HONORIFIC = (r"(?:(?:Ambassador|Amb\.|General|Gen\.|Lt\.\s+Gen\.|Admiral|Adm\.|Dr\.|Judge|Sir|Dame|"
               r"retired\s+Gen\.|посол|генерал|адмірал|адмирал)\s+)?")
 _CONTEXT = 80  # characters of the sentence a cue is looked for in, each side
 

@@ -252,6 +252,12 @@ def test_a_former_title_dates_the_text_before_the_persons_later_office(eras, tex
         assert "before becoming US president" in result.markers[0].fact
 
 
+def test_a_knighthood_between_title_and_name(eras):
+    (result,) = verdicts(page(["Prime Minister Sir Keir Starmer says the plan will work."]),
+                         "2023-06-01", eras)
+    assert result.verdict == "stale" and "Starmer" in result.markers[0].phrase
+
+
 def test_scheduled_events_must_be_a_list_of_patterns():
     import tomllib
 
