@@ -1,0 +1,269 @@
+"""Furniture told by its neighbours: lines no rule names, judged by what stands around them.
+
+Why: the rules of ``data/boilerplate.toml`` name shapes that have a wording ("Sign up for ...",
+"(AP Photo/...)"). A caption without a date or credit ("People march towards the Senate
+Square."), a video title, a related-story headline or a teaser under a timestamp has none:
+its words are a news sentence's. What gives it away is where it stands: between a photo
+credit and a byline, between two timestamps of a story list, among other furniture. That is
+jusText's context revision (Pomikalek 2011; ``justext.core.revise_paragraph_classification``),
+applied to the verdicts the rules gave: a short paragraph whose nearest neighbours are both
+furniture is furniture, one with article text beside it stays text.
+
+Scraped text has no markup, so the classes come from the rules and from shape:
+
+* neutral: a line of one or two words (an ad slot, a share button, scraper debris); stepped
+  over when neighbours are looked for, as jusText steps over its 'short' paragraphs;
+* furniture: what a rule (or an earlier pass of this one) named;
+* headline: a short line without sentence punctuation at its end (a title, a link);
+* text: anything else.
+
+Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
+
+* ``between-furniture``: a body paragraph of at most ``max_words`` words whose nearest
+  neighbours are furniture on both sides (or furniture and the page's end);
+* ``headline-among-furniture``: a headline-shaped line whose neighbours are furniture or
+  other headlines, at least one furniture (a related link, a stray headline, a list title);
+* ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
+  furniture line, a timestamp or a credit, at least twice), the text between such a line
+  and the next headline: the list item's teaser.
+
+The page's first paragraph is never judged: it is the page's title or its lead, and both are
+the page's own. Passes repeat (``passes``) so that a list's items, found one by one, make
+their neighbours' context. Thresholds are data (``data/page_context.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from .datafiles import data_file, parse_toml
+from .model import BODY, BOILERPLATE, Paragraph
+from .saferegex import RuleFileError
+
+BETWEEN_FURNITURE = "between-furniture"
+HEADLINE_AMONG_FURNITURE = "headline-among-furniture"
+STORY_LIST_ITEM = "story-list-item"
+CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM})
+
+# Roles a paragraph plays as a neighbour.
+NEUTRAL, FURNITURE, HEADLINE, TEXT, EDGE = "neutral", "furniture", "headline", "text", "edge"
+
+# What ends a sentence (or a quoted one); a line ending otherwise reads as a title or a link.
+# A question mark is left out: a headline may ask ("Is X the one to take on Y?").
+_SENTENCE_END = frozenset('.!:;"\'”’»)…')
+
+# A story's opening: a dateline ("HELSINKI —", "WASHINGTON (AP) —", "15 July, 2018 ( RT )* —",
+# "(CNN) ...", "КИЇВ —"). A paragraph that opens so is a story's lead, kept whatever stands
+# around it: a lead between a byline and a picture is the commonest short paragraph among
+# furniture.
+_DATELINE = re.compile(
+    r"(?:\w[\w.,'’ -]{0,60}?\s*)?\(\s*[A-ZА-ЯІЇЄҐ][\w .-]{0,24}?\s*\)\*?\s*(?:[—–-]|(?=[A-ZА-ЯІЇЄҐ]))"
+    r"|[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ.,'’ -]{1,40}(?:,\s*\d{1,2}\s+\w+\.?)?\s+[—–-]\s")
+
+# A full stop, then a capital: a second sentence ("U.S. election" and "Donald J. Trump" are not:
+# the stop follows a capital letter).
+_SENTENCE_BREAK = re.compile(r"(?<![A-ZА-ЯІЇЄҐ])[.!?]\s+[A-ZА-ЯІЇЄҐ]")
+
+
+@dataclass(frozen=True, slots=True)
+class ContextSettings:
+    """The thresholds of ``data/page_context.toml`` (see the comments there)."""
+
+    neutral_max_words: int = 2
+    max_words: int = 60
+    headline_min_words: int = 3
+    headline_max_words: int = 16
+    passes: int = 3
+    edge_max_words: int = 30
+    inflow_min_words: int = 8
+    inflow_rules: frozenset[str] = frozenset(
+        {"photo-caption", "video-title", "label-teaser", "bracketed-teaser"})
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> ContextSettings:
+    """The shipped thresholds (read once)."""
+    source = "dedupe_audit/data/page_context.toml"
+    data = parse_toml(data_file("page_context.toml"), source, RuleFileError)
+    table = data.get("context", {})
+    if not isinstance(table, dict):
+        raise RuleFileError(f"{source}: [context] must be a table")
+    known = ContextSettings.__dataclass_fields__
+    values: dict[str, object] = {}
+    for key, value in table.items():
+        if key not in known:
+            raise RuleFileError(f"{source}: unknown setting {key!r} in [context]")
+        if key == "inflow_rules":
+            if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+                raise RuleFileError(f"{source}: [context] inflow_rules must be a list of rule names")
+            values[key] = frozenset(value)
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise RuleFileError(f"{source}: [context] {key} must be a whole number >= 0")
+        values[key] = value
+    return ContextSettings(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class ContextVerdict:
+    """Why a paragraph is furniture by its context: the rule, its shape and its neighbours
+    (index and role of the nearest paragraph on each side that is not neutral)."""
+
+    rule: str
+    words: int
+    shape: str  # headline | text
+    before: tuple[int, str]  # (index or -1, role)
+    after: tuple[int, str]
+
+    def evidence(self, paragraphs: Sequence[Paragraph] = ()) -> dict[str, object]:
+        """The verdict as report evidence; given the page's paragraphs, each neighbour's rule
+        (the furniture it was named by) too."""
+
+        def side(neighbour: tuple[int, str]) -> dict[str, object]:
+            index, role = neighbour
+            found: dict[str, object] = {"index": index, "role": role}
+            if 0 <= index < len(paragraphs) and not paragraphs[index].is_body:
+                found["rule"] = paragraphs[index].boilerplate_rule
+            return found
+
+        return {"rule": self.rule, "words": self.words, "shape": self.shape,
+                "before": side(self.before), "after": side(self.after)}
+
+
+def _words(para: Paragraph) -> int:
+    return para.words if para.words is not None else len(para.text.split())
+
+
+def headline_shaped(text: str, words: int, settings: ContextSettings) -> bool:
+    """Whether a line reads as a title or a link: a few words, starting with a capital (or a
+    digit or a quote), with no sentence punctuation at its end and no sentence break inside."""
+    if not settings.headline_min_words <= words <= settings.headline_max_words:
+        return False
+    stripped = text.strip()
+    first, last = stripped[0], stripped[-1]
+    if last in _SENTENCE_END or last == ",":
+        return False
+    if not (first.isupper() or first.isdigit() or first in "\"“‘'«"):
+        return False
+    return _SENTENCE_BREAK.search(stripped) is None
+
+
+def roles(paragraphs: Sequence[Paragraph], settings: ContextSettings, *, inflow: str = NEUTRAL) -> list[str]:
+    """Each paragraph's role as a neighbour (see the module's docstring); furniture that stands
+    in an article's flow (a caption, an inline teaser) takes the role ``inflow``."""
+    found: list[str] = []
+    for para in paragraphs:
+        words = _words(para)
+        if words <= settings.neutral_max_words:
+            found.append(NEUTRAL)
+        elif not para.is_body:
+            in_flow = para.boilerplate_rule in settings.inflow_rules and words >= settings.inflow_min_words
+            found.append(inflow if in_flow else FURNITURE)
+        elif headline_shaped(para.text, words, settings):
+            found.append(HEADLINE)
+        else:
+            found.append(TEXT)
+    return found
+
+
+def _neighbour(kinds: Sequence[str], at: int, step: int) -> tuple[int, str]:
+    """The nearest paragraph from ``at`` in direction ``step`` that is not neutral."""
+    at += step
+    while 0 <= at < len(kinds):
+        if kinds[at] != NEUTRAL:
+            return at, kinds[at]
+        at += step
+    return -1, EDGE
+
+
+def _list_item(kinds: Sequence[str], at: int) -> bool:
+    """Whether the text at ``at`` is a story list's teaser: a headline (or another furniture
+    line), then a furniture line (its timestamp or credit), then this text, then the next
+    item's headline or the page's end (neutral lines stepped over)."""
+    if kinds[at] != TEXT:
+        return False
+    before, after = _neighbour(kinds, at, -1), _neighbour(kinds, at, 1)
+    if before[1] != FURNITURE or after[1] not in (HEADLINE, EDGE):
+        return False
+    return _neighbour(kinds, before[0], -1)[1] in (HEADLINE, FURNITURE)
+
+
+def context_furniture(
+    paragraphs: Sequence[Paragraph], settings: ContextSettings | None = None
+) -> dict[int, ContextVerdict]:
+    """Body paragraphs of one page that are furniture by their neighbours (index -> verdict).
+    Paragraphs a rule already named are never re-judged; the page's first paragraph that is
+    not neutral is never judged (its title or lead)."""
+    if settings is None:
+        settings = load_settings()
+    if all(para.is_body for para in paragraphs):
+        return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
+    kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
+    # as a headline's neighbours: a caption counts (a title beside a picture is the picture's
+    # or a video's; an article's own subheading is followed by its text)
+    heads = roles(paragraphs, settings, inflow=FURNITURE)
+    first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
+    found: dict[int, ContextVerdict] = {}
+    for _ in range(max(settings.passes, 1)):
+        items = {at for at in range(len(kinds)) if _list_item(kinds, at)}
+        rhythm = len(items) >= 2  # one such item is a story's own title, byline and lead
+        changed = False
+        for at, kind in enumerate(kinds):
+            if kind not in (HEADLINE, TEXT) or at == first:
+                continue
+            words = _words(paragraphs[at])
+            if words > settings.max_words:
+                continue
+            before, after = _neighbour(kinds, at, -1), _neighbour(kinds, at, 1)
+            sides = {before[1], after[1]}
+            if kind == HEADLINE:
+                head_before, head_after = _neighbour(heads, at, -1), _neighbour(heads, at, 1)
+                head_sides = {head_before[1], head_after[1]}
+            rule = None
+            if FURNITURE in sides and sides <= {FURNITURE, EDGE} and (
+                    EDGE not in sides or words <= settings.edge_max_words
+            ) and not _DATELINE.match(paragraphs[at].text):
+                rule = BETWEEN_FURNITURE
+            elif kind == HEADLINE and FURNITURE in head_sides and head_sides <= {FURNITURE, HEADLINE, EDGE}:
+                rule, before, after = HEADLINE_AMONG_FURNITURE, head_before, head_after
+            elif rhythm and at in items and not _DATELINE.match(paragraphs[at].text):
+                rule = STORY_LIST_ITEM
+            if rule is None:
+                continue
+            found[at] = ContextVerdict(rule, words, kind, before, after)
+            kinds[at] = heads[at] = FURNITURE
+            changed = True
+        if not changed:
+            break
+    return found
+
+
+def with_context(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The page's paragraphs with those furniture by their context turned into boilerplate
+    (the rule's name as ``boilerplate_rule``); the same list, changed in place."""
+    found = context_furniture(paragraphs)
+    for index, verdict in found.items():
+        paragraphs[index] = replace(paragraphs[index], kind=BOILERPLATE, boilerplate_rule=verdict.rule)
+    return paragraphs
+
+
+def context_evidence(paragraphs: Sequence[Paragraph]) -> dict[int, dict[str, object]]:
+    """The evidence behind each paragraph of a page that a context rule named (index ->
+    evidence), worked out again from the page as it was segmented: the paragraphs named by
+    context, or by a site template learned later, read as body again."""
+    marked = [p.index for p in paragraphs if p.boilerplate_rule in CONTEXT_RULES]
+    if not marked:
+        return {}
+    relearned = {"site-template", *CONTEXT_RULES}
+    page = [replace(p, kind=BODY, boilerplate_rule=None) if p.boilerplate_rule in relearned else p
+            for p in paragraphs]
+    found = context_furniture(page)
+    evidence: dict[int, dict[str, object]] = {}
+    for index in marked:
+        verdict = found.get(index)
+        evidence[index] = verdict.evidence(page) if verdict is not None else {
+            "rule": paragraphs[index].boilerplate_rule}
+    return evidence
