@@ -23,6 +23,8 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
   neighbours are furniture on both sides (or furniture and the page's end);
 * ``headline-among-furniture``: a headline-shaped line whose neighbours are furniture or
   other headlines, at least one furniture (a related link, a stray headline, a list title);
+* ``link-after-label``: the headline-shaped lines right after a line that announces links
+  ("Related Articles", "Read more", "Trending in Politics", "Читайте також");
 * ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
@@ -38,6 +40,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from operator import attrgetter
 
 from .datafiles import data_file, parse_toml
 from .model import BODY, BOILERPLATE, Paragraph
@@ -46,10 +49,14 @@ from .saferegex import RuleFileError
 BETWEEN_FURNITURE = "between-furniture"
 HEADLINE_AMONG_FURNITURE = "headline-among-furniture"
 STORY_LIST_ITEM = "story-list-item"
-CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM})
+LINK_AFTER_LABEL = "link-after-label"
+CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM, LINK_AFTER_LABEL})
+
+_RULE_OF = attrgetter("boilerplate_rule")  # None for body text, a rule's name for furniture
 
 # Roles a paragraph plays as a neighbour.
 NEUTRAL, FURNITURE, HEADLINE, TEXT, EDGE = "neutral", "furniture", "headline", "text", "edge"
+LABEL = "link-label"  # a line announcing a list of links (evidence only)
 
 # What ends a sentence (or a quoted one); a line ending otherwise reads as a title or a link.
 # A question mark is left out: a headline may ask ("Is X the one to take on Y?").
@@ -81,6 +88,9 @@ class ContextSettings:
     inflow_min_words: int = 8
     inflow_rules: frozenset[str] = frozenset(
         {"photo-caption", "video-title", "label-teaser", "bracketed-teaser"})
+    link_labels: frozenset[str] = frozenset()
+    link_prefixes: tuple[str, ...] = ()
+    prefix_max_words: int = 5
 
 
 @lru_cache(maxsize=1)
@@ -94,17 +104,42 @@ def load_settings() -> ContextSettings:
     known = ContextSettings.__dataclass_fields__
     values: dict[str, object] = {}
     for key, value in table.items():
-        if key not in known:
+        if key not in known or key.startswith("link_"):
             raise RuleFileError(f"{source}: unknown setting {key!r} in [context]")
         if key == "inflow_rules":
-            if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
-                raise RuleFileError(f"{source}: [context] inflow_rules must be a list of rule names")
-            values[key] = frozenset(value)
+            values[key] = frozenset(_names(value, source, key))
             continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise RuleFileError(f"{source}: [context] {key} must be a whole number >= 0")
         values[key] = value
+    links = data.get("links", {})
+    if not isinstance(links, dict):
+        raise RuleFileError(f"{source}: [links] must be a table")
+    labels, prefixes = links.get("labels", []), links.get("prefixes", [])
+    values["link_labels"] = frozenset(_label_key(label) for label in _names(labels, source, "labels"))
+    values["link_prefixes"] = tuple(prefix.casefold() for prefix in _names(prefixes, source, "prefixes"))
+    if "prefix_max_words" in links:
+        values["prefix_max_words"] = links["prefix_max_words"]
     return ContextSettings(**values)  # type: ignore[arg-type]
+
+
+def _names(value: object, source: str, key: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(name, str) and name for name in value):
+        raise RuleFileError(f"{source}: {key} must be a list of non-empty strings")
+    return value
+
+
+def _label_key(text: str) -> str:
+    """A line as a link label is compared: case-folded, spaces collapsed, end punctuation off."""
+    return " ".join(text.casefold().split()).strip(" :.-–—•|>»")
+
+
+def link_label(text: str, words: int, settings: ContextSettings) -> bool:
+    """Whether a line announces a list of links ("Related Articles", "Читайте також")."""
+    if words > settings.prefix_max_words:
+        return False
+    key = _label_key(text)
+    return key in settings.link_labels or key.startswith(settings.link_prefixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +234,7 @@ def context_furniture(
     not neutral is never judged (its title or lead)."""
     if settings is None:
         settings = load_settings()
-    if all(para.is_body for para in paragraphs):
+    if not any(map(_RULE_OF, paragraphs)):  # (a C loop: ~10x a generator over is_body)
         return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
     kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
     # as a headline's neighbours: a caption counts (a title beside a picture is the picture's
@@ -207,6 +242,17 @@ def context_furniture(
     heads = roles(paragraphs, settings, inflow=FURNITURE)
     first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
     found: dict[int, ContextVerdict] = {}
+    for at, para in enumerate(paragraphs):  # the links under a "Related Articles" label
+        if not link_label(para.text, _words(para), settings):
+            continue
+        label = (at, LABEL)
+        link = _neighbour(kinds, at, 1)
+        while link[1] == HEADLINE:
+            after = _neighbour(kinds, link[0], 1)
+            words = _words(paragraphs[link[0]])
+            found[link[0]] = ContextVerdict(LINK_AFTER_LABEL, words, HEADLINE, label, after)
+            kinds[link[0]] = heads[link[0]] = FURNITURE
+            label, link = link, after
     for _ in range(max(settings.passes, 1)):
         items = {at for at in range(len(kinds)) if _list_item(kinds, at)}
         rhythm = len(items) >= 2  # one such item is a story's own title, byline and lead
