@@ -25,6 +25,8 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
   other headlines, at least one furniture (a related link, a stray headline, a list title);
 * ``link-after-label``: the headline-shaped lines right after a line that announces links
   ("Related Articles", "Read more", "Trending in Politics", "Читайте також");
+* ``teaser-page``: an aggregator's page (most text paragraphs stand alone between one- or
+  two-word debris lines, each a teaser of a story elsewhere): every paragraph of it;
 * ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
@@ -50,7 +52,9 @@ BETWEEN_FURNITURE = "between-furniture"
 HEADLINE_AMONG_FURNITURE = "headline-among-furniture"
 STORY_LIST_ITEM = "story-list-item"
 LINK_AFTER_LABEL = "link-after-label"
-CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM, LINK_AFTER_LABEL})
+TEASER_PAGE = "teaser-page"
+CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM, LINK_AFTER_LABEL,
+                           TEASER_PAGE})
 
 _RULE_OF = attrgetter("boilerplate_rule")  # None for body text, a rule's name for furniture
 
@@ -70,6 +74,9 @@ _DATELINE = re.compile(
     r"(?:\w[\w.,'’ -]{0,60}?\s*)?\(\s*[A-ZА-ЯІЇЄҐ][\w .-]{0,24}?\s*\)\*?\s*(?:[—–-]|(?=[A-ZА-ЯІЇЄҐ]))"
     r"|[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ.,'’ -]{1,40}(?:,\s*\d{1,2}\s+\w+\.?)?\s+[—–-]\s")
 
+# How a snippet of prose ends: a sentence's end, a quotation's, or the ellipsis of a cut one.
+_PROSE_END = frozenset('.!?"”’…')
+
 # A full stop, then a capital: a second sentence ("U.S. election" and "Donald J. Trump" are not:
 # the stop follows a capital letter).
 _SENTENCE_BREAK = re.compile(r"(?<![A-ZА-ЯІЇЄҐ])[.!?]\s+[A-ZА-ЯІЇЄҐ]")
@@ -88,6 +95,9 @@ class ContextSettings:
     inflow_min_words: int = 8
     inflow_rules: frozenset[str] = frozenset(
         {"photo-caption", "video-title", "label-teaser", "bracketed-teaser"})
+    teaser_page_min_items: int = 6
+    teaser_page_percent: int = 60
+    teaser_min_words: int = 8
     link_labels: frozenset[str] = frozenset()
     link_prefixes: tuple[str, ...] = ()
     prefix_max_words: int = 5
@@ -226,6 +236,45 @@ def _list_item(kinds: Sequence[str], at: int) -> bool:
     return _neighbour(kinds, before[0], -1)[1] in (HEADLINE, FURNITURE)
 
 
+def _teaser_page(
+    paragraphs: Sequence[Paragraph], kinds: Sequence[str], settings: ContextSettings
+) -> dict[int, ContextVerdict]:
+    """The teasers of an aggregator's page (index -> verdict), or nothing for any other page.
+
+    An aggregator (a news search page, a topic page) prints story after story as a snippet, each
+    closed by one- or two-word debris (a source name, "2 hours ago" in pieces, an icon's name):
+    its text paragraphs stand alone between neutral lines. An article's paragraphs stand next to
+    each other. A page is an aggregator's when ``teaser_page_min_items`` or more of its text
+    paragraphs, and ``teaser_page_percent`` of them, have a neutral line (or the page's edge)
+    right before and right after; then every paragraph of it is furniture."""
+    texts = [at for at, kind in enumerate(kinds) if kind == TEXT]
+    if len(texts) < settings.teaser_page_min_items:
+        return {}
+    last = len(kinds) - 1
+    short = settings.neutral_max_words  # debris by its length (a caption stepped over is not debris)
+
+    def debris(at: int) -> bool:
+        return at < 0 or at > last or _words(paragraphs[at]) <= short
+
+    # a snippet is prose: a sentence or two, closed as one (a list of product names or links
+    # with an address under each is not a page of snippets)
+    alone = [at for at in texts if debris(at - 1) and debris(at + 1)
+             and _words(paragraphs[at]) >= settings.teaser_min_words
+             and paragraphs[at].text.rstrip()[-1] in _PROSE_END]
+    least = settings.teaser_page_min_items
+    if len(alone) < least or 100 * len(alone) < settings.teaser_page_percent * len(texts):
+        return {}
+    # The whole page is the aggregator's: its snippets, the debris between them, the topic's
+    # title and the source names. Left as body, the debris would read as one story whose
+    # paragraphs inherit the outlet of whichever snippet carries a dateline.
+    found: dict[int, ContextVerdict] = {}
+    for at, para in enumerate(paragraphs):
+        if para.is_body:
+            before, after = (at - 1, NEUTRAL if at else EDGE), (at + 1, NEUTRAL if at < last else EDGE)
+            found[at] = ContextVerdict(TEASER_PAGE, _words(para), kinds[at], before, after)
+    return found
+
+
 def context_furniture(
     paragraphs: Sequence[Paragraph], settings: ContextSettings | None = None
 ) -> dict[int, ContextVerdict]:
@@ -237,11 +286,13 @@ def context_furniture(
     if not any(map(_RULE_OF, paragraphs)):  # (a C loop: ~10x a generator over is_body)
         return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
     kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
+    found = _teaser_page(paragraphs, kinds, settings)
+    if found:
+        return found
     # as a headline's neighbours: a caption counts (a title beside a picture is the picture's
     # or a video's; an article's own subheading is followed by its text)
     heads = roles(paragraphs, settings, inflow=FURNITURE)
     first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
-    found: dict[int, ContextVerdict] = {}
     for at, para in enumerate(paragraphs):  # the links under a "Related Articles" label
         if not link_label(para.text, _words(para), settings):
             continue
