@@ -98,6 +98,8 @@ class ContextSettings:
     teaser_page_min_items: int = 6
     teaser_page_percent: int = 60
     teaser_min_words: int = 8
+    debris_rules: frozenset[str] = frozenset({"posted-at", "written-timestamp", "timestamp"})
+    anchor_rules: frozenset[str] = frozenset({"photo-credit", "byline", "written-timestamp", "posted-at"})
     link_labels: frozenset[str] = frozenset()
     link_prefixes: tuple[str, ...] = ()
     prefix_max_words: int = 5
@@ -116,7 +118,7 @@ def load_settings() -> ContextSettings:
     for key, value in table.items():
         if key not in known or key.startswith("link_"):
             raise RuleFileError(f"{source}: unknown setting {key!r} in [context]")
-        if key == "inflow_rules":
+        if key in ("inflow_rules", "anchor_rules", "debris_rules"):
             values[key] = frozenset(_names(value, source, key))
             continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -202,7 +204,7 @@ def roles(paragraphs: Sequence[Paragraph], settings: ContextSettings, *, inflow:
     found: list[str] = []
     for para in paragraphs:
         words = _words(para)
-        if words <= settings.neutral_max_words:
+        if words <= settings.neutral_max_words and para.boilerplate_rule not in settings.anchor_rules:
             found.append(NEUTRAL)
         elif not para.is_body:
             in_flow = para.boilerplate_rule in settings.inflow_rules and words >= settings.inflow_min_words
@@ -252,9 +254,14 @@ def _teaser_page(
         return {}
     last = len(kinds) - 1
     short = settings.neutral_max_words  # debris by its length (a caption stepped over is not debris)
+    # or a snippet's time ("2 hours ago"); not a credit: a gallery's captions stand between
+    # credits, and a gallery page may hold an article
 
     def debris(at: int) -> bool:
-        return at < 0 or at > last or _words(paragraphs[at]) <= short
+        if at < 0 or at > last:
+            return True
+        para = paragraphs[at]
+        return _words(para) <= short or para.boilerplate_rule in settings.debris_rules
 
     # a snippet is prose: a sentence or two, closed as one (a list of product names or links
     # with an address under each is not a page of snippets)
@@ -283,7 +290,10 @@ def context_furniture(
     not neutral is never judged (its title or lead)."""
     if settings is None:
         settings = load_settings()
-    if not any(map(_RULE_OF, paragraphs)):  # (a C loop: ~10x a generator over is_body)
+    labels = [at for at, para in enumerate(paragraphs)
+              if para.words is not None and para.words <= settings.prefix_max_words
+              and link_label(para.text, para.words, settings)]
+    if not labels and not any(map(_RULE_OF, paragraphs)):  # (a C loop: ~10x a generator)
         return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
     kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
     found = _teaser_page(paragraphs, kinds, settings)
@@ -293,9 +303,7 @@ def context_furniture(
     # or a video's; an article's own subheading is followed by its text)
     heads = roles(paragraphs, settings, inflow=FURNITURE)
     first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
-    for at, para in enumerate(paragraphs):  # the links under a "Related Articles" label
-        if not link_label(para.text, _words(para), settings):
-            continue
+    for at in labels:  # the links under a "Related Articles" label
         label = (at, LABEL)
         link = _neighbour(kinds, at, 1)
         while link[1] == HEADLINE:
