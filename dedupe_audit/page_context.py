@@ -77,6 +77,10 @@ _DATELINE = re.compile(
 # How a snippet of prose ends: a sentence's end, a quotation's, or the ellipsis of a cut one.
 _PROSE_END = frozenset('.!?"”’…')
 
+# A dateline on a line of its own: a place in capitals, perhaps the agency ("HELSINKI",
+# "NEW YORK (AP)", "КИЇВ").
+_PLACE_LINE = re.compile(r"[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ.'’ -]{1,30}(?:\s*\([\w .-]{1,20}\))?\s*[—–:-]?")
+
 # A full stop, then a capital: a second sentence ("U.S. election" and "Donald J. Trump" are not:
 # the stop follows a capital letter).
 _SENTENCE_BREAK = re.compile(r"(?<![A-ZА-ЯІЇЄҐ])[.!?]\s+[A-ZА-ЯІЇЄҐ]")
@@ -226,6 +230,35 @@ def _neighbour(kinds: Sequence[str], at: int, step: int) -> tuple[int, str]:
     return -1, EDGE
 
 
+def _anchored(paragraphs: Sequence[Paragraph], sides: tuple[tuple[int, str], ...],
+              settings: ContextSettings) -> bool:
+    """Whether a neighbour is a line of the page's own furniture that never stands inside an
+    article's text (a credit, a byline, a timestamp: ``anchor_rules``). A sentence between a
+    sign-up box and a related-links block is an article paragraph those widgets were dropped
+    around; one beside a credit or a timestamp is a caption or a list's teaser."""
+    for at, _ in sides:
+        if not 0 <= at < len(paragraphs):
+            continue
+        rule = paragraphs[at].boilerplate_rule
+        if rule in settings.anchor_rules:
+            return True
+        # a caption rule's short line is a credit ("NAME, AFP/Getty Images", "(Photo: Name/AP)")
+        if rule in settings.inflow_rules and _words(paragraphs[at]) < settings.inflow_min_words:
+            return True
+    return False
+
+
+def _opens_story(paragraphs: Sequence[Paragraph], at: int) -> bool:
+    """Whether the paragraph opens a story: it starts with a dateline, or the line before it is
+    one on its own ("HELSINKI", "WASHINGTON (AP)": a scraper split it off)."""
+    if _DATELINE.match(paragraphs[at].text):
+        return True
+    if at == 0:
+        return False
+    before = paragraphs[at - 1].text.strip()
+    return len(before.split()) <= 3 and _PLACE_LINE.fullmatch(before) is not None
+
+
 def _list_item(kinds: Sequence[str], at: int) -> bool:
     """Whether the text at ``at`` is a story list's teaser: a headline (or another furniture
     line), then a furniture line (its timestamp or credit), then this text, then the next
@@ -330,11 +363,12 @@ def context_furniture(
             rule = None
             if FURNITURE in sides and sides <= {FURNITURE, EDGE} and (
                     EDGE not in sides or words <= settings.edge_max_words
-            ) and not _DATELINE.match(paragraphs[at].text):
+            ) and (kind == HEADLINE or _anchored(paragraphs, (before, after), settings)
+                   ) and not _opens_story(paragraphs, at):
                 rule = BETWEEN_FURNITURE
             elif kind == HEADLINE and FURNITURE in head_sides and head_sides <= {FURNITURE, HEADLINE, EDGE}:
                 rule, before, after = HEADLINE_AMONG_FURNITURE, head_before, head_after
-            elif rhythm and at in items and not _DATELINE.match(paragraphs[at].text):
+            elif rhythm and at in items and not _opens_story(paragraphs, at):
                 rule = STORY_LIST_ITEM
             if rule is None:
                 continue

@@ -80,6 +80,24 @@ def test_a_dateline_lead_between_byline_and_credit_stays_body(lead: str) -> None
     assert found[lead] is None
 
 
+def test_a_lead_under_a_dateline_split_onto_its_own_line_stays_body() -> None:
+    lead = "The Latest on the council's vote to close the old bridge (all times local):"
+    found = verdicts("Bridge vote", "By Jane Doe", "LVIV", lead, "1:05 p.m.", BODY_1, BODY_2)
+    assert found[lead] is None
+
+
+def test_an_article_paragraph_between_widgets_stays_body() -> None:
+    """A sign-up box and a related-links block are dropped into an article's text; a sentence
+    between them is the article's. Only a credit, a byline or a timestamp makes it a caption."""
+    middle = ("Much of the debate in the council has focused on the cost of the repairs, which several "
+              "members said had been underestimated by the city's engineers.")
+    found = verdicts(BODY_1, "Thank you for signing up! Sign up for more newsletters here", middle,
+                     "Related Links", "Read: Council delays vote on the new tram line", BODY_2)
+    assert found["Thank you for signing up! Sign up for more newsletters here"] == "sign-up"
+    assert found["Read: Council delays vote on the new tram line"] == LINK_AFTER_LABEL
+    assert found[middle] is None
+
+
 def test_caption_without_dateline_between_byline_and_credit_is_furniture() -> None:
     caption = "The finance minister speaks to reporters after the vote in parliament."
     found = verdicts("Budget approved", "By Jane Doe and John Roe", caption, "Олег Петров/УНІАН", BODY_1)
