@@ -27,6 +27,8 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
   ("Related Articles", "Read more", "Trending in Politics", "Читайте також");
 * ``teaser-page``: an aggregator's page (most text paragraphs stand alone between one- or
   two-word debris lines, each a teaser of a story elsewhere): every paragraph of it;
+* ``caption-by-credit``: a headline-shaped line right beside a picture's credit line (a
+  caption without a full stop: "Trump and Putin in Helsinki" under "Name/Agency");
 * ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
@@ -53,8 +55,9 @@ HEADLINE_AMONG_FURNITURE = "headline-among-furniture"
 STORY_LIST_ITEM = "story-list-item"
 LINK_AFTER_LABEL = "link-after-label"
 TEASER_PAGE = "teaser-page"
+CAPTION_BY_CREDIT = "caption-by-credit"
 CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM, LINK_AFTER_LABEL,
-                           TEASER_PAGE})
+                           TEASER_PAGE, CAPTION_BY_CREDIT})
 
 _RULE_OF = attrgetter("boilerplate_rule")  # None for body text, a rule's name for furniture
 
@@ -104,6 +107,7 @@ class ContextSettings:
     teaser_min_words: int = 8
     debris_rules: frozenset[str] = frozenset({"posted-at", "written-timestamp", "timestamp"})
     anchor_rules: frozenset[str] = frozenset({"photo-credit", "byline", "written-timestamp", "posted-at"})
+    credit_rules: frozenset[str] = frozenset({"photo-credit"})
     link_labels: frozenset[str] = frozenset()
     link_prefixes: tuple[str, ...] = ()
     prefix_max_words: int = 5
@@ -122,7 +126,7 @@ def load_settings() -> ContextSettings:
     for key, value in table.items():
         if key not in known or key.startswith("link_"):
             raise RuleFileError(f"{source}: unknown setting {key!r} in [context]")
-        if key in ("inflow_rules", "anchor_rules", "debris_rules"):
+        if key in ("inflow_rules", "anchor_rules", "debris_rules", "credit_rules"):
             values[key] = frozenset(_names(value, source, key))
             continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -248,6 +252,19 @@ def _anchored(paragraphs: Sequence[Paragraph], sides: tuple[tuple[int, str], ...
     return False
 
 
+def _credit_beside(paragraphs: Sequence[Paragraph], sides: tuple[tuple[int, str], ...],
+                   settings: ContextSettings) -> bool:
+    """Whether a neighbour is a picture's credit line (a short line of ``credit_rules`` or of a
+    caption rule): a title-shaped line beside one is the picture's caption."""
+    for at, _ in sides:
+        if 0 <= at < len(paragraphs):
+            rule = paragraphs[at].boilerplate_rule
+            if (rule in settings.credit_rules or rule in settings.inflow_rules) and (
+                    _words(paragraphs[at]) < settings.inflow_min_words):
+                return True  # short: a caption that ends in its credit is no credit line
+    return False
+
+
 def _opens_story(paragraphs: Sequence[Paragraph], at: int) -> bool:
     """Whether the paragraph opens a story: it starts with a dateline, or the line before it is
     one on its own ("HELSINKI", "WASHINGTON (AP)": a scraper split it off)."""
@@ -368,6 +385,8 @@ def context_furniture(
                 rule = BETWEEN_FURNITURE
             elif kind == HEADLINE and FURNITURE in head_sides and head_sides <= {FURNITURE, HEADLINE, EDGE}:
                 rule, before, after = HEADLINE_AMONG_FURNITURE, head_before, head_after
+            elif kind == HEADLINE and _credit_beside(paragraphs, (head_before, head_after), settings):
+                rule, before, after = CAPTION_BY_CREDIT, head_before, head_after
             elif rhythm and at in items and not _opens_story(paragraphs, at):
                 rule = STORY_LIST_ITEM
             if rule is None:

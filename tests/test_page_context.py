@@ -13,6 +13,7 @@ from dedupe_audit.datafiles import parse_toml
 from dedupe_audit.furniture import low_content_evidence
 from dedupe_audit.page_context import (
     BETWEEN_FURNITURE,
+    CAPTION_BY_CREDIT,
     HEADLINE_AMONG_FURNITURE,
     LINK_AFTER_LABEL,
     STORY_LIST_ITEM,
@@ -102,6 +103,24 @@ def test_caption_without_dateline_between_byline_and_credit_is_furniture() -> No
     caption = "The finance minister speaks to reporters after the vote in parliament."
     found = verdicts("Budget approved", "By Jane Doe and John Roe", caption, "Олег Петров/УНІАН", BODY_1)
     assert found[caption] == BETWEEN_FURNITURE
+
+
+def test_a_title_shaped_line_beside_a_credit_is_a_caption() -> None:
+    caption = "The finance minister and the central bank governor in Kyiv"
+    lead = "KYIV (AP) — The government approved a new budget on Friday after a week of talks."
+    found = verdicts("Budget approved", "Олег Петров/УНІАН", caption, lead, BODY_1)
+    assert found[caption] == CAPTION_BY_CREDIT
+
+
+def test_a_subheading_beside_a_long_caption_stays_body() -> None:
+    """A caption that ends in its credit is no credit line: the subheading under it is the
+    article's."""
+    caption = ("The finance minister speaks to reporters after the vote in parliament in Kyiv. "
+               "Oleh Petrov/Getty Images")
+    subheading = "What the new budget means for pensions"
+    found = verdicts(BODY_1, BODY_2, caption, subheading, BODY_3)
+    assert found[caption] is not None
+    assert found[subheading] is None
 
 
 @pytest.mark.parametrize(
@@ -212,6 +231,8 @@ def test_headline_shape(text: str, expected: bool) -> None:
         ("Kremlin Pool Photo via Associated Press/file", "photo-credit"),
         ("JOHN SMITH/AFP/Getty Images", "photo-credit"),
         ("Jane Roe/Lehtikuva via AP", "photo-credit"),
+        ("by Gold Coast Bullion - Jul 14, 2018 7:00 am", "byline"),
+        ("by a staff writer | March 3, 2024, 10:15 AM", "byline"),
         ("Rescue dog Max is pictured with the three ducklings he found near the river", "photo-caption"),
         ("Mrs Jones (pictured with her son) said the school had ignored her letters", "photo-caption"),
         ("Міністр фінансів (на фото) пояснив нові правила для платників податків", "photo-caption"),
@@ -228,6 +249,7 @@ def test_credit_and_pointing_caption_rules(text: str, rule: str) -> None:
         "He sent the file via AP",
         "The figures were first reported by Bloomberg/Reuters",
         "The officials thanked Smith, AP",
+        "The bill was passed by the Senate - July 14, 2018 was the date it became law.",
         "The man pictured in the video was arrested on Monday.",
         "The talks (left unfinished in June) resumed on Monday and lasted two hours.",
         "Міністр фінансів пояснив нові правила для платників податків.",
