@@ -33,8 +33,9 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
 
-The page's first paragraph is never judged: it is the page's title or its lead, and both are
-the page's own. Passes repeat (``passes``) so that a list's items, found one by one, make
+The page's first paragraph is never judged, nor its first headline-shaped line when no text
+stands above it: that is the page's title (under a menu or a ticker) or its lead, both the
+page's own. Passes repeat (``passes``) so that a list's items, found one by one, make
 their neighbours' context. Thresholds are data (``data/page_context.toml``).
 """
 
@@ -353,6 +354,11 @@ def context_furniture(
     # or a video's; an article's own subheading is followed by its text)
     heads = roles(paragraphs, settings, inflow=FURNITURE)
     first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
+    # the page's title: its first headline-shaped line with no text above it (a menu or a
+    # ticker may stand above it; a caption or a video title under it is judged as any line)
+    title = next((at for at, kind in enumerate(kinds) if kind in (HEADLINE, TEXT)), len(kinds))
+    if title < len(kinds) and kinds[title] != HEADLINE:
+        title = first
     for at in labels:  # the links under a "Related Articles" label
         label = (at, LABEL)
         link = _neighbour(kinds, at, 1)
@@ -367,7 +373,7 @@ def context_furniture(
         rhythm = len(items) >= 2  # one such item is a story's own title, byline and lead
         changed = False
         for at, kind in enumerate(kinds):
-            if kind not in (HEADLINE, TEXT) or at == first:
+            if kind not in (HEADLINE, TEXT) or at in (first, title):
                 continue
             words = _words(paragraphs[at])
             if words > settings.max_words:

@@ -108,8 +108,17 @@ def test_caption_without_dateline_between_byline_and_credit_is_furniture() -> No
 def test_a_title_shaped_line_beside_a_credit_is_a_caption() -> None:
     caption = "The finance minister and the central bank governor in Kyiv"
     lead = "KYIV (AP) — The government approved a new budget on Friday after a week of talks."
-    found = verdicts("Budget approved", "Олег Петров/УНІАН", caption, lead, BODY_1)
+    found = verdicts("Parliament approves the budget for next year", "By Jane Doe", "Олег Петров/УНІАН",
+                     caption, lead, BODY_1)
     assert found[caption] == CAPTION_BY_CREDIT
+    assert found["Parliament approves the budget for next year"] is None  # the page's title
+
+
+def test_the_title_under_a_menu_stays_body() -> None:
+    title = "Parliament approves the budget for next year: what is known"
+    found = verdicts("$41.45", "Electricity outage schedules", title, "Kyiv • UNN", BODY_1, BODY_2)
+    assert found["Electricity outage schedules"] == "navigation"
+    assert found[title] is None
 
 
 def test_a_subheading_beside_a_long_caption_stays_body() -> None:
