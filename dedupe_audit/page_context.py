@@ -61,6 +61,7 @@ CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LI
                            TEASER_PAGE, CAPTION_BY_CREDIT})
 
 _RULE_OF = attrgetter("boilerplate_rule")  # None for body text, a rule's name for furniture
+_WORDS_OF = attrgetter("words")
 
 # Roles a paragraph plays as a neighbour.
 NEUTRAL, FURNITURE, HEADLINE, TEXT, EDGE = "neutral", "furniture", "headline", "text", "edge"
@@ -341,11 +342,21 @@ def context_furniture(
     not neutral is never judged (its title or lead)."""
     if settings is None:
         settings = load_settings()
-    labels = [at for at, para in enumerate(paragraphs)
-              if para.words is not None and para.words <= settings.prefix_max_words
-              and link_label(para.text, para.words, settings)]
-    if not labels and not any(map(_RULE_OF, paragraphs)):  # (a C loop: ~10x a generator)
+    if not paragraphs:
+        return {}
+    # C loops (map, min, any) first: on most pages of plain article text no line is short
+    # enough to be a link label and no rule named any line, and nothing more is asked
+    counts = list(map(_WORDS_OF, paragraphs))
+    if None in counts:  # a page segmented elsewhere, without word counts
+        counts = [_words(para) for para in paragraphs]
+    short = settings.prefix_max_words
+    furnished = any(map(_RULE_OF, paragraphs))
+    if not furnished and min(counts) > short:
         return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
+    labels = [at for at, words in enumerate(counts)
+              if words <= short and link_label(paragraphs[at].text, words, settings)]
+    if not labels and not furnished:
+        return {}
     kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
     found = _teaser_page(paragraphs, kinds, settings)
     if found:
@@ -369,7 +380,9 @@ def context_furniture(
             kinds[link[0]] = heads[link[0]] = FURNITURE
             label, link = link, after
     for _ in range(max(settings.passes, 1)):
-        items = {at for at in range(len(kinds)) if _list_item(kinds, at)}
+        # a story list needs two headlines (or furniture lines) before two teasers
+        listed = kinds.count(HEADLINE) + kinds.count(FURNITURE) >= 4 and kinds.count(TEXT) >= 2
+        items = {at for at in range(len(kinds)) if _list_item(kinds, at)} if listed else set()
         rhythm = len(items) >= 2  # one such item is a story's own title, byline and lead
         changed = False
         for at, kind in enumerate(kinds):
