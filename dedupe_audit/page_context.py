@@ -107,9 +107,11 @@ class ContextSettings:
     teaser_page_min_items: int = 6
     teaser_page_percent: int = 60
     teaser_min_words: int = 8
-    debris_rules: frozenset[str] = frozenset({"posted-at", "written-timestamp", "timestamp"})
-    anchor_rules: frozenset[str] = frozenset({"photo-credit", "byline", "written-timestamp", "posted-at"})
+    debris_rules: frozenset[str] = frozenset()
+    anchor_rules: frozenset[str] = frozenset(
+        {"photo-credit", "byline", "written-timestamp", "posted-at", "timestamp"})
     credit_rules: frozenset[str] = frozenset({"photo-credit"})
+    stamp_rules: frozenset[str] = frozenset({"written-timestamp", "posted-at", "timestamp"})
     link_labels: frozenset[str] = frozenset()
     link_prefixes: tuple[str, ...] = ()
     prefix_max_words: int = 5
@@ -128,7 +130,7 @@ def load_settings() -> ContextSettings:
     for key, value in table.items():
         if key not in known or key.startswith("link_"):
             raise RuleFileError(f"{source}: unknown setting {key!r} in [context]")
-        if key in ("inflow_rules", "anchor_rules", "debris_rules", "credit_rules"):
+        if key in ("inflow_rules", "anchor_rules", "debris_rules", "credit_rules", "stamp_rules"):
             values[key] = frozenset(_names(value, source, key))
             continue
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -239,14 +241,15 @@ def _neighbour(kinds: Sequence[str], at: int, step: int) -> tuple[int, str]:
 def _anchored(paragraphs: Sequence[Paragraph], sides: tuple[tuple[int, str], ...],
               settings: ContextSettings) -> bool:
     """Whether a neighbour is a line of the page's own furniture that never stands inside an
-    article's text (a credit, a byline, a timestamp: ``anchor_rules``). A sentence between a
-    sign-up box and a related-links block is an article paragraph those widgets were dropped
-    around; one beside a credit or a timestamp is a caption or a list's teaser."""
+    article's text (a credit or a byline: ``anchor_rules`` less ``stamp_rules``). A sentence
+    between a sign-up box and a related-links block is an article paragraph those widgets were
+    dropped around, and one between two time stamps a live blog's entry; one beside a credit or
+    a byline is a caption or a list's teaser."""
     for at, _ in sides:
         if not 0 <= at < len(paragraphs):
             continue
         rule = paragraphs[at].boilerplate_rule
-        if rule in settings.anchor_rules:
+        if rule in settings.anchor_rules and rule not in settings.stamp_rules:
             return True
         # a caption rule's short line is a credit ("NAME, AFP/Getty Images", "(Photo: Name/AP)")
         if rule in settings.inflow_rules and _words(paragraphs[at]) < settings.inflow_min_words:
@@ -305,15 +308,19 @@ def _teaser_page(
     if len(texts) < settings.teaser_page_min_items:
         return {}
     last = len(kinds) - 1
-    short = settings.neutral_max_words  # debris by its length (a caption stepped over is not debris)
-    # or a snippet's time ("2 hours ago"); not a credit: a gallery's captions stand between
-    # credits, and a gallery page may hold an article
+    # debris by its length (a caption stepped over is not debris), or by its rule (debris_rules:
+    # none shipped; a live blog's one-paragraph entries stand between time stamps)
+    short = settings.neutral_max_words
 
     def debris(at: int) -> bool:
         if at < 0 or at > last:
             return True
         para = paragraphs[at]
-        return _words(para) <= short or para.boilerplate_rule in settings.debris_rules
+        if para.boilerplate_rule in settings.debris_rules:
+            return True
+        # a short time stamp or credit ("1:05 p.m.", "Name/Agency") is no debris: a live blog's
+        # entries and a gallery's captions stand between them
+        return _words(para) <= short and para.boilerplate_rule not in settings.anchor_rules
 
     # a snippet is prose: a sentence or two, closed as one (a list of product names or links
     # with an address under each is not a page of snippets)
@@ -355,12 +362,19 @@ def context_furniture(
         return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
     labels = [at for at, words in enumerate(counts)
               if words <= short and link_label(paragraphs[at].text, words, settings)]
+    kinds = None
+    least = settings.teaser_page_min_items
+    if len(counts) >= 2 * least and sorted(counts)[least - 1] <= settings.neutral_max_words:
+        # enough debris lines for an aggregator's page (a C sort answers for most pages)
+        kinds = roles(paragraphs, settings)
+        found = _teaser_page(paragraphs, kinds, settings)
+        if found:
+            return found
     if not labels and not furnished:
         return {}
-    kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
-    found = _teaser_page(paragraphs, kinds, settings)
-    if found:
-        return found
+    if kinds is None:
+        kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
+    found: dict[int, ContextVerdict] = {}
     # as a headline's neighbours: a caption counts (a title beside a picture is the picture's
     # or a video's; an article's own subheading is followed by its text)
     heads = roles(paragraphs, settings, inflow=FURNITURE)

@@ -185,10 +185,25 @@ def test_an_aggregator_page_is_furniture_as_a_whole() -> None:
     ]
     page = ["Bridge repairs", "Top coverage"]
     for snippet in snippets:
-        page += [snippet, "amp", "2 hours ago"]
+        page += [snippet, "amp", "more_vert", "City Herald"]
     seg = segmented("\n\n".join(page))
     assert {p.boilerplate_rule for p in seg.paragraphs if p.text in snippets} == {TEASER_PAGE}
     assert all(not p.is_body for p in seg.paragraphs)
+
+
+def test_a_live_blog_of_one_paragraph_entries_stays_body() -> None:
+    """A live blog prints its entries between time stamps; one-paragraph entries are its text."""
+    entries = [
+        f"Entry {n}: the council resumed its debate on the bridge repairs and heard from residents of "
+        f"the northern districts, who asked for a shuttle bus during the works."
+        for n in range(8)
+    ]
+    page = ["The Latest: council debates the bridge repairs", "By Jane Doe"]
+    for n, entry in enumerate(entries):
+        page += [f"{n + 1}:05 p.m.", entry]
+    found = verdicts(*page)
+    assert found["1:05 p.m."] == "posted-at"
+    assert {found[entry] for entry in entries} == {None}
 
 
 def test_a_list_of_names_with_addresses_is_not_an_aggregator_page() -> None:
