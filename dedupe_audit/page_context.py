@@ -107,6 +107,7 @@ class ContextSettings:
     teaser_page_min_items: int = 6
     teaser_page_percent: int = 60
     teaser_min_words: int = 8
+    list_article_paragraphs: int = 3
     debris_rules: frozenset[str] = frozenset()
     anchor_rules: frozenset[str] = frozenset(
         {"photo-credit", "byline", "written-timestamp", "posted-at", "timestamp"})
@@ -397,7 +398,11 @@ def context_furniture(
         # a story list needs two headlines (or furniture lines) before two teasers
         listed = kinds.count(HEADLINE) + kinds.count(FURNITURE) >= 4 and kinds.count(TEXT) >= 2
         items = {at for at in range(len(kinds)) if _list_item(kinds, at)} if listed else set()
-        rhythm = len(items) >= 2  # one such item is a story's own title, byline and lead
+        # one such item is a story's own title, byline and lead; and a page that is nothing but
+        # items is a live blog of titled entries (or an aggregator's, found above): a story list
+        # stands beside an article of its own
+        rest = sum(1 for at, kind in enumerate(kinds) if kind == TEXT and at not in items)
+        rhythm = len(items) >= 2 and rest >= settings.list_article_paragraphs
         changed = False
         for at, kind in enumerate(kinds):
             if kind not in (HEADLINE, TEXT) or at in (first, title):

@@ -159,13 +159,26 @@ def test_a_story_list_after_the_article_is_furniture() -> None:
                 "open through the winter, according to people at the meeting.")
     teaser_2 = ("Shares of the city's largest employer fell sharply on Monday after it warned that orders "
                 "had dropped for a third quarter in a row.")
-    found = verdicts(BODY_1, BODY_2, "Tags:",
+    found = verdicts(BODY_1, BODY_2, BODY_3, "Tags:",
                      "Mayor meets union leaders before summit", "July 14, 2018, 5:49 pm", teaser_1,
                      "Largest employer warns on orders", "July 13, 2018, 9:01 pm", teaser_2)
     assert found[teaser_1] == STORY_LIST_ITEM
     assert found[teaser_2] == STORY_LIST_ITEM
     assert found["Largest employer warns on orders"] in (BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE)
     assert found[BODY_1] is None and found[BODY_2] is None
+
+
+def test_a_live_blog_of_titled_entries_is_not_a_story_list() -> None:
+    entries = [
+        f"Entry {n}: the council resumed its debate on the bridge repairs and heard from residents of "
+        f"the northern districts, who asked for a shuttle bus during the works."
+        for n in range(4)
+    ]
+    page = ["The Latest: council debates the bridge repairs"]
+    for n, entry in enumerate(entries):
+        page += [f"Council hears residents on bridge works, part {n + 1}", f"{n + 1}:05 p.m.", entry]
+    found = verdicts(*page)
+    assert {found[entry] for entry in entries} == {None}
 
 
 def test_title_byline_lead_and_subheading_once_is_not_a_story_list() -> None:
