@@ -108,6 +108,7 @@ class ContextSettings:
     teaser_page_percent: int = 60
     teaser_min_words: int = 8
     list_article_paragraphs: int = 3
+    list_run: int = 3
     debris_rules: frozenset[str] = frozenset()
     anchor_rules: frozenset[str] = frozenset(
         {"photo-credit", "byline", "written-timestamp", "posted-at", "timestamp"})
@@ -282,6 +283,35 @@ def _opens_story(paragraphs: Sequence[Paragraph], at: int) -> bool:
     return len(before.split()) <= 3 and _PLACE_LINE.fullmatch(before) is not None
 
 
+def _link_like(para: Paragraph, settings: ContextSettings) -> bool:
+    """Whether a line under a link label still reads as a link though it is not headline-shaped:
+    as short as a headline and without a sentence's end ("Son of Clinton Twp. Detective ..."
+    fails the shape only on the abbreviation's full stop)."""
+    text = para.text.rstrip()
+    return _words(para) <= settings.headline_max_words and text[-1] not in _SENTENCE_END
+
+
+def _headline_runs(kinds: Sequence[str], least: int) -> frozenset[int]:
+    """The headline-shaped lines that stand in a run of ``least`` or more (neutral lines stepped
+    over) with article text right before or after the run: an article's bullet list ("Free
+    parking at the stations", ...). Context never judges them, so a list's first item beside a
+    caption or a share bar is not taken for a caption; a run among furniture only (a gallery's
+    "Image 2 of 5" and "1 / 5" lines, a widget's titles) is judged as any line."""
+    runs: set[int] = set()
+    run: list[int] = []
+    before = EDGE  # the role of the line before the current run
+    for at, kind in enumerate([*kinds, EDGE]):
+        if kind == NEUTRAL:
+            continue
+        if kind == HEADLINE:
+            run.append(at)
+            continue
+        if len(run) >= least and TEXT in (before, kind):
+            runs.update(run)
+        run, before = [], kind
+    return frozenset(runs)
+
+
 def _list_item(kinds: Sequence[str], at: int) -> bool:
     """Whether the text at ``at`` is a story list's teaser: a headline (or another furniture
     line), then a furniture line (its timestamp or credit), then this text, then the next
@@ -388,12 +418,13 @@ def context_furniture(
     for at in labels:  # the links under a "Related Articles" label
         label = (at, LABEL)
         link = _neighbour(kinds, at, 1)
-        while link[1] == HEADLINE:
+        while link[1] == HEADLINE or (link[1] == TEXT and _link_like(paragraphs[link[0]], settings)):
             after = _neighbour(kinds, link[0], 1)
             words = _words(paragraphs[link[0]])
-            found[link[0]] = ContextVerdict(LINK_AFTER_LABEL, words, HEADLINE, label, after)
+            found[link[0]] = ContextVerdict(LINK_AFTER_LABEL, words, link[1], label, after)
             kinds[link[0]] = heads[link[0]] = FURNITURE
             label, link = link, after
+    listed_lines = _headline_runs(kinds, settings.list_run)
     for _ in range(max(settings.passes, 1)):
         # a story list needs two headlines (or furniture lines) before two teasers
         listed = kinds.count(HEADLINE) + kinds.count(FURNITURE) >= 4 and kinds.count(TEXT) >= 2
@@ -405,7 +436,7 @@ def context_furniture(
         rhythm = len(items) >= 2 and rest >= settings.list_article_paragraphs
         changed = False
         for at, kind in enumerate(kinds):
-            if kind not in (HEADLINE, TEXT) or at in (first, title):
+            if kind not in (HEADLINE, TEXT) or at in (first, title) or at in listed_lines:
                 continue
             words = _words(paragraphs[at])
             if words > settings.max_words:

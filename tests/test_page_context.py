@@ -148,6 +148,27 @@ def test_headlines_under_a_link_label_are_links(label: str, link: str) -> None:
     assert found[BODY_2] is None  # the list ends at the first line of another shape
 
 
+CAPTION = "Visitors walk past the entrance of the museum in Lviv, Ukraine, May 3, 2024."
+
+
+@pytest.mark.parametrize("after", [CAPTION, "Share this article"])
+def test_a_bullet_list_beside_furniture_stays_body(after: str) -> None:
+    bullets = ["A shuttle bus from the northern districts every ten minutes",
+               "Free parking at the two stations during the works",
+               "A new cycle lane along the river embankment", "Night work only on weekdays"]
+    found = verdicts(BODY_1, "Advertisement", *bullets, after, BODY_2)
+    assert found[after] is not None
+    assert {found[bullet] for bullet in bullets} == {None}
+
+
+def test_links_under_a_label_run_on_past_an_abbreviation() -> None:
+    links = ["Mayor meets union leaders before summit", "Son of Clinton Twp. officer wins award City Herald",
+             "Police name suspect in warehouse fire"]
+    found = verdicts(BODY_1, BODY_2, "Trending Videos", *links, BODY_3)
+    assert {found[link] for link in links} == {LINK_AFTER_LABEL}
+    assert found[BODY_3] is None
+
+
 def test_a_sentence_under_a_link_label_stays_body() -> None:
     sentence = "The council said the bridge would reopen in the spring, weather permitting."
     found = verdicts(BODY_1, "Read more", sentence, BODY_2)
