@@ -29,6 +29,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from .model import BOILERPLATE, Cluster, Document, Paragraph, ParagraphRef, SegmentedDocument
+from .page_context import context_evidence
 
 SITE_TEMPLATE = "site-template"
 LOW_CONTENT = "low-content"
@@ -408,17 +409,19 @@ def _may_follow(texts: Sequence[str], body: Sequence[bool], marks: Mapping[int, 
 
 
 def low_content_evidence(seg: SegmentedDocument, doc: int) -> dict[ParagraphRef, dict[str, object]]:
-    """The jusText measures behind each ``low-content`` paragraph of a page, for the report
+    """The jusText measures behind each ``low-content`` paragraph of a page, and the
+    neighbours behind each paragraph a context rule named (``page_context``), for the report
     (worked out again for the few pages that have one: the spooled pages keep no features)."""
+    found: dict[ParagraphRef, dict[str, object]] = {
+        ParagraphRef(doc, index): evidence for index, evidence in context_evidence(seg.paragraphs).items()}
     marked = [p.index for p in seg.paragraphs if p.boilerplate_rule == LOW_CONTENT]
     if not marked:
-        return {}
+        return found
     body = [p.is_body or p.boilerplate_rule == LOW_CONTENT for p in seg.paragraphs]
     texts = [p.text for p in seg.paragraphs]
     language = page_language(t for t, is_body in zip(texts, body, strict=True) if is_body)
     classified = classify_page(texts, language) or []
     good = [i for i, item in enumerate(classified) if item.class_type == "good" and body[i]]
-    found: dict[ParagraphRef, dict[str, object]] = {}
     for index in marked:
         if index >= len(classified):
             continue

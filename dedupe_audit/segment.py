@@ -15,6 +15,7 @@ from .boilerplate import BoilerplateRule, RuleChecks, checks_for, load_rules
 from .config import Config
 from .furniture import LINK_PROBES, LOW_CONTENT, LOW_CONTENT_MAX_WORDS, low_content, may_link
 from .model import BODY, BOILERPLATE, Document, Paragraph, SegmentedDocument, Window
+from .page_context import with_context
 
 _TERMINAL = tuple('.!?…:;"»”’)')
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#{1,6}\s|>\s?)")
@@ -163,6 +164,7 @@ def segment(
             _add(paragraphs, cut, linked, text, (start, end, line, end_line), checks, config)
     if linked:  # a page without a short link-like line has no low-content paragraph
         paragraphs = _with_low_content(paragraphs, linked)
+    paragraphs = with_context(paragraphs)  # furniture told by its neighbours (page_context)
     return SegmentedDocument(document=document, paragraphs=tuple(paragraphs), windows=tuple(cut))
 
 

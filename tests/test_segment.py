@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
+from dedupe_audit.page_context import CONTEXT_RULES
 from dedupe_audit.segment import _is_wrapped, _paragraph_spans, segment, sentence_spans
 
 
@@ -121,4 +122,5 @@ def test_segments_match_the_line_by_line_reading(lines, limit):
         assert p.end_line == text.count("\n", 0, p.end) + 1
         stripped = p.text.strip()
         rule = next((r.name for r in load_rules() if r.matches(stripped)), None)
-        assert p.boilerplate_rule == rule
+        # a paragraph no rule names may still be furniture by its neighbours (page_context)
+        assert p.boilerplate_rule == rule or (rule is None and p.boilerplate_rule in CONTEXT_RULES)
