@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from dedupe_audit import baseline
+from dedupe_audit.ci import baseline
+from dedupe_audit.ci.findings import collect
 from dedupe_audit.config import Config
-from dedupe_audit.findings import collect
 from dedupe_audit.pipeline import run_audit
 
 A = ("The regional council approved a new plan on Monday to rebuild the old harbour bridge, "

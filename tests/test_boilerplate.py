@@ -1,7 +1,7 @@
 import pytest
 from helpers import SEED_000, SEED_001, seed
 
-from dedupe_audit.boilerplate import RuleError, classify, load_rules, parse_rules
+from dedupe_audit.segment.boilerplate import RuleError, classify, load_rules, parse_rules
 
 RULES = load_rules()
 

@@ -14,13 +14,14 @@ import random
 import numpy as np
 from helpers import document
 
-from dedupe_audit import detect, index, verify
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
-from dedupe_audit.fingerprint import Fingerprint, Fingerprinter, signatures
-from dedupe_audit.index import CandidateIndex, _StreamedCap, cap_candidates
+from dedupe_audit.dedup import banding as index
+from dedupe_audit.dedup import detect, verify
+from dedupe_audit.dedup.banding import CandidateIndex, _StreamedCap, cap_candidates
+from dedupe_audit.dedup.detect import detect_duplicates
+from dedupe_audit.dedup.fingerprint import Fingerprint, Fingerprinter, signatures
 from dedupe_audit.model import ParagraphRef
-from dedupe_audit.segment import segment
+from dedupe_audit.segment.paragraphs import segment
 
 VOCABULARY = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet")
 WORDS = ("council", "budget", "transport", "unions", "decision", "business", "fares", "harbour", "museum",

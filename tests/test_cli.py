@@ -118,7 +118,7 @@ def test_index_counts_in_json_summary(work):
 def test_progress_bar_only_on_a_terminal_and_not_when_quiet():
     import io
 
-    from dedupe_audit.progress import Progress
+    from dedupe_audit.runtime.progress import Progress
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe_audit import verify
-from dedupe_audit.fingerprint import Fingerprinter
+from dedupe_audit.dedup import verify
+from dedupe_audit.dedup.fingerprint import Fingerprinter
+from dedupe_audit.dedup.verify import build_clusters, exact_groups, jaccard, verify_near_rows
 from dedupe_audit.model import ParagraphRef
-from dedupe_audit.verify import build_clusters, exact_groups, jaccard, verify_near_rows
 
 THRESHOLD = 0.4
 TEXT = ("the regional council voted on tuesday to approve a revised budget for public transport "

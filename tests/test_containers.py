@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dedupe_audit.config import Config
-from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import Document, Skipped
 
 PAGE = "<html><head><title>T</title></head><body><article><p>{}</p></article></body></html>"

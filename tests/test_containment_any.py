@@ -14,7 +14,7 @@ import pytest
 from helpers import CORPORA, segmented
 
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
+from dedupe_audit.dedup.detect import detect_duplicates
 
 QUOTE = ("“We will not sign any deal that leaves our farmers without water for the summer, and we have told "
          "the ministry so in writing,” the association’s chair said on Monday.")
@@ -111,7 +111,7 @@ def test_sampled_hits_equal_counting_every_pair():
 
     import numpy as np
 
-    from dedupe_audit import verify
+    from dedupe_audit.dedup import verify
 
     rng = np.random.default_rng(0)
     for _ in range(20):

@@ -5,15 +5,15 @@ import sys
 import pytest
 from helpers import ROOT, SAMPLES
 
-from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
-from dedupe_audit.engines import EngineError
+from dedupe_audit.dedup.detect import detect_duplicates
+from dedupe_audit.dedup.engines import EngineError
 from dedupe_audit.pipeline import load_corpus
-from dedupe_audit.segment import segment
+from dedupe_audit.segment.boilerplate import load_rules
+from dedupe_audit.segment.paragraphs import segment
 
 distributed = pytest.importorskip("distributed")
-from dedupe_audit.engines.dask import detect_dask, detector  # noqa: E402
+from dedupe_audit.dedup.engines.dask import detect_dask, detector  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from scale import make_corpus  # noqa: E402

@@ -13,11 +13,11 @@ import random
 import numpy as np
 from helpers import document
 
-from dedupe_audit import detect
 from dedupe_audit.config import Config
-from dedupe_audit.index import cap_candidates
+from dedupe_audit.dedup import detect
+from dedupe_audit.dedup.banding import cap_candidates
 from dedupe_audit.pipeline import run_audit
-from dedupe_audit.segment import segment
+from dedupe_audit.segment.paragraphs import segment
 
 VOCABULARY = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet",
               "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango")
@@ -93,7 +93,7 @@ def test_an_oversized_bucket_is_paired_in_blocks_not_dropped_nor_expanded():
     """Rows that all share four bands (a template) and nothing else: the four buckets are far
     over ``max_bucket``. They are neither expanded into all pairs (quadratic) nor dropped (no
     candidates at all): each row pairs only within its block of ``OVERSIZED_BLOCK``."""
-    from dedupe_audit.index import OVERSIZED_BLOCK, CandidateIndex
+    from dedupe_audit.dedup.banding import OVERSIZED_BLOCK, CandidateIndex
 
     index = CandidateIndex(0.4, 128, 1)
     bands, rows_per_band = index.params

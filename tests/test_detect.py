@@ -3,7 +3,7 @@ import random
 from helpers import SEED_000, SEED_001, seed, segmented
 
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
+from dedupe_audit.dedup.detect import detect_duplicates
 from dedupe_audit.model import ParagraphRef
 
 PARAGRAPH_60 = (

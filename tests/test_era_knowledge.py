@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dedupe_audit.eras import EraRegistry, Fact, find_mentions, load_eras, screened_facts
+from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions, load_eras, screened_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 ERA_FOLDER = resources.files("dedupe_audit").joinpath("data", "eras")

@@ -6,7 +6,7 @@ from datasketch import LeanMinHash, MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.fingerprint import (
+from dedupe_audit.dedup.fingerprint import (
     Fingerprinter,
     minhash_input,
     normalize,

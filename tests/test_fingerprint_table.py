@@ -7,17 +7,17 @@ import random
 import numpy as np
 import pytest
 
-from dedupe_audit import fingerprint_table
-from dedupe_audit.fingerprint import Fingerprint, Fingerprinter
-from dedupe_audit.fingerprint_table import (
+from dedupe_audit.dedup import fingerprint_table
+from dedupe_audit.dedup.fingerprint import Fingerprint, Fingerprinter
+from dedupe_audit.dedup.fingerprint_table import (
     FingerprintTable,
     TableBuilder,
     expand_ranges,
     fingerprint_rows,
     rows_of,
 )
+from dedupe_audit.dedup.verify import exact_groups
 from dedupe_audit.model import Paragraph, ParagraphRef
-from dedupe_audit.verify import exact_groups
 
 _WORD_TEXT = "the council said budget transport roads shops wages talks Geneva weather north “fuel” délivery"
 WORDS = _WORD_TEXT.split()

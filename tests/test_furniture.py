@@ -8,18 +8,18 @@ import json
 
 import pytest
 
-from dedupe_audit.boilerplate import classify, load_rules
 from dedupe_audit.config import Config
-from dedupe_audit.furniture import (
+from dedupe_audit.ingest.inputs import iter_inputs
+from dedupe_audit.pipeline import run_audit
+from dedupe_audit.segment.boilerplate import classify, load_rules
+from dedupe_audit.segment.furniture import (
     LOW_CONTENT,
     SITE_TEMPLATE,
     classify_page,
     low_content,
     page_language,
 )
-from dedupe_audit.ingest import iter_inputs
-from dedupe_audit.pipeline import run_audit
-from dedupe_audit.segment import segment
+from dedupe_audit.segment.paragraphs import segment
 
 RULES = load_rules()
 

@@ -16,9 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit import boilerplate
-from dedupe_audit.boilerplate import RuleChecks, _check, checks_for, load_rules, parse_rules
-from dedupe_audit.furniture import (
+from dedupe_audit.model import BODY, BOILERPLATE, Paragraph
+from dedupe_audit.rules.saferegex import SHIPPED_PREFIX
+from dedupe_audit.rules.screens import lookahead_needles
+from dedupe_audit.segment import boilerplate
+from dedupe_audit.segment.boilerplate import RuleChecks, _check, checks_for, load_rules, parse_rules
+from dedupe_audit.segment.furniture import (
     _CYRILLIC,
     _LATIN,
     _LINK_HINT,
@@ -30,9 +33,6 @@ from dedupe_audit.furniture import (
     low_content,
     may_link,
 )
-from dedupe_audit.model import BODY, BOILERPLATE, Paragraph
-from dedupe_audit.saferegex import SHIPPED_PREFIX
-from dedupe_audit.screens import lookahead_needles
 
 RULES = load_rules()
 SETTINGS = settings(max_examples=120, deadline=None, derandomize=True, database=None,

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
-from dedupe_audit.fingerprint import normalize
+from dedupe_audit.dedup.fingerprint import normalize
 from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_render
-from dedupe_audit.segment import segment
+from dedupe_audit.segment.paragraphs import segment
 
 TEXTS = st.lists(
     st.sampled_from(list("ab .!?\n\r\t\u00a0\u2028Я.Z0") + ["Mr. ", "word ", "\n\n", "Sentence. "]),

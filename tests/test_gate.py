@@ -1,9 +1,9 @@
 import dataclasses
 
-from dedupe_audit import baseline
+from dedupe_audit.ci import baseline
+from dedupe_audit.ci.findings import collect
+from dedupe_audit.ci.gate import evaluate
 from dedupe_audit.config import Config
-from dedupe_audit.findings import collect
-from dedupe_audit.gate import evaluate
 from dedupe_audit.model import Staleness
 from dedupe_audit.pipeline import run_audit
 

@@ -7,8 +7,8 @@ import weakref
 
 import pytest
 
-from dedupe_audit import heap
-from dedupe_audit.heap import frozen, long_lived_heap, release_free_memory
+from dedupe_audit.runtime import heap
+from dedupe_audit.runtime.heap import frozen, long_lived_heap, release_free_memory
 
 
 class _Node:
@@ -29,9 +29,9 @@ def test_survivors_of_a_full_collection_are_frozen_and_cycles_still_collected():
         assert dead() is None
         with long_lived_heap():  # nested: the outer block stays in charge
             pass
-        assert len([c for c in gc.callbacks if c.__module__ == "dedupe_audit.heap"]) == 1
+        assert len([c for c in gc.callbacks if c.__module__ == "dedupe_audit.runtime.heap"]) == 1
     assert gc.get_freeze_count() == 0
-    assert not [c for c in gc.callbacks if c.__module__ == "dedupe_audit.heap"]
+    assert not [c for c in gc.callbacks if c.__module__ == "dedupe_audit.runtime.heap"]
 
 
 def test_an_audit_gives_the_collector_back_as_it_was(tmp_path):
@@ -61,7 +61,7 @@ def test_freezing_for_workers_keeps_a_long_lived_heap_frozen():
 # every other one leaves 100 MB of holes between live arrays, held by the process until trimmed.
 _HELD_AFTER_FREE = """
 import os, numpy as np
-from dedupe_audit.heap import release_free_memory
+from dedupe_audit.runtime.heap import release_free_memory
 def rss(): return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") >> 20
 big = np.ones(16 << 20, dtype=np.uint8); del big
 chunks = [np.ones(1 << 20, dtype=np.uint8) for _ in range(200)]

@@ -14,18 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from dedupe_audit import saferegex
-from dedupe_audit.boilerplate import RuleError, load_rules
 from dedupe_audit.config import Config
-from dedupe_audit.cues import CueError, load_cues
-from dedupe_audit.eras import EraDataError, find_mentions, load_eras
-from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.dating.eras import EraDataError, find_mentions, load_eras
+from dedupe_audit.dating.time_expressions import TimeLanguageError, time_language
+from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import AuditResult, Document, Skipped
-from dedupe_audit.outlets import load_registry
 from dedupe_audit.pipeline import run_audit
+from dedupe_audit.provenance.cues import CueError, load_cues
+from dedupe_audit.provenance.outlets import load_registry
 from dedupe_audit.render import json as json_render
 from dedupe_audit.render import markdown, text
-from dedupe_audit.timeexpr import TimeLanguageError, time_language
+from dedupe_audit.rules import saferegex
+from dedupe_audit.segment.boilerplate import RuleError, load_rules
 
 HOSTILE = (
     "Breaking | news `code` <script>alert(1)</script> [click](http://evil.example) "
@@ -261,7 +261,7 @@ def test_binary_file_is_skipped(tmp_path: Path) -> None:
 _MEMORY_PROBE = """
 import resource, sys
 from dedupe_audit.config import Config
-from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.ingest.inputs import iter_inputs
 config = Config(max_file_bytes=int(sys.argv[2]), split_large_text=sys.argv[3] == "1")
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 parts = chars = 0
@@ -315,7 +315,7 @@ def test_parts_cover_the_file_and_are_windowed(tmp_path: Path) -> None:
 
 def test_many_tiny_lines_are_fast(tmp_path: Path) -> None:
     """200k short lines: ingest and segment only."""
-    from dedupe_audit.segment import segment
+    from dedupe_audit.segment.paragraphs import segment
 
     path = tmp_path / "lines.txt"
     path.write_text("".join(f"l{i}\n" for i in range(200_000)))

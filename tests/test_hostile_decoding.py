@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dedupe_audit.config import Config
-from dedupe_audit.ingest import _decode, iter_inputs
+from dedupe_audit.ingest.inputs import _decode, iter_inputs
 from dedupe_audit.model import Skipped
 from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import markdown

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from dedupe_audit.atomic import write_atomic
 from dedupe_audit.cli import main
+from dedupe_audit.runtime.atomic import write_atomic
 
 
 def test_a_new_report_gets_the_umask_mode_and_a_rewritten_one_keeps_its_mode(tmp_path: Path) -> None:

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedupe_audit.atomic import write_atomic
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
-from dedupe_audit.safefiles import FileRefused, read_regular
-from dedupe_audit.store import FingerprintCache, IndexRefused
+from dedupe_audit.dedup.fingerprint_cache import FingerprintCache, IndexRefused
+from dedupe_audit.runtime.atomic import write_atomic
+from dedupe_audit.runtime.safefiles import FileRefused, read_regular
 
 TEXT = "A paragraph long enough to be audited by the tool on a quiet afternoon here.\n"
 

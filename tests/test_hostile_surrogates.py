@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dedupe_audit.atomic import scrub, utf8
 from dedupe_audit.cli import main
 from dedupe_audit.render import RENDERERS
+from dedupe_audit.runtime.atomic import scrub, utf8
 
 BODY = "lone surrogate in a scraped text field of a news page, repeated on two pages here"
 

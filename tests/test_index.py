@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from dedupe_audit.fingerprint import Fingerprinter, signatures
-from dedupe_audit.index import CandidateIndex, candidate_probability, choose_bands
+from dedupe_audit.dedup.banding import CandidateIndex, candidate_probability, choose_bands
+from dedupe_audit.dedup.fingerprint import Fingerprinter, signatures
 
 
 def test_banding_reaches_target_recall_at_threshold():

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
-from dedupe_audit import ingest
 from dedupe_audit.config import Config, JsonlFields
-from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.ingest import inputs as ingest
+from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import Document, Skipped
 
 UKRAINIAN = "Київ заявив, що переговори з партнерами тривають. Міністр повідомив про нові кроки."

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit import fingerprint, kernels
-from dedupe_audit.fingerprint import Fingerprinter
+from dedupe_audit.dedup import fingerprint, kernels
+from dedupe_audit.dedup.fingerprint import Fingerprinter
 
 _TRICKY = st.sampled_from(
     list("'’ _-.\t\n\u00a0\u0301\u0300ſﬁẞßΣςİŉ①²½\u2028«»—ё") + ["𐐀", "🙂", "д", "x", "9", "Ǆ", "ﬀ"]
@@ -157,13 +157,13 @@ def test_kernels_compile_without_a_writable_cache_location(monkeypatch):
 def test_a_large_run_without_numba_says_so_and_gives_the_same_fingerprints(monkeypatch):
     import sys
 
-    import dedupe_audit
+    import dedupe_audit.dedup
 
     texts = [f"paragraph {i} about the talks in Kyiv and what was said" for i in range(50)]
     compiled = Fingerprinter(3).arrays(texts)
     monkeypatch.setattr(fingerprint, "_loaded", [])  # as in a fresh process
-    monkeypatch.setitem(sys.modules, "dedupe_audit.kernels", None)  # numba has no build here
-    monkeypatch.delattr(dedupe_audit, "kernels")
+    monkeypatch.setitem(sys.modules, "dedupe_audit.dedup.kernels", None)  # numba has no build here
+    monkeypatch.delattr(dedupe_audit.dedup, "kernels")
     monkeypatch.setattr(fingerprint, "COMPILED_MIN_TEXTS", 10)
     with pytest.warns(RuntimeWarning, match="numba cannot be imported"):
         fallback = Fingerprinter(3).arrays(texts)

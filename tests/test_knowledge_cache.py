@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dedupe_audit import knowledge_cache
-from dedupe_audit.literals import NEWER, read_literals, required_literals
+from dedupe_audit.rules import knowledge_cache
+from dedupe_audit.rules.literals import NEWER, read_literals, required_literals
 
 PATTERNS = [
     (r"(?<!\w)(?:(?:President|Prez\.)\s+(?:Joe\s+)?Biden|Байден\w*)(?!\w)", re.IGNORECASE),
@@ -122,7 +122,7 @@ def test_entries_are_kept_by_content_so_another_pattern_is_never_answered_by_the
 
 
 def test_minhash_permutations_from_the_cache_are_datasketch_s(store, monkeypatch):
-    from dedupe_audit.fingerprint import _datasketch_permutations, permutations
+    from dedupe_audit.dedup.fingerprint import _datasketch_permutations, permutations
 
     expected = _datasketch_permutations(64, 7)
     first = permutations.__wrapped__(64, 7)

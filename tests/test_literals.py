@@ -10,10 +10,11 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.cues import load_cues
-from dedupe_audit.datafiles import data_file
-from dedupe_audit.eras import _screen, load_eras
-from dedupe_audit.literals import (
+from dedupe_audit.dating.eras import _screen, load_eras
+from dedupe_audit.provenance.cues import load_cues
+from dedupe_audit.provenance.outlets import load_registry
+from dedupe_audit.rules.datafiles import data_file
+from dedupe_audit.rules.literals import (
     DIGIT,
     DIGIT_RUN,
     NEWER,
@@ -25,7 +26,6 @@ from dedupe_audit.literals import (
     required_words,
     trie_pattern,
 )
-from dedupe_audit.outlets import load_registry
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from test_containers import warc_bytes
 
-from dedupe_audit import ingest
 from dedupe_audit.config import Config
-from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.ingest import inputs as ingest
+from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import Document, Skipped
-from dedupe_audit.parallel import map_offloaded
+from dedupe_audit.runtime.parallel import map_offloaded
 
 PAGE = ("<html lang='en'><head><title>Page {n}</title><meta name='date' content='2024-03-{day:02d}'>"
         "</head><body><article><h1>Page {n}</h1><p>Paragraph {n} of the parallel ingest test, "

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 from provenance_corpus import SAMPLES, load_document, load_labels, run_corpus, score
 
-from dedupe_audit.blocks import find_blocks
 from dedupe_audit.config import Config
-from dedupe_audit.cues import CueError, load_cues
 from dedupe_audit.model import (
     BODY,
     BOILERPLATE,
@@ -22,9 +20,11 @@ from dedupe_audit.model import (
     ParagraphRef,
     SegmentedDocument,
 )
-from dedupe_audit.outlets import RegistryError, load_registry
-from dedupe_audit.provenance import trace
-from dedupe_audit.segment import segment
+from dedupe_audit.provenance.blocks import find_blocks
+from dedupe_audit.provenance.cues import CueError, load_cues
+from dedupe_audit.provenance.outlets import RegistryError, load_registry
+from dedupe_audit.provenance.tracing import trace
+from dedupe_audit.segment.paragraphs import segment
 
 SEED_000 = "unn_2025-04-26_nyt-counterproposal_000_09e3b7beadd31f34.txt"
 SEED_001 = "unn_2025-04-25_cnn-stumbling-blocks_001_da529d315f73cbbb.txt"
@@ -471,8 +471,8 @@ def test_passing_mention_mid_article_attributes_only_its_paragraph():
 
 def _reference_inherit(claims, blocks, seeds, story_rules):
     """Inheritance as first written (every paragraph compares with every anchor)."""
-    from dedupe_audit.blocks import block_members
-    from dedupe_audit.provenance import LEAD_PARAGRAPHS, _inherited, _seed_claim, _speaks_for_story
+    from dedupe_audit.provenance.blocks import block_members
+    from dedupe_audit.provenance.tracing import LEAD_PARAGRAPHS, _inherited, _seed_claim, _speaks_for_story
 
     for block, members in block_members(blocks).items():
         lead = set(members[:LEAD_PARAGRAPHS])
@@ -494,7 +494,7 @@ def test_inheritance_equals_the_all_pairs_reading(cues):
     import random
 
     from dedupe_audit.model import Evidence
-    from dedupe_audit.provenance import Claim, Resolved, _inherit
+    from dedupe_audit.provenance.tracing import Claim, Resolved, _inherit
 
     rng = random.Random(7)
     dateline = make_doc(["Kyiv • UNN"]).paragraphs[0]
@@ -529,8 +529,8 @@ def test_find_all_equals_find_paragraph_by_paragraph(cues):
 def test_cues_found_once_for_blocks_and_the_tracer(registry, monkeypatch):
     """The audit finds each page's cues once and hands them to blocks and the tracer: the
     same blocks and provenance as when each finds its own, and neither searches again."""
-    from dedupe_audit.cues import CueSet
-    from dedupe_audit.detect import detect_duplicates
+    from dedupe_audit.dedup.detect import detect_duplicates
+    from dedupe_audit.provenance.cues import CueSet
 
     config = Config()
     names = sorted(path.name for path in SAMPLES.glob("*.txt"))

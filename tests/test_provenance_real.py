@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from test_provenance import make_doc, trace_one
 
-from dedupe_audit.blocks import find_blocks
-from dedupe_audit.outlets import load_registry
-from dedupe_audit.provenance import trace
+from dedupe_audit.provenance.blocks import find_blocks
+from dedupe_audit.provenance.outlets import load_registry
+from dedupe_audit.provenance.tracing import trace
 
 
 def outlets(result: tuple) -> list[str | None]:

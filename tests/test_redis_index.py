@@ -15,13 +15,13 @@ import pytest
 from conftest import start_redis
 from helpers import ROOT, SAMPLES
 
-from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
-from dedupe_audit.engines.local import detect_shared, doc_entries
+from dedupe_audit.dedup.detect import detect_duplicates
+from dedupe_audit.dedup.engines.local import detect_shared, doc_entries
+from dedupe_audit.dedup.redis_index import Endpoint, SharedIndex, SharedIndexError
 from dedupe_audit.pipeline import load_corpus
-from dedupe_audit.redis_index import Endpoint, SharedIndex, SharedIndexError
-from dedupe_audit.segment import segment
+from dedupe_audit.segment.boilerplate import load_rules
+from dedupe_audit.segment.paragraphs import segment
 
 redis = pytest.importorskip("redis")
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -95,11 +95,11 @@ def test_samples_same_clusters_as_local_written_then_reused(url):
 RUN_HALF = textwrap.dedent("""
     import sys
     from dedupe_audit.pipeline import load_corpus
-    from dedupe_audit.boilerplate import load_rules
+    from dedupe_audit.segment.boilerplate import load_rules
     from dedupe_audit.config import Config
-    from dedupe_audit.engines.local import detect_shared
-    from dedupe_audit.redis_index import SharedIndex
-    from dedupe_audit.segment import segment
+    from dedupe_audit.dedup.engines.local import detect_shared
+    from dedupe_audit.dedup.redis_index import SharedIndex
+    from dedupe_audit.segment.paragraphs import segment
     config = Config()
     docs, _ = load_corpus([sys.argv[2]], config)
     segs = [segment(d, config, load_rules(())) for d in docs]
@@ -137,11 +137,11 @@ def test_two_concurrent_halves_then_the_whole_equal_one_local_run(url, tmp_path)
 WRITER = textwrap.dedent("""
     import sys
     from dedupe_audit.pipeline import load_corpus
-    from dedupe_audit.boilerplate import load_rules
+    from dedupe_audit.segment.boilerplate import load_rules
     from dedupe_audit.config import Config
-    from dedupe_audit.engines.local import doc_entries
-    from dedupe_audit.redis_index import SharedIndex
-    from dedupe_audit.segment import segment
+    from dedupe_audit.dedup.engines.local import doc_entries
+    from dedupe_audit.dedup.redis_index import SharedIndex
+    from dedupe_audit.segment.paragraphs import segment
     config = Config()
     docs, _ = load_corpus([sys.argv[2]], config)
     entries = list(doc_entries([segment(d, config, load_rules(())) for d in docs], config).values())

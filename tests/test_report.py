@@ -8,13 +8,13 @@ import pytest
 from click.testing import CliRunner
 from helpers import ROOT
 
-from dedupe_audit.atomic import write_atomic
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
 from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_render
 from dedupe_audit.render import markdown
 from dedupe_audit.render.escape import md
+from dedupe_audit.runtime.atomic import write_atomic
 
 
 def _run_in_root(args):
@@ -108,7 +108,7 @@ def test_large_reports_cap_tables_and_say_what_was_left_out():
 
 def test_streamed_json_is_the_one_json_document(tmp_path):
     """The JSON report written piece by piece is byte for byte ``json.dumps`` of the whole."""
-    from dedupe_audit.atomic import write_atomic
+    from dedupe_audit.runtime.atomic import write_atomic
 
     samples = str(ROOT / "samples")
     for paths in ([samples], [str(tmp_path / "none")]):

@@ -1,4 +1,4 @@
-"""Screens (dedupe_audit/screens.py) must never say "no" to a text a rule matches.
+"""Screens (dedupe_audit/rules/screens.py) must never say "no" to a text a rule matches.
 
 Each shipped pattern generates its own matches (hypothesis ``from_regex``); the screened
 answer must equal the answer of running every rule.
@@ -12,12 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.boilerplate import _FOLD_MISMATCH, checks_for, load_rules
-from dedupe_audit.cues import _word_starts, load_cues
-from dedupe_audit.datafiles import data_file
 from dedupe_audit.model import Paragraph
-from dedupe_audit.outlets import alias_key, load_registry
-from dedupe_audit.screens import (
+from dedupe_audit.provenance.cues import _word_starts, load_cues
+from dedupe_audit.provenance.outlets import alias_key, load_registry
+from dedupe_audit.rules.datafiles import data_file
+from dedupe_audit.rules.screens import (
     NEEDLE_CHARS,
     UNFOLDED,
     NeedleScreen,
@@ -27,6 +26,7 @@ from dedupe_audit.screens import (
     start_lookahead,
     trie_pattern,
 )
+from dedupe_audit.segment.boilerplate import _FOLD_MISMATCH, checks_for, load_rules
 
 REGISTRY = load_registry()
 CUES = load_cues(REGISTRY)

@@ -2,9 +2,9 @@ from helpers import SEED_000, SEED_001, document, seed, segmented
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
-from dedupe_audit.segment import _is_wrapped, _paragraph_spans, segment, sentence_spans
+from dedupe_audit.segment.boilerplate import load_rules
+from dedupe_audit.segment.paragraphs import _is_wrapped, _paragraph_spans, segment, sentence_spans
 
 
 def test_one_paragraph_per_line():

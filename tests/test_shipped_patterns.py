@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.boilerplate import load_rules
-from dedupe_audit.cues import load_cues
-from dedupe_audit.eras import load_eras
-from dedupe_audit.outlets import load_registry
-from dedupe_audit.saferegex import LazyPattern, compile_rule
+from dedupe_audit.dating.eras import load_eras
+from dedupe_audit.provenance.cues import load_cues
+from dedupe_audit.provenance.outlets import load_registry
+from dedupe_audit.rules.saferegex import LazyPattern, compile_rule
+from dedupe_audit.segment.boilerplate import load_rules
 
 
 def shipped_patterns() -> list[tuple[str, str, int]]:

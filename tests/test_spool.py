@@ -14,17 +14,18 @@ from click.testing import CliRunner
 from corpus_gen import make_corpus
 from helpers import CORPORA, SAMPLES, document
 
-from dedupe_audit import detect, spool
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
-from dedupe_audit.fingerprint_table import RowPages, TableBuilder
+from dedupe_audit.dedup import detect
+from dedupe_audit.dedup.detect import detect_duplicates
+from dedupe_audit.dedup.fingerprint_table import RowPages, TableBuilder
 from dedupe_audit.model import DocumentMeta, SegmentedDocument
 from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import json as json_report
 from dedupe_audit.render import markdown
-from dedupe_audit.segment import segment
-from dedupe_audit.spool import PageStore, SpoolError, pack, unpack
+from dedupe_audit.runtime import page_store as spool
+from dedupe_audit.runtime.page_store import PageStore, SpoolError, pack, unpack
+from dedupe_audit.segment.paragraphs import segment
 
 # Long enough to be cut into sentence windows; Cyrillic, an emoji (4 bytes in UTF-8), a lone
 # surrogate (a mis-decoded byte kept by ingest), a boilerplate line.

@@ -11,7 +11,9 @@ import pytest
 from helpers import SEED_000, SEED_001, seed
 
 from dedupe_audit.config import Config
-from dedupe_audit.eras import EraDataError, find_mentions
+from dedupe_audit.dating.eras import EraDataError, find_mentions
+from dedupe_audit.dating.page_date import date_pages
+from dedupe_audit.dating.staleness import assess, load_eras
 from dedupe_audit.model import (
     BODY,
     BOILERPLATE,
@@ -24,8 +26,6 @@ from dedupe_audit.model import (
     ParagraphRef,
     SegmentedDocument,
 )
-from dedupe_audit.pagedate import date_pages
-from dedupe_audit.staleness import assess, load_eras
 
 ROOT = Path(__file__).resolve().parents[1]
 # Measured with `python benchmarks/staleness_eval.py` (71 cases): stale precision 0.964,
@@ -439,8 +439,8 @@ def test_seed_acceptance_with_hand_blocks(seeds, eras):
 
 
 def test_seed_acceptance_through_the_pipeline(seeds, eras):
-    from dedupe_audit.blocks import find_blocks
-    from dedupe_audit.detect import detect_duplicates
+    from dedupe_audit.dedup.detect import detect_duplicates
+    from dedupe_audit.provenance.blocks import find_blocks
 
     clusters = detect_duplicates(seeds, Config())
     blocks = [find_blocks(s, i, clusters) for i, s in enumerate(seeds)]

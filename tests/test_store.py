@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 from corpus_gen import make_corpus, paragraph
 
-from dedupe_audit.boilerplate import load_rules
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
+from dedupe_audit.dedup.detect import detect_duplicates
+from dedupe_audit.dedup.fingerprint_cache import FingerprintCache
 from dedupe_audit.pipeline import load_corpus
-from dedupe_audit.segment import segment
-from dedupe_audit.store import FingerprintCache
+from dedupe_audit.segment.boilerplate import load_rules
+from dedupe_audit.segment.paragraphs import segment
 
 
 def _segmented(folder: Path, config: Config):

@@ -20,7 +20,7 @@ from corpus_gen import make_corpus
 import dedupe_audit
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config
-from dedupe_audit.store import APPLICATION_ID, FingerprintCache, IndexRefused, file_kind
+from dedupe_audit.dedup.fingerprint_cache import APPLICATION_ID, FingerprintCache, IndexRefused, file_kind
 
 
 def test_a_non_sqlite_file_is_refused_and_left_untouched(tmp_path):
@@ -189,7 +189,7 @@ def test_a_new_index_is_built_under_a_temporary_name_and_renamed(tmp_path, monke
     def broken(*_: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("dedupe_audit.store.os.replace", broken)
+    monkeypatch.setattr("dedupe_audit.dedup.fingerprint_cache.os.replace", broken)
     with pytest.raises(OSError, match="disk full"):
         FingerprintCache(str(index), Config())
     assert not index.exists()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from test_staleness import page, verdicts
 
-from dedupe_audit.cues import CueError, load_cues
-from dedupe_audit.eras import find_mentions
-from dedupe_audit.outlets import load_registry
-from dedupe_audit.staleness import lead_in_outlet, load_eras
-from dedupe_audit.surnames import holder_keys, other_person_before, surname_key
+from dedupe_audit.dating.eras import find_mentions
+from dedupe_audit.dating.staleness import lead_in_outlet, load_eras
+from dedupe_audit.dating.surnames import holder_keys, other_person_before, surname_key
+from dedupe_audit.provenance.cues import CueError, load_cues
+from dedupe_audit.provenance.outlets import load_registry
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from dedupe_audit.cli import main
 from dedupe_audit.config import Config, TableFields
-from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import Document, Skipped
 
 ROWS = [

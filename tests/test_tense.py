@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from test_staleness import page, verdicts
 
-from dedupe_audit.eras import load_eras
-from dedupe_audit.tense import (
+from dedupe_audit.dating.eras import load_eras
+from dedupe_audit.dating.tense import (
     BARE,
     CURRENT,
     PAST,

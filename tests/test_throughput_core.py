@@ -5,13 +5,13 @@ import numpy as np
 import pytest
 from helpers import document
 
-from dedupe_audit import detect
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
-from dedupe_audit.fingerprint import Fingerprinter, signatures
-from dedupe_audit.index import CandidateIndex
-from dedupe_audit.segment import segment
-from dedupe_audit.verify import jaccard
+from dedupe_audit.dedup import detect
+from dedupe_audit.dedup.banding import CandidateIndex
+from dedupe_audit.dedup.detect import detect_duplicates
+from dedupe_audit.dedup.fingerprint import Fingerprinter, signatures
+from dedupe_audit.dedup.verify import jaccard
+from dedupe_audit.segment.paragraphs import segment
 
 _WORD_TEXT = (
     "the council said on Tuesday that a new budget for public transport and road repairs would raise "
@@ -149,7 +149,7 @@ def test_window_shingles_equal_fingerprints_of_the_window_texts():
 def test_containment_bound_changes_nothing(pages, monkeypatch, common):
     """The share bound of ``verify._shares`` only skips pairs that cannot pass: whatever
     counts as a common shingle, the clusters are those of counting every shingle."""
-    from dedupe_audit import verify
+    from dedupe_audit.dedup import verify
 
     sentence = "Sentence {0} tells about topic {0} with enough distinct words to count."
     extra = [" ".join(sentence.format(i % 9) for i in range(j, j + 30)) for j in range(6)]
@@ -162,7 +162,7 @@ def test_containment_bound_changes_nothing(pages, monkeypatch, common):
 
 
 def test_packed_sort_equals_lexsort_even_on_shared_top_bits():
-    from dedupe_audit.fingerprint import _owner_value_order
+    from dedupe_audit.dedup.fingerprint import _owner_value_order
 
     rng = np.random.default_rng(4)
     owners = np.sort(rng.integers(0, 50, 2_000))
@@ -179,7 +179,7 @@ def test_packed_sort_equals_lexsort_even_on_shared_top_bits():
 
 
 def test_pair_shared_counts_are_exact_even_when_top_bits_collide():
-    from dedupe_audit.verify import _pair_shared_counts, shared_count
+    from dedupe_audit.dedup.verify import _pair_shared_counts, shared_count
 
     rng = np.random.default_rng(5)
     sets = [np.unique(rng.integers(0, 2**64 - 1, rng.integers(0, 40), dtype=np.uint64)) for _ in range(60)]

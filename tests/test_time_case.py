@@ -14,19 +14,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.datafiles import data_file
-from dedupe_audit.eras import _screen, find_mentions, load_eras
-from dedupe_audit.literals import fold
-from dedupe_audit.model import BODY, Document, DocumentMeta, Paragraph, SegmentedDocument
-from dedupe_audit.pagedate import date_pages
-from dedupe_audit.staleness import assess, paragraph_markers
-from dedupe_audit.timeexpr import (
+from dedupe_audit.dating.eras import _screen, find_mentions, load_eras
+from dedupe_audit.dating.page_date import date_pages
+from dedupe_audit.dating.staleness import assess, paragraph_markers
+from dedupe_audit.dating.time_expressions import (
     find_dates,
     find_time_expressions,
     month_number,
     parse_time_language,
     time_language,
 )
+from dedupe_audit.model import BODY, Document, DocumentMeta, Paragraph, SegmentedDocument
+from dedupe_audit.rules.datafiles import data_file
+from dedupe_audit.rules.literals import fold
 
 LANG = time_language()
 ERAS = load_eras()

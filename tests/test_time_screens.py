@@ -9,9 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit import saferegex
-from dedupe_audit.datafiles import data_file
-from dedupe_audit.timeexpr import (
+from dedupe_audit.dating.time_expressions import (
     _ANY_SHAPE,
     _NEEDS_YEAR,
     _SHAPE_NEEDS,
@@ -26,6 +24,8 @@ from dedupe_audit.timeexpr import (
     parse_time_language,
     time_language,
 )
+from dedupe_audit.rules import saferegex
+from dedupe_audit.rules.datafiles import data_file
 
 LANG = time_language()
 RULES = LANG.anchored + LANG.relative

@@ -9,12 +9,12 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.eras import load_eras, screened_facts
-from dedupe_audit.literals import JointScreen, fold, is_class, trie_pattern
+from dedupe_audit.dating.eras import load_eras, screened_facts
+from dedupe_audit.dating.page_date import date_pages
+from dedupe_audit.dating.staleness import assess
+from dedupe_audit.dating.time_expressions import find_dates, paragraph_dates, time_language
 from dedupe_audit.model import BODY, BOILERPLATE, Document, DocumentMeta, Paragraph, SegmentedDocument
-from dedupe_audit.pagedate import date_pages
-from dedupe_audit.staleness import assess
-from dedupe_audit.timeexpr import find_dates, paragraph_dates, time_language
+from dedupe_audit.rules.literals import JointScreen, fold, is_class, trie_pattern
 
 LANG = time_language()
 ERAS = load_eras()

@@ -15,13 +15,11 @@ import pytest
 from helpers import document
 from rapidfuzz import fuzz
 
-from dedupe_audit import verify
 from dedupe_audit.config import Config
-from dedupe_audit.fingerprint import Fingerprint, Fingerprinter
-from dedupe_audit.fingerprint_table import FingerprintTable
-from dedupe_audit.model import Cluster, ClusterMember, Containment, ParagraphRef
-from dedupe_audit.segment import segment
-from dedupe_audit.verify import (
+from dedupe_audit.dedup import verify
+from dedupe_audit.dedup.fingerprint import Fingerprint, Fingerprinter
+from dedupe_audit.dedup.fingerprint_table import FingerprintTable
+from dedupe_audit.dedup.verify import (
     ContainerIndex,
     NearPair,
     RowSets,
@@ -35,6 +33,8 @@ from dedupe_audit.verify import (
     verify_near,
     verify_near_rows,
 )
+from dedupe_audit.model import Cluster, ClusterMember, Containment, ParagraphRef
+from dedupe_audit.segment.paragraphs import segment
 
 _WORD_TEXT = ("the council said on Tuesday that a new budget for public transport and road repairs would "
               "raise spending while business groups argued it hurts local shops délivery fírms “fuel” wages "

@@ -1,0 +1,21 @@
+"""Ingest: what the user names becomes documents.
+
+Takes paths (files, folders, globs, ``-`` for stdin, archives, JSONL/CSV/Parquet tables) and a
+``Config``; yields ``model.Document`` (text plus ``DocumentMeta``: URL, site, title, date) and
+``model.Skipped`` (an input that could not be read, with the reason), in display-path order.
+``inputs`` finds and decodes the inputs (text encodings, HTML main text, JSONL records, page
+metadata), ``archives`` reads packed inputs as streams under one byte budget, ``tables`` reads
+CSV/TSV/Parquet rows. Nothing here knows about paragraphs.
+"""
+
+from __future__ import annotations
+
+from ..exports import lazy_exports
+
+_HOMES = {
+    "iter_inputs": "inputs",
+    "collect_sources": "inputs",
+    "read_listed": "inputs",
+}
+__all__ = sorted(_HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
