@@ -1,8 +1,8 @@
 """The pipeline: ingest -> segment -> detect duplicates -> date pages -> blocks -> trace -> staleness.
 
 Each stage is one module taking the previous stage's plain data; this module only wires them
-together and counts. Pages are kept in a ``spool.PageStore`` (in memory while small, else in a
-temporary file), so after detection everything that needs one page alone is done in one read
+together and counts. Pages are kept in a ``runtime.page_store.PageStore`` (in memory while
+small, else in a temporary file), so after detection everything that needs one page alone is done in one read
 of each page, and what crosses pages (copies' provenance, recycled text, the summary) works
 from those per-page results. Renderers take the AuditResult.
 """

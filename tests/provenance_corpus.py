@@ -1,6 +1,6 @@
 """Load the labelled sample pages and score the tracer against their labels.
 
-Shared by ``tests/test_provenance.py`` and ``benchmarks/provenance_eval.py``. Sample files
+Shared by ``tests/provenance/test_tracing.py`` and ``benchmarks/provenance_eval.py``. Sample files
 are named ``<site>_<lang>_<YYYY-MM-DD>_<slug>.txt``; the name stands in for the metadata a
 scraper keeps beside a page (site and date), which ingest would read from a sidecar/JSONL.
 """

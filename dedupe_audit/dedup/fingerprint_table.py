@@ -33,7 +33,7 @@ def _ref_keys(docs: np.ndarray, indexes: np.ndarray) -> np.ndarray:
 
 class RowPages(Sequence[str]):
     """The page text of each row, asked of ``text(doc)`` when needed rather than held: with
-    the pages spooled (``spool.PageStore``) the table keeps no page alive."""
+    the pages spooled (``runtime.page_store.PageStore``) the table keeps no page alive."""
 
     def __init__(self, docs: np.ndarray, text: Callable[[int], str]) -> None:
         self.docs, self.text = docs, text

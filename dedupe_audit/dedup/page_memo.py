@@ -167,6 +167,16 @@ class SignedPage:
     window_signatures: np.ndarray  # uint32 (windows, num_perm)
 
 
+def _page_results(value: bytes) -> PageResults:
+    """A stored ``page`` entry, refused unless it is a ``PageResults``: an entry written by
+    another version of the package may name classes that still import (an older module path
+    found through a second install on the path) and decode to something else entirely."""
+    found = _loads(value)
+    if not isinstance(found, PageResults):
+        raise pickle.UnpicklingError(f"a page entry holds a {type(found).__name__}, not PageResults")
+    return found
+
+
 def _decoded(value: bytes | None, decode: Callable[[bytes], T]) -> T | None:
     """``decode(value)``, or None when there is no entry or it cannot be read (a damaged blob
     SQLite's check does not see): the page is then worked on again and its entry replaced, so a
@@ -281,13 +291,13 @@ class PageMemo:
         """The key of page ``seg``'s results and the results when stored."""
         key = self._page_key(seg, copied)
         value = self._get("page", key)
-        return key, _decoded(value, _loads)
+        return key, _decoded(value, _page_results)
 
     def pages_many(self, pages: Sequence[tuple[SegmentedDocument, frozenset[int]]],
                    ) -> list[tuple[bytes, PageResults | None]]:
         """``page`` of many pages at once."""
         keys = [self._page_key(seg, copied) for seg, copied in pages]
-        return [(key, _decoded(value, _loads))
+        return [(key, _decoded(value, _page_results))
                 for key, value in zip(keys, self._get_many("page", keys), strict=True)]
 
     def keep_page(self, key: bytes, results: PageResults) -> None:

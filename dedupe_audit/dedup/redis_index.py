@@ -1,6 +1,6 @@
 """A shared duplicate index in Redis: several runners and scraper workers add and query one corpus.
 
-Why Redis: a SQLite file (``store.py``) serves one machine; a fleet of CI runners or scrapers needs
+Why Redis: the SQLite file (``fingerprint_cache``) serves one machine; a fleet of CI runners or scrapers needs
 one index they all write to and read from at once. The LSH buckets are datasketch's own Redis
 storage (``MinHashLSH(storage_config={'type': 'redis', ...})``, written through
 ``insertion_session`` so each storage's commands go out as one pipelined MULTI/EXEC); beside them

@@ -71,7 +71,7 @@ SNIFF_BYTES = 8192  # binary check and HTML sniffing look at this much of the st
 MAX_CONTROL_SHARE = 0.05  # more C0 control characters than this in the head = binary
 MAX_SIDECAR_BYTES = 1_000_000
 # favor_precision drops furniture but on a few pages (3 of 181 in the benchmark) keeps
-# almost nothing; then the balanced extraction is used. Measured in tests/test_ingest.py.
+# almost nothing; then the balanced extraction is used. Measured in tests/ingest/test_inputs.py.
 PRECISION_MIN_SHARE = 0.2
 # Among near-equally plausible detections, prefer the encodings scraped pages really use.
 PREFERRED_ENCODINGS = ("cp1252", "cp1251", "cp1250", "iso8859_15", "latin_1", "koi8_r", "koi8_u")

@@ -209,7 +209,7 @@ class LazyPattern:
     every outlet alias, ~800; there are ~1,300 era facts) and compiling it all costs seconds
     that a small run never needs: a run compiles only the patterns some paragraph reaches
     (the literal screens skip the rest). Only for the project's own files, which the tests
-    compile and check (tests/test_shipped_patterns.py); users' patterns are validated when
+    compile and check (tests/rules/test_shipped_patterns.py); users' patterns are validated when
     loaded, as ``compile_rule`` does."""
 
     trusted = True

@@ -15,7 +15,7 @@ run on `re`, whose parser we read them with; user patterns run on `regex` and ge
 lookahead for its first characters, and :func:`trie_pattern` writes many literals as one
 tree: both change no match, only how fast `re` rejects a position.
 
-A screen never says "no" to a text its rule matches (see tests/test_screens.py); a pattern
+A screen never says "no" to a text its rule matches (see tests/rules/test_screens.py); a pattern
 we cannot read gets no screen, and then the rule simply always runs.
 """
 
@@ -208,7 +208,7 @@ def _class_regex(items: list[tuple] | None, flags: int) -> re.Pattern[str] | Non
 # IGNORECASE ("ı" ~ "i", "ſ" ~ "s", "ᲂ" ~ "о"; "İ" lowers to "i" plus U+0307): a text holding
 # one is not screened. Needles keep to Latin, Cyrillic and punctuation, but for the letters
 # whose IGNORECASE partners lower to another letter ("µ" ~ "μ"); for those characters this
-# list is complete (checked against every Unicode character in tests/test_screens.py).
+# list is complete (checked against every Unicode character in tests/rules/test_screens.py).
 UNFOLDED = "\u0131\u017f\u0307\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87"
 _UNFOLDED = re.compile(f"[{UNFOLDED}]")
 NEEDLE_CHARS = re.compile(

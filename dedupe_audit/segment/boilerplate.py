@@ -172,7 +172,7 @@ class RuleCheck:
 
 # Characters that `re` (IGNORECASE) matches to a letter a literal may hold but that case-fold
 # to something else ("ı" ~ "i"; "İ" folds to "i" + U+0307): a folded text holding one passes
-# every rule screened by its literals (tests/test_screens.py checks the list over Unicode).
+# every rule screened by its literals (tests/rules/test_screens.py checks the list over Unicode).
 _DOTLESS_I, _DOT_ABOVE = "\u0131", "\u0307"
 _FOLD_MISMATCH = (_DOTLESS_I, _DOT_ABOVE)
 # Up to this many needles a paragraph is searched needle by needle (`str.__contains__`, ~0.18 us
@@ -413,7 +413,7 @@ _Step = tuple[str, "frozenset[str] | None", "Callable[[str], object] | None", in
 def _literals(pattern: SafePattern) -> tuple[str, ...]:
     """Case-folded literals one of which every match of a shipped pattern holds (read by
     ``screens.required_needles``, else from the pattern's lookaheads; both lower-case them, and
-    every character a needle may hold folds as it lowers, see tests/test_screens.py), () when
+    every character a needle may hold folds as it lowers, see tests/rules/test_screens.py), () when
     none can be read. Remembered between runs by the pattern's text (``knowledge_cache``):
     reading the ~50 shipped patterns again cost ~0.15 s on every start."""
     text, flags = pattern.pattern, int(pattern.flags)

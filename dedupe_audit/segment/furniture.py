@@ -246,7 +246,7 @@ def may_link(text: str) -> bool:
 # Strings one of which a text that may_link holds once case-folded (the rules' needle search in
 # segment looks for them too, so most paragraphs need no link test of their own).
 LINK_PROBES = (*_LINK_CHARS, "::", "www.", "/")
-_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what may_link answers (tests/test_furniture.py)
+_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what may_link answers (tests/segment/test_furniture.py)
 _SLASH = re.compile(r"\s/\s")
 
 

@@ -404,7 +404,7 @@ def test_never_crashes_on_bytes(tmp_path: Path, data: bytes, suffix: str) -> Non
 
 # --------------------------------------------------------------------------- real data
 
-BENCHMARK = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+BENCHMARK = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 BENCHMARK = BENCHMARK / "article-extraction-benchmark"
 # Measured on the 16-page sample below (trafilatura 2.3.1): token F1 median 0.996, mean 0.944,
 # min 0.318 (one page whose extractor keeps only a fifth of the body); recall median 0.997;

@@ -277,3 +277,22 @@ def test_an_entry_naming_a_function_is_refused_not_run(corpus, tmp_path, segment
     assert _report(corpus, index=index) == expected
     assert not marker.exists()
     assert sorted(segmented) == sorted(PAGES)  # each refused entry counts as absent
+
+
+# What an index written before the stage packages names: a module that is gone (pagedate is
+# dating/page_date.py now) and a package that no longer holds the name (provenance's Claim is in
+# provenance/tracing.py). Pickle protocol 0: the class is looked up by that path and returned.
+# Where another install of the old layout is still importable (an editable checkout beside this
+# one), the old path resolves to a real dataclass: the entry must still count as absent.
+_OLD_LAYOUT = (b"cdedupe_audit.pagedate\nPageDate\n.", b"cdedupe_audit.provenance\nClaim\n.")
+
+
+@pytest.mark.parametrize("entry", _OLD_LAYOUT, ids=["gone-module", "moved-name"])
+def test_an_entry_naming_the_old_module_layout_counts_as_absent(corpus, tmp_path, segmented, entry):
+    index = tmp_path / "index.sqlite"
+    expected = _report(corpus, index=index)
+    with sqlite3.connect(index) as conn:
+        conn.execute("UPDATE page_memo SET value = ?", (entry,))
+    segmented.clear()
+    assert _report(corpus, index=index) == expected
+    assert sorted(segmented) == sorted(PAGES)

@@ -16,7 +16,7 @@ import pytest
 
 from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions, load_eras, screened_facts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ERA_FOLDER = resources.files("dedupe_audit").joinpath("data", "eras")
 CONGRESS_SOURCE = ROOT.parent / "shared" / "knowledge" / "congress-legislators"
 # Offices that several people hold at once: their holders' tenures may overlap.

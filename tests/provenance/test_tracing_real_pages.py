@@ -4,7 +4,7 @@ lines, aggregators as relays, the registry, coreference only backwards. Cases wr
 
 from __future__ import annotations
 
-from test_provenance import make_doc, trace_one
+from test_tracing import make_doc, trace_one
 
 from dedupe_audit.provenance.blocks import find_blocks
 from dedupe_audit.provenance.outlets import load_registry

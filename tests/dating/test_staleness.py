@@ -27,7 +27,7 @@ from dedupe_audit.model import (
     SegmentedDocument,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Measured with `python benchmarks/staleness_eval.py` (71 cases): stale precision 0.964,
 # recall 1.000, accuracy 0.986. The floors leave a little room for new, harder cases.
 STALE_PRECISION_FLOOR = 0.9

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_containers import warc_bytes
+from test_archives import warc_bytes
 
 from dedupe_audit.config import Config
 from dedupe_audit.ingest import inputs as ingest

@@ -138,5 +138,5 @@ def test_importing_the_cli_imports_no_pipeline_and_no_heavy_library():
     probe = ("import sys, dedupe_audit.cli; print(sorted({m.split('.')[0] for m in sys.modules} & "
              "{'numpy', 'scipy', 'datasketch', 'redis', 'numba', 'trafilatura', 'pymorphy3'}))")
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     assert found.stdout.strip() == "[]"

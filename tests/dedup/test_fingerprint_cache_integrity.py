@@ -94,7 +94,7 @@ def _clusters(path: Path) -> list[list[tuple[str, int]]]:
     return [[(m["file"], m["index"]) for m in c["members"]] for c in data["clusters"]]
 
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/: kill_points.py and the shared helpers
 
 
 def _kill_points(tmp_path: Path, args: list[str], start: Path | None, report: Path) -> list[dict]:

