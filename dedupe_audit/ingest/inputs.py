@@ -5,21 +5,19 @@ over a messy scrape always finishes. Output order is sorted by display path so t
 same inputs give the same report byte for byte.
 
 Text layout: text/markdown files keep their own lines; HTML main text comes out as one
-paragraph per line (trafilatura's plain-text layout, blank lines dropped).
+paragraph per line (trafilatura's plain-text layout, blank lines dropped). Bytes become text in
+``decoding``, an HTML page becomes its main text and metadata in ``html_text``, and record and
+page metadata values (dates, sites) are read in ``metadata``.
 """
 
 from __future__ import annotations
 
 import codecs
-import copy
 import dataclasses
-import email.utils
 import fnmatch
 import glob
-import html as html_lib
 import io
 import json
-import logging
 import os
 import posixpath
 import re
@@ -27,20 +25,18 @@ import stat
 import sys
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
 
 import xxhash
-from charset_normalizer import from_bytes
 
 from ..config import Config, JsonlFields, TableFields
 from ..model import Document, DocumentMeta, Skipped
 from ..runtime.parallel import map_offloaded, resolve_jobs
 from . import archives as containers
 from . import tables
-
-LOG = logging.getLogger(__name__)
+from .decoding import BOMS, SNIFF_BYTES, Decoded, binary_reason, decode, detect_encoding, looks_binary
+from .html_text import from_html
+from .metadata import clean_str, iso_date, site_from_url
 
 FORMATS = {
     ".txt": "text",
@@ -67,41 +63,12 @@ FORMATS = {
 RECORD_FORMATS = frozenset({"jsonl", "table", "parquet", "archive"})  # not limited as a whole file
 SIDECAR_SUFFIX = ".meta.json"
 STDIN_PATH = "<stdin>"
-SNIFF_BYTES = 8192  # binary check and HTML sniffing look at this much of the start
-MAX_CONTROL_SHARE = 0.05  # more C0 control characters than this in the head = binary
 MAX_SIDECAR_BYTES = 1_000_000
-# favor_precision drops furniture but on a few pages (3 of 181 in the benchmark) keeps
-# almost nothing; then the balanced extraction is used. Measured in tests/ingest/test_inputs.py.
-PRECISION_MIN_SHARE = 0.2
-# Among near-equally plausible detections, prefer the encodings scraped pages really use.
-PREFERRED_ENCODINGS = ("cp1252", "cp1251", "cp1250", "iso8859_15", "latin_1", "koi8_r", "koi8_u")
-DETECTION_MARGIN = 0.1
-_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig", "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
-)
-MAX_BAD_UTF8 = 16  # invalid sequences a UTF-8 file may hold and still be read as UTF-8
-UTF8_MAJORITY = 20  # ... if its valid multi-byte bytes outnumber the invalid ones this many to one
-_HIGH_BYTES = bytes(range(128, 256))
-_TEXT_CONTROLS = frozenset(b"\t\n\r\f\b\x1b")
-_NOT_CONTROLS = bytes(b for b in range(256) if b >= 0x20 or b in _TEXT_CONTROLS)  # deleted to count the rest
 _HTML_START = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL,
 )
 _HTML_TAG = re.compile(rb"<(?:html|body|head|p|div|article)[\s>]", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
-_DATE_FORMATS = ("%Y/%m/%d", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y%m%d")
-# fmt: off
-_BLOCK_TAGS = frozenset({
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "section", "article", "blockquote", "pre", "header", "footer", "aside", "nav", "main",
-    "figure", "figcaption", "dd", "dt",
-})
-# fmt: on
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,13 +92,6 @@ class _Parse:
     fmt: str
     sidecar_of: str | None = None  # the file's path: a sidecar beside it may add metadata
     crawl: tuple[str | None, str | None] | None = None  # WARC record (URL, capture date)
-
-
-@dataclass(frozen=True, slots=True)
-class _Decoded:
-    text: str
-    encoding: str
-    fallback: bool
 
 
 # --------------------------------------------------------------------------- public
@@ -505,9 +465,9 @@ def _from_member(member: containers.Member, config: Config) -> Iterator[Document
 def _warc_meta(meta: DocumentMeta, target_url: str | None, captured_at: str | None) -> DocumentMeta:
     """The crawl's own record: the URL fetched, its domain as the site, the capture date
     when the page states no publication date of its own."""
-    url = _clean_str(target_url)
-    fields: dict[str, Any] = {"url": url or meta.url, "site": _site_from_url(url) or meta.site}
-    captured = _iso_date(captured_at)
+    url = clean_str(target_url)
+    fields: dict[str, Any] = {"url": url or meta.url, "site": site_from_url(url) or meta.site}
+    captured = iso_date(captured_at)
     if meta.published is None and captured:
         fields.update(published=captured, published_source="warc-date")
     return dataclasses.replace(meta, **fields)
@@ -527,7 +487,7 @@ def _read_parts(display: str, handle: BinaryIO, fmt: str, config: Config) -> Ite
     first = handle.read(chunk_size)
     decoded = _stream_encoding(first)
     if decoded is None:
-        yield Skipped(display, _binary_reason(first[:SNIFF_BYTES]) or "binary file")
+        yield Skipped(display, binary_reason(first[:SNIFF_BYTES]) or "binary file")
         return
     codec, name, fallback = decoded
     decoder = codecs.getincrementaldecoder(codec)(errors="replace")
@@ -562,17 +522,17 @@ def _cut_point(buffer: str) -> int:
 
 def _stream_encoding(head: bytes) -> tuple[str, str, bool] | None:
     """(codec, reported name, guessed) for a file read in parts, decided on its first part."""
-    for bom, codec, name in _BOMS:
+    for bom, codec, name in BOMS:
         if head.startswith(bom):
             return codec, name, False
-    if _looks_binary(head[:SNIFF_BYTES]):
+    if looks_binary(head[:SNIFF_BYTES]):
         return None
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8", "utf-8", False
     except UnicodeDecodeError:
         pass
-    guess = _detect(head[: 1 << 20])
+    guess = detect_encoding(head[: 1 << 20])
     return guess.encoding, guess.encoding, True
 
 
@@ -589,7 +549,7 @@ def _read_stdin(src: _Source, config: Config, stdin: BinaryIO | None) -> Documen
 
 def _looks_like_html(data: bytes) -> bool:
     head = data[:SNIFF_BYTES]
-    for bom, codec, _ in _BOMS:
+    for bom, codec, _ in BOMS:
         if head.startswith(bom):
             head = head.decode(codec, errors="ignore").encode("utf-8")
             break
@@ -600,9 +560,9 @@ def _parse_bytes(display: str, data: bytes, fmt: str) -> Document | Skipped:
     """Bytes of one single-document file to a Document, or why not."""
     if not data:
         return Skipped(display, "empty file")
-    decoded = _decode(data, html=fmt == "html")
+    decoded = decode(data, html=fmt == "html")
     if decoded is None:
-        return Skipped(display, _binary_reason(data[:SNIFF_BYTES]) or "binary file")
+        return Skipped(display, binary_reason(data[:SNIFF_BYTES]) or "binary file")
     text = _normalise_newlines(decoded.text)
     if not text.strip():
         return Skipped(display, "empty: whitespace only")
@@ -610,7 +570,7 @@ def _parse_bytes(display: str, data: bytes, fmt: str) -> Document | Skipped:
         source_format=fmt, encoding=decoded.encoding, encoding_fallback=decoded.fallback
     )
     if fmt == "html":
-        text, base = _from_html(text, base)
+        text, base = from_html(text, base)
         if not text:
             return Skipped(display, "no text: the HTML has no readable body text")
     return Document(display, text, base, _hash(data))
@@ -624,252 +584,6 @@ def _normalise_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-# --------------------------------------------------------------------------- encodings
-
-
-def _decode(data: bytes, *, html: bool = False) -> _Decoded | None:
-    """Decode bytes without ever raising; None means the bytes are not text.
-
-    Order: BOM, UTF-8, UTF-8 with a few invalid bytes replaced, the charset an HTML page
-    declares, detection, cp1252, latin-1. ``fallback`` is True when the encoding was guessed
-    (detection or last resort) or bytes were replaced.
-    """
-    for bom, codec, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return _Decoded(data.decode(codec), name, False)
-            except UnicodeDecodeError:
-                break
-    if _looks_binary(data[:SNIFF_BYTES]):
-        return None
-    try:
-        return _Decoded(data.decode("utf-8"), "utf-8", False)
-    except UnicodeDecodeError:
-        pass
-    mostly = _mostly_utf8(data)
-    if mostly is not None:
-        return mostly
-    declared = _declared_charset(data) if html else None
-    if declared is not None:
-        try:
-            return _Decoded(data.decode(declared), declared, False)
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return _detect(data)
-
-
-def _mostly_utf8(data: bytes) -> _Decoded | None:
-    """UTF-8 with its few invalid sequences replaced by U+FFFD, when the rest is UTF-8.
-
-    Why: one stray byte (a truncated copy, a mis-pasted character) made a whole UTF-8 page fail
-    strict decoding, and detection then read all of it as latin-1: every Cyrillic or accented
-    word became mojibake and the page's exact copies elsewhere were no longer found. A page is
-    taken as UTF-8 when at most ``MAX_BAD_UTF8`` sequences are invalid and its valid multi-byte
-    characters outnumber the invalid bytes ``UTF8_MAJORITY`` to one (a real cp1252 or cp1251
-    page has almost no valid multi-byte sequences, so it still goes to detection). The report
-    says how many bytes were replaced and where the first was."""
-    pieces: list[str] = []
-    view = memoryview(data)  # slices without copying the rest of the file at each bad byte
-    position = bad_bytes = bad_sequences = 0
-    first_bad = -1
-    while True:
-        try:
-            pieces.append(codecs.utf_8_decode(view[position:], "strict", True)[0])
-            break
-        except UnicodeDecodeError as err:
-            bad_sequences += 1
-            if bad_sequences > MAX_BAD_UTF8:
-                return None
-            start, end = position + err.start, position + err.end
-            first_bad = start if first_bad < 0 else first_bad
-            pieces.append(codecs.utf_8_decode(view[position:start], "strict", True)[0])
-            pieces.append("\ufffd")
-            bad_bytes += end - start
-            position = end
-    high_bytes = len(data) - len(data.translate(None, _HIGH_BYTES))  # bytes >= 0x80
-    if high_bytes - bad_bytes < UTF8_MAJORITY * bad_bytes:
-        return None
-    name = f"utf-8 ({bad_bytes} invalid byte(s) replaced, first at byte {first_bad})"
-    return _Decoded("".join(pieces), name, True)
-
-
-def _binary_reason(head: bytes) -> str | None:
-    """Why the start of a file is not text, naming where, or None if it looks like text."""
-    nul = head.find(b"\x00")
-    if nul >= 0:
-        return f"binary file (NUL byte at byte {nul})"
-    controls = len(head.translate(None, _NOT_CONTROLS))  # C speed: a byte loop cost 40 µs a file
-    if head and controls / len(head) > MAX_CONTROL_SHARE:
-        return f"binary file ({controls} control characters in its first {len(head)} bytes)"
-    return None
-
-
-def _looks_binary(head: bytes) -> bool:
-    return _binary_reason(head) is not None
-
-
-def _declared_charset(data: bytes) -> str | None:
-    match = _META_CHARSET.search(data[:SNIFF_BYTES])
-    if match is None:
-        return None
-    try:
-        return codecs.lookup(match.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
-        return None
-
-
-def _detect(data: bytes) -> _Decoded:
-    """charset-normalizer's guess; short texts tie between code pages, so break ties
-    toward the common ones (a French cp1252 page is not Baltic cp1257)."""
-    matches = list(from_bytes(data))
-    if matches:
-        best = matches[0]
-        close = [
-            m
-            for m in matches
-            if m.chaos <= best.chaos + DETECTION_MARGIN
-            and m.coherence >= best.coherence - DETECTION_MARGIN
-        ]
-        chosen = next((m for enc in PREFERRED_ENCODINGS for m in close if m.encoding == enc), best)
-        return _Decoded(str(chosen), chosen.encoding, True)
-    try:
-        return _Decoded(data.decode("cp1252"), "cp1252", True)
-    except UnicodeDecodeError:
-        return _Decoded(data.decode("latin-1"), "latin_1", True)
-
-
-# --------------------------------------------------------------------------- HTML
-
-
-def _from_html(html: str, base: DocumentMeta) -> tuple[str, DocumentMeta]:
-    """Main text and what the page says about itself. Works on a parsed tree, never
-    on the string: htmldate would fetch a string that looks like a URL."""
-    import trafilatura
-
-    try:
-        tree = trafilatura.load_html(html)
-    except Exception as exc:  # hostile markup must not stop the run
-        LOG.debug("HTML parse failed: %s", exc)
-        tree = None
-    if tree is None:
-        return _strip_tags_regex(html), base
-    text = _main_text(tree) or _strip_tags_tree(copy.deepcopy(tree))
-    return text, _html_meta(tree, base)
-
-
-def _main_text(tree: Any) -> str:
-    """favor_precision keeps less furniture; fall back when it keeps almost nothing (less
-    than PRECISION_MIN_SHARE of the balanced extraction's words).
-
-    The balanced pass costs as much as the precise one (~11 ms a page); it runs only when
-    it could change the choice, i.e. when the precise text falls short of that share of
-    ``_most_words``, which no extraction of the page can exceed. On 181 real news pages
-    it was skipped on 156, with the same text chosen on every page.
-    """
-    precise = _trafilatura_text(tree, favor_precision=True)
-    if precise and len(precise.split()) >= PRECISION_MIN_SHARE * _most_words(tree):
-        return precise
-    balanced = _trafilatura_text(tree, favor_precision=False)
-    if precise and len(precise.split()) >= PRECISION_MIN_SHARE * len(balanced.split()):
-        return precise
-    return balanced
-
-
-def _most_words(tree: Any) -> int:
-    """More words than any text extraction of the page can hold: those of all its text
-    outside scripts and styles, plus one per list item (the "- " a text extraction puts
-    before each)."""
-    texts = tree.xpath("//text()[not(ancestor::script) and not(ancestor::style)]")
-    return sum(len(text.split()) for text in texts) + len(tree.xpath("//li"))
-
-
-def _trafilatura_text(tree: Any, *, favor_precision: bool) -> str:
-    import trafilatura
-
-    try:
-        text = trafilatura.extract(
-            tree,  # trafilatura copies a tree it is given, the caller's stays intact
-            output_format="txt",
-            include_comments=False,
-            include_tables=False,
-            favor_precision=favor_precision,
-            with_metadata=False,
-        )
-    except Exception as exc:  # a library bug on one page must not stop the run
-        LOG.debug("trafilatura failed: %s", exc)
-        return ""
-    return _tidy_lines(text or "")
-
-
-def _tidy_lines(text: str) -> str:
-    """One paragraph per line: collapse inner whitespace, drop blank lines."""
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _strip_tags_tree(tree: Any) -> str:
-    """Last resort: all body text, one line per block element."""
-    for element in tree.xpath("//script|//style|//noscript|//template|//head"):
-        element.drop_tree()
-    for element in tree.iter():
-        if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
-            element.tail = "\n" + (element.tail or "")
-    return _tidy_lines(tree.text_content())
-
-
-def _strip_tags_regex(html: str) -> str:
-    """For fragments lxml/trafilatura reject; good enough to keep their text."""
-    html = re.sub(r"(?is)<(script|style)\b.*?</\1\s*>", " ", html)
-    html = re.sub(r"(?i)<(?:br|/p|/div|/li|/h\d)\b[^>]*>", "\n", html)
-    return _tidy_lines(html_lib.unescape(re.sub(r"<[^>]*>", " ", html)))
-
-
-def _html_meta(tree: Any, base: DocumentMeta) -> DocumentMeta:
-    from trafilatura.metadata import extract_metadata
-
-    try:
-        found = extract_metadata(
-            copy.deepcopy(tree),
-            date_config={"original_date": True, "extensive_search": False},
-        )
-    except Exception as exc:  # metadata is a bonus; never lose the text over it
-        LOG.debug("metadata extraction failed: %s", exc)
-        found = None
-    url = _clean_str(getattr(found, "url", None)) or _canonical_url(tree)
-    published = _iso_date(getattr(found, "date", None))
-    return dataclasses.replace(
-        base,
-        url=url,
-        site=_clean_str(getattr(found, "sitename", None)) or _site_from_url(url),
-        title=_clean_str(getattr(found, "title", None)),
-        published=published,
-        published_source="html-meta" if published else None,
-        language=_html_language(tree),
-    )
-
-
-def _canonical_url(tree: Any) -> str | None:
-    """trafilatura reads these only inside <head>; broken markup often pushes them to <body>."""
-    candidates = tree.xpath('//link[@rel="canonical"]/@href | //meta[@property="og:url"]/@content')
-    for candidate in candidates:
-        url = _clean_str(str(candidate))
-        if url and url.lower().startswith(("http://", "https://")) and _site_from_url(url):
-            return url
-    return None
-
-
-def _html_language(tree: Any) -> str | None:
-    root = tree.getroottree().getroot()
-    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-    if not lang:
-        values = root.xpath("//meta[@http-equiv][@content]")
-        lang = next(
-            (m.get("content") for m in values if m.get("http-equiv").lower() == "content-language"),
-            None,
-        )
-    return _clean_str(lang)
-
-
 # --------------------------------------------------------------------------- JSONL
 
 
@@ -878,7 +592,7 @@ def _read_jsonl(src: _Source, config: Config) -> Iterator[Document | Skipped]:
     assert src.fs_path is not None
     try:
         with _open_binary(src.fs_path) as handle:
-            reason = _binary_reason(handle.read(SNIFF_BYTES))
+            reason = binary_reason(handle.read(SNIFF_BYTES))
             if reason:
                 yield Skipped(src.display, reason)
                 return
@@ -929,7 +643,7 @@ def _bounded_lines(handle: BinaryIO, limit: int) -> Iterator[tuple[bytes, int]]:
 
 
 def _jsonl_record(path: str, line: bytes, config: Config) -> Document | Skipped:
-    decoded = _decode(line)
+    decoded = decode(line)
     if decoded is None:
         return Skipped(path, "binary data, not a JSON line")
     try:
@@ -948,7 +662,7 @@ def _record_document(
     fields: JsonlFields | TableFields,
     fmt: str,
     separator: str | None,
-    decoded: _Decoded,
+    decoded: Decoded,
 ) -> Document | Skipped:
     """A JSONL object or a table row as a document: the same fields, checks and metadata."""
     what = "key" if fmt == "jsonl" else "column"
@@ -966,14 +680,14 @@ def _record_document(
 
 
 def _record_meta(
-    obj: dict[str, Any], fields: JsonlFields | TableFields, decoded: _Decoded, fmt: str
+    obj: dict[str, Any], fields: JsonlFields | TableFields, decoded: Decoded, fmt: str
 ) -> DocumentMeta:
-    url = _clean_str(_dig(obj, fields.url))
-    published = _iso_date(_dig(obj, fields.date))
+    url = clean_str(_dig(obj, fields.url))
+    published = iso_date(_dig(obj, fields.date))
     return DocumentMeta(
         url=url,
-        site=_clean_str(_dig(obj, fields.site)) or _site_from_url(url),
-        title=_clean_str(_dig(obj, fields.title)),
+        site=clean_str(_dig(obj, fields.site)) or site_from_url(url),
+        title=clean_str(_dig(obj, fields.title)),
         published=published,
         published_source=fmt if published else None,
         source_format=fmt,
@@ -991,7 +705,7 @@ def _read_table(src: _Source, config: Config) -> Iterator[Document | Skipped]:
         return
     try:
         with _open_binary(src.fs_path) as handle:
-            if _looks_binary(handle.read(SNIFF_BYTES)):
+            if looks_binary(handle.read(SNIFF_BYTES)):
                 yield Skipped(src.display, "binary file (NUL bytes or control characters)")
                 return
             handle.seek(0)
@@ -1009,7 +723,7 @@ def _table_records(display: str, handle: BinaryIO, config: Config) -> Iterator[D
 def _table_documents(
     rows: Iterable[tables.Row | tables.BadRow], fmt: str, config: Config
 ) -> Iterator[Document | Skipped]:
-    decoded = _Decoded("", "utf-8", False)
+    decoded = Decoded("", "utf-8", False)
     count = 0
     for row in rows:
         if isinstance(row, tables.BadRow):
@@ -1069,89 +783,11 @@ def _sidecar_fields(obj: dict[str, Any], meta: DocumentMeta) -> dict[str, str]:
     fields = {
         key: value
         for key in ("url", "site", "title", "language")
-        if (value := _clean_str(obj.get(key))) is not None
+        if (value := clean_str(obj.get(key))) is not None
     }
-    published = _iso_date(obj.get("published", obj.get("date")))
+    published = iso_date(obj.get("published", obj.get("date")))
     if published:
         fields.update(published=published, published_source="sidecar")
-    if "site" not in fields and not meta.site and (site := _site_from_url(fields.get("url"))):
+    if "site" not in fields and not meta.site and (site := site_from_url(fields.get("url"))):
         fields["site"] = site
     return fields
-
-
-# --------------------------------------------------------------------------- values
-
-
-def _clean_str(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None
-
-
-def _site_from_url(url: str | None) -> str | None:
-    """The URL's host without ``www.``: the best site name when the page gives none."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    return host.removeprefix("www.") if host else None
-
-
-def _iso_date(value: object) -> str | None:
-    """A date as written (no timezone shift) as YYYY-MM-DD; None when not a date."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, datetime):  # typed columns (Parquet) hold dates as objects
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, int | float):
-        return _epoch_date(value)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    for parse in (_parse_iso, _parse_rfc2822, _parse_formats):
-        found = parse(text)
-        if found is not None:
-            return found.isoformat()
-    return None
-
-
-def _epoch_date(value: float) -> str | None:
-    seconds = value / 1000 if abs(value) > 1e11 else value  # milliseconds are common
-    try:
-        return datetime.fromtimestamp(seconds, tz=UTC).date().isoformat()
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def _parse_iso(text: str) -> date | None:
-    try:
-        return datetime.fromisoformat(text).date()
-    except ValueError:
-        pass
-    if re.match(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date.fromisoformat(text[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _parse_rfc2822(text: str) -> date | None:
-    try:
-        return email.utils.parsedate_to_datetime(text).date()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def _parse_formats(text: str) -> date | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None

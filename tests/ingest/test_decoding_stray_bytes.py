@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dedupe_audit.config import Config
-from dedupe_audit.ingest.inputs import _decode, iter_inputs
+from dedupe_audit.ingest.decoding import decode
+from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import Skipped
 from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import markdown
@@ -44,7 +45,7 @@ def test_a_stray_byte_keeps_a_ukrainian_utf8_page_utf8_and_its_copies_clustered(
 
 def test_russian_utf8_with_two_stray_bytes_is_replaced_not_guessed() -> None:
     data = RU.encode()[:20] + b"\xfe" + RU.encode()[20:] + b"\x80"
-    decoded = _decode(data)
+    decoded = decode(data)
     assert decoded is not None and decoded.encoding.startswith("utf-8 (2 invalid byte(s) replaced")
     assert decoded.text.replace("\ufffd", "") == RU
 
@@ -52,15 +53,15 @@ def test_russian_utf8_with_two_stray_bytes_is_replaced_not_guessed() -> None:
 def test_legacy_code_pages_are_still_detected_not_read_as_broken_utf8() -> None:
     """Negatives: a cp1251 or cp1252 page is not 'UTF-8 with bad bytes' (almost none of its
     bytes form valid multi-byte sequences)."""
-    ru = _decode((RU + " " + RU).encode("cp1251"))
+    ru = decode((RU + " " + RU).encode("cp1251"))
     assert ru is not None and ru.encoding == "cp1251" and ru.text.startswith("Правительство")
-    fr = _decode("Le ministère a présenté un échéancier détaillé à la presse étrangère.".encode("cp1252"))
+    fr = decode("Le ministère a présenté un échéancier détaillé à la presse étrangère.".encode("cp1252"))
     assert fr is not None and not fr.encoding.startswith("utf-8") and "ministère" in fr.text
 
 
 def test_many_invalid_bytes_are_not_taken_for_utf8() -> None:
     data = b"\xff".join(part.encode() for part in UK * 7)  # 20 stray bytes
-    decoded = _decode(data)
+    decoded = decode(data)
     assert decoded is not None and not decoded.encoding.startswith("utf-8")
 
 

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from dedupe_audit.config import Config, JsonlFields
 from dedupe_audit.ingest import inputs as ingest
 from dedupe_audit.ingest.inputs import iter_inputs
+from dedupe_audit.ingest.metadata import site_from_url
 from dedupe_audit.model import Document, Skipped
 
 UKRAINIAN = "Київ заявив, що переговори з партнерами тривають. Міністр повідомив про нові кроки."
@@ -450,8 +451,8 @@ def test_real_pages_match_ground_truth(tmp_path: Path) -> None:
         ratios.append(fuzz.token_set_ratio(truth[page_id]["articleBody"], doc.text))
         assert doc.meta.site, page_id
         if declared[page_id]:
-            want = ingest._site_from_url(truth[page_id]["url"])
-            assert ingest._site_from_url(doc.meta.url) == want, page_id
+            want = site_from_url(truth[page_id]["url"])
+            assert site_from_url(doc.meta.url) == want, page_id
     assert statistics.median(f1s) >= MIN_MEDIAN_F1, f1s
     assert statistics.median(recalls) >= MIN_MEDIAN_RECALL, recalls
     assert statistics.median(ratios) >= 95, ratios

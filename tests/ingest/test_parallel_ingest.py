@@ -11,6 +11,7 @@ import pytest
 from test_archives import warc_bytes
 
 from dedupe_audit.config import Config
+from dedupe_audit.ingest import html_text
 from dedupe_audit.ingest import inputs as ingest
 from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import Document, Skipped
@@ -127,9 +128,9 @@ SHAPES = {
 
 def _both_passes(tree: object) -> str:
     """The rule as it reads, both extractions always run."""
-    precise = ingest._trafilatura_text(tree, favor_precision=True)
-    balanced = ingest._trafilatura_text(tree, favor_precision=False)
-    if precise and len(precise.split()) >= ingest.PRECISION_MIN_SHARE * len(balanced.split()):
+    precise = html_text._trafilatura_text(tree, favor_precision=True)
+    balanced = html_text._trafilatura_text(tree, favor_precision=False)
+    if precise and len(precise.split()) >= html_text.PRECISION_MIN_SHARE * len(balanced.split()):
         return precise
     return balanced
 
@@ -139,9 +140,9 @@ def test_the_balanced_pass_is_skipped_only_when_it_cannot_change_the_text(shape:
     import trafilatura
 
     tree = trafilatura.load_html(f"<html><head><title>T</title></head><body>{SHAPES[shape]}</body></html>")
-    balanced = ingest._trafilatura_text(tree, favor_precision=False)
-    assert ingest._most_words(tree) >= len(balanced.split())  # the bound the shortcut relies on
-    assert ingest._main_text(tree) == _both_passes(tree)
+    balanced = html_text._trafilatura_text(tree, favor_precision=False)
+    assert html_text._most_words(tree) >= len(balanced.split())  # the bound the shortcut relies on
+    assert html_text._main_text(tree) == _both_passes(tree)
 
 
 def test_reports_are_the_same_with_worker_processes(folder: Path,
