@@ -52,7 +52,7 @@ FORMATS = {
     ".tsv": "table",
     ".tab": "table",
     ".parquet": "parquet",
-    # archives are read as folders of documents (containers.py); ".gz" covers .tar.gz/.warc.gz
+    # archives are read as folders of documents (archives.py); ".gz" covers .tar.gz/.warc.gz
     ".zip": "archive",
     ".tar": "archive",
     ".tgz": "archive",
