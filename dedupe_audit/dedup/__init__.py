@@ -4,11 +4,12 @@ longer text.
 Takes the ``model.SegmentedDocument``s (from the run's page store) and the ``Config``; returns
 ``model.Cluster``s (members as ``ParagraphRef``s, similarity, containments). ``fingerprint`` and
 ``kernels`` turn texts into shingle hashes and MinHash signatures, ``fingerprint_table`` keeps
-them in flat arrays, ``banding`` groups signatures into LSH candidate pairs, ``verify`` checks
-candidates exactly and builds clusters and containments, ``detect`` runs those steps over the
-corpus. Where the work lives: ``engines`` (in process, a shared Redis index through
-``redis_index``, Dask workers), ``fingerprint_cache`` (the SQLite file of ``--index``) and
-``page_memo`` (each page's own results kept in that file so a re-run skips them).
+them in flat arrays, ``banding`` groups signatures into LSH candidate pairs, ``near_pairs``
+checks candidates exactly, ``containment`` finds paragraphs held inside longer text,
+``clusters`` groups copies into stars, ``detect`` runs those steps over the corpus. Where the
+work lives: ``engines`` (in process, a shared Redis index through ``redis_index``, Dask
+workers), ``fingerprint_cache`` (the SQLite file of ``--index``) and ``page_memo`` (each page's
+own results kept in that file so a re-run skips them).
 """
 
 from __future__ import annotations

@@ -33,6 +33,15 @@ from ..runtime.page_store import PageStore
 from ..runtime.parallel import map_ordered, resolve_jobs
 from ..runtime.timing import Laps
 from .banding import OVERSIZED_BLOCK, CandidateIndex, choose_min_bands
+from .clusters import build_clusters
+from .containment import (
+    MAX_COMMON_SPAN,
+    ContainerIndex,
+    containment_candidates_of,
+    find_containment,
+    merged_containment,
+    verify_contained,
+)
 from .fingerprint import (
     COMPILED_MIN_TEXTS,
     Fingerprinter,
@@ -42,17 +51,8 @@ from .fingerprint import (
 )
 from .fingerprint_cache import FingerprintCache
 from .fingerprint_table import TableBuilder
+from .near_pairs import verify_near_rows
 from .page_memo import SignedPage
-from .verify import (
-    MAX_COMMON_SPAN,
-    ContainerIndex,
-    build_clusters,
-    containment_candidates_of,
-    find_containment,
-    merged_containment,
-    verify_contained,
-    verify_near_rows,
-)
 
 
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:

@@ -126,7 +126,7 @@ class FingerprintTable(Mapping[ParagraphRef, Fingerprint]):
 
     def copies(self) -> list[list[ParagraphRef]]:
         """Groups of two or more rows with one content hash (exact copies), each ascending,
-        groups in order of their first: ``verify.exact_groups`` without the lone paragraphs,
+        groups in order of their first: ``near_pairs.exact_groups`` without the lone paragraphs,
         sorted in numpy instead of grouped in a dict."""
         order = np.argsort(self.content_hashes, kind="stable")  # rows ascend within a hash
         hashes = self.content_hashes[order]

@@ -53,7 +53,7 @@ from .banding import choose_bands, choose_min_bands
 from .engines import is_redis_url  # noqa: F401 - asked of this module by its users
 from .fingerprint import Fingerprint, Fingerprinter, signatures
 from .fingerprint_cache import expected_meta
-from .verify import jaccard
+from .near_pairs import jaccard
 
 INDEX_VERSION = "2"  # 2: tokens hashed from their code points (fingerprint.scan_tokens)
 PARAGRAPH, WINDOW = b"p", b"w"

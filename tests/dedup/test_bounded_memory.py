@@ -16,7 +16,7 @@ from helpers import document
 
 from dedupe_audit.config import Config
 from dedupe_audit.dedup import banding as index
-from dedupe_audit.dedup import detect, verify
+from dedupe_audit.dedup import containment, detect, near_pairs
 from dedupe_audit.dedup.banding import CandidateIndex, _StreamedCap, cap_candidates
 from dedupe_audit.dedup.detect import detect_duplicates
 from dedupe_audit.dedup.fingerprint import Fingerprint, Fingerprinter, signatures
@@ -168,15 +168,15 @@ def test_fingerprint_batches_cut_inside_a_page_keep_windows_with_their_paragraph
 def test_containment_counted_in_small_chunks_finds_the_same(monkeypatch):
     pages = _long_pages()
     whole = detect_duplicates(pages, Config(max_paragraph_chars=2_000, jobs=1))
-    monkeypatch.setattr(verify, "SHINGLES_PER_INNER_CHUNK", 50)
-    monkeypatch.setattr(verify, "SHINGLES_PER_CHUNK", 300)
+    monkeypatch.setattr(containment, "SHINGLES_PER_INNER_CHUNK", 50)
+    monkeypatch.setattr(near_pairs, "SHINGLES_PER_CHUNK", 300)
     assert detect_duplicates(pages, Config(max_paragraph_chars=2_000, jobs=1)) == whole
 
 
 def test_the_container_index_finds_each_shingle_where_a_scan_does():
     rng = np.random.default_rng(7)
     sets = [np.unique(rng.integers(0, 400, size, dtype=np.uint64)) for size in (50, 120, 80, 5, 200)]
-    built = verify.ContainerIndex({ParagraphRef(0, i): Fingerprint("", i, len(shingles), shingles)
+    built = containment.ContainerIndex({ParagraphRef(0, i): Fingerprint("", i, len(shingles), shingles)
                                    for i, shingles in enumerate(sets)})
     assert built.owners.dtype == np.int32
     probes = np.arange(0, 450, dtype=np.uint64)

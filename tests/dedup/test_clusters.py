@@ -1,4 +1,4 @@
-"""Clusters are stars of copies, not chains of verified pairs (``verify.build_clusters``).
+"""Clusters are stars of copies, not chains of verified pairs (``clusters.build_clusters``).
 
 Texts are written here: a base paragraph and edits of it whose word trigram Jaccard with each
 other is known to fall above or below the threshold.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from dedupe_audit.dedup import verify
+from dedupe_audit.dedup import clusters
+from dedupe_audit.dedup.clusters import build_clusters
 from dedupe_audit.dedup.fingerprint import Fingerprinter
-from dedupe_audit.dedup.verify import build_clusters, exact_groups, jaccard, verify_near_rows
+from dedupe_audit.dedup.near_pairs import exact_groups, jaccard, verify_near_rows
 from dedupe_audit.model import ParagraphRef
 
 THRESHOLD = 0.4
@@ -83,7 +84,7 @@ def test_stars_do_not_depend_on_the_order_pairs_come_in():
 
 def test_a_paragraph_near_very_many_others_costs_bounded_stars(monkeypatch):
     # one leader near 300 paragraphs: stars take at most STAR_CANDIDATES neighbours a round
-    monkeypatch.setattr(verify, "STAR_CANDIDATES", 8)
+    monkeypatch.setattr(clusters, "STAR_CANDIDATES", 8)
     asked: list[int] = []
 
     def jaccards(pairs: np.ndarray) -> np.ndarray:
@@ -93,7 +94,7 @@ def test_a_paragraph_near_very_many_others_costs_bounded_stars(monkeypatch):
     count = 301
     a = np.zeros(count - 1, dtype=np.int64)
     b = np.arange(1, count, dtype=np.int64)
-    star = verify._stars(count, a, b, np.full(count - 1, 0.5), jaccards, THRESHOLD)
+    star = clusters._stars(count, a, b, np.full(count - 1, 0.5), jaccards, THRESHOLD)
     assert star[0] == 0 and (star[1:9] == 0).all()  # the leader's star: its 8 most similar
     assert (star >= 0).all()  # the others are placed in later rounds (alone: no edge among them)
     assert max(asked) <= 8 * 7 // 2

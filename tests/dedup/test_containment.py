@@ -2,7 +2,7 @@
 
 A relay prints a wire paragraph whole; the wire's own paragraph holds it with one more sentence.
 That longer paragraph is well under ``long_paragraph_words`` (no sentence windows), so only the
-sampled-shingle candidates (``verify.containment_candidates``) find it; each is verified by the
+sampled-shingle candidates (``containment.containment_candidates``) find it; each is verified by the
 exact share of shingles and located with a span.
 """
 
@@ -111,7 +111,7 @@ def test_sampled_hits_equal_counting_every_pair():
 
     import numpy as np
 
-    from dedupe_audit.dedup import verify
+    from dedupe_audit.dedup import containment
 
     rng = np.random.default_rng(0)
     for _ in range(20):
@@ -121,13 +121,13 @@ def test_sampled_hits_equal_counting_every_pair():
                                                          strict=True)})
         shingles = np.array([s for s, _ in held], dtype=np.uint64)
         rows = np.array([r for _, r in held], dtype=np.int64)
-        codes, hits, usable = verify.sampled_hits(shingles, rows, words, n)
+        codes, hits, usable = containment.sampled_hits(shingles, rows, words, n)
         holders = defaultdict(list)
         for s, r in held:
             holders[s].append(r)
         expect, rare = Counter(), np.zeros(n, dtype=np.int64)
         for found in holders.values():
-            if len(found) > verify.COMMON_SAMPLED:  # a common shingle: no pairs, not usable
+            if len(found) > containment.COMMON_SAMPLED:  # a common shingle: no pairs, not usable
                 continue
             rare[found] += 1
             expect.update(a * n + b for a in found for b in found if words[b] >= 1.5 * words[a])

@@ -1,7 +1,7 @@
 """Degenerate input finishes in bounded work and the report says what was left out.
 
 A single line of a tiny vocabulary makes every paragraph a candidate of every other: before the
-caps (``detect.MAX_CANDIDATES``, ``verify.MAX_COMMON_SPAN``) an 18 MB such line took 185 s, most
+caps (``detect.MAX_CANDIDATES``, ``containment.MAX_COMMON_SPAN``) an 18 MB such line took 185 s, most
 of it verifying all pairs. The test checks the outcome (it finishes, the truncation is reported,
 ordinary copies are still found), not the time.
 """

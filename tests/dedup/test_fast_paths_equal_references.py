@@ -10,7 +10,7 @@ from dedupe_audit.dedup import detect
 from dedupe_audit.dedup.banding import CandidateIndex
 from dedupe_audit.dedup.detect import detect_duplicates
 from dedupe_audit.dedup.fingerprint import Fingerprinter, signatures
-from dedupe_audit.dedup.verify import jaccard
+from dedupe_audit.dedup.near_pairs import jaccard
 from dedupe_audit.segment.paragraphs import segment
 
 _WORD_TEXT = (
@@ -105,7 +105,7 @@ def test_recall_against_brute_force(pages):
              if jaccard(shingles[a], shingles[b]) >= config.threshold]
     assert len(truth) > 50
     # a pair is found in one cluster, or split over two with one named as related to the other's
-    # (clusters are stars of copies, not chains: ``verify.build_clusters``)
+    # (clusters are stars of copies, not chains: ``clusters.build_clusters``)
     related = {(c.cluster_id, r.ref) for c in clusters for r in c.related}
     found = together = 0
     for a, b in truth:
@@ -147,16 +147,16 @@ def test_window_shingles_equal_fingerprints_of_the_window_texts():
 
 @pytest.mark.parametrize("common", [0, 1, 3])
 def test_containment_bound_changes_nothing(pages, monkeypatch, common):
-    """The share bound of ``verify._shares`` only skips pairs that cannot pass: whatever
+    """The share bound of ``containment._shares`` only skips pairs that cannot pass: whatever
     counts as a common shingle, the clusters are those of counting every shingle."""
-    from dedupe_audit.dedup import verify
+    from dedupe_audit.dedup import containment
 
     sentence = "Sentence {0} tells about topic {0} with enough distinct words to count."
     extra = [" ".join(sentence.format(i % 9) for i in range(j, j + 30)) for j in range(6)]
     docs = pages + _pages(extra + [sentence.format(3) + " " + sentence.format(4), sentence.format(5)])
-    monkeypatch.setattr(verify, "COMMON_SHINGLE", 10**9)
+    monkeypatch.setattr(containment, "COMMON_SHINGLE", 10**9)
     every = detect_duplicates(docs, Config())
-    monkeypatch.setattr(verify, "COMMON_SHINGLE", common)
+    monkeypatch.setattr(containment, "COMMON_SHINGLE", common)
     assert detect_duplicates(docs, Config()) == every
     assert sum(len(c.containers) for c in every) >= 3
 
@@ -179,7 +179,7 @@ def test_packed_sort_equals_lexsort_even_on_shared_top_bits():
 
 
 def test_pair_shared_counts_are_exact_even_when_top_bits_collide():
-    from dedupe_audit.dedup.verify import _pair_shared_counts, shared_count
+    from dedupe_audit.dedup.near_pairs import _pair_shared_counts, shared_count
 
     rng = np.random.default_rng(5)
     sets = [np.unique(rng.integers(0, 2**64 - 1, rng.integers(0, 40), dtype=np.uint64)) for _ in range(60)]

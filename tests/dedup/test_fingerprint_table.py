@@ -16,7 +16,7 @@ from dedupe_audit.dedup.fingerprint_table import (
     fingerprint_rows,
     rows_of,
 )
-from dedupe_audit.dedup.verify import exact_groups
+from dedupe_audit.dedup.near_pairs import exact_groups
 from dedupe_audit.model import Paragraph, ParagraphRef
 
 _WORD_TEXT = "the council said budget transport roads shops wages talks Geneva weather north “fuel” délivery"

@@ -16,18 +16,15 @@ from helpers import document
 from rapidfuzz import fuzz
 
 from dedupe_audit.config import Config
-from dedupe_audit.dedup import verify
+from dedupe_audit.dedup import clusters, containment, near_pairs
+from dedupe_audit.dedup.clusters import UnionFind, build_clusters, content_fingerprint
+from dedupe_audit.dedup.containment import ContainerIndex, find_containment
 from dedupe_audit.dedup.fingerprint import Fingerprint, Fingerprinter
 from dedupe_audit.dedup.fingerprint_table import FingerprintTable
-from dedupe_audit.dedup.verify import (
-    ContainerIndex,
+from dedupe_audit.dedup.near_pairs import (
     NearPair,
     RowSets,
-    UnionFind,
-    build_clusters,
-    content_fingerprint,
     exact_groups,
-    find_containment,
     jaccard,
     shared_count,
     verify_near,
@@ -68,7 +65,7 @@ def _key(pair: NearPair) -> tuple:
 
 @pytest.mark.parametrize("chunk", [3, 100_000])
 def test_verify_near_rows_equals_pair_by_pair(monkeypatch, chunk):
-    monkeypatch.setattr(verify, "PAIRS_PER_CHUNK", chunk)
+    monkeypatch.setattr(near_pairs, "PAIRS_PER_CHUNK", chunk)
     fingerprints = _fingerprints(_texts(1))
     refs = sorted(fingerprints)
     fps = [fingerprints[ref] for ref in refs]
@@ -92,8 +89,8 @@ def test_verify_near_rows_equals_pair_by_pair(monkeypatch, chunk):
 
 @pytest.mark.parametrize("chunk", [1, 50, 4_000_000])
 def test_row_sets_counts_and_bounds(monkeypatch, chunk):
-    monkeypatch.setattr(verify, "SEARCH_BLOCK", 7)
-    monkeypatch.setattr(verify, "SHINGLES_PER_CHUNK", chunk)  # keys and bounds built in chunks of rows
+    monkeypatch.setattr(near_pairs, "SEARCH_BLOCK", 7)
+    monkeypatch.setattr(near_pairs, "SHINGLES_PER_CHUNK", chunk)  # keys and bounds built in chunks of rows
     rng = np.random.default_rng(5)
     sets = [np.unique(rng.integers(0, 2**64 - 1, rng.integers(0, 40), dtype=np.uint64)) for _ in range(60)]
     sets[1] = np.unique(np.r_[sets[0][:10], sets[1]])  # overlaps
@@ -108,7 +105,7 @@ def test_row_sets_counts_and_bounds(monkeypatch, chunk):
     assert counts.tolist() == [shared_count(sets[a], sets[b]) for a, b in pairs.tolist()]
     assert np.all(rows.shared_bounds(pairs) >= counts)
     assert counts.max() >= 300
-    monkeypatch.setattr(verify, "SHINGLES_PER_CHUNK", 10**12)  # one chunk: the same keys and bounds
+    monkeypatch.setattr(near_pairs, "SHINGLES_PER_CHUNK", 10**12)  # one chunk: the same keys and bounds
     whole = RowSets(sets)
     assert np.array_equal(rows._keys, whole._keys)
     assert np.array_equal(rows.shared_bounds(pairs), whole.shared_bounds(pairs))
@@ -122,7 +119,7 @@ def test_components_equal_union_find():
         uf = UnionFind()
         for a, b in edges:
             uf.union(ParagraphRef(0, a), ParagraphRef(0, b))
-        root = verify._components(count, np.array([a for a, _ in edges], dtype=np.int64),
+        root = clusters._components(count, np.array([a for a, _ in edges], dtype=np.int64),
                                   np.array([b for _, b in edges], dtype=np.int64))
         for i in range(count):
             ref = ParagraphRef(0, i)
@@ -134,7 +131,7 @@ def test_grouped_ratios_equal_fuzz_ratio():
     texts = ["", "a", "ё"] + [" ".join(rng.choices(WORDS, k=rng.randint(0, 90))) for _ in range(40)]
     firsts = sorted(rng.randrange(len(texts)) for _ in range(300))
     seconds = [rng.randrange(len(texts)) for _ in firsts]
-    got = verify._ratios(firsts, seconds, texts.__getitem__)
+    got = near_pairs._ratios(firsts, seconds, texts.__getitem__)
     assert got == [fuzz.ratio(texts[a], texts[b]) for a, b in zip(firsts, seconds, strict=True)]
 
 
@@ -176,7 +173,7 @@ def _reference_clusters(groups, near, containment, fingerprints) -> tuple[Cluste
 @pytest.mark.parametrize("columns", [False, True])
 @pytest.mark.parametrize("chunk", [1, 4, 100_000])
 def test_build_clusters_equals_union_find_clustering(monkeypatch, chunk, columns):
-    monkeypatch.setattr(verify, "PAIRS_PER_CHUNK", chunk)
+    monkeypatch.setattr(near_pairs, "PAIRS_PER_CHUNK", chunk)
     fingerprints = _fingerprints(_texts(2))
     refs = sorted(fingerprints)
     groups = exact_groups(fingerprints)
@@ -228,7 +225,7 @@ def _brute_containment(segmented, fingerprints, containers, inners, extra, min_s
                 continue
             share = shared_count(fp.shingles, outer.shingles) / len(fp.shingles)
             if share >= min_share:
-                found.append(verify._containment(inner, container, fingerprints, segmented, share))
+                found.append(containment._containment(inner, container, fingerprints, segmented, share))
     return found
 
 
@@ -237,12 +234,12 @@ def _brute_containment(segmented, fingerprints, containers, inners, extra, min_s
 @pytest.mark.parametrize("min_share", [0.0, 0.5, 0.8])
 def test_find_containment_equals_brute_force(monkeypatch, common, min_share, columns):
     segmented, fingerprints, containers, inners, extra = _containment_corpus(6)
-    monkeypatch.setattr(verify, "COMMON_SHINGLE", common)
+    monkeypatch.setattr(containment, "COMMON_SHINGLE", common)
     index = ContainerIndex({ref: fingerprints[ref] for ref in containers})
     expect = _brute_containment(segmented, fingerprints, containers, inners, extra, min_share, index.anchors)
     assert len(expect) >= 20
     for batch, max_hits in ((20_000, 10_000_000), (7, 50)):  # small: batches, halving to bound memory
-        monkeypatch.setattr(verify, "MAX_HITS", max_hits)
+        monkeypatch.setattr(containment, "MAX_HITS", max_hits)
         given = FingerprintTable.of(fingerprints) if columns else fingerprints
         got = find_containment(inners, given, index, segmented, min_share, extra, batch=batch)
         assert sorted(got, key=lambda c: (c.contained, c.container)) == expect
@@ -265,7 +262,7 @@ def test_container_lookup_finds_every_run():
 def test_containment_needs_a_shared_anchor_or_a_given_candidate(monkeypatch, common):
     """A share above ``min_share`` is not enough: the container must hold one of the inner's
     smallest hashes (its anchors), or be given as a candidate."""
-    monkeypatch.setattr(verify, "COMMON_SHINGLE", common)
+    monkeypatch.setattr(containment, "COMMON_SHINGLE", common)
 
     def fp(*ranges: range, words: int = 10) -> Fingerprint:
         shingles = np.unique(np.concatenate([np.arange(r.start, r.stop) for r in ranges]))

@@ -37,23 +37,15 @@ from ...model import Cluster, Containment, Document, ParagraphRef, SegmentedDocu
 from ...segment.boilerplate import load_rules
 from ...segment.paragraphs import segment
 from ..banding import choose_bands, choose_min_bands
+from ..clusters import UnionFind, build_clusters
+from ..containment import ContainerIndex, align, chosen_candidates, sampled_hits, sampled_shingles
 from ..detect import WINDOW_KEYS, eligible
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
-from ..verify import (
-    ContainerIndex,
-    NearPair,
-    UnionFind,
-    align,
-    build_clusters,
-    chosen_candidates,
-    sampled_hits,
-    sampled_shingles,
-    verify_near,
-)
+from ..near_pairs import NearPair, verify_near
 from . import EngineError
 from .local import MAX_BUCKET
 
-ANCHORS = ContainerIndex({}).anchors  # smallest shingles looked up per paragraph (verify.py)
+ANCHORS = ContainerIndex({}).anchors  # smallest shingles looked up per paragraph (containment.py)
 Taken = dict[ParagraphRef, tuple[Fingerprint, str | None]]  # fingerprints (and texts) sent between workers
 
 
@@ -249,7 +241,7 @@ def _anchor_join(*items: np.ndarray) -> np.ndarray:
 
 def _sampled_items(part: Part, reps: np.ndarray, codes: np.ndarray, reducers: int) -> list[np.ndarray]:
     """(shingle, paragraph code, words) of the sampled shingles of representatives
-    (``verify.sampled_shingles``), split by shingle over reducers."""
+    (``containment.sampled_shingles``), split by shingle over reducers."""
     rows = []
     for n in np.flatnonzero(reps).tolist():
         fp = part.fingerprints[n]
@@ -262,7 +254,7 @@ def _sampled_items(part: Part, reps: np.ndarray, codes: np.ndarray, reducers: in
 
 
 def _sampled_join(width: int, *items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``verify.sampled_hits`` of one reducer's shingles (each shingle's every holder is here), as
+    """``containment.sampled_hits`` of one reducer's shingles (each shingle's every holder is here), as
     global pair codes (inner * width + container), their hits, and usable counts per paragraph."""
     data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
     known, local = np.unique(data[:, 1].astype(np.int64), return_inverse=True)

@@ -17,20 +17,19 @@ import numpy as np
 
 from ...config import Config
 from ...model import Cluster, ParagraphRef, SegmentedDocument
+from ..clusters import build_clusters
+from ..containment import (
+    ContainerIndex,
+    containment_candidates,
+    find_containment,
+    merged_containment,
+    verify_contained,
+)
 from ..detect import detect_arriving, detect_duplicates, eligible
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
 from ..fingerprint_cache import FingerprintCache
 from ..fingerprint_table import rows_of
-from ..verify import (
-    ContainerIndex,
-    build_clusters,
-    containment_candidates,
-    exact_groups,
-    find_containment,
-    merged_containment,
-    verify_contained,
-    verify_near,
-)
+from ..near_pairs import exact_groups, verify_near
 from . import Arriving
 
 if TYPE_CHECKING:  # the Redis client (~0.3 s to import) only for runs with a shared index
