@@ -1,4 +1,4 @@
-"""What keeping segmented pages in a temporary file costs (``spool.PageStore``, used by the
+"""What keeping segmented pages in a temporary file costs (``runtime.page_store.PageStore``, used by the
 pipeline past ``spool-after-mb``): numbers behind that default.
 
 Run: python benchmarks/spill_cost.py /tmp/bench1m [--pages 100000] [--passes 2]

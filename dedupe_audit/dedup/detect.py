@@ -323,12 +323,12 @@ def warnings_of(clusters: Sequence[Cluster]) -> tuple[str, ...]:
 
 
 # LSH band buckets larger than this are not expanded into all their pairs but paired in blocks
-# (``index.OVERSIZED_BLOCK``, ordered by another band): linear work on a phrase or template
+# (``banding.OVERSIZED_BLOCK``, ordered by another band): linear work on a phrase or template
 # shared by thousands of paragraphs. The throughput corpus has 4 such buckets at a million.
 MAX_BUCKET = 2_000
 # A paragraph's candidates are verified while they cost at most this many shingles (its own
 # size each), between MIN_CANDIDATES and MAX_CANDIDATES of them, the most similar first
-# (``index.cap_candidates``), so work stays linear in degenerate text. Set far above what an
+# (``banding.cap_candidates``), so work stays linear in degenerate text. Set far above what an
 # ordinary corpus produces: on the throughput corpus (news plus recipe and template lines) at
 # 200k paragraphs the most candidates of one paragraph were 456 (99th percentile 105), mostly
 # 3-6-shingle template lines; with the old limits (16,384 shingles, 4-64) 1,358 nodes went
@@ -349,7 +349,7 @@ def _limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
 
 
 def _cap_note(index: CandidateIndex, kept: int) -> str | None:
-    """What the candidate limits cut (``index.cap_candidates`` applied by the index), if anything."""
+    """What the candidate limits cut (``banding.cap_candidates`` applied by the index), if anything."""
     if not len(index.capped_keys):
         return None
     return (f"duplicate detection: {len(index.capped_keys):,} paragraphs or sentence windows had more LSH "
