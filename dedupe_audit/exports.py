@@ -5,7 +5,8 @@ importing the package must not import every module of the stage. ``dedupe_audit.
 the gate and the engine names without loading numpy or trafilatura (``--help`` stays fast), and a
 stage module that imports one module of an earlier stage must not pull in that stage's heavy
 modules, or close an import cycle through an ``__init__``. So a package lists which of its
-modules holds each public name, and the name is imported on first access (PEP 562).
+modules holds each public name (its ``HOMES``), and the name is imported on first access
+(PEP 562).
 """
 
 from __future__ import annotations

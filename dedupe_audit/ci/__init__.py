@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "CATEGORIES": "findings",
     "Finding": "findings",
     "collect": "findings",
@@ -21,5 +21,5 @@ _HOMES = {
     "BaselineError": "baseline",
     "compare": "baseline",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)

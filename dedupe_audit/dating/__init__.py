@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "TimeLanguage": "time_expressions",
     "time_language": "time_expressions",
     "page_paragraph_dates": "time_expressions",
@@ -26,5 +26,5 @@ _HOMES = {
     "foreign_blocks": "staleness",
     "recycled": "staleness",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "detect_duplicates": "detect",
     "detect_arriving": "detect",
     "warnings_of": "detect",
@@ -34,5 +34,5 @@ _HOMES = {
     "page_results": "page_memo",
     "with_doc": "page_memo",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "iter_inputs": "inputs",
     "collect_sources": "inputs",
     "read_listed": "inputs",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)

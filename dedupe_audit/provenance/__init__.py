@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "PageTrace": "tracing",
     "trace_page": "tracing",
     "trace_across": "tracing",
@@ -24,5 +24,5 @@ _HOMES = {
     "OutletRegistry": "outlets",
     "load_registry": "outlets",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)

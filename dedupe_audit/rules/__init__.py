@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "data_file": "datafiles",
     "parse_toml": "datafiles",
     "read_user_file": "datafiles",
@@ -24,5 +24,5 @@ _HOMES = {
     "drain_timeouts": "saferegex",
     "remembered": "knowledge_cache",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "PageStore": "page_store",
     "SpoolError": "page_store",
     "map_ordered": "parallel",
@@ -26,5 +26,5 @@ _HOMES = {
     "read_regular": "safefiles",
     "require_regular": "safefiles",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..exports import lazy_exports
 
-_HOMES = {
+HOMES = {
     "segment": "paragraphs",
     "load_rules": "boilerplate",
     "RuleError": "boilerplate",
@@ -23,5 +23,5 @@ _HOMES = {
     "page_site": "furniture",
     "without_templates": "furniture",
 }
-__all__ = sorted(_HOMES)
-__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+__all__ = sorted(HOMES)
+__getattr__, __dir__ = lazy_exports(__name__, HOMES)
