@@ -32,8 +32,7 @@ import xxhash
 from ..config import Config, JsonlFields, TableFields
 from ..model import Document, DocumentMeta, Skipped
 from ..runtime.parallel import map_offloaded, resolve_jobs
-from . import archives as containers
-from . import tables
+from . import archives, tables
 from .decoding import BOMS, SNIFF_BYTES, Decoded, binary_reason, decode, detect_encoding, looks_binary
 from .html_text import from_html
 from .metadata import clean_str, iso_date, site_from_url
@@ -213,7 +212,7 @@ def _expand_named(fs_path: str, display: str, config: Config) -> Iterator[_Sourc
     elif fs_path.endswith(SIDECAR_SUFFIX):
         yield Skipped(display, "sidecar metadata file: read together with its document")
     else:
-        fmt = "archive" if containers.archive_kind(fs_path) else FORMATS.get(_suffix(fs_path), "text")
+        fmt = "archive" if archives.archive_kind(fs_path) else FORMATS.get(_suffix(fs_path), "text")
         yield _Source(display, fs_path, fmt, (st.st_dev, st.st_ino))
 
 
@@ -431,22 +430,22 @@ def _open_error(exc: OSError, path: str) -> str:
 def _read_archive(src: _Source, config: Config) -> Iterator[Document | Skipped | _Parse]:
     """An archive as a folder: its members in archive order, each a document or a skip."""
     assert src.fs_path is not None
-    kind = containers.archive_kind(src.fs_path)
+    kind = archives.archive_kind(src.fs_path)
     if kind is None:
         yield Skipped(src.display, "unsupported compressed file (not .zip/.tar/.tgz/.gz/.zst/.warc)")
         return
-    limits = containers.Limits(
+    limits = archives.Limits(
         config.max_archive_bytes, config.max_archive_members, config.max_archive_depth, config.max_file_bytes
     )
     try:
         with _open_binary(src.fs_path) as handle:
-            for item in containers.read_archive(src.display, handle, kind, limits):
-                yield from _from_member(item, config) if isinstance(item, containers.Member) else (item,)
+            for item in archives.read_archive(src.display, handle, kind, limits):
+                yield from _from_member(item, config) if isinstance(item, archives.Member) else (item,)
     except OSError as exc:
         yield Skipped(src.display, _open_error(exc, src.fs_path))
 
 
-def _from_member(member: containers.Member, config: Config) -> Iterator[Document | Skipped | _Parse]:
+def _from_member(member: archives.Member, config: Config) -> Iterator[Document | Skipped | _Parse]:
     """Documents from one archive member; members a folder walk would skip are skipped too."""
     name = posixpath.basename(member.name)
     fmt = member.fmt or FORMATS.get(_suffix(name))

@@ -32,7 +32,7 @@ import xxhash
 from distributed import Client, Future, LocalCluster
 
 from ...config import Config
-from ...ingest import inputs as ingest
+from ...ingest import collect_sources, read_listed
 from ...model import Cluster, Containment, Document, ParagraphRef, SegmentedDocument, Skipped
 from ...segment.boilerplate import load_rules
 from ...segment.paragraphs import segment
@@ -80,7 +80,7 @@ def _ingest(sources: Sequence[tuple[object, bool]], config: Config) -> Part:
         if isinstance(source, Skipped):
             skipped.append(source)
             continue
-        for item in ingest.read_listed(source, config):  # type: ignore[arg-type]
+        for item in read_listed(source, config):  # type: ignore[arg-type]
             if isinstance(item, Skipped):
                 skipped.append(item)
             else:
@@ -304,9 +304,9 @@ def _sources(paths: Sequence[str], config: Config) -> list[tuple[object, bool]]:
     """Inputs in the order ``audit.load_corpus`` reads them (listing only: nothing is read)."""
     if "-" in paths:
         raise EngineError("the dask engine reads files on the workers; standard input ('-') is not supported")
-    out: list[tuple[object, bool]] = [(s, False) for s in ingest.collect_sources(paths, config)]
+    out: list[tuple[object, bool]] = [(s, False) for s in collect_sources(paths, config)]
     for path in config.reference:
-        out.extend((s, True) for s in ingest.collect_sources([path], config))
+        out.extend((s, True) for s in collect_sources([path], config))
     return out
 
 
