@@ -49,9 +49,9 @@ def main() -> None:
 
     from throughput import build_corpus, documents
 
-    from dedupe_audit import segment as segment_module
-    from dedupe_audit.boilerplate import checks_for, load_rules
     from dedupe_audit.config import Config
+    from dedupe_audit.segment import paragraphs as segment_module
+    from dedupe_audit.segment.boilerplate import checks_for, load_rules
 
     config = Config()
     corpus = build_corpus(args.paragraphs)
@@ -110,7 +110,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from dedupe_audit.heap import long_lived_heap
+    from dedupe_audit.runtime.heap import long_lived_heap
 
     with long_lived_heap():  # as run_audit runs: the corpus held here is not rescanned by the collector
         main()

@@ -20,7 +20,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from dedupe_audit.config import Config
-from dedupe_audit.ingest import iter_inputs
+from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.model import Document
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "corpora" / "article-extraction-benchmark"

@@ -66,9 +66,9 @@ def make_corpus(folder: Path, paragraphs: int, seed: int = 11) -> Path:
 
 
 def _segmented(folder: Path, config):  # type: ignore[no-untyped-def]
-    from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.pipeline import load_corpus
-    from dedupe_audit.segment import segment
+    from dedupe_audit.segment.boilerplate import load_rules
+    from dedupe_audit.segment.paragraphs import segment
 
     docs, _ = load_corpus([str(folder)], config)
     rules = load_rules(())
@@ -76,8 +76,8 @@ def _segmented(folder: Path, config):  # type: ignore[no-untyped-def]
 
 
 def engines(folder: Path, config, segs, workers: int) -> None:  # type: ignore[no-untyped-def]
-    from dedupe_audit.detect import detect_duplicates
-    from dedupe_audit.engines.dask import dask_client, detect_dask
+    from dedupe_audit.dedup.detect import detect_duplicates
+    from dedupe_audit.dedup.engines.dask import dask_client, detect_dask
 
     start = time.perf_counter()
     local = detect_duplicates(segs, config)
@@ -95,9 +95,9 @@ def indexes(config, segs, redis_url: str | None) -> None:  # type: ignore[no-unt
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
 
-    from dedupe_audit.engines.local import detect_shared, doc_entries
-    from dedupe_audit.index import CandidateIndex, choose_bands
-    from dedupe_audit.store import FingerprintCache
+    from dedupe_audit.dedup.banding import CandidateIndex, choose_bands
+    from dedupe_audit.dedup.engines.local import detect_shared, doc_entries
+    from dedupe_audit.dedup.fingerprint_cache import FingerprintCache
 
     entries = doc_entries(segs, config)
     texts = sum(len(e.paragraphs) + len(e.windows) for e in entries.values())
@@ -131,7 +131,7 @@ def indexes(config, segs, redis_url: str | None) -> None:  # type: ignore[no-unt
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "index.sqlite")
         cache = FingerprintCache(path, config)
-        from dedupe_audit.detect import detect_duplicates
+        from dedupe_audit.dedup.detect import detect_duplicates
 
         detect_duplicates(segs, config, cache=cache)
         start = time.perf_counter()
@@ -148,7 +148,7 @@ def indexes(config, segs, redis_url: str | None) -> None:  # type: ignore[no-unt
     if redis_url:
         import redis
 
-        from dedupe_audit.redis_index import SharedIndex
+        from dedupe_audit.dedup.redis_index import SharedIndex
 
         for writer in ("lua", "datasketch"):
             client = redis.Redis.from_url(redis_url)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from dedupe_audit.fingerprint import Fingerprinter
-from dedupe_audit.verify import jaccard
+from dedupe_audit.dedup.fingerprint import Fingerprinter
+from dedupe_audit.dedup.near_pairs import jaccard
 
 TRUTH = (Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
          / "article-extraction-benchmark" / "ground-truth.json")

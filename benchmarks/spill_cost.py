@@ -1,4 +1,4 @@
-"""What keeping segmented pages in a temporary file costs (``spool.PageStore``, used by the
+"""What keeping segmented pages in a temporary file costs (``runtime.page_store.PageStore``, used by the
 pipeline past ``spool-after-mb``): numbers behind that default.
 
 Run: python benchmarks/spill_cost.py /tmp/bench1m [--pages 100000] [--passes 2]
@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dedupe_audit.boilerplate import load_rules  # noqa: E402
 from dedupe_audit.config import Config  # noqa: E402
-from dedupe_audit.heap import release_free_memory  # noqa: E402
 from dedupe_audit.model import Skipped  # noqa: E402
 from dedupe_audit.pipeline import read_inputs  # noqa: E402
-from dedupe_audit.segment import segment  # noqa: E402
-from dedupe_audit.spool import PageStore  # noqa: E402
+from dedupe_audit.runtime.heap import release_free_memory  # noqa: E402
+from dedupe_audit.runtime.page_store import PageStore  # noqa: E402
+from dedupe_audit.segment.boilerplate import load_rules  # noqa: E402
+from dedupe_audit.segment.paragraphs import segment  # noqa: E402
 
 
 def rss_mb() -> float:

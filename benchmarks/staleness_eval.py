@@ -16,7 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from dedupe_audit.eras import EraRegistry, load_eras  # noqa: E402
+from dedupe_audit.dating.eras import EraRegistry, load_eras  # noqa: E402
+from dedupe_audit.dating.staleness import assess  # noqa: E402
 from dedupe_audit.model import (  # noqa: E402
     Document,
     DocumentMeta,
@@ -24,7 +25,6 @@ from dedupe_audit.model import (  # noqa: E402
     Paragraph,
     SegmentedDocument,
 )
-from dedupe_audit.staleness import assess  # noqa: E402
 
 LABELS = ROOT / "tests" / "data" / "staleness_labels.json"
 VERDICTS = ("stale", "current", "undetermined")

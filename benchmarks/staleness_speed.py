@@ -67,18 +67,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    from dedupe_audit import literals, staleness, timeexpr
-    from dedupe_audit.blocks import find_blocks
-    from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
-    from dedupe_audit.cues import load_cues
-    from dedupe_audit.eras import load_eras
-    from dedupe_audit.ingest import iter_inputs
+    from dedupe_audit.dating import staleness
+    from dedupe_audit.dating import time_expressions as timeexpr
+    from dedupe_audit.dating.eras import load_eras
+    from dedupe_audit.dating.page_date import as_of_date, date_page
+    from dedupe_audit.dating.time_expressions import page_paragraph_dates, time_language
+    from dedupe_audit.ingest.inputs import iter_inputs
     from dedupe_audit.model import Skipped
-    from dedupe_audit.outlets import load_registry
-    from dedupe_audit.pagedate import as_of_date, date_page
-    from dedupe_audit.segment import segment
-    from dedupe_audit.timeexpr import page_paragraph_dates, time_language
+    from dedupe_audit.provenance.blocks import find_blocks
+    from dedupe_audit.provenance.cues import load_cues
+    from dedupe_audit.provenance.outlets import load_registry
+    from dedupe_audit.rules import literals
+    from dedupe_audit.segment.boilerplate import load_rules
+    from dedupe_audit.segment.paragraphs import segment
 
     config = Config()
     rules = load_rules(tuple(config.boilerplate_rules))

@@ -55,7 +55,7 @@ class _TreeFinder:
     used before it required pyahocorasick, kept here as the baseline."""
 
     def __init__(self, keys: set[str]) -> None:
-        from dedupe_audit.literals import trie_pattern
+        from dedupe_audit.rules.literals import trie_pattern
 
         ascii_keys = {key for key in keys if key.isascii()}
         finders = [re.compile(trie_pattern(part)) for part in (ascii_keys, keys - ascii_keys) if part]
@@ -79,9 +79,9 @@ def screens(paragraphs: int) -> None:
 
     from throughput import build_corpus
 
-    from dedupe_audit.eras import load_eras, screened_facts
-    from dedupe_audit.literals import LiteralScreen
-    from dedupe_audit.timeexpr import time_language
+    from dedupe_audit.dating.eras import load_eras, screened_facts
+    from dedupe_audit.dating.time_expressions import time_language
+    from dedupe_audit.rules.literals import LiteralScreen
 
     eras, lang = load_eras(), time_language()
     facts = screened_facts(eras)
@@ -109,11 +109,11 @@ def screens(paragraphs: int) -> None:
 
 
 def caches() -> None:
-    from dedupe_audit import knowledge_cache
-    from dedupe_audit.cues import load_cues
-    from dedupe_audit.eras import load_eras
-    from dedupe_audit.literals import read_literals, required_literals
-    from dedupe_audit.outlets import load_registry
+    from dedupe_audit.dating.eras import load_eras
+    from dedupe_audit.provenance.cues import load_cues
+    from dedupe_audit.provenance.outlets import load_registry
+    from dedupe_audit.rules import knowledge_cache
+    from dedupe_audit.rules.literals import read_literals, required_literals
 
     patterns = [(f.pattern.pattern, f.pattern.flags, f.pattern.trusted) for f in load_eras().facts]
     computed = best_of(lambda: [read_literals(p, f, trusted=t) for p, f, t in patterns], rounds=1)

@@ -164,7 +164,7 @@ def naive_rates(texts: list[str], k: int, num_perm: int, seed: int) -> tuple[flo
     """(a) one MinHash per text, one update per shingle; (b) MinHash.bulk. Texts/s."""
     from datasketch import MinHash
 
-    from dedupe_audit.fingerprint import normalize, tokenize
+    from dedupe_audit.dedup.fingerprint import normalize, tokenize
 
     def shingles(text: str) -> list[bytes]:
         tokens = tokenize(normalize(text))
@@ -190,8 +190,8 @@ def plain_rate(texts: list[str], config, compiled: bool = True, jobs: int = 1) -
     many threads with the kernels, else in that many worker processes."""
     from unittest import mock
 
-    from dedupe_audit import detect, fingerprint
-    from dedupe_audit.parallel import map_ordered
+    from dedupe_audit.dedup import detect, fingerprint
+    from dedupe_audit.runtime.parallel import map_ordered
 
     fingerprint.load_kernels()  # loaded, and the lookup tables built, once per process: not timed
     fingerprint.Fingerprinter(config.shingle_size).arrays(texts[:10])
@@ -217,8 +217,8 @@ def quality(segmented, clusters, config, sample: int, rng: random.Random) -> dic
     pairs the detector defines as near (Jaccard and ``min_fuzz``, exact containment aside);
     ``recall_jaccard`` counts every pair at the Jaccard threshold, also those whose rapidfuzz
     ratio is below ``min_fuzz`` (rejected by design)."""
-    from dedupe_audit.detect import eligible
-    from dedupe_audit.fingerprint import Fingerprinter
+    from dedupe_audit.dedup.detect import eligible
+    from dedupe_audit.dedup.fingerprint import Fingerprinter
     from dedupe_audit.model import ParagraphRef
 
     refs = [ParagraphRef(d, i) for d, seg in enumerate(segmented) for i in eligible(seg, config)]
@@ -275,7 +275,7 @@ def near_precision(segmented, near, config, limit: int = 20_000) -> tuple[int, f
     word trigrams as Python string tuples (no hashing, no numpy), reaches the threshold."""
     import re
 
-    from dedupe_audit.fingerprint import normalize
+    from dedupe_audit.dedup.fingerprint import normalize
 
     word = re.compile(r"\w+(?:'\w+)*")
 
@@ -428,16 +428,16 @@ def main() -> None:
                              "(with --folder) and print the N costliest functions")
     args = parser.parse_args()
 
-    from dedupe_audit import detect
-    from dedupe_audit.atomic import write_atomic
-    from dedupe_audit.boilerplate import load_rules
     from dedupe_audit.config import Config
-    from dedupe_audit.parallel import resolve_jobs
+    from dedupe_audit.dedup import detect
     from dedupe_audit.pipeline import paragraph_clusters, run_audit
     from dedupe_audit.render import json as render_json
     from dedupe_audit.render import markdown as render_markdown
-    from dedupe_audit.segment import segment
-    from dedupe_audit.spool import PageStore
+    from dedupe_audit.runtime.atomic import write_atomic
+    from dedupe_audit.runtime.page_store import PageStore
+    from dedupe_audit.runtime.parallel import resolve_jobs
+    from dedupe_audit.segment.boilerplate import load_rules
+    from dedupe_audit.segment.paragraphs import segment
 
     config = Config(jobs=args.jobs)
     if args.read:
@@ -558,7 +558,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    from dedupe_audit.heap import long_lived_heap
+    from dedupe_audit.runtime.heap import long_lived_heap
 
     with long_lived_heap():  # as run_audit does: the corpus held here is not rescanned by the collector
         main()

@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .ci.findings import Finding, collect
+from .ci.gate import GateOutcome, evaluate
 from .config import Config
-from .engines import is_redis_url
-from .findings import Finding, collect
-from .gate import GateOutcome, evaluate
+from .dedup.engines import is_redis_url
 from .model import AuditResult, Skipped
 from .pipeline import run_audit
-from .progress import Progress
+from .runtime.progress import Progress
 from .settings import FIELD_TABLES, SettingsError, resolve
 
 __all__ = ["AuditError", "CheckResult", "InputError", "SettingsError", "audit", "check", "config_of",
@@ -117,10 +117,10 @@ def run(
 
     Raises ``InputError`` when nothing could be read or a rule file is unusable, ``AuditError``
     when the index, engine or spool cannot be used. ``-`` among the paths reads standard input."""
-    from .boilerplate import RuleError
-    from .engines import EngineError, open_detector
-    from .spool import SpoolError
-    from .store import FingerprintCache, IndexRefused
+    from .dedup.engines import EngineError, open_detector
+    from .dedup.fingerprint_cache import FingerprintCache, IndexRefused
+    from .runtime.page_store import SpoolError
+    from .segment.boilerplate import RuleError
 
     paths = _paths(paths)
     stdin = sys.stdin.buffer if "-" in paths else None
@@ -171,7 +171,7 @@ def run_check(
 ) -> CheckResult:
     """``run`` and then the gate (with ``config.baseline``'s accepted findings, read first so a
     broken baseline fails before the audit is paid for)."""
-    from . import baseline as baselines
+    from .ci import baseline as baselines
 
     entries = None
     if config.baseline:
@@ -179,7 +179,7 @@ def run_check(
             entries = baselines.load(config.baseline)
         except baselines.BaselineError as err:
             raise AuditError(str(err)) from err
-    from .heap import long_lived_heap
+    from .runtime.heap import long_lived_heap
 
     result = run(paths, config, warn=warn, notice=notice, progress=progress)
     with long_lived_heap():  # the result stays: full collections need not walk it again and again

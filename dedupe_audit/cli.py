@@ -18,18 +18,18 @@ import click
 from tabulate import tabulate
 
 from . import __version__
-from . import baseline as baselines
-from .atomic import scrub, write_atomic
+from .ci import baseline as baselines
+from .ci.findings import CATEGORIES, collect
+from .ci.gate import GateOutcome, RuleOutcome
 from .config import Config
-from .engines import ENGINES
-from .findings import CATEGORIES, collect
-from .gate import GateOutcome, RuleOutcome
+from .dedup.engines import ENGINES
 from .model import AuditResult
-from .progress import Progress
 from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
-from .safefiles import FileRefused, is_regular_or_missing, require_regular
+from .runtime.atomic import scrub, write_atomic
+from .runtime.progress import Progress
+from .runtime.safefiles import FileRefused, is_regular_or_missing, require_regular
 from .settings import SettingsError, resolve, rows
 
 FORMATS = tuple(RENDERERS)
@@ -198,7 +198,7 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
 
 def echo_timings(report_seconds: float) -> None:
     """Seconds per stage of the last run (duplicate detection's own stages indented)."""
-    from .detect import STAGE_SECONDS as detect_stages
+    from .dedup.detect import STAGE_SECONDS as detect_stages
     from .pipeline import STAGE_SECONDS as audit_stages
 
     rows = []

@@ -157,7 +157,7 @@ class Cluster:
 
     Every member is verified against the first member (the representative) and, for near
     clusters, its shingle Jaccard with each other member reaches the threshold too: verified
-    pairs are not chained into one cluster (see ``verify.build_clusters``).
+    pairs are not chained into one cluster (see ``clusters.build_clusters``).
     """
 
     cluster_id: str

@@ -1,8 +1,8 @@
 """The pipeline: ingest -> segment -> detect duplicates -> date pages -> blocks -> trace -> staleness.
 
 Each stage is one module taking the previous stage's plain data; this module only wires them
-together and counts. Pages are kept in a ``spool.PageStore`` (in memory while small, else in a
-temporary file), so after detection everything that needs one page alone is done in one read
+together and counts. Pages are kept in a ``runtime.page_store.PageStore`` (in memory while
+small, else in a temporary file), so after detection everything that needs one page alone is done in one read
 of each page, and what crosses pages (copies' provenance, recycled text, the summary) works
 from those per-page results. Renderers take the AuditResult.
 """
@@ -15,17 +15,17 @@ from dataclasses import asdict, dataclass
 from typing import BinaryIO, overload
 
 from . import __version__
-from .blocks import duplicated_by_doc, find_blocks
-from .boilerplate import load_rules
 from .config import Config
-from .cues import CueSet, load_cues
-from .detect import detect_arriving, detect_duplicates
-from .detect import warnings_of as detection_warnings
-from .engines import Arriving, Detector
-from .eras import EraRegistry, load_eras
-from .furniture import TemplatedPages, learn_templates, low_content_evidence, page_site, without_templates
-from .heap import long_lived_heap, release_free_memory
-from .ingest import iter_inputs
+from .dating.eras import EraRegistry, load_eras
+from .dating.page_date import as_of_date, date_page
+from .dating.staleness import assess_page, foreign_blocks, recycled
+from .dating.time_expressions import TimeLanguage, page_paragraph_dates, time_language
+from .dedup.detect import detect_arriving, detect_duplicates
+from .dedup.detect import warnings_of as detection_warnings
+from .dedup.engines import Arriving, Detector
+from .dedup.fingerprint_cache import FingerprintCache
+from .dedup.page_memo import PageMemo, PageResults, StoredSegments, page_results, with_doc
+from .ingest.inputs import iter_inputs
 from .model import (
     SCHEMA_VERSION,
     AuditResult,
@@ -41,17 +41,23 @@ from .model import (
     Staleness,
     Summary,
 )
-from .outlets import OutletRegistry, load_registry
-from .page_memo import PageMemo, PageResults, StoredSegments, page_results, with_doc
-from .pagedate import as_of_date, date_page
-from .provenance import PageTrace, trace_across, trace_page
-from .saferegex import Timeout, drain_timeouts
-from .segment import segment
-from .spool import PageStore
-from .staleness import assess_page, foreign_blocks, recycled
-from .store import FingerprintCache
-from .timeexpr import TimeLanguage, page_paragraph_dates, time_language
-from .timing import Laps
+from .provenance.blocks import duplicated_by_doc, find_blocks
+from .provenance.cues import CueSet, load_cues
+from .provenance.outlets import OutletRegistry, load_registry
+from .provenance.tracing import PageTrace, trace_across, trace_page
+from .rules.saferegex import Timeout, drain_timeouts
+from .runtime.heap import long_lived_heap, release_free_memory
+from .runtime.page_store import PageStore
+from .runtime.timing import Laps
+from .segment.boilerplate import load_rules
+from .segment.furniture import (
+    TemplatedPages,
+    learn_templates,
+    low_content_evidence,
+    page_site,
+    without_templates,
+)
+from .segment.paragraphs import segment
 
 
 def read_inputs(

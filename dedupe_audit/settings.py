@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .ci.findings import CATEGORIES
 from .config import Config, JsonlFields, TableFields
-from .findings import CATEGORIES
-from .safefiles import FileRefused, read_regular, require_folder, require_regular
+from .runtime.safefiles import FileRefused, read_regular, require_folder, require_regular
 
 FILE_NAMES = ("dedupe-audit.toml", "pyproject.toml")
 DEFAULT = "default"

@@ -14,17 +14,13 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from report_schema import validate_report  # noqa: E402
+from report_schema import validate_report
 
 
 @pytest.fixture(autouse=True)

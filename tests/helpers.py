@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dedupe_audit.config import Config
 from dedupe_audit.model import Document, DocumentMeta, SegmentedDocument
-from dedupe_audit.segment import segment
+from dedupe_audit.segment.paragraphs import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dedupe_audit.cli import main
-from dedupe_audit.store import file_kind
+from dedupe_audit.dedup.fingerprint_cache import file_kind
 
 STEPS = [0]  # database steps taken by this process's run so far
 KILL_AT = [0]  # the step to die before; 0: none

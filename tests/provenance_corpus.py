@@ -1,6 +1,6 @@
 """Load the labelled sample pages and score the tracer against their labels.
 
-Shared by ``tests/test_provenance.py`` and ``benchmarks/provenance_eval.py``. Sample files
+Shared by ``tests/provenance/test_tracing.py`` and ``benchmarks/provenance_eval.py``. Sample files
 are named ``<site>_<lang>_<YYYY-MM-DD>_<slug>.txt``; the name stands in for the metadata a
 scraper keeps beside a page (site and date), which ingest would read from a sidecar/JSONL.
 """
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dedupe_audit.config import Config
-from dedupe_audit.detect import detect_duplicates
+from dedupe_audit.dedup.detect import detect_duplicates
 from dedupe_audit.model import Document, DocumentMeta, PageDate, Provenance, SegmentedDocument
-from dedupe_audit.outlets import load_registry
-from dedupe_audit.provenance import trace
-from dedupe_audit.segment import segment
+from dedupe_audit.provenance.outlets import load_registry
+from dedupe_audit.provenance.tracing import trace
+from dedupe_audit.segment.paragraphs import segment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

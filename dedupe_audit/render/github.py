@@ -7,8 +7,8 @@ start a new one. The job summary is capped below GitHub's 1 MiB per step.
 
 from __future__ import annotations
 
-from ..findings import Finding, collect, locator
-from ..gate import GateOutcome, listing
+from ..ci.findings import Finding, collect, locator
+from ..ci.gate import GateOutcome, listing
 from ..model import AuditResult
 from . import markdown
 from .escape import md, md_code, plain, terminal, visible

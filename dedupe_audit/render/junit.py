@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ..findings import CATEGORIES, Finding, collect
-from ..gate import GateOutcome
+from ..ci.findings import CATEGORIES, Finding, collect
+from ..ci.gate import GateOutcome
 from ..model import AuditResult
 from .escape import terminal
 

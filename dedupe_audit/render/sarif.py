@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..findings import RULES, Occurrence, collect, locator
-from ..gate import GateOutcome, listing
+from ..ci.findings import RULES, Occurrence, collect, locator
+from ..ci.gate import GateOutcome, listing
 from ..model import AuditResult
 from .escape import terminal
 

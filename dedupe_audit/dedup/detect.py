@@ -1,0 +1,497 @@
+"""Duplicate detection over a whole run: fingerprint -> index -> verify.
+
+Exact copies are grouped by content hash, so only one representative of each group is
+indexed. Sentence windows of long paragraphs are indexed beside paragraphs: a paragraph
+matching a window is a candidate for containment in the window's block. A window's
+shingles are cut from its paragraph's tokens (``Fingerprinter.arrays``), not normalized
+and tokenized again.
+
+Texts are fingerprinted and signed in batches of whole documents (by threads running the
+compiled kernels, or worker processes without them, see ``parallel``), made while the
+earlier ones are signed (``detect_arriving``: from pages as ingest delivers them, while later
+ones are still read); each batch's signatures go straight into the index and its
+fingerprints into columns (``FingerprintTable``: content hash, words, shingles and the text's
+span per paragraph, no object per paragraph), so memory is the index, that table and a few
+batches.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import partial
+from itertools import chain
+
+import numpy as np
+
+from ..config import Config
+from ..model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
+from ..runtime.heap import release_free_memory
+from ..runtime.page_store import PageStore
+from ..runtime.parallel import map_ordered, resolve_jobs
+from ..runtime.timing import Laps
+from .banding import OVERSIZED_BLOCK, CandidateIndex, choose_min_bands
+from .clusters import build_clusters
+from .containment import (
+    MAX_COMMON_SPAN,
+    ContainerIndex,
+    containment_candidates_of,
+    find_containment,
+    merged_containment,
+    verify_contained,
+)
+from .fingerprint import (
+    COMPILED_MIN_TEXTS,
+    Fingerprinter,
+    Fingerprints,
+    load_kernels,
+    signatures_of,
+)
+from .fingerprint_cache import FingerprintCache
+from .fingerprint_table import TableBuilder
+from .near_pairs import verify_near_rows
+from .page_memo import SignedPage
+
+
+def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
+    """Indexes of the paragraphs that take part in duplicate detection."""
+    least = max(config.min_words, 0)
+    return [  # the segmenter's word count; else split at most ``least`` times
+        p.index
+        for p in seg.paragraphs
+        if (p.is_body or config.include_boilerplate)
+        and (p.words if p.words is not None else len(p.text.split(None, least))) >= least
+    ]
+
+
+BATCH_TEXTS = 20_000  # texts per fingerprinting batch
+# ... and characters of paragraph text per batch: fingerprinting holds ~33 bytes a character
+# while it runs (code points, token positions and hashes, shingles; numpy path), so a batch of
+# 20,000 texts of 20,000 characters each (a 150 MB single line cut into paragraphs) would have
+# needed ~5 GB at once. 8M characters is ~20,000 paragraphs of ordinary news (400 characters).
+BATCH_CHARS = 8_000_000
+# Threads or workers fingerprint and sign batches; the caller indexes. With the compiled
+# kernels (they release the GIL), threads: a list of 300k paragraphs, one thread 243-255k/s,
+# 2 threads 362-392k/s, 3 threads 400-406k/s; two worker processes 291k/s (each batch's
+# fingerprints and signatures, ~15 MB, pickled back). Without numba, worker processes, once
+# workers send lists and arrays back (``Fingerprinter.arrays``), not an object per text:
+# a million paragraphs 111.8 s -> 107.9 s for the whole audit; below PARALLEL_MIN_TEXTS
+# starting them costs more than it saves.
+PARALLEL_MIN_TEXTS = 100_000  # paragraphs and windows of all pages
+WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph key
+
+
+@dataclass
+class _Batch:
+    """Some whole documents' eligible paragraphs, then windows of those. Their texts are cut
+    from the pages only when the batch is fingerprinted (``texts``): only the batches in
+    flight hold copies, not a list of all batches. Paragraphs are numbered by ints, not
+    ParagraphRefs: a frozen ref per paragraph held the GIL for a quarter of fingerprinting."""
+
+    docs: list[int]  # document of each eligible paragraph
+    indexes: list[int]  # its index in that document
+    paragraphs: list[Paragraph]
+    windows: list[Window]
+    spans: list[tuple[int, int, int]]  # each window as (row of its paragraph, start, end in its text)
+    parts: int = 0  # paragraphs and windows of its pages, eligible or not (the progress unit)
+
+    @property
+    def size(self) -> int:
+        return len(self.paragraphs) + len(self.windows)
+
+    def texts(self, windows: bool = True) -> list[str]:
+        """Paragraph texts, then (``windows``) window texts."""
+        texts = [p.page[p.start : p.end] for p in self.paragraphs]  # ``p.text``, without a call
+        return texts + [w.text for w in self.windows] if windows else texts
+
+
+def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) -> Iterator[_Batch]:
+    """Batches of pages, given as (position in the run, page) in order: a batch ends after
+    ``BATCH_TEXTS`` texts or ``BATCH_CHARS`` characters of paragraphs, even inside a page (a
+    paragraph stays with its windows), so a page of thousands of 20,000-character paragraphs
+    (a huge single-line file cut by ``max_paragraph_chars``) is not fingerprinted at once.
+    Where a batch ends changes nothing found: paragraphs and windows are numbered in run
+    order whatever the batches, and the index orders its rows by key."""
+    batch = _Batch([], [], [], [], [])
+    chars = 0
+    for doc, seg in numbered:
+        batch.parts += len(seg.paragraphs) + len(seg.windows)
+        windows_of: dict[int, list[Window]] = defaultdict(list)
+        for window in seg.windows:
+            windows_of[window.paragraph].append(window)
+        for index in eligible(seg, config):
+            paragraph = seg.paragraphs[index]
+            row = len(batch.indexes)
+            batch.docs.append(doc)
+            batch.indexes.append(index)
+            batch.paragraphs.append(paragraph)
+            for window in windows_of.get(index, ()):
+                batch.windows.append(window)
+                batch.spans.append((row, window.start - paragraph.start, window.end - paragraph.start))
+            chars += paragraph.end - paragraph.start
+            if batch.size >= BATCH_TEXTS or chars >= BATCH_CHARS:
+                yield batch
+                batch, chars = _Batch([], [], [], [], []), 0
+    if batch.size:
+        yield batch
+
+
+_Work = tuple[list[str], list[tuple[int, int, int]], int, int, int]
+
+
+def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
+    """Fingerprints of a batch's paragraphs and MinHash signatures of paragraphs then
+    windows; windows are cut from their paragraph's tokens (``spans``). Plain lists and
+    arrays, no object per text: they pickle fast from a worker, and detection keeps its
+    own (the text as a span of its page)."""
+    texts, spans, shingle_size, num_perm, seed = args
+    found = Fingerprinter(shingle_size).arrays(texts, spans)
+    sizes = np.r_[np.diff(found.offsets), [len(w) for w in found.windows]].astype(np.int64)
+    values = np.concatenate([found.shingles, *found.windows])
+    return replace(found, windows=[]), signatures_of(values, sizes, num_perm, seed)
+
+
+def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
+            batches: Sequence[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+    """Fingerprints and signatures through the incremental store: a page whose text the page
+    memo knows takes its stored arrays; the other pages of a batch are signed together by
+    ``_sign``, as a run without the index signs them, and stored. (Without a page memo, texts
+    are looked up in the per-text tables of older indexes.)"""
+    memo = cache.memo
+    if memo is None:
+        yield from _cached_texts(cache.bind(pages, config), config, batches)
+        return
+    firsts = {doc: batch.paragraphs[lo] for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
+    stored = dict(zip(firsts, memo.signed_many([p.page for p in firsts.values()]), strict=True))
+    fingerprinter = cache.bind(pages, config, served=frozenset(stored))
+    runs_of = [list(_page_runs(batch)) for batch in batches]
+    work = [(batch, [run for run in runs if stored[run[0]] is None])
+            for batch, runs in zip(batches, runs_of, strict=True)]
+    to_sign = sum(hi - lo + whi - wlo for _, missing in work for _, lo, hi, wlo, whi in missing)
+    jobs, threads = _signers(to_sign, config)
+    # pages not stored are signed as a run without the index signs them: by threads running the
+    # compiled kernels when there are enough of them, else here
+    made = map_ordered(partial(_signed_pages, config=config), work, jobs if threads else 1, threads=threads)
+    for (batch, missing), runs, fresh in zip(work, runs_of, made, strict=True):
+        for run, page in zip(missing, fresh, strict=True):
+            stored[run[0]] = page
+            memo.keep_signed(batch.paragraphs[run[1]].page, page)
+            fingerprinter.texts_computed += len(page.paragraph_signatures) + len(page.window_signatures)
+        signed = [stored.pop(doc) for doc, _, _, _, _ in runs]  # held only until its batch is indexed
+        sizes = np.concatenate([page.sizes for page in signed])  # a batch holds at least one page
+        found = Fingerprints(
+            content_hashes=np.concatenate([page.content_hashes for page in signed]).tolist(),
+            words=np.concatenate([page.words for page in signed]).tolist(),
+            shingles=np.concatenate([page.shingles for page in signed]),
+            offsets=np.r_[0, np.cumsum(sizes, dtype=np.int64)], windows=[])
+        sigs = np.concatenate([page.paragraph_signatures for page in signed]
+                              + [page.window_signatures for page in signed])
+        yield found, sigs
+
+
+def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
+    """Each page of a batch as (its position in the run, first and end row of its paragraphs,
+    first and end row of its windows): pages are contiguous in both lists."""
+    window_doc = [batch.docs[row] for row, _, _ in batch.spans]
+    lo = w = 0
+    while lo < len(batch.docs):
+        doc = batch.docs[lo]
+        hi = lo
+        while hi < len(batch.docs) and batch.docs[hi] == doc:
+            hi += 1
+        wlo = w
+        while w < len(window_doc) and window_doc[w] == doc:
+            w += 1
+        yield doc, lo, hi, wlo, w
+        lo = hi
+
+
+def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
+                  config: Config) -> list[SignedPage]:
+    """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
+    ``_sign`` as a run without the index makes them, one record per page."""
+    batch, runs = work
+    if not runs:
+        return []
+    texts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    for _, lo, hi, wlo, whi in runs:
+        spans.extend((len(texts) + row - lo, start, end) for row, start, end in batch.spans[wlo:whi])
+        texts.extend(p.page[p.start : p.end] for p in batch.paragraphs[lo:hi])
+    found, sigs = _sign((texts, spans, config.shingle_size, config.num_perm, config.seed))
+    paragraphs = len(texts)
+    sizes = np.diff(found.offsets)
+    hashes = np.asarray(found.content_hashes, dtype=np.uint64)
+    words = np.asarray(found.words, dtype=np.int64)
+    out: list[SignedPage] = []
+    row = window = 0
+    for _, lo, hi, wlo, whi in runs:
+        end, window_end = row + hi - lo, window + whi - wlo
+        out.append(SignedPage(
+            content_hashes=hashes[row:end].copy(), words=words[row:end].copy(), sizes=sizes[row:end].copy(),
+            shingles=found.shingles[found.offsets[row] : found.offsets[end]].copy(),
+            paragraph_signatures=sigs[row:end].copy(),
+            window_signatures=sigs[paragraphs + window : paragraphs + window_end].copy()))
+        row, window = end, window_end
+    return out
+
+
+def _cached_texts(fingerprinter: FingerprintCache, config: Config,
+                  batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+    """Fingerprints and signatures of whole batches through the text index."""
+    for batch in batches:
+        fps = fingerprinter.many(batch.texts())
+        sigs = fingerprinter.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+        mine = fps[: len(batch.paragraphs)]
+        sizes = [len(fp.shingles) for fp in mine]
+        yield Fingerprints(
+            content_hashes=[fp.content_hash for fp in mine], words=[fp.words for fp in mine],
+            shingles=np.concatenate([fp.shingles for fp in mine]) if mine else np.empty(0, dtype=np.uint64),
+            offsets=np.r_[0, np.cumsum(sizes, dtype=np.int64)], windows=[]), sigs
+
+
+def _signers(total: int, config: Config) -> tuple[int, bool]:
+    """How many workers sign batches of a run of ``total`` texts (or more), and whether they
+    are threads (compiled kernels, which release the GIL) rather than processes."""
+    jobs = resolve_jobs(config.jobs)
+    # compiled kernels release the GIL: threads (one more than cores, so one thread's Python
+    # part overlaps the others' kernels) share the batches and send nothing back
+    threads = total >= COMPILED_MIN_TEXTS and load_kernels()
+    if threads:
+        jobs = jobs + 1 if jobs > 1 else 1
+    elif total < PARALLEL_MIN_TEXTS:
+        jobs = 1
+    return jobs, threads
+
+
+def _signed_batches(
+    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
+    cache: FingerprintCache | None, progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+    """Each batch of the ``numbered`` pages with its paragraphs' fingerprints and the
+    signatures of its paragraphs then windows, in document order. The workers are chosen for
+    the texts of the pages stored when it starts: the run's, or a lower bound while pages
+    still arrive (``detect_arriving`` reads ahead enough for the same choice)."""
+    jobs, threads = _signers(pages.total_parts, config)  # read before any page is pulled
+    signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
+    if cache is not None:
+        batches = list(_batches(numbered, config))
+        signed = zip(batches, _cached(cache, pages, config, batches), strict=True)
+    else:  # batches are made while workers sign the ones before: only those in flight are held
+        made: deque[_Batch] = deque()
+
+        def work() -> Iterator[_Work]:
+            for batch in _batches(numbered, config):
+                made.append(batch)
+                texts = batch.texts(windows=False)
+                yield texts, batch.spans, config.shingle_size, config.num_perm, config.seed
+
+        signed = ((made.popleft(), result) for result in map_ordered(_sign, work(), jobs, threads=threads))
+    done = 0
+    for batch, (found, sigs) in signed:
+        done += batch.parts
+        if progress is not None:  # of the texts read so far (all of them unless pages still arrive)
+            progress(done, max(done, pages.total_parts))
+        yield batch, found, sigs
+    if progress is not None and done < pages.total_parts:  # pages after the last batch had nothing to sign
+        progress(pages.total_parts, pages.total_parts)
+
+
+# Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
+STAGE_SECONDS: dict[str, float] = {}
+
+
+class Clusters(tuple):  # noqa: SLOT001 - holds ``warnings`` beside the items
+    """A detection's clusters (a plain tuple of ``Cluster`` to every caller), with ``warnings``:
+    what it left out to keep its work bounded (degenerate input), one line each, which the
+    audit reports. They travel with the result, not in module state, so a run never reads
+    another run's notes (engines that make plain tuples simply have none)."""
+
+    warnings: tuple[str, ...]
+
+    def __new__(cls, clusters: Iterable[Cluster] = (), warnings: Iterable[str] = ()) -> Clusters:
+        made = super().__new__(cls, clusters)
+        made.warnings = tuple(warnings)
+        return made
+
+
+def warnings_of(clusters: Sequence[Cluster]) -> tuple[str, ...]:
+    """The truncation notes a detection returned with its clusters (none from other engines)."""
+    return tuple(getattr(clusters, "warnings", ()))
+
+
+# LSH band buckets larger than this are not expanded into all their pairs but paired in blocks
+# (``banding.OVERSIZED_BLOCK``, ordered by another band): linear work on a phrase or template
+# shared by thousands of paragraphs. The throughput corpus has 4 such buckets at a million.
+MAX_BUCKET = 2_000
+# A paragraph's candidates are verified while they cost at most this many shingles (its own
+# size each), between MIN_CANDIDATES and MAX_CANDIDATES of them, the most similar first
+# (``banding.cap_candidates``), so work stays linear in degenerate text. Set far above what an
+# ordinary corpus produces: on the throughput corpus (news plus recipe and template lines) at
+# 200k paragraphs the most candidates of one paragraph were 456 (99th percentile 105), mostly
+# 3-6-shingle template lines; with the old limits (16,384 shingles, 4-64) 1,358 nodes went
+# over and 11,634 at a million (1.59M pairs unchecked, recall of brute-force pairs 0.9951);
+# with these, 4 at 200k and 664 at a million, and the only pairs missed at a million were
+# candidates whose fuzz ratio is below ``min_fuzz``.
+CANDIDATE_SHINGLES = 65_536
+MIN_CANDIDATES = 4
+MAX_CANDIDATES = 1_024
+
+
+def _limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
+    """Each indexed text's candidate limit, representatives (keys below ``n``, ``rep_sizes``
+    shingles) then windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds
+    them): ascending key order, as ``CandidateIndex.candidate_array`` takes them."""
+    sizes = np.r_[rep_sizes, window_sizes]
+    return np.clip(CANDIDATE_SHINGLES // np.maximum(sizes, 1), MIN_CANDIDATES, MAX_CANDIDATES)
+
+
+def _cap_note(index: CandidateIndex, kept: int) -> str | None:
+    """What the candidate limits cut (``banding.cap_candidates`` applied by the index), if anything."""
+    if not len(index.capped_keys):
+        return None
+    return (f"duplicate detection: {len(index.capped_keys):,} paragraphs or sentence windows had more LSH "
+            f"candidates than their limit ({MIN_CANDIDATES}-{MAX_CANDIDATES}, fewer for longer "
+            f"text); only the most similar were verified ({index.pairs_found - kept:,} candidate "
+            "pairs left unchecked)")
+
+
+def detect_duplicates(
+    segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Cluster, ...]:
+    """Clusters of exact, near and contained duplicates. ``progress(done, total)`` is told the
+    texts fingerprinted so far (a cache reports its own progress). Pages are read in order once
+    to fingerprint them; after that only the texts of candidate pairs and containers are."""
+    pages = PageStore.of(segmented)
+    return _detect(pages, enumerate(pages), config, cache, progress)
+
+
+def detect_arriving(
+    arriving: Iterable[tuple[int, SegmentedDocument]], pages: PageStore, config: Config, *,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Cluster, ...]:
+    """``detect_duplicates`` of pages fingerprinted as they arrive: ``arriving`` yields each
+    page as (its position in ``pages``, the page) once the caller has put it there, so its
+    paragraphs are signed while it is still at hand and later pages are still being read.
+    Pages are pulled ahead until the run is known to be large enough for worker threads or
+    processes (``PARALLEL_MIN_TEXTS``), so a small run is signed as ``detect_duplicates``
+    would sign it. Time spent producing pages is left out of this stage's timings."""
+    waited = [0.0]
+
+    def timed() -> Iterator[tuple[int, SegmentedDocument]]:
+        source = iter(arriving)
+        while True:
+            start = time.perf_counter()
+            item = next(source, None)
+            waited[0] += time.perf_counter() - start
+            if item is None:
+                return
+            yield item
+
+    stream = timed()
+    ahead: list[tuple[int, SegmentedDocument]] = []
+    for item in stream:
+        ahead.append(item)
+        if pages.total_parts >= PARALLEL_MIN_TEXTS:
+            break
+    waited[0] = 0.0  # the stage's clock starts now: only later reading is to be left out
+    return _detect(pages, chain(ahead, stream), config, None, progress, waited)
+
+
+def _detect(
+    pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
+    cache: FingerprintCache | None, progress: Callable[[int, int], None] | None,
+    waited: list[float] | None = None,
+) -> tuple[Cluster, ...]:
+    STAGE_SECONDS.clear()
+    notes: list[str] = []  # what was left out to bound the work (returned with the clusters)
+    clock = Laps(STAGE_SECONDS)
+    index = CandidateIndex(config.threshold, config.num_perm, config.seed)
+    table = TableBuilder(page_text=pages.text)
+    representatives: list[int] = []  # table row of each content hash's first paragraph
+    first_of: set[int] = set()  # content hashes seen
+    window_owner: list[int] = []  # table row of each indexed window's paragraph
+    rows_before = 0
+    for batch, found, sigs in _signed_batches(pages, numbered, config, cache, progress):
+        words = np.asarray(found.words, dtype=np.int64)
+        kept = np.flatnonzero(words >= config.min_words)
+        hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
+        sizes = np.diff(found.offsets)
+        docs, indexes = np.asarray(batch.docs, dtype=np.int32), np.asarray(batch.indexes, dtype=np.int32)
+        table.add(docs[kept], indexes[kept], [batch.paragraphs[i] for i in kept.tolist()], hashes,
+                  words[kept], found.shingles, found.offsets[kept], sizes[kept])
+        signed: list[int] = []
+        for row, content in zip(kept.tolist(), hashes.tolist(), strict=True):
+            if content not in first_of:  # refs ascend: the first is the group's first
+                first_of.add(content)
+                signed.append(row)
+        keys = list(range(len(representatives), len(representatives) + len(signed)))
+        table_row = np.full(len(words), -1, dtype=np.int64)  # batch row -> table row
+        table_row[kept] = np.arange(rows_before, rows_before + len(kept))
+        representatives.extend(table_row[signed].tolist())
+        rows_before += len(kept)
+        owners = table_row[[row for row, _, _ in batch.spans]] if batch.spans else np.empty(0, dtype=np.int64)
+        for n, owner in enumerate(owners.tolist(), start=len(batch.paragraphs)):
+            if owner >= 0:  # windows of paragraphs too short to take part are not indexed
+                signed.append(n)
+                keys.append(WINDOW_KEYS + len(window_owner))
+                window_owner.append(owner)
+        index.add(keys, sigs[signed])
+    fingerprints = table.build()
+    del table, first_of
+    release_free_memory()  # the batches' arrays
+    clock.exclude(waited[0] if waited else 0.0)  # reading and segmenting arriving pages
+    clock.lap("fingerprint+sign")
+    groups = fingerprints.copies()
+
+    n = len(representatives)
+    bands, rows_per_band = index.params
+    rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
+    window_sizes = fingerprints.sizes[np.asarray(window_owner, dtype=np.int64)]
+    pairs, shared = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
+                                          below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET,
+                                          most=_limits(rep_rows.sizes, window_sizes))
+    if index.oversized_buckets:
+        notes.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
+                         f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "
+                         "low-entropy or template text): their members were paired only within blocks of "
+                         f"{OVERSIZED_BLOCK} ordered by another band, so pairs found only there may be "
+                         "missed (exact copies are still grouped)")
+    capped = _cap_note(index, len(pairs))
+    if capped:
+        notes.append(capped)
+    del index, shared
+    release_free_memory()
+    clock.lap("exact groups+LSH candidates")
+    within = pairs[:, 1] < n
+    rep_refs = fingerprints.refs(rep_rows.rows)
+    near = verify_near_rows(pairs[within], rep_refs, rep_rows, config.threshold, config.min_fuzz)
+    via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
+    owner_refs = fingerprints.refs(np.asarray(window_owner, dtype=np.int64))
+    for first, second in pairs[~within].tolist():
+        via_window[rep_refs[first]].add(owner_refs[second - WINDOW_KEYS])
+    release_free_memory()  # the shingle sets gathered for verification
+    clock.lap("verify near")
+
+    container_refs = sorted(set(owner_refs))
+    containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
+    skipped: list[int] = []
+    containment = find_containment(
+        rep_refs, fingerprints, containers, pages, config.containment, via_window, skipped=skipped
+    )
+    # any paragraph inside a longer one, not only inside long blocks: sampled-shingle candidates
+    inside = containment_candidates_of(rep_rows, config.containment)
+    containment = merged_containment(
+        containment, verify_contained(inside, rep_refs, fingerprints, pages, config.containment))
+    if sum(skipped):
+        notes.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
+                         f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
+                         "text) were not looked up inside longer paragraphs")
+    release_free_memory()
+    clock.lap("containment")
+    clusters = build_clusters(groups, near, containment, fingerprints, config.threshold)
+    clock.lap("clusters")
+    return Clusters(clusters, notes)

@@ -1,0 +1,524 @@
+"""Duplicate detection on a ``dask.distributed`` cluster, with the same clusters as the local engine.
+
+Why: one machine fingerprints ~10^5 paragraphs a second; a corpus of 10^8 wants a cluster. The
+corpus text stays on the workers: each partition of input files is read, segmented, fingerprinted
+and signed where it lands and kept there. Only small things reach the client: per paragraph its
+content hash and position (to group exact copies and number keys), candidate and verified edges,
+containments, and the finished clusters.
+
+    ingest+segment+sign (per partition) -> band keys shuffled by band -> candidate pairs (shared
+    bands counted in a second shuffle by pair) -> near pairs verified on the partition of the first
+    paragraph (the second's fingerprint is fetched worker-to-worker) -> containment candidates by a
+    shuffle joining paragraphs' anchor shingles with long blocks' shingles, checked on the block's
+    partition -> connected components on the client -> ``build_clusters`` per group of components
+    on workers -> merged and numbered on the client.
+
+Every step mirrors ``detect.detect_duplicates`` (representatives, window keys, ``min_bands``,
+bucket limits, verification functions), and the tests hold the result equal to it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import operator
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from distributed import Client, Future, LocalCluster
+
+from ...config import Config
+from ...ingest import collect_sources, read_listed
+from ...model import Cluster, Containment, Document, ParagraphRef, SegmentedDocument, Skipped
+from ...segment.boilerplate import load_rules
+from ...segment.paragraphs import segment
+from ..banding import choose_bands, choose_min_bands
+from ..clusters import UnionFind, build_clusters
+from ..containment import ContainerIndex, align, chosen_candidates, sampled_hits, sampled_shingles
+from ..detect import WINDOW_KEYS, eligible
+from ..fingerprint import Fingerprint, Fingerprinter, signatures
+from ..near_pairs import NearPair, verify_near
+from . import EngineError
+from .local import MAX_BUCKET
+
+ANCHORS = ContainerIndex({}).anchors  # smallest shingles looked up per paragraph (containment.py)
+Taken = dict[ParagraphRef, tuple[Fingerprint, str | None]]  # fingerprints (and texts) sent between workers
+
+
+@dataclass
+class Part:
+    """One partition, living on a worker: its documents and their fingerprints."""
+
+    segmented: list[SegmentedDocument]
+    skipped: list[Skipped]
+    refs: list[tuple[int, int]]  # (local doc, paragraph index) of each fingerprinted paragraph
+    fingerprints: list[Fingerprint]
+    signatures: np.ndarray  # one row per fingerprinted paragraph
+    window_owners: list[int]  # position in ``refs`` of each window's paragraph
+    window_signatures: np.ndarray
+
+
+@dataclass(frozen=True)
+class DaskResult:
+    documents: tuple[tuple[str, str], ...]  # (path, content hash), in the local engine's order
+    skipped: tuple[Skipped, ...]
+    clusters: tuple[Cluster, ...]
+
+
+# --------------------------------------------------------------------------- on workers
+
+
+def _ingest(sources: Sequence[tuple[object, bool]], config: Config) -> Part:
+    rules = load_rules(tuple(config.boilerplate_rules))
+    segs: list[SegmentedDocument] = []
+    skipped: list[Skipped] = []
+    for source, reference in sources:
+        if isinstance(source, Skipped):
+            skipped.append(source)
+            continue
+        for item in read_listed(source, config):  # type: ignore[arg-type]
+            if isinstance(item, Skipped):
+                skipped.append(item)
+            else:
+                document: Document = dataclasses.replace(item, reference=True) if reference else item
+                segs.append(segment(document, config, rules))
+    texts: list[str] = []
+    candidates: list[tuple[int, int]] = []
+    owners: list[tuple[int, int]] = []
+    window_texts: list[str] = []
+    for doc, seg in enumerate(segs):
+        indexes = eligible(seg, config)
+        candidates.extend((doc, i) for i in indexes)
+        texts.extend(seg.paragraphs[i].text for i in indexes)
+        wanted = set(indexes)
+        owners.extend((doc, w.paragraph) for w in seg.windows if w.paragraph in wanted)
+        window_texts.extend(w.text for w in seg.windows if w.paragraph in wanted)
+    fps = Fingerprinter(config.shingle_size).many(texts + window_texts)
+    sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+    keep = [n for n, fp in enumerate(fps[: len(texts)]) if fp.words >= config.min_words]
+    position = {candidates[n]: at for at, n in enumerate(keep)}
+    windows = [n for n, owner in enumerate(owners) if owner in position]
+    return Part(
+        segmented=segs, skipped=skipped, refs=[candidates[n] for n in keep],
+        fingerprints=[fps[n] for n in keep], signatures=sigs[keep],
+        window_owners=[position[owners[n]] for n in windows],
+        window_signatures=sigs[[len(texts) + n for n in windows]],
+    )
+
+
+def _summary(part: Part) -> tuple[list[tuple[str, str]], list[Skipped], np.ndarray, list[tuple[int, int]],
+                                  list[int]]:
+    """What the client may know of a partition: names, hashes and positions, never text."""
+    docs = [(s.document.path, s.document.content_hash) for s in part.segmented]
+    hashes = np.array([fp.content_hash for fp in part.fingerprints], dtype=np.uint64)
+    return docs, part.skipped, hashes, part.refs, part.window_owners
+
+
+def _band_key_hash(band: np.ndarray) -> np.ndarray:
+    """One 64-bit key per row, equal when the band's values are equal (exact for <= 2 rows)."""
+    if band.shape[1] == 1:
+        return band[:, 0].astype(np.uint64)
+    if band.shape[1] == 2:
+        return (band[:, 0].astype(np.uint64) << np.uint64(32)) | band[:, 1].astype(np.uint64)
+    rows = np.ascontiguousarray(band)
+    return np.array([xxhash.xxh3_64_intdigest(r.tobytes()) for r in rows], dtype=np.uint64)
+
+
+def _band_items(part: Part, reps: np.ndarray, par_offset: int, win_offset: int, bands: int, rows: int,
+                reducers: int) -> list[np.ndarray]:
+    """(band, band key, key) of every representative and window, split by band over reducers."""
+    keys = np.r_[par_offset + np.flatnonzero(reps),
+                 WINDOW_KEYS + win_offset + np.arange(len(part.window_owners))].astype(np.uint64)
+    sigs = np.concatenate([part.signatures[reps], part.window_signatures]) if len(keys) else \
+        np.empty((0, bands * rows), dtype=np.uint32)
+    out = []
+    for r in range(reducers):
+        mine = [b for b in range(bands) if b % reducers == r]
+        chunks = [np.stack([np.full(len(keys), b, dtype=np.uint64),
+                            _band_key_hash(sigs[:, b * rows : (b + 1) * rows]), keys], axis=1)
+                  for b in mine]
+        out.append(np.concatenate(chunks) if chunks else np.empty((0, 3), dtype=np.uint64))
+    return out
+
+
+def _band_pairs(reducers: int, *items: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs sharing a bucket in this reducer's bands, with how many bands; split by pair."""
+    data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
+    order = np.lexsort((data[:, 2], data[:, 1], data[:, 0]))
+    data = data[order]
+    found = [np.empty(0, dtype=np.uint64)]
+    if len(data):
+        edge = np.r_[True, (data[1:, 0] != data[:-1, 0]) | (data[1:, 1] != data[:-1, 1])]
+        starts = np.flatnonzero(edge)
+        sizes = np.diff(np.r_[starts, len(data)])
+        wanted = (sizes >= 2) & (sizes <= MAX_BUCKET)
+        starts, sizes = starts[wanted], sizes[wanted]
+        keys = data[:, 2]  # ascending inside a bucket
+        position = np.repeat(starts, sizes) + _ranks(sizes)
+        partners = np.repeat(starts + sizes, sizes) - position - 1  # rows after it in its bucket
+        partners[keys[position] >= WINDOW_KEYS] = 0  # pairs of two windows are never wanted
+        firsts = np.repeat(position, partners)
+        seconds = firsts + 1 + _ranks(partners)
+        found.append((keys[firsts] << np.uint64(32)) | keys[seconds])
+    codes, counts = np.unique(np.concatenate(found), return_counts=True)
+    where = codes % np.uint64(reducers)
+    return [(codes[where == r], counts[where == r]) for r in range(reducers)]
+
+
+def _ranks(sizes: np.ndarray) -> np.ndarray:
+    """0..size-1 for each size, concatenated."""
+    return np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+
+
+def _count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    codes = np.concatenate([p[0] for p in parts])
+    counts = np.concatenate([p[1] for p in parts])
+    unique, inverse = np.unique(codes, return_inverse=True)
+    total = np.bincount(inverse, weights=counts, minlength=len(unique))
+    return unique[total >= min_bands]
+
+
+def _take(part: Part, doc_offset: int, wanted: Sequence[ParagraphRef], text: bool = False
+          ) -> dict[ParagraphRef, tuple[Fingerprint, str | None]]:
+    """Fingerprints (and paragraph texts) of some of this partition's paragraphs, for another one."""
+    position = {(doc_offset + d, i): n for n, (d, i) in enumerate(part.refs)}
+    out = {}
+    for ref in wanted:
+        fp = part.fingerprints[position[(ref.doc, ref.index)]]
+        body = part.segmented[ref.doc - doc_offset].paragraphs[ref.index].text if text else None
+        out[ref] = (fp, body)
+    return out
+
+
+def _local(part: Part, doc_offset: int) -> dict[ParagraphRef, Fingerprint]:
+    pairs = zip(part.refs, part.fingerprints, strict=True)
+    return {ParagraphRef(doc_offset + d, i): fp for (d, i), fp in pairs}
+
+
+def _verify(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]], threshold: float,
+            min_fuzz: float, *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]]) -> list[NearPair]:
+    fps = _local(part, doc_offset)
+    for more in taken:
+        fps.update({ref: fp for ref, (fp, _) in more.items()})
+    return verify_near(pairs, fps, threshold, min_fuzz)
+
+
+def _anchor_items(part: Part, doc_offset: int, reps: np.ndarray, containers: np.ndarray, codes: np.ndarray,
+                  reducers: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(shingle, paragraph code, is-container) of anchors of representatives and of all shingles of
+    long blocks, split by shingle over reducers: the join finds blocks holding a paragraph's anchor."""
+    rows = []
+    for n in np.flatnonzero(reps).tolist():
+        anchors = part.fingerprints[n].shingles[:ANCHORS]
+        rows.append(np.stack([anchors, np.full(len(anchors), codes[n], dtype=np.uint64),
+                              np.zeros(len(anchors), dtype=np.uint64)], axis=1))
+    for n in np.flatnonzero(containers).tolist():
+        shingles = part.fingerprints[n].shingles
+        rows.append(np.stack([shingles, np.full(len(shingles), codes[n], dtype=np.uint64),
+                              np.ones(len(shingles), dtype=np.uint64)], axis=1))
+    data = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.uint64)
+    where = data[:, 0] % np.uint64(reducers)
+    return [data[where == r] for r in range(reducers)]
+
+
+def _anchor_join(*items: np.ndarray) -> np.ndarray:
+    """(inner code, container code) pairs sharing an anchor shingle, unique."""
+    data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
+    inner, outer = data[data[:, 2] == 0], data[data[:, 2] == 1]
+    outer = outer[np.argsort(outer[:, 0], kind="stable")]
+    lo = np.searchsorted(outer[:, 0], inner[:, 0], side="left")
+    hi = np.searchsorted(outer[:, 0], inner[:, 0], side="right")
+    spans = hi - lo
+    hit = np.repeat(lo, spans) + np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
+    pairs = np.stack([np.repeat(inner[:, 1], spans), outer[hit, 1]], axis=1) if len(hit) else \
+        np.empty((0, 2), dtype=np.uint64)
+    return np.unique(pairs, axis=0)
+
+
+def _sampled_items(part: Part, reps: np.ndarray, codes: np.ndarray, reducers: int) -> list[np.ndarray]:
+    """(shingle, paragraph code, words) of the sampled shingles of representatives
+    (``containment.sampled_shingles``), split by shingle over reducers."""
+    rows = []
+    for n in np.flatnonzero(reps).tolist():
+        fp = part.fingerprints[n]
+        sampled, _ = sampled_shingles(fp.shingles, np.array([len(fp.shingles)]))
+        rows.append(np.stack([sampled, np.full(len(sampled), codes[n], dtype=np.uint64),
+                              np.full(len(sampled), fp.words, dtype=np.uint64)], axis=1))
+    data = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.uint64)
+    where = data[:, 0] % np.uint64(reducers)
+    return [data[where == r] for r in range(reducers)]
+
+
+def _sampled_join(width: int, *items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``containment.sampled_hits`` of one reducer's shingles (each shingle's every holder is here), as
+    global pair codes (inner * width + container), their hits, and usable counts per paragraph."""
+    data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
+    known, local = np.unique(data[:, 1].astype(np.int64), return_inverse=True)
+    words = np.zeros(len(known), dtype=np.int64)
+    words[local] = data[:, 2].astype(np.int64)
+    codes, hits, usable = sampled_hits(data[:, 0], local.astype(np.int64), words, max(len(known), 1))
+    inner, outer = np.divmod(codes, max(len(known), 1))
+    return known[inner] * width + known[outer], hits, known, usable
+
+
+def _contain(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]],
+             min_share: float, *taken: Taken) -> list[Containment]:
+    """``find_containment``'s checks for (inner, container) candidates whose container is here."""
+    inners: dict[ParagraphRef, tuple[Fingerprint, str | None]] = {}
+    for more in taken:
+        inners.update(more)
+    local = _local(part, doc_offset)
+    found = []
+    for inner, container in pairs:
+        fp, inner_text = inners[inner]
+        outer_fp = local[container]
+        size = len(fp.shingles)
+        common = len(np.intersect1d(fp.shingles, outer_fp.shingles, assume_unique=True))
+        share = common / size if size else 0.0
+        if container == inner or outer_fp.words < 1.5 * fp.words or share < min_share:
+            continue
+        outer = part.segmented[container.doc - doc_offset].paragraphs[container.index]
+        start, end, score = align(inner_text or "", outer.text)
+        found.append(Containment(container=container, contained=inner, start=outer.start + start,
+                                 end=outer.start + end, share=round(share, 4), fuzz=round(score, 2)))
+    return found
+
+
+def _clusters(groups: list[list[ParagraphRef]], near: list[NearPair], containment: list[Containment],
+              threshold: float, *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]],
+              ) -> tuple[Cluster, ...]:
+    fps: dict[ParagraphRef, Fingerprint] = {}
+    for more in taken:
+        fps.update({ref: fp for ref, (fp, _) in more.items()})
+    return build_clusters(groups, near, containment, fps, threshold)
+
+
+# --------------------------------------------------------------------------- on the client
+
+
+def _sources(paths: Sequence[str], config: Config) -> list[tuple[object, bool]]:
+    """Inputs in the order ``audit.load_corpus`` reads them (listing only: nothing is read)."""
+    if "-" in paths:
+        raise EngineError("the dask engine reads files on the workers; standard input ('-') is not supported")
+    out: list[tuple[object, bool]] = [(s, False) for s in collect_sources(paths, config)]
+    for path in config.reference:
+        out.extend((s, True) for s in collect_sources([path], config))
+    return out
+
+
+def _split(items: Sequence[object], parts: int) -> list[Sequence[object]]:
+    size = max(1, math.ceil(len(items) / max(parts, 1)))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def detect_dask(paths: Sequence[str], config: Config, client: Client,
+                partitions: int | None = None) -> DaskResult:
+    """Ingest ``paths`` and find their duplicates on the cluster behind ``client``."""
+    workers = max(len(client.scheduler_info().get("workers", {})), 1)
+    sources = _sources(paths, config)
+    chunks = _split(sources, partitions or max(4 * workers, len(sources) // 500))
+    reducers = 2 * workers
+    parts = [client.submit(_ingest, chunk, config, pure=False) for chunk in chunks]
+    summaries = client.gather([client.submit(_summary, p) for p in parts])
+
+    # numbering: documents, fingerprinted paragraphs and windows, partition by partition
+    doc_offsets, par_offsets, win_offsets = [], [], []
+    documents: list[tuple[str, str]] = []
+    skipped: list[Skipped] = []
+    refs: list[ParagraphRef] = []
+    hashes: list[np.ndarray] = []
+    window_owner: list[ParagraphRef] = []
+    for docs, skips, part_hashes, part_refs, owners in summaries:
+        doc_offsets.append(len(documents))
+        par_offsets.append(len(refs))
+        win_offsets.append(len(window_owner))
+        base = len(documents)
+        part_global = [ParagraphRef(base + d, i) for d, i in part_refs]
+        refs.extend(part_global)
+        window_owner.extend(part_global[n] for n in owners)
+        documents.extend(docs)
+        skipped.extend(skips)
+        hashes.append(part_hashes)
+    all_hashes = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+    part_of_gid = np.repeat(np.arange(len(parts)), [len(s[3]) for s in summaries])
+
+    # exact copies: the first paragraph of each content hash represents its group (refs ascend)
+    groups_by_hash: dict[int, list[int]] = defaultdict(list)
+    for gid, h in enumerate(all_hashes.tolist()):
+        groups_by_hash[h].append(gid)
+    is_rep = np.zeros(len(refs), dtype=bool)
+    is_rep[[g[0] for g in groups_by_hash.values()]] = True
+    groups = sorted([refs[g] for g in gids] for gids in groups_by_hash.values())
+
+    # candidate pairs: band keys shuffled by band, then pair counts shuffled by pair
+    bands, rows = choose_bands(config.threshold, config.num_perm)
+    min_bands = choose_min_bands(config.threshold, bands, rows)
+    rep_masks = [is_rep[par_offsets[p] : par_offsets[p] + len(summaries[p][3])] for p in range(len(parts))]
+    banded = [client.submit(_band_items, part, rep_masks[p], par_offsets[p], win_offsets[p], bands, rows,
+                            reducers) for p, part in enumerate(parts)]
+    band_out = [client.submit(_band_pairs, reducers, *[client.submit(operator.getitem, b, r) for b in banded])
+                for r in range(reducers)]
+    counted = [client.submit(_count_pairs, min_bands,
+                             *[client.submit(operator.getitem, o, r) for o in band_out])
+               for r in range(reducers)]
+    codes = np.concatenate(client.gather(counted))
+    firsts = (codes >> np.uint64(32)).astype(np.int64)
+    seconds = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    within = seconds < WINDOW_KEYS
+
+    # near pairs, verified on the partition of the first paragraph
+    by_part: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for a, b in zip(firsts[within].tolist(), seconds[within].tolist(), strict=True):
+        by_part[int(part_of_gid[a])].append((a, b))
+    near_futures = []
+    for p, gid_pairs in sorted(by_part.items()):
+        foreign = _foreign([b for _, b in gid_pairs], part_of_gid, refs, p)
+        taken = [client.submit(_take, parts[q], doc_offsets[q], wanted) for q, wanted in foreign.items()]
+        pairs = [(refs[a], refs[b]) for a, b in gid_pairs]
+        near_futures.append(client.submit(_verify, parts[p], doc_offsets[p], pairs, config.threshold,
+                                          config.min_fuzz, *taken))
+    near: list[NearPair] = [pair for chunk in client.gather(near_futures) for pair in chunk]
+
+    # containment: window matches plus anchors joined with long blocks' shingles
+    candidates: set[tuple[int, int]] = set()
+    gid_of = {ref: gid for gid, ref in enumerate(refs)}
+    for a, b in zip(firsts[~within].tolist(), seconds[~within].tolist(), strict=True):
+        candidates.add((a, gid_of[window_owner[b - WINDOW_KEYS]]))
+    is_container = np.zeros(len(refs), dtype=bool)
+    is_container[[gid_of[ref] for ref in set(window_owner)]] = True
+    gid_codes = np.arange(len(refs), dtype=np.uint64)
+    # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates)
+    sampled = [client.submit(_sampled_items, part, rep_masks[p],
+                             gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
+               for p, part in enumerate(parts)]
+    sampled_out = client.gather([client.submit(_sampled_join, len(refs),
+                                               *[client.submit(operator.getitem, a, r) for a in sampled])
+                                 for r in range(reducers)])
+    usable = np.zeros(len(refs), dtype=np.int64)
+    for _, _, known, counts in sampled_out:
+        np.add.at(usable, known, counts)
+    pair_codes = np.concatenate([c for c, _, _, _ in sampled_out]) if sampled_out else np.empty(0, np.int64)
+    pair_hits = np.concatenate([h for _, h, _, _ in sampled_out]) if sampled_out else np.empty(0, np.int64)
+    pair_codes, inverse = np.unique(pair_codes, return_inverse=True)
+    pair_hits = np.bincount(inverse, weights=pair_hits, minlength=len(pair_codes)).astype(np.int64)
+    inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.containment)
+    candidates.update(map(tuple, inside.tolist()))  # verified as the others, not added as long blocks
+    anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
+                              is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
+                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
+                for p, part in enumerate(parts)]
+    joined = [client.submit(_anchor_join, *[client.submit(operator.getitem, a, r) for a in anchored])
+              for r in range(reducers)]
+    for pairs_array in client.gather(joined):
+        candidates.update(map(tuple, pairs_array.astype(np.int64).tolist()))
+    by_container: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for inner, outer in sorted(candidates):
+        by_container[int(part_of_gid[outer])].append((inner, outer))
+    contain_futures = []
+    for p, gid_pairs in sorted(by_container.items()):
+        wanted: dict[int, list[ParagraphRef]] = defaultdict(list)
+        for inner in sorted({a for a, _ in gid_pairs}):
+            wanted[int(part_of_gid[inner])].append(refs[inner])
+        taken = [client.submit(_take, parts[q], doc_offsets[q], w, True) for q, w in wanted.items()]
+        contain_futures.append(client.submit(_contain, parts[p], doc_offsets[p],
+                                             [(refs[a], refs[b]) for a, b in gid_pairs], config.containment,
+                                             *taken))
+    containment = [c for chunk in client.gather(contain_futures) for c in chunk]
+
+    clusters = _assemble(client, parts, doc_offsets, refs, part_of_gid, gid_of, groups, near, containment,
+                         reducers, config.threshold)
+    del parts  # released with the last reference: the corpus leaves the workers' memory
+    return DaskResult(tuple(documents), tuple(skipped), clusters)
+
+
+def _foreign(gids: Sequence[int], part_of_gid: np.ndarray, refs: Sequence[ParagraphRef], here: int
+             ) -> dict[int, list[ParagraphRef]]:
+    wanted: dict[int, list[ParagraphRef]] = defaultdict(list)
+    for gid in sorted(set(gids)):
+        q = int(part_of_gid[gid])
+        if q != here:
+            wanted[q].append(refs[gid])
+    return wanted
+
+
+def _assemble(client: Client, parts: list[Future], doc_offsets: list[int], refs: list[ParagraphRef],
+              part_of_gid: np.ndarray, gid_of: dict[ParagraphRef, int], groups: list[list[ParagraphRef]],
+              near: list[NearPair], containment: list[Containment], reducers: int,
+              threshold: float) -> tuple[Cluster, ...]:
+    """Components from the edges on the client; each reducer builds the clusters of its components
+    with ``build_clusters`` (fingerprints fetched from the partitions); numbered here."""
+    uf = UnionFind()
+    for group in groups:
+        if len(group) > 1:
+            for ref in group:
+                uf.union(group[0], ref)
+    for pair in near:
+        uf.union(pair.first, pair.second)
+    for item in containment:
+        uf.find(item.contained)
+    reducer_of = {root: n % reducers for n, root in enumerate(sorted({uf.find(r) for r in uf.parent}))}
+    work: list[tuple[list, list, list, set[ParagraphRef]]] = [([], [], [], set()) for _ in range(reducers)]
+    for group in groups:
+        if group[0] in uf.parent:
+            r = reducer_of[uf.find(group[0])]
+            work[r][0].append(group)
+            work[r][3].update(group)
+    for pair in near:
+        work[reducer_of[uf.find(pair.first)]][1].append(pair)
+    for item in containment:
+        r = reducer_of[uf.find(item.contained)]
+        work[r][2].append(item)
+        work[r][3].add(item.contained)
+    futures = []
+    for r_groups, r_near, r_containment, members in work:
+        if not members:
+            continue
+        wanted: dict[int, list[ParagraphRef]] = defaultdict(list)
+        for ref in sorted(members):
+            wanted[int(part_of_gid[gid_of[ref]])].append(ref)
+        taken = [client.submit(_take, parts[q], doc_offsets[q], w) for q, w in wanted.items()]
+        futures.append(client.submit(_clusters, r_groups, r_near, r_containment, threshold, *taken))
+    merged = sorted((c for chunk in client.gather(futures) for c in chunk), key=lambda c: c.members[0].ref)
+    return tuple(dataclasses.replace(c, cluster_id=f"C{i:04d}") for i, c in enumerate(merged, start=1))
+
+
+# --------------------------------------------------------------------------- the CLI's entry point
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
+    """A client of the cluster at ``scheduler``, or of a local cluster of ``workers`` processes."""
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="10s")
+        except (OSError, TimeoutError) as err:
+            raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
+        try:
+            yield client
+        finally:
+            client.close()
+        return
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def detector(paths: Sequence[str], client: Client):  # type: ignore[no-untyped-def]
+    """A ``(segmented, config) -> clusters`` function for ``run_audit`` backed by the cluster.
+
+    The client reads the corpus too (the report's later stages need the text); the cluster's
+    documents must be the same, in the same order, or the run stops."""
+
+    def detect(segmented: Sequence[SegmentedDocument], config: Config) -> tuple[Cluster, ...]:
+        result = detect_dask(paths, config, client)
+        here = tuple((s.document.path, s.document.content_hash) for s in segmented)
+        if here != result.documents:
+            raise EngineError("the workers read other documents than this process (files changed during "
+                              "the run, or the workers see other files at these paths)")
+        return result.clusters
+
+    return detect

@@ -1,0 +1,175 @@
+"""Duplicate detection in this process: on its own, or against a shared Redis index.
+
+``detect_shared`` gives the same clusters as ``detect.detect_duplicates`` on the same documents
+(the tests hold it to that), but takes fingerprints of documents another worker already indexed
+from Redis, writes the new ones there, and asks the Redis LSH buckets for candidate pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...config import Config
+from ...model import Cluster, ParagraphRef, SegmentedDocument
+from ..clusters import build_clusters
+from ..containment import (
+    ContainerIndex,
+    containment_candidates,
+    find_containment,
+    merged_containment,
+    verify_contained,
+)
+from ..detect import detect_arriving, detect_duplicates, eligible
+from ..fingerprint import Fingerprint, Fingerprinter, signatures
+from ..fingerprint_cache import FingerprintCache
+from ..fingerprint_table import rows_of
+from ..near_pairs import exact_groups, verify_near
+from . import Arriving
+
+if TYPE_CHECKING:  # the Redis client (~0.3 s to import) only for runs with a shared index
+    from ..redis_index import DocEntry, SharedIndex
+
+MAX_BUCKET = 2_000  # as CandidateIndex.candidate_array: larger buckets are degenerate text
+
+
+def detect_local(
+    segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Cluster, ...]:
+    """The local engine: ``detect_duplicates`` (with the optional SQLite fingerprint cache)."""
+    return detect_duplicates(segmented, config, cache=cache, progress=progress)
+
+
+@dataclass(frozen=True)
+class LocalDetector:
+    """The local engine as ``open_detector`` yields it: called with all pages, or given them as
+    they arrive (``arriving``, see ``detect.detect_arriving``) when no SQLite fingerprint cache
+    is used (the cache needs every page before it can tell which are new)."""
+
+    cache: FingerprintCache | None = None
+    progress: Callable[[int, int], None] | None = None
+
+    def __call__(self, segmented: Sequence[SegmentedDocument], config: Config) -> tuple[Cluster, ...]:
+        return detect_local(segmented, config, cache=self.cache, progress=self.progress)
+
+    @property
+    def arriving(self) -> Arriving | None:
+        return None if self.cache is not None else partial(detect_arriving, progress=self.progress)
+
+
+def doc_entries(
+    segmented: Sequence[SegmentedDocument], config: Config, docs: set[str] | None = None
+) -> dict[str, DocEntry]:
+    """Fingerprints and signatures of each distinct document (optionally only of ``docs``)."""
+    from ..redis_index import PARAGRAPH, WINDOW, DocEntry, text_key
+
+    chosen: dict[str, SegmentedDocument] = {}
+    for seg in segmented:
+        doc = seg.document.content_hash
+        if (docs is None or doc in docs) and doc not in chosen:
+            chosen[doc] = seg
+    texts: list[str] = []
+    layout: list[tuple[str, list[int], list[int]]] = []  # doc, paragraph indexes, window owners
+    for doc, seg in chosen.items():
+        indexes = eligible(seg, config)
+        wanted = set(indexes)
+        owners = [w.paragraph for w in seg.windows if w.paragraph in wanted]
+        texts.extend(seg.paragraphs[i].text for i in indexes)
+        texts.extend(w.text for w in seg.windows if w.paragraph in wanted)
+        layout.append((doc, indexes, owners))
+    fps = Fingerprinter(config.shingle_size).many(texts)
+    sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+    out: dict[str, DocEntry] = {}
+    at = 0
+    for doc, indexes, owners in layout:
+        paragraphs = [(i, text_key(PARAGRAPH, fps[at + n].content_hash), fps[at + n], sigs[at + n])
+                      for n, i in enumerate(indexes) if fps[at + n].words >= config.min_words]
+        at += len(indexes)
+        kept = {i for i, _, _, _ in paragraphs}
+        rows = [at + n for n, owner in enumerate(owners) if owner in kept]
+        windows = [(owners[row - at], text_key(WINDOW, fps[row].content_hash)) for row in rows]
+        at += len(owners)
+        out[doc] = DocEntry(doc, paragraphs, windows, sigs[rows] if rows else np.empty((0, config.num_perm),
+                                                                                      dtype=np.uint32))
+    return out
+
+
+def sync_documents(segmented: Sequence[SegmentedDocument], config: Config, index: SharedIndex,
+                   max_rounds: int = 100) -> dict[str, DocEntry]:
+    """Every document of the run in the index (written here or by another worker), with its entry."""
+    docs = sorted({seg.document.content_hash for seg in segmented})
+    complete = index.complete(docs)
+    todo = [doc for doc in docs if doc not in complete]
+    computed = doc_entries(segmented, config, set(todo)) if todo else {}
+    for _ in range(max_rounds):
+        if not todo:
+            break
+        states = index.claim(todo)
+        index.write([computed[doc] for doc in todo if states[doc] == "mine"])
+        todo = index.wait_for([doc for doc in todo if states[doc] == "busy"])
+    else:  # pragma: no cover - writers dying over and over
+        raise RuntimeError("gave up waiting for other writers of the shared index")
+    loaded = index.load(sorted(complete))
+    return {**loaded, **computed}
+
+
+def detect_shared(
+    segmented: Sequence[SegmentedDocument], config: Config, index: SharedIndex
+) -> tuple[Cluster, ...]:
+    """``detect_duplicates`` with the Redis index as fingerprint store and LSH."""
+    from ..redis_index import PARAGRAPH, text_key
+
+    entries = sync_documents(segmented, config, index)
+    fingerprints: dict[ParagraphRef, Fingerprint] = {}
+    sig_of: dict[ParagraphRef, np.ndarray] = {}
+    window_owners: dict[bytes, list[ParagraphRef]] = defaultdict(list)
+    for doc, seg in enumerate(segmented):
+        entry = entries[seg.document.content_hash]
+        for i, _, fp, sig in entry.paragraphs:
+            fingerprints[ParagraphRef(doc, i)] = fp
+            sig_of[ParagraphRef(doc, i)] = sig
+        for owner, key in entry.windows:
+            window_owners[key].append(ParagraphRef(doc, owner))
+    groups = exact_groups(fingerprints)
+    representatives = [group[0] for group in sorted(groups, key=lambda g: g[0])]
+    rep_keys = [text_key(PARAGRAPH, fingerprints[ref].content_hash) for ref in representatives]
+    rep_of_key = {key: n for n, key in enumerate(rep_keys)}
+
+    counts: dict[tuple[int, bytes], int] = defaultdict(int)
+    sigs = np.array([sig_of[ref] for ref in representatives], dtype=np.uint32).reshape(-1, config.num_perm)
+    for n, per_band in enumerate(index.buckets(rep_keys, sigs)):
+        for members in per_band:
+            ours = [key for key in members if key in rep_of_key or key in window_owners]
+            size = 1 + sum(1 if key in rep_of_key else len(window_owners[key]) for key in ours)
+            if size < 2 or size > MAX_BUCKET:
+                continue
+            for key in ours:
+                if key in window_owners or rep_of_key[key] > n:
+                    counts[(n, key)] += 1
+    paragraph_pairs = []
+    via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
+    for (n, key), shared in sorted(counts.items()):
+        if shared < index.min_bands:
+            continue
+        if key in rep_of_key:
+            paragraph_pairs.append((representatives[n], representatives[rep_of_key[key]]))
+        else:
+            via_window[representatives[n]].update(window_owners[key])
+    near = verify_near(paragraph_pairs, fingerprints, config.threshold, config.min_fuzz)
+    owners = sorted({ref for refs in window_owners.values() for ref in refs})
+    containers = ContainerIndex({ref: fingerprints[ref] for ref in owners})
+    containment = find_containment(
+        representatives, fingerprints, containers, segmented, config.containment, via_window
+    )
+    rows = rows_of(fingerprints, representatives)  # any paragraph inside a longer one, as detect does
+    inside = containment_candidates(*rows.shingle_sets(), rows.words, config.containment)
+    containment = merged_containment(
+        containment, verify_contained(inside, representatives, fingerprints, segmented, config.containment))
+    return build_clusters(groups, near, containment, fingerprints, config.threshold)
+

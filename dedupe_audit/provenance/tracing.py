@@ -1,0 +1,823 @@
+"""Trace where each paragraph comes from: the original outlet, the relays, the evidence.
+
+Three sources of evidence, weakest last: a cue in the paragraph itself ("CNN reports",
+"(Reuters) -", "з посиланням на Bloomberg"); the attribution of its block, inherited at lower
+confidence; and copies of the paragraph in other documents (a reference original, the copy on
+the outlet's own site, the earliest dated copy). A paragraph none of them speaks for is
+``unknown``: the tracer never guesses. Disagreements are kept as ``conflict:...`` evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+from ..model import (
+    Cluster,
+    Document,
+    Evidence,
+    PageDate,
+    Paragraph,
+    ParagraphRef,
+    Provenance,
+    SegmentedDocument,
+)
+from .blocks import block_members, find_blocks, story_ids
+from .cues import CueMatch, CueRule, CueSet, is_author_cue, load_cues
+from .outlets import Outlet, OutletRegistry
+
+INHERIT = 0.75  # an inherited attribution is this much weaker than its source...
+DECAY = 0.97  # ...and weakens further with each paragraph of distance
+FLOOR = 0.3
+MIXED = 0.9  # a paragraph citing several outlets is less clearly any one's
+AMBIGUOUS = {"block": 0.95, "page": 0.9, "default": 0.85}
+DUPLICATE = {"reference": 0.95, "outlet-site": 0.85, "earliest-cue": 0.6, "earliest-site": 0.45}
+TEASER_EXTRA_WORDS = 8  # a teaser line may be a headline plus a credit and a timestamp
+# Words that stand in a dateline's brackets without naming an outlet: "(Updated) -".
+NOT_OUTLETS = frozenset({
+    "update", "updated", "updates", "video", "videos", "photo", "photos", "opinion", "analysis",
+    "live", "watch", "exclusive", "breaking", "file", "corrected", "correction", "editorial",
+    "commentary", "review", "listen", "audio", "graphic", "graphics", "map", "sponsored",
+})
+# "TEHRAN (Press TV) —": a dateline in capitals names its outlet even when the registry does
+# not know it. Tried on paragraphs no cue speaks for (a cue rule with no word to screen by
+# would run on every paragraph of every page).
+_OPEN_DATELINE = re.compile(
+    r"^\s*[A-Z][A-Z.'’ -]{1,30}(?:,\s*[^()\n]{1,40}?)?\s*"
+    r"\(([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,3})\)\s*[-–—]+\s*"
+)
+OPEN_WORLD = 0.85
+RETELLING_KINDS = frozenset({"wire", "agency", "aggregator"})
+OWN_SITE = 0.7  # a news outlet's page with no other credit: its own reporting
+SOURCE_LINK = 0.85  # a bare link to a registered outlet's article under an excerpt of it
+# A paragraph that is only a link to an article: "nytimes.com/2018/07/14/us/politics/x.html".
+_LINK = re.compile(r"^\s*(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:/\S*)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An attribution of one paragraph before relays are added."""
+
+    outlet: str | None
+    via: tuple[str, ...]
+    role: str
+    confidence: float
+    explanation: str
+    evidence: tuple[Evidence, ...]
+    origin: str  # cue | inherited | teaser | furniture | duplicate:<kind>
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A cue match read as a canonical outlet."""
+
+    match: CueMatch
+    outlet: str | None
+    via: str | None
+    confidence: float
+    ambiguous: bool = False
+    note: str = ""
+
+    @property
+    def evidence(self) -> Evidence:
+        detail = self.note or (f"outlet: {self.outlet}" if self.outlet else "")
+        match = self.match  # built directly: dataclasses.replace costs more on a hot path
+        return Evidence(match.rule.name, match.phrase, match.start, match.end, detail)
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """An outlet named by an attribution, for 'the publication' and ambiguity context."""
+
+    start: int
+    outlet: str
+    block: int
+    ambiguous: bool
+
+
+# ------------------------------------------------------------------ relay
+
+
+def site_of(document: Document, registry: OutletRegistry) -> str | None:
+    """The site that carried the page, from metadata only (site field, then URL)."""
+    meta = document.meta
+    if meta.site and meta.site.strip():
+        found = registry.resolve_site(meta.site)
+        return found.name if found else meta.site.strip()
+    if meta.url:
+        found = registry.by_domain(meta.url)
+        if found:
+            return found.name
+        host = urlsplit(meta.url).hostname
+        return host.removeprefix("www.") if host else None
+    return None
+
+
+def relay_of(
+    document: Document, matches: Sequence[Sequence[CueMatch]], registry: OutletRegistry
+) -> str | None:
+    """The carrying site: metadata first, else the relay most named in the text
+    ("writes UNN", "Kyiv • UNN"), the first named on a tie."""
+    site = site_of(document, registry)
+    if site:
+        return site
+    votes: Counter[str] = Counter()
+    for match in (m for found in matches for m in found):
+        alias = match.via or (match.outlet if match.rule.marks_relay else None)
+        outlet = registry.lookup(alias) if alias else None
+        if outlet:
+            votes[outlet.name] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+# ------------------------------------------------------------------ resolving cues
+
+
+def _pick(
+    alias: str, paragraph: Paragraph, block: int, named: Sequence[_Named], reg: OutletRegistry
+) -> tuple[str, float, bool, str]:
+    """Outlet an alias means here (see data/outlets.toml, "Ambiguous names")."""
+    options = reg.candidates(alias)
+    if len(options) == 1:
+        return options[0], 1.0, False, ""
+    clear = [n for n in reversed(named) if not n.ambiguous and n.outlet in options]
+    if not paragraph.is_body:
+        why = f"ambiguous '{alias}' in a {paragraph.boilerplate_rule} line: default reading"
+        return options[0], AMBIGUOUS["default"], True, why
+    in_block = [n.outlet for n in clear if n.block == block]
+    if in_block:
+        why = f"ambiguous '{alias}': {in_block[0]} named earlier in this block"
+        return in_block[0], AMBIGUOUS["block"], True, why
+    on_page = {n.outlet for n in clear}
+    if len(on_page) == 1:
+        only = on_page.pop()
+        return only, AMBIGUOUS["page"], True, f"ambiguous '{alias}': {only} named earlier on the page"
+    why = f"ambiguous '{alias}': nothing in context, default reading"
+    return options[0], AMBIGUOUS["default"], True, why
+
+
+def _publication(match: CueMatch, named: Sequence[_Named], relay: str | None) -> Resolved:
+    """'The publication writes' means the outlet most recently named before it."""
+    earlier = [n for n in named if n.start < match.start and n.outlet != relay]
+    if not earlier:
+        return Resolved(match, None, None, 0.0, note="no outlet named earlier")
+    outlet = earlier[-1].outlet
+    note = f"the outlet most recently named before it: {outlet}"
+    return Resolved(match, outlet, None, match.rule.confidence, note=note)
+
+
+def _resolve(
+    match: CueMatch, paragraph: Paragraph, block: int, named: Sequence[_Named],
+    relay: str | None, registry: OutletRegistry,
+) -> Resolved:
+    if match.rule.kind == "publication":
+        return _publication(match, named, relay)
+    if match.rule.kind == "own":
+        note = f"the page's own text: {relay}" if relay else "own text of an unknown site"
+        return Resolved(match, relay, None, match.rule.confidence if relay else 0.0, note=note)
+    if match.rule.open_world and not registry.candidates(match.outlet or ""):
+        name = " ".join((match.outlet or "").split())
+        if not name or name.casefold() in NOT_OUTLETS:
+            return Resolved(match, None, None, 0.0, note=f"'{name}' is not an outlet")
+        note = f"outlet: {name} (not in the registry)"
+        return Resolved(match, name, None, match.rule.confidence, note=note)
+    outlet, factor, ambiguous, note = _pick(match.outlet or "", paragraph, block, named, registry)
+    via = registry.lookup(match.via) if match.via else None
+    confidence = round(match.rule.confidence * factor, 3)
+    return Resolved(match, outlet, via.name if via else None, confidence, ambiguous, note)
+
+
+def resolve_document(
+    seg: SegmentedDocument, matches: Sequence[Sequence[CueMatch]], blocks: Sequence[int],
+    relay: str | None, registry: OutletRegistry,
+) -> list[list[Resolved]]:
+    """Every cue of a document read as an outlet, in document order (context grows)."""
+    named: list[_Named] = []
+    out: list[list[Resolved]] = []
+    for paragraph, found in zip(seg.paragraphs, matches, strict=True):
+        block = blocks[paragraph.index]
+        resolved = []
+        for match in found:
+            item = _resolve(match, paragraph, block, named, relay, registry)
+            resolved.append(item)
+            if item.outlet and paragraph.is_body and match.rule.kind == "attribution":
+                named.append(_Named(match.start, item.outlet, block, item.ambiguous))
+        out.append(resolved)
+    return out
+
+
+# ------------------------------------------------------------------ claims in one document
+
+
+def _primary(usable: Sequence[Resolved], relay: str | None) -> Resolved:
+    """The cue that speaks for the paragraph: a dateline/byline, else the outlet with the
+    most weight (first named on a tie), preferring its match that names a relay. The
+    carrier's own marks ("МОСКВА — РИА Новости.", "Нагадаємо") yield to a named source."""
+    foreign = [r for r in usable if r.outlet != relay]
+    usable = foreign or usable
+    openers = [r for r in usable if r.match.rule.starts_block]
+    if openers:
+        return openers[0]
+    weight: Counter[str] = Counter()
+    for r in usable:
+        weight[r.outlet or ""] += r.confidence
+    best = max(weight.values())
+    outlet = next(r.outlet for r in usable if weight[r.outlet or ""] == best)
+    mine = [r for r in usable if r.outlet == outlet]
+    return next((r for r in mine if r.via), mine[0])
+
+
+def _cue_claim(
+    paragraph: Paragraph, resolved: Sequence[Resolved], cues: CueSet, relay: str | None,
+    relay_page: bool = True,
+) -> Claim | None:
+    """The paragraph's own author claim from its cues. Cues naming a quote's or a fact's
+    source ("told CBS", "according to Reuters" on a news outlet's page) are left out: they
+    say where something came from, not who wrote this text (see ``is_author_cue``)."""
+    usable = [r for r in resolved if r.outlet and _names_author(paragraph, r, relay_page, relay)]
+    if not usable:
+        return None
+    primary = _primary(usable, relay)
+    others = sorted({r.outlet or "" for r in usable} - {primary.outlet or ""})
+    confidence = primary.confidence * (MIXED if others else 1.0)
+    role = "quote" if primary.match.quoted else "reported"
+    limit = cues.blocks.headline_max_words + TEASER_EXTRA_WORDS
+    if primary.match.rule.role == "teaser" and len(paragraph.text.split()) <= limit:
+        role = "teaser"
+    explanation = f"Cue '{primary.match.phrase}' ({primary.match.rule.name}) names {primary.outlet}"
+    explanation += f"; also names {', '.join(others)}." if others else "."
+    via = (primary.via,) if primary.via and primary.via != primary.outlet else ()
+    evidence = tuple(r.evidence for r in usable)
+    return Claim(primary.outlet, via, role, round(confidence, 3), explanation, evidence, "cue")
+
+
+def _names_author(paragraph: Paragraph, resolved: Resolved, relay_page: bool, relay: str | None) -> bool:
+    """Whether a cue names who wrote the paragraph (an author cue, a source framing the whole
+    paragraph on a retelling page, the site's own interview) rather than where a quote or a
+    fact came from: the one test that splits a paragraph's outlets into author and sources."""
+    return (is_author_cue(resolved.match.rule, relay_page) or (relay_page and _frames(paragraph, resolved))
+            or _own_interview(resolved, relay))
+
+
+FRAME_WORDS = 4  # a source named within this many words of a paragraph's start frames it
+
+
+def _frames(paragraph: Paragraph, resolved: Resolved) -> bool:
+    """Whether a fact-source cue frames the whole paragraph - it opens it ("According to
+    Reuters, ...", "Ранее ТАСС сообщал, что") or closes it ("..., Bloomberg reports.") - and
+    so names whose report the paragraph retells; mid-sentence it names a source only. Only
+    on a retelling page (an agency, an aggregator, an unknown site) does a frame name the
+    author: a newspaper's writer who cites a wire for one fact still wrote the paragraph."""
+    if resolved.match.rule.role != "source":
+        return False
+    start = resolved.match.start - paragraph.start
+    end = resolved.match.end - paragraph.start
+    text = paragraph.text
+    return len(text[:start].split()) <= FRAME_WORDS or not text[end:].strip(" .»\"”'’)")
+
+
+def _own_interview(resolved: Resolved, relay: str | None) -> bool:
+    """"Peskov told RIA Novosti" on RIA Novosti's page: the site's own interview."""
+    return resolved.match.rule.role == "interview" and relay is not None and resolved.outlet == relay
+
+
+def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_page: bool,
+                     relay: str | None = None) -> tuple[Evidence, ...]:
+    """Outlets a paragraph names as where a quote or fact came from, kept as evidence."""
+    found = []
+    for r in resolved:
+        if r.outlet and not _names_author(paragraph, r, relay_page, relay):
+            what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
+                r.match.rule.role, "source of a fact or quote")
+            match = r.match
+            found.append(Evidence(f"source:{match.rule.name}", match.phrase, match.start, match.end,
+                                  f"{what}: {r.outlet} (not the author)"))
+    return tuple(found)
+
+
+def _link_claim(paragraph: Paragraph, text: str, registry: OutletRegistry, relay: str | None
+                ) -> Claim | None:
+    """A paragraph that is only a link to a registered outlet's article: the source line of
+    an excerpt ("nytimes.com/2018/07/14/..."), crediting the story above it."""
+    if len(text) > 300 or "/" not in text:
+        return None
+    found = _LINK.match(text)
+    outlet = registry.by_domain(found.group(1)) if found else None
+    if outlet is None or outlet.name == relay or outlet.kind == "aggregator":
+        return None
+    evidence = Evidence("source-link", text.strip()[:80], paragraph.start, paragraph.end,
+                        f"outlet: {outlet.name}")
+    why = f"A link to {outlet.name}'s article ('{text.strip()[:60]}') credits the excerpt it closes."
+    return Claim(outlet.name, (), "reported", SOURCE_LINK, why, (evidence,), "cue")
+
+
+def _open_world_claim(paragraph: Paragraph, text: str, registry: OutletRegistry) -> Claim | None:
+    """An outlet named by a capitals dateline but absent from the registry, by its name."""
+    found = _OPEN_DATELINE.match(text)
+    if found is None:
+        return None
+    name = " ".join(found.group(1).split())
+    if name.casefold() in NOT_OUTLETS or registry.candidates(name):
+        return None
+    start = paragraph.start + found.start()
+    evidence = Evidence("dateline-open-world", found.group().strip(), start, paragraph.start + found.end(),
+                        f"outlet: {name} (not in the registry)")
+    why = f"Dateline '{found.group().strip()}' names {name}, an outlet not in the registry."
+    return Claim(name, (), "reported", OPEN_WORLD, why, (evidence,), "cue")
+
+
+def _own_claim(own: Outlet, site: str) -> Claim:
+    """One claim for every paragraph a page's own site speaks for (the site is the evidence)."""
+    evidence = Evidence("own-site", site, detail=f"outlet: {own.name}")
+    why = (f"No credit of another outlet in its story: the page's site {site} ({own.name},"
+           f" {own.kind} in the registry) is taken as its author.")
+    return Claim(own.name, (), "own", OWN_SITE, why, (evidence,), "own")
+
+
+def _boilerplate_claim(paragraph: Paragraph, resolved: Sequence[Resolved]) -> Claim:
+    rule = paragraph.boilerplate_rule or "boilerplate"
+    marker = Evidence(f"boilerplate:{rule}", paragraph.text[:80], paragraph.start, paragraph.end)
+    if rule != "teaser":
+        return Claim(None, (), "furniture", 0.9, f"Site furniture ({rule}).", (marker,), "furniture")
+    credit = next((r for r in resolved if r.outlet and r.match.rule.role == "teaser"), None)
+    credit = credit or next((r for r in resolved if r.outlet), None)
+    if credit is None:
+        return Claim(None, (), "teaser", 0.5, "Teaser with no credited outlet.", (marker,), "teaser")
+    why = f"Teaser credited '{credit.match.phrase}' ({credit.outlet})."
+    evidence = (credit.evidence, marker)
+    return Claim(credit.outlet, (), "teaser", credit.confidence, why, evidence, "teaser")
+
+
+def _seeds(
+    paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]],
+    blocks: Sequence[int], cues: CueSet,
+) -> dict[int, tuple[int, Resolved]]:
+    """Blocks opened by a story line kept as boilerplate ("Kyiv • UNN"): block -> source.
+    The seed skips furniture between it and the next body paragraph; a teaser drops it."""
+    seeds: dict[int, tuple[int, Resolved]] = {}
+    pending: tuple[int, Resolved] | None = None
+    for p, found in zip(paragraphs, resolved, strict=True):
+        if p.is_body:
+            if pending:
+                seeds.setdefault(blocks[p.index], pending)
+            pending = None
+        elif p.boilerplate_rule in cues.blocks.story_boilerplate:
+            opener = next((r for r in found if r.outlet and r.match.rule.starts_block), None)
+            pending = (p.index, opener) if opener else pending
+        elif p.boilerplate_rule == "teaser":
+            pending = None
+    return seeds
+
+
+def _inherited(index: int, source: int, claim: Claim,
+               shared: dict[int, tuple[str, tuple[Evidence, ...]]] | None = None) -> Claim:
+    """``claim`` of paragraph ``source`` handed down to paragraph ``index``; ``shared`` (one
+    document's, by source) lets the paragraphs inheriting from one source share the same
+    explanation and evidence objects."""
+    distance = abs(index - source)
+    confidence = max(FLOOR, claim.confidence * INHERIT * DECAY ** (distance - 1))
+    known = shared.get(source) if shared is not None else None
+    if known is None:
+        first = claim.evidence[0]
+        evidence = Evidence(
+            f"inherited:{first.rule}", first.phrase, first.start, first.end, f"paragraph {source}"
+        )
+        why = (
+            f"No cue of its own; inherits {claim.outlet} from paragraph {source} of the same block"
+            f" ('{first.phrase}')."
+        )
+        known = (why, (evidence,))
+        if shared is not None:
+            shared[source] = known
+    return Claim(claim.outlet, claim.via, "reported", round(confidence, 3), known[0], known[1], "inherited")
+
+
+def _seed_claim(index: int, resolved: Resolved) -> Claim:
+    first = resolved.evidence
+    claim = Claim(resolved.outlet, (), "reported", resolved.confidence, "", (first,), "cue")
+    return _inherited(index, resolved.match.paragraph, claim)
+
+
+LEAD_PARAGRAPHS = 3  # body paragraphs at the head of a block whose cues speak for the block
+
+
+def _speaks_for_story(claim: Claim | None, in_lead: bool, story_rules: frozenset[str]) -> bool:
+    if claim is None or claim.origin != "cue":
+        return False
+    return in_lead or bool(claim.via) or any(e.rule in story_rules for e in claim.evidence)
+
+
+def _inherit(
+    claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]],
+    story_rules: frozenset[str] = frozenset(), credits: dict[int, Claim] | None = None,
+) -> None:
+    """Fill paragraphs without a cue from the nearest story cue before them in their block
+    (or the block's seed), else the nearest after; never across a block edge.
+
+    A story cue is one that speaks for the story: a dateline or byline (``story_rules``), a
+    relay chain ("X reports, writes UNN"), or any cue in the block's lead (its first
+    ``LEAD_PARAGRAPHS`` body paragraphs, so a section label and a headline may come first).
+    A passing "according to Reuters" in the middle of a site's own article attributes that
+    paragraph only; letting it spread would hand the whole article to the outlet it quotes.
+    ``credits`` are story credits held by furniture (a copyright line, a production line),
+    by paragraph: they speak for the block they stand in but are never filled in themselves.
+    """
+    credits = credits or {}
+    shared: dict[int, tuple[str, tuple[Evidence, ...]]] = {}
+    speaking = [credits.get(i) or c for i, c in enumerate(claims)] if credits else list(claims)
+
+    for block, members in block_members(blocks).items():
+        lead = set([i for i in members if i not in credits][:LEAD_PARAGRAPHS])
+        anchors = [
+            i for i in members
+            if _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
+        ]
+        if not anchors and block not in seeds:
+            continue  # nothing to inherit from
+        passed = 0  # anchors[:passed] come before the paragraph; anchors are never filled in
+        for i in members:
+            while passed < len(anchors) and anchors[passed] < i:
+                passed += 1
+            if claims[i] is not None or i in credits:
+                continue
+            if passed:
+                source = anchors[passed - 1]
+                claims[i] = _inherited(i, source, speaking[source], shared)  # type: ignore[arg-type]
+            elif block in seeds:
+                claims[i] = _seed_claim(i, seeds[block][1])
+            elif anchors:
+                claims[i] = _inherited(i, anchors[0], speaking[anchors[0]], shared)  # type: ignore[arg-type]
+
+
+def _story_of_furniture(
+    paragraphs: Sequence[Paragraph], blocks: Sequence[int],
+) -> tuple[list[int | None], list[int | None]]:
+    """For each furniture paragraph, the blocks of the nearest body paragraph before it and
+    after it (None when there is none, and for body paragraphs): a closing credit belongs to
+    the story above it, an opening one (a byline kept as furniture) to the story below."""
+    before: list[int | None] = [None] * len(paragraphs)
+    after: list[int | None] = [None] * len(paragraphs)
+    last: int | None = None
+    for p in paragraphs:
+        if p.is_body:
+            last = blocks[p.index]
+        else:
+            before[p.index] = last
+    last = None
+    for p in reversed(paragraphs):
+        if p.is_body:
+            last = blocks[p.index]
+        else:
+            after[p.index] = last
+    return before, after
+
+
+def trace_document(
+    seg: SegmentedDocument, resolved: Sequence[Sequence[Resolved]], blocks: Sequence[int],
+    cues: CueSet, relay: str | None, registry: OutletRegistry | None = None,
+    matches: Sequence[tuple[CueMatch, ...]] | None = None,
+) -> list[Claim | None]:
+    """Claims from this document alone: credits and cues, then inheritance inside stories,
+    then the page's own site for what is left (a news outlet's page, never an aggregator's).
+    Quote and fact sources are kept as evidence beside whatever the paragraph's author is."""
+    own = _own_outlet(relay, registry)
+    # Agencies and aggregators retell others' reports ("повідомляє Bloomberg", "X reports"):
+    # on their pages, and where the site is unknown, a named source speaks for its paragraph.
+    relay_page = own is None or own.kind in RETELLING_KINDS
+    paragraphs = seg.paragraphs
+    claims: list[Claim | None] = []
+    sources: dict[int, tuple[Evidence, ...]] = {}
+    credits: dict[int, Claim] = {}
+    for paragraph, found in zip(paragraphs, resolved, strict=True):
+        text = paragraph.text
+        link = _link_claim(paragraph, text, registry, relay) if registry is not None and "/" in text else None
+        if paragraph.is_body:
+            claim = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
+            if claim is None and registry is not None and text.find("(", 0, 80) >= 0:
+                claim = _open_world_claim(paragraph, text, registry)
+            claims.append(claim or link)
+            quoted = _source_evidence(paragraph, found, relay_page, relay) if found else ()
+            if quoted:
+                sources[paragraph.index] = quoted
+        else:
+            claims.append(_boilerplate_claim(paragraph, found))
+            credit = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
+            credit = credit if credit and _is_story_credit(credit, cues) else link
+            kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
+            if credit is not None and kept:
+                credits[paragraph.index] = credit
+    named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
+    if not named and not credits and own is None and not sources:
+        seeds = _seeds(paragraphs, resolved, blocks, cues)
+        if not seeds:
+            return claims  # no credit, cue, seed or own site: nothing to hand down
+    blocks = story_ids(seg, blocks, cues, matches, named)
+    body_blocks = [b if p.is_body else -1 - p.index for p, b in zip(paragraphs, blocks, strict=True)]
+    before, after = _story_of_furniture(paragraphs, blocks) if credits else ([], [])
+    for index, credit in credits.items():
+        opens = any(e.rule in _opening_rules(cues) for e in credit.evidence)
+        story = (after[index] if after[index] is not None else before[index]) if opens else (
+            before[index] if before[index] is not None else after[index])
+        if story is not None:
+            body_blocks[index] = story
+    _inherit(claims, body_blocks, _seeds(paragraphs, resolved, blocks, cues), _story_rules(cues),
+             credits)
+    tail = _trailing_titles(paragraphs, cues)
+    for p in paragraphs[tail:]:
+        claim = claims[p.index]
+        if p.is_body and claim is not None and claim.origin == "inherited":
+            claims[p.index] = None  # links and labels after the last story, not its text
+    if own is not None:
+        mine = _own_claim(own, _site_label(seg.document) or own.name)
+        for p in paragraphs[:tail]:
+            if claims[p.index] is None and p.is_body:
+                claims[p.index] = mine
+    for index, evidence in sources.items():
+        claim = claims[index]
+        if claim is None:
+            why = "Names only where a quote or fact came from, not who wrote it: unknown."
+            claims[index] = Claim(None, (), "unknown", 0.0, why, evidence, "source")
+        else:
+            claims[index] = Claim(claim.outlet, claim.via, claim.role, claim.confidence,
+                                  claim.explanation, claim.evidence + evidence, claim.origin)
+    return claims
+
+
+def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
+    """Index from which the page's body ends in title-like lines only (short, no final
+    punctuation): links to other articles ("Читайте также" lists), not the site's story."""
+    end = len(paragraphs)
+    terminal = cues.blocks.headline_terminal
+    for p in reversed(paragraphs):
+        if not p.is_body:
+            continue
+        text = p.text.rstrip().rstrip("\"'”’»)]")
+        if text and text[-1] not in terminal and len(p.text.split()) <= cues.blocks.headline_max_words:
+            end = p.index
+        else:
+            break
+    return end
+
+
+def _opening_rules(cues: CueSet) -> frozenset[str]:
+    return frozenset(rule.name for rule in cues.rules if rule.starts_block)
+
+
+def _is_story_credit(claim: Claim, cues: CueSet) -> bool:
+    return any(e.rule in _story_rules(cues) for e in claim.evidence)
+
+
+def _own_outlet(relay: str | None, registry: OutletRegistry | None) -> Outlet | None:
+    """The registered news outlet whose own page this is (never an aggregator or portal)."""
+    if relay is None or registry is None:
+        return None
+    outlet = registry.get(relay)
+    return outlet if outlet is not None and outlet.kind != "aggregator" else None
+
+
+def _site_label(document: Document) -> str | None:
+    meta = document.meta
+    if meta.site and meta.site.strip():
+        return meta.site.strip()
+    host = urlsplit(meta.url).hostname if meta.url else None
+    return host.removeprefix("www.") if host else None
+
+
+_STORY_RULES: dict[int, tuple[tuple[CueRule, ...], frozenset[str]]] = {}
+
+
+def _story_rules(cues: CueSet) -> frozenset[str]:
+    """Names of the rules that open a story (datelines, bylines), read once per rule set."""
+    known = _STORY_RULES.get(id(cues.rules))
+    if known is None or known[0] is not cues.rules:
+        if len(_STORY_RULES) > 8:
+            _STORY_RULES.clear()
+        names = frozenset(rule.name for rule in cues.rules if rule.starts_block or rule.story)
+        names |= {"source-link", "dateline-open-world"}
+        known = _STORY_RULES[id(cues.rules)] = (cues.rules, names)
+    return known[1]
+
+
+# ------------------------------------------------------------------ copies in other documents
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What the cross-document step needs to know about the run."""
+
+    segmented: Sequence[SegmentedDocument]
+    claims: Sequence[Sequence[Claim | None]]
+    sites: Sequence[str | None]
+    dates: Sequence[str | None]
+    references: Sequence[bool]  # read in the per-page pass: the pages may be read back from a spool
+
+    def claim(self, ref: ParagraphRef) -> Claim | None:
+        return self.claims[ref.doc][ref.index]
+
+    def where(self, ref: ParagraphRef) -> str:
+        seg = self.segmented[ref.doc]
+        return f"{seg.document.path}:{seg.paragraphs[ref.index].line}"
+
+
+def _copies(cluster: Cluster) -> list[ParagraphRef]:
+    refs = {m.ref for m in cluster.members} | {c.container for c in cluster.containers}
+    return sorted(refs)
+
+
+def _claimed(run: _Run, ref: ParagraphRef) -> str | None:
+    claim = run.claim(ref)
+    return claim.outlet if claim and claim.origin in ("cue", "inherited") else None
+
+
+def _by_date(run: _Run, refs: Sequence[ParagraphRef]) -> list[ParagraphRef]:
+    """Refs ordered by page date (undated last), then by position in the run."""
+    return sorted(refs, key=lambda r: (run.dates[r.doc] is None, run.dates[r.doc] or "", r))
+
+
+def _original(run: _Run, refs: Sequence[ParagraphRef]) -> tuple[ParagraphRef, str, str] | None:
+    """(copy, outlet, kind) of the likely original among copies, or None."""
+    for ref in refs:
+        outlet = run.sites[ref.doc] or _claimed(run, ref)
+        if run.references[ref.doc] and outlet:
+            return ref, outlet, "reference"
+    claimed = {o for o in (_claimed(run, r) for r in refs) if o}
+    own_site = [r for r in _by_date(run, refs) if run.sites[r.doc] in claimed]
+    if own_site:
+        return own_site[0], run.sites[own_site[0].doc] or "", "outlet-site"
+    dated = [r for r in _by_date(run, refs) if run.dates[r.doc]]
+    if not dated or sum(run.dates[r.doc] == run.dates[dated[0].doc] for r in dated) > 1:
+        return None  # undated, or several copies share the earliest date: no earliest copy
+    first = dated[0]
+    if _claimed(run, first):
+        return first, _claimed(run, first) or "", "earliest-cue"
+    site = run.sites[first.doc]
+    return (first, site, "earliest-site") if site else None
+
+
+def _duplicate_claim(run: _Run, copy: ParagraphRef, outlet: str, kind: str) -> Claim:
+    seg = run.segmented[copy.doc]
+    text = seg.paragraphs[copy.index].text
+    label = kind.split("-")[0] if kind.startswith("earliest") else kind
+    evidence = Evidence(f"duplicate:{label}", text[:80], detail=run.where(copy))
+    reasons = {
+        "reference": "a copy in a reference original",
+        "outlet-site": f"a copy on {outlet}'s own site",
+        "earliest-cue": f"the earliest dated copy, attributed there to {outlet}",
+        "earliest-site": f"the earliest dated copy, on {outlet}'s site",
+    }
+    reason = reasons[kind]
+    why = f"{reason[0].upper()}{reason[1:]} ({run.where(copy)}) decides: {outlet}."
+    return Claim(outlet, (), "reported", DUPLICATE[kind], why, (evidence,), f"duplicate:{label}")
+
+
+def cross_document(run: _Run, clusters: Sequence[Cluster]) -> dict[ParagraphRef, Claim]:
+    """For each paragraph with copies elsewhere, the claim its likely original makes."""
+    found: dict[ParagraphRef, Claim] = {}
+    for cluster in sorted(clusters, key=lambda c: c.cluster_id):
+        refs = _copies(cluster)
+        if len({r.doc for r in refs}) < 2:
+            continue
+        decided = _original(run, refs)
+        if decided is None:
+            continue
+        copy, outlet, kind = decided
+        claim = _duplicate_claim(run, copy, outlet, kind)
+        for ref in refs:
+            old = found.get(ref)
+            if ref.doc != copy.doc and (old is None or claim.confidence > old.confidence):
+                found[ref] = claim
+    return found
+
+
+# ------------------------------------------------------------------ combining
+
+
+def _conflict(local: Claim, dup: Claim) -> Evidence:
+    kind = dup.origin.split(":", 1)[1]
+    phrase = f"{local.outlet} from {local.origin} here; {dup.outlet} from the copy"
+    return Evidence(f"conflict:{kind}", phrase, detail=dup.evidence[0].detail)
+
+
+def combine(local: Claim | None, dup: Claim | None) -> Claim | None:
+    """One claim from the paragraph's own and its copies' evidence; conflicts are kept."""
+    if dup is None or (local is not None and local.origin in ("furniture", "teaser")):
+        return local
+    if local is None:
+        return dup
+    if local.outlet is None:  # only quote/fact sources named here: the copy decides
+        return replace(dup, evidence=dup.evidence + local.evidence)
+    if local.outlet == dup.outlet:
+        confidence = round(min(0.99, max(local.confidence, dup.confidence) + 0.05), 3)
+        why = local.explanation + " A copy elsewhere agrees."
+        return replace(local, confidence=confidence, explanation=why,
+                       evidence=local.evidence + dup.evidence)
+    conflict = _conflict(local, dup)
+    dup_wins = dup.origin == "duplicate:reference" or (
+        local.origin in ("inherited", "own") and dup.confidence > local.confidence
+    )
+    winner, loser = (dup, local) if dup_wins else (local, dup)
+    why = f"{winner.explanation} Overrides {loser.outlet} ({loser.origin})."
+    if not dup_wins:
+        why = f"{winner.explanation} A copy elsewhere says {loser.outlet} (kept as a conflict)."
+    evidence = winner.evidence + loser.evidence[:1] + (conflict,)
+    return replace(winner, explanation=why, evidence=evidence)
+
+
+def finalize(claim: Claim | None, relay: str | None) -> Provenance:
+    """Add the relay chain and settle the role ('own' when the carrier wrote it)."""
+    carried = (relay,) if relay else ()
+    if claim is None:
+        why = "No cue, no attribution in its block and no copy elsewhere: unknown."
+        return Provenance(None, carried, "unknown", 0.0, why)
+    if claim.outlet is None:
+        return Provenance(None, carried, claim.role, claim.confidence, claim.explanation,
+                          claim.evidence)
+    chain = tuple(dict.fromkeys(v for v in claim.via + carried if v != claim.outlet))
+    role = claim.role
+    if claim.outlet == relay and role in ("reported", "quote"):
+        role = "own"
+    return Provenance(claim.outlet, chain, role, claim.confidence, claim.explanation,
+                      claim.evidence)
+
+
+# ------------------------------------------------------------------ public entry point
+
+
+@dataclass(frozen=True, slots=True)
+class PageTrace:
+    """What one page alone says: the relay carrying it and each paragraph's own claim.
+    Made while the page is at hand (``trace_page``); the run's copies are weighed later
+    (``trace_across``) from these, the page dates and the clusters."""
+
+    relay: str | None
+    claims: tuple[Claim | None, ...]
+    reference: bool
+
+
+def trace_page(
+    seg: SegmentedDocument, registry: OutletRegistry, cues: CueSet,
+    matches: Sequence[tuple[CueMatch, ...]], blocks: Sequence[int],
+) -> PageTrace:
+    """One page's relay and local claims, from its cues (``cues.find_all``) and blocks."""
+    relay = relay_of(seg.document, matches, registry)
+    resolved = resolve_document(seg, matches, blocks, relay, registry)
+    return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay, registry, matches)),
+                     seg.document.reference)
+
+
+def trace_across(
+    segmented: Sequence[SegmentedDocument], pages: Sequence[PageTrace], clusters: Sequence[Cluster],
+    page_dates: Sequence[PageDate] | None = None,
+) -> tuple[tuple[Provenance, ...], ...]:
+    """Every page's provenance: its own claims combined with what its copies elsewhere say.
+    ``segmented`` is read only for the copies that decide a cluster (their place and text)."""
+    relays = [page.relay for page in pages]
+    dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(pages)
+    run = _Run(segmented, [page.claims for page in pages], relays, dates,
+               [page.reference for page in pages])
+    copied: list[dict[int, Claim]] = [{} for _ in range(len(pages))]
+    for ref, claim in cross_document(run, clusters).items():
+        copied[ref.doc][ref.index] = claim
+    return tuple(
+        _finalized(page.claims, found, page.relay) for page, found in zip(pages, copied, strict=True)
+    )
+
+
+def trace(
+    segmented: Sequence[SegmentedDocument],
+    clusters: Sequence[Cluster],
+    registry: OutletRegistry,
+    page_dates: Sequence[PageDate] | None = None,
+    *,
+    cue_files: Sequence[str] = (),
+    blocks: Sequence[Sequence[int]] | None = None,
+    cues: CueSet | None = None,
+    matches: Sequence[Sequence[tuple[CueMatch, ...]]] | None = None,
+) -> tuple[tuple[Provenance, ...], ...]:
+    """One Provenance per paragraph per document, aligned with ``segmented[i].paragraphs``:
+    ``trace_page`` of every page, then ``trace_across`` the run.
+
+    ``blocks`` (from :func:`find_blocks`, one tuple per document) and ``matches`` (each
+    document's ``cues.find_all``, found with ``cues``) may be passed when the caller already
+    computed them for other stages; otherwise they are computed here.
+    """
+    cues = cues or load_cues(registry, tuple(cue_files))
+    pages = []
+    for doc, seg in enumerate(segmented):
+        doc_matches = cues.find_all(seg.paragraphs, seg.document.text) if matches is None else matches[doc]
+        doc_blocks = blocks[doc] if blocks is not None else find_blocks(seg, doc, clusters, cues=cues)
+        pages.append(trace_page(seg, registry, cues, doc_matches, doc_blocks))
+    return trace_across(segmented, pages, clusters, page_dates)
+
+
+def _finalized(claims: Sequence[Claim | None], copied: dict[int, Claim], relay: str | None
+               ) -> tuple[Provenance, ...]:
+    """One document's provenance; its many unknown paragraphs share one (immutable) value."""
+    unknown = finalize(None, relay)
+    return tuple(
+        unknown if claim is None and i not in copied else finalize(combine(claim, copied.get(i)), relay)
+        for i, claim in enumerate(claims)
+    )

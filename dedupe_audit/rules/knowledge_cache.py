@@ -1,0 +1,224 @@
+"""Compiled knowledge kept between runs: what reading and compiling rule patterns produces.
+
+Why: the shipped knowledge is large (~1,300 era facts, cue rules holding every outlet alias,
+~800), and a small run (a CI gate, a pre-commit hook) spent most of its seconds turning the
+same pattern texts into the same results on every start: the literals each era pattern needs
+(``literals.required_literals``, ~0.8 s) and the `re` programs of the cue rules a paragraph
+reaches (a few dozen alternations of every alias, ~2.5 s). Both are pure functions of a
+pattern's text and flags, so they are kept *by content*: an entry's key is a digest of the
+pattern text itself. A changed data file, a user's rule file, a new pattern simply has other
+keys (nothing needs invalidating, and a user's pattern can never be answered by another's).
+
+The file's own name carries what the answers also depend on: the package version, the Python
+version and its regex engine (``_sre.MAGIC``, code size), and the source of the modules that
+compute them; a file with another name belongs to another version and is removed when the
+cache is next written, once unused for a day (``STALE_AFTER``).
+
+* Where: ``$DEDUPE_AUDIT_CACHE_DIR``, else the user cache folder (``platformdirs`` if
+  installed, else ``$XDG_CACHE_HOME`` or ``~/.cache``) under ``dedupe-audit``.
+* ``DEDUPE_AUDIT_NO_CACHE=1`` (or any value but ``0``/empty): nothing is read or written.
+* Stored with ``marshal`` (plain values only, nothing in it can run code), written atomically
+  once, at exit, only when a run added entries; a file that cannot be read or holds a value of
+  the wrong shape is ignored entry by entry (the value is computed again), never an error.
+* An `re` program read back is checked by `re`'s own code validator before use.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import marshal
+import os
+import re
+import sys
+import tempfile
+import time
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ENV_OFF = "DEDUPE_AUDIT_NO_CACHE"
+ENV_DIR = "DEDUPE_AUDIT_CACHE_DIR"
+PREFIX = "knowledge-"
+MAX_BYTES = 64 * 1024 * 1024  # a cache never grows past this (new entries are then not kept)
+# another version's file is removed once unused this long (two installs side by side, e.g. a
+# checkout and a release, would otherwise delete each other's file on every run)
+STALE_AFTER = 24 * 3600
+# modules whose code decides the cached answers: a change to one makes a new cache file
+# (screens.py: the literals of furniture patterns, boilerplate._literals)
+_SOURCES = ("knowledge_cache.py", "literals.py", "screens.py")
+
+
+def enabled() -> bool:
+    """Whether the cache is used (``DEDUPE_AUDIT_NO_CACHE`` unset, empty or ``0``)."""
+    return os.environ.get(ENV_OFF, "") in ("", "0")
+
+
+def cache_dir() -> Path:
+    """The folder holding the cache file."""
+    own = os.environ.get(ENV_DIR)
+    if own:
+        return Path(own)
+    try:
+        from platformdirs import user_cache_dir
+    except ImportError:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(base) / "dedupe-audit"
+    return Path(user_cache_dir("dedupe-audit", appauthor=False))
+
+
+def _tag() -> str:
+    """What every answer depends on besides the pattern: package, Python, engine, code."""
+    from .. import __version__
+
+    digest = hashlib.sha256()
+    try:
+        import _sre
+
+        engine = f"{_sre.MAGIC}:{_sre.CODESIZE}"
+    except (ImportError, AttributeError):  # pragma: no cover - another implementation
+        engine = "no-sre"
+    digest.update(f"{__version__}|{sys.version}|{sys.implementation.name}|{engine}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _SOURCES:
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:  # pragma: no cover - a zipped install: the version must do
+            digest.update(name.encode())
+    return digest.hexdigest()[:20]
+
+
+def _key(*parts: object) -> bytes:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class _Store:
+    """Tables of digest -> plain value, read from the file on first use, written at exit."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, dict[bytes, Any]] | None = None
+        self.added = 0
+        self.path: Path | None = None
+
+    def table(self, name: str) -> dict[bytes, Any] | None:
+        """The table ``name`` (None when the cache is off)."""
+        if not enabled():
+            return None
+        if self.tables is None:
+            self.tables = {}
+            try:
+                self.path = cache_dir() / f"{PREFIX}{_tag()}.marshal"
+                loaded = marshal.loads(self.path.read_bytes())
+            except (OSError, ValueError, EOFError, TypeError, RuntimeError):
+                loaded = None
+            if isinstance(loaded, dict):
+                self.tables = {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, dict)}
+            atexit.register(self.save)
+        return self.tables.setdefault(name, {})
+
+    def note_added(self) -> None:
+        self.added += 1
+
+    def save(self) -> None:
+        """Write the tables if this process added entries: merged with what another process
+        wrote meanwhile, atomically (a reader sees the old file or the new one)."""
+        if not self.added or self.tables is None or self.path is None or not enabled():
+            return
+        self.added = 0
+        try:
+            folder = self.path.parent
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                theirs = marshal.loads(self.path.read_bytes())
+            except (OSError, ValueError, EOFError, TypeError):
+                theirs = {}
+            tables: dict[str, dict[bytes, Any]] = {}
+            for source in (theirs if isinstance(theirs, dict) else {}, self.tables):
+                for name, entries in source.items():
+                    if isinstance(name, str) and isinstance(entries, dict):
+                        tables.setdefault(name, {}).update(entries)
+            data = marshal.dumps(tables)
+            if len(data) > MAX_BYTES:
+                return
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    out.write(data)
+                os.replace(temporary, self.path)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+            for stale in folder.glob(f"{PREFIX}*.marshal"):
+                if stale != self.path and time.time() - stale.stat().st_mtime > STALE_AFTER:
+                    stale.unlink(missing_ok=True)
+        except (OSError, ValueError):  # a read-only home, a full disk: the next run recomputes
+            return
+
+
+_STORE = _Store()
+
+
+def remembered(table: str, key: tuple, compute: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
+    """``compute()``'s value for ``key`` (a tuple of plain values the answer is a pure function
+    of), from the cache when it holds one that ``valid`` accepts; the value must be plain
+    (str, bytes, int, None, tuples, frozensets of them) for ``marshal``."""
+    entries = _STORE.table(table)
+    if entries is None:
+        return compute()
+    digest = _key(*key)
+    known = entries.get(digest, entries)  # the table itself stands for "absent"
+    if known is not entries and valid(known):
+        return known
+    value = compute()
+    entries[digest] = value
+    _STORE.note_added()
+    return value
+
+
+# --------------------------------------------------------------------------- regex programs
+
+
+def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(pattern, flags)``, the parsed and compiled program kept in the cache: a
+    big alternation (every outlet alias) costs `re` tens of milliseconds to parse and compile
+    in Python and ~0.3 ms to rebuild from its program. Same errors as ``re.compile``."""
+    flags = int(flags)
+    entries = _STORE.table("re")
+    if entries is None or not isinstance(pattern, str):
+        return re.compile(pattern, flags)
+    try:
+        import _sre
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - another implementation
+        return re.compile(pattern, flags)
+    digest = _key(pattern, flags)
+    known = entries.get(digest)
+    if known is not None:
+        try:
+            all_flags, code_bytes, groups, names = known
+            code = array("I", code_bytes).tolist()
+            groupindex = dict(names)
+            indexgroup = [None] * (groups + 1)
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            return _sre.compile(pattern, all_flags, code, groups, groupindex, tuple(indexgroup))
+        except (TypeError, ValueError, RuntimeError, IndexError, OverflowError):
+            pass  # a damaged entry: compiled again below
+    if flags & re.DEBUG:
+        return re.compile(pattern, flags)
+    parsed = _parser.parse(pattern, flags)  # re.error as re.compile raises it
+    try:
+        code = _compiler._code(parsed, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        groups, all_flags = parsed.state.groups - 1, flags | parsed.state.flags
+        made = _sre.compile(pattern, all_flags, code, groups, groupindex, tuple(indexgroup))
+        packed = array("I", code).tobytes()
+    except (TypeError, AttributeError, OverflowError):  # pragma: no cover - another Python's internals
+        return re.compile(pattern, flags)
+    entries[digest] = (all_flags, packed, groups, tuple(sorted(groupindex.items())))
+    _STORE.note_added()
+    return made
