@@ -48,8 +48,11 @@ from dedupe_audit.dating.tense import (
     PAST,
     PAST_PERFECT,
     REPORTING,
+    SPEECH_STEMS,
+    SPEECH_VERBS,
     Tense,
     clause_tense,
+    future_clause,
     recent_in_clause,
 )
 from dedupe_audit.dating.time_expressions import (
@@ -121,6 +124,9 @@ class Clue:
     # read as retrospective when the page (or foreign block) shows a later holder sitting
     strong: bool = True
     terms: tuple[Term, ...] = ()  # all tenures of the holder in the office (one for most)
+    # the holder is the subject of a verb of saying ("Stoltenberg said", "Шольц заявив"): the
+    # news of the holder's own time (see ``_reported``)
+    speaks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +201,25 @@ def _dated_sentence(phrase: str, start: int, end: int, sentence_start: int, sent
 
 
 def _names_event(hit: DateHit, sentence: str, sentence_start: int, lang: TimeLanguage) -> bool:
-    """Whether a bare year names an event ("the 2018 midterms") rather than dating the
-    sentence ("in 2018"); ``hit`` spans are document offsets, ``sentence`` starts at
+    """Whether a bare year names an event that is still ahead or going on in its own clause
+    ("Russia is targeting the 2018 midterms", "will attend the 2024 NATO summit", "ahead of the
+    2020 election"): such a year does not date the sentence as history. The same event in
+    past narration ("no evidence of fraud in the 2020 election", "negotiated the 2019
+    budget") still does. ``hit`` spans are document offsets, ``sentence`` starts at
     ``sentence_start``."""
-    return (lang.scheduled is not None and hit.phrase.isdigit()
-            and lang.scheduled.match(sentence, hit.end - sentence_start) is not None)
+    start, end = hit.start - sentence_start, hit.end - sentence_start
+    if (lang.scheduled is None or not hit.phrase.isdigit()
+            or lang.scheduled.match(sentence, end) is None):
+        return False
+    if _AHEAD.search(sentence, max(0, start - 40), start):
+        return True
+    return (clause_tense(sentence, start, end).frame == CURRENT
+            or future_clause(sentence, start, end) is not None)
+
+
+# words right before an event's year that place it ahead ("in the run-up to the 2020 election")
+_AHEAD = re.compile(r"\b(?:ahead\s+of|heading\s+into|run-?up\s+to|upcoming|coming|before|"
+                    r"напередодні|перед|накануне)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _successor(mention: Mention, term: Term, eras: EraRegistry) -> tuple[Term, str] | None:
@@ -235,7 +255,7 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
         tense = Tense(tense.frame, tense.verb + " + a recent day", True)
         strong = True
     past = not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
-        PAST_NARRATION_COUNTS and tense.subject and not _INSTITUTION.search(text, start, end))))
+        PAST_NARRATION_COUNTS and tense.subject and not _INSTITUTION.search(text[start:end]))))
     sitting = _INCUMBENT.search(text, max(0, start - 40), start) if past else None
     if sitting:
         # "beat incumbent Gov. Matt Bevin": the narration is past, the holder is named as
@@ -253,7 +273,15 @@ _ERA_OF = re.compile(r"\s+(?:for|under|to|during|in\s+the|за\s+(?:часів|�
 
 # a government named by its head ("the Obama administration", "адміністрація Байдена"): what
 # it did is history; only what it says or does now speaks from its time
-_INSTITUTION = re.compile(r"administration|White\s+House|адміністраці|администраци", re.IGNORECASE)
+_INSTITUTION = re.compile(r"(?:administration|White\s+House)$|^(?:адміністраці|администраци)",
+                          re.IGNORECASE)
+# a sentence that tells history around an apposition ("During his first term, Trump fired Rex
+# Tillerson, the secretary of state", "the book recounts how ..."): the role is the one of then
+_HISTORY_FRAME = re.compile(
+    r"\b(?:first|second|previous|earlier)\s+(?:term|administration|tenure)|\bat\s+the\s+time\b|"
+    r"\bback\s+then\b|\byears\s+(?:ago|earlier|before)\b|\brecount(?:s|ed)?\b|\brecall(?:s|ed)\b|"
+    r"\bmemoir\b|\bhistor(?:y|ian)\b|першого\s+терміну|на\s+той\s+час|тоді|первого\s+срока|"
+    r"в\s+то\s+время|тогда|мемуар", re.IGNORECASE)
 
 # a word that names the holder as sitting at the time of writing, right before the mention
 # (at most two words between: "incumbent Kentucky Gov."); "then-incumbent" is a cue first
@@ -312,7 +340,8 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     if era_of:
         served = para.text[era_of.end():era_of.end() + 40].split(",")[0].strip()
         return f"'{mention.phrase}' (its era named by whom it served:{era_of.group(0)}{served})"
-    if role:
+    sentence = para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
+    if role and not _HISTORY_FRAME.search(sentence):
         # "Dan Coats, the director of national intelligence, sounded the alarm": the
         # apposition is the writer's own description of the person at the time of writing,
         # whatever the tense of the story around it (a past role is written "the former
@@ -326,30 +355,49 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
         return f"'{mention.phrase}' (past narration: {tense.describe()})"
     return Clue(_office_marker(mention, term, tense), term.start, term.end,
                 OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
-                mention.fact.holder, strong, mention.fact.terms)
+                mention.fact.holder, strong, mention.fact.terms, _speaks(tense))
+
+
+def _speaks(tense: Tense) -> bool:
+    """Whether the clause reports the mention's holder saying something."""
+    verb = tense.verb.split()[0].lower() if tense.verb else ""
+    return (tense.frame == REPORTING and tense.subject
+            and (verb in SPEECH_VERBS or verb.startswith(SPEECH_STEMS)))
 
 
 def _before_later_office(mention: Mention, term: Term, page: date | None, eras: EraRegistry,
                          para: Paragraph, lang: TimeLanguage) -> Clue | None:
     """"former Vice President Joe Biden" names the person by the office they held last
-    when it was written: before they took up a later office ("President Biden"), which
-    news then names them by. A clue (weak: the title's holder, not a sitting one) for the
-    time between the two offices, when the page is dated after the later one began; None
-    for "then-", "the late" and other cues, for titles of candidates and nominees (not
-    offices held), for offices taken up right after (a month or less: "former Sen. Joe
-    Biden" became vice president five days later) and for sentences that carry a date."""
-    if page is None or term.end is None or not _FORMER.match(mention.cue or ""):
+    when it was written: before they took up the office they hold at the page date
+    ("President Biden" on a 2022 page), which news then names them by. A clue (weak: the
+    title's holder, not a sitting one) for the time between the two offices, when the person
+    holds that later office at the page date; None once they have left it too (the old title
+    is again a normal way to name them: "Former Prime Minister David Cameron"), for "then-",
+    "the late" and other cues, for candidacies and nominations (no office held, on either
+    side), for an office taken up within a month of the last ("former Sen. Joe Biden" became
+    vice president five days later), and for sentences that carry a date or say the career
+    went on ("later", "now", "went on to")."""
+    if (page is None or term.end is None or not _FORMER.match(mention.cue or "")
+            or _NOT_HELD.search(mention.fact.office)):
         return None
-    later = [(t.start, fact) for fact in eras.same_person.get(mention.fact.fact_id, ())
+    later = [(t.start, t, fact) for fact in eras.same_person.get(mention.fact.fact_id, ())
              if not _NOT_HELD.search(fact.office) for t in fact.terms if t.start >= term.end]
     if not later:
         return None
-    start, fact = min(later, key=lambda item: item[0])
+    start, _, _ = min(later, key=lambda item: item[0])
     if start < term.end + timedelta(days=MIN_GAP_DAYS):
         return None  # the next office followed at once: the title was never their last
-    sentence = para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
-    if start > page or find_dates(sentence, lang):
+    # the later office must be held at the page date, unless it heads the same country's
+    # government and the title named does not: a president stays "former President Biden"
+    holding = [(t.start, fact) for _, t, fact in later
+               if t.contains(page) or (t.start <= page and _rose_to(mention.fact.office, fact.office))]
+    if not holding:
         return None
+    start, fact = min(holding, key=lambda item: item[0])
+    sentence = para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
+    after = para.text[mention.end - para.start : mention.end - para.start + _CAREER_REACH]
+    if _CAREER_ON.search(sentence) or _CAREER_ON.search(after) or find_dates(sentence, lang):
+        return None  # (the words after it too: "Gov." may end the sentence the splitter sees)
     marker = EraMarker(mention.phrase, mention.start, mention.end,
                        f"{mention.fact.label} until {_iso(term.end)}, named so before becoming "
                        f"{fact.office_label} on {_iso(start)}", _iso(term.end), _iso(start),
@@ -361,10 +409,27 @@ def _before_later_office(mention: Mention, term: Term, page: date | None, eras: 
                 (Term(term.end, start),))
 
 
-# the cues that make a title a past one of the person (not "then-", "the late", "previous")
-_FORMER = re.compile(r"former-(?:en|uk|ru): (?:former|ex\b|ex-|колишн|екс|бывш|экс)", re.IGNORECASE)
+# the cues that make a title the person's own past one: the word alone, or with one name
+# before the title ("former Texas Gov."); not a role beside it ("a former adviser to", caught
+# by former-role-en), not "then-", "the late", "previous"
+_FORMER = re.compile(
+    r"former-(?:en|uk|ru): (?i:former|ex-|колишн\w*|екс-|бывш\w*|экс-)(?:\s+[A-ZА-ЯІЇЄҐЁ][\w.’'-]*)?$")
 # offices a person runs for or waits to take up: not offices held
 _NOT_HELD = re.compile(r"candidate|nominee|-elect\b")
+def _rose_to(office: str, later: str) -> bool:
+    """Whether ``later`` heads the government of ``office``'s country and ``office`` does
+    not (ids: "us-vice-president" -> "us-president"): news names such a person by the head
+    office for good, unlike a later lesser post ("former Prime Minister David Cameron")."""
+    head = _HEAD_OFFICE.match(later)
+    return bool(head) and not _HEAD_OFFICE.match(office) and office.startswith(head.group(1) + "-")
+
+
+# a head of state or government's office id: country, then the office
+_HEAD_OFFICE = re.compile(r"^([a-z]+)-(?:president|prime-minister|chancellor|premier)$")
+_CAREER_REACH = 120  # characters after the mention looked at for them
+# words that say the person's career went on after the title named ("who later served as")
+_CAREER_ON = re.compile(r"\b(?:later|now|went\s+on\s+to|subsequently|потім|згодом|нині|тепер|"
+                        r"позже|впоследствии|ныне|теперь)\b", re.IGNORECASE)
 MIN_GAP_DAYS = 30
 _FORMER_OFFICE = " (former title)"
 
@@ -638,11 +703,11 @@ _OWN_SCOPE = (DATELINED, LEAD_IN)  # blocks that are their own scope for counter
 
 
 def _reported(clue: Clue) -> bool:
-    """Whether the clue's holder is reported speaking or acting ("Stoltenberg said Georgia
-    will become a member"): that is the news of the holder's own time, and a later holder
-    named elsewhere on the page does not turn it into history, as it does a bare title or
-    past narration ("Secretary of State Rex Tillerson warned Congress", "President Obama")."""
-    return clue.marker.tense.startswith(REPORTING)
+    """Whether the clue's holder is reported saying something ("Stoltenberg said Georgia will
+    become a member"): that is the news of the holder's own time, and a later holder named
+    elsewhere on the page does not turn it into history, as it does a bare title, past
+    narration or a past meeting ("President Obama", "met with President Barack Obama")."""
+    return clue.speaks
 
 
 def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],

@@ -68,6 +68,16 @@ signed visited ordered unveiled arrived landed travelled traveled returned hoste
 joined launched issued proposed questioned blasted slammed lashed hailed lauded
 expressed raised revealed disclosed admitted conceded agreed discussed described
 """)
+# Verbs of saying among them: a holder reported saying something speaks from their own time
+# (see staleness); English past forms, and Ukrainian/Russian stems of the same verbs.
+SPEECH_VERBS = words("""
+said told announced stated added wrote tweeted declared warned urged insisted noted claimed
+argued explained stressed emphasized emphasised pledged promised vowed threatened responded
+replied suggested predicted acknowledged confirmed denied
+""")
+SPEECH_STEMS = ("заяв", "сказа", "повідом", "сообщ", "наголос", "подчеркн", "підкресли", "зазнач",
+                "отмети", "отметил", "додав", "добави", "написа", "попереди", "предупреди", "заклика",
+                "призва", "пообіця", "пообеща")
 _IRREGULAR_PAST = words("""
 said told met went took made gave sought led held left thought brought kept spoke wrote came
 became began won lost ran saw knew felt found sent spent stood understood meant paid sold
@@ -382,13 +392,16 @@ def _slavic_tense(text: str, start: int, end: int) -> Tense:
             before = " ".join(words[max(0, k - 4):k])
             perfect = _SLAVIC_PERFECT.search(before)
             if perfect:
-                # "досі не ухвалила", "пока не приняла", "вже підписав": the past form with
-                # "still not" or "already" is the present perfect, a state at the time of writing
-                return Tense(CURRENT, f"{perfect.group(0).strip()} {raw[k]}", subject)
+                # "досі не ухвалила", "пока не приняла": the past form with "still not" is the
+                # present perfect, a state at the time of writing; with "вже", "уже" it may
+                # also be a pluperfect inside past narration ("на той момент вже підписав"),
+                # so it counts only weakly there (not as the subject of a current clause)
+                already = perfect.group(0).strip() in ("вже", "уже")
+                return Tense(CURRENT, f"{perfect.group(0).strip()} {raw[k]}", subject and not already)
             return Tense(REPORTING if lemma in _SLAVIC_REPORTING else PAST, raw[k], subject)
     return _NO_VERB
 
 
 _SLAVIC_PERFECT = re.compile(
     r"(?:^|\s)(?:досі\s+не|досі|ще\s+не|поки\s+що\s+не|поки\s+не|вже|уже|пока\s+не|"
-    r"ещё\s+не|еще\s+не|до\s+сих\s+пор\s+не|так\s+и\s+не)$")
+    r"ещё\s+не|еще\s+не|до\s+сих\s+пор\s+не)$")
