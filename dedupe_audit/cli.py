@@ -23,7 +23,7 @@ from .ci.findings import CATEGORIES, collect
 from .ci.gate import GateOutcome, RuleOutcome
 from .config import Config
 from .dedup.engines import ENGINES
-from .model import AuditResult
+from .model import AuditResult, RunStats
 from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
@@ -196,16 +196,13 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
         return api.run(paths, config, **run_options(quiet))
 
 
-def echo_timings(report_seconds: float) -> None:
-    """Seconds per stage of the last run (duplicate detection's own stages indented)."""
-    from .dedup.detect import STAGE_SECONDS as detect_stages
-    from .pipeline import STAGE_SECONDS as audit_stages
-
+def echo_timings(stats: RunStats, report_seconds: float) -> None:
+    """Seconds per stage of the run that made ``stats`` (duplicate detection's own steps indented)."""
     rows = []
-    for stage, seconds in audit_stages.items():
+    for stage, seconds in stats.stage_seconds:
         rows.append((stage, seconds))
         if stage == "detect duplicates":
-            rows += [(f"  {name}", part) for name, part in detect_stages.items()]
+            rows += [(f"  {name}", part) for name, part in stats.detection_seconds]
     rows.append(("write reports", report_seconds))
     for stage, seconds in rows:
         click.echo(f"timing: {stage:<42} {seconds:8.2f} s", err=True)
@@ -295,7 +292,7 @@ def audit(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     started = time.perf_counter()
     write_outputs(result, pairs)
     if timings:
-        echo_timings(time.perf_counter() - started)
+        echo_timings(result.stats, time.perf_counter() - started)
 
 
 def _measured(rule: RuleOutcome) -> str:
@@ -355,7 +352,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], 
     started = time.perf_counter()
     write_outputs(result, pairs, outcome)
     if timings:
-        echo_timings(time.perf_counter() - started)
+        echo_timings(result.stats, time.perf_counter() - started)
     ctx.exit(0 if outcome.passed else 1)
 
 

@@ -285,6 +285,30 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleTimeout:
+    """A rule whose match ran out of time on some text (``rules.saferegex`` records them)."""
+
+    rule: str
+    source: str
+    chars: int  # length of the text it was matched against
+    disabled: bool  # this timeout switched the rule off
+
+
+@dataclass(frozen=True, slots=True)
+class RunStats:
+    """What a run measured about itself, returned with its result instead of left in module
+    state for the caller to read. Not a finding: no renderer reads it, so reports of the same
+    corpus stay byte-identical whatever the machine's speed."""
+
+    # seconds per pipeline stage, in the order the stages first ran
+    stage_seconds: tuple[tuple[str, float], ...] = ()
+    # seconds per step of in-process duplicate detection (empty for engines that keep none)
+    detection_seconds: tuple[tuple[str, float], ...] = ()
+    # every rule timeout of this run, oldest first (``warnings`` holds one line per rule)
+    rule_timeouts: tuple[RuleTimeout, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AuditResult:
     """Everything a renderer needs. Per-paragraph analyses are tuples aligned with
     ``documents[i].paragraphs`` (empty tuples when that stage did not run)."""
@@ -309,3 +333,6 @@ class AuditResult:
     # ``--index`` run stores them per page), else empty and findings work them out; not a result
     # of its own, so not compared
     text_hashes: Sequence[tuple[str, ...]] = field(default=(), compare=False, repr=False)
+    # timings and rule timeouts of the run that made this result (machine-dependent, so not
+    # compared and not rendered)
+    stats: RunStats = field(default_factory=RunStats, compare=False, repr=False)
