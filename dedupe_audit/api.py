@@ -10,7 +10,6 @@ only translates their exceptions into exit codes. Settings are the ``Config`` fi
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -151,14 +150,10 @@ def run(
     finally:
         if cache is not None:
             cache.close()
-    if cache is not None:
-        fingerprinted, reused = cache.fingerprinted, cache.reused
-        notice(f"index {config.index}: {fingerprinted} document(s) fingerprinted, "
-               f"{reused} reused, {cache.forgotten} forgotten")
-    else:  # every distinct document was fingerprinted (counted by ``summarize``)
-        fingerprinted, reused = result.summary.fingerprinted, 0
-    summary = dataclasses.replace(result.summary, fingerprinted=fingerprinted, reused=reused)
-    return dataclasses.replace(result, summary=summary)
+    if cache is not None:  # the summary holds the same counts (the pipeline made it)
+        notice(f"index {config.index}: {cache.fingerprinted} document(s) fingerprinted, "
+               f"{cache.reused} reused, {cache.forgotten} forgotten")
+    return result
 
 
 def run_check(

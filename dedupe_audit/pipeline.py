@@ -116,8 +116,11 @@ def summarize(
     provenance: Sequence[Sequence[Provenance]],
     staleness: Sequence[Sequence[Staleness]],
     conflicts: int,
+    indexed: tuple[int, int] | None = None,
 ) -> Summary:
-    """The run's counts, from what each page's counts, provenance and verdicts say."""
+    """The run's counts, from what each page's counts, provenance and verdicts say; ``indexed``
+    is (documents fingerprinted, documents reused) as the ``--index`` counted them, None
+    without an index (then every distinct page was fingerprinted)."""
     files = paragraphs = body = in_clusters = stale = 0
     outlets: Counter[str] = Counter()
     relays: Counter[str] = Counter()
@@ -155,8 +158,8 @@ def summarize(
         outlets=_counted(outlets),
         relays=_counted(relays),
         boilerplate_rules=tuple(sorted(rules.items())),
-        # every distinct page was fingerprinted; a run with an ``--index`` counts its own
-        fingerprinted=len({page.content_hash for page in pages}),
+        fingerprinted=indexed[0] if indexed else len({page.content_hash for page in pages}),
+        reused=indexed[1] if indexed else 0,
     )
 
 
@@ -406,7 +409,8 @@ def _run(
     clock.lap("provenance")
     copies = recycled([page.reference for page in counts], page_dates, clusters, config.recycled_days)
     clock.lap("staleness")
-    summary = summarize(counts, skipped, clusters, provenance, verdicts, len(conflicts))
+    indexed = (cache.fingerprinted, cache.reused) if cache is not None else None  # counted at its bind
+    summary = summarize(counts, skipped, clusters, provenance, verdicts, len(conflicts), indexed)
     clock.lap("summary")
     reports = DocumentReports(learned, tuple(page_dates))
     return AuditResult(
