@@ -19,8 +19,8 @@ from tabulate import tabulate
 
 from . import __version__
 from .ci import baseline as baselines
-from .ci.findings import CATEGORIES, collect
-from .ci.gate import GateOutcome, RuleOutcome
+from .ci.findings import CATEGORIES, Finding, collect
+from .ci.gate import GateOutcome, RuleOutcome, listing
 from .config import Config
 from .dedup.engines import ENGINES
 from .model import AuditResult, RunStats
@@ -230,16 +230,24 @@ def _regular_output(target: str, role: str) -> None:
 
 
 def write_outputs(
-    result: AuditResult, pairs: Sequence[tuple[str, str]], outcome: GateOutcome | None = None
+    result: AuditResult, pairs: Sequence[tuple[str, str]], outcome: GateOutcome | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> None:
-    """Render each format to its output (paired by position; '-' is standard output)."""
+    """Render each format to its output (paired by position; '-' is standard output). The
+    findings (``check`` hands over those it gated) are listed once for every format that shows
+    them; an ``audit`` builds them only when such a format is asked for."""
+    listed = None
+    if any(name in GATE_AWARE for name, _ in pairs):
+        listed = listing(collect(result) if findings is None else findings, outcome)
     for name, target in pairs:
         renderer = RENDERERS[name]
         rendered: str | Iterator[str]
         if name in STREAMED:
             rendered = STREAMED[name](result)
+        elif name in GATE_AWARE:
+            rendered = renderer(result, listed, outcome)  # type: ignore[call-arg]
         else:
-            rendered = renderer(result, outcome) if name in GATE_AWARE else renderer(result)  # type: ignore[call-arg]
+            rendered = renderer(result)
         if target == "-" and not isinstance(rendered, str):
             for piece in rendered:
                 click.echo(scrub(piece), nl=False)
@@ -350,7 +358,7 @@ def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], 
         click.echo(RENDERERS["text"](result), nl=False, err=to_stderr)
     click.echo(gate_table(outcome), nl=False, err=to_stderr)
     started = time.perf_counter()
-    write_outputs(result, pairs, outcome)
+    write_outputs(result, pairs, outcome, checked.findings)
     if timings:
         echo_timings(result.stats, time.perf_counter() - started)
     ctx.exit(0 if outcome.passed else 1)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from dedupe_audit.ci.findings import collect
+from dedupe_audit.ci.gate import listing
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraDataError, find_mentions, load_eras
 from dedupe_audit.dating.time_expressions import TimeLanguageError, time_language
@@ -96,7 +98,7 @@ def test_json_keeps_exact_text_and_round_trips(hostile_result: AuditResult) -> N
 
 def test_github_annotations_are_inert(hostile_result: AuditResult) -> None:
     github = pytest.importorskip("dedupe_audit.render.github")
-    rendered = github.render(hostile_result, None)
+    rendered = github.render(hostile_result, listing(collect(hostile_result), None))
     lines = rendered.splitlines()
     assert lines, "the duplicate must produce annotations"
     for line in lines:
@@ -110,7 +112,7 @@ def test_github_annotations_are_inert(hostile_result: AuditResult) -> None:
 
 def test_sarif_is_inert(hostile_result: AuditResult) -> None:
     sarif = pytest.importorskip("dedupe_audit.render.sarif")
-    log = json.loads(sarif.render(hostile_result, None))
+    log = json.loads(sarif.render(hostile_result, listing(collect(hostile_result), None)))
     messages = [r["message"]["text"] for run in log["runs"] for r in run["results"]]
     assert messages
     assert not any("\x1b" in m or "\u202e" in m for m in messages)
@@ -121,7 +123,7 @@ def test_sarif_is_inert(hostile_result: AuditResult) -> None:
 
 def test_junit_is_well_formed_and_inert(hostile_result: AuditResult) -> None:
     junit = pytest.importorskip("dedupe_audit.render.junit")
-    rendered = junit.render(hostile_result, None)
+    rendered = junit.render(hostile_result, listing(collect(hostile_result), None))
     root = ET.fromstring(rendered.split("\n", 1)[1])  # parses: nothing broke out of an attribute
     assert root.tag == "testsuites"
     assert "<script" not in rendered and "\x1b" not in rendered
@@ -262,6 +264,8 @@ def test_binary_file_is_skipped(tmp_path: Path) -> None:
 
 _MEMORY_PROBE = """
 import resource, sys
+from dedupe_audit.ci.findings import collect
+from dedupe_audit.ci.gate import listing
 from dedupe_audit.config import Config
 from dedupe_audit.ingest.inputs import iter_inputs
 config = Config(max_file_bytes=int(sys.argv[2]), split_large_text=sys.argv[3] == "1")

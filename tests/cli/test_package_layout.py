@@ -68,6 +68,25 @@ def test_no_stage_imports_a_later_stage_or_another_package_s_private_names():
     assert layout_problems(sources) == []
 
 
+def test_renderers_import_nothing_from_the_gate_or_detection():
+    """Renderers only render: findings and the gate's verdict are built once by the caller and
+    handed to every format, so ``render/`` never imports ``ci`` (or ``dedup``) to build them again."""
+    sources = {path.relative_to(PACKAGE): path.read_text(encoding="utf-8")
+               for path in (PACKAGE / "render").rglob("*.py")}
+    assert len(sources) > 5
+    assert renderer_problems(sources) == []
+    planted = {Path("render/planted.py"): "from ..ci.findings import collect\nfrom ..model import Finding\n",
+               Path("render/other.py"): "from dedupe_audit.dedup.detect import seconds_of\n"}
+    assert renderer_problems(planted) == ["render/other.py -> dedupe_audit.dedup.detect",
+                                          "render/planted.py -> dedupe_audit.ci.findings"]
+
+
+def renderer_problems(sources: dict[Path, str]) -> list[str]:
+    """Imports of ``ci`` or ``dedup`` by the modules given as {path in package: text}."""
+    return [f"{relative} -> {module}" for relative, source in sorted(sources.items())
+            for module, _ in _imports(relative, source) if module.split(".")[1] in ("ci", "dedup")]
+
+
 def test_the_check_sees_a_later_stage_a_stage_in_a_shared_package_and_a_private_name():
     planted = {
         Path("ingest/planted.py"): "from ..dating.staleness import assess_page\n",
