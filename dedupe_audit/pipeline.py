@@ -16,10 +16,10 @@ from typing import BinaryIO, overload
 
 from . import __version__
 from .config import Config
-from .dating.eras import EraRegistry, load_eras
+from .dating.eras import load_eras
 from .dating.page_date import as_of_date, date_page
-from .dating.staleness import assess_page, foreign_blocks, recycled
-from .dating.time_expressions import TimeLanguage, page_paragraph_dates, time_language
+from .dating.staleness import DatingKnowledge, assess_page, foreign_blocks, recycled
+from .dating.time_expressions import page_paragraph_dates, time_language
 from .dedup.detect import detect_arriving, detect_duplicates, seconds_of
 from .dedup.detect import warnings_of as detection_warnings
 from .dedup.engines import Arriving, Detector
@@ -355,7 +355,7 @@ def _run(
     clock.lap("site templates")
     # loaded at the first page whose results are not in the --index: a re-run of an unchanged
     # corpus needs none of them
-    knowledge: list[tuple[OutletRegistry, CueSet, EraRegistry, TimeLanguage]] = []
+    knowledge: list[tuple[OutletRegistry, CueSet, DatingKnowledge]] = []
     copied = duplicated_by_doc(clusters)
     # One read of each page for everything that needs only that page: its paragraphs' dates
     # (for page dating and staleness), its cues (for blocks and the tracer), its blocks, its
@@ -379,9 +379,11 @@ def _run(
             continue
         if not knowledge:
             registry = load_registry(config.outlets)
-            knowledge.append((registry, load_cues(registry), load_eras(config.eras), time_language()))
+            dating = DatingKnowledge.of(load_eras(config.eras), time_language())
+            knowledge.append((registry, load_cues(registry), dating))
             clock.lap("load outlets, cues, eras")
-        registry, cues, eras, lang = knowledge[0]
+        registry, cues, dating = knowledge[0]
+        lang = dating.lang
         hits = page_paragraph_dates(seg, lang)
         page_date = date_page(seg, as_of, lang, hits)
         page_dates.append(page_date)
@@ -393,7 +395,7 @@ def _run(
         traced.append(trace)
         clock.lap("provenance")
         foreign = foreign_blocks(seg, block, found, copied_here, registry, cues)
-        page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
+        page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, dating, hits, foreign)
         verdicts.append(page_verdicts)
         conflicts.extend(page_conflicts)
         clock.lap("staleness")
