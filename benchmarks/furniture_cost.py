@@ -51,14 +51,15 @@ def main() -> None:
 
     from dedupe_audit.config import Config
     from dedupe_audit.segment import paragraphs as segment_module
-    from dedupe_audit.segment.boilerplate import checks_for, load_rules
+    from dedupe_audit.segment.boilerplate import RuleSet, checks_for, load_rules
 
     config = Config()
     corpus = build_corpus(args.paragraphs)
     docs = documents(corpus)
     paragraphs = len(corpus.texts)
     every = load_rules(tuple(config.boilerplate_rules))
-    seed = seed_rules(every)
+    seed = RuleSet(seed_rules(every))  # a RuleSet carries its checks, as loaded rules do
+    none = RuleSet()
     with_jus = segment_module._with_low_content, segment_module.may_link
 
     def without_jus(found: list, *_: object) -> list:
@@ -79,12 +80,12 @@ def main() -> None:
         return work
 
     variants = {
-        "no rules": run((), jus=False),
+        "no rules": run(none, jus=False),
         "seed rules": run(seed, jus=False),
         "all rules": run(every, jus=False),
         "all rules + jusText": run(every, jus=True),
     }
-    for rules in ((), seed, every):
+    for rules in (none, seed, every):
         checks_for(rules)  # built once, as a run builds them once
     for work in variants.values():
         work()  # warm: compiled programs, edge tables, plans (a run pays these once)

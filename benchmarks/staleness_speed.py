@@ -94,6 +94,7 @@ def main() -> None:
     cues = load_cues(registry)
     eras = load_eras(config.eras)
     lang = time_language()
+    dating = staleness.DatingKnowledge.of(eras, lang)  # built once, as the pipeline builds it
     as_of = as_of_date(config.as_of)
 
     segmented = []
@@ -115,7 +116,7 @@ def main() -> None:
         stale = 0
         for doc, seg, page_date, hits, found, block in prepared:
             foreign = staleness.foreign_blocks(seg, block, found, frozenset(), registry, cues)
-            verdicts, _ = staleness.assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
+            verdicts, _ = staleness.assess_page(seg, doc, page_date, block, dating, hits, foreign)
             stale += sum(1 for v in verdicts if v.verdict == "stale")
         return stale
 

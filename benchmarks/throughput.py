@@ -486,7 +486,7 @@ def main() -> None:
             start = time.perf_counter()
             clusters = detect.detect_duplicates(segmented, config)
             times["detect (fingerprint, index, verify, clusters)"] = time.perf_counter() - start
-            stages = dict(detect.STAGE_SECONDS)
+            stages = dict(detect.seconds_of(clusters))
             for note in detect.warnings_of(clusters):  # what the caps on degenerate input left out
                 print(f"    warning: {note}")
             start = time.perf_counter()

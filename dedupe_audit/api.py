@@ -10,7 +10,6 @@ only translates their exceptions into exit codes. Settings are the ``Config`` fi
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -151,14 +150,10 @@ def run(
     finally:
         if cache is not None:
             cache.close()
-    if cache is not None:
-        fingerprinted, reused = cache.fingerprinted, cache.reused
-        notice(f"index {config.index}: {fingerprinted} document(s) fingerprinted, "
-               f"{reused} reused, {cache.forgotten} forgotten")
-    else:  # every distinct document was fingerprinted (counted by ``summarize``)
-        fingerprinted, reused = result.summary.fingerprinted, 0
-    summary = dataclasses.replace(result.summary, fingerprinted=fingerprinted, reused=reused)
-    return dataclasses.replace(result, summary=summary)
+    if cache is not None:  # the summary holds the same counts (the pipeline made it)
+        notice(f"index {config.index}: {cache.fingerprinted} document(s) fingerprinted, "
+               f"{cache.reused} reused, {cache.forgotten} forgotten")
+    return result
 
 
 def run_check(
@@ -204,13 +199,14 @@ def check(paths: PathsArg, *, config_file: str | os.PathLike[str] | None = None,
 def render(result: AuditResult | CheckResult, format: str = "markdown") -> str:  # noqa: A002
     """One report as text: ``markdown``, ``json``, ``html``, ``text``, ``sarif``, ``github``, ``junit``
     (the gate's verdict is shown by the formats that show it when given a ``CheckResult``)."""
+    from .ci.gate import listing
     from .render import GATE_AWARE, RENDERERS
 
     if format not in RENDERERS:
         raise ValueError(f"unknown format {format!r}; one of {', '.join(RENDERERS)}")
-    outcome = result.outcome if isinstance(result, CheckResult) else None
-    audited = result.result if isinstance(result, CheckResult) else result
-    if format in GATE_AWARE:
-        return RENDERERS[format](audited, outcome)  # type: ignore[call-arg]
-    return RENDERERS[format](audited)
+    if format not in GATE_AWARE:
+        return RENDERERS[format](result.result if isinstance(result, CheckResult) else result)
+    if isinstance(result, CheckResult):  # the findings the gate judged, not built again
+        return RENDERERS[format](result.result, listing(result.findings, result.outcome), result.outcome)  # type: ignore[call-arg]
+    return RENDERERS[format](result, listing(collect(result), None))  # type: ignore[call-arg]
 

@@ -19,11 +19,11 @@ from tabulate import tabulate
 
 from . import __version__
 from .ci import baseline as baselines
-from .ci.findings import CATEGORIES, collect
-from .ci.gate import GateOutcome, RuleOutcome
+from .ci.findings import CATEGORIES, Finding, collect
+from .ci.gate import GateOutcome, RuleOutcome, listing
 from .config import Config
 from .dedup.engines import ENGINES
-from .model import AuditResult
+from .model import AuditResult, RunStats
 from .render import DEFAULT_OUTPUTS, GATE_AWARE, RENDERERS, STREAMED
 from .render import github as github_render
 from .render.escape import terminal
@@ -196,16 +196,13 @@ def execute(paths: Sequence[str], config: Config, quiet: bool = False) -> AuditR
         return api.run(paths, config, **run_options(quiet))
 
 
-def echo_timings(report_seconds: float) -> None:
-    """Seconds per stage of the last run (duplicate detection's own stages indented)."""
-    from .dedup.detect import STAGE_SECONDS as detect_stages
-    from .pipeline import STAGE_SECONDS as audit_stages
-
+def echo_timings(stats: RunStats, report_seconds: float) -> None:
+    """Seconds per stage of the run that made ``stats`` (duplicate detection's own steps indented)."""
     rows = []
-    for stage, seconds in audit_stages.items():
+    for stage, seconds in stats.stage_seconds:
         rows.append((stage, seconds))
         if stage == "detect duplicates":
-            rows += [(f"  {name}", part) for name, part in detect_stages.items()]
+            rows += [(f"  {name}", part) for name, part in stats.detection_seconds]
     rows.append(("write reports", report_seconds))
     for stage, seconds in rows:
         click.echo(f"timing: {stage:<42} {seconds:8.2f} s", err=True)
@@ -233,16 +230,24 @@ def _regular_output(target: str, role: str) -> None:
 
 
 def write_outputs(
-    result: AuditResult, pairs: Sequence[tuple[str, str]], outcome: GateOutcome | None = None
+    result: AuditResult, pairs: Sequence[tuple[str, str]], outcome: GateOutcome | None = None,
+    findings: Sequence[Finding] | None = None,
 ) -> None:
-    """Render each format to its output (paired by position; '-' is standard output)."""
+    """Render each format to its output (paired by position; '-' is standard output). The
+    findings (``check`` hands over those it gated) are listed once for every format that shows
+    them; an ``audit`` builds them only when such a format is asked for."""
+    listed = None
+    if any(name in GATE_AWARE for name, _ in pairs):
+        listed = listing(collect(result) if findings is None else findings, outcome)
     for name, target in pairs:
         renderer = RENDERERS[name]
         rendered: str | Iterator[str]
         if name in STREAMED:
             rendered = STREAMED[name](result)
+        elif name in GATE_AWARE:
+            rendered = renderer(result, listed, outcome)  # type: ignore[call-arg]
         else:
-            rendered = renderer(result, outcome) if name in GATE_AWARE else renderer(result)  # type: ignore[call-arg]
+            rendered = renderer(result)
         if target == "-" and not isinstance(rendered, str):
             for piece in rendered:
                 click.echo(scrub(piece), nl=False)
@@ -295,7 +300,7 @@ def audit(paths: tuple[str, ...], formats: tuple[str, ...], outputs: tuple[str, 
     started = time.perf_counter()
     write_outputs(result, pairs)
     if timings:
-        echo_timings(time.perf_counter() - started)
+        echo_timings(result.stats, time.perf_counter() - started)
 
 
 def _measured(rule: RuleOutcome) -> str:
@@ -353,9 +358,9 @@ def check(ctx: click.Context, paths: tuple[str, ...], formats: tuple[str, ...], 
         click.echo(RENDERERS["text"](result), nl=False, err=to_stderr)
     click.echo(gate_table(outcome), nl=False, err=to_stderr)
     started = time.perf_counter()
-    write_outputs(result, pairs, outcome)
+    write_outputs(result, pairs, outcome, checked.findings)
     if timings:
-        echo_timings(time.perf_counter() - started)
+        echo_timings(result.stats, time.perf_counter() - started)
     ctx.exit(0 if outcome.passed else 1)
 
 

@@ -285,6 +285,30 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class RuleTimeout:
+    """A rule whose match ran out of time on some text (``rules.saferegex`` records them)."""
+
+    rule: str
+    source: str
+    chars: int  # length of the text it was matched against
+    disabled: bool  # this timeout switched the rule off
+
+
+@dataclass(frozen=True, slots=True)
+class RunStats:
+    """What a run measured about itself, returned with its result instead of left in module
+    state for the caller to read. Not a finding: no renderer reads it, so reports of the same
+    corpus stay byte-identical whatever the machine's speed."""
+
+    # seconds per pipeline stage, in the order the stages first ran
+    stage_seconds: tuple[tuple[str, float], ...] = ()
+    # seconds per step of in-process duplicate detection (empty for engines that keep none)
+    detection_seconds: tuple[tuple[str, float], ...] = ()
+    # every rule timeout of this run, oldest first (``warnings`` holds one line per rule)
+    rule_timeouts: tuple[RuleTimeout, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AuditResult:
     """Everything a renderer needs. Per-paragraph analyses are tuples aligned with
     ``documents[i].paragraphs`` (empty tuples when that stage did not run)."""
@@ -309,3 +333,112 @@ class AuditResult:
     # ``--index`` run stores them per page), else empty and findings work them out; not a result
     # of its own, so not compared
     text_hashes: Sequence[tuple[str, ...]] = field(default=(), compare=False, repr=False)
+    # timings and rule timeouts of the run that made this result (machine-dependent, so not
+    # compared and not rendered)
+    stats: RunStats = field(default_factory=RunStats, compare=False, repr=False)
+
+
+# --------------------------------------------------------------------------- findings and the gate
+# What ``ci`` builds from an AuditResult and every gate-aware renderer shows: plain data here, so
+# that ``render/`` takes findings as given and imports nothing from ``ci``.
+
+CATEGORIES = ("duplicate", "contained", "stale", "conflict", "unknown-provenance")
+
+# Stable rule ids (SARIF ``ruleId``, GitHub annotation titles, baseline entries).
+RULES: dict[str, tuple[str, str]] = {
+    "exact-duplicate": ("duplicate", "Paragraph repeated verbatim (after normalization)"),
+    "near-duplicate": ("duplicate", "Paragraph repeated with small edits"),
+    "contained": ("contained", "Paragraph copied inside a longer block"),
+    "stale": ("stale", "Paragraph whose time markers lie outside the page's date"),
+    "era-conflict": ("conflict", "Page asserting two incompatible eras"),
+    "unknown-provenance": ("unknown-provenance", "Paragraph of unknown origin"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """One place a finding shows up. ``member`` is False for a block that merely holds a copy."""
+
+    path: str
+    line: int
+    end_line: int
+    text: str  # hash of the normalized text this occurrence is about
+    member: bool = True
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.path, self.text)
+
+    @property
+    def location(self) -> str:
+        if self.end_line != self.line:
+            return f"{self.path}:{self.line}-{self.end_line}"
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str  # a key of RULES
+    fingerprint: str  # "<category>:<hex>", content-based
+    excerpt: str  # raw scraped text: escape it where it is rendered
+    message: str  # plain sentence, may quote scraped text: escape where rendered
+    occurrences: tuple[Occurrence, ...]
+    texts: tuple[str, ...]  # hashes of the normalized texts involved
+    similarity: float | None = None
+
+    @property
+    def category(self) -> str:
+        return RULES[self.rule][0]
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    """A finding a team accepted, as the baseline file holds it (``ci.baseline`` reads and writes it)."""
+
+    fingerprint: str
+    rule: str
+    excerpt: str
+    texts: tuple[str, ...]
+    occurrences: tuple[tuple[str, str], ...]  # (file, text hash), sorted, repeats kept
+    label: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RuleOutcome:
+    rule: str  # e.g. "fail-on duplicate", "max-duplicated-share"
+    threshold: str
+    measured: str
+    passed: bool
+    offenders: tuple[str, ...]  # top file:line locations
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GateOutcome:
+    rules: tuple[RuleOutcome, ...]
+    counted: tuple[Finding, ...]  # findings that count (new ones when a baseline is used)
+    known: tuple[Finding, ...] = ()  # accepted by the baseline
+    gone: tuple[BaselineEntry, ...] = ()  # in the baseline, no longer found
+    baseline: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return all(rule.passed for rule in self.rules)
+
+    @property
+    def failed(self) -> tuple[RuleOutcome, ...]:
+        return tuple(rule for rule in self.rules if not rule.passed)
+
+    def failing_findings(self) -> set[str]:
+        """Fingerprints of the findings that make a rule fail (shown as errors)."""
+        return {f.fingerprint for rule in self.failed for f in rule.findings}
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A finding as reports show it: how serious, and its state against the baseline."""
+
+    finding: Finding
+    level: str  # error (makes the gate fail) | warning | note (accepted or not counted)
+    state: str | None = None  # new | unchanged (only with a baseline)

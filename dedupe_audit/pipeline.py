@@ -16,11 +16,11 @@ from typing import BinaryIO, overload
 
 from . import __version__
 from .config import Config
-from .dating.eras import EraRegistry, load_eras
+from .dating.eras import load_eras
 from .dating.page_date import as_of_date, date_page
-from .dating.staleness import assess_page, foreign_blocks, recycled
-from .dating.time_expressions import TimeLanguage, page_paragraph_dates, time_language
-from .dedup.detect import detect_arriving, detect_duplicates
+from .dating.staleness import DatingKnowledge, assess_page, foreign_blocks, recycled
+from .dating.time_expressions import page_paragraph_dates, time_language
+from .dedup.detect import detect_arriving, detect_duplicates, seconds_of
 from .dedup.detect import warnings_of as detection_warnings
 from .dedup.engines import Arriving, Detector
 from .dedup.fingerprint_cache import FingerprintCache
@@ -36,6 +36,8 @@ from .model import (
     PageDate,
     ParagraphRef,
     Provenance,
+    RuleTimeout,
+    RunStats,
     SegmentedDocument,
     Skipped,
     Staleness,
@@ -45,7 +47,7 @@ from .provenance.blocks import duplicated_by_doc, find_blocks
 from .provenance.cues import CueSet, load_cues
 from .provenance.outlets import OutletRegistry, load_registry
 from .provenance.tracing import PageTrace, trace_across, trace_page
-from .rules.saferegex import Timeout, drain_timeouts
+from .rules.saferegex import RuleTimeouts, collecting_timeouts
 from .runtime.heap import long_lived_heap, release_free_memory
 from .runtime.page_store import PageStore
 from .runtime.timing import Laps
@@ -114,8 +116,11 @@ def summarize(
     provenance: Sequence[Sequence[Provenance]],
     staleness: Sequence[Sequence[Staleness]],
     conflicts: int,
+    indexed: tuple[int, int] | None = None,
 ) -> Summary:
-    """The run's counts, from what each page's counts, provenance and verdicts say."""
+    """The run's counts, from what each page's counts, provenance and verdicts say; ``indexed``
+    is (documents fingerprinted, documents reused) as the ``--index`` counted them, None
+    without an index (then every distinct page was fingerprinted)."""
     files = paragraphs = body = in_clusters = stale = 0
     outlets: Counter[str] = Counter()
     relays: Counter[str] = Counter()
@@ -153,8 +158,8 @@ def summarize(
         outlets=_counted(outlets),
         relays=_counted(relays),
         boilerplate_rules=tuple(sorted(rules.items())),
-        # every distinct page was fingerprinted; a run with an ``--index`` counts its own
-        fingerprinted=len({page.content_hash for page in pages}),
+        fingerprinted=indexed[0] if indexed else len({page.content_hash for page in pages}),
+        reused=indexed[1] if indexed else 0,
     )
 
 
@@ -207,7 +212,7 @@ def settings_of(config: Config) -> dict[str, object]:
     return {key: values[key] for key in keep}
 
 
-def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
+def rule_timeout_warnings(events: Iterable[RuleTimeout]) -> list[str]:
     """One line per rule that ran out of time (its matches on that text were skipped)."""
     counted = Counter((t.rule, t.source) for t in events)
     switched_off = {(t.rule, t.source) for t in events if t.disabled}
@@ -217,10 +222,6 @@ def rule_timeout_warnings(events: Iterable[Timeout]) -> list[str]:
            else "no match assumed where it timed out")
         for (rule, source), count in sorted(counted.items())
     ]
-
-
-# Seconds spent in each stage by the last ``run_audit`` call (read by benchmarks).
-STAGE_SECONDS: dict[str, float] = {}
 
 
 def _arriving_detector(detect: Detector | None, cache: FingerprintCache | None) -> Arriving | None:
@@ -284,9 +285,12 @@ def run_audit(
     cache: FingerprintCache | None = None,
     detect: Detector | None = None,
 ) -> AuditResult:
-    """The whole audit; ``detect`` replaces the in-process duplicate detection (shared index, Dask)."""
-    with long_lived_heap():  # the corpus stays in memory: the collector need not rescan it
-        return _run(paths, config, stdin, cache, detect)
+    """The whole audit; ``detect`` replaces the in-process duplicate detection (shared index, Dask).
+
+    What the run measured (seconds per stage, rule timeouts) comes back in ``result.stats``."""
+    # the corpus stays in memory: the collector need not rescan it; rule timeouts are this run's
+    with long_lived_heap(), collecting_timeouts() as timeouts:
+        return _run(paths, config, stdin, cache, detect, timeouts)
 
 
 def _run(
@@ -295,10 +299,10 @@ def _run(
     stdin: BinaryIO | None,
     cache: FingerprintCache | None,
     detect: Detector | None,
+    timeouts: RuleTimeouts,
 ) -> AuditResult:
-    drain_timeouts()  # report this run's own rule timeouts only
-    STAGE_SECONDS.clear()
-    clock = Laps(STAGE_SECONDS)
+    stage_seconds: dict[str, float] = {}  # returned in the result's stats
+    clock = Laps(stage_seconds)
     rules = load_rules(tuple(config.boilerplate_rules))
     as_of = as_of_date(config.as_of)
     pages = PageStore(config.spool_after_mb * 2**20, config.spool_dir)  # memory, then a file
@@ -339,6 +343,7 @@ def _run(
     membership = paragraph_clusters(clusters)
     clock.lap("detect duplicates")
     detected_warnings = detection_warnings(clusters)  # what detection cut, before clusters are re-made
+    detection_seconds = seconds_of(clusters)
     # A site's own template lines (short copies on several of its pages) are furniture: every
     # later stage reads the pages with them as boilerplate, and they leave the clusters.
     templates = learn_templates(pages, sites, clusters, membership)
@@ -350,7 +355,7 @@ def _run(
     clock.lap("site templates")
     # loaded at the first page whose results are not in the --index: a re-run of an unchanged
     # corpus needs none of them
-    knowledge: list[tuple[OutletRegistry, CueSet, EraRegistry, TimeLanguage]] = []
+    knowledge: list[tuple[OutletRegistry, CueSet, DatingKnowledge]] = []
     copied = duplicated_by_doc(clusters)
     # One read of each page for everything that needs only that page: its paragraphs' dates
     # (for page dating and staleness), its cues (for blocks and the tracer), its blocks, its
@@ -374,9 +379,11 @@ def _run(
             continue
         if not knowledge:
             registry = load_registry(config.outlets)
-            knowledge.append((registry, load_cues(registry), load_eras(config.eras), time_language()))
+            dating = DatingKnowledge.of(load_eras(config.eras), time_language())
+            knowledge.append((registry, load_cues(registry), dating))
             clock.lap("load outlets, cues, eras")
-        registry, cues, eras, lang = knowledge[0]
+        registry, cues, dating = knowledge[0]
+        lang = dating.lang
         hits = page_paragraph_dates(seg, lang)
         page_date = date_page(seg, as_of, lang, hits)
         page_dates.append(page_date)
@@ -388,7 +395,7 @@ def _run(
         traced.append(trace)
         clock.lap("provenance")
         foreign = foreign_blocks(seg, block, found, copied_here, registry, cues)
-        page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, eras, lang, hits, foreign)
+        page_verdicts, page_conflicts = assess_page(seg, doc, page_date, block, dating, hits, foreign)
         verdicts.append(page_verdicts)
         conflicts.extend(page_conflicts)
         clock.lap("staleness")
@@ -404,7 +411,8 @@ def _run(
     clock.lap("provenance")
     copies = recycled([page.reference for page in counts], page_dates, clusters, config.recycled_days)
     clock.lap("staleness")
-    summary = summarize(counts, skipped, clusters, provenance, verdicts, len(conflicts))
+    indexed = (cache.fingerprinted, cache.reused) if cache is not None else None  # counted at its bind
+    summary = summarize(counts, skipped, clusters, provenance, verdicts, len(conflicts), indexed)
     clock.lap("summary")
     reports = DocumentReports(learned, tuple(page_dates))
     return AuditResult(
@@ -420,7 +428,8 @@ def _run(
         staleness=tuple(verdicts),
         conflicts=tuple(conflicts),
         recycled=copies,
-        warnings=(*rule_timeout_warnings(drain_timeouts()), *detected_warnings),
+        warnings=(*rule_timeout_warnings(timeouts.events), *detected_warnings),
         furniture=furniture,
         text_hashes=tuple(text_hashes) if memo is not None else (),
+        stats=RunStats(tuple(stage_seconds.items()), detection_seconds, timeouts.events),
     )

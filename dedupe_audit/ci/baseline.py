@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..model import RULES, Finding
+from ..model import BaselineEntry as Entry
 from ..runtime.atomic import scrub, write_atomic
 from ..runtime.safefiles import FileRefused, read_regular
-from .findings import RULES, Finding
 
 BASELINE_VERSION = 1
 EXCERPT = 100
@@ -24,17 +25,6 @@ EXCERPT = 100
 
 class BaselineError(Exception):
     """The baseline file cannot be read; the message names the file and the problem."""
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    fingerprint: str
-    rule: str
-    excerpt: str
-    texts: tuple[str, ...]
-    occurrences: tuple[tuple[str, str], ...]  # (file, text hash), sorted, repeats kept
-    label: str | None = None
-    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,60 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
 import xxhash
 
-from ..model import AuditResult, DocumentReport, ParagraphRef
-
-CATEGORIES = ("duplicate", "contained", "stale", "conflict", "unknown-provenance")
-
-# Stable rule ids (SARIF ``ruleId``, GitHub annotation titles, baseline entries).
-RULES: dict[str, tuple[str, str]] = {
-    "exact-duplicate": ("duplicate", "Paragraph repeated verbatim (after normalization)"),
-    "near-duplicate": ("duplicate", "Paragraph repeated with small edits"),
-    "contained": ("contained", "Paragraph copied inside a longer block"),
-    "stale": ("stale", "Paragraph whose time markers lie outside the page's date"),
-    "era-conflict": ("conflict", "Page asserting two incompatible eras"),
-    "unknown-provenance": ("unknown-provenance", "Paragraph of unknown origin"),
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One place a finding shows up. ``member`` is False for a block that merely holds a copy."""
-
-    path: str
-    line: int
-    end_line: int
-    text: str  # hash of the normalized text this occurrence is about
-    member: bool = True
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.path, self.text)
-
-    @property
-    def location(self) -> str:
-        if self.end_line != self.line:
-            return f"{self.path}:{self.line}-{self.end_line}"
-        return f"{self.path}:{self.line}"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str  # a key of RULES
-    fingerprint: str  # "<category>:<hex>", content-based
-    excerpt: str  # raw scraped text: escape it where it is rendered
-    message: str  # plain sentence, may quote scraped text: escape where rendered
-    occurrences: tuple[Occurrence, ...]
-    texts: tuple[str, ...]  # hashes of the normalized texts involved
-    similarity: float | None = None
-
-    @property
-    def category(self) -> str:
-        return RULES[self.rule][0]
+from ..model import CATEGORIES, RULES, AuditResult, DocumentReport, Finding, Occurrence, ParagraphRef
 
 
 def text_hash(text: str) -> str:
@@ -216,19 +167,3 @@ def collect(result: AuditResult) -> tuple[Finding, ...]:
     order = {category: i for i, category in enumerate(CATEGORIES)}
     found.sort(key=lambda f: (order[f.category], f.occurrences[0].path, f.occurrences[0].line, f.fingerprint))
     return tuple(found)
-
-
-
-def locator(result: AuditResult) -> Callable[[Occurrence], tuple[str, int, int]]:
-    """Maps an occurrence to (file, line, end_line) on disk: a JSONL record ``f.jsonl#N`` is line
-    N of f.jsonl (its paragraphs' lines are lines of the record's text, which no editor shows)."""
-    jsonl = {doc.path for doc in result.documents if doc.meta.source_format == "jsonl"}
-
-    def physical(occurrence: Occurrence) -> tuple[str, int, int]:
-        if occurrence.path in jsonl:
-            file, _, number = occurrence.path.rpartition("#")
-            if file and number.isdigit():
-                return file, int(number), int(number)
-        return occurrence.path, occurrence.line, occurrence.end_line
-
-    return physical

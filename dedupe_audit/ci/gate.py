@@ -8,45 +8,12 @@ locations, so a failed CI run says what to look at without opening a report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ..config import Config
-from ..model import Summary
-from .baseline import Comparison, Entry
-from .findings import CATEGORIES, Finding
+from ..model import CATEGORIES, Finding, GateOutcome, Listed, RuleOutcome, Summary
+from .baseline import Comparison
 
 TOP = 3
-
-
-@dataclass(frozen=True, slots=True)
-class RuleOutcome:
-    rule: str  # e.g. "fail-on duplicate", "max-duplicated-share"
-    threshold: str
-    measured: str
-    passed: bool
-    offenders: tuple[str, ...]  # top file:line locations
-    findings: tuple[Finding, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class GateOutcome:
-    rules: tuple[RuleOutcome, ...]
-    counted: tuple[Finding, ...]  # findings that count (new ones when a baseline is used)
-    known: tuple[Finding, ...] = ()  # accepted by the baseline
-    gone: tuple[Entry, ...] = ()  # in the baseline, no longer found
-    baseline: bool = False
-
-    @property
-    def passed(self) -> bool:
-        return all(rule.passed for rule in self.rules)
-
-    @property
-    def failed(self) -> tuple[RuleOutcome, ...]:
-        return tuple(rule for rule in self.rules if not rule.passed)
-
-    def failing_findings(self) -> set[str]:
-        """Fingerprints of the findings that make a rule fail (shown as errors)."""
-        return {f.fingerprint for rule in self.failed for f in rule.findings}
 
 
 def _offenders(findings: Sequence[Finding], members_only: bool = False) -> tuple[str, ...]:
@@ -113,15 +80,6 @@ def evaluate(
         gone=comparison.gone if comparison else (),
         baseline=comparison is not None,
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """A finding as reports show it: how serious, and its state against the baseline."""
-
-    finding: Finding
-    level: str  # error (makes the gate fail) | warning | note (accepted or not counted)
-    state: str | None = None  # new | unchanged (only with a baseline)
 
 
 def listing(findings: Sequence[Finding], outcome: GateOutcome | None) -> list[Listed]:

@@ -101,6 +101,14 @@ class EraRegistry:
     # -> President, Senator, ...): what "former Vice President Joe Biden" says about when it
     # was written depends on the offices he took up later (see staleness)
     same_person: Mapping[str, tuple[Fact, ...]] = field(default_factory=dict)
+    # the facts behind their literal screen, built with the registry (``load_eras``): every
+    # paragraph of a run is screened, so the registry carries it rather than a module cache
+    screen: _Screen | None = field(default=None, compare=False, repr=False)
+    # (time language, joint screen of its rules and these facts), one per language the registry
+    # was used with (``staleness.DatingKnowledge.of``; a run uses one): the screen costs ~0.4 s
+    # to build, and kept here it lives exactly as long as the facts it was built from
+    joint_screens: list[tuple[object, object]] = field(
+        default_factory=list, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +320,7 @@ def _load_eras(texts: dict[str, str]) -> EraRegistry:
         _merge(raw, parse_toml(text, source, EraDataError), source)
     facts = tuple(_build_fact(f, s, raw.offices) for f, s in raw.facts.values())
     cues = tuple(_build_cue(c, s) for c, s in raw.cues.values())
-    return EraRegistry(facts, cues, tuple(sources), _same_person(facts))
+    return EraRegistry(facts, cues, tuple(sources), _same_person(facts), _build_screen(facts))
 
 
 def _same_person(facts: Sequence[Fact]) -> dict[str, tuple[Fact, ...]]:
@@ -388,30 +396,21 @@ class _Screen:
         return self.facts.for_text(text)
 
 
-_SCREENS: dict[int, tuple[EraRegistry, _Screen]] = {}  # by id: hashing a registry costs a scan
-
-
 def _screen(registry: EraRegistry) -> _Screen:
     """Most paragraphs name no office holder; a literal check says so without running every
-    fact's regex (titles x names alternations are slow in ``re``). See ``literals``."""
-    known = _SCREENS.get(id(registry))
-    if known is not None and known[0] is registry:
-        return known[1]
-    if len(_SCREENS) > 8:
-        _SCREENS.clear()
-    screen = _build_screen(registry)
-    _SCREENS[id(registry)] = (registry, screen)
-    return screen
+    fact's regex (titles x names alternations are slow in ``re``). See ``literals``. The one
+    ``load_eras`` built; a registry made by hand without one gets it built for this call."""
+    return registry.screen if registry.screen is not None else _build_screen(registry.facts)
 
 
-def _build_screen(registry: EraRegistry) -> _Screen:
+def _build_screen(facts: Sequence[Fact]) -> _Screen:
     needs = [required_literals(f.pattern.pattern, f.pattern.flags, trusted=f.pattern.trusted)
-             for f in registry.facts]
-    return _Screen(Screened(registry.facts, needs))
+             for f in facts]
+    return _Screen(Screened(tuple(facts), needs))
 
 
 def screened_facts(registry: EraRegistry) -> Screened[Fact]:
-    """The registry's facts behind their literal screen (built once per registry)."""
+    """The registry's facts behind their literal screen (built with the registry)."""
     return _screen(registry).facts
 
 

@@ -83,8 +83,8 @@ from dedupe_audit.rules.literals import JointScreen
 if TYPE_CHECKING:
     from dedupe_audit.provenance.outlets import Outlet, OutletRegistry
 
-__all__ = ["StalenessReport", "assess", "assess_page", "foreign_blocks", "lead_in_outlet", "load_eras",
-           "paragraph_markers", "recycled"]
+__all__ = ["DatingKnowledge", "StalenessReport", "assess", "assess_page", "foreign_blocks", "lead_in_outlet",
+           "load_eras", "paragraph_markers", "recycled"]
 
 OFFICE_CONFIDENCE = 0.85
 WEAK_CONFIDENCE = 0.7  # a bare title or past-tense news verb: no tense says "now"
@@ -512,30 +512,36 @@ def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:
     return kept, [c for c in clues if c not in kept]
 
 
-_SCREENS: dict[tuple[int, int], tuple[TimeLanguage, EraRegistry, JointScreen]] = {}
+@dataclass(frozen=True, slots=True)
+class DatingKnowledge:
+    """What the staleness stage reads paragraphs with: the era facts, the time-expression rules
+    and the joint literal screen of both (one scan of each paragraph answers which rules and
+    facts it may match). Built once per run (``of``) and handed to every page, so the screen is
+    carried by the knowledge it was built from, not remembered in a module cache."""
 
+    eras: EraRegistry
+    lang: TimeLanguage
+    screen: JointScreen[AnchoredRule | RelativeRule, Fact]
 
-def _screen(lang: TimeLanguage, eras: EraRegistry) -> JointScreen[AnchoredRule | RelativeRule, Fact]:
-    """Time rules and era facts screened together: one scan of each paragraph for both.
-    By identity (hashing a registry costs a scan of it), built once per pair."""
-    known = _SCREENS.get((id(lang), id(eras)))
-    if known is not None and known[0] is lang and known[1] is eras:
-        return known[2]
-    if len(_SCREENS) > 8:
-        _SCREENS.clear()
-    screen = JointScreen(lang.rules, screened_facts(eras))
-    _SCREENS[(id(lang), id(eras))] = (lang, eras, screen)
-    return screen
+    @classmethod
+    def of(cls, eras: EraRegistry, lang: TimeLanguage | None = None) -> DatingKnowledge:
+        """``eras`` with ``lang`` (the shipped time language when None) and their joint screen,
+        built once per registry and language and kept on the registry (``joint_screens``)."""
+        lang = lang or _time_language()
+        for known, screen in eras.joint_screens:
+            if known is lang:
+                return cls(eras, lang, screen)  # type: ignore[arg-type]
+        built = JointScreen(lang.rules, screened_facts(eras))
+        eras.joint_screens.append((lang, built))
+        return cls(eras, lang, built)
 
 
 _NOTHING = Findings((), (), (), ())
 
 
-def paragraph_markers(para: Paragraph, page: date | None, eras: EraRegistry,
-                      lang: TimeLanguage | None = None) -> Findings:
+def paragraph_markers(para: Paragraph, page: date | None, knowledge: DatingKnowledge) -> Findings:
     """Everything one paragraph says about when it was written."""
-    lang = lang or _time_language()
-    return _markers(para, page, eras, lang, _screen(lang, eras))
+    return _markers(para, page, knowledge.eras, knowledge.lang, knowledge.screen)
 
 
 def _markers(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
@@ -895,12 +901,12 @@ def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragra
 
 
 def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[int],
-                       eras: EraRegistry, lang: TimeLanguage,
+                       knowledge: DatingKnowledge,
                        dates: Sequence[tuple[DateHit, ...]] | None = None,
                        foreign: Sequence[int] | None = None,
                        ) -> tuple[tuple[Staleness, ...], list[Findings | None]]:
     day = date.fromisoformat(page.date) if page.date else None
-    screen = _screen(lang, eras)
+    eras, lang, screen = knowledge.eras, knowledge.lang, knowledge.screen
     hits = dates if dates is not None else [None] * len(seg.paragraphs)
     findings = [_markers(p, day, eras, lang, screen, found) if p.is_body else None
                 for p, found in zip(seg.paragraphs, hits, strict=True)]
@@ -1078,18 +1084,18 @@ def _recycled(references: Sequence[bool], page_dates: Sequence[PageDate],
 
 
 def assess_page(
-    seg: SegmentedDocument, doc: int, page: PageDate, blocks: Sequence[int], eras: EraRegistry,
-    lang: TimeLanguage, dates: Sequence[tuple[DateHit, ...]] | None = None,
-    foreign: Sequence[int] | None = None,
+    seg: SegmentedDocument, doc: int, page: PageDate, blocks: Sequence[int], knowledge: DatingKnowledge,
+    dates: Sequence[tuple[DateHit, ...]] | None = None, foreign: Sequence[int] | None = None,
 ) -> tuple[tuple[Staleness, ...], list[EraConflict]]:
     """One page's verdicts (one per paragraph) and era conflicts, from that page alone;
-    ``doc`` is its position in the run, ``dates`` its paragraphs' dates when already found,
+    ``doc`` is its position in the run, ``knowledge`` the run's era facts and time rules
+    (``DatingKnowledge.of``, built once), ``dates`` its paragraphs' dates when already found,
     ``foreign`` which paragraphs lie in a pasted block (``foreign_blocks``; read from the
     shipped cues, with no copies known, when not given)."""
     ids = blocks if len(blocks) == len(seg.paragraphs) else range(len(seg.paragraphs))
     if foreign is None or len(foreign) != len(seg.paragraphs):
         foreign = foreign_blocks(seg, ids)
-    verdicts, findings = _document_verdicts(seg, page, ids, eras, lang, dates, foreign)
+    verdicts, findings = _document_verdicts(seg, page, ids, knowledge, dates, foreign)
     return verdicts, _conflicts(doc, findings)
 
 
@@ -1116,7 +1122,7 @@ def assess(
     aligned with ``segmented``."""
     from dedupe_audit.provenance.blocks import duplicated_by_doc
 
-    lang = _time_language()
+    knowledge = DatingKnowledge.of(eras)
     copied = duplicated_by_doc(clusters)
     per_paragraph: list[tuple[Staleness, ...]] = []
     conflicts: list[EraConflict] = []
@@ -1126,7 +1132,7 @@ def assess(
         ids = blocks[i] if i < len(blocks) and len(blocks[i]) == len(seg.paragraphs) else range(
             len(seg.paragraphs))
         foreign = foreign_blocks(seg, ids, duplicated=copied.get(i, frozenset()))
-        verdicts, found = assess_page(seg, i, page, ids, eras, lang,
+        verdicts, found = assess_page(seg, i, page, ids, knowledge,
                                       dates[i] if dates is not None else None, foreign)
         per_paragraph.append(verdicts)
         conflicts.extend(found)

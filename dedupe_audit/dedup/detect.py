@@ -299,10 +299,6 @@ def _signed_batches(
         progress(pages.total_parts, pages.total_parts)
 
 
-# Seconds spent in each stage by the last ``detect_duplicates`` call (read by benchmarks).
-STAGE_SECONDS: dict[str, float] = {}
-
-
 class Clusters(tuple):  # noqa: SLOT001 - holds ``warnings`` beside the items
     """A detection's clusters (a plain tuple of ``Cluster`` to every caller), with ``warnings``:
     what it left out to keep its work bounded (degenerate input), one line each, which the
@@ -310,16 +306,24 @@ class Clusters(tuple):  # noqa: SLOT001 - holds ``warnings`` beside the items
     another run's notes (engines that make plain tuples simply have none)."""
 
     warnings: tuple[str, ...]
+    seconds: tuple[tuple[str, float], ...]  # seconds per detection step, in the order they ran
 
-    def __new__(cls, clusters: Iterable[Cluster] = (), warnings: Iterable[str] = ()) -> Clusters:
+    def __new__(cls, clusters: Iterable[Cluster] = (), warnings: Iterable[str] = (),
+                seconds: dict[str, float] | None = None) -> Clusters:
         made = super().__new__(cls, clusters)
         made.warnings = tuple(warnings)
+        made.seconds = tuple((seconds or {}).items())
         return made
 
 
 def warnings_of(clusters: Sequence[Cluster]) -> tuple[str, ...]:
     """The truncation notes a detection returned with its clusters (none from other engines)."""
     return tuple(getattr(clusters, "warnings", ()))
+
+
+def seconds_of(clusters: Sequence[Cluster]) -> tuple[tuple[str, float], ...]:
+    """Seconds per step a detection returned with its clusters (none from other engines)."""
+    return tuple(getattr(clusters, "seconds", ()))
 
 
 # LSH band buckets larger than this are not expanded into all their pairs but paired in blocks
@@ -406,9 +410,9 @@ def _detect(
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None,
     waited: list[float] | None = None,
 ) -> tuple[Cluster, ...]:
-    STAGE_SECONDS.clear()
+    seconds: dict[str, float] = {}  # per step, returned with the clusters
     notes: list[str] = []  # what was left out to bound the work (returned with the clusters)
-    clock = Laps(STAGE_SECONDS)
+    clock = Laps(seconds)
     index = CandidateIndex(config.threshold, config.num_perm, config.seed)
     table = TableBuilder(page_text=pages.text)
     representatives: list[int] = []  # table row of each content hash's first paragraph
@@ -494,4 +498,4 @@ def _detect(
     clock.lap("containment")
     clusters = build_clusters(groups, near, containment, fingerprints, config.threshold)
     clock.lap("clusters")
-    return Clusters(clusters, notes)
+    return Clusters(clusters, notes, seconds)

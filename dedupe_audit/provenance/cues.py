@@ -192,9 +192,13 @@ class CueSet:
     lead_ins: tuple[LeadIn, ...] = field(default=(), compare=False)
     # The rules that name no outlet: all that can match a paragraph without an alias.
     _outlet_free: tuple[CueRule, ...] = field(init=False, compare=False, hash=False, repr=False)
+    # Names of the rules that open a story (datelines, bylines): the tracer asks on every page.
+    story_rules: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_outlet_free", tuple(r for r in self.rules if not _names_outlet(r)))
+        object.__setattr__(self, "story_rules",
+                           frozenset(rule.name for rule in self.rules if rule.starts_block or rule.story))
         if self.screen is not None and self.screen.rules != self.rules:
             object.__setattr__(self, "screen", None)  # a screen made for other rules
 

@@ -26,7 +26,7 @@ from ..model import (
     SegmentedDocument,
 )
 from .blocks import block_members, find_blocks, story_ids
-from .cues import CueMatch, CueRule, CueSet, is_author_cue, load_cues
+from .cues import CueMatch, CueSet, is_author_cue, load_cues
 from .outlets import Outlet, OutletRegistry
 
 INHERIT = 0.75  # an inherited attribution is this much weaker than its source...
@@ -586,19 +586,14 @@ def _site_label(document: Document) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-_STORY_RULES: dict[int, tuple[tuple[CueRule, ...], frozenset[str]]] = {}
+# matches that open a story though no rule file marks them so (made by the tracer itself)
+ALWAYS_STORY = frozenset({"source-link", "dateline-open-world"})
 
 
 def _story_rules(cues: CueSet) -> frozenset[str]:
-    """Names of the rules that open a story (datelines, bylines), read once per rule set."""
-    known = _STORY_RULES.get(id(cues.rules))
-    if known is None or known[0] is not cues.rules:
-        if len(_STORY_RULES) > 8:
-            _STORY_RULES.clear()
-        names = frozenset(rule.name for rule in cues.rules if rule.starts_block or rule.story)
-        names |= {"source-link", "dateline-open-world"}
-        known = _STORY_RULES[id(cues.rules)] = (cues.rules, names)
-    return known[1]
+    """Names of the rules that open a story (datelines, bylines): those the cue set read from
+    its rules when it was built, and the tracer's own."""
+    return cues.story_rules | ALWAYS_STORY
 
 
 # ------------------------------------------------------------------ copies in other documents

@@ -20,7 +20,9 @@ RENDERERS: dict[str, Callable[[AuditResult], str]] = {
 # Formats written piece by piece (a large corpus's JSON report is never one string).
 STREAMED: dict[str, Callable[[AuditResult], Iterator[str]]] = {"json": json.chunks}
 
-# Formats that also show the CI gate's verdict: called as render(result, outcome).
+# Formats that list findings and show the CI gate's verdict: called as render(result, listed,
+# outcome), ``listed`` being ``ci.gate.listing`` of the run's findings, built once by the caller
+# (renderers compute no findings: ``render`` imports nothing from ``ci`` or ``dedup``).
 GATE_AWARE = frozenset({"sarif", "github", "junit"})
 
 DEFAULT_OUTPUTS: dict[str, str] = {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from tabulate import tabulate
 
-from ..model import AuditResult, Paragraph, ParagraphRef
+from ..model import AuditResult, Occurrence, Paragraph, ParagraphRef
 
 DEFAULT_ROWS = 500  # rows of one report table before the rest is left to the JSON report
 
@@ -58,3 +58,18 @@ def word_changes(old: str, new: str) -> list[tuple[str, str, str]]:
     a, b = old.split(), new.split()
     return [("equal" if op == "equal" else "changed", " ".join(a[i1:i2]), " ".join(b[j1:j2]))
             for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()]
+
+
+def locator(result: AuditResult) -> Callable[[Occurrence], tuple[str, int, int]]:
+    """Maps an occurrence to (file, line, end_line) on disk: a JSONL record ``f.jsonl#N`` is line
+    N of f.jsonl (its paragraphs' lines are lines of the record's text, which no editor shows)."""
+    jsonl = {doc.path for doc in result.documents if doc.meta.source_format == "jsonl"}
+
+    def physical(occurrence: Occurrence) -> tuple[str, int, int]:
+        if occurrence.path in jsonl:
+            file, _, number = occurrence.path.rpartition("#")
+            if file and number.isdigit():
+                return file, int(number), int(number)
+        return occurrence.path, occurrence.line, occurrence.end_line
+
+    return physical

@@ -7,10 +7,11 @@ start a new one. The job summary is capped below GitHub's 1 MiB per step.
 
 from __future__ import annotations
 
-from ..ci.findings import Finding, collect, locator
-from ..ci.gate import GateOutcome, listing
-from ..model import AuditResult
+from collections.abc import Sequence
+
+from ..model import AuditResult, Finding, GateOutcome, Listed
 from . import markdown
+from .common import locator
 from .escape import md, md_code, plain, terminal, visible
 
 STEP_SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts per step
@@ -39,11 +40,12 @@ def _message(finding: Finding, others: list[str]) -> str:
     return "\n".join(lines)
 
 
-def render(result: AuditResult, outcome: GateOutcome | None = None) -> str:
-    """One annotation per finding, at its first place; the other places are named in the text."""
+def render(result: AuditResult, listed: Sequence[Listed], outcome: GateOutcome | None = None) -> str:
+    """One annotation per listed finding, at its first place; the other places are named in the
+    text. ``listed`` is ``ci.gate.listing`` of the run's findings, built once by the caller."""
     physical = locator(result)
     lines = []
-    for item in listing(collect(result), outcome):
+    for item in listed:
         finding = item.finding
         file, line, end_line = physical(finding.occurrences[0])
         others = [o.location for o in finding.occurrences[1:]]

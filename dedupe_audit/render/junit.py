@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
-from ..ci.findings import CATEGORIES, Finding, collect
-from ..ci.gate import GateOutcome
-from ..model import AuditResult
+from ..model import CATEGORIES, AuditResult, Finding, GateOutcome, Listed
 from .escape import terminal
 
 _FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -45,7 +44,9 @@ def _case(suite: ET.Element, name: str, failure: str | None, details: str) -> No
         node.text = xml_text(details)
 
 
-def render(result: AuditResult, outcome: GateOutcome | None = None) -> str:
+def render(result: AuditResult, listed: Sequence[Listed], outcome: GateOutcome | None = None) -> str:
+    """The gate's rules as test cases; without a gate, one case per category of the ``listed``
+    findings (``ci.gate.listing``, built once by the caller)."""
     suite = ET.Element("testsuite", name="dedupe-audit", time="0", errors="0", skipped="0")
     if outcome is not None:
         for rule in outcome.rules:
@@ -56,7 +57,7 @@ def render(result: AuditResult, outcome: GateOutcome | None = None) -> str:
                     failure += " (" + ", ".join(rule.offenders) + ")"
             _case(suite, rule.rule, failure, _details(rule.findings))
     else:  # no gate configured: one case per finding category, failing when it has findings
-        findings = collect(result)
+        findings = [item.finding for item in listed]
         for category in CATEGORIES:
             hits = tuple(f for f in findings if f.category == category)
             failure = f"{len(hits)} {category} finding(s)" if hits else None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..ci.findings import RULES, Occurrence, collect, locator
-from ..ci.gate import GateOutcome, listing
-from ..model import AuditResult
+from ..model import RULES, AuditResult, GateOutcome, Listed, Occurrence
+from .common import locator
 from .escape import terminal
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -70,10 +70,11 @@ def _rules() -> list[dict[str, Any]]:
     ]
 
 
-def render(result: AuditResult, outcome: GateOutcome | None = None) -> str:
+def render(result: AuditResult, listed: Sequence[Listed], outcome: GateOutcome | None = None) -> str:
+    """The SARIF log of the ``listed`` findings (``ci.gate.listing``, built once by the caller)."""
     physical = locator(result)
     results = []
-    for item in listing(collect(result), outcome):
+    for item in listed:
         finding = item.finding
         first, *others = finding.occurrences
         text = f"{finding.message}: \"{terminal(finding.excerpt, EXCERPT)}\""

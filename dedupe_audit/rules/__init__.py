@@ -21,7 +21,8 @@ HOMES = {
     "SafePattern": "saferegex",
     "Timeout": "saferegex",
     "compile_rule": "saferegex",
-    "drain_timeouts": "saferegex",
+    "RuleTimeouts": "saferegex",
+    "collecting_timeouts": "saferegex",
     "remembered": "knowledge_cache",
 }
 __all__ = sorted(HOMES)

@@ -4,8 +4,9 @@ Why: boilerplate, cue, era and date rules are regexes a user writes, and a patte
 ``(a|aa)+$`` backtracks exponentially on a scraped line of ``a``s. Rule patterns are compiled
 with the third-party ``regex`` module (the syntax of ``re``, ``VERSION0``) and every match call
 gets a time budget (``MATCH_TIMEOUT``). A call that runs out counts as "no match" and is
-recorded as a :class:`Timeout` naming the rule; after ``MAX_TIMEOUTS`` a rule is switched off
-for the rest of the run, so a hostile corpus costs at most a few budgets per rule.
+recorded as a ``RuleTimeout`` naming the rule, in the run's :class:`RuleTimeouts`; after
+``MAX_TIMEOUTS`` a rule is switched off for the rest of the run, so a hostile corpus costs at
+most a few budgets per rule.
 
 ``regex`` also has no exponential blow-up on many classic cases (``(a+)+$`` answers at once),
 so the budget is a backstop. Measured overhead on the samples: see README "Guarantees".
@@ -22,11 +23,13 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import regex
 
+from ..model import RuleTimeout
 from .knowledge_cache import compile_pattern
 
 LOG = logging.getLogger(__name__)
@@ -49,37 +52,54 @@ class RuleFileError(ValueError):
     any bad rule file."""
 
 
-@dataclass(frozen=True, slots=True)
-class Timeout:
-    """A rule whose match ran out of time on some text."""
-
-    rule: str
-    source: str
-    chars: int  # length of the text it was matched against
-    disabled: bool  # this timeout switched the rule off
+Timeout = RuleTimeout  # a rule whose match ran out of time (the model's name for it)
 
 
-_LOCK = threading.Lock()
-_TIMEOUTS: list[Timeout] = []
+class RuleTimeouts:
+    """The rule timeouts of one run, collected while :func:`collecting_timeouts` is active.
+
+    Why an object a run owns: rule patterns are compiled once and shared by every stage, so a
+    timeout cannot be handed back through the call that matched (it answers "no match"). The run
+    opens a collector; ``SafePattern`` finds it through a ``ContextVar``, so two runs in one
+    process (threads, an API caller and a test) never see each other's timeouts. A match outside
+    any run (a library call) is only logged."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # a run may match rules from more than one thread
+        self._events: list[RuleTimeout] = []
+
+    def record(self, event: RuleTimeout) -> None:
+        with self._lock:
+            self._events.append(event)
+
+    @property
+    def events(self) -> tuple[RuleTimeout, ...]:
+        """Every timeout recorded so far, oldest first."""
+        with self._lock:
+            return tuple(self._events)
 
 
-def timeouts() -> tuple[Timeout, ...]:
-    """Every timeout recorded in this process so far (oldest first)."""
-    with _LOCK:
-        return tuple(_TIMEOUTS)
+_COLLECTOR: ContextVar[RuleTimeouts | None] = ContextVar("dedupe_audit_rule_timeouts", default=None)
 
 
-def drain_timeouts() -> tuple[Timeout, ...]:
-    """Timeouts recorded so far, and forget them (a caller reports each run's own)."""
-    with _LOCK:
-        found = tuple(_TIMEOUTS)
-        _TIMEOUTS.clear()
-    return found
+@contextmanager
+def collecting_timeouts() -> Iterator[RuleTimeouts]:
+    """Collect the rule timeouts of the code run inside (one audit run): the collector is set for
+    this context only and restored on exit. New threads start without it (Python copies no
+    context into them), so a stage that matched rules in a thread pool would have to submit
+    under ``contextvars.copy_context()``; today every rule runs in the run's own thread."""
+    collector = RuleTimeouts()
+    token = _COLLECTOR.set(collector)
+    try:
+        yield collector
+    finally:
+        _COLLECTOR.reset(token)
 
 
-def _record(event: Timeout) -> None:
-    with _LOCK:
-        _TIMEOUTS.append(event)
+def _record(event: RuleTimeout) -> None:
+    collector = _COLLECTOR.get()
+    if collector is not None:
+        collector.record(event)
     state = "switched off" if event.disabled else "no match assumed"
     LOG.warning("rule %r (%s) timed out on %d chars: %s", event.rule, event.source, event.chars, state)
 

@@ -1,7 +1,7 @@
 """Seconds per pipeline stage, kept for benchmarks and ``--verbose`` style reporting.
 
-Stages record laps into a plain dict owned by their module (``detect.STAGE_SECONDS``,
-``pipeline.STAGE_SECONDS``); nothing here changes what a run computes.
+A stage records laps into a dict of its own call and returns it with its result (detection's
+``Clusters.seconds``, the run's ``AuditResult.stats``); nothing here changes what a run computes.
 """
 
 from __future__ import annotations

@@ -128,13 +128,14 @@ def parse_rules(text: str, source: str) -> tuple[BoilerplateRule, ...]:
 
 
 @lru_cache(maxsize=8)
-def load_rules(extra_files: tuple[str, ...] = ()) -> tuple[BoilerplateRule, ...]:
-    """User rules first (they take precedence), then the shipped ones."""
+def load_rules(extra_files: tuple[str, ...] = ()) -> RuleSet:
+    """User rules first (they take precedence), then the shipped ones: a ``RuleSet``, which
+    carries the checks built from the rules for as long as the rules are in use."""
     user: list[BoilerplateRule] = []
     for path in extra_files:
         user.extend(parse_rules(read_user_file(path, RuleError, "rule"), path))
     shipped = data_file("boilerplate.toml")
-    return (*user, *parse_rules(shipped, "dedupe_audit/data/boilerplate.toml"))
+    return RuleSet((*user, *parse_rules(shipped, "dedupe_audit/data/boilerplate.toml")))
 
 
 def classify(text: str, rules: Sequence[BoilerplateRule]) -> str | None:
@@ -431,9 +432,7 @@ def _is_literals(value: object) -> bool:
 
 
 def _check(rule: BoilerplateRule) -> RuleCheck:
-    known = _RULE_CHECKS.get(id(rule))
-    if known is not None and known[0] is rule:
-        return known[1]
+    """One rule made ready for many paragraphs (its screen, literals and match function)."""
     pattern = rule.pattern
     trusted = pattern is not None and pattern.trusted  # user patterns run on `regex`: no screen
     screen = edge_screen(pattern.pattern, pattern.flags) if trusted else None  # type: ignore[union-attr]
@@ -442,27 +441,38 @@ def _check(rule: BoilerplateRule) -> RuleCheck:
     program = pattern.program if pattern is not None else None
     if program is not None:  # shipped: the `re` program SafePattern built, called directly
         fullmatch = program.fullmatch
-    check = RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles,
-                      literals)
-    if len(_RULE_CHECKS) >= 1024:
-        _RULE_CHECKS.clear()
-    _RULE_CHECKS[id(rule)] = (rule, check)
-    return check
+    return RuleCheck(rule.name, rule.max_words, rule.phrases, pattern, screen, fullmatch, rule.needles,
+                     literals)
 
 
-_RULE_CHECKS: dict[int, tuple[BoilerplateRule, RuleCheck]] = {}
-_CHECKS: dict[tuple[int, tuple[str, ...]], tuple[tuple[BoilerplateRule, ...], RuleChecks]] = {}
+class RuleSet(tuple):  # noqa: SLOT001 - holds its checks beside the rules
+    """Loaded furniture rules (a plain tuple of ``BoilerplateRule`` to every caller) carrying the
+    ``RuleChecks`` built from them, one per probe set. Why on the rules: the checks learn plans
+    paragraph by paragraph, so they must live as long as the rules a run segments with; held
+    here, they go when the rules go, with no module cache keyed by the rules' identity."""
+
+    _checks: dict[tuple[str, ...], RuleChecks]
+
+    def __new__(cls, rules: Iterable[BoilerplateRule] = ()) -> RuleSet:
+        made = super().__new__(cls, rules)
+        made._checks = {}
+        return made
+
+    def __reduce__(self) -> tuple[type[RuleSet], tuple[tuple[BoilerplateRule, ...]]]:
+        """Pickled as its rules alone (a worker builds its own checks)."""
+        return (RuleSet, (tuple(self),))
+
+    def checks(self, probes: tuple[str, ...] = ()) -> RuleChecks:
+        """The checks of these rules, in their order, with ``probes`` (built on first use)."""
+        found = self._checks.get(probes)
+        if found is None:
+            found = self._checks[probes] = RuleChecks([_check(rule) for rule in self], probes)
+        return found
 
 
 def checks_for(rules: Sequence[BoilerplateRule], probes: tuple[str, ...] = ()) -> RuleChecks:
     """The checks of a rule set, in its order, with ``probes`` (see
-    :meth:`RuleChecks.probe_match`) (remembered for the last few rule tuples)."""
-    known = _CHECKS.get((id(rules), probes))
-    if known is not None and known[0] is rules:
-        return known[1]
-    checks = RuleChecks([_check(rule) for rule in rules], probes)
-    if isinstance(rules, tuple):  # a list may change under the same id
-        if len(_CHECKS) >= 16:
-            _CHECKS.clear()
-        _CHECKS[(id(rules), probes)] = (rules, checks)
-    return checks
+    :meth:`RuleChecks.probe_match`): those a ``RuleSet`` carries, else built for this call."""
+    if isinstance(rules, RuleSet):
+        return rules.checks(probes)
+    return RuleChecks([_check(rule) for rule in rules], probes)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from dedupe_audit.ci.findings import collect
+from dedupe_audit.ci.gate import listing
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraDataError, find_mentions, load_eras
 from dedupe_audit.dating.time_expressions import TimeLanguageError, time_language
@@ -96,7 +98,7 @@ def test_json_keeps_exact_text_and_round_trips(hostile_result: AuditResult) -> N
 
 def test_github_annotations_are_inert(hostile_result: AuditResult) -> None:
     github = pytest.importorskip("dedupe_audit.render.github")
-    rendered = github.render(hostile_result, None)
+    rendered = github.render(hostile_result, listing(collect(hostile_result), None))
     lines = rendered.splitlines()
     assert lines, "the duplicate must produce annotations"
     for line in lines:
@@ -110,7 +112,7 @@ def test_github_annotations_are_inert(hostile_result: AuditResult) -> None:
 
 def test_sarif_is_inert(hostile_result: AuditResult) -> None:
     sarif = pytest.importorskip("dedupe_audit.render.sarif")
-    log = json.loads(sarif.render(hostile_result, None))
+    log = json.loads(sarif.render(hostile_result, listing(collect(hostile_result), None)))
     messages = [r["message"]["text"] for run in log["runs"] for r in run["results"]]
     assert messages
     assert not any("\x1b" in m or "\u202e" in m for m in messages)
@@ -121,7 +123,7 @@ def test_sarif_is_inert(hostile_result: AuditResult) -> None:
 
 def test_junit_is_well_formed_and_inert(hostile_result: AuditResult) -> None:
     junit = pytest.importorskip("dedupe_audit.render.junit")
-    rendered = junit.render(hostile_result, None)
+    rendered = junit.render(hostile_result, listing(collect(hostile_result), None))
     root = ET.fromstring(rendered.split("\n", 1)[1])  # parses: nothing broke out of an attribute
     assert root.tag == "testsuites"
     assert "<script" not in rendered and "\x1b" not in rendered
@@ -140,11 +142,13 @@ def test_redos_boilerplate_rule_times_out_and_is_reported(tmp_path: Path) -> Non
                    '[[rule]]\nname = "nested"\npattern = "(a+)+$"\n')
     doc = tmp_path / "doc.txt"
     doc.write_text("\n".join(["a" * 40 + "!"] * 5 + ["A normal closing line of text."]) + "\n")
-    saferegex.drain_timeouts()
     started = time.perf_counter()
     result = run_audit([str(doc)], Config(boilerplate_rules=(rules,)))
     elapsed = time.perf_counter() - started
     assert elapsed < 10, elapsed
+    # the run returns its own timeouts: the rule's, each on the 41-char line, the last one disabling it
+    assert [(t.rule, t.chars) for t in result.stats.rule_timeouts] == [("evil", 41)] * saferegex.MAX_TIMEOUTS
+    assert [t.disabled for t in result.stats.rule_timeouts][-1]
     # the run reports its own timeouts: only "evil" ((a+)+$ needs no budget under `regex`),
     # MAX_TIMEOUTS times, then switched off
     assert len(result.warnings) == 1, result.warnings
@@ -159,12 +163,12 @@ def test_redos_era_and_cue_patterns_finish_fast(tmp_path: Path) -> None:
                   '[[facts]]\nid = "slow"\noffice = "king"\nholder = "A"\nstart = "2000-01-01"\n'
                   'phrases = ["(a|aa)+$"]\n')
     registry = load_eras([eras])
-    saferegex.drain_timeouts()
     started = time.perf_counter()
-    for _ in range(5):
-        find_mentions("a" * 40 + "!", registry)
+    with saferegex.collecting_timeouts() as timeouts:
+        for _ in range(5):
+            find_mentions("a" * 40 + "!", registry)
     assert time.perf_counter() - started < 10
-    assert saferegex.drain_timeouts()
+    assert timeouts.events
     cues = _write(tmp_path / "cues.toml", '[[cue]]\nname = "slow"\nkind = "own"\npattern = "(x|xx)+y"\n')
     cue_set = load_cues(load_registry(), (cues,))
     slow = next(rule for rule in cue_set.rules if rule.name == "slow")
@@ -260,6 +264,8 @@ def test_binary_file_is_skipped(tmp_path: Path) -> None:
 
 _MEMORY_PROBE = """
 import resource, sys
+from dedupe_audit.ci.findings import collect
+from dedupe_audit.ci.gate import listing
 from dedupe_audit.config import Config
 from dedupe_audit.ingest.inputs import iter_inputs
 config = Config(max_file_bytes=int(sys.argv[2]), split_large_text=sys.argv[3] == "1")
@@ -325,3 +331,31 @@ def test_many_tiny_lines_are_fast(tmp_path: Path) -> None:
     seg = segment(doc, Config())
     assert len(seg.paragraphs) == 200_000
     assert time.perf_counter() - started < 20
+
+
+def test_rule_timeouts_belong_to_the_run_that_met_them() -> None:
+    """Two collectors, one inside the other: each sees only the timeouts met while it was the
+    current one, and a match outside any run is logged but collected by none."""
+    slow = saferegex.SafePattern("(a|aa)+$", rule="slow", source="user.toml", timeout=0.01)
+    hostile = "a" * 40 + "!"
+    assert slow.search(hostile) is None  # outside a run: nothing to collect it
+    with saferegex.collecting_timeouts() as outer:
+        with saferegex.collecting_timeouts() as inner:
+            slow.search(hostile)
+        slow.search(hostile)  # the third timeout switches the rule off
+    assert [t.chars for t in inner.events] == [41]
+    assert [(t.rule, t.disabled) for t in outer.events] == [("slow", True)]
+    with saferegex.collecting_timeouts() as later:
+        assert slow.search(hostile) is None  # switched off: no more budgets spent
+    assert later.events == ()
+
+
+def test_run_returns_its_stage_timings(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("One paragraph of ordinary text here.\n\nAnother paragraph of text follows it.\n")
+    result = run_audit([str(doc)], Config())
+    stages = dict(result.stats.stage_seconds)
+    assert {"ingest", "segment", "detect duplicates", "staleness", "summary"} <= set(stages)
+    assert all(seconds >= 0 for seconds in stages.values())
+    assert "clusters" in dict(result.stats.detection_seconds)
+    assert result.stats.rule_timeouts == ()

@@ -68,6 +68,60 @@ def test_no_stage_imports_a_later_stage_or_another_package_s_private_names():
     assert layout_problems(sources) == []
 
 
+def test_renderers_import_nothing_from_the_gate_or_detection():
+    """Renderers only render: findings and the gate's verdict are built once by the caller and
+    handed to every format, so ``render/`` never imports ``ci`` (or ``dedup``) to build them again."""
+    sources = {path.relative_to(PACKAGE): path.read_text(encoding="utf-8")
+               for path in (PACKAGE / "render").rglob("*.py")}
+    assert len(sources) > 5
+    assert renderer_problems(sources) == []
+    planted = {Path("render/planted.py"): "from ..ci.findings import collect\nfrom ..model import Finding\n",
+               Path("render/other.py"): "from dedupe_audit.dedup.detect import seconds_of\n"}
+    assert renderer_problems(planted) == ["render/other.py -> dedupe_audit.dedup.detect",
+                                          "render/planted.py -> dedupe_audit.ci.findings"]
+
+
+def renderer_problems(sources: dict[Path, str]) -> list[str]:
+    """Imports of ``ci`` or ``dedup`` by the modules given as {path in package: text}."""
+    return [f"{relative} -> {module}" for relative, source in sorted(sources.items())
+            for module, _ in _imports(relative, source) if module.split(".")[1] in ("ci", "dedup")]
+
+
+def id_keyed_module_caches(relative: Path, source: str) -> list[str]:
+    """Module-level names looked up or stored by an ``id(...)`` key in the module at ``relative``:
+    state a run writes, keyed by identity, that knowledge objects should carry instead."""
+    tree = ast.parse(source)
+    module_names = {target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+                    for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                    if isinstance(target, ast.Name)}
+
+    def keyed_by_id(key: ast.AST) -> bool:
+        return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "id"
+                   for n in ast.walk(key))
+
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
+            if node.value.id in module_names and keyed_by_id(node.slice):
+                found.add(node.value.id)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and isinstance(node.func.value, ast.Name) and node.func.value.id in module_names
+              and node.args and keyed_by_id(node.args[0])):
+            found.add(node.func.value.id)
+    return [f"{relative}: {name}" for name in sorted(found)]
+
+
+def test_no_module_keeps_a_cache_keyed_by_identity():
+    sources = {path.relative_to(PACKAGE): path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py")}
+    assert [problem for relative, source in sorted(sources.items())
+            for problem in id_keyed_module_caches(relative, source)] == []
+    planted = ("_SEEN: dict = {}\n\ndef f(x):\n    known = _SEEN.get((id(x), 1))\n"
+               "    _KEPT[id(x)] = x\n\n_KEPT = {}\n\nclass C:\n    def g(self, x):\n"
+               "        return self._memo.get(id(x))\n")
+    assert id_keyed_module_caches(Path("dating/planted.py"), planted) == [
+        "dating/planted.py: _KEPT", "dating/planted.py: _SEEN"]
+
+
 def test_the_check_sees_a_later_stage_a_stage_in_a_shared_package_and_a_private_name():
     planted = {
         Path("ingest/planted.py"): "from ..dating.staleness import assess_page\n",

@@ -13,7 +13,7 @@ from helpers import SEED_000, SEED_001, seed
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraDataError, find_mentions
 from dedupe_audit.dating.page_date import date_pages
-from dedupe_audit.dating.staleness import assess, load_eras
+from dedupe_audit.dating.staleness import assess, load_eras, paragraph_markers
 from dedupe_audit.model import (
     BODY,
     BOILERPLATE,
@@ -448,3 +448,26 @@ def test_seed_acceptance_through_the_pipeline(seeds, eras):
     report = assess(seeds, page_dates, clusters, blocks, eras)
     _check_seeds(seeds, report, page_dates)
     assert report.recycled == ()  # the copies are one day apart
+
+
+def test_era_knowledge_carries_its_screens(eras):
+    """The literal screen is built with the registry and the joint screen of time rules and era
+    facts with the run's DatingKnowledge; a hand-made registry without a screen answers the same."""
+    import dataclasses
+    from datetime import date
+
+    from dedupe_audit.dating.eras import screened_facts
+    from dedupe_audit.dating.staleness import DatingKnowledge
+
+    assert eras.screen is not None and screened_facts(eras) is eras.screen.facts
+    bare = dataclasses.replace(eras, screen=None)  # made by hand: its screen is built when asked
+    assert bare.joint_screens == [] and bare == eras
+    knowledge = DatingKnowledge.of(eras)
+    assert knowledge.eras is eras and DatingKnowledge.of(eras, knowledge.lang).screen is knowledge.screen
+    texts = ("President Joe Biden says the talks will go on.",  # present tense: a clue
+             "Прем'єр-міністр Шмигаль заявляє про нові кроки.", "Nothing about any office here.")
+    assert find_mentions(texts[0], bare) == find_mentions(texts[0], eras) != ()
+    for text in texts:
+        para = Paragraph(0, 0, len(text), 1, 1, text, BODY, None)
+        found = paragraph_markers(para, date(2025, 4, 25), knowledge)
+        assert bool(found.clues) == (text != texts[-1]), text

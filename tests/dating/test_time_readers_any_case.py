@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from dedupe_audit.dating.eras import _screen, find_mentions, load_eras
 from dedupe_audit.dating.page_date import date_pages
-from dedupe_audit.dating.staleness import assess, paragraph_markers
+from dedupe_audit.dating.staleness import DatingKnowledge, assess, paragraph_markers
 from dedupe_audit.dating.time_expressions import (
     find_dates,
     find_time_expressions,
@@ -107,6 +107,7 @@ PHRASES = ["President Joe Biden", "Secretary of State Antony Blinken", "the Bide
            "Vice President Kamala Harris", "канцлер Шольц", "Генсек НАТО Столтенберг"]
 PHRASE_LETTERS = _variants({ch for phrase in PHRASES for ch in phrase if ch.isalpha()})
 SCREEN = _screen(ERAS)
+DATING = DatingKnowledge.of(ERAS, LANG)  # built once, as a run builds it
 
 
 @FAST
@@ -143,7 +144,7 @@ def test_no_text_crashes_the_time_readers(text, page):
                              "this year's 2024", "President Biden"]), page=PAGES)
 def test_no_paragraph_crashes_staleness_even_at_the_ends_of_the_calendar(before, stamp, word, page):
     text = f"{before} {stamp} {word}"
-    paragraph_markers(Paragraph(0, 0, len(text), 1, 1, text, BODY, None), page, ERAS, LANG)
+    paragraph_markers(Paragraph(0, 0, len(text), 1, 1, text, BODY, None), page, DATING)
 
 
 def test_a_page_stamped_at_the_end_of_the_calendar_is_assessed():

@@ -296,3 +296,24 @@ def test_an_entry_naming_the_old_module_layout_counts_as_absent(corpus, tmp_path
     segmented.clear()
     assert _report(corpus, index=index) == expected
     assert sorted(segmented) == sorted(PAGES)
+
+
+def test_the_run_itself_reports_what_the_index_fingerprinted_and_reused(corpus, tmp_path):
+    """The summary's index counts come from the run (not patched in by the caller), so a
+    pipeline caller with its own ``FingerprintCache`` reads the same counts as the CLI."""
+    from dedupe_audit.config import Config
+    from dedupe_audit.dedup.fingerprint_cache import FingerprintCache
+
+    config = Config(as_of=AS_OF, index=str(tmp_path / "index.sqlite"))
+    counts = []
+    for _ in range(2):
+        cache = FingerprintCache(config.index, config)
+        try:
+            summary = pipeline.run_audit([str(corpus)], config, cache=cache).summary
+            cache.save()
+        finally:
+            cache.close()
+        counts.append((summary.fingerprinted, summary.reused))
+    assert counts == [(len(PAGES), 0), (0, len(PAGES))]
+    without_index = pipeline.run_audit([str(corpus)], Config(as_of=AS_OF)).summary
+    assert (without_index.fingerprinted, without_index.reused) == (len(PAGES), 0)

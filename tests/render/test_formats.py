@@ -8,7 +8,7 @@ import pytest
 
 from dedupe_audit.ci import baseline
 from dedupe_audit.ci.findings import collect
-from dedupe_audit.ci.gate import evaluate
+from dedupe_audit.ci.gate import evaluate, listing
 from dedupe_audit.config import Config
 from dedupe_audit.pipeline import run_audit
 from dedupe_audit.render import github, junit, sarif
@@ -42,7 +42,7 @@ def validate(text: str) -> dict:
 
 
 def test_sarif_validates_against_the_official_schema(result):
-    log = validate(sarif.render(result))
+    log = validate(sarif.render(result, listing(collect(result), None)))
     run = log["runs"][0]
     assert [r["id"] for r in run["tool"]["driver"]["rules"]][:2] == ["exact-duplicate", "near-duplicate"]
     dup = next(r for r in run["results"] if r["ruleId"] == "exact-duplicate")
@@ -59,7 +59,7 @@ def test_sarif_with_gate_and_baseline_validates(result):
     findings = collect(result)
     entries = baseline.build(findings[:1])
     outcome = evaluate(findings, result.summary, Config(), baseline.compare(findings, entries))
-    log = validate(sarif.render(result, outcome))
+    log = validate(sarif.render(result, listing(findings, outcome), outcome))
     states = {r["baselineState"] for r in log["runs"][0]["results"]}
     assert "unchanged" in states
     assert log["runs"][0]["invocations"][0]["exitCode"] == (0 if outcome.passed else 1)
@@ -72,7 +72,7 @@ def test_github_escaping_rules():
 
 
 def test_github_annotations_escape_paths_and_text(result):
-    lines = github.render(result).splitlines()
+    lines = github.render(result, listing(collect(result), None)).splitlines()
     weird = [line for line in lines if "we%25ird%3Ana%2Cme.txt" in line]
     assert weird, lines
     for line in lines:
@@ -91,7 +91,7 @@ def test_github_newline_in_a_path_cannot_start_a_new_command(result):
     doc = result.documents[0]
     odd = dataclasses.replace(doc, path="evil\n::error file=x::pwned.txt")
     hacked = dataclasses.replace(result, documents=(odd, *result.documents[1:]))
-    out = github.render(hacked)
+    out = github.render(hacked, listing(collect(hacked), None))
     assert "evil%0A%3A%3Aerror file=x%3A%3Apwned.txt" in out
     assert all(line.startswith("::") for line in out.splitlines())
 
@@ -106,8 +106,9 @@ def test_step_summary_fits_github_limit(result):
 
 
 def test_junit_parses_and_escapes_control_characters(result):
-    outcome = evaluate(collect(result), result.summary, Config(max_clusters=0))
-    xml = junit.render(result, outcome)
+    findings = collect(result)
+    outcome = evaluate(findings, result.summary, Config(max_clusters=0))
+    xml = junit.render(result, listing(findings, outcome), outcome)
     root = ET.fromstring(xml)
     suite = root.find("testsuite")
     cases = suite.findall("testcase")
@@ -119,6 +120,6 @@ def test_junit_parses_and_escapes_control_characters(result):
 
 
 def test_junit_without_gate_has_a_case_per_category(result):
-    root = ET.fromstring(junit.render(result))
+    root = ET.fromstring(junit.render(result, listing(collect(result), None)))
     names = [c.get("name") for c in root.iter("testcase")]
     assert names == ["duplicate", "contained", "stale", "conflict", "unknown-provenance"]

@@ -117,3 +117,24 @@ def test_bad_rule_files_name_file_and_problem(text, problem):
     with pytest.raises(RuleError, match=problem) as err:
         parse_rules(text, "user.toml")
     assert "user.toml" in str(err.value)
+
+
+def test_loaded_rules_carry_their_checks_and_a_plain_tuple_gets_its_own():
+    """The checks built from a rule set (plans learned page by page) live on the loaded rules,
+    one per probe set; a tuple a caller made is checked the same way with checks built for it."""
+    import pickle
+
+    from dedupe_audit.segment.boilerplate import checks_for
+
+    probes = ("http",)
+    assert checks_for(RULES, probes) is checks_for(RULES, probes)
+    assert checks_for(RULES) is not checks_for(RULES, probes)
+    plain = tuple(RULES)
+    assert checks_for(plain) is not checks_for(plain)  # nothing remembered for it
+    for text in ("Читайте також", "Kyiv • UNN", "A line of ordinary article text, nothing more."):
+        stripped = text.strip()
+        assert (checks_for(plain).first_match(stripped, len(stripped.split()))
+                == classify(text, RULES))
+    copied = pickle.loads(pickle.dumps(RULES))  # a worker gets the rules, not this process's plans
+    assert isinstance(copied, type(RULES)) and [r.name for r in copied] == [r.name for r in RULES]
+    assert checks_for(copied) is not checks_for(RULES)
