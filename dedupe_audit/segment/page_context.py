@@ -26,17 +26,22 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
 * ``link-after-label``: the headline-shaped lines right after a line that announces links
   ("Related Articles", "Read more", "Trending in Politics", "Читайте також");
 * ``teaser-page``: an aggregator's page (most text paragraphs stand alone between one- or
-  two-word debris lines, each a teaser of a story elsewhere): every paragraph of it;
+  two-word debris lines of varied wording, each a teaser of a story elsewhere; an article's ad
+  slots and section labels are stepped over): every paragraph of it;
 * ``caption-by-credit``: a headline-shaped line right beside a picture's credit line (a
-  caption without a full stop: "Trump and Putin in Helsinki" under "Name/Agency");
+  caption without a full stop: "Trump and Putin in Helsinki" above "Name/Agency"; under a
+  credit and over article text it is a subheading, except above the page's first text or a
+  dateline);
 * ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
 
 The page's first paragraph is never judged, nor its first headline-shaped line when no text
-stands above it: that is the page's title (under a menu or a ticker) or its lead, both the
-page's own. Passes repeat (``passes``) so that a list's items, found one by one, make
-their neighbours' context. Thresholds are data (``data/page_context.toml``).
+stands above it: that is the page's title (under a menu or a ticker; under a ticker's link
+label, the last line of the label's links) or its lead, both the page's own. Nor is the text
+right under the page's first byline, its lead, dateline or not. Passes repeat (``passes``) so
+that a list's items, found one by one, make their neighbours' context. Thresholds are data
+(``data/page_context.toml``).
 """
 
 from __future__ import annotations
