@@ -26,17 +26,22 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
 * ``link-after-label``: the headline-shaped lines right after a line that announces links
   ("Related Articles", "Read more", "Trending in Politics", "Читайте також");
 * ``teaser-page``: an aggregator's page (most text paragraphs stand alone between one- or
-  two-word debris lines, each a teaser of a story elsewhere): every paragraph of it;
+  two-word debris lines of varied wording, each a teaser of a story elsewhere; an article's ad
+  slots and section labels are stepped over): every paragraph of it;
 * ``caption-by-credit``: a headline-shaped line right beside a picture's credit line (a
-  caption without a full stop: "Trump and Putin in Helsinki" under "Name/Agency");
+  caption without a full stop: "Trump and Putin in Helsinki" above "Name/Agency"; under a
+  credit and over article text it is a subheading, except above the page's first text or a
+  dateline);
 * ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
 
 The page's first paragraph is never judged, nor its first headline-shaped line when no text
-stands above it: that is the page's title (under a menu or a ticker) or its lead, both the
-page's own. Passes repeat (``passes``) so that a list's items, found one by one, make
-their neighbours' context. Thresholds are data (``data/page_context.toml``).
+stands above it: that is the page's title (under a menu or a ticker; under a ticker's link
+label, the last line of the label's links) or its lead, both the page's own. Nor is the text
+right under the page's first byline, its lead, dateline or not. Passes repeat (``passes``) so
+that a list's items, found one by one, make their neighbours' context. Thresholds are data
+(``data/page_context.toml``).
 """
 
 from __future__ import annotations
@@ -107,6 +112,9 @@ class ContextSettings:
     teaser_page_min_items: int = 6
     teaser_page_percent: int = 60
     teaser_min_words: int = 8
+    teaser_debris_kinds: int = 3
+    slot_rules: frozenset[str] = frozenset({"section-label"})
+    lead_rules: frozenset[str] = frozenset({"byline"})
     list_article_paragraphs: int = 3
     list_run: int = 3
     debris_rules: frozenset[str] = frozenset()
@@ -132,12 +140,10 @@ def load_settings() -> ContextSettings:
     for key, value in table.items():
         if key not in known or key.startswith("link_"):
             raise RuleFileError(f"{source}: unknown setting {key!r} in [context]")
-        if key in ("inflow_rules", "anchor_rules", "debris_rules", "credit_rules", "stamp_rules"):
+        if key in _RULE_LISTS:
             values[key] = frozenset(_names(value, source, key))
             continue
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise RuleFileError(f"{source}: [context] {key} must be a whole number >= 0")
-        values[key] = value
+        values[key] = _whole_number(value, source, f"[context] {key}")
     links = data.get("links", {})
     if not isinstance(links, dict):
         raise RuleFileError(f"{source}: [links] must be a table")
@@ -145,8 +151,22 @@ def load_settings() -> ContextSettings:
     values["link_labels"] = frozenset(_label_key(label) for label in _names(labels, source, "labels"))
     values["link_prefixes"] = tuple(prefix.casefold() for prefix in _names(prefixes, source, "prefixes"))
     if "prefix_max_words" in links:
-        values["prefix_max_words"] = links["prefix_max_words"]
+        values["prefix_max_words"] = _whole_number(
+            links["prefix_max_words"], source, "[links] prefix_max_words")
     return ContextSettings(**values)  # type: ignore[arg-type]
+
+
+# The settings that hold lists of rule names (every other [context] setting is a count).
+_RULE_LISTS = frozenset({"inflow_rules", "anchor_rules", "debris_rules", "credit_rules", "stamp_rules",
+                         "slot_rules", "lead_rules"})
+
+
+def _whole_number(value: object, source: str, key: str) -> int:
+    """A count setting as read from the file: a whole number >= 0 (a bool is no number, though
+    Python counts it as one)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise RuleFileError(f"{source}: {key} must be a whole number >= 0")
+    return value
 
 
 def _names(value: object, source: str, key: str) -> list[str]:
@@ -272,6 +292,77 @@ def _credit_beside(paragraphs: Sequence[Paragraph], sides: tuple[tuple[int, str]
     return False
 
 
+def _byline_lead(paragraphs: Sequence[Paragraph], kinds: Sequence[str], settings: ContextSettings) -> int:
+    """The index of the text paragraph right under the page's first byline (``lead_rules``;
+    neutral lines and captions stepped over), or -1: the story's lead, never furniture by its
+    context, whatever stands under it (a picture's credit often does). A lead needs no dateline
+    (the Guardian's, the BBC's and most Ukrainian sites' have none); a caption between a byline
+    and a credit looks the same and is left as text (unknown beats a guess). Only the first
+    byline leads the page's story, and only when no other byline follows among the furniture
+    under its paragraph: a story list prints a byline over each teaser ("by Name - Jul 14, 2018
+    7:00 am", teaser, time stamp, "by Other Name - ...", teaser, ...)."""
+    byline = next((at for at, para in enumerate(paragraphs)
+                   if para.boilerplate_rule in settings.lead_rules), -1)
+    if byline < 0:
+        return -1
+    lead, role = _neighbour(kinds, byline, 1)
+    if role != TEXT:
+        return -1
+    at, role = _neighbour(kinds, lead, 1)
+    while role == FURNITURE:
+        if paragraphs[at].boilerplate_rule in settings.lead_rules:
+            return -1 if _neighbour(kinds, at, 1)[1] in (TEXT, HEADLINE) else lead
+        at, role = _neighbour(kinds, at, 1)
+    return lead
+
+
+def _caption_sides(paragraphs: Sequence[Paragraph], before: tuple[int, str], after: tuple[int, str],
+                   above_lead: bool) -> tuple[tuple[int, str], ...]:
+    """The sides of a headline-shaped line where a credit makes it a caption. A caption sits
+    above its credit; a headline-shaped line under a credit with article text right after it is
+    a subheading (the picture ends a section, the subheading opens the next): no side counts
+    there, as the credit would have to stand after the line, where the text does. No subheading
+    stands above the page's first text paragraph (``above_lead``) nor above a story's dateline:
+    there a credit before the line counts too (the lead picture's credit, then its caption,
+    under the title and the byline)."""
+    if after[1] == TEXT and not above_lead and not _opens_story(paragraphs, after[0]):
+        return ()
+    return (before, after)
+
+
+def _link_run(paragraphs: Sequence[Paragraph], kinds: Sequence[str], at: int,
+              settings: ContextSettings) -> list[tuple[int, str]]:
+    """The lines under the link label at ``at`` that read as links (index, role): headline-shaped
+    ones, or as short and unclosed as one (:func:`_link_like`), until a line of another shape
+    (neutral lines stepped over)."""
+    run: list[tuple[int, str]] = []
+    link = _neighbour(kinds, at, 1)
+    while link[1] == HEADLINE or (link[1] == TEXT and _link_like(paragraphs[link[0]], settings)):
+        run.append(link)
+        link = _neighbour(kinds, link[0], 1)
+    return run
+
+
+def _title(paragraphs: Sequence[Paragraph], kinds: Sequence[str], labels: Sequence[int], first: int,
+           settings: ContextSettings) -> int:
+    """The index of the page's title, never judged (``len(kinds)``: none).
+
+    The title is the page's first headline-shaped line with no text above it (a menu or a
+    ticker may stand above it; a caption or a video title under it is judged as any line), or
+    its first paragraph when a text stands first. When a link label stands above that line with
+    no text above it ("Trending Now" over a ticker of topics), the line is the ticker's first
+    link: the title is the last line of the label's run of links, the one the article's byline
+    or lead follows (a ticker that ran on into it would take the title for a link)."""
+    title = next((at for at, kind in enumerate(kinds) if kind in (HEADLINE, TEXT)), len(kinds))
+    if title < len(kinds) and kinds[title] != HEADLINE:
+        return first
+    opener = max((label for label in labels if label <= title), default=None)
+    if opener is None:
+        return title
+    run = _link_run(paragraphs, kinds, opener, settings)
+    return run[-1][0] if run else title
+
+
 def _opens_story(paragraphs: Sequence[Paragraph], at: int) -> bool:
     """Whether the paragraph opens a story: it starts with a dateline, or the line before it is
     one on its own ("HELSINKI", "WASHINGTON (AP)": a scraper split it off)."""
@@ -334,7 +425,14 @@ def _teaser_page(
     its text paragraphs stand alone between neutral lines. An article's paragraphs stand next to
     each other. A page is an aggregator's when ``teaser_page_min_items`` or more of its text
     paragraphs, and ``teaser_page_percent`` of them, have a neutral line (or the page's edge)
-    right before and right after; then every paragraph of it is furniture."""
+    right before and right after; then every paragraph of it is furniture.
+
+    An article's own slot lines are no debris: an ad slot or a section label ("Advertisement",
+    "РЕКЛАМА:", lines of ``slot_rules``) stands between an article's paragraphs, and is stepped
+    over when a paragraph's neighbours are looked for. And debris varies where a slot repeats: an
+    aggregator's lines name the sources and times of its stories ("amp", "Fox News", "today"),
+    an unnamed ad slot prints the same word between every two paragraphs; the debris beside the
+    lone paragraphs must hold ``teaser_debris_kinds`` different lines."""
     texts = [at for at, kind in enumerate(kinds) if kind == TEXT]
     if len(texts) < settings.teaser_page_min_items:
         return {}
@@ -342,6 +440,15 @@ def _teaser_page(
     # debris by its length (a caption stepped over is not debris), or by its rule (debris_rules:
     # none shipped; a live blog's one-paragraph entries stand between time stamps)
     short = settings.neutral_max_words
+    slots = settings.slot_rules
+
+    def beside(at: int, step: int) -> int:
+        """The nearest line from ``at`` in direction ``step`` that is not a slot line (-1 or
+        the page's length: its edge)."""
+        at += step
+        while 0 <= at <= last and paragraphs[at].boilerplate_rule in slots:
+            at += step
+        return at
 
     def debris(at: int) -> bool:
         if at < 0 or at > last:
@@ -355,12 +462,19 @@ def _teaser_page(
 
     # a snippet is prose: a sentence or two, closed as one (a list of product names or links
     # with an address under each is not a page of snippets)
-    alone = [at for at in texts if debris(at - 1) and debris(at + 1)
-             and _words(paragraphs[at]) >= settings.teaser_min_words
-             and paragraphs[at].text.rstrip()[-1] in _PROSE_END]
+    alone: list[int] = []
+    lines: set[str] = set()  # the debris lines beside the lone paragraphs, compared as labels are
+    for at in texts:
+        before, after = beside(at, -1), beside(at, 1)
+        if (debris(before) and debris(after) and _words(paragraphs[at]) >= settings.teaser_min_words
+                and paragraphs[at].text.rstrip()[-1] in _PROSE_END):
+            alone.append(at)
+            lines.update(_label_key(paragraphs[side].text) for side in (before, after) if 0 <= side <= last)
     least = settings.teaser_page_min_items
     if len(alone) < least or 100 * len(alone) < settings.teaser_page_percent * len(texts):
         return {}
+    if len(lines) < settings.teaser_debris_kinds:
+        return {}  # one line repeated (or two): an article's ad slots, not an aggregator's debris
     # The whole page is the aggregator's: its snippets, the debris between them, the topic's
     # title and the source names. Left as body, the debris would read as one story whose
     # paragraphs inherit the outlet of whichever snippet carries a dateline.
@@ -410,20 +524,19 @@ def context_furniture(
     # or a video's; an article's own subheading is followed by its text)
     heads = roles(paragraphs, settings, inflow=FURNITURE)
     first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
-    # the page's title: its first headline-shaped line with no text above it (a menu or a
-    # ticker may stand above it; a caption or a video title under it is judged as any line)
-    title = next((at for at, kind in enumerate(kinds) if kind in (HEADLINE, TEXT)), len(kinds))
-    if title < len(kinds) and kinds[title] != HEADLINE:
-        title = first
+    lead = next((at for at, kind in enumerate(kinds) if kind == TEXT), len(kinds))  # first text
+    title = _title(paragraphs, kinds, labels, first, settings)
+    lead_text = _byline_lead(paragraphs, kinds, settings)
     for at in labels:  # the links under a "Related Articles" label
         label = (at, LABEL)
-        link = _neighbour(kinds, at, 1)
-        while link[1] == HEADLINE or (link[1] == TEXT and _link_like(paragraphs[link[0]], settings)):
-            after = _neighbour(kinds, link[0], 1)
-            words = _words(paragraphs[link[0]])
-            found[link[0]] = ContextVerdict(LINK_AFTER_LABEL, words, link[1], label, after)
-            kinds[link[0]] = heads[link[0]] = FURNITURE
-            label, link = link, after
+        for link in _link_run(paragraphs, kinds, at, settings):
+            if link[0] == title:
+                break  # the page's title under a ticker's label: the run ends above it
+            index, role = link
+            found[index] = ContextVerdict(LINK_AFTER_LABEL, _words(paragraphs[index]), role, label,
+                                          _neighbour(kinds, index, 1))
+            kinds[index] = heads[index] = FURNITURE
+            label = link
     listed_lines = _headline_runs(kinds, settings.list_run)
     for _ in range(max(settings.passes, 1)):
         # a story list needs two headlines (or furniture lines) before two teasers
@@ -449,12 +562,13 @@ def context_furniture(
             rule = None
             if FURNITURE in sides and sides <= {FURNITURE, EDGE} and (
                     EDGE not in sides or words <= settings.edge_max_words
-            ) and (kind == HEADLINE or _anchored(paragraphs, (before, after), settings)
+            ) and (kind == HEADLINE or (_anchored(paragraphs, (before, after), settings) and at != lead_text)
                    ) and not _opens_story(paragraphs, at):
                 rule = BETWEEN_FURNITURE
             elif kind == HEADLINE and FURNITURE in head_sides and head_sides <= {FURNITURE, HEADLINE, EDGE}:
                 rule, before, after = HEADLINE_AMONG_FURNITURE, head_before, head_after
-            elif kind == HEADLINE and _credit_beside(paragraphs, (head_before, head_after), settings):
+            elif kind == HEADLINE and _credit_beside(
+                    paragraphs, _caption_sides(paragraphs, head_before, head_after, at < lead), settings):
                 rule, before, after = CAPTION_BY_CREDIT, head_before, head_after
             elif rhythm and at in items and not _opens_story(paragraphs, at):
                 rule = STORY_LIST_ITEM

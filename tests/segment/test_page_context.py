@@ -99,10 +99,42 @@ def test_an_article_paragraph_between_widgets_stays_body() -> None:
     assert found[middle] is None
 
 
-def test_caption_without_dateline_between_byline_and_credit_is_furniture() -> None:
+def test_caption_without_dateline_between_credit_and_byline_is_furniture() -> None:
     caption = "The finance minister speaks to reporters after the vote in parliament."
-    found = verdicts("Budget approved", "By Jane Doe and John Roe", caption, "Олег Петров/УНІАН", BODY_1)
+    found = verdicts("Budget approved", "Олег Петров/УНІАН", caption, "By Jane Doe and John Roe", BODY_1)
     assert found[caption] == BETWEEN_FURNITURE
+    assert found[BODY_1] is None
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "The government approved a new budget on Friday after a week of talks with lenders, cutting "
+        "spending on roads and raising pensions by a tenth from January.",
+        "Уряд ухвалив новий бюджет у п'ятницю після тижня переговорів із кредиторами, скоротивши "
+        "видатки на дороги й підвищивши пенсії на десяту частину.",
+        "Правительство одобрило новый бюджет в пятницу после недели переговоров с кредиторами, "
+        "сократив расходы на дороги и повысив пенсии на десятую часть.",
+    ],
+)
+def test_a_lead_without_dateline_between_byline_and_credit_stays_body(lead: str) -> None:
+    """The text right under the page's byline is its lead, with or without a dateline (most
+    British and Ukrainian leads have none), though a picture's credit follows it."""
+    found = verdicts("Budget approved", "By Jane Doe", lead, "Oleh Petrov/AP", BODY_1, BODY_2)
+    assert found["By Jane Doe"] == "byline" and found["Oleh Petrov/AP"] == "photo-credit"
+    assert found[lead] is None
+
+
+def test_bylined_teasers_of_a_story_list_are_furniture() -> None:
+    """A story list prints a byline over each teaser: the first byline there leads no story."""
+    teaser_1 = "The link between the price of gold and the yuan has become plain in recent weeks."
+    teaser_2 = "After a week of losses, the shares of the carmaker rose sharply on upbeat delivery numbers."
+    found = verdicts("Why the markets shrugged off the summit",
+                     "by Northern Bullion - Jul 14, 2018 7:00 am", teaser_1, "Jul 14, 2018 7:00 AM",
+                     "by a staff writer - Jul 14, 2018 2:45 pm", teaser_2, "Jul 14, 2018 2:45 PM",
+                     BODY_1, BODY_2, BODY_3)
+    assert found[teaser_1] == BETWEEN_FURNITURE and found[teaser_2] == BETWEEN_FURNITURE
+    assert found[BODY_1] is None
 
 
 def test_a_title_shaped_line_beside_a_credit_is_a_caption() -> None:
@@ -112,6 +144,27 @@ def test_a_title_shaped_line_beside_a_credit_is_a_caption() -> None:
                      caption, lead, BODY_1)
     assert found[caption] == CAPTION_BY_CREDIT
     assert found["Parliament approves the budget for next year"] is None  # the page's title
+
+
+@pytest.mark.parametrize(
+    ("label", "topics", "title", "lead"),
+    [
+        ("Trending Now", ["Old bridge repairs", "City budget vote", "Tram line delays"],
+         "Council votes to close the old bridge for six months", BODY_1),
+        ("Популярне", ["Ремонт мосту в Києві", "Бюджет міста на рік"],
+         "Рада проголосувала за закриття старого мосту на пів року",
+         "Міська рада у вівторок проголосувала за закриття старого мосту на ремонт, і рух "
+         "транспорту спрямують через північні райони щонайменше на шість місяців."),
+    ],
+)
+@pytest.mark.parametrize("byline", [False, True])
+def test_the_title_under_a_ticker_label_stays_body(label: str, topics: list[str], title: str, lead: str,
+                                                    byline: bool) -> None:
+    """A link label over a ticker of topics at the page's top: the ticker's links are links, the
+    last headline-shaped line before the byline or the lead is the page's title."""
+    found = verdicts(label, *topics, title, *(["By Jane Doe"] if byline else []), lead, BODY_2)
+    assert {found[topic] for topic in topics} == {LINK_AFTER_LABEL}
+    assert found[title] is None and found[lead] is None
 
 
 def test_the_title_under_a_menu_stays_body() -> None:
@@ -130,6 +183,23 @@ def test_a_subheading_beside_a_long_caption_stays_body() -> None:
     found = verdicts(BODY_1, BODY_2, caption, subheading, BODY_3)
     assert found[caption] is not None
     assert found[subheading] is None
+
+
+@pytest.mark.parametrize(
+    "subheading", ["What the closure means for commuters", "Що означає закриття мосту для пасажирів"])
+def test_a_subheading_under_a_credit_stays_body(subheading: str) -> None:
+    """A picture ends a section and a subheading opens the next: a headline-shaped line under a
+    credit with article text right after it is the article's; a caption sits above its credit."""
+    found = verdicts(BODY_1, BODY_2, "Oleh Petrov/Reuters", subheading, BODY_3)
+    assert found["Oleh Petrov/Reuters"] == "photo-credit"
+    assert found[subheading] is None
+
+
+def test_a_title_shaped_caption_above_its_credit_is_a_caption() -> None:
+    caption = "Volunteers on the flooded embankment near the old bridge"
+    found = verdicts(BODY_1, BODY_2, caption, "Oleh Petrov/Reuters", BODY_3)
+    assert found[caption] == CAPTION_BY_CREDIT
+    assert found[BODY_3] is None
 
 
 @pytest.mark.parametrize(
@@ -225,6 +295,32 @@ def test_an_aggregator_page_is_furniture_as_a_whole() -> None:
     assert all(not p.is_body for p in seg.paragraphs)
 
 
+@pytest.mark.parametrize(
+    ("slot", "paragraph"),
+    [
+        ("Advertisement", "Part {n}: the council heard residents of the northern districts, who asked for a "
+                          "shuttle bus during the works."),
+        ("РЕКЛАМА:", "Частина {n}: депутати вислухали мешканців північних районів, які просили автобус "
+                     "на час ремонту."),
+        ("Реклама", "Часть {n}: депутаты выслушали жителей северных районов, которые просили автобус на "
+                    "время ремонта."),
+        ("ADVERTISING", "Part {n}: the council heard residents of the northern districts, who asked for a "
+                        "shuttle bus during the works."),  # a slot no rule names: one line repeated
+    ],
+)
+def test_an_article_with_an_ad_slot_between_paragraphs_is_no_aggregator_page(
+        slot: str, paragraph: str) -> None:
+    """An ad slot between every two paragraphs leaves each of them alone between short lines,
+    as an aggregator's snippets are; but a slot is the article's own, and it repeats where an
+    aggregator's debris varies."""
+    paragraphs = [paragraph.format(n=n) for n in range(7)]
+    page = ["Council debates the bridge repairs"]
+    for text in paragraphs:
+        page += [text, slot]
+    found = verdicts(*page)
+    assert {found[text] for text in paragraphs} == {None}
+
+
 def test_a_live_blog_of_one_paragraph_entries_stays_body() -> None:
     """A live blog prints its entries between time stamps; one-paragraph entries are its text."""
     entries = [
@@ -295,6 +391,9 @@ def test_headline_shape(text: str, expected: bool) -> None:
         ("Mrs Jones (pictured with her son) said the school had ignored her letters", "photo-caption"),
         ("Міністр фінансів (на фото) пояснив нові правила для платників податків", "photo-caption"),
         ("Министр финансов (слева) и глава банка во время встречи в Киеве", "photo-caption"),
+        ("Image 3 of 12", "gallery-counter"),
+        ("Фото 1 з 7", "gallery-counter"),
+        ("Фото 2 из 5", "gallery-counter"),
     ],
 )
 def test_credit_and_pointing_caption_rules(text: str, rule: str) -> None:
@@ -311,6 +410,8 @@ def test_credit_and_pointing_caption_rules(text: str, rule: str) -> None:
         "The man pictured in the video was arrested on Monday.",
         "The talks (left unfinished in June) resumed on Monday and lasted two hours.",
         "Міністр фінансів пояснив нові правила для платників податків.",
+        "One of 12 images shows the bridge",
+        "Фото 3 з 7 показує міст",
     ],
 )
 def test_sentences_like_credits_and_captions_stay_body(text: str) -> None:
@@ -335,3 +436,21 @@ def test_an_unknown_setting_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.undo()
         page_context.load_settings.cache_clear()
     assert parse_toml("[context]\nmax_words = 60\n", "x", RuleFileError)["context"]["max_words"] == 60
+
+
+@pytest.mark.parametrize("value", ["-1", "true", "2.5", '"five"'])
+def test_a_prefix_word_limit_that_is_no_whole_number_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                                 value: str) -> None:
+    from dedupe_audit.segment import page_context
+
+    monkeypatch.setattr(page_context, "data_file", lambda name: f"[links]\nprefix_max_words = {value}\n")
+    page_context.load_settings.cache_clear()
+    try:
+        with pytest.raises(RuleFileError, match=r"\[links\] prefix_max_words must be a whole number"):
+            page_context.load_settings()
+        monkeypatch.setattr(page_context, "data_file", lambda name: "[links]\nprefix_max_words = 4\n")
+        page_context.load_settings.cache_clear()
+        assert page_context.load_settings().prefix_max_words == 4
+    finally:
+        monkeypatch.undo()
+        page_context.load_settings.cache_clear()
