@@ -66,6 +66,17 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
     ]
 
 
+def selected(seg: SegmentedDocument, config: Config) -> list[tuple[int, Sequence[Window]]]:
+    """The texts of a page that take part in duplicate detection: each eligible paragraph's
+    index (``eligible``) with the sentence windows cut from it, in page order. Every engine
+    selects through this (local batches, the Redis index's entries, Dask partitions), so they
+    index the same texts in the same order by construction."""
+    windows_of: dict[int, list[Window]] = defaultdict(list)
+    for window in seg.windows:
+        windows_of[window.paragraph].append(window)
+    return [(index, windows_of.get(index, ())) for index in eligible(seg, config)]
+
+
 BATCH_TEXTS = 20_000  # texts per fingerprinting batch
 # ... and characters of paragraph text per batch: fingerprinting holds ~33 bytes a character
 # while it runs (code points, token positions and hashes, shingles; numpy path), so a batch of
@@ -118,16 +129,13 @@ def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) 
     chars = 0
     for doc, seg in numbered:
         batch.parts += len(seg.paragraphs) + len(seg.windows)
-        windows_of: dict[int, list[Window]] = defaultdict(list)
-        for window in seg.windows:
-            windows_of[window.paragraph].append(window)
-        for index in eligible(seg, config):
+        for index, windows in selected(seg, config):
             paragraph = seg.paragraphs[index]
             row = len(batch.indexes)
             batch.docs.append(doc)
             batch.indexes.append(index)
             batch.paragraphs.append(paragraph)
-            for window in windows_of.get(index, ()):
+            for window in windows:
                 batch.windows.append(window)
                 batch.spans.append((row, window.start - paragraph.start, window.end - paragraph.start))
             chars += paragraph.end - paragraph.start

@@ -39,7 +39,7 @@ from ...segment.paragraphs import segment
 from ..banding import choose_bands, choose_min_bands
 from ..clusters import UnionFind, build_clusters
 from ..containment import ContainerIndex, align, chosen_candidates, sampled_hits, sampled_shingles
-from ..detect import WINDOW_KEYS, eligible
+from ..detect import WINDOW_KEYS, selected
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
 from ..near_pairs import NearPair, verify_near
 from . import EngineError
@@ -91,12 +91,11 @@ def _ingest(sources: Sequence[tuple[object, bool]], config: Config) -> Part:
     owners: list[tuple[int, int]] = []
     window_texts: list[str] = []
     for doc, seg in enumerate(segs):
-        indexes = eligible(seg, config)
-        candidates.extend((doc, i) for i in indexes)
-        texts.extend(seg.paragraphs[i].text for i in indexes)
-        wanted = set(indexes)
-        owners.extend((doc, w.paragraph) for w in seg.windows if w.paragraph in wanted)
-        window_texts.extend(w.text for w in seg.windows if w.paragraph in wanted)
+        taking_part = selected(seg, config)
+        candidates.extend((doc, i) for i, _ in taking_part)
+        texts.extend(seg.paragraphs[i].text for i, _ in taking_part)
+        owners.extend((doc, i) for i, windows in taking_part for _ in windows)
+        window_texts.extend(window.text for _, windows in taking_part for window in windows)
     fps = Fingerprinter(config.shingle_size).many(texts + window_texts)
     sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
     keep = [n for n, fp in enumerate(fps[: len(texts)]) if fp.words >= config.min_words]

@@ -25,7 +25,7 @@ from ..containment import (
     merged_containment,
     verify_contained,
 )
-from ..detect import detect_arriving, detect_duplicates, eligible
+from ..detect import detect_arriving, detect_duplicates, selected
 from ..fingerprint import Fingerprint, Fingerprinter, signatures
 from ..fingerprint_cache import FingerprintCache
 from ..fingerprint_table import rows_of
@@ -77,11 +77,11 @@ def doc_entries(
     texts: list[str] = []
     layout: list[tuple[str, list[int], list[int]]] = []  # doc, paragraph indexes, window owners
     for doc, seg in chosen.items():
-        indexes = eligible(seg, config)
-        wanted = set(indexes)
-        owners = [w.paragraph for w in seg.windows if w.paragraph in wanted]
+        taking_part = selected(seg, config)
+        indexes = [index for index, _ in taking_part]
+        owners = [index for index, windows in taking_part for _ in windows]
         texts.extend(seg.paragraphs[i].text for i in indexes)
-        texts.extend(w.text for w in seg.windows if w.paragraph in wanted)
+        texts.extend(window.text for _, windows in taking_part for window in windows)
         layout.append((doc, indexes, owners))
     fps = Fingerprinter(config.shingle_size).many(texts)
     sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
