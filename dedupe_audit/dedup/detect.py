@@ -161,6 +161,34 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     return replace(found, windows=[]), signatures_of(values, sizes, num_perm, seed)
 
 
+def _work(batch: _Batch, config: Config) -> _Work:
+    """What ``_sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
+    return batch.texts(windows=False), batch.spans, config.shingle_size, config.num_perm, config.seed
+
+
+def signed_here(segmented: Sequence[SegmentedDocument],
+                config: Config) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+    """The signing step run in this process, one batch after another: what a Redis index writer
+    or a Dask partition signs. The batches and ``_sign`` are the local engine's, so every engine
+    fingerprints and signs the same texts the same way (no worker pool: a Dask worker is one)."""
+    for batch in _batches(enumerate(segmented), config):
+        found, sigs = _sign(_work(batch, config))
+        yield batch, found, sigs
+
+
+def taking_part(batch: _Batch, found: Fingerprints,
+                config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which signed texts of a batch are indexed: the rows of paragraphs of at least
+    ``min_words`` words (counted by the fingerprinter, as the segmenter may count otherwise),
+    then the windows of those paragraphs and each one's paragraph row. One definition for
+    every engine: a window of a paragraph too short to take part is never indexed."""
+    words = np.asarray(found.words, dtype=np.int64)
+    enough = words >= config.min_words
+    owner_rows = np.fromiter((row for row, _, _ in batch.spans), dtype=np.int64, count=len(batch.spans))
+    windows = np.flatnonzero(enough[owner_rows])
+    return np.flatnonzero(enough), windows, owner_rows[windows]
+
+
 def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
             batches: Sequence[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures through the incremental store: a page whose text the page
@@ -293,8 +321,7 @@ def _signed_batches(
         def work() -> Iterator[_Work]:
             for batch in _batches(numbered, config):
                 made.append(batch)
-                texts = batch.texts(windows=False)
-                yield texts, batch.spans, config.shingle_size, config.num_perm, config.seed
+                yield _work(batch, config)
 
         signed = ((made.popleft(), result) for result in map_ordered(_sign, work(), jobs, threads=threads))
     done = 0
@@ -425,7 +452,7 @@ def _detect(
     rows_before = 0
     for batch, found, sigs in _signed_batches(pages, numbered, config, cache, progress):
         words = np.asarray(found.words, dtype=np.int64)
-        kept = np.flatnonzero(words >= config.min_words)
+        kept, windows, owner_rows = taking_part(batch, found, config)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
         sizes = np.diff(found.offsets)
         docs, indexes = np.asarray(batch.docs, dtype=np.int32), np.asarray(batch.indexes, dtype=np.int32)
@@ -441,12 +468,9 @@ def _detect(
         table_row[kept] = np.arange(rows_before, rows_before + len(kept))
         representatives.extend(table_row[signed].tolist())
         rows_before += len(kept)
-        owners = table_row[[row for row, _, _ in batch.spans]] if batch.spans else np.empty(0, dtype=np.int64)
-        for n, owner in enumerate(owners.tolist(), start=len(batch.paragraphs)):
-            if owner >= 0:  # windows of paragraphs too short to take part are not indexed
-                signed.append(n)
-                keys.append(WINDOW_KEYS + len(window_owner))
-                window_owner.append(owner)
+        signed.extend((len(batch.paragraphs) + windows).tolist())
+        keys.extend(range(WINDOW_KEYS + len(window_owner), WINDOW_KEYS + len(window_owner) + len(windows)))
+        window_owner.extend(table_row[owner_rows].tolist())
         index.add(keys, sigs[signed])
     fingerprints = table.build()
     del table, first_of

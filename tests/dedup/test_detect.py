@@ -158,3 +158,19 @@ def test_selected_keeps_eligible_paragraphs_each_with_its_own_windows_only():
     with_boilerplate = selected(seg, config)
     assert [index for index, _ in with_boilerplate] == [1, 2, 3]
     assert [w.start for w in with_boilerplate[2][1]] == [w.start for w in seg.windows if w.paragraph == 3]
+
+
+def test_taking_part_drops_a_paragraph_of_few_real_words_and_its_windows_in_every_engine():
+    from dedupe_audit.dedup.detect import selected, signed_here, taking_part
+
+    config = Config(long_paragraph_words=8, window_sentences=1)
+    dashes = "— — — — — — one. — — — — — — two. — — — — — — three."  # 21 words to the segmenter, 3 tokens
+    words = "The ferry left at dawn today. It reached the island by noon. Everyone aboard was safe."
+    seg = segmented(dashes + "\n\n" + words, config=config)
+    assert [index for index, _ in selected(seg, config)] == [0, 1]  # both eligible by the segmenter's count
+    [(batch, found, sigs)] = list(signed_here([seg], config))
+    kept, windows, owner_rows = taking_part(batch, found, config)
+    assert kept.tolist() == [1]
+    assert owner_rows.tolist() == [1] * 3  # the three one-sentence windows of the second paragraph only
+    assert [batch.windows[n].paragraph for n in windows.tolist()] == [1, 1, 1]
+    assert sigs.shape == (2 + len(batch.windows), config.num_perm)

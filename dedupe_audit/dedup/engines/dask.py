@@ -39,8 +39,8 @@ from ...segment.paragraphs import segment
 from ..banding import choose_bands, choose_min_bands
 from ..clusters import UnionFind, build_clusters
 from ..containment import ContainerIndex, align, chosen_candidates, sampled_hits, sampled_shingles
-from ..detect import WINDOW_KEYS, selected
-from ..fingerprint import Fingerprint, Fingerprinter, signatures
+from ..detect import WINDOW_KEYS, signed_here, taking_part
+from ..fingerprint import Fingerprint
 from ..near_pairs import NearPair, verify_near
 from . import EngineError
 from .local import MAX_BUCKET
@@ -86,26 +86,36 @@ def _ingest(sources: Sequence[tuple[object, bool]], config: Config) -> Part:
             else:
                 document: Document = dataclasses.replace(item, reference=True) if reference else item
                 segs.append(segment(document, config, rules))
-    texts: list[str] = []
-    candidates: list[tuple[int, int]] = []
-    owners: list[tuple[int, int]] = []
-    window_texts: list[str] = []
-    for doc, seg in enumerate(segs):
-        taking_part = selected(seg, config)
-        candidates.extend((doc, i) for i, _ in taking_part)
-        texts.extend(seg.paragraphs[i].text for i, _ in taking_part)
-        owners.extend((doc, i) for i, windows in taking_part for _ in windows)
-        window_texts.extend(window.text for _, windows in taking_part for window in windows)
-    fps = Fingerprinter(config.shingle_size).many(texts + window_texts)
-    sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
-    keep = [n for n, fp in enumerate(fps[: len(texts)]) if fp.words >= config.min_words]
-    position = {candidates[n]: at for at, n in enumerate(keep)}
-    windows = [n for n, owner in enumerate(owners) if owner in position]
+    return _signed_part(segs, skipped, config)
+
+
+def _signed_part(segs: list[SegmentedDocument], skipped: list[Skipped], config: Config) -> Part:
+    """A partition's pages signed by the local engine's step functions (``detect.signed_here``,
+    ``detect.taking_part``), kept as this engine's per-paragraph fingerprints."""
+    refs: list[tuple[int, int]] = []
+    fingerprints: list[Fingerprint] = []
+    paragraph_signatures: list[np.ndarray] = []
+    window_owners: list[int] = []
+    window_signatures: list[np.ndarray] = []
+    for batch, found, sigs in signed_here(segs, config):
+        kept, windows, owner_rows = taking_part(batch, found, config)
+        position = np.full(len(batch.paragraphs), -1, dtype=np.int64)
+        position[kept] = np.arange(len(refs), len(refs) + len(kept))
+        pieces = found.pieces()
+        for row in kept.tolist():
+            paragraph = batch.paragraphs[row]
+            refs.append((batch.docs[row], batch.indexes[row]))
+            fingerprints.append(Fingerprint(paragraph.text, content_hash=found.content_hashes[row],
+                                            words=found.words[row], shingles=pieces[row]))
+        paragraph_signatures.append(sigs[kept])
+        window_owners.extend(position[owner_rows].tolist())
+        window_signatures.append(sigs[len(batch.paragraphs) + windows])
+    empty = np.empty((0, config.num_perm), dtype=np.uint32)
     return Part(
-        segmented=segs, skipped=skipped, refs=[candidates[n] for n in keep],
-        fingerprints=[fps[n] for n in keep], signatures=sigs[keep],
-        window_owners=[position[owners[n]] for n in windows],
-        window_signatures=sigs[[len(texts) + n for n in windows]],
+        segmented=segs, skipped=skipped, refs=refs, fingerprints=fingerprints,
+        signatures=np.concatenate(paragraph_signatures) if paragraph_signatures else empty,
+        window_owners=window_owners,
+        window_signatures=np.concatenate(window_signatures) if window_signatures else empty,
     )
 
 

@@ -25,8 +25,8 @@ from ..containment import (
     merged_containment,
     verify_contained,
 )
-from ..detect import detect_arriving, detect_duplicates, selected
-from ..fingerprint import Fingerprint, Fingerprinter, signatures
+from ..detect import detect_arriving, detect_duplicates, signed_here, taking_part
+from ..fingerprint import Fingerprint, Fingerprinter
 from ..fingerprint_cache import FingerprintCache
 from ..fingerprint_table import rows_of
 from ..near_pairs import exact_groups, verify_near
@@ -74,29 +74,34 @@ def doc_entries(
         doc = seg.document.content_hash
         if (docs is None or doc in docs) and doc not in chosen:
             chosen[doc] = seg
-    texts: list[str] = []
-    layout: list[tuple[str, list[int], list[int]]] = []  # doc, paragraph indexes, window owners
-    for doc, seg in chosen.items():
-        taking_part = selected(seg, config)
-        indexes = [index for index, _ in taking_part]
-        owners = [index for index, windows in taking_part for _ in windows]
-        texts.extend(seg.paragraphs[i].text for i in indexes)
-        texts.extend(window.text for _, windows in taking_part for window in windows)
-        layout.append((doc, indexes, owners))
-    fps = Fingerprinter(config.shingle_size).many(texts)
-    sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+    hashes = list(chosen)
+    paragraphs: dict[str, list[tuple[int, bytes, Fingerprint, np.ndarray]]] = defaultdict(list)
+    owners: dict[str, list[int]] = defaultdict(list)  # paragraph index of each window
+    window_texts: dict[str, list[str]] = defaultdict(list)
+    window_signatures: dict[str, list[np.ndarray]] = defaultdict(list)
+    for batch, found, sigs in signed_here(list(chosen.values()), config):
+        kept, windows, owner_rows = taking_part(batch, found, config)
+        pieces = found.pieces()
+        for row in kept.tolist():
+            fp = Fingerprint(batch.paragraphs[row].text, content_hash=found.content_hashes[row],
+                             words=found.words[row], shingles=pieces[row])
+            paragraphs[hashes[batch.docs[row]]].append(
+                (batch.indexes[row], text_key(PARAGRAPH, fp.content_hash), fp, sigs[row]))
+        for window, row in zip(windows.tolist(), owner_rows.tolist(), strict=True):
+            doc = hashes[batch.docs[row]]
+            owners[doc].append(batch.indexes[row])
+            window_texts[doc].append(batch.windows[window].text)
+            window_signatures[doc].append(sigs[len(batch.paragraphs) + window])
+    # windows are keyed by their own text's content hash (signing cuts them from their paragraph's tokens)
+    every_window = [text for doc in hashes for text in window_texts[doc]]
+    found_windows = Fingerprinter(config.shingle_size).arrays(every_window) if every_window else None
+    contents = iter(found_windows.content_hashes if found_windows else ())
     out: dict[str, DocEntry] = {}
-    at = 0
-    for doc, indexes, owners in layout:
-        paragraphs = [(i, text_key(PARAGRAPH, fps[at + n].content_hash), fps[at + n], sigs[at + n])
-                      for n, i in enumerate(indexes) if fps[at + n].words >= config.min_words]
-        at += len(indexes)
-        kept = {i for i, _, _, _ in paragraphs}
-        rows = [at + n for n, owner in enumerate(owners) if owner in kept]
-        windows = [(owners[row - at], text_key(WINDOW, fps[row].content_hash)) for row in rows]
-        at += len(owners)
-        out[doc] = DocEntry(doc, paragraphs, windows, sigs[rows] if rows else np.empty((0, config.num_perm),
-                                                                                      dtype=np.uint32))
+    for doc in hashes:
+        keys = [text_key(WINDOW, next(contents)) for _ in window_texts[doc]]
+        sigs_of_windows = (np.array(window_signatures[doc], dtype=np.uint32) if window_signatures[doc]
+                           else np.empty((0, config.num_perm), dtype=np.uint32))
+        out[doc] = DocEntry(doc, paragraphs[doc], list(zip(owners[doc], keys, strict=True)), sigs_of_windows)
     return out
 
 
