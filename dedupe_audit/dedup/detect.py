@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
@@ -27,7 +27,7 @@ from itertools import chain
 import numpy as np
 
 from ..config import Config
-from ..model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
+from ..model import Cluster, Containment, Paragraph, ParagraphRef, SegmentedDocument, Window
 from ..runtime.heap import release_free_memory
 from ..runtime.page_store import PageStore
 from ..runtime.parallel import map_ordered, resolve_jobs
@@ -44,13 +44,14 @@ from .containment import (
 )
 from .fingerprint import (
     COMPILED_MIN_TEXTS,
+    Fingerprint,
     Fingerprinter,
     Fingerprints,
     load_kernels,
     signatures_of,
 )
 from .fingerprint_cache import FingerprintCache
-from .fingerprint_table import TableBuilder
+from .fingerprint_table import FingerprintRows, TableBuilder, rows_of
 from .near_pairs import verify_near_rows
 from .page_memo import SignedPage
 
@@ -393,6 +394,25 @@ def _cap_note(index: CandidateIndex, kept: int) -> str | None:
             "pairs left unchecked)")
 
 
+def contained(
+    representatives: Sequence[ParagraphRef], rep_rows: FingerprintRows,
+    fingerprints: Mapping[ParagraphRef, Fingerprint], container_refs: Sequence[ParagraphRef],
+    pages: Sequence[SegmentedDocument], via_window: Mapping[ParagraphRef, Iterable[ParagraphRef]],
+    min_share: float, skipped: list[int] | None = None,
+) -> list[Containment]:
+    """The containment step, for every engine whose fingerprints are in this process (a table or
+    objects): each representative inside a long block (a paragraph cut into windows, given by
+    ``container_refs``) that holds one of its anchor shingles or one of whose windows it matched
+    (``via_window``), then any representative inside any clearly longer one (sampled-shingle
+    candidates), merged. ``rep_rows`` are the representatives' fingerprints in their order."""
+    containers = ContainerIndex(dict(zip(container_refs, rows_of(fingerprints, container_refs), strict=True)))
+    found = find_containment(representatives, fingerprints, containers, pages, min_share, via_window,
+                             skipped=skipped)
+    inside = containment_candidates_of(rep_rows, min_share)
+    return merged_containment(found,
+                              verify_contained(inside, representatives, fingerprints, pages, min_share))
+
+
 def detect_duplicates(
     segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -508,16 +528,9 @@ def _detect(
     release_free_memory()  # the shingle sets gathered for verification
     clock.lap("verify near")
 
-    container_refs = sorted(set(owner_refs))
-    containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
     skipped: list[int] = []
-    containment = find_containment(
-        rep_refs, fingerprints, containers, pages, config.containment, via_window, skipped=skipped
-    )
-    # any paragraph inside a longer one, not only inside long blocks: sampled-shingle candidates
-    inside = containment_candidates_of(rep_rows, config.containment)
-    containment = merged_containment(
-        containment, verify_contained(inside, rep_refs, fingerprints, pages, config.containment))
+    containment = contained(rep_refs, rep_rows, fingerprints, sorted(set(owner_refs)), pages, via_window,
+                            config.containment, skipped)
     if sum(skipped):
         notes.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
                          f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "

@@ -18,18 +18,11 @@ import numpy as np
 from ...config import Config
 from ...model import Cluster, ParagraphRef, SegmentedDocument
 from ..clusters import build_clusters
-from ..containment import (
-    ContainerIndex,
-    containment_candidates,
-    find_containment,
-    merged_containment,
-    verify_contained,
-)
-from ..detect import detect_arriving, detect_duplicates, signed_here, taking_part
+from ..detect import contained, detect_arriving, detect_duplicates, signed_here, taking_part
 from ..fingerprint import Fingerprint, Fingerprinter
 from ..fingerprint_cache import FingerprintCache
 from ..fingerprint_table import rows_of
-from ..near_pairs import exact_groups, verify_near
+from ..near_pairs import exact_groups, verify_near_rows
 from . import Arriving
 
 if TYPE_CHECKING:  # the Redis client (~0.3 s to import) only for runs with a shared index
@@ -163,18 +156,14 @@ def detect_shared(
         if shared < index.min_bands:
             continue
         if key in rep_of_key:
-            paragraph_pairs.append((representatives[n], representatives[rep_of_key[key]]))
+            paragraph_pairs.append((n, rep_of_key[key]))
         else:
             via_window[representatives[n]].update(window_owners[key])
-    near = verify_near(paragraph_pairs, fingerprints, config.threshold, config.min_fuzz)
+    rep_rows = rows_of(fingerprints, representatives)
+    pairs = np.array(paragraph_pairs, dtype=np.int64).reshape(-1, 2)
+    near = verify_near_rows(pairs, representatives, rep_rows, config.threshold, config.min_fuzz)
     owners = sorted({ref for refs in window_owners.values() for ref in refs})
-    containers = ContainerIndex({ref: fingerprints[ref] for ref in owners})
-    containment = find_containment(
-        representatives, fingerprints, containers, segmented, config.containment, via_window
-    )
-    rows = rows_of(fingerprints, representatives)  # any paragraph inside a longer one, as detect does
-    inside = containment_candidates(*rows.shingle_sets(), rows.words, config.containment)
-    containment = merged_containment(
-        containment, verify_contained(inside, representatives, fingerprints, segmented, config.containment))
+    containment = contained(representatives, rep_rows, fingerprints, owners, segmented, via_window,
+                            config.containment)
     return build_clusters(groups, near, containment, fingerprints, config.threshold)
 
