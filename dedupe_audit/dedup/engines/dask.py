@@ -38,7 +38,14 @@ from ...segment.boilerplate import load_rules
 from ...segment.paragraphs import segment
 from ..banding import choose_bands, choose_min_bands
 from ..clusters import UnionFind, build_clusters
-from ..containment import ContainerIndex, align, chosen_candidates, sampled_hits, sampled_shingles
+from ..containment import (
+    ContainerIndex,
+    chosen_candidates,
+    contained_shares,
+    located,
+    sampled_hits,
+    sampled_shingles,
+)
 from ..detect import WINDOW_KEYS, signed_here, taking_part
 from ..fingerprint import Fingerprint
 from ..near_pairs import NearPair, verify_near
@@ -276,25 +283,20 @@ def _sampled_join(width: int, *items: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _contain(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]],
              min_share: float, *taken: Taken) -> list[Containment]:
-    """``find_containment``'s checks for (inner, container) candidates whose container is here."""
+    """The containment checks (``containment.contained_shares``, as the local engine's
+    ``verify_contained``) for (inner, container) candidates whose container is here; the inners'
+    fingerprints and texts come from their partitions (``taken``)."""
     inners: dict[ParagraphRef, tuple[Fingerprint, str | None]] = {}
     for more in taken:
         inners.update(more)
-    local = _local(part, doc_offset)
-    found = []
-    for inner, container in pairs:
-        fp, inner_text = inners[inner]
-        outer_fp = local[container]
-        size = len(fp.shingles)
-        common = len(np.intersect1d(fp.shingles, outer_fp.shingles, assume_unique=True))
-        share = common / size if size else 0.0
-        if container == inner or outer_fp.words < 1.5 * fp.words or share < min_share:
-            continue
-        outer = part.segmented[container.doc - doc_offset].paragraphs[container.index]
-        start, end, score = align(inner_text or "", outer.text)
-        found.append(Containment(container=container, contained=inner, start=outer.start + start,
-                                 end=outer.start + end, share=round(share, 4), fuzz=round(score, 2)))
-    return found
+    fingerprints = {**_local(part, doc_offset), **{ref: fp for ref, (fp, _) in inners.items()}}
+    refs = sorted({ref for pair in pairs for ref in pair})
+    row = {ref: n for n, ref in enumerate(refs)}
+    rows = np.array([(row[inner], row[container]) for inner, container in pairs],
+                    dtype=np.int64).reshape(-1, 2)
+    return [located(inner, container, inners[inner][1] or "",
+                    part.segmented[container.doc - doc_offset].paragraphs[container.index], share)
+            for inner, container, share in contained_shares(rows, refs, fingerprints, min_share)]
 
 
 def _clusters(groups: list[list[ParagraphRef]], near: list[NearPair], containment: list[Containment],
