@@ -13,8 +13,12 @@ containments, and the finished clusters.
     partition -> connected components on the client -> ``build_clusters`` per group of components
     on workers -> merged and numbered on the client.
 
-Every step mirrors ``detect.detect_duplicates`` (representatives, window keys, ``min_bands``,
-bucket limits, verification functions), and the tests hold the result equal to it.
+The steps on workers are the local engine's functions: selection and signing
+(``detect.signed_here``, ``detect.taking_part``), the near-pair check (``verify_near_rows``), the
+containment checks (``containment.contained_shares`` and ``located``) and ``build_clusters``.
+What is this engine's own is where candidates come from (shuffles by band key, anchor shingle and
+sampled shingle, with the local representatives, window keys, ``min_bands`` and bucket limits),
+and that it reads its partitions itself; the tests hold the result equal to the local one.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from ..containment import (
 )
 from ..detect import WINDOW_KEYS, signed_here, taking_part
 from ..fingerprint import Fingerprint
-from ..near_pairs import NearPair, verify_near
+from ..near_pairs import NearPair, verify_near_rows
 from . import EngineError
 from .local import MAX_BUCKET
 
@@ -217,10 +221,15 @@ def _local(part: Part, doc_offset: int) -> dict[ParagraphRef, Fingerprint]:
 
 def _verify(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]], threshold: float,
             min_fuzz: float, *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]]) -> list[NearPair]:
+    """The local engine's near-pair check (``verify_near_rows``) of candidates whose first paragraph
+    is here; the second's fingerprint may come from another partition (``taken``)."""
     fps = _local(part, doc_offset)
     for more in taken:
         fps.update({ref: fp for ref, (fp, _) in more.items()})
-    return verify_near(pairs, fps, threshold, min_fuzz)
+    refs = sorted({ref for pair in pairs for ref in pair})
+    row = {ref: n for n, ref in enumerate(refs)}
+    rows = np.array([(row[a], row[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    return verify_near_rows(rows, refs, [fps[ref] for ref in refs], threshold, min_fuzz)
 
 
 def _anchor_items(part: Part, doc_offset: int, reps: np.ndarray, containers: np.ndarray, codes: np.ndarray,

@@ -1,8 +1,9 @@
 """Duplicate detection in this process: on its own, or against a shared Redis index.
 
-``detect_shared`` gives the same clusters as ``detect.detect_duplicates`` on the same documents
-(the tests hold it to that), but takes fingerprints of documents another worker already indexed
-from Redis, writes the new ones there, and asks the Redis LSH buckets for candidate pairs.
+``detect_shared`` runs the local engine's steps (``detect.selected``, ``signed_here``,
+``taking_part``, ``near_pairs.verify_near_rows``, ``detect.contained``, ``build_clusters``); only
+where they keep things differs: fingerprints of documents another worker already indexed come
+from Redis, new ones are written there, and the Redis LSH buckets give the candidate pairs.
 """
 
 from __future__ import annotations
