@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from rapidfuzz import fuzz
 
-from ..model import Containment, ParagraphRef, SegmentedDocument
+from ..model import Containment, Paragraph, ParagraphRef, SegmentedDocument
 from . import near_pairs
 from .fingerprint import Fingerprint
 from .fingerprint_table import FingerprintRows, FingerprintTable, expand_ranges, rows_of
@@ -108,7 +108,14 @@ def _containment(
     share: float,
 ) -> Containment:
     inner_text = segmented[inner.doc].paragraphs[inner.index].text
-    outer = segmented[container.doc].paragraphs[container.index]
+    return located(inner, container, inner_text, segmented[container.doc].paragraphs[container.index], share)
+
+
+def located(inner: ParagraphRef, container: ParagraphRef, inner_text: str, outer: Paragraph,
+            share: float) -> Containment:
+    """A verified containment with where the inner's text aligns best in its container (the
+    container's paragraph ``outer``): the one way every engine records one, wherever the two
+    texts live."""
     start, end, score = align(inner_text, outer.text)
     return Containment(
         container=container,
@@ -485,6 +492,20 @@ def verify_contained(
     """The (inner, container) candidates (rows of ``refs``) whose inner has at least
     ``min_share`` of its shingles in the container, each located with ``align``. Shares are
     counted in one vectorised pass; the checks are ``find_containment``'s."""
+    return [_containment(inner, outer, fingerprints, segmented, share)
+            for inner, outer, share in contained_shares(pairs, refs, fingerprints, min_share)]
+
+
+def contained_shares(
+    pairs: np.ndarray,
+    refs: Sequence[ParagraphRef],
+    fingerprints: Mapping[ParagraphRef, Fingerprint],
+    min_share: float,
+) -> list[tuple[ParagraphRef, ParagraphRef, float]]:
+    """The checks of ``verify_contained`` without the alignment: (inner, container, share) of the
+    candidates (rows of ``refs``) whose inner has at least ``min_share`` of its shingles in a
+    container of at least ``LONGER`` times its words, ordered by (inner row, container row).
+    Engines that hold the two texts apart (Dask partitions) align them where they are."""
     if not len(pairs):
         return []
     pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
@@ -494,14 +515,14 @@ def verify_contained(
     sets = RowSets.laid_out(*rows.shingle_sets())
     local = np.searchsorted(used, pairs)
     words = rows.words
-    found: list[Containment] = []
+    found: list[tuple[ParagraphRef, ParagraphRef, float]] = []
     for lo in range(0, len(local), near_pairs.PAIRS_PER_CHUNK):
         chunk = local[lo : lo + near_pairs.PAIRS_PER_CHUNK]
         sizes = sets.sizes[chunk[:, 0]]
         shares = sets.shared_counts(chunk) / np.maximum(sizes, 1)
         keep = (sizes > 0) & (shares >= min_share) & (words[chunk[:, 1]] >= LONGER * words[chunk[:, 0]])
         for (inner, outer), share in zip(chunk[keep].tolist(), shares[keep].tolist(), strict=True):
-            found.append(_containment(used_refs[inner], used_refs[outer], fingerprints, segmented, share))
+            found.append((used_refs[inner], used_refs[outer], share))
     return found
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from itertools import chain
@@ -27,7 +27,7 @@ from itertools import chain
 import numpy as np
 
 from ..config import Config
-from ..model import Cluster, Paragraph, ParagraphRef, SegmentedDocument, Window
+from ..model import Cluster, Containment, Paragraph, ParagraphRef, SegmentedDocument, Window
 from ..runtime.heap import release_free_memory
 from ..runtime.page_store import PageStore
 from ..runtime.parallel import map_ordered, resolve_jobs
@@ -44,13 +44,14 @@ from .containment import (
 )
 from .fingerprint import (
     COMPILED_MIN_TEXTS,
+    Fingerprint,
     Fingerprinter,
     Fingerprints,
     load_kernels,
     signatures_of,
 )
 from .fingerprint_cache import FingerprintCache
-from .fingerprint_table import TableBuilder
+from .fingerprint_table import FingerprintRows, TableBuilder, rows_of
 from .near_pairs import verify_near_rows
 from .page_memo import SignedPage
 
@@ -64,6 +65,17 @@ def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
         if (p.is_body or config.include_boilerplate)
         and (p.words if p.words is not None else len(p.text.split(None, least))) >= least
     ]
+
+
+def selected(seg: SegmentedDocument, config: Config) -> list[tuple[int, Sequence[Window]]]:
+    """The texts of a page that take part in duplicate detection: each eligible paragraph's
+    index (``eligible``) with the sentence windows cut from it, in page order. Every engine
+    selects through this (local batches, the Redis index's entries, Dask partitions), so they
+    index the same texts in the same order by construction."""
+    windows_of: dict[int, list[Window]] = defaultdict(list)
+    for window in seg.windows:
+        windows_of[window.paragraph].append(window)
+    return [(index, windows_of.get(index, ())) for index in eligible(seg, config)]
 
 
 BATCH_TEXTS = 20_000  # texts per fingerprinting batch
@@ -118,16 +130,13 @@ def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) 
     chars = 0
     for doc, seg in numbered:
         batch.parts += len(seg.paragraphs) + len(seg.windows)
-        windows_of: dict[int, list[Window]] = defaultdict(list)
-        for window in seg.windows:
-            windows_of[window.paragraph].append(window)
-        for index in eligible(seg, config):
+        for index, windows in selected(seg, config):
             paragraph = seg.paragraphs[index]
             row = len(batch.indexes)
             batch.docs.append(doc)
             batch.indexes.append(index)
             batch.paragraphs.append(paragraph)
-            for window in windows_of.get(index, ()):
+            for window in windows:
                 batch.windows.append(window)
                 batch.spans.append((row, window.start - paragraph.start, window.end - paragraph.start))
             chars += paragraph.end - paragraph.start
@@ -151,6 +160,34 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     sizes = np.r_[np.diff(found.offsets), [len(w) for w in found.windows]].astype(np.int64)
     values = np.concatenate([found.shingles, *found.windows])
     return replace(found, windows=[]), signatures_of(values, sizes, num_perm, seed)
+
+
+def _work(batch: _Batch, config: Config) -> _Work:
+    """What ``_sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
+    return batch.texts(windows=False), batch.spans, config.shingle_size, config.num_perm, config.seed
+
+
+def signed_here(segmented: Sequence[SegmentedDocument],
+                config: Config) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+    """The signing step run in this process, one batch after another: what a Redis index writer
+    or a Dask partition signs. The batches and ``_sign`` are the local engine's, so every engine
+    fingerprints and signs the same texts the same way (no worker pool: a Dask worker is one)."""
+    for batch in _batches(enumerate(segmented), config):
+        found, sigs = _sign(_work(batch, config))
+        yield batch, found, sigs
+
+
+def taking_part(batch: _Batch, found: Fingerprints,
+                config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which signed texts of a batch are indexed: the rows of paragraphs of at least
+    ``min_words`` words (counted by the fingerprinter, as the segmenter may count otherwise),
+    then the windows of those paragraphs and each one's paragraph row. One definition for
+    every engine: a window of a paragraph too short to take part is never indexed."""
+    words = np.asarray(found.words, dtype=np.int64)
+    enough = words >= config.min_words
+    owner_rows = np.fromiter((row for row, _, _ in batch.spans), dtype=np.int64, count=len(batch.spans))
+    windows = np.flatnonzero(enough[owner_rows])
+    return np.flatnonzero(enough), windows, owner_rows[windows]
 
 
 def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
@@ -285,8 +322,7 @@ def _signed_batches(
         def work() -> Iterator[_Work]:
             for batch in _batches(numbered, config):
                 made.append(batch)
-                texts = batch.texts(windows=False)
-                yield texts, batch.spans, config.shingle_size, config.num_perm, config.seed
+                yield _work(batch, config)
 
         signed = ((made.popleft(), result) for result in map_ordered(_sign, work(), jobs, threads=threads))
     done = 0
@@ -362,6 +398,25 @@ def _cap_note(index: CandidateIndex, kept: int) -> str | None:
             "pairs left unchecked)")
 
 
+def contained(
+    representatives: Sequence[ParagraphRef], rep_rows: FingerprintRows,
+    fingerprints: Mapping[ParagraphRef, Fingerprint], container_refs: Sequence[ParagraphRef],
+    pages: Sequence[SegmentedDocument], via_window: Mapping[ParagraphRef, Iterable[ParagraphRef]],
+    min_share: float, skipped: list[int] | None = None,
+) -> list[Containment]:
+    """The containment step, for every engine whose fingerprints are in this process (a table or
+    objects): each representative inside a long block (a paragraph cut into windows, given by
+    ``container_refs``) that holds one of its anchor shingles or one of whose windows it matched
+    (``via_window``), then any representative inside any clearly longer one (sampled-shingle
+    candidates), merged. ``rep_rows`` are the representatives' fingerprints in their order."""
+    containers = ContainerIndex(dict(zip(container_refs, rows_of(fingerprints, container_refs), strict=True)))
+    found = find_containment(representatives, fingerprints, containers, pages, min_share, via_window,
+                             skipped=skipped)
+    inside = containment_candidates_of(rep_rows, min_share)
+    return merged_containment(found,
+                              verify_contained(inside, representatives, fingerprints, pages, min_share))
+
+
 def detect_duplicates(
     segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -421,7 +476,7 @@ def _detect(
     rows_before = 0
     for batch, found, sigs in _signed_batches(pages, numbered, config, cache, progress):
         words = np.asarray(found.words, dtype=np.int64)
-        kept = np.flatnonzero(words >= config.min_words)
+        kept, windows, owner_rows = taking_part(batch, found, config)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
         sizes = np.diff(found.offsets)
         docs, indexes = np.asarray(batch.docs, dtype=np.int32), np.asarray(batch.indexes, dtype=np.int32)
@@ -437,12 +492,9 @@ def _detect(
         table_row[kept] = np.arange(rows_before, rows_before + len(kept))
         representatives.extend(table_row[signed].tolist())
         rows_before += len(kept)
-        owners = table_row[[row for row, _, _ in batch.spans]] if batch.spans else np.empty(0, dtype=np.int64)
-        for n, owner in enumerate(owners.tolist(), start=len(batch.paragraphs)):
-            if owner >= 0:  # windows of paragraphs too short to take part are not indexed
-                signed.append(n)
-                keys.append(WINDOW_KEYS + len(window_owner))
-                window_owner.append(owner)
+        signed.extend((len(batch.paragraphs) + windows).tolist())
+        keys.extend(range(WINDOW_KEYS + len(window_owner), WINDOW_KEYS + len(window_owner) + len(windows)))
+        window_owner.extend(table_row[owner_rows].tolist())
         index.add(keys, sigs[signed])
     fingerprints = table.build()
     del table, first_of
@@ -480,16 +532,9 @@ def _detect(
     release_free_memory()  # the shingle sets gathered for verification
     clock.lap("verify near")
 
-    container_refs = sorted(set(owner_refs))
-    containers = ContainerIndex(dict(zip(container_refs, fingerprints.take(container_refs), strict=True)))
     skipped: list[int] = []
-    containment = find_containment(
-        rep_refs, fingerprints, containers, pages, config.containment, via_window, skipped=skipped
-    )
-    # any paragraph inside a longer one, not only inside long blocks: sampled-shingle candidates
-    inside = containment_candidates_of(rep_rows, config.containment)
-    containment = merged_containment(
-        containment, verify_contained(inside, rep_refs, fingerprints, pages, config.containment))
+    containment = contained(rep_refs, rep_rows, fingerprints, sorted(set(owner_refs)), pages, via_window,
+                            config.containment, skipped)
     if sum(skipped):
         notes.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
                          f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "

@@ -133,3 +133,25 @@ def test_sampled_hits_equal_counting_every_pair():
             expect.update(a * n + b for a in found for b in found if words[b] >= 1.5 * words[a])
         assert dict(zip(codes.tolist(), hits.tolist(), strict=True)) == dict(expect)
         assert usable.tolist() == rare.tolist()
+
+
+def test_contained_shares_and_located_give_what_verify_contained_records():
+    """The checks a Dask partition runs (``contained_shares`` then ``located``) are the local ones:
+    the quote is in the container; a paraphrase of the same length, or the container inside the
+    quote, is not."""
+    import numpy as np
+
+    from dedupe_audit.dedup.containment import contained_shares, located, verify_contained
+    from dedupe_audit.dedup.fingerprint import Fingerprinter
+    from dedupe_audit.model import ParagraphRef
+
+    segs = [segmented(QUOTE, "a.txt"), segmented(CONTAINER, "b.txt"), segmented(PARAPHRASE, "c.txt")]
+    refs = [ParagraphRef(doc, 0) for doc in range(3)]
+    fingerprints = {ref: Fingerprinter()(seg.paragraphs[0].text) for ref, seg in zip(refs, segs, strict=True)}
+    pairs = np.array([(0, 1), (1, 0), (2, 1), (0, 2)], dtype=np.int64)
+    found = contained_shares(pairs, refs, fingerprints, 0.85)
+    assert [(inner, outer) for inner, outer, _ in found] == [(refs[0], refs[1])]
+    inner, outer, share = found[0]
+    record = located(inner, outer, QUOTE, segs[1].paragraphs[0], share)
+    assert record == verify_contained(pairs, refs, fingerprints, segs, 0.85)[0]
+    assert "farmers without water" in CONTAINER[record.start : record.end] and share > 0.85

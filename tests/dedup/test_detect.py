@@ -129,3 +129,48 @@ def test_results_do_not_depend_on_input_order():
     forward = detect_duplicates([a, b], Config())
     backward = detect_duplicates([b, a], Config())
     assert sorted(c.fingerprint for c in forward) == sorted(c.fingerprint for c in backward)
+
+
+def _page_with_long_paragraphs(config):
+    """Four paragraphs: short, long (windows), ordinary, long (windows); the last one marked boilerplate."""
+    import dataclasses
+
+    long = " ".join(f"Sentence {n} tells of the harbour, its ferries and the night crossing."
+                    for n in range(6))
+    text = "Too short here.\n\n" + long + "\n\nAn ordinary paragraph of body text, long enough.\n\n" + long
+    seg = segmented(text, config=config)
+    last = dataclasses.replace(seg.paragraphs[3], kind="boilerplate")
+    return dataclasses.replace(seg, paragraphs=(*seg.paragraphs[:3], last))
+
+
+def test_selected_keeps_eligible_paragraphs_each_with_its_own_windows_only():
+    from dedupe_audit.dedup.detect import selected
+
+    config = Config(long_paragraph_words=30, window_sentences=2)
+    seg = _page_with_long_paragraphs(config)
+    assert {w.paragraph for w in seg.windows} == {1, 3}
+    chosen = selected(seg, config)
+    # the short paragraph is too short, the boilerplate one (and so its windows) takes no part
+    assert [index for index, _ in chosen] == [1, 2]
+    assert [w.paragraph for w in chosen[0][1]] == [1] * len(chosen[0][1]) and len(chosen[0][1]) == 11
+    assert list(chosen[1][1]) == []
+    config = Config(long_paragraph_words=30, window_sentences=2, include_boilerplate=True)
+    with_boilerplate = selected(seg, config)
+    assert [index for index, _ in with_boilerplate] == [1, 2, 3]
+    assert [w.start for w in with_boilerplate[2][1]] == [w.start for w in seg.windows if w.paragraph == 3]
+
+
+def test_taking_part_drops_a_paragraph_of_few_real_words_and_its_windows_in_every_engine():
+    from dedupe_audit.dedup.detect import selected, signed_here, taking_part
+
+    config = Config(long_paragraph_words=8, window_sentences=1)
+    dashes = "— — — — — — one. — — — — — — two. — — — — — — three."  # 21 words to the segmenter, 3 tokens
+    words = "The ferry left at dawn today. It reached the island by noon. Everyone aboard was safe."
+    seg = segmented(dashes + "\n\n" + words, config=config)
+    assert [index for index, _ in selected(seg, config)] == [0, 1]  # both eligible by the segmenter's count
+    [(batch, found, sigs)] = list(signed_here([seg], config))
+    kept, windows, owner_rows = taking_part(batch, found, config)
+    assert kept.tolist() == [1]
+    assert owner_rows.tolist() == [1] * 3  # the three one-sentence windows of the second paragraph only
+    assert [batch.windows[n].paragraph for n in windows.tolist()] == [1, 1, 1]
+    assert sigs.shape == (2 + len(batch.windows), config.num_perm)

@@ -13,8 +13,12 @@ containments, and the finished clusters.
     partition -> connected components on the client -> ``build_clusters`` per group of components
     on workers -> merged and numbered on the client.
 
-Every step mirrors ``detect.detect_duplicates`` (representatives, window keys, ``min_bands``,
-bucket limits, verification functions), and the tests hold the result equal to it.
+The steps on workers are the local engine's functions: selection and signing
+(``detect.signed_here``, ``detect.taking_part``), the near-pair check (``verify_near_rows``), the
+containment checks (``containment.contained_shares`` and ``located``) and ``build_clusters``.
+What is this engine's own is where candidates come from (shuffles by band key, anchor shingle and
+sampled shingle, with the local representatives, window keys, ``min_bands`` and bucket limits),
+and that it reads its partitions itself; the tests hold the result equal to the local one.
 """
 
 from __future__ import annotations
@@ -38,10 +42,17 @@ from ...segment.boilerplate import load_rules
 from ...segment.paragraphs import segment
 from ..banding import choose_bands, choose_min_bands
 from ..clusters import UnionFind, build_clusters
-from ..containment import ContainerIndex, align, chosen_candidates, sampled_hits, sampled_shingles
-from ..detect import WINDOW_KEYS, eligible
-from ..fingerprint import Fingerprint, Fingerprinter, signatures
-from ..near_pairs import NearPair, verify_near
+from ..containment import (
+    ContainerIndex,
+    chosen_candidates,
+    contained_shares,
+    located,
+    sampled_hits,
+    sampled_shingles,
+)
+from ..detect import WINDOW_KEYS, signed_here, taking_part
+from ..fingerprint import Fingerprint
+from ..near_pairs import NearPair, verify_near_rows
 from . import EngineError
 from .local import MAX_BUCKET
 
@@ -86,27 +97,36 @@ def _ingest(sources: Sequence[tuple[object, bool]], config: Config) -> Part:
             else:
                 document: Document = dataclasses.replace(item, reference=True) if reference else item
                 segs.append(segment(document, config, rules))
-    texts: list[str] = []
-    candidates: list[tuple[int, int]] = []
-    owners: list[tuple[int, int]] = []
-    window_texts: list[str] = []
-    for doc, seg in enumerate(segs):
-        indexes = eligible(seg, config)
-        candidates.extend((doc, i) for i in indexes)
-        texts.extend(seg.paragraphs[i].text for i in indexes)
-        wanted = set(indexes)
-        owners.extend((doc, w.paragraph) for w in seg.windows if w.paragraph in wanted)
-        window_texts.extend(w.text for w in seg.windows if w.paragraph in wanted)
-    fps = Fingerprinter(config.shingle_size).many(texts + window_texts)
-    sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
-    keep = [n for n, fp in enumerate(fps[: len(texts)]) if fp.words >= config.min_words]
-    position = {candidates[n]: at for at, n in enumerate(keep)}
-    windows = [n for n, owner in enumerate(owners) if owner in position]
+    return _signed_part(segs, skipped, config)
+
+
+def _signed_part(segs: list[SegmentedDocument], skipped: list[Skipped], config: Config) -> Part:
+    """A partition's pages signed by the local engine's step functions (``detect.signed_here``,
+    ``detect.taking_part``), kept as this engine's per-paragraph fingerprints."""
+    refs: list[tuple[int, int]] = []
+    fingerprints: list[Fingerprint] = []
+    paragraph_signatures: list[np.ndarray] = []
+    window_owners: list[int] = []
+    window_signatures: list[np.ndarray] = []
+    for batch, found, sigs in signed_here(segs, config):
+        kept, windows, owner_rows = taking_part(batch, found, config)
+        position = np.full(len(batch.paragraphs), -1, dtype=np.int64)
+        position[kept] = np.arange(len(refs), len(refs) + len(kept))
+        pieces = found.pieces()
+        for row in kept.tolist():
+            paragraph = batch.paragraphs[row]
+            refs.append((batch.docs[row], batch.indexes[row]))
+            fingerprints.append(Fingerprint(paragraph.text, content_hash=found.content_hashes[row],
+                                            words=found.words[row], shingles=pieces[row]))
+        paragraph_signatures.append(sigs[kept])
+        window_owners.extend(position[owner_rows].tolist())
+        window_signatures.append(sigs[len(batch.paragraphs) + windows])
+    empty = np.empty((0, config.num_perm), dtype=np.uint32)
     return Part(
-        segmented=segs, skipped=skipped, refs=[candidates[n] for n in keep],
-        fingerprints=[fps[n] for n in keep], signatures=sigs[keep],
-        window_owners=[position[owners[n]] for n in windows],
-        window_signatures=sigs[[len(texts) + n for n in windows]],
+        segmented=segs, skipped=skipped, refs=refs, fingerprints=fingerprints,
+        signatures=np.concatenate(paragraph_signatures) if paragraph_signatures else empty,
+        window_owners=window_owners,
+        window_signatures=np.concatenate(window_signatures) if window_signatures else empty,
     )
 
 
@@ -201,10 +221,15 @@ def _local(part: Part, doc_offset: int) -> dict[ParagraphRef, Fingerprint]:
 
 def _verify(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]], threshold: float,
             min_fuzz: float, *taken: dict[ParagraphRef, tuple[Fingerprint, str | None]]) -> list[NearPair]:
+    """The local engine's near-pair check (``verify_near_rows``) of candidates whose first paragraph
+    is here; the second's fingerprint may come from another partition (``taken``)."""
     fps = _local(part, doc_offset)
     for more in taken:
         fps.update({ref: fp for ref, (fp, _) in more.items()})
-    return verify_near(pairs, fps, threshold, min_fuzz)
+    refs = sorted({ref for pair in pairs for ref in pair})
+    row = {ref: n for n, ref in enumerate(refs)}
+    rows = np.array([(row[a], row[b]) for a, b in pairs], dtype=np.int64).reshape(-1, 2)
+    return verify_near_rows(rows, refs, [fps[ref] for ref in refs], threshold, min_fuzz)
 
 
 def _anchor_items(part: Part, doc_offset: int, reps: np.ndarray, containers: np.ndarray, codes: np.ndarray,
@@ -267,25 +292,20 @@ def _sampled_join(width: int, *items: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 def _contain(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, ParagraphRef]],
              min_share: float, *taken: Taken) -> list[Containment]:
-    """``find_containment``'s checks for (inner, container) candidates whose container is here."""
+    """The containment checks (``containment.contained_shares``, as the local engine's
+    ``verify_contained``) for (inner, container) candidates whose container is here; the inners'
+    fingerprints and texts come from their partitions (``taken``)."""
     inners: dict[ParagraphRef, tuple[Fingerprint, str | None]] = {}
     for more in taken:
         inners.update(more)
-    local = _local(part, doc_offset)
-    found = []
-    for inner, container in pairs:
-        fp, inner_text = inners[inner]
-        outer_fp = local[container]
-        size = len(fp.shingles)
-        common = len(np.intersect1d(fp.shingles, outer_fp.shingles, assume_unique=True))
-        share = common / size if size else 0.0
-        if container == inner or outer_fp.words < 1.5 * fp.words or share < min_share:
-            continue
-        outer = part.segmented[container.doc - doc_offset].paragraphs[container.index]
-        start, end, score = align(inner_text or "", outer.text)
-        found.append(Containment(container=container, contained=inner, start=outer.start + start,
-                                 end=outer.start + end, share=round(share, 4), fuzz=round(score, 2)))
-    return found
+    fingerprints = {**_local(part, doc_offset), **{ref: fp for ref, (fp, _) in inners.items()}}
+    refs = sorted({ref for pair in pairs for ref in pair})
+    row = {ref: n for n, ref in enumerate(refs)}
+    rows = np.array([(row[inner], row[container]) for inner, container in pairs],
+                    dtype=np.int64).reshape(-1, 2)
+    return [located(inner, container, inners[inner][1] or "",
+                    part.segmented[container.doc - doc_offset].paragraphs[container.index], share)
+            for inner, container, share in contained_shares(rows, refs, fingerprints, min_share)]
 
 
 def _clusters(groups: list[list[ParagraphRef]], near: list[NearPair], containment: list[Containment],

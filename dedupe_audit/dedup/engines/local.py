@@ -1,8 +1,9 @@
 """Duplicate detection in this process: on its own, or against a shared Redis index.
 
-``detect_shared`` gives the same clusters as ``detect.detect_duplicates`` on the same documents
-(the tests hold it to that), but takes fingerprints of documents another worker already indexed
-from Redis, writes the new ones there, and asks the Redis LSH buckets for candidate pairs.
+``detect_shared`` runs the local engine's steps (``detect.selected``, ``signed_here``,
+``taking_part``, ``near_pairs.verify_near_rows``, ``detect.contained``, ``build_clusters``); only
+where they keep things differs: fingerprints of documents another worker already indexed come
+from Redis, new ones are written there, and the Redis LSH buckets give the candidate pairs.
 """
 
 from __future__ import annotations
@@ -18,18 +19,11 @@ import numpy as np
 from ...config import Config
 from ...model import Cluster, ParagraphRef, SegmentedDocument
 from ..clusters import build_clusters
-from ..containment import (
-    ContainerIndex,
-    containment_candidates,
-    find_containment,
-    merged_containment,
-    verify_contained,
-)
-from ..detect import detect_arriving, detect_duplicates, eligible
-from ..fingerprint import Fingerprint, Fingerprinter, signatures
+from ..detect import contained, detect_arriving, detect_duplicates, signed_here, taking_part
+from ..fingerprint import Fingerprint, Fingerprinter
 from ..fingerprint_cache import FingerprintCache
 from ..fingerprint_table import rows_of
-from ..near_pairs import exact_groups, verify_near
+from ..near_pairs import exact_groups, verify_near_rows
 from . import Arriving
 
 if TYPE_CHECKING:  # the Redis client (~0.3 s to import) only for runs with a shared index
@@ -74,29 +68,34 @@ def doc_entries(
         doc = seg.document.content_hash
         if (docs is None or doc in docs) and doc not in chosen:
             chosen[doc] = seg
-    texts: list[str] = []
-    layout: list[tuple[str, list[int], list[int]]] = []  # doc, paragraph indexes, window owners
-    for doc, seg in chosen.items():
-        indexes = eligible(seg, config)
-        wanted = set(indexes)
-        owners = [w.paragraph for w in seg.windows if w.paragraph in wanted]
-        texts.extend(seg.paragraphs[i].text for i in indexes)
-        texts.extend(w.text for w in seg.windows if w.paragraph in wanted)
-        layout.append((doc, indexes, owners))
-    fps = Fingerprinter(config.shingle_size).many(texts)
-    sigs = signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+    hashes = list(chosen)
+    paragraphs: dict[str, list[tuple[int, bytes, Fingerprint, np.ndarray]]] = defaultdict(list)
+    owners: dict[str, list[int]] = defaultdict(list)  # paragraph index of each window
+    window_texts: dict[str, list[str]] = defaultdict(list)
+    window_signatures: dict[str, list[np.ndarray]] = defaultdict(list)
+    for batch, found, sigs in signed_here(list(chosen.values()), config):
+        kept, windows, owner_rows = taking_part(batch, found, config)
+        pieces = found.pieces()
+        for row in kept.tolist():
+            fp = Fingerprint(batch.paragraphs[row].text, content_hash=found.content_hashes[row],
+                             words=found.words[row], shingles=pieces[row])
+            paragraphs[hashes[batch.docs[row]]].append(
+                (batch.indexes[row], text_key(PARAGRAPH, fp.content_hash), fp, sigs[row]))
+        for window, row in zip(windows.tolist(), owner_rows.tolist(), strict=True):
+            doc = hashes[batch.docs[row]]
+            owners[doc].append(batch.indexes[row])
+            window_texts[doc].append(batch.windows[window].text)
+            window_signatures[doc].append(sigs[len(batch.paragraphs) + window])
+    # windows are keyed by their own text's content hash (signing cuts them from their paragraph's tokens)
+    every_window = [text for doc in hashes for text in window_texts[doc]]
+    found_windows = Fingerprinter(config.shingle_size).arrays(every_window) if every_window else None
+    contents = iter(found_windows.content_hashes if found_windows else ())
     out: dict[str, DocEntry] = {}
-    at = 0
-    for doc, indexes, owners in layout:
-        paragraphs = [(i, text_key(PARAGRAPH, fps[at + n].content_hash), fps[at + n], sigs[at + n])
-                      for n, i in enumerate(indexes) if fps[at + n].words >= config.min_words]
-        at += len(indexes)
-        kept = {i for i, _, _, _ in paragraphs}
-        rows = [at + n for n, owner in enumerate(owners) if owner in kept]
-        windows = [(owners[row - at], text_key(WINDOW, fps[row].content_hash)) for row in rows]
-        at += len(owners)
-        out[doc] = DocEntry(doc, paragraphs, windows, sigs[rows] if rows else np.empty((0, config.num_perm),
-                                                                                      dtype=np.uint32))
+    for doc in hashes:
+        keys = [text_key(WINDOW, next(contents)) for _ in window_texts[doc]]
+        sigs_of_windows = (np.array(window_signatures[doc], dtype=np.uint32) if window_signatures[doc]
+                           else np.empty((0, config.num_perm), dtype=np.uint32))
+        out[doc] = DocEntry(doc, paragraphs[doc], list(zip(owners[doc], keys, strict=True)), sigs_of_windows)
     return out
 
 
@@ -158,18 +157,14 @@ def detect_shared(
         if shared < index.min_bands:
             continue
         if key in rep_of_key:
-            paragraph_pairs.append((representatives[n], representatives[rep_of_key[key]]))
+            paragraph_pairs.append((n, rep_of_key[key]))
         else:
             via_window[representatives[n]].update(window_owners[key])
-    near = verify_near(paragraph_pairs, fingerprints, config.threshold, config.min_fuzz)
+    rep_rows = rows_of(fingerprints, representatives)
+    pairs = np.array(paragraph_pairs, dtype=np.int64).reshape(-1, 2)
+    near = verify_near_rows(pairs, representatives, rep_rows, config.threshold, config.min_fuzz)
     owners = sorted({ref for refs in window_owners.values() for ref in refs})
-    containers = ContainerIndex({ref: fingerprints[ref] for ref in owners})
-    containment = find_containment(
-        representatives, fingerprints, containers, segmented, config.containment, via_window
-    )
-    rows = rows_of(fingerprints, representatives)  # any paragraph inside a longer one, as detect does
-    inside = containment_candidates(*rows.shingle_sets(), rows.words, config.containment)
-    containment = merged_containment(
-        containment, verify_contained(inside, representatives, fingerprints, segmented, config.containment))
+    containment = contained(representatives, rep_rows, fingerprints, owners, segmented, via_window,
+                            config.containment)
     return build_clusters(groups, near, containment, fingerprints, config.threshold)
 
