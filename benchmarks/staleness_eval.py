@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dedupe_audit.dating.eras import EraRegistry, load_eras  # noqa: E402
-from dedupe_audit.dating.staleness import assess  # noqa: E402
+from dedupe_audit.dating.staleness import DatingKnowledge, assess_page  # noqa: E402
 from dedupe_audit.model import (  # noqa: E402
     Document,
     DocumentMeta,
@@ -49,12 +49,15 @@ def _single(text: str) -> SegmentedDocument:
 
 
 def predict(cases: Sequence[dict], eras: EraRegistry | None = None) -> list[str]:
-    """The verdict ``assess`` gives each case, dated by its labelled page date."""
-    eras = eras or load_eras()
-    segs = [_single(c["text"]) for c in cases]
-    dates = [PageDate(c["page_date"], "metadata", 0.9) for c in cases]
-    report = assess(segs, dates, (), [(0,)] * len(segs), eras)
-    return [verdicts[0].verdict for verdicts in report.per_paragraph]
+    """The verdict the pipeline's ``assess_page`` gives each case, as a page of its own (no
+    copies, one block) dated by its labelled page date."""
+    knowledge = DatingKnowledge.of(eras or load_eras())
+    predicted = []
+    for i, case in enumerate(cases):
+        page = PageDate(case["page_date"], "metadata", 0.9)
+        verdicts, _ = assess_page(_single(case["text"]), i, page, (0,), knowledge)
+        predicted.append(verdicts[0].verdict)
+    return predicted
 
 
 def score(expected: Sequence[str], predicted: Sequence[str], verdict: str) -> Score:

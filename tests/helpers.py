@@ -1,11 +1,31 @@
-"""Small builders shared by tests: documents and segmented documents from literal text."""
+"""Small builders shared by tests: documents and segmented documents from literal text, and
+the provenance and dating stages run over a few pages as the pipeline runs them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from dedupe_audit.config import Config
-from dedupe_audit.model import Document, DocumentMeta, SegmentedDocument
+from dedupe_audit.dating.eras import EraRegistry
+from dedupe_audit.dating.staleness import DatingKnowledge, assess_page, foreign_blocks, recycled
+from dedupe_audit.dating.time_expressions import ParagraphDates
+from dedupe_audit.model import (
+    Cluster,
+    Document,
+    DocumentMeta,
+    EraConflict,
+    PageDate,
+    Provenance,
+    Recycled,
+    SegmentedDocument,
+    Staleness,
+)
+from dedupe_audit.provenance.blocks import duplicated_by_doc, find_blocks
+from dedupe_audit.provenance.cues import CueMatch, CueSet, load_cues
+from dedupe_audit.provenance.outlets import OutletRegistry
+from dedupe_audit.provenance.tracing import trace_across, trace_page
 from dedupe_audit.segment.paragraphs import segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,3 +45,76 @@ def segmented(text: str, path: str = "doc.txt", config: Config | None = None) ->
 
 def seed(path: Path) -> SegmentedDocument:
     return segmented(path.read_text(encoding="utf-8"), path.name)
+
+
+# ---------------------------------------------------------------- stage runs over a few pages
+# The provenance and dating stages have one API, the one the pipeline calls page by page
+# (``trace_page``/``trace_across``, ``assess_page``/``recycled``). These compose it over a
+# list of pages the way ``pipeline._run`` does, so a test states its pages and clusters and
+# checks what the pipeline would find, with blocks or cue matches fixed when it needs them.
+
+
+def trace_pages(
+    segmented: Sequence[SegmentedDocument],
+    clusters: Sequence[Cluster],
+    registry: OutletRegistry,
+    page_dates: Sequence[PageDate] | None = None,
+    *,
+    blocks: Sequence[Sequence[int]] | None = None,
+    cues: CueSet | None = None,
+    matches: Sequence[Sequence[tuple[CueMatch, ...]]] | None = None,
+) -> tuple[tuple[Provenance, ...], ...]:
+    """One ``Provenance`` per paragraph per page: ``trace_page`` of every page, then
+    ``trace_across`` the run. ``blocks`` and ``matches`` (one entry per page) are found here,
+    as the pipeline finds them, when not given."""
+    cues = cues or load_cues(registry)
+    copied = duplicated_by_doc(clusters)
+    pages = []
+    for doc, seg in enumerate(segmented):
+        found = cues.find_all(seg.paragraphs, seg.document.text) if matches is None else matches[doc]
+        block = blocks[doc] if blocks is not None else find_blocks(
+            seg, doc, clusters, cues=cues, duplicated_paragraphs=copied.get(doc, frozenset()),
+            matches=found)
+        pages.append(trace_page(seg, registry, cues, found, block))
+    return trace_across(segmented, pages, clusters, page_dates)
+
+
+@dataclass(frozen=True, slots=True)
+class StalenessRun:
+    """What the dating stage finds over a run: verdicts aligned with the pages, era conflicts
+    and recycled text."""
+
+    per_paragraph: tuple[tuple[Staleness, ...], ...]
+    conflicts: tuple[EraConflict, ...]
+    recycled: tuple[Recycled, ...]
+
+
+def assess_pages(
+    segmented: Sequence[SegmentedDocument],
+    page_dates: Sequence[PageDate],
+    clusters: Sequence[Cluster],
+    blocks: Sequence[Sequence[int]],
+    eras: EraRegistry,
+    *,
+    recycled_days: int = 180,
+    dates: ParagraphDates | None = None,
+) -> StalenessRun:
+    """Staleness verdicts, era conflicts and recycled text: ``assess_page`` of every page, then
+    ``recycled``. ``blocks[i]`` (when it has one id per paragraph; otherwise each paragraph is
+    its own block) and ``dates[i]`` (the page's paragraph dates; found by ``assess_page`` when
+    None) belong to page ``i``; pasted blocks are read with the shipped cues and outlets."""
+    knowledge = DatingKnowledge.of(eras)
+    copied = duplicated_by_doc(clusters)
+    per_paragraph: list[tuple[Staleness, ...]] = []
+    conflicts: list[EraConflict] = []
+    for i, (seg, page) in enumerate(zip(segmented, page_dates, strict=True)):
+        ids = blocks[i] if i < len(blocks) and len(blocks[i]) == len(seg.paragraphs) else range(
+            len(seg.paragraphs))
+        foreign = foreign_blocks(seg, ids, duplicated=copied.get(i, frozenset()))
+        verdicts, found = assess_page(seg, i, page, ids, knowledge,
+                                      dates[i] if dates is not None else None, foreign)
+        per_paragraph.append(verdicts)
+        conflicts.extend(found)
+    references = [seg.document.reference for seg in segmented]
+    return StalenessRun(tuple(per_paragraph), tuple(conflicts),
+                        recycled(references, page_dates, clusters, recycled_days))

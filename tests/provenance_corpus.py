@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers import trace_pages
+
 from dedupe_audit.config import Config
 from dedupe_audit.dedup.detect import detect_duplicates
 from dedupe_audit.model import Document, DocumentMeta, PageDate, Provenance, SegmentedDocument
 from dedupe_audit.provenance.outlets import load_registry
-from dedupe_audit.provenance.tracing import trace
 from dedupe_audit.segment.paragraphs import segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +61,7 @@ def run_corpus(names: Sequence[str], *, with_meta: bool = True) -> Corpus:
         PageDate(d.meta.published, "sidecar", 1.0) if d.meta.published else None
         for d in documents
     ]
-    provenance = trace(segmented, clusters, load_registry(), dates if with_meta else None)
+    provenance = trace_pages(segmented, clusters, load_registry(), dates if with_meta else None)
     return Corpus(segmented, provenance)
 
 

@@ -58,7 +58,6 @@ from dedupe_audit.dating.tense import (
 from dedupe_audit.dating.time_expressions import (
     AnchoredRule,
     DateHit,
-    ParagraphDates,
     RelativeRule,
     TimeHit,
     TimeLanguage,
@@ -83,7 +82,7 @@ from dedupe_audit.rules.literals import JointScreen
 if TYPE_CHECKING:
     from dedupe_audit.provenance.outlets import Outlet, OutletRegistry
 
-__all__ = ["DatingKnowledge", "StalenessReport", "assess", "assess_page", "foreign_blocks", "lead_in_outlet",
+__all__ = ["DatingKnowledge", "assess_page", "foreign_blocks", "lead_in_outlet",
            "load_eras", "paragraph_markers", "recycled"]
 
 OFFICE_CONFIDENCE = 0.85
@@ -100,13 +99,6 @@ PAST_NARRATION_COUNTS = True
 # mid-page by another outlet's lead-in ("CBS News reports:", "From The New York Times:")
 OWN, COPIED, DATELINED, LEAD_IN = 0, 1, 2, 3
 SURNAME_FACTOR = 0.9  # a bare surname speaks a little less surely than the titled mention
-
-
-@dataclass(frozen=True, slots=True)
-class StalenessReport:
-    per_paragraph: tuple[tuple[Staleness, ...], ...]  # aligned with the segmented documents
-    conflicts: tuple[EraConflict, ...]
-    recycled: tuple[Recycled, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1104,37 +1096,3 @@ def recycled(references: Sequence[bool], page_dates: Sequence[PageDate], cluster
     """Paragraphs whose copy on an older page is more than ``recycled_days`` older; from the
     clusters and each page's date and reference flag alone (no page is read)."""
     return tuple(_recycled(references, page_dates, clusters, recycled_days))
-
-
-def assess(
-    segmented: Sequence[SegmentedDocument],
-    page_dates: Sequence[PageDate],
-    clusters: Sequence[Cluster],
-    blocks: Sequence[Sequence[int]],
-    eras: EraRegistry,
-    *,
-    recycled_days: int = 180,
-    dates: ParagraphDates | None = None,
-) -> StalenessReport:
-    """Staleness verdicts for every paragraph, era conflicts per page and recycled text:
-    ``assess_page`` of every page, then ``recycled``. ``page_dates``, ``blocks`` and ``dates``
-    (the run's paragraph dates, read once for page dating too; read here when not given) are
-    aligned with ``segmented``."""
-    from dedupe_audit.provenance.blocks import duplicated_by_doc
-
-    knowledge = DatingKnowledge.of(eras)
-    copied = duplicated_by_doc(clusters)
-    per_paragraph: list[tuple[Staleness, ...]] = []
-    conflicts: list[EraConflict] = []
-    references = []
-    for i, (seg, page) in enumerate(zip(segmented, page_dates, strict=True)):
-        references.append(seg.document.reference)
-        ids = blocks[i] if i < len(blocks) and len(blocks[i]) == len(seg.paragraphs) else range(
-            len(seg.paragraphs))
-        foreign = foreign_blocks(seg, ids, duplicated=copied.get(i, frozenset()))
-        verdicts, found = assess_page(seg, i, page, ids, knowledge,
-                                      dates[i] if dates is not None else None, foreign)
-        per_paragraph.append(verdicts)
-        conflicts.extend(found)
-    return StalenessReport(tuple(per_paragraph), tuple(conflicts),
-                           recycled(references, page_dates, clusters, recycled_days))

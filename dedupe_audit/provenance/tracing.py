@@ -25,8 +25,8 @@ from ..model import (
     Provenance,
     SegmentedDocument,
 )
-from .blocks import block_members, find_blocks, story_ids
-from .cues import CueMatch, CueSet, is_author_cue, load_cues
+from .blocks import block_members, story_ids
+from .cues import CueMatch, CueSet, is_author_cue
 from .outlets import Outlet, OutletRegistry
 
 INHERIT = 0.75  # an inherited attribution is this much weaker than its source...
@@ -779,33 +779,6 @@ def trace_across(
     return tuple(
         _finalized(page.claims, found, page.relay) for page, found in zip(pages, copied, strict=True)
     )
-
-
-def trace(
-    segmented: Sequence[SegmentedDocument],
-    clusters: Sequence[Cluster],
-    registry: OutletRegistry,
-    page_dates: Sequence[PageDate] | None = None,
-    *,
-    cue_files: Sequence[str] = (),
-    blocks: Sequence[Sequence[int]] | None = None,
-    cues: CueSet | None = None,
-    matches: Sequence[Sequence[tuple[CueMatch, ...]]] | None = None,
-) -> tuple[tuple[Provenance, ...], ...]:
-    """One Provenance per paragraph per document, aligned with ``segmented[i].paragraphs``:
-    ``trace_page`` of every page, then ``trace_across`` the run.
-
-    ``blocks`` (from :func:`find_blocks`, one tuple per document) and ``matches`` (each
-    document's ``cues.find_all``, found with ``cues``) may be passed when the caller already
-    computed them for other stages; otherwise they are computed here.
-    """
-    cues = cues or load_cues(registry, tuple(cue_files))
-    pages = []
-    for doc, seg in enumerate(segmented):
-        doc_matches = cues.find_all(seg.paragraphs, seg.document.text) if matches is None else matches[doc]
-        doc_blocks = blocks[doc] if blocks is not None else find_blocks(seg, doc, clusters, cues=cues)
-        pages.append(trace_page(seg, registry, cues, doc_matches, doc_blocks))
-    return trace_across(segmented, pages, clusters, page_dates)
 
 
 def _finalized(claims: Sequence[Claim | None], copied: dict[int, Claim], relay: str | None

@@ -6,12 +6,12 @@ import functools
 import re
 from datetime import date
 
+from helpers import assess_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.dating.eras import load_eras, screened_facts
 from dedupe_audit.dating.page_date import date_pages
-from dedupe_audit.dating.staleness import assess
 from dedupe_audit.dating.time_expressions import find_dates, paragraph_dates, time_language
 from dedupe_audit.model import BODY, BOILERPLATE, Document, DocumentMeta, Paragraph, SegmentedDocument
 from dedupe_audit.rules.literals import JointScreen, fold, is_class, trie_pattern
@@ -99,8 +99,8 @@ def test_staleness_and_page_dating_read_the_same_from_the_run_s_dates():
     dated = date_pages(pages, dates=dates)
     assert dated == date_pages(pages)
     assert dated[0].date == "2025-04-25" and dated[1].date == "2025-05-01"
-    remembered = assess(pages, dated, (), blocks, ERAS, dates=dates)
-    assert assess(pages, dated, (), blocks, ERAS) == remembered
+    remembered = assess_pages(pages, dated, (), blocks, ERAS, dates=dates)
+    assert assess_pages(pages, dated, (), blocks, ERAS) == remembered
     assert remembered.per_paragraph[0][1].verdict == "stale"
     assert [m.kind for m in remembered.per_paragraph[0][1].markers].count("date") == 1
 

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from helpers import SEED_000, SEED_001, seed
+from helpers import SEED_000, SEED_001, assess_pages, seed
 
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraDataError, find_mentions
 from dedupe_audit.dating.page_date import date_pages
-from dedupe_audit.dating.staleness import assess, load_eras, paragraph_markers
+from dedupe_audit.dating.staleness import load_eras, paragraph_markers
 from dedupe_audit.model import (
     BODY,
     BOILERPLATE,
@@ -61,7 +61,7 @@ def dated(day: str, confidence: float = 0.9) -> PageDate:
 
 def verdicts(seg: SegmentedDocument, day: str, eras, blocks: Sequence[int] | None = None):
     blocks = blocks if blocks is not None else range(len(seg.paragraphs))
-    return assess([seg], [dated(day)], (), [tuple(blocks)], eras).per_paragraph[0]
+    return assess_pages([seg], [dated(day)], (), [tuple(blocks)], eras).per_paragraph[0]
 
 
 # --------------------------------------------------------------------------- page dates
@@ -303,7 +303,7 @@ def test_boilerplate_is_never_stale(eras):
 
 def test_undated_page_is_undetermined(eras):
     seg = page(["President Joe Biden said on Tuesday."])
-    report = assess([seg], [PageDate(None, "undated", 0.0)], (), [(0,)], eras)
+    report = assess_pages([seg], [PageDate(None, "undated", 0.0)], (), [(0,)], eras)
     assert report.per_paragraph[0][0].verdict == "undetermined"
 
 
@@ -313,7 +313,7 @@ def test_undated_page_is_undetermined(eras):
 def test_two_sitting_presidents_conflict(eras):
     seg = page(["President Joe Biden said on Tuesday.", "Body.",
                 "US President Donald Trump said on Friday."])
-    report = assess([seg], [dated("2025-04-25")], (), [(0, 1, 2)], eras)
+    report = assess_pages([seg], [dated("2025-04-25")], (), [(0, 1, 2)], eras)
     (conflict,) = report.conflicts
     assert (conflict.first_paragraph, conflict.second_paragraph) == (0, 2)
     assert {conflict.first.fact, conflict.second.fact} == {
@@ -323,7 +323,7 @@ def test_two_sitting_presidents_conflict(eras):
 def test_same_holder_two_terms_and_different_offices_do_not_conflict(eras):
     seg = page(["President Donald Trump met NATO Secretary General Mark Rutte.",
                 "Secretary of State Marco Rubio attended."])
-    assert assess([seg], [dated("2025-04-25")], (), [(0, 1)], eras).conflicts == ()
+    assert assess_pages([seg], [dated("2025-04-25")], (), [(0, 1)], eras).conflicts == ()
 
 
 # --------------------------------------------------------------------------- recycled
@@ -338,18 +338,18 @@ def test_recycled_against_an_older_dated_copy(eras):
     text = "Ukrainian officials declined to comment on specific details of the talks."
     old, new = page([text], reference=True), page(["Intro.", text])
     clusters = [_cluster(ParagraphRef(0, 0), ParagraphRef(1, 1))]
-    report = assess([old, new], [dated("2024-06-01"), dated("2025-04-25")], clusters,
-                    [(0,), (0, 0)], eras)
+    report = assess_pages([old, new], [dated("2024-06-01"), dated("2025-04-25")], clusters,
+                          [(0,), (0, 0)], eras)
     (found,) = report.recycled
     assert (found.ref, found.older) == (ParagraphRef(1, 1), ParagraphRef(0, 0))
     assert (found.older_date, found.page_date, found.gap_days) == (
         "2024-06-01", "2025-04-25", 328)
-    close = assess([old, new], [dated("2025-03-01"), dated("2025-04-25")], clusters,
-                   [(0,), (0, 0)], eras, recycled_days=180)
+    close = assess_pages([old, new], [dated("2025-03-01"), dated("2025-04-25")], clusters,
+                         [(0,), (0, 0)], eras, recycled_days=180)
     assert close.recycled == ()
     as_of = PageDate("2024-01-01", "as-of", 0.3)
-    assert assess([old, new], [as_of, dated("2025-04-25")], clusters, [(0,), (0, 0)],
-                  eras).recycled == ()
+    assert assess_pages([old, new], [as_of, dated("2025-04-25")], clusters, [(0,), (0, 0)],
+                        eras).recycled == ()
 
 
 # --------------------------------------------------------------------------- labels
@@ -435,7 +435,7 @@ def _check_seeds(segs, report, page_dates):
 def test_seed_acceptance_with_hand_blocks(seeds, eras):
     page_dates = date_pages(seeds)
     blocks = [_hand_blocks(s) for s in seeds]
-    _check_seeds(seeds, assess(seeds, page_dates, (), blocks, eras), page_dates)
+    _check_seeds(seeds, assess_pages(seeds, page_dates, (), blocks, eras), page_dates)
 
 
 def test_seed_acceptance_through_the_pipeline(seeds, eras):
@@ -445,7 +445,7 @@ def test_seed_acceptance_through_the_pipeline(seeds, eras):
     clusters = detect_duplicates(seeds, Config())
     blocks = [find_blocks(s, i, clusters) for i, s in enumerate(seeds)]
     page_dates = date_pages(seeds)
-    report = assess(seeds, page_dates, clusters, blocks, eras)
+    report = assess_pages(seeds, page_dates, clusters, blocks, eras)
     _check_seeds(seeds, report, page_dates)
     assert report.recycled == ()  # the copies are one day apart
 

@@ -11,12 +11,13 @@ import tomllib
 from datetime import date
 
 import pytest
+from helpers import assess_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.dating.eras import _screen, find_mentions, load_eras
 from dedupe_audit.dating.page_date import date_pages
-from dedupe_audit.dating.staleness import DatingKnowledge, assess, paragraph_markers
+from dedupe_audit.dating.staleness import DatingKnowledge, paragraph_markers
 from dedupe_audit.dating.time_expressions import (
     find_dates,
     find_time_expressions,
@@ -156,6 +157,6 @@ def test_a_page_stamped_at_the_end_of_the_calendar_is_assessed():
     seg = SegmentedDocument(Document("page.txt", text, DocumentMeta(), "hash", False), paragraphs)
     (day,) = date_pages([seg])
     assert day.date == "9999-12-31"
-    verdict = assess([seg], [day], (), [(0, 1)], ERAS).per_paragraph[0][1]
+    verdict = assess_pages([seg], [day], (), [(0, 1)], ERAS).per_paragraph[0][1]
     assert verdict.verdict == "stale"
     assert [m.valid_from for m in verdict.markers if "tomorrow" in m.phrase] == [None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import trace_pages
 from provenance_corpus import SAMPLES, load_document, load_labels, run_corpus, score
 
 from dedupe_audit.config import Config
@@ -23,7 +24,6 @@ from dedupe_audit.model import (
 from dedupe_audit.provenance.blocks import find_blocks
 from dedupe_audit.provenance.cues import CueError, load_cues
 from dedupe_audit.provenance.outlets import RegistryError, load_registry
-from dedupe_audit.provenance.tracing import trace
 from dedupe_audit.segment.paragraphs import segment
 
 SEED_000 = "unn_2025-04-26_nyt-counterproposal_000_09e3b7beadd31f34.txt"
@@ -58,7 +58,7 @@ def cluster(*refs: tuple[int, int]) -> Cluster:
 
 
 def trace_one(lines: list[str], **kwargs: object) -> tuple:
-    return trace([make_doc(lines, **kwargs)], [], load_registry())[0]
+    return trace_pages([make_doc(lines, **kwargs)], [], load_registry())[0]
 
 
 @pytest.fixture(scope="module")
@@ -344,7 +344,7 @@ def _copies(reference: bool = False, dates: bool = False):
     if dates:
         page_dates = [PageDate("2025-03-12", "sidecar", 1.0), PageDate("2025-03-11", "sidecar", 1.0),
                       PageDate("2025-03-13", "sidecar", 1.0)]
-    return trace(docs, clusters, load_registry(), page_dates)
+    return trace_pages(docs, clusters, load_registry(), page_dates)
 
 
 def test_copy_on_the_outlets_own_site_decides():
@@ -366,15 +366,15 @@ def test_earliest_dated_copy_decides_without_site_evidence():
     text = "Ukraine said on Tuesday it was ready to accept a ceasefire proposal."
     docs = [make_doc([text], path="a.txt"), make_doc([text + " Bloomberg reports."], path="b.txt")]
     dates = [PageDate("2025-03-12", "sidecar", 1.0), PageDate("2025-03-10", "sidecar", 1.0)]
-    result = trace(docs, [cluster((0, 0), (1, 0))], load_registry(), dates)
+    result = trace_pages(docs, [cluster((0, 0), (1, 0))], load_registry(), dates)
     assert result[0][0].outlet == "Bloomberg"
     assert result[0][0].evidence[0].rule == "duplicate:earliest"
-    assert trace(docs, [cluster((0, 0), (1, 0))], load_registry())[0][0].outlet is None
+    assert trace_pages(docs, [cluster((0, 0), (1, 0))], load_registry())[0][0].outlet is None
 
 
 def test_result_is_aligned_with_paragraphs():
     docs = [make_doc(["a", "[ticker] 1.23", "c"]), make_doc(["x"])]
-    result = trace(docs, [], load_registry())
+    result = trace_pages(docs, [], load_registry())
     assert [len(r) for r in result] == [3, 1]
 
 
@@ -424,7 +424,7 @@ def test_seed_paragraph_without_cue_or_copy_is_unknown():
     text += "\n\nThe weather in Kyiv was mild on Saturday, with light rain in the evening.\n"
     document = Document("x.txt", text, DocumentMeta(), "0")
     seg = segment(document, Config())
-    result = trace([seg], [], load_registry())[0]
+    result = trace_pages([seg], [], load_registry())[0]
     assert (result[-1].outlet, result[-1].role) == (None, "unknown")
 
 
@@ -461,7 +461,7 @@ def test_passing_mention_mid_article_attributes_only_its_paragraph():
         "Whether the policy works depends on what it is meant to achieve, our analysis found.",
     ])
     seg = build(text, "guide.txt")
-    result = trace([seg], [], load_registry())[0]
+    result = trace_pages([seg], [], load_registry())[0]
     assert result[4].outlet == "Reuters"
     assert [p.outlet for i, p in enumerate(result) if i != 4] == [None] * 6
 
@@ -538,7 +538,7 @@ def test_cues_found_once_for_blocks_and_the_tracer(registry, monkeypatch):
     clusters = detect_duplicates(segmented, config)
     cues = load_cues(registry)
     blocks = [find_blocks(seg, doc, clusters, cues=cues) for doc, seg in enumerate(segmented)]
-    want = trace(segmented, clusters, registry, blocks=blocks, cues=cues)
+    want = trace_pages(segmented, clusters, registry, blocks=blocks, cues=cues)
     matches = [cues.find_all(seg.paragraphs, seg.document.text) for seg in segmented]
     assert any(any(found) for found in matches)  # the samples hold cues to hand over
 
@@ -549,4 +549,4 @@ def test_cues_found_once_for_blocks_and_the_tracer(registry, monkeypatch):
     got_blocks = [find_blocks(seg, doc, clusters, cues=cues, matches=found)
                   for (doc, seg), found in zip(enumerate(segmented), matches, strict=True)]
     assert got_blocks == blocks
-    assert trace(segmented, clusters, registry, blocks=blocks, cues=cues, matches=matches) == want
+    assert trace_pages(segmented, clusters, registry, blocks=blocks, cues=cues, matches=matches) == want

@@ -4,11 +4,11 @@ lines, aggregators as relays, the registry, coreference only backwards. Cases wr
 
 from __future__ import annotations
 
+from helpers import trace_pages
 from test_tracing import make_doc, trace_one
 
 from dedupe_audit.provenance.blocks import find_blocks
 from dedupe_audit.provenance.outlets import load_registry
-from dedupe_audit.provenance.tracing import trace
 
 
 def outlets(result: tuple) -> list[str | None]:
@@ -297,8 +297,8 @@ def test_the_agency_means_the_outlet_named_before_never_after():
 
 
 def test_aggregator_is_the_relay_of_the_original():
-    result = trace([make_doc(["WASHINGTON (AP) — The House passed the bill."], site="yahoo.com/news")],
-                   [], load_registry())[0]
+    page = make_doc(["WASHINGTON (AP) — The House passed the bill."], site="yahoo.com/news")
+    result = trace_pages([page], [], load_registry())[0]
     assert (result[0].outlet, result[0].via) == ("AP", ("Yahoo News",))
 
 
