@@ -9,8 +9,9 @@ from pathlib import Path
 
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraRegistry
+from dedupe_audit.dating.page_date import as_of_date, date_page
 from dedupe_audit.dating.staleness import DatingKnowledge, assess_page, foreign_blocks, recycled
-from dedupe_audit.dating.time_expressions import ParagraphDates
+from dedupe_audit.dating.time_expressions import DateHit, TimeLanguage, page_paragraph_dates, time_language
 from dedupe_audit.model import (
     Cluster,
     Document,
@@ -49,9 +50,30 @@ def seed(path: Path) -> SegmentedDocument:
 
 # ---------------------------------------------------------------- stage runs over a few pages
 # The provenance and dating stages have one API, the one the pipeline calls page by page
-# (``trace_page``/``trace_across``, ``assess_page``/``recycled``). These compose it over a
-# list of pages the way ``pipeline._run`` does, so a test states its pages and clusters and
-# checks what the pipeline would find, with blocks or cue matches fixed when it needs them.
+# (``page_paragraph_dates``/``date_page``, ``trace_page``/``trace_across``,
+# ``assess_page``/``recycled``). These compose it over a list of pages the way
+# ``pipeline._run`` does, so a test states its pages and clusters and checks what the pipeline
+# would find, with blocks, cue matches or paragraph dates fixed when it needs them.
+
+ParagraphDates = tuple[tuple[tuple[DateHit, ...], ...], ...]  # per page, per paragraph
+
+
+def paragraph_dates(segmented: Sequence[SegmentedDocument], lang: TimeLanguage | None = None
+                    ) -> ParagraphDates:
+    """``page_paragraph_dates`` of every page (the shipped time language when ``lang`` is None)."""
+    lang = lang or time_language()
+    return tuple(page_paragraph_dates(seg, lang) for seg in segmented)
+
+
+def date_pages(segmented: Sequence[SegmentedDocument], *, as_of: str | None = None,
+               dates: ParagraphDates | None = None) -> tuple[PageDate, ...]:
+    """``date_page`` of every page; ``as_of`` is checked as the CLI checks ``--as-of``
+    (``as_of_date``: ValueError when not ISO) and dates only pages nothing else dates."""
+    as_of = as_of_date(as_of)
+    lang = time_language()
+    if dates is None:
+        dates = paragraph_dates(segmented, lang)
+    return tuple(date_page(seg, as_of, lang, hits) for seg, hits in zip(segmented, dates, strict=True))
 
 
 def trace_pages(

@@ -22,10 +22,8 @@ from datetime import date
 
 from dedupe_audit.dating.time_expressions import (
     DateHit,
-    ParagraphDates,
     TimeLanguage,
     page_paragraph_dates,
-    paragraph_dates,
     time_language,
 )
 from dedupe_audit.model import Evidence, PageDate, Paragraph, SegmentedDocument
@@ -181,7 +179,10 @@ def _fallback(as_of: str | None) -> PageDate:
 def date_page(seg: SegmentedDocument, as_of: str | None = None,
               lang: TimeLanguage | None = None,
               dates: Sequence[tuple[DateHit, ...]] | None = None) -> PageDate:
-    """Date one page (see :func:`date_pages`); ``dates``: its paragraphs' dates, if read."""
+    """One page's :class:`PageDate` with the evidence that dated it: its metadata, else its own
+    stamps, else the teasers' dates, else ``as_of`` (ISO, see :func:`as_of_date`), else undated.
+    ``dates``: its paragraphs' dates (``page_paragraph_dates``) when the caller keeps them for
+    staleness; read here otherwise."""
     lang = lang or time_language()
     if dates is None:
         dates = page_paragraph_dates(seg, lang)
@@ -204,18 +205,3 @@ def as_of_date(as_of: str | None) -> str | None:
         raise ValueError(f"as_of must be an ISO date (YYYY-MM-DD), got {as_of!r}")
     found = _iso(as_of)
     return found.isoformat() if found else None
-
-
-def date_pages(
-    segmented: Sequence[SegmentedDocument], *, as_of: str | None = None,
-    dates: ParagraphDates | None = None,
-) -> tuple[PageDate, ...]:
-    """One :class:`PageDate` per document, each with the evidence that dated it.
-    ``as_of`` (ISO) is used only for pages nothing else dates. ``dates``: the run's
-    :func:`~dedupe_audit.dating.time_expressions.paragraph_dates`, when the caller keeps them for
-    staleness."""
-    as_of = as_of_date(as_of)
-    lang = time_language()
-    if dates is None:
-        dates = paragraph_dates(segmented, lang)
-    return tuple(date_page(seg, as_of, lang, hits) for seg, hits in zip(segmented, dates, strict=True))

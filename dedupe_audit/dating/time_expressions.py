@@ -367,17 +367,6 @@ def find_dates(text: str, lang: TimeLanguage | None = None, offset: int = 0) -> 
     return tuple(_keep_longest(hits, lambda h: (h.start, h.end)))
 
 
-ParagraphDates = tuple[tuple[tuple[DateHit, ...], ...], ...]  # per document, per paragraph
-
-
-def paragraph_dates(segmented: Sequence[SegmentedDocument], lang: TimeLanguage | None = None
-                    ) -> ParagraphDates:
-    """:func:`find_dates` (offset 0) of every paragraph of a run, read once: page dating
-    and staleness both need them, a stage apart, and take them from here."""
-    lang = lang or time_language()
-    return tuple(page_paragraph_dates(seg, lang) for seg in segmented)
-
-
 def page_paragraph_dates(seg: SegmentedDocument, lang: TimeLanguage) -> tuple[tuple[DateHit, ...], ...]:
     """:func:`find_dates` (offset 0) of each paragraph of one page."""
     return tuple(find_dates(p.text, lang) for p in seg.paragraphs)

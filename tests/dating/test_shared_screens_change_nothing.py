@@ -6,13 +6,12 @@ import functools
 import re
 from datetime import date
 
-from helpers import assess_pages
+from helpers import assess_pages, date_pages, paragraph_dates
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.dating.eras import load_eras, screened_facts
-from dedupe_audit.dating.page_date import date_pages
-from dedupe_audit.dating.time_expressions import find_dates, paragraph_dates, time_language
+from dedupe_audit.dating.time_expressions import find_dates, time_language
 from dedupe_audit.model import BODY, BOILERPLATE, Document, DocumentMeta, Paragraph, SegmentedDocument
 from dedupe_audit.rules.literals import JointScreen, fold, is_class, trie_pattern
 

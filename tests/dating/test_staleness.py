@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from helpers import SEED_000, SEED_001, assess_pages, seed
+from helpers import SEED_000, SEED_001, assess_pages, date_pages, seed
 
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraDataError, find_mentions
-from dedupe_audit.dating.page_date import date_pages
 from dedupe_audit.dating.staleness import load_eras, paragraph_markers
 from dedupe_audit.model import (
     BODY,

@@ -11,12 +11,11 @@ import tomllib
 from datetime import date
 
 import pytest
-from helpers import assess_pages
+from helpers import assess_pages, date_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.dating.eras import _screen, find_mentions, load_eras
-from dedupe_audit.dating.page_date import date_pages
 from dedupe_audit.dating.staleness import DatingKnowledge, paragraph_markers
 from dedupe_audit.dating.time_expressions import (
     find_dates,
