@@ -2,7 +2,8 @@
 
     python benchmarks/provenance_eval.py [--misses]
 
-Runs the real pipeline stages (segment -> detect_duplicates -> trace) over samples/ and
+Runs the real pipeline stages (segment -> detect_duplicates -> trace_page/trace_across, through
+``tests/helpers.trace_pages``) over samples/ and
 compares with tests/data/provenance_labels.json. Precision/recall count attributed
 paragraphs (expected or predicted outlet not null); accuracy also counts correct unknowns.
 """
