@@ -4,7 +4,7 @@ Why apart from near pairs: a relay pastes a wire paragraph into a longer one of 
 two are far apart by Jaccard yet one holds the other. Candidates come from a paragraph's
 smallest shingle hashes looked up among long blocks' shingles (``ContainerIndex``,
 ``find_containment``) and from sampled shingles shared with any longer paragraph
-(``containment_candidates``); each is verified by the exact share of its shingles inside the
+(``containment_candidates_of``); each is verified by the exact share of its shingles inside the
 container and located with a rapidfuzz alignment (``align``).
 """
 
@@ -452,18 +452,9 @@ def chosen_candidates(codes: np.ndarray, hits: np.ndarray, usable: np.ndarray, w
     return np.stack([inner[keep], outer[keep]], axis=1)
 
 
-def containment_candidates(flat: np.ndarray, sizes: np.ndarray, words: np.ndarray,
-                           min_share: float) -> np.ndarray:
-    """(inner, container) rows of paragraphs given as shingle sets (``flat``/``sizes``) where
-    the inner may lie inside the container, a paragraph of at least ``LONGER`` times its words."""
-    width = max(len(sizes), 1)
-    shingles, rows = sampled_shingles(flat, sizes)
-    codes, hits, usable = sampled_hits(shingles, rows, np.asarray(words), width)
-    return chosen_candidates(codes, hits, usable, width, min_share)
-
-
 def containment_candidates_of(rows: FingerprintRows, min_share: float) -> np.ndarray:
-    """``containment_candidates`` of the paragraphs at ``rows``, their sampled shingles
+    """(inner, container) rows of the paragraphs at ``rows`` where the inner may lie inside the
+    container, a paragraph of at least ``LONGER`` times its words; their sampled shingles
     gathered ``near_pairs.SHINGLES_PER_CHUNK`` shingles at a time: only a quarter of the shingles are
     sampled, and a copy of all of them (with their row numbers, 16 bytes a shingle) is not
     made at once."""

@@ -2,7 +2,7 @@
 
 A relay prints a wire paragraph whole; the wire's own paragraph holds it with one more sentence.
 That longer paragraph is well under ``long_paragraph_words`` (no sentence windows), so only the
-sampled-shingle candidates (``containment.containment_candidates``) find it; each is verified by the
+sampled-shingle candidates (``containment.containment_candidates_of``) find it; each is verified by the
 exact share of shingles and located with a span.
 """
 

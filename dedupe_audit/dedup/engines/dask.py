@@ -411,7 +411,7 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     is_container = np.zeros(len(refs), dtype=bool)
     is_container[[gid_of[ref] for ref in set(window_owner)]] = True
     gid_codes = np.arange(len(refs), dtype=np.uint64)
-    # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates)
+    # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates_of)
     sampled = [client.submit(_sampled_items, part, rep_masks[p],
                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
                for p, part in enumerate(parts)]
