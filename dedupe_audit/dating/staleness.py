@@ -332,8 +332,7 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     if era_of:
         served = para.text[era_of.end():era_of.end() + 40].split(",")[0].strip()
         return f"'{mention.phrase}' (its era named by whom it served:{era_of.group(0)}{served})"
-    sentence = para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
-    if role and not _HISTORY_FRAME.search(sentence):
+    if role and not _HISTORY_FRAME.search(_sentence_text(mention, para)):
         # "Dan Coats, the director of national intelligence, sounded the alarm": the
         # apposition is the writer's own description of the person at the time of writing,
         # whatever the tense of the story around it (a past role is written "the former
@@ -348,6 +347,11 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     return Clue(_office_marker(mention, term, tense), term.start, term.end,
                 OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
                 mention.fact.holder, strong, mention.fact.terms, _speaks(tense))
+
+
+def _sentence_text(mention: Mention, para: Paragraph) -> str:
+    """The text of the mention's sentence (its bounds are document offsets)."""
+    return para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
 
 
 def _speaks(tense: Tense) -> bool:
@@ -386,7 +390,7 @@ def _before_later_office(mention: Mention, term: Term, page: date | None, eras: 
     if not holding:
         return None
     start, fact = min(holding, key=lambda item: item[0])
-    sentence = para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
+    sentence = _sentence_text(mention, para)
     after = para.text[mention.end - para.start : mention.end - para.start + _CAREER_REACH]
     if _CAREER_ON.search(sentence) or _CAREER_ON.search(after) or find_dates(sentence, lang):
         return None  # (the words after it too: "Gov." may end the sentence the splitter sees)
@@ -408,6 +412,8 @@ _FORMER = re.compile(
     r"former-(?:en|uk|ru): (?i:former|ex-|колишн\w*|екс-|бывш\w*|экс-)(?:\s+[A-ZА-ЯІЇЄҐЁ][\w.’'-]*)?$")
 # offices a person runs for or waits to take up: not offices held
 _NOT_HELD = re.compile(r"candidate|nominee|-elect\b")
+
+
 def _rose_to(office: str, later: str) -> bool:
     """Whether ``later`` heads the government of ``office``'s country and ``office`` does
     not (ids: "us-vice-president" -> "us-president"): news names such a person by the head
