@@ -269,10 +269,11 @@ _INSTITUTION = re.compile(r"(?:administration|White\s+House)$|^(?:адмініс
                           re.IGNORECASE)
 # a sentence that tells history around an apposition ("During his first term, Trump fired Rex
 # Tillerson, the secretary of state", "the book recounts how ..."): the role is the one of then
+# ("the most successful alliance in history", "its history" are no such frame)
 _HISTORY_FRAME = re.compile(
     r"\b(?:first|second|previous|earlier)\s+(?:term|administration|tenure)|\bat\s+the\s+time\b|"
     r"\bback\s+then\b|\byears\s+(?:ago|earlier|before)\b|\brecount(?:s|ed)?\b|\brecall(?:s|ed)\b|"
-    r"\bmemoir\b|\bhistor(?:y|ian)\b|першого\s+терміну|на\s+той\s+час|тоді|первого\s+срока|"
+    r"\bmemoir\b|\bhistorian|(?<!\bin\s)(?<!\bits\s)(?<!\bour\s)(?<!\btheir\s)\bhistory\b|першого\s+терміну|на\s+той\s+час|тоді|первого\s+срока|"
     r"в\s+то\s+время|тогда|мемуар", re.IGNORECASE)
 
 # a word that names the holder as sitting at the time of writing, right before the mention
@@ -332,12 +333,14 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     if era_of:
         served = para.text[era_of.end():era_of.end() + 40].split(",")[0].strip()
         return f"'{mention.phrase}' (its era named by whom it served:{era_of.group(0)}{served})"
-    if role and not _HISTORY_FRAME.search(_sentence_text(mention, para)):
+    if (role or mention.fact.describes) and not _HISTORY_FRAME.search(_sentence_text(mention, para)):
         # "Dan Coats, the director of national intelligence, sounded the alarm": the
         # apposition is the writer's own description of the person at the time of writing,
         # whatever the tense of the story around it (a past role is written "the former
-        # director" or "then the director", which the title does not match)
-        tense = Tense(CURRENT, "apposition '" + mention.phrase[role.end():] + "'")
+        # director" or "then the director", which the title does not match); so is a
+        # description such as "the 29-nation alliance" (an office with ``describes``)
+        tense = Tense(CURRENT, "apposition '" + mention.phrase[role.end():] + "'" if role
+                      else "the writer's description '" + mention.phrase + "'")
         return Clue(_office_marker(mention, term, tense), term.start, term.end,
                     OFFICE_CONFIDENCE, mention.fact.office, mention.fact.holder, True,
                     mention.fact.terms)
@@ -667,6 +670,34 @@ def _block_clues(findings: Sequence[Findings | None], blocks: Sequence[int], ind
     return kept, label if donors and kept else ""
 
 
+def _knows_later(para: Paragraph, context: Sequence[EraMarker], clues: Sequence[Clue],
+                 page: date | None) -> EraMarker | None:
+    """A date the paragraph names that lies after the era its block would lend it ended and
+    before the page's date, and not as a plan ("faster than in 2024", "since 2021"; not
+    "will be done by 2030"): the paragraph was written after that era, so it is no part of
+    the old text pasted around it (a writer's own paragraph between pasted ones). Returns
+    that date's marker."""
+    until = _window(clues)[1]
+    if until is None or page is None:
+        return None
+    for marker in context:
+        if marker.kind != "date" or marker.valid_from is None:
+            continue
+        if not until <= date.fromisoformat(marker.valid_from) <= page:
+            continue
+        start, end = marker.start - para.start, marker.end - para.start
+        if (_BEHIND.search(para.text, max(0, start - 30), start)
+                or future_clause(para.text, start, end) is None):
+            return marker
+    return None
+
+
+# words before a date that put it behind the writer even in a future clause ("will be faster
+# than in 2024", "the first time since 2021")
+_BEHIND = re.compile(r"(?:\bthan|\bsince|\bcompared\s+(?:with|to)|\bніж|порівняно\s+з|\bчем|"
+                     r"по\s+сравнению\s+с)\s+(?:(?:in|у|в)\s+)?$", re.IGNORECASE)
+
+
 def _first_reading(clue: Clue, page: date) -> Clue:
     """A several-tenure clue back in the tenure its mention was first read in."""
     if len(clue.terms) < 2:
@@ -927,8 +958,14 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
         else:
             clues, donors = (_block_clues(findings, blocks, j, foreign)
                              if any_clues and not found.retrospective else ([], ""))
+            later = _knows_later(para, found.context, clues, day) if clues else None
+            if later is not None:
+                clues, donors = [], ""
             if clues or found is not _NOTHING:
-                verdicts.append(_judge(clues, found.context, page, donors, _notes(found)))
+                notes = _notes(found) + (
+                    f". not inherited from its block: it names '{later.phrase}', after the "
+                    "block's era ended" if later is not None else "")
+                verdicts.append(_judge(clues, found.context, page, donors, notes))
             else:
                 silent = silent or _judge((), (), page)
                 verdicts.append(silent)

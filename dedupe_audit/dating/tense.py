@@ -109,6 +109,9 @@ _OBJECT_PREPOSITIONS = _PREPOSITIONS - words("as after before like than")
 _FUTURE_WORDS = frozenset(("expected", "due", "set", "scheduled", "slated", "poised", "going",
                            "planning", "preparing", "about"))
 _DETERMINERS = words("the a an this that these those his her its their our")
+# lower-case words after a coordinated subject that are not its verb ("Trump and Pompeo and
+# ...", "Trump and Pompeo both ...")
+_NOT_VERBS = _ADVERBS | _PREPOSITIONS | _DETERMINERS | words("and or but nor both who whom whose")
 # conjunctions that open a clause setting the time of another event
 _TEMPORAL = words("after when since before once until while whenever")
 
@@ -189,9 +192,11 @@ def _classify_en(words: list[str], at: int, subject: bool) -> Tense | None:
     return None
 
 
-def _forward_en(words: list[str], raw: list[str], start: int) -> Tense | None:
+def _forward_en(words: list[str], raw: list[str], start: int, plural: bool = False) -> Tense | None:
     """The mention as subject: the verb right after it, past an apposition (", the South
-    Carolina Republican who heads ...,"), a parenthesis ("(R)") or adverbs."""
+    Carolina Republican who heads ...,"), a parenthesis ("(R)") or adverbs. ``plural``: the
+    mention closes a coordinated subject ("Trump and Trade Representative Robert Lighthizer
+    recognize"), whose present verb has no -s."""
     i = start
     if i < len(raw) and raw[i] in ("'s", "’s", "'", "’"):
         return None  # a genitive ("Obama's policy"): not the subject
@@ -219,7 +224,24 @@ def _forward_en(words: list[str], raw: list[str], start: int) -> Tense | None:
     if i >= len(raw) or raw[i] in _HARD or raw[i] == ",":
         return None
     found = _classify_en(words, i, subject=True)
+    if (found is None and plural and raw[i][:1].islower() and raw[i].isalpha() and len(raw[i]) > 2
+            and words[i] not in _NOT_VERBS):
+        found = Tense(CURRENT, words[i])
     return Tense(found.frame, found.verb, True) if found else None
+
+
+def _coordinated_subject(raw: list[str], first: int) -> bool:
+    """Whether the mention starting at token ``first`` closes a coordinated subject that
+    opens its clause: "Trump and Trade Representative Robert Lighthizer recognize", not "He
+    met Merkel and President Macron yesterday" (an object)."""
+    if first < 2 or raw[first - 1].lower() != "and":
+        return False
+    k = first - 2
+    while k >= 0 and (raw[k][:1].isupper() or raw[k] == "."):
+        k -= 1  # the first conjunct: a name ("President Trump", "Trump", "U.S.")
+    if k == first - 2:
+        return False
+    return k < 0 or raw[k] in _HARD or raw[k] == "," or raw[k].lower() in ("both", "the")
 
 
 def _backward_en(words: list[str], raw: list[str], end: int) -> Tense | None:
@@ -269,7 +291,8 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
     # "the allegations against Vice President Biden are ...": the object of a preposition
     # is not the subject of the verb after it
     governed = first > 0 and words[first - 1] in _OBJECT_PREPOSITIONS
-    found = (None if genitive or governed else _forward_en(words, raw, last)) or _backward_en(
+    plural = _coordinated_subject(raw, first)
+    found = (None if genitive or governed else _forward_en(words, raw, last, plural)) or _backward_en(
         words, raw, first)
     if found is not None and found.frame == REPORTING and first and words[first - 1] in _TEMPORAL:
         # "After President George W. Bush declared ...": a clause that places another event

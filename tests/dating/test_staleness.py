@@ -293,6 +293,24 @@ def test_inheritance_stops_at_a_paragraph_with_its_own_evidence(eras):
     assert beyond.verdict == "undetermined"
 
 
+def test_a_paragraph_that_knows_a_later_year_inherits_nothing(eras):
+    """A writer's own paragraph left inside a pasted block ("faster than in 2024") was
+    written after the block's era: the block's markers do not speak for it. A plan for a
+    later year ("will be finished by 2030") is no such knowledge."""
+    seg = page([
+        "Opening line of the host page.",
+        "WASHINGTON (Reuters) - Defense Secretary Jim Mattis is weighing new deployments.",
+        "Officials say results will be posted faster than in 2024.",
+        "The new depot is expected to be finished by 2030.",
+        "Since 2021 the state has counted ballots by hand.",
+    ])
+    _, own, compared, plan, since = verdicts(seg, "2026-03-02", eras, blocks=[0, 1, 1, 1, 1])
+    assert own.verdict == "stale"
+    assert compared.verdict == "undetermined" and "after the block's era" in compared.explanation
+    assert plan.verdict == "stale" and "block" in plan.explanation
+    assert since.verdict == "undetermined"
+
+
 def test_boilerplate_is_never_stale(eras):
     seg = page(["President Joe Biden visits Kyiv 20.02.23, 10:00", "Body text."],
                {0: "teaser"})

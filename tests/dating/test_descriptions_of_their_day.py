@@ -1,0 +1,106 @@
+"""Phrases that describe something as it was when the text was written: a bloc's member
+count ("the 29-nation alliance"), a polity's possessive before its leader ("Germany's
+Angela Merkel"), and the comparisons and coordinated subjects around them. Cases written
+for these tests (EN, UK, RU)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import assess_pages
+
+from dedupe_audit.dating.staleness import load_eras
+from dedupe_audit.dating.tense import CURRENT, clause_tense
+from dedupe_audit.model import BODY, Document, DocumentMeta, PageDate, Paragraph, SegmentedDocument
+
+
+@pytest.fixture(scope="module")
+def eras():
+    return load_eras()
+
+
+def verdict(text: str, day: str, eras) -> tuple[str, str]:
+    doc = Document("page.txt", text, DocumentMeta(), "hash", False)
+    seg = SegmentedDocument(doc, (Paragraph(0, 0, len(text), 1, 1, text, BODY, None),))
+    (result,) = assess_pages([seg], [PageDate(day, "metadata", 0.9)], (), [(0,)], eras).per_paragraph[0]
+    return result.verdict, result.explanation
+
+
+@pytest.mark.parametrize("text", [
+    # the count of the day, whatever the tense of the sentence around it
+    "The minister spent the morning praising the 30-member alliance and its new command.",
+    "Officials say the 28-nation European Union is divided over the sanctions.",
+    "Diplomats from the EU's 28 member states met in Luxembourg on Monday.",
+    "Finance ministers of the 19-nation euro zone agreed on the plan.",
+    "Міністри 28 країн ЄС погодили нові санкції.",
+    "Министры 29 стран-членов НАТО обсудили оборонные расходы.",
+])
+def test_an_old_member_count_dates_the_text(eras, text):
+    found, why = verdict(text, "2025-06-10", eras)
+    assert found == "stale", why
+    assert "members" in why
+
+
+def test_the_count_of_the_page_date_is_current(eras):
+    found, why = verdict("NATO's 32 members agreed to raise defence spending.", "2025-06-10", eras)
+    assert found == "current", why
+    found, why = verdict("The 29-member alliance meets in Brussels on Thursday.", "2018-07-10", eras)
+    assert found == "current", why
+
+
+@pytest.mark.parametrize("text", [
+    "In 2019 the 29-member alliance marked its 70th anniversary in London.",
+    # the EU without the UK during the Brexit talks: "27" is no count of the EU's size then
+    "The other 27 EU leaders met without the British prime minister.",
+    # NATO's 28 is read only with "alliance": the EU had 28 members too
+    "The 28-nation grouping met again in Brussels.",
+])
+def test_counts_that_say_nothing_about_the_time_of_writing(eras, text):
+    found, why = verdict(text, "2025-06-10", eras)
+    assert found != "stale", why
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Germany's Angela Merkel says the talks must go on.", "stale"),
+    ("The EU's Federica Mogherini is pressing for a return to talks.", "stale"),
+    ("Germany's Friedrich Merz says the talks must go on.", "current"),
+    ("Britain's Theresa May, who resigned in 2019, wrote about the talks in her memoir.", "undetermined"),
+])
+def test_a_polity_possessive_names_its_leader(eras, text, expected):
+    found, why = verdict(text, "2025-06-10", eras)
+    assert found == expected, why
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Election officials say they will post results faster than in 2024.", "undetermined"),
+    ("Election officials say the new system will be in place in 2024.", "stale"),
+    ("Чиновники кажуть, що результати буде оприлюднено швидше, ніж у 2024 році.", "undetermined"),
+])
+def test_a_year_compared_with_is_no_plan_for_it(eras, text, expected):
+    found, why = verdict(text, "2026-03-02", eras)
+    assert found == expected, why
+
+
+def test_a_superlative_in_history_is_no_history_frame(eras):
+    text = ("Dan Coats, the director of national intelligence, called it the worst attack "
+            "in history.")
+    found, why = verdict(text, "2025-06-10", eras)
+    assert found == "stale", why
+
+
+def test_ukrainian_national_security_adviser_of_the_president(eras):
+    text = "Радник президента з національної безпеки Джон Болтон у неділю заявив, що видачі не буде."
+    found, why = verdict(text, "2025-06-10", eras)
+    assert found == "stale", why
+
+
+@pytest.mark.parametrize("text, mention, frame, verb", [
+    ("Trump and Trade Representative Robert Lighthizer recognize that the deal is thin.",
+     "Trade Representative Robert Lighthizer", CURRENT, "recognize"),
+    ("In Paris, Merkel and President Macron agree on a plan.", "President Macron", CURRENT, "agree"),
+    # an object, not a coordinated subject: the word after it is no verb
+    ("He met Merkel and President Macron yesterday.", "President Macron", "reporting", "met"),
+])
+def test_a_coordinated_subject_takes_a_plural_verb(text, mention, frame, verb):
+    at = text.index(mention)
+    tense = clause_tense(text, at, at + len(mention))
+    assert (tense.frame, tense.verb) == (frame, verb)
