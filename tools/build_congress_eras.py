@@ -48,6 +48,9 @@ OFFICES = '''\
 [offices.us-senator]
 label = "US senator"
 source = "titles: US Senate usage (Sen., Senator); UK/RU press usage"
+# former holders keep the title by courtesy ("President Obama" on a 2018 page): past narration
+# of their acts is no evidence of the time of writing, whatever later holder the page names
+courtesy = true
 titles = [
   'Sen\\.|Senator',
   'сенатор\\w*(?:\\s+США)?',

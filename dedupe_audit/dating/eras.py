@@ -33,7 +33,7 @@ SHIPPED = "dedupe_audit/data/eras.toml"
 # ``source`` names where a fact (or an office's titles) can be checked: kept for the auditor
 _FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phrases", "source"}
 _CUE_KEYS = {"id", "where", "pattern", "gap"}
-_OFFICE_KEYS = {"label", "titles", "source", "describes"}
+_OFFICE_KEYS = {"label", "titles", "source", "describes", "courtesy"}
 _SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+")
 # a rank or courtesy title between office and name: "National Security Adviser Ambassador
 # John Bolton", "Defense Secretary Gen. Jim Mattis", "міністр оборони генерал ..."
@@ -83,6 +83,9 @@ class Fact:
     # 29-nation alliance"), read like an apposition whatever the tense of its clause: the
     # office's ``describes = true``
     describes: bool = False
+    # former holders keep the title by courtesy ("President Obama", "Governor Kasich"): a
+    # titled past act is no sign of when the text was written (office key ``courtesy``)
+    courtesy: bool = False
 
     @property
     def label(self) -> str:
@@ -229,8 +232,9 @@ def _merge(raw: _Raw, data: dict, source: str) -> None:
     for key, office in offices.items():
         _check_keys(office, _OFFICE_KEYS, {"label", "titles"}, source, key)
         _patterns(office, "titles", source, key)
-        if not isinstance(office.get("describes", False), bool):
-            raise _fail(source, key, f"describes must be true or false, got {office['describes']!r}")
+        for flag in ("describes", "courtesy"):
+            if not isinstance(office.get(flag, False), bool):
+                raise _fail(source, key, f"{flag} must be true or false, got {office[flag]!r}")
         raw.offices[key] = (office, source)
     for index, fact in enumerate(_entries(data, "facts", source)):
         entry = fact.get("id", f"facts[{index}]") if isinstance(fact, dict) else f"facts[{index}]"
@@ -276,7 +280,8 @@ def _build_fact(raw: dict, source: str, offices: dict[str, tuple[dict, str]]) ->
     office = offices[raw["office"]][0]
     pattern = _compile(_fact_pattern(office["titles"], names, phrases), source, entry)
     return Fact(entry, raw["office"], office["label"], raw["holder"],
-                _terms(raw, source, entry), pattern, source, office.get("describes", False))
+                _terms(raw, source, entry), pattern, source, office.get("describes", False),
+                office.get("courtesy", False))
 
 
 def _build_cue(raw: dict, source: str) -> Cue:

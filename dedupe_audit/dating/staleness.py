@@ -54,6 +54,7 @@ from dedupe_audit.dating.tense import (
     clause_tense,
     future_clause,
     recent_in_clause,
+    words,
 )
 from dedupe_audit.dating.time_expressions import (
     AnchoredRule,
@@ -119,6 +120,10 @@ class Clue:
     # the holder is the subject of a verb of saying ("Stoltenberg said", "Шольц заявив"): the
     # news of the holder's own time (see ``_reported``)
     speaks: bool = False
+    # the titled holder is the subject of a past act ("Attorney General William Barr put
+    # ... in charge") and the office keeps no courtesy title: written while they held it,
+    # however the page names a later holder (see ``_reported``)
+    acts: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,9 +352,20 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     tense, strong, past = _clause_reading(para.text, start, end, term, page)
     if past:
         return f"'{mention.phrase}' (past narration: {tense.describe()})"
+    acts = (tense.subject and tense.frame in (PAST, REPORTING) and not mention.fact.courtesy
+            and not _INSTITUTION.search(mention.phrase)
+            and not (set(tense.verb.lower().split()) & _STATES))
     return Clue(_office_marker(mention, term, tense), term.start, term.end,
                 OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE, mention.fact.office,
-                mention.fact.holder, strong, mention.fact.terms, _speaks(tense))
+                mention.fact.holder, strong, mention.fact.terms, _speaks(tense), acts)
+
+
+# past verbs of a state of mind or being ("Stoltenberg believed the alliance would grow",
+# "Hadley was wary"): a description of a period, not an act reported as the day's news
+_STATES = words("""
+was were had been believed thought felt knew wanted hoped wished feared liked disliked loved
+hated seemed appeared remained understood considered preferred doubted trusted enjoyed
+""")
 
 
 def _sentence_text(mention: Mention, para: Paragraph) -> str:
@@ -739,10 +755,12 @@ _OWN_SCOPE = (DATELINED, LEAD_IN)  # blocks that are their own scope for counter
 
 def _reported(clue: Clue) -> bool:
     """Whether the clue's holder is reported saying something ("Stoltenberg said Georgia will
-    become a member"): that is the news of the holder's own time, and a later holder named
-    elsewhere on the page does not turn it into history, as it does a bare title, past
-    narration or a past meeting ("President Obama", "met with President Barack Obama")."""
-    return clue.speaks
+    become a member") or, titled, doing something ("Attorney General William Barr put her
+    in charge": a title without "then-" or "former" is the one of the day): that is the
+    news of the holder's own time, and a later holder named elsewhere on the page does not
+    turn it into history, as it does a bare title, a courtesy title's past narration or a
+    past meeting ("President Obama", "met with President Barack Obama")."""
+    return clue.speaks or clue.acts
 
 
 def _counter_evidence(findings: list[Findings | None], blocks: Sequence[int],

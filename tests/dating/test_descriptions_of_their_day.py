@@ -104,3 +104,36 @@ def test_a_coordinated_subject_takes_a_plural_verb(text, mention, frame, verb):
     at = text.index(mention)
     tense = clause_tense(text, at, at + len(mention))
     assert (tense.frame, tense.verb) == (frame, verb)
+
+
+def verdicts_of(lines: list[str], day: str, eras) -> list[tuple[str, str]]:
+    text = "\n".join(lines)
+    paragraphs, pos = [], 0
+    for n, line in enumerate(lines):
+        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, text, BODY, None))
+        pos += len(line) + 1
+    seg = SegmentedDocument(Document("page.txt", text, DocumentMeta(), "hash", False), tuple(paragraphs))
+    found = assess_pages([seg], [PageDate(day, "metadata", 0.9)], (), [tuple(range(len(lines)))],
+                         eras).per_paragraph[0]
+    return [(r.verdict, r.explanation) for r in found]
+
+
+def test_a_titled_act_is_of_its_day_unless_the_title_is_kept_by_courtesy(eras):
+    """"Attorney General William Barr put her in charge": a title without "then-" is the one
+    of the day, even on a page that names the later attorney general. A former US president
+    keeps the title by courtesy: "President Obama imposed sanctions" on a page that names
+    President Trump is history. Firing "FBI Director James Comey" names him as he was when
+    fired (an object of the act), not when the text was written."""
+    (_, barr) = verdicts_of([
+        "Attorney General Pam Bondi said on Monday the files would stay sealed.",
+        "Attorney General William Barr put a new director in charge and ordered inquiries.",
+    ], "2025-07-08", eras)
+    assert barr[0] == "stale" and "past: 'put'" in barr[1], barr
+    (_, obama) = verdicts_of([
+        "President Donald Trump says the talks will go on.",
+        "President Barack Obama imposed sanctions on Russia over Crimea.",
+    ], "2018-07-16", eras)
+    assert obama[0] == "undetermined", obama
+    ((comey, why),) = verdicts_of(["Trump fired FBI Director James Comey over the inquiry."],
+                                  "2018-07-16", eras)
+    assert comey != "stale", why
