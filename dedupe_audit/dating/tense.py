@@ -302,6 +302,30 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
 
 
 
+_SENTENCE_EDGE = re.compile(r"[.!?…]\s")
+
+
+def narrated_in_past(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around ``text[start:end]`` narrates in the past: any past verb
+    in it (English), or the clause's verb (Ukrainian, Russian). Used for phrases that date
+    the writing only when told in the present ("troops remain, 18 years after the 2001
+    invasion"); a sentence with any past verb may be history told later ("troops remained
+    ..."), and a miss there costs less than a false flag."""
+    lo = max((m.end() for m in _SENTENCE_EDGE.finditer(text, max(0, start - 400), start)), default=0)
+    hit = _SENTENCE_EDGE.search(text, end)
+    hi = hit.start() + 1 if hit else len(text)
+    if _CYRILLIC.search(text, lo, hi):
+        return clause_tense(text, start, end).frame in (PAST, PAST_PERFECT, REPORTING)
+    for part in (text[lo:start], text[end:hi]):
+        raw = [t[0] for t in _tokens(part)]
+        lowered = [w.lower() for w in raw]
+        for i in range(len(lowered)):
+            found = _classify_en(lowered, i, subject=False)
+            if found is not None and found.frame in (PAST, PAST_PERFECT, REPORTING):
+                return True
+    return False
+
+
 _RECENT = re.compile(
     # "today's Democratic Party" is the present day at large, not a day of news (as the
     # adjectives "сьогоднішній", "нынешний" are not matched either)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
 from typing import TypeVar
@@ -19,7 +19,7 @@ from ..model import SegmentedDocument
 from ..rules.datafiles import data_file, parse_toml, read_user_file
 from ..rules.literals import Need, Screened, fold, required_literals, trie_pattern
 from ..rules.saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
-from .tense import future_clause
+from .tense import future_clause, narrated_in_past
 
 _YEAR = r"(?:19|20)\d\d"
 # What each date shape cannot match without: one cheap scan spares the month-name
@@ -67,6 +67,13 @@ class AnchoredRule:
     cycle: int | None = None
     phase: int = 0
     shift: int = 0
+    # the year only dates the text when its sentence is not narrated in the past: "18 years
+    # after the 2001 invasion, troops remain" is written in 2019; "in 2019, 18 years after
+    # the invasion, troops remained" may be written any time later
+    present: bool = False
+    # number words a ``count*`` group may catch ("eighteen years after 2001"), from the
+    # file's [numbers] table; a count is added to the year
+    numbers: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,14 +178,16 @@ def _offset(raw: dict, key: str, rule_id: str, source: str, required: bool) -> i
     return value
 
 
-def _anchored(entries: list[dict], source: str = SHIPPED) -> tuple[AnchoredRule, ...]:
+def _anchored(entries: list[dict], source: str = SHIPPED,
+              numbers: Mapping[str, int] | None = None) -> tuple[AnchoredRule, ...]:
     rules = []
     for index, raw in enumerate(entries):
         rule_id, pattern = _entry(raw, "anchored", index, source)
         first = _offset(raw, "from", rule_id, source, required=False)
-        future = raw.get("future", False)
-        if not isinstance(future, bool):
-            raise TimeLanguageError(f"{source}: entry {rule_id!r}: future must be true or false")
+        future, present = raw.get("future", False), raw.get("present", False)
+        if not isinstance(future, bool) or not isinstance(present, bool):
+            raise TimeLanguageError(
+                f"{source}: entry {rule_id!r}: future and present must be true or false")
         cycle = raw.get("cycle")
         if cycle is not None and (isinstance(cycle, bool) or not isinstance(cycle, int)
                                   or not 1 <= cycle <= 100):
@@ -186,8 +195,18 @@ def _anchored(entries: list[dict], source: str = SHIPPED) -> tuple[AnchoredRule,
         phase = _offset(raw, "phase", rule_id, source, required=False) or 0
         shift = _offset(raw, "shift", rule_id, source, required=False) or 0
         rules.append(AnchoredRule(rule_id, pattern, first, _offset(raw, "to", rule_id, source, False),
-                                  future, cycle, phase, shift))
+                                  future, cycle, phase, shift, present, numbers or {}))
     return tuple(rules)
+
+
+def _numbers(data: dict, source: str) -> dict[str, int]:
+    """The [numbers] table: number words a count in a rule may be written with."""
+    table = data.get("numbers", {})
+    if not isinstance(table, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100
+            for k, v in table.items()):
+        raise TimeLanguageError(f"{source}: [numbers] must map words to whole numbers 0 to 100")
+    return {fold(k): v for k, v in table.items()}
 
 
 def _relative(entries: list[dict], source: str = SHIPPED) -> tuple[RelativeRule, ...]:
@@ -232,7 +251,8 @@ def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:
     """Build the patterns from the TOML table (split out so tests can pass their own)."""
     months, cues = _words(data, source)
     shapes = _date_patterns(months)
-    rules = (*_anchored(data.get("anchored", []), source), *_relative(data.get("relative", []), source))
+    rules = (*_anchored(data.get("anchored", []), source, _numbers(data, source)),
+             *_relative(data.get("relative", []), source))
     return TimeLanguage(
         date_patterns=shapes,
         months=months,
@@ -375,15 +395,25 @@ def page_paragraph_dates(seg: SegmentedDocument, lang: TimeLanguage) -> tuple[tu
 # --------------------------------------------------------------------------- expressions
 
 
-def _named_year(match: re.Match[str]) -> int | None:
-    """The year a ``year*`` group caught; a user's group may catch no whole number."""
+def _named_year(match: re.Match[str], numbers: Mapping[str, int] | None = None) -> int | None:
+    """The year a ``year*`` group caught, plus the years a ``count*`` group caught ("four
+    years ago, in 2014" -> 2018: digits or a word of ``numbers``); a user's group may catch
+    no whole number."""
+    year, count = None, 0
     for name, value in match.groupdict().items():
-        if name.startswith("year") and value:
+        if not value:
+            continue
+        if name.startswith("year"):
             try:
-                return int(value)
+                year = int(value)
             except ValueError:
                 return None
-    return None
+        elif name.startswith("count"):
+            found = int(value) if value.isdigit() else (numbers or {}).get(fold(value))
+            if found is None:
+                return None
+            count = found
+    return None if year is None else year + count
 
 
 def _year_window(rule: AnchoredRule, year: int) -> tuple[date | None, date | None] | None:
@@ -422,12 +452,14 @@ def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int,
                     hits.append(TimeHit(rule.rule_id, match.start() + offset,
                                         match.end() + offset, match.group(0), *cycled, True))
                 continue
-            year = _named_year(match)
+            year = _named_year(match, rule.numbers)
             window = None if year is None else _year_window(rule, year)
             if window is None:
                 continue
             if rule.future and future_clause(text, match.start(), match.end()) is None:
                 continue  # the year is narrated, not awaited
+            if rule.present and narrated_in_past(text, match.start(), match.end()):
+                continue
             hits.append(
                 TimeHit(rule.rule_id, match.start() + offset, match.end() + offset,
                         match.group(0), *window, True)

@@ -137,3 +137,20 @@ def test_a_titled_act_is_of_its_day_unless_the_title_is_kept_by_courtesy(eras):
     ((comey, why),) = verdicts_of(["Trump fired FBI Director James Comey over the inquiry."],
                                   "2018-07-16", eras)
     assert comey != "stale", why
+
+
+@pytest.mark.parametrize("text, day, expected", [
+    ("Four years ago, in 2014, Russia annexed Crimea.", "2025-02-10", "stale"),
+    ("Four years ago, in 2014, Russia annexed Crimea.", "2018-07-16", "current"),
+    ("П'ять років тому, у 2014 році, Росія анексувала Крим.", "2025-02-10", "stale"),
+    ("Пять лет назад, в 2014 году, Россия аннексировала Крым.", "2019-06-01", "current"),
+    ("Some 13,000 troops remain in the country, 18 years after the 2001 invasion.", "2025-02-10",
+     "stale"),
+    ("Eleven years after 2014, the peninsula is still occupied.", "2025-02-10", "current"),
+    # told in the past, the count says when the story happened, not when it was written
+    ("Troops remained in the country, 18 years after the 2001 invasion, until the withdrawal.",
+     "2025-02-10", "undetermined"),
+])
+def test_a_count_of_years_from_a_named_year_dates_the_writing(eras, text, day, expected):
+    found, why = verdict(text, day, eras)
+    assert found == expected, why
