@@ -147,6 +147,14 @@ def test_a_titled_act_is_of_its_day_unless_the_title_is_kept_by_courtesy(eras):
     ("Some 13,000 troops remain in the country, 18 years after the 2001 invasion.", "2025-02-10",
      "stale"),
     ("Eleven years after 2014, the peninsula is still occupied.", "2025-02-10", "current"),
+    ("Leaders gather this week to mark the 70th anniversary of the 1949 treaty.", "2025-02-10",
+     "stale"),
+    ("Місто відзначає 80-ту річницю перемоги 1945 року.", "2025-05-09", "current"),
+    # the year of the event remembered is no plan for that year
+    ("The city will mark the 80th anniversary of the end of the war in 1945 next May.",
+     "2025-02-10", "undetermined"),
+    ("In 2019 leaders marked the 70th anniversary of the 1949 treaty.", "2025-02-10",
+     "undetermined"),
     # told in the past, the count says when the story happened, not when it was written
     ("Troops remained in the country, 18 years after the 2001 invasion, until the withdrawal.",
      "2025-02-10", "undetermined"),
