@@ -57,7 +57,7 @@ def main() -> None:
     corpus = build_corpus(args.paragraphs)
     docs = documents(corpus)
     paragraphs = len(corpus.texts)
-    every = load_rules(tuple(config.boilerplate_rules))
+    every = load_rules(tuple(config.segment.boilerplate_rules))
     seed = RuleSet(seed_rules(every))  # a RuleSet carries its checks, as loaded rules do
     none = RuleSet()
     with_jus = segment_module._with_low_content, segment_module.may_link

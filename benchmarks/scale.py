@@ -105,7 +105,7 @@ def indexes(config, segs, redis_url: str | None) -> None:  # type: ignore[no-unt
     rows = []
 
     start = time.perf_counter()
-    index = CandidateIndex(config.threshold, config.num_perm, config.seed)
+    index = CandidateIndex(config.dedup.threshold, config.dedup.num_perm, config.dedup.seed)
     index.add(range(len(sigs)), sigs)
     add_s = time.perf_counter() - start
     start = time.perf_counter()
@@ -114,9 +114,9 @@ def indexes(config, segs, redis_url: str | None) -> None:  # type: ignore[no-unt
                  "all pairs at once"))
 
     subset = sigs[: min(len(sigs), 20_000)]
-    lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm,
-                     params=choose_bands(config.threshold, config.num_perm))
-    leans = [LeanMinHash(seed=config.seed, hashvalues=s, scheme="affine32") for s in subset]
+    lsh = MinHashLSH(threshold=config.dedup.threshold, num_perm=config.dedup.num_perm,
+                     params=choose_bands(config.dedup.threshold, config.dedup.num_perm))
+    leans = [LeanMinHash(seed=config.dedup.seed, hashvalues=s, scheme="affine32") for s in subset]
     start = time.perf_counter()
     with lsh.insertion_session() as session:
         for key, lean in enumerate(leans):

@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=2, help="full read passes to time")
     args = parser.parse_args()
     config = Config()
-    rules = load_rules(tuple(config.boilerplate_rules))
+    rules = load_rules(tuple(config.segment.boilerplate_rules))
     files = sorted(str(p) for p in Path(args.folder).iterdir() if p.is_file())
     files = files[: args.pages] if args.pages else files
     base = rss_mb()

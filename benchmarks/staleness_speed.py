@@ -83,19 +83,19 @@ def main() -> None:
     from dedupe_audit.segment.paragraphs import segment
 
     config = Config()
-    rules = load_rules(tuple(config.boilerplate_rules))
+    rules = load_rules(tuple(config.segment.boilerplate_rules))
     documents = []
     for item in iter_inputs([args.folder], config):
         if not isinstance(item, Skipped):
             documents.append(item)
             if args.pages and len(documents) >= args.pages:
                 break
-    registry = load_registry(config.outlets)
+    registry = load_registry(config.provenance.outlets)
     cues = load_cues(registry)
-    eras = load_eras(config.eras)
+    eras = load_eras(config.dating.eras)
     lang = time_language()
     dating = staleness.DatingKnowledge.of(eras, lang)  # built once, as the pipeline builds it
-    as_of = as_of_date(config.as_of)
+    as_of = as_of_date(config.dating.as_of)
 
     segmented = []
     best_segment = float("inf")

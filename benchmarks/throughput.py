@@ -194,9 +194,10 @@ def plain_rate(texts: list[str], config, compiled: bool = True, jobs: int = 1) -
     from dedupe_audit.runtime.parallel import map_ordered
 
     fingerprint.load_kernels()  # loaded, and the lookup tables built, once per process: not timed
-    fingerprint.Fingerprinter(config.shingle_size).arrays(texts[:10])
+    fingerprint.Fingerprinter(config.dedup.shingle_size).arrays(texts[:10])
     kernels = fingerprint._kernels if compiled else lambda texts=0: None
-    batches = ((texts[lo : lo + detect.BATCH_TEXTS], [], config.shingle_size, config.num_perm, config.seed)
+    dedup = config.dedup
+    batches = ((texts[lo : lo + detect.BATCH_TEXTS], [], dedup.shingle_size, dedup.num_perm, dedup.seed)
                for lo in range(0, len(texts), detect.BATCH_TEXTS))
     with mock.patch.object(fingerprint, "_kernels", kernels):
         start = time.perf_counter()
@@ -222,9 +223,9 @@ def quality(segmented, clusters, config, sample: int, rng: random.Random) -> dic
     from dedupe_audit.model import ParagraphRef
 
     refs = [ParagraphRef(d, i) for d, seg in enumerate(segmented) for i in eligible(seg, config)]
-    fps = Fingerprinter(config.shingle_size).many(
+    fps = Fingerprinter(config.dedup.shingle_size).many(
         [segmented[r.doc].paragraphs[r.index].text for r in refs])
-    keep = [i for i, fp in enumerate(fps) if fp.words >= config.min_words]
+    keep = [i for i, fp in enumerate(fps) if fp.words >= config.dedup.min_words]
     refs, fps = [refs[i] for i in keep], [fps[i] for i in keep]
     sizes = np.array([len(fp.shingles) for fp in fps])
     flat = np.concatenate([fp.shingles for fp in fps])
@@ -252,9 +253,10 @@ def quality(segmented, clusters, config, sample: int, rng: random.Random) -> dic
         hits = np.concatenate([owners[a:b] for a, b in zip(lo, hi, strict=True)])
         other, common = np.unique(hits, return_counts=True)
         jac = common / (sizes[q] + sizes[other] - common)
-        similar = {int(o) for o, j in zip(other, jac, strict=True) if j >= config.threshold and o != q}
+        similar = {int(o) for o, j in zip(other, jac, strict=True) if j >= config.dedup.threshold and o != q}
         mine = cluster_of.get(refs[q])
-        near = {o for o in similar if fuzz.ratio(fps[q].normalized, fps[o].normalized) >= config.min_fuzz}
+        near = {o for o in similar
+                if fuzz.ratio(fps[q].normalized, fps[o].normalized) >= config.dedup.min_fuzz}
         truth += len(near)
         found += sum(together(refs[q], refs[o]) for o in near)
         jaccard_truth += len(similar)
@@ -281,14 +283,14 @@ def near_precision(segmented, near, config, limit: int = 20_000) -> tuple[int, f
 
     def trigrams(ref) -> set[tuple[str, ...]]:
         tokens = word.findall(normalize(segmented[ref.doc].paragraphs[ref.index].text))
-        k = min(config.shingle_size, len(tokens))
+        k = min(config.dedup.shingle_size, len(tokens))
         return {tuple(tokens[i : i + k]) for i in range(len(tokens) - k + 1)} if tokens else set()
 
     checked = near[:: max(1, len(near) // limit)]
     good = 0
     for pair in checked:
         a, b = trigrams(pair.first), trigrams(pair.second)
-        good += len(a & b) / len(a | b) >= config.threshold
+        good += len(a & b) / len(a | b) >= config.dedup.threshold
     return len(checked), good / len(checked) if checked else 1.0
 
 
@@ -450,7 +452,7 @@ def main() -> None:
           f"{len(corpus.planted):,} planted copies, built in {time.perf_counter() - start:.1f} s")
 
     subset = corpus.texts[: args.subset]
-    naive, bulk = naive_rates(subset, config.shingle_size, config.num_perm, config.seed)
+    naive, bulk = naive_rates(subset, config.dedup.shingle_size, config.dedup.num_perm, config.dedup.seed)
     print(f"(a) naive datasketch loop: {naive:,.0f} paragraphs/s  [measured on {len(subset):,}]")
     print(f"(b) MinHash.bulk:          {bulk:,.0f} paragraphs/s  [measured on {len(subset):,}]")
 
@@ -458,7 +460,7 @@ def main() -> None:
     near: list = []
     verify_rows = detect.verify_near_rows
     detect.verify_near_rows = lambda *a, **k: near.extend(verify_rows(*a, **k)) or near  # keep them
-    rules = load_rules(tuple(config.boilerplate_rules))
+    rules = load_rules(tuple(config.segment.boilerplate_rules))
     try:
         if args.folder:
             folder = Path(args.folder)
@@ -467,7 +469,7 @@ def main() -> None:
             for doc in docs:
                 (folder / doc.path).write_text(doc.text, encoding="utf-8")
             print(f"pages written to {folder} in {time.perf_counter() - start:.1f} s (not timed below)")
-            cli_seconds, peak_mb, rss_mb, own_mb, timing_lines = run_cli(folder, config.jobs)
+            cli_seconds, peak_mb, rss_mb, own_mb, timing_lines = run_cli(folder, config.runtime.jobs)
             print(f"(d) full audit, the real CLI (`dedupe-audit audit {folder} --timings`, Markdown report): "
                   f"{cli_seconds:.1f} s = {len(corpus.texts) / cli_seconds:,.0f} paragraphs/s; "
                   f"peak memory {peak_mb:,.0f} MB (sum of PSS over the process tree, sampled every 0.5 s; "
@@ -525,7 +527,7 @@ def main() -> None:
         print(f"    peak RSS: main process {own:,.0f} MB (holds the generated corpus too), "
               f"largest worker {child:,.0f} MB")
     held = PageStore.of(segmented)  # the pipeline signs pages as they arrive, while still in memory
-    for label, run_config, pages in ((f"jobs={config.jobs or 'cores'}", config, held),
+    for label, run_config, pages in ((f"jobs={config.runtime.jobs or 'cores'}", config, held),
                                      ("jobs=1", replace(config, jobs=1), held)):
         start = time.perf_counter()
         texts = 0
@@ -537,7 +539,7 @@ def main() -> None:
         print(f"(c) fingerprint+sign (normalize, shingle, MinHash; {label}): "
               f"{texts:,} texts (paragraphs + windows) in {seconds:.1f} s = {rate:,.0f}/s; "
               f"(c)/(a) = {rate / naive:.0f}x, (c)/(b) = {rate / bulk:.1f}x")
-    cores = resolve_jobs(config.jobs)
+    cores = resolve_jobs(config.runtime.jobs)
     runs = ((f"{cores + 1} threads (as an audit runs it on {cores} cores)", True, cores + 1),
             ("one thread", True, 1), ("one thread, numpy only (no numba)", False, 1))
     for label, compiled, jobs in runs:
@@ -550,9 +552,10 @@ def main() -> None:
     quality_seconds = time.perf_counter() - start
     checked, precision = near_precision(segmented, near, config)
     print(f"near-pair precision: {precision:.4f} of {checked:,} reported near pairs (of {len(near):,}) have "
-          f"exact Jaccard >= {config.threshold}, recomputed from string trigrams")
+          f"exact Jaccard >= {config.dedup.threshold}, recomputed from string trigrams")
     print(f"quality on {args.sample:,} sampled paragraphs ({found['pairs']:,} brute-force pairs with "
-          f"Jaccard >= {config.threshold} and fuzz >= {config.min_fuzz}): recall {found['recall']:.4f} "
+          f"Jaccard >= {config.dedup.threshold} and fuzz >= {config.dedup.min_fuzz}): "
+          f"recall {found['recall']:.4f} "
           f"(Jaccard alone: {found['recall_jaccard']:.4f} of {found['jaccard_pairs']:,}), co-member "
           f"precision {found['co_member_precision']:.4f} ({quality_seconds:.0f} s)")
 

@@ -125,12 +125,12 @@ def run(
     stdin = sys.stdin.buffer if "-" in paths else None
     progress = progress or Progress.for_terminal("fingerprinting", quiet=True)
     try:
-        local_index = None if is_redis_url(config.index) else config.index
+        local_index = None if is_redis_url(config.dedup.index) else config.dedup.index
         # Without an index there is nothing to reuse or save: no cache (it would keep every
         # fingerprint and signature of the run, 1 GB and 10 s at a million paragraphs).
         cache = FingerprintCache(local_index, config, warn=warn, progress=progress) if local_index else None
     except OSError as err:
-        raise AuditError(f"cannot open index {config.index}: {err}") from err
+        raise AuditError(f"cannot open index {config.dedup.index}: {err}") from err
     except IndexRefused as err:
         raise AuditError(str(err)) from err
     try:
@@ -151,7 +151,7 @@ def run(
         if cache is not None:
             cache.close()
     if cache is not None:  # the summary holds the same counts (the pipeline made it)
-        notice(f"index {config.index}: {cache.fingerprinted} document(s) fingerprinted, "
+        notice(f"index {config.dedup.index}: {cache.fingerprinted} document(s) fingerprinted, "
                f"{cache.reused} reused, {cache.forgotten} forgotten")
     return result
 
@@ -164,14 +164,14 @@ def run_check(
     notice: Callable[[str], None] = _silent,
     progress: Progress | None = None,
 ) -> CheckResult:
-    """``run`` and then the gate (with ``config.baseline``'s accepted findings, read first so a
+    """``run`` and then the gate (with ``config.gate.baseline``'s accepted findings, read first so a
     broken baseline fails before the audit is paid for)."""
     from .ci import baseline as baselines
 
     entries = None
-    if config.baseline:
+    if config.gate.baseline:
         try:
-            entries = baselines.load(config.baseline)
+            entries = baselines.load(config.gate.baseline)
         except baselines.BaselineError as err:
             raise AuditError(str(err)) from err
     from .runtime.heap import long_lived_heap

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import BinaryIO, overload
 
 from . import __version__
@@ -67,7 +67,7 @@ def read_inputs(
 ) -> Iterator[Document | Skipped]:
     """The audited inputs, then the ``--reference`` ones, as ``iter_inputs`` reads them."""
     yield from iter_inputs(paths, config, stdin=stdin)
-    for path in config.reference:
+    for path in config.provenance.reference:
         yield from iter_inputs([path], config, reference=True)
 
 
@@ -208,7 +208,7 @@ def settings_of(config: Config) -> dict[str, object]:
     keep = ("shingle_size", "num_perm", "seed", "threshold", "min_fuzz", "containment",
             "min_words", "long_paragraph_words", "window_sentences", "include_boilerplate",
             "report_rows")
-    values = asdict(config)
+    values = config.flat()
     return {key: values[key] for key in keep}
 
 
@@ -303,9 +303,9 @@ def _run(
 ) -> AuditResult:
     stage_seconds: dict[str, float] = {}  # returned in the result's stats
     clock = Laps(stage_seconds)
-    rules = load_rules(tuple(config.boilerplate_rules))
-    as_of = as_of_date(config.as_of)
-    pages = PageStore(config.spool_after_mb * 2**20, config.spool_dir)  # memory, then a file
+    rules = load_rules(tuple(config.segment.boilerplate_rules))
+    as_of = as_of_date(config.dating.as_of)
+    pages = PageStore(config.runtime.spool_after_mb * 2**20, config.runtime.spool_dir)  # memory, then a file
     skipped: list[Skipped] = []
     sites: list[str | None] = []  # each page's site, for the templates learned after detection
     memo = cache.memo if cache is not None else None  # each page's own results, from the --index
@@ -378,8 +378,8 @@ def _run(
             clock.lap("page results reused")
             continue
         if not knowledge:
-            registry = load_registry(config.outlets)
-            dating = DatingKnowledge.of(load_eras(config.eras), time_language())
+            registry = load_registry(config.provenance.outlets)
+            dating = DatingKnowledge.of(load_eras(config.dating.eras), time_language())
             knowledge.append((registry, load_cues(registry), dating))
             clock.lap("load outlets, cues, eras")
         registry, cues, dating = knowledge[0]
@@ -409,7 +409,7 @@ def _run(
     provenance = trace_across(learned, traced, clusters, page_dates)
     del traced
     clock.lap("provenance")
-    copies = recycled([page.reference for page in counts], page_dates, clusters, config.recycled_days)
+    copies = recycled([page.reference for page in counts], page_dates, clusters, config.dating.recycled_days)
     clock.lap("staleness")
     indexed = (cache.fingerprinted, cache.reused) if cache is not None else None  # counted at its bind
     summary = summarize(counts, skipped, clusters, provenance, verdicts, len(conflicts), indexed)

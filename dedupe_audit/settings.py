@@ -15,12 +15,13 @@ import math
 import tomllib
 import types
 import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .ci.findings import CATEGORIES
-from .config import Config, JsonlFields, TableFields
+from .config import SECTION_OF, SECTIONS, Config, JsonlFields, TableFields, flat_fields, flat_types
 from .runtime.safefiles import FileRefused, read_regular, require_folder, require_regular
 
 FILE_NAMES = ("dedupe-audit.toml", "pyproject.toml")
@@ -58,8 +59,8 @@ BOUNDS: dict[str, tuple[float | None, float | None]] = {
 CHOICES: dict[str, tuple[str, ...]] = {"fail_on": CATEGORIES}
 # Settings naming files: relative values in a config file are taken from the file's folder.
 PATH_KEYS = ("boilerplate_rules", "outlets", "eras", "reference", "baseline", "index", "spool_dir")
-FIELDS = {f.name: f for f in dataclasses.fields(Config)}
-TYPES = typing.get_type_hints(Config)
+FIELDS = flat_fields()  # settings by their flat key, as files and options name them
+TYPES = flat_types()
 JSONL_KEYS = tuple(f.name for f in dataclasses.fields(JsonlFields))
 CSV_KEYS = tuple(f.name for f in dataclasses.fields(TableFields))
 # Settings that are tables of field names: the Config key, its dataclass and its keys.
@@ -217,17 +218,34 @@ def _fields(name: str, value: Any, where: str, base: Any = None) -> Any:
 
 
 def from_file(path: Path) -> dict[str, Any]:
-    """Validated settings of one config file (keys normalized to Config field names)."""
+    """Validated settings of one config file (keys normalized to their flat names). A key
+    may stand at the top (``threshold = 0.5``) or in its stage's table (``[dedup]``,
+    ``[tool.dedupe-audit.dedup]``); a key in the wrong stage's table is refused."""
     where = str(path)
     out: dict[str, Any] = {}
-    for raw_key, value in file_table(path).items():
+    for raw_key, value, section in _file_items(file_table(path), where):
         key = raw_key.replace("-", "_")
         if key not in FIELDS:
             raise _unknown(raw_key, where)
+        if section is not None and SECTION_OF[key] != section:
+            raise SettingsError(f"key '{raw_key}' in [{section}] of {where} belongs in "
+                                f"[{SECTION_OF[key]}]")
         if key in out:
             raise SettingsError(f"key '{raw_key}' given twice in {where}")
         out[key] = check_value(key, value, where, path.parent)
     return out
+
+
+def _file_items(table: dict[str, Any], where: str) -> Iterator[tuple[str, Any, str | None]]:
+    """(key, value, stage table it stood in or None) for every setting of a file's table."""
+    for raw_key, value in table.items():
+        if raw_key in SECTIONS:
+            if not isinstance(value, dict):
+                raise SettingsError(f"'{raw_key}' in {where} must be a table of its stage's settings")
+            for inner_key, inner in value.items():
+                yield inner_key, inner, raw_key
+        else:
+            yield raw_key, value, None
 
 
 def resolve(
@@ -269,18 +287,18 @@ def check_files(config: Config) -> None:
     left to the code that reads them (each says so in its own words)."""
     try:
         for key in ("boilerplate_rules", "outlets", "eras"):
-            for name in getattr(config, key):
+            for name in config.value(key):
                 require_regular(name, f"--{key_name(key)}")
-        for name in config.reference:
+        for name in config.provenance.reference:
             if not Path(name).is_dir():
                 require_regular(name, "--reference")
-        if config.baseline:
-            require_regular(config.baseline, "--baseline")
-        if config.index and "://" not in config.index:
-            require_regular(config.index, "--index")
-            require_regular(f"{config.index}.lock", "--index lock file")
-        if config.spool_dir:
-            require_folder(config.spool_dir, "--spool-dir")
+        if config.gate.baseline:
+            require_regular(config.gate.baseline, "--baseline")
+        if config.dedup.index and "://" not in config.dedup.index:
+            require_regular(config.dedup.index, "--index")
+            require_regular(f"{config.dedup.index}.lock", "--index lock file")
+        if config.runtime.spool_dir:
+            require_folder(config.runtime.spool_dir, "--spool-dir")
     except FileRefused as err:
         raise SettingsError(str(err)) from err
 
@@ -300,6 +318,6 @@ def display(value: Any) -> str:
 def rows(settings: Settings) -> list[tuple[str, str, str]]:
     """(key, value, source) for every setting, in Config order."""
     return [
-        (key_name(name), display(getattr(settings.config, name)), settings.sources.get(name, DEFAULT))
+        (key_name(name), display(settings.config.value(name)), settings.sources.get(name, DEFAULT))
         for name in FIELDS
     ]

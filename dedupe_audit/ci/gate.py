@@ -31,7 +31,7 @@ def _offenders(findings: Sequence[Finding], members_only: bool = False) -> tuple
 
 def counts(finding: Finding, config: Config) -> bool:
     """Whether the gate counts this finding (clusters below ``min_similarity`` do not)."""
-    return finding.similarity is None or finding.similarity >= config.min_similarity
+    return finding.similarity is None or finding.similarity >= config.gate.min_similarity
 
 
 def evaluate(
@@ -45,7 +45,7 @@ def evaluate(
     counted = tuple(f for f in pool if counts(f, config))
     rules: list[RuleOutcome] = []
     for category in CATEGORIES:
-        if category not in config.fail_on:
+        if category not in config.gate.fail_on:
             continue
         hits = tuple(f for f in counted if f.category == category)
         rules.append(
@@ -53,25 +53,25 @@ def evaluate(
                         _offenders(hits), hits)
         )
     copies = tuple(f for f in counted if f.category in ("duplicate", "contained"))
-    if config.max_duplicated_share is not None:
+    if config.gate.max_duplicated_share is not None:
         members = sum(1 for f in copies for o in f.occurrences if o.member)
         share = members / summary.body if summary.body else 0.0
         rules.append(
-            RuleOutcome("max-duplicated-share", f"{config.max_duplicated_share:.1%}", f"{share:.1%}",
-                        share <= config.max_duplicated_share, _offenders(copies, True), copies)
+            RuleOutcome("max-duplicated-share", f"{config.gate.max_duplicated_share:.1%}", f"{share:.1%}",
+                        share <= config.gate.max_duplicated_share, _offenders(copies, True), copies)
         )
-    if config.max_clusters is not None:
+    if config.gate.max_clusters is not None:
         clusters = tuple(f for f in counted if f.category == "duplicate")
         rules.append(
-            RuleOutcome("max-clusters", str(config.max_clusters), str(len(clusters)),
-                        len(clusters) <= config.max_clusters, _offenders(clusters), clusters)
+            RuleOutcome("max-clusters", str(config.gate.max_clusters), str(len(clusters)),
+                        len(clusters) <= config.gate.max_clusters, _offenders(clusters), clusters)
         )
-    if config.max_stale is not None:
+    if config.gate.max_stale is not None:
         stale = tuple(f for f in counted if f.category == "stale")
         paragraphs = sum(len(f.occurrences) for f in stale)
         rules.append(
-            RuleOutcome("max-stale", str(config.max_stale), str(paragraphs),
-                        paragraphs <= config.max_stale, _offenders(stale), stale)
+            RuleOutcome("max-stale", str(config.gate.max_stale), str(paragraphs),
+                        paragraphs <= config.gate.max_stale, _offenders(stale), stale)
         )
     return GateOutcome(
         rules=tuple(rules),

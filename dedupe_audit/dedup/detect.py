@@ -58,11 +58,11 @@ from .page_memo import SignedPage
 
 def eligible(seg: SegmentedDocument, config: Config) -> list[int]:
     """Indexes of the paragraphs that take part in duplicate detection."""
-    least = max(config.min_words, 0)
+    least = max(config.dedup.min_words, 0)
     return [  # the segmenter's word count; else split at most ``least`` times
         p.index
         for p in seg.paragraphs
-        if (p.is_body or config.include_boilerplate)
+        if (p.is_body or config.segment.include_boilerplate)
         and (p.words if p.words is not None else len(p.text.split(None, least))) >= least
     ]
 
@@ -164,7 +164,8 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
 
 def _work(batch: _Batch, config: Config) -> _Work:
     """What ``_sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
-    return batch.texts(windows=False), batch.spans, config.shingle_size, config.num_perm, config.seed
+    dedup = config.dedup
+    return batch.texts(windows=False), batch.spans, dedup.shingle_size, dedup.num_perm, dedup.seed
 
 
 def signed_here(segmented: Sequence[SegmentedDocument],
@@ -184,7 +185,7 @@ def taking_part(batch: _Batch, found: Fingerprints,
     then the windows of those paragraphs and each one's paragraph row. One definition for
     every engine: a window of a paragraph too short to take part is never indexed."""
     words = np.asarray(found.words, dtype=np.int64)
-    enough = words >= config.min_words
+    enough = words >= config.dedup.min_words
     owner_rows = np.fromiter((row for row, _, _ in batch.spans), dtype=np.int64, count=len(batch.spans))
     windows = np.flatnonzero(enough[owner_rows])
     return np.flatnonzero(enough), windows, owner_rows[windows]
@@ -257,7 +258,7 @@ def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
     for _, lo, hi, wlo, whi in runs:
         spans.extend((len(texts) + row - lo, start, end) for row, start, end in batch.spans[wlo:whi])
         texts.extend(p.page[p.start : p.end] for p in batch.paragraphs[lo:hi])
-    found, sigs = _sign((texts, spans, config.shingle_size, config.num_perm, config.seed))
+    found, sigs = _sign((texts, spans, config.dedup.shingle_size, config.dedup.num_perm, config.dedup.seed))
     paragraphs = len(texts)
     sizes = np.diff(found.offsets)
     hashes = np.asarray(found.content_hashes, dtype=np.uint64)
@@ -280,7 +281,7 @@ def _cached_texts(fingerprinter: FingerprintCache, config: Config,
     """Fingerprints and signatures of whole batches through the text index."""
     for batch in batches:
         fps = fingerprinter.many(batch.texts())
-        sigs = fingerprinter.signatures([fp.shingles for fp in fps], config.num_perm, config.seed)
+        sigs = fingerprinter.signatures([fp.shingles for fp in fps], config.dedup.num_perm, config.dedup.seed)
         mine = fps[: len(batch.paragraphs)]
         sizes = [len(fp.shingles) for fp in mine]
         yield Fingerprints(
@@ -292,7 +293,7 @@ def _cached_texts(fingerprinter: FingerprintCache, config: Config,
 def _signers(total: int, config: Config) -> tuple[int, bool]:
     """How many workers sign batches of a run of ``total`` texts (or more), and whether they
     are threads (compiled kernels, which release the GIL) rather than processes."""
-    jobs = resolve_jobs(config.jobs)
+    jobs = resolve_jobs(config.runtime.jobs)
     # compiled kernels release the GIL: threads (one more than cores, so one thread's Python
     # part overlaps the others' kernels) share the batches and send nothing back
     threads = total >= COMPILED_MIN_TEXTS and load_kernels()
@@ -468,7 +469,7 @@ def _detect(
     seconds: dict[str, float] = {}  # per step, returned with the clusters
     notes: list[str] = []  # what was left out to bound the work (returned with the clusters)
     clock = Laps(seconds)
-    index = CandidateIndex(config.threshold, config.num_perm, config.seed)
+    index = CandidateIndex(config.dedup.threshold, config.dedup.num_perm, config.dedup.seed)
     table = TableBuilder(page_text=pages.text)
     representatives: list[int] = []  # table row of each content hash's first paragraph
     first_of: set[int] = set()  # content hashes seen
@@ -507,7 +508,8 @@ def _detect(
     bands, rows_per_band = index.params
     rep_rows = fingerprints.view(np.asarray(representatives, dtype=np.int64))
     window_sizes = fingerprints.sizes[np.asarray(window_owner, dtype=np.int64)]
-    pairs, shared = index.candidate_array(min_bands=choose_min_bands(config.threshold, bands, rows_per_band),
+    min_bands = choose_min_bands(config.dedup.threshold, bands, rows_per_band)
+    pairs, shared = index.candidate_array(min_bands=min_bands,
                                           below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET,
                                           most=_limits(rep_rows.sizes, window_sizes))
     if index.oversized_buckets:
@@ -524,7 +526,7 @@ def _detect(
     clock.lap("exact groups+LSH candidates")
     within = pairs[:, 1] < n
     rep_refs = fingerprints.refs(rep_rows.rows)
-    near = verify_near_rows(pairs[within], rep_refs, rep_rows, config.threshold, config.min_fuzz)
+    near = verify_near_rows(pairs[within], rep_refs, rep_rows, config.dedup.threshold, config.dedup.min_fuzz)
     via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
     owner_refs = fingerprints.refs(np.asarray(window_owner, dtype=np.int64))
     for first, second in pairs[~within].tolist():
@@ -534,13 +536,13 @@ def _detect(
 
     skipped: list[int] = []
     containment = contained(rep_refs, rep_rows, fingerprints, sorted(set(owner_refs)), pages, via_window,
-                            config.containment, skipped)
+                            config.dedup.containment, skipped)
     if sum(skipped):
         notes.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
                          f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
                          "text) were not looked up inside longer paragraphs")
     release_free_memory()
     clock.lap("containment")
-    clusters = build_clusters(groups, near, containment, fingerprints, config.threshold)
+    clusters = build_clusters(groups, near, containment, fingerprints, config.dedup.threshold)
     clock.lap("clusters")
     return Clusters(clusters, notes, seconds)

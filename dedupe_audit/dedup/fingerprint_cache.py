@@ -76,17 +76,17 @@ def shingles_key(shingles: np.ndarray) -> bytes:
 
 def expected_meta(config: Config) -> dict[str, str]:
     """What an index must have been built with to be trusted for this run."""
-    probe = Fingerprinter(config.shingle_size)(PROBE)
-    signature = signatures([probe.shingles], config.num_perm, config.seed)[0]
+    probe = Fingerprinter(config.dedup.shingle_size)(PROBE)
+    signature = signatures([probe.shingles], config.dedup.num_perm, config.dedup.seed)[0]
     digest = xxhash.xxh3_64_hexdigest(
         probe.normalized.encode() + probe.content_hash.to_bytes(8, "little")
         + probe.shingles.tobytes() + signature.tobytes()
     )
     return {
         "version": str(STORE_VERSION),
-        "shingle_size": str(config.shingle_size),
-        "num_perm": str(config.num_perm),
-        "seed": str(config.seed),
+        "shingle_size": str(config.dedup.shingle_size),
+        "num_perm": str(config.dedup.num_perm),
+        "seed": str(config.dedup.seed),
         "probe": digest,
     }
 
@@ -191,7 +191,7 @@ class FingerprintCache:
         self.forgotten = 0  # documents in the index that are gone from the corpus
         self.texts_computed = 0
         self.texts_reused = 0
-        self._fingerprinter = Fingerprinter(config.shingle_size)
+        self._fingerprinter = Fingerprinter(config.dedup.shingle_size)
         self._known: dict[bytes, Fingerprint] = {}
         self._new: dict[bytes, Fingerprint] = {}
         self._signatures: dict[bytes, bytes] = {}
@@ -298,7 +298,7 @@ class FingerprintCache:
         """Preload the fingerprints of documents already indexed, except those only at the
         positions in ``served`` (their fingerprints come from the page memo); return self
         (``many`` fingerprints)."""
-        if config.shingle_size != self.config.shingle_size:
+        if config.dedup.shingle_size != self.config.dedup.shingle_size:
             raise ValueError("FingerprintCache bound with another shingle size")
         current: dict[str, SegmentedDocument] = {}
         wanted: set[str] = set()
@@ -319,7 +319,7 @@ class FingerprintCache:
 
     @property
     def shingle_size(self) -> int:
-        return self.config.shingle_size
+        return self.config.dedup.shingle_size
 
     def many(self, texts: Sequence[str]) -> list[Fingerprint]:
         """The fingerprint of each text, from the index when it has it; the texts it lacks are

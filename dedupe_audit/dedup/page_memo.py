@@ -79,8 +79,8 @@ def _file_digest(path: str) -> bytes:
 
 def run_digest(config: Config, as_of: str | None) -> bytes:
     """Digest of everything besides a page that its results depend on."""
-    values = {key: value for key, value in dataclasses.asdict(config).items() if key not in NOT_SHAPING}
-    named = (*config.boilerplate_rules, *config.outlets, *config.eras)
+    values = {key: value for key, value in config.flat().items() if key not in NOT_SHAPING}
+    named = (*config.segment.boilerplate_rules, *config.provenance.outlets, *config.dating.eras)
     user_files = [(path, _file_digest(path)) for path in named]
     parts = (code_digest(), sorted(values.items()), user_files, as_of)
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
@@ -197,7 +197,7 @@ class PageMemo:
 
         conn.execute(MEMO_SCHEMA)
         self._conn = conn
-        self.digest = run_digest(config, as_of_date(config.as_of))
+        self.digest = run_digest(config, as_of_date(config.dating.as_of))
         self._new: dict[bytes, bytes] = {}
         self._used: set[bytes] = set()
         self.hits: dict[str, int] = {"segmented": 0, "signed": 0, "page": 0}

@@ -237,21 +237,21 @@ class DocEntry:
 def settings_meta(config: Config) -> dict[str, str]:
     """Everything that decides what a document contributes; all writers must agree on it."""
     rules = [data_file("boilerplate.toml").encode()]
-    for path in config.boilerplate_rules:
+    for path in config.segment.boilerplate_rules:
         try:
             rules.append(Path(path).read_bytes())
         except OSError as err:
             raise SharedIndexError(f"{path}: cannot read rule file: {err.strerror or err}") from err
-    bands, rows = choose_bands(config.threshold, config.num_perm)
+    bands, rows = choose_bands(config.dedup.threshold, config.dedup.num_perm)
     return {
         **expected_meta(config),
         "index_version": INDEX_VERSION,
         "bands": f"{bands}x{rows}",
-        "min_words": str(config.min_words),
-        "include_boilerplate": str(config.include_boilerplate),
-        "long_paragraph_words": str(config.long_paragraph_words),
-        "window_sentences": str(config.window_sentences),
-        "max_paragraph_chars": str(config.max_paragraph_chars),
+        "min_words": str(config.dedup.min_words),
+        "include_boilerplate": str(config.segment.include_boilerplate),
+        "long_paragraph_words": str(config.segment.long_paragraph_words),
+        "window_sentences": str(config.segment.window_sentences),
+        "max_paragraph_chars": str(config.segment.max_paragraph_chars),
         "rules": xxhash.xxh3_64_hexdigest(b"\0".join(rules)),
     }
 
@@ -269,8 +269,8 @@ class SharedIndex:
         self.warn = warn
         self.prefix = self.endpoint.prefix
         self.base = f"{self.prefix}:lsh".encode()
-        self.bands, self.rows = choose_bands(config.threshold, config.num_perm)
-        self.min_bands = choose_min_bands(config.threshold, self.bands, self.rows)
+        self.bands, self.rows = choose_bands(config.dedup.threshold, config.dedup.num_perm)
+        self.min_bands = choose_min_bands(config.dedup.threshold, self.bands, self.rows)
         self.writer = uuid.uuid4().hex
         self._lease_key = f"{self.prefix}:lease:"
         self._stop = threading.Event()
@@ -286,7 +286,8 @@ class SharedIndex:
             from datasketch import MinHashLSH  # with scipy, ~0.5 s: only for a shared index
 
             self.lsh = MinHashLSH(
-                threshold=config.threshold, num_perm=config.num_perm, params=(self.bands, self.rows),
+                threshold=config.dedup.threshold, num_perm=config.dedup.num_perm,
+                params=(self.bands, self.rows),
                 storage_config={"type": "redis", "basename": self.base,
                                 "redis": self.endpoint.client_kwargs()},
                 prepickle=False,
@@ -462,7 +463,7 @@ class SharedIndex:
 
             with self.lsh.insertion_session(buffer_size=2 * len(keys) + 2) as session:
                 for key, sig in zip(keys, sigs, strict=True):
-                    lean = LeanMinHash(seed=self.config.seed, hashvalues=sig, scheme="affine32")
+                    lean = LeanMinHash(seed=self.config.dedup.seed, hashvalues=sig, scheme="affine32")
                     session.insert(key, lean, check_duplication=False)
             return
         width = 4 * self.rows
@@ -555,8 +556,8 @@ class SharedIndex:
 
     def query(self, texts: Sequence[str]) -> list[list[Match]]:
         """Paragraphs of complete documents in the index that each text near-duplicates (verified)."""
-        fps = Fingerprinter(self.config.shingle_size).many(texts)
-        sigs = signatures([fp.shingles for fp in fps], self.config.num_perm, self.config.seed)
+        fps = Fingerprinter(self.config.dedup.shingle_size).many(texts)
+        sigs = signatures([fp.shingles for fp in fps], self.config.dedup.num_perm, self.config.dedup.seed)
         counted: list[dict[bytes, int]] = []
         for per_band in self.buckets([b""] * len(fps), sigs):
             counts: dict[bytes, int] = {}
@@ -583,7 +584,7 @@ class SharedIndex:
                     continue  # written by a writer that has not finished (or cleaned meanwhile)
                 score = jaccard(fp.shingles, np.frombuffer(s, dtype=np.uint64))
                 ratio = fuzz.ratio(fp.normalized, n.decode("utf-8", "surrogatepass"))
-                if score >= self.config.threshold and ratio >= self.config.min_fuzz:
+                if score >= self.config.dedup.threshold and ratio >= self.config.dedup.min_fuzz:
                     matches.append(Match(key.hex(), round(score, 4), round(ratio, 2),
                                          tuple(sorted(o.decode() for o in owners))))
             out.append(matches)

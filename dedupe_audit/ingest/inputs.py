@@ -107,7 +107,7 @@ def iter_inputs(
 
     Paths are listed (cheap) before anything is read, so the order is fully sorted;
     reading stays lazy so a large corpus is never held in memory at once. HTML pages are
-    extracted in ``config.jobs`` worker processes once there are more than a few
+    extracted in ``config.runtime.jobs`` worker processes once there are more than a few
     (``HTML_INLINE``); the order and the output are the same as in one process.
     """
     entries = (
@@ -115,7 +115,7 @@ def iter_inputs(
         for entry in collect_sources(paths, config)
         for item in ((entry,) if isinstance(entry, Skipped) else _read_source(entry, config, stdin))
     )
-    jobs = resolve_jobs(config.jobs)
+    jobs = resolve_jobs(config.runtime.jobs)
     for items in map_offloaded(_settle, entries, jobs, offload=_costly, on_crash=_crashed,
                                inline_first=HTML_INLINE):
         for item in items:
@@ -298,13 +298,13 @@ def _wanted(rel: str, name: str, config: Config) -> bool:
     """A file found by walking or globbing: supported, not a sidecar, passes the filters."""
     if name.endswith(SIDECAR_SUFFIX) or _suffix(name) not in FORMATS:
         return False
-    if config.include and not _matches(rel, name, config.include):
+    if config.ingest.include and not _matches(rel, name, config.ingest.include):
         return False
     return not _excluded(rel, name, config)
 
 
 def _excluded(rel: str, name: str, config: Config) -> bool:
-    return bool(config.exclude) and _matches(rel, name, config.exclude)
+    return bool(config.ingest.exclude) and _matches(rel, name, config.ingest.exclude)
 
 
 def _matches(rel: str, name: str, patterns: Iterable[str]) -> bool:
@@ -379,8 +379,8 @@ def _check_file(src: _Source, config: Config) -> Skipped | None:
         return Skipped(src.display, _stat_error(exc, src.fs_path))
     if not stat.S_ISREG(st.st_mode):
         return Skipped(src.display, "not a regular file")
-    splits = config.split_large_text and src.fmt != "html"
-    if src.fmt not in RECORD_FORMATS and not splits and st.st_size > config.max_file_bytes:
+    splits = config.ingest.split_large_text and src.fmt != "html"
+    if src.fmt not in RECORD_FORMATS and not splits and st.st_size > config.ingest.max_file_bytes:
         return _too_large(src.display, st.st_size, config)
     return None  # JSONL and tables are limited per record, archives by their budget
 
@@ -389,7 +389,7 @@ def _too_large(display: str, size: int, config: Config) -> Skipped:
     """Nothing of the file is read; the reason says how to get it audited."""
     return Skipped(
         display,
-        f"too large: {size} bytes > max_file_bytes {config.max_file_bytes} "
+        f"too large: {size} bytes > max_file_bytes {config.ingest.max_file_bytes} "
         "(raise max_file_bytes, or set split_large_text to audit text in parts)",
     )
 
@@ -404,15 +404,16 @@ def _read_single(src: _Source, config: Config) -> Iterator[Document | Skipped | 
     assert src.fs_path is not None
     try:
         with _open_binary(src.fs_path) as handle:
-            data = handle.read(config.max_file_bytes + 1)
-            if len(data) > config.max_file_bytes and config.split_large_text and src.fmt != "html":
+            data = handle.read(config.ingest.max_file_bytes + 1)
+            if (len(data) > config.ingest.max_file_bytes and config.ingest.split_large_text
+                    and src.fmt != "html"):
                 handle.seek(0)
                 yield from _read_parts(src.display, handle, src.fmt, config)
                 return
     except OSError as exc:
         yield Skipped(src.display, _open_error(exc, src.fs_path))
         return
-    if len(data) > config.max_file_bytes:
+    if len(data) > config.ingest.max_file_bytes:
         yield _too_large(src.display, len(data), config)
         return
     yield _Parse(src.display, data, src.fmt, sidecar_of=src.fs_path)
@@ -435,7 +436,8 @@ def _read_archive(src: _Source, config: Config) -> Iterator[Document | Skipped |
         yield Skipped(src.display, "unsupported compressed file (not .zip/.tar/.tgz/.gz/.zst/.warc)")
         return
     limits = archives.Limits(
-        config.max_archive_bytes, config.max_archive_members, config.max_archive_depth, config.max_file_bytes
+        config.ingest.max_archive_bytes, config.ingest.max_archive_members, config.ingest.max_archive_depth,
+        config.ingest.max_file_bytes,
     )
     try:
         with _open_binary(src.fs_path) as handle:
@@ -482,7 +484,7 @@ def _read_parts(display: str, handle: BinaryIO, fmt: str, config: Config) -> Ite
     max_file_bytes (read in halves, cut after the last line end, else the last space, so no
     line or word is split when avoidable); line numbers count from the part's first line.
     """
-    chunk_size = max(config.max_file_bytes // 2, 1)
+    chunk_size = max(config.ingest.max_file_bytes // 2, 1)
     first = handle.read(chunk_size)
     decoded = _stream_encoding(first)
     if decoded is None:
@@ -538,10 +540,10 @@ def _stream_encoding(head: bytes) -> tuple[str, str, bool] | None:
 def _read_stdin(src: _Source, config: Config, stdin: BinaryIO | None) -> Document | Skipped:
     stream = stdin if stdin is not None else sys.stdin.buffer
     try:
-        data = stream.read(config.max_file_bytes + 1)
+        data = stream.read(config.ingest.max_file_bytes + 1)
     except OSError as exc:
         return Skipped(src.display, f"unreadable: {_os_reason(exc)}")
-    if len(data) > config.max_file_bytes:
+    if len(data) > config.ingest.max_file_bytes:
         return _too_large(src.display, len(data), config)
     return _parse_bytes(src.display, data, "html" if _looks_like_html(data) else "text")
 
@@ -609,15 +611,15 @@ def _jsonl_records(
 ) -> Generator[Document | Skipped, None, int]:
     """Yield each record; return how many non-blank lines there were."""
     count = 0
-    for number, (line, size) in enumerate(_bounded_lines(handle, config.max_file_bytes), start=1):
+    for number, (line, size) in enumerate(_bounded_lines(handle, config.ingest.max_file_bytes), start=1):
         line = line.rstrip(b"\n").rstrip(b"\r")
         if number == 1:
             line = line.removeprefix(codecs.BOM_UTF8)
-        if size <= config.max_file_bytes and not line.strip():
+        if size <= config.ingest.max_file_bytes and not line.strip():
             continue
         count += 1
         path = f"{display}#{number}"
-        if size > config.max_file_bytes:
+        if size > config.ingest.max_file_bytes:
             yield _too_large(path, size, config)
         else:
             yield _jsonl_record(path, line, config)
@@ -651,7 +653,8 @@ def _jsonl_record(path: str, line: bytes, config: Config) -> Document | Skipped:
         return Skipped(path, f"bad JSON: {_json_error(exc)}")
     if not isinstance(obj, dict):
         return Skipped(path, f"not a JSON object (a {type(obj).__name__})")
-    return _record_document(path, obj, line, config.jsonl, "jsonl", config.paragraph_separator, decoded)
+    return _record_document(path, obj, line, config.ingest.jsonl, "jsonl",
+                            config.ingest.paragraph_separator, decoded)
 
 
 def _record_document(
@@ -699,7 +702,8 @@ def _read_table(src: _Source, config: Config) -> Iterator[Document | Skipped]:
     """A CSV/TSV or Parquet file, a document a row; ``max_file_bytes`` applies per row."""
     assert src.fs_path is not None
     if src.fmt == "parquet":
-        yield from _table_documents(tables.parquet_rows(src.display, src.fs_path, id_column=config.csv.id),
+        rows = tables.parquet_rows(src.display, src.fs_path, id_column=config.ingest.csv.id)
+        yield from _table_documents(rows,
                                     "parquet", config)
         return
     try:
@@ -714,8 +718,9 @@ def _read_table(src: _Source, config: Config) -> Iterator[Document | Skipped]:
 
 
 def _table_records(display: str, handle: BinaryIO, config: Config) -> Iterator[Document | Skipped]:
-    rows = tables.csv_rows(display, handle, delimiter=tables.delimiter_of(display), id_column=config.csv.id,
-                           max_row_bytes=config.max_file_bytes)
+    rows = tables.csv_rows(display, handle, delimiter=tables.delimiter_of(display),
+                           id_column=config.ingest.csv.id,
+                           max_row_bytes=config.ingest.max_file_bytes)
     yield from _table_documents(rows, "csv", config)
 
 
@@ -729,11 +734,11 @@ def _table_documents(
             yield Skipped(row.name, row.reason)
             continue
         count += 1
-        if len(row.raw) > config.max_file_bytes:
+        if len(row.raw) > config.ingest.max_file_bytes:
             yield _too_large(row.name, len(row.raw), config)
             continue
-        yield _record_document(row.name, row.record, row.raw, config.csv, fmt, config.paragraph_separator,
-                               decoded)
+        yield _record_document(row.name, row.record, row.raw, config.ingest.csv, fmt,
+                               config.ingest.paragraph_separator, decoded)
 
 
 def _json_error(exc: Exception) -> str:

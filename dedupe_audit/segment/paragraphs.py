@@ -144,10 +144,10 @@ def segment(
 ) -> SegmentedDocument:
     """Paragraphs of one document, classified body/boilerplate, plus windows of long ones."""
     if rules is None:
-        rules = load_rules(tuple(config.boilerplate_rules))
+        rules = load_rules(tuple(config.segment.boilerplate_rules))
     checks = checks_for(rules, LINK_PROBES)  # the rules' search also tells who may hold a link
     text = document.text
-    limit = config.max_paragraph_chars
+    limit = config.segment.max_paragraph_chars
     paragraphs: list[Paragraph] = []
     cut: list[Window] = []
     linked: list[int] = []  # short body paragraphs that may hold a link mark (for jusText's layer)
@@ -201,5 +201,5 @@ def _add(
     paragraphs.append(paragraph)
     if rule is None and words <= LOW_CONTENT_MAX_WORDS and linkish is not False and may_link(body):
         linked.append(paragraph.index)
-    if rule is None and words > config.long_paragraph_words:
-        cut.extend(windows(paragraph, config.window_sentences))
+    if rule is None and words > config.segment.long_paragraph_words:
+        cut.extend(windows(paragraph, config.segment.window_sentences))

@@ -94,11 +94,12 @@ def test_settings_are_validated_never_defaulted(tmp_path: Path) -> None:
         config_of(csv="text", csv_date="scrape_time")
     config = config_of(csv={"text": "body"}, csv_date="scrape_time", include=("*.txt",),
                        reference=[ROOT / "samples"])
-    assert (config.csv.text, config.csv.date, config.csv.site) == ("body", "scrape_time", "site")
-    assert config.include == ("*.txt",) and config.reference == (str(ROOT / "samples"),)
+    csv = config.ingest.csv
+    assert (csv.text, csv.date, csv.site) == ("body", "scrape_time", "site")
+    assert config.ingest.include == ("*.txt",) and config.provenance.reference == (str(ROOT / "samples"),)
     # a config file is read only when named (or asked for), and keywords override it
     (tmp_path / "dedupe-audit.toml").write_text("threshold = 0.7\nmin-words = 9\n", encoding="utf-8")
-    assert config_of().threshold == 0.4
+    assert config_of().dedup.threshold == 0.4
     named = config_of(config_file=tmp_path / "dedupe-audit.toml", min_words=4)
     assert (named.threshold, named.min_words) == (0.7, 4)
 

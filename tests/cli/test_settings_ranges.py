@@ -55,9 +55,9 @@ def test_values_in_range_are_still_accepted() -> None:
 def test_as_of_may_be_a_toml_date_or_a_string(tmp_path: Path) -> None:
     config = tmp_path / "dedupe-audit.toml"
     config.write_text("as-of = 2025-01-01\n", encoding="utf-8")
-    assert resolve({}, config_file=str(config)).config.as_of == "2025-01-01"
+    assert resolve({}, config_file=str(config)).config.dating.as_of == "2025-01-01"
     config.write_text('as-of = "2025-02-03"\n', encoding="utf-8")
-    assert resolve({}, config_file=str(config)).config.as_of == "2025-02-03"
+    assert resolve({}, config_file=str(config)).config.dating.as_of == "2025-02-03"
     config.write_text("as-of = 2025-01-01T10:00:00\n", encoding="utf-8")  # a time is not a date
     with pytest.raises(SettingsError, match="as-of"):
         resolve({}, config_file=str(config))

@@ -173,4 +173,4 @@ def test_taking_part_drops_a_paragraph_of_few_real_words_and_its_windows_in_ever
     assert kept.tolist() == [1]
     assert owner_rows.tolist() == [1] * 3  # the three one-sentence windows of the second paragraph only
     assert [batch.windows[n].paragraph for n in windows.tolist()] == [1, 1, 1]
-    assert sigs.shape == (2 + len(batch.windows), config.num_perm)
+    assert sigs.shape == (2 + len(batch.windows), config.dedup.num_perm)

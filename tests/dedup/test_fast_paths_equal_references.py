@@ -97,12 +97,12 @@ def test_recall_against_brute_force(pages):
     config = Config()
     clusters = detect_duplicates(pages, config)
     cluster_of = {m.ref: c.cluster_id for c in clusters for m in c.members}
-    fp = Fingerprinter(config.shingle_size)
+    fp = Fingerprinter(config.dedup.shingle_size)
     refs = [(d, p.index) for d, seg in enumerate(pages) for p in seg.paragraphs
-            if len(p.text.split()) >= config.min_words]
+            if len(p.text.split()) >= config.dedup.min_words]
     shingles = {ref: fp(pages[ref[0]].paragraphs[ref[1]].text).shingles for ref in refs}
     truth = [(a, b) for i, a in enumerate(refs) for b in refs[i + 1 :]
-             if jaccard(shingles[a], shingles[b]) >= config.threshold]
+             if jaccard(shingles[a], shingles[b]) >= config.dedup.threshold]
     assert len(truth) > 50
     # a pair is found in one cluster, or split over two with one named as related to the other's
     # (clusters are stars of copies, not chains: ``clusters.build_clusters``)

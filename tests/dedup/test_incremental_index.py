@@ -307,7 +307,7 @@ def test_the_run_itself_reports_what_the_index_fingerprinted_and_reused(corpus, 
     config = Config(as_of=AS_OF, index=str(tmp_path / "index.sqlite"))
     counts = []
     for _ in range(2):
-        cache = FingerprintCache(config.index, config)
+        cache = FingerprintCache(config.dedup.index, config)
         try:
             summary = pipeline.run_audit([str(corpus)], config, cache=cache).summary
             cache.save()

@@ -212,12 +212,13 @@ def test_lsh_layout_is_datasketch_own(url):
                 dump[key.replace(base, b"")] = value
             dumps.append(dump)
             if writer == "lua":
-                lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm,
+                lsh = MinHashLSH(threshold=config.dedup.threshold, num_perm=config.dedup.num_perm,
                                  params=(index.bands, index.rows), prepickle=False,
                                  storage_config={"type": "redis", "basename": base,
                                                  "redis": index.endpoint.client_kwargs()})
                 _, key, _, sig = entries[0].paragraphs[0]
-                assert key in lsh.query(LeanMinHash(seed=config.seed, hashvalues=sig, scheme="affine32"))
+                signature = LeanMinHash(seed=config.dedup.seed, hashvalues=sig, scheme="affine32")
+                assert key in lsh.query(signature)
             _drop(r, index.prefix + "*")
     assert dumps[0] == dumps[1] and len(dumps[0]) > 100
 

@@ -54,7 +54,7 @@ def test_crlf_free_list_items_stay_separate():
 def test_long_block_is_windowed_and_windows_cover_each_paragraph():
     seg = seed(SEED_001)
     long_line = next(p for p in seg.paragraphs if p.line == 5)
-    assert len(long_line.text.split()) > Config().long_paragraph_words
+    assert len(long_line.text.split()) > Config().segment.long_paragraph_words
     windows = [w.text for w in seg.windows if w.paragraph == long_line.index]
     assert windows, "the long first line must be cut into sentence windows"
     para = (

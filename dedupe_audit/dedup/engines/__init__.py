@@ -46,12 +46,12 @@ def open_detector(
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Detector]:
     """The duplicate detector the settings ask for (``engine``, ``scheduler``, ``index``)."""
-    engine = getattr(config, "engine", "local")
-    scheduler = getattr(config, "scheduler", None)
+    engine = config.dedup.engine
+    scheduler = config.dedup.scheduler
     if engine not in ENGINES:
         raise EngineError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if engine == "dask":
-        if is_redis_url(config.index):
+        if is_redis_url(config.dedup.index):
             raise EngineError("--engine dask does not use a Redis --index yet; run the local engine with it")
         try:
             from . import dask as dask_engine
@@ -61,15 +61,15 @@ def open_detector(
             ) from err
         from ...runtime.parallel import resolve_jobs
 
-        with dask_engine.dask_client(scheduler, resolve_jobs(config.jobs)) as client:
+        with dask_engine.dask_client(scheduler, resolve_jobs(config.runtime.jobs)) as client:
             yield dask_engine.detector(paths, client)
         return
-    if is_redis_url(config.index):
+    if is_redis_url(config.dedup.index):
         from ..redis_index import SharedIndex, SharedIndexError  # the Redis client: ~0.3 s to import
         from .local import detect_shared
 
         try:
-            with SharedIndex(config.index, config, warn=warn) as index:  # type: ignore[arg-type]
+            with SharedIndex(config.dedup.index, config, warn=warn) as index:  # type: ignore[arg-type]
                 yield lambda segmented, cfg: detect_shared(segmented, cfg, index)
         except SharedIndexError as err:
             raise EngineError(str(err)) from err

@@ -84,7 +84,7 @@ class DaskResult:
 
 
 def _ingest(sources: Sequence[tuple[object, bool]], config: Config) -> Part:
-    rules = load_rules(tuple(config.boilerplate_rules))
+    rules = load_rules(tuple(config.segment.boilerplate_rules))
     segs: list[SegmentedDocument] = []
     skipped: list[Skipped] = []
     for source, reference in sources:
@@ -121,7 +121,7 @@ def _signed_part(segs: list[SegmentedDocument], skipped: list[Skipped], config: 
         paragraph_signatures.append(sigs[kept])
         window_owners.extend(position[owner_rows].tolist())
         window_signatures.append(sigs[len(batch.paragraphs) + windows])
-    empty = np.empty((0, config.num_perm), dtype=np.uint32)
+    empty = np.empty((0, config.dedup.num_perm), dtype=np.uint32)
     return Part(
         segmented=segs, skipped=skipped, refs=refs, fingerprints=fingerprints,
         signatures=np.concatenate(paragraph_signatures) if paragraph_signatures else empty,
@@ -325,7 +325,7 @@ def _sources(paths: Sequence[str], config: Config) -> list[tuple[object, bool]]:
     if "-" in paths:
         raise EngineError("the dask engine reads files on the workers; standard input ('-') is not supported")
     out: list[tuple[object, bool]] = [(s, False) for s in collect_sources(paths, config)]
-    for path in config.reference:
+    for path in config.provenance.reference:
         out.extend((s, True) for s in collect_sources([path], config))
     return out
 
@@ -375,8 +375,8 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     groups = sorted([refs[g] for g in gids] for gids in groups_by_hash.values())
 
     # candidate pairs: band keys shuffled by band, then pair counts shuffled by pair
-    bands, rows = choose_bands(config.threshold, config.num_perm)
-    min_bands = choose_min_bands(config.threshold, bands, rows)
+    bands, rows = choose_bands(config.dedup.threshold, config.dedup.num_perm)
+    min_bands = choose_min_bands(config.dedup.threshold, bands, rows)
     rep_masks = [is_rep[par_offsets[p] : par_offsets[p] + len(summaries[p][3])] for p in range(len(parts))]
     banded = [client.submit(_band_items, part, rep_masks[p], par_offsets[p], win_offsets[p], bands, rows,
                             reducers) for p, part in enumerate(parts)]
@@ -399,8 +399,8 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
         foreign = _foreign([b for _, b in gid_pairs], part_of_gid, refs, p)
         taken = [client.submit(_take, parts[q], doc_offsets[q], wanted) for q, wanted in foreign.items()]
         pairs = [(refs[a], refs[b]) for a, b in gid_pairs]
-        near_futures.append(client.submit(_verify, parts[p], doc_offsets[p], pairs, config.threshold,
-                                          config.min_fuzz, *taken))
+        near_futures.append(client.submit(_verify, parts[p], doc_offsets[p], pairs, config.dedup.threshold,
+                                          config.dedup.min_fuzz, *taken))
     near: list[NearPair] = [pair for chunk in client.gather(near_futures) for pair in chunk]
 
     # containment: window matches plus anchors joined with long blocks' shingles
@@ -425,7 +425,7 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     pair_hits = np.concatenate([h for _, h, _, _ in sampled_out]) if sampled_out else np.empty(0, np.int64)
     pair_codes, inverse = np.unique(pair_codes, return_inverse=True)
     pair_hits = np.bincount(inverse, weights=pair_hits, minlength=len(pair_codes)).astype(np.int64)
-    inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.containment)
+    inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.dedup.containment)
     candidates.update(map(tuple, inside.tolist()))  # verified as the others, not added as long blocks
     anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
                               is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
@@ -445,12 +445,13 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
             wanted[int(part_of_gid[inner])].append(refs[inner])
         taken = [client.submit(_take, parts[q], doc_offsets[q], w, True) for q, w in wanted.items()]
         contain_futures.append(client.submit(_contain, parts[p], doc_offsets[p],
-                                             [(refs[a], refs[b]) for a, b in gid_pairs], config.containment,
+                                             [(refs[a], refs[b]) for a, b in gid_pairs],
+                                             config.dedup.containment,
                                              *taken))
     containment = [c for chunk in client.gather(contain_futures) for c in chunk]
 
     clusters = _assemble(client, parts, doc_offsets, refs, part_of_gid, gid_of, groups, near, containment,
-                         reducers, config.threshold)
+                         reducers, config.dedup.threshold)
     del parts  # released with the last reference: the corpus leaves the workers' memory
     return DaskResult(tuple(documents), tuple(skipped), clusters)
 

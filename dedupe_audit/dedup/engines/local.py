@@ -88,13 +88,13 @@ def doc_entries(
             window_signatures[doc].append(sigs[len(batch.paragraphs) + window])
     # windows are keyed by their own text's content hash (signing cuts them from their paragraph's tokens)
     every_window = [text for doc in hashes for text in window_texts[doc]]
-    found_windows = Fingerprinter(config.shingle_size).arrays(every_window) if every_window else None
+    found_windows = Fingerprinter(config.dedup.shingle_size).arrays(every_window) if every_window else None
     contents = iter(found_windows.content_hashes if found_windows else ())
     out: dict[str, DocEntry] = {}
     for doc in hashes:
         keys = [text_key(WINDOW, next(contents)) for _ in window_texts[doc]]
         sigs_of_windows = (np.array(window_signatures[doc], dtype=np.uint32) if window_signatures[doc]
-                           else np.empty((0, config.num_perm), dtype=np.uint32))
+                           else np.empty((0, config.dedup.num_perm), dtype=np.uint32))
         out[doc] = DocEntry(doc, paragraphs[doc], list(zip(owners[doc], keys, strict=True)), sigs_of_windows)
     return out
 
@@ -141,7 +141,8 @@ def detect_shared(
     rep_of_key = {key: n for n, key in enumerate(rep_keys)}
 
     counts: dict[tuple[int, bytes], int] = defaultdict(int)
-    sigs = np.array([sig_of[ref] for ref in representatives], dtype=np.uint32).reshape(-1, config.num_perm)
+    sigs = np.array([sig_of[ref] for ref in representatives],
+                    dtype=np.uint32).reshape(-1, config.dedup.num_perm)
     for n, per_band in enumerate(index.buckets(rep_keys, sigs)):
         for members in per_band:
             ours = [key for key in members if key in rep_of_key or key in window_owners]
@@ -162,9 +163,9 @@ def detect_shared(
             via_window[representatives[n]].update(window_owners[key])
     rep_rows = rows_of(fingerprints, representatives)
     pairs = np.array(paragraph_pairs, dtype=np.int64).reshape(-1, 2)
-    near = verify_near_rows(pairs, representatives, rep_rows, config.threshold, config.min_fuzz)
+    near = verify_near_rows(pairs, representatives, rep_rows, config.dedup.threshold, config.dedup.min_fuzz)
     owners = sorted({ref for refs in window_owners.values() for ref in refs})
     containment = contained(representatives, rep_rows, fingerprints, owners, segmented, via_window,
-                            config.containment)
-    return build_clusters(groups, near, containment, fingerprints, config.threshold)
+                            config.dedup.containment)
+    return build_clusters(groups, near, containment, fingerprints, config.dedup.threshold)
 
