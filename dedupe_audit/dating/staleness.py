@@ -935,8 +935,10 @@ def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragra
                              fact=f"{clue.marker.fact}; the surname of '{clue.marker.phrase}' "
                                   f"named before it", tense=tense.describe(),
                              valid_from=_iso(term.start), valid_to=_iso(term.end))
+            # whether it speaks is its own clause's, not its titled mention's ("Coats said");
+            # a bare surname's act is no titled act
             clues.append(replace(clue, marker=marker, first=term.start, until=term.end,
-                                 strong=strong, confidence=round(
+                                 strong=strong, speaks=_speaks(tense), acts=False, confidence=round(
                 (OFFICE_CONFIDENCE if strong else WEAK_CONFIDENCE) * SURNAME_FACTOR, 2)))
         if clues or len(retro) > len(found.retrospective):
             kept, dropped = _resolve(list(found.clues) + clues)

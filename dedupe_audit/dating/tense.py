@@ -292,6 +292,10 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
     # is not the subject of the verb after it
     governed = first > 0 and words[first - 1] in _OBJECT_PREPOSITIONS
     plural = _coordinated_subject(raw, first)
+    if (first and words[first - 1] in SPEECH_VERBS
+            and (first == 1 or raw[first - 2] in _HARD or raw[first - 2] == ",")):
+        # '"...," said Secretary of State Mike Pompeo': a quote's speaker after the verb
+        return Tense(REPORTING, words[first - 1], True)
     found = (None if genitive or governed else _forward_en(words, raw, last, plural)) or _backward_en(
         words, raw, first)
     if found is not None and found.frame == REPORTING and first and words[first - 1] in _TEMPORAL:
@@ -432,7 +436,9 @@ def _slavic_tense(text: str, start: int, end: int) -> Tense:
         if found is None:
             continue
         tense, lemma = found
-        subject = k >= last
+        # the verb after the mention, or right before it at the clause's start: "», — сказав
+        # Помпео" (a quote's speaker follows the verb)
+        subject = k >= last or (k == first - 1 and (k == 0 or raw[k - 1] in _HARD or raw[k - 1] == ","))
         if tense in ("pres", "futr"):
             return Tense(CURRENT, raw[k], subject)
         if tense == "past":

@@ -162,3 +162,25 @@ def test_a_titled_act_is_of_its_day_unless_the_title_is_kept_by_courtesy(eras):
 def test_a_count_of_years_from_a_named_year_dates_the_writing(eras, text, day, expected):
     found, why = verdict(text, day, eras)
     assert found == expected, why
+
+
+@pytest.mark.parametrize("text, mention", [
+    ('"We will win," said Secretary of State Mike Pompeo on Monday.', "Secretary of State Mike Pompeo"),
+    ("«Я впевнений у цьому», — сказав Помпео на борту літака.", "Помпео"),
+    ("«Я уверен в этом», — заявил Помпео журналистам.", "Помпео"),
+])
+def test_a_quotes_speaker_after_the_verb_is_its_subject(text, mention):
+    at = text.index(mention)
+    tense = clause_tense(text, at, at + len(mention))
+    assert tense.frame == "reporting" and tense.subject, tense
+
+
+def test_a_surname_speaks_for_itself_beside_a_later_holder(eras):
+    """"Coats said" reports what the director said in his day, whatever his titled mention
+    did; the sitting director named by the page does not turn it into history."""
+    found = verdicts_of([
+        "Director of National Intelligence Tulsi Gabbard has said the threat persists.",
+        "WASHINGTON (AP) - Director of National Intelligence Dan Coats sounded the alarm.",
+        '"The warning lights are blinking red again," Coats said on Friday.',
+    ], "2026-02-20", eras)
+    assert found[2][0] == "stale" and "reporting: 'said'" in found[2][1], found[2]
