@@ -230,3 +230,16 @@ def test_a_way_is_keyed_on_a_surname_rather_than_a_short_fragment_or_a_shared_ti
     assert screen.may_match("Stephen met Loretta Lynch") == {0, 1}
     assert screen.may_match("Президент Обама и president Bush") == {2, 3}
     assert screen.may_match("lynchpin of the presidency") == set()
+
+
+def test_both_automata_find_the_same_literals(monkeypatch):
+    """The Rust automaton (ahocorasick_rs) and the fallback (pyahocorasick) find the same
+    literals, overlapping ones included ("year" in "years", "ear" in "year")."""
+    from dedupe_audit.rules import literals
+
+    keys = {"year", "years", "ear", "the", "трамп", "рамп", "zz"}
+    text = literals.fold("The years of Трамп; the earring.")
+    rust = literals._KeyFinder(keys).found(text)
+    monkeypatch.setattr(literals, "ahocorasick_rs", None)
+    fallback = literals._KeyFinder(keys).found(text)
+    assert rust == fallback == {"the", "year", "years", "ear", "трамп", "рамп"}
