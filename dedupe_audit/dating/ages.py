@@ -64,8 +64,8 @@ _YEARS_WORD = r"(?:рік|роки|років|год|года|лет)"
 _AGE_SHAPE = re.compile(r"(?:,\s*|\()\d\d\s*[,;)—–]|\d\d[-\s](?:year[-\s]old|річн|летн)|"
                         rf"\d\d\s+{_YEARS_WORD}(?!\w)", re.IGNORECASE)
 # the sentence counts or polls: the number beside the name is a share or a score
-_COUNT = re.compile(r"%|\b(?:percent|per\s+cent|poll\w*|points?|votes?|seats?|delegates?|"
-                    r"відсот\w*|процент\w*|опитуван\w*|опрос\w*|голос\w*)\b", re.IGNORECASE)
+_COUNT = re.compile(r"%|\b(?:percent|per\s+cent|polls?|polling|points|відсот\w*|процент\w*|"
+                    r"опитуван\w*|опрос\w*)\b", re.IGNORECASE)
 # the sentence tells of an earlier time
 _HISTORY = re.compile(r"\b(?:at\s+the\s+time|back\s+then|тоді|тогда|на\s+той\s+час|"
                       r"на\s+тот\s+момент)\b", re.IGNORECASE)
