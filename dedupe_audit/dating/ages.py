@@ -61,7 +61,8 @@ _TAG = (r"(?:\s*\((?:[RDI]|[RDI]-[A-Z][\w.]{0,14}(?:\s[A-Z][\w.]{0,10})?)\)"
 _HONORIFIC = r"(?:(?:Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|пан|пані|господин|госпожа)\s+)?"
 _YEARS_WORD = r"(?:рік|роки|років|год|года|лет)"
 # a cheap first look: most paragraphs hold no age shape at all
-_AGE_SHAPE = re.compile(r"(?:,\s*|\()\d\d\s*[,;)—–]|\d\d[-\s](?:year[-\s]old|річн|летн)|"
+_AGE_SHAPE = re.compile(r"(?:,\s*(?:aged\s+)?|\()\d\d\s*[,;)—–]|\d\d[-\s](?:year[-\s]old|річн|летн)|"
+                        r"\bwho\s+(?:is|turns|turned)\s+\d\d|"
                         rf"\d\d\s+{_YEARS_WORD}(?!\w)", re.IGNORECASE)
 # the sentence counts or polls: the number beside the name is a share or a score
 _COUNT = re.compile(r"%|\b(?:percent|per\s+cent|polls?|polling|points|відсот\w*|процент\w*|"
@@ -85,6 +86,7 @@ _SINCE = re.compile(r"(?:\bsince|\bfrom|\bз|\bіз|\bвід|\bс|\bсо|\bот)
 # words opening a clause of its own between the age and a year
 _OWN_CLAUSE = re.compile(r"\b(?:who|whose|which|that|after|when|before|який|яка|які|що|коли|"
                          r"котор\w*|что|когда|после)\b", re.IGNORECASE)
+_NUMBERED = re.compile(r"\(\d{1,3}\)")
 _WORD_BEFORE = re.compile(r"([\w’'.-]+)\s+$")
 _CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґЁё]")
 
@@ -179,7 +181,7 @@ def _group(match: re.Match[str], *names: str) -> tuple[str | None, int]:
 def _read(person: Person, match: re.Match[str], text: str, bounds: list[tuple[int, int]],
           offset: int) -> AgeHit | str | None:
     """The hit one match gives, why it is retrospective, or None when it is no age."""
-    age_text, _ = _group(match, "a1", "a2", "a3", "a4", "a5")
+    age_text, _ = _group(match, "a1", "a2", "a3", "a4", "a5", "a6")
     name, name_at = _group(match, "n1", "n2", "n3")
     title = match.group("t1") or match.group("t2")
     if age_text is None or name is None or not name[:1].isupper():
@@ -198,6 +200,8 @@ def _read(person: Person, match: re.Match[str], text: str, bounds: list[tuple[in
     said = text[sentence[0]:sentence[1]]
     if _COUNT.search(said):
         return None
+    if match.group("a4") is not None and len(_NUMBERED.findall(said)) > 1:
+        return None  # "Obama (44), Trump (45) and Biden (46)": numbered, not aged
     phrase = match.group(0)
     if _THEN_BEFORE.search(text[max(sentence[0], match.start() - 12):match.start()]):
         return f"'{phrase}' (an age of the past: 'then')"
@@ -256,8 +260,9 @@ def _alternation(patterns: Sequence[str]) -> str:
 
 def age_pattern(names: Sequence[str], titles: Sequence[str]) -> str:
     """The three shapes of an age beside a name: before it ("72-year-old President Trump",
-    "72-річний Трамп"), after it ("Trump, 72,", "Sanders (I-Vt.), 77,", "Biya (85)") and the
-    Ukrainian/Russian dative ("Трампу 72 роки")."""
+    "72-річний Трамп"), after it ("Trump, 72,", "Sanders (I-Vt.), 77,", "Biya (85)", "Trump,
+    aged 72,", "Trump, who turns 73 on Friday,") and the Ukrainian/Russian dative ("Трампу
+    72 роки", "Путину исполнилось 66 лет")."""
     n = _alternation(names)
     t = _alternation([t.replace(r"\s+", r"[\s-]+") for t in titles]) if titles else r"(?!)"
 
@@ -267,7 +272,9 @@ def age_pattern(names: Sequence[str], titles: Sequence[str]) -> str:
     before = (rf"(?:(?P<a1>\d\d)[-\s]year[-\s]old|(?P<a2>\d\d)-(?:річн|летн)\w*)\s+"
               rf"{titled('t1')}(?P<n1>{n})(?!\w)")
     after = (rf"{titled('t2')}(?P<n2>{n})(?![\w’'-]){_TAG}"
-             rf"(?:,\s*(?P<a3>\d\d)\s*[,;—–]|\s*\((?P<a4>\d\d)\))(?!\s*\d)")
+             rf"(?:,\s*(?:aged\s+)?(?P<a3>\d\d)\s*[,;—–]|\s*\((?P<a4>\d\d)\)"
+             rf"|,\s+who\s+(?:is|turns|turned)\s+(?P<a6>\d\d)(?:\s+years?\s+old)?(?![\w%.,]\w))"
+             rf"(?!\s*\d)")
     dative = (rf"(?P<n3>{n})\s+(?:(?:вже|уже|зараз|сейчас|виповнилося|исполнилось)\s+)?"
               rf"(?P<a5>\d\d)\s+{_YEARS_WORD}(?!\w)(?!\s+(?:тому|назад|поспіль|подряд))")
     return rf"(?<![\w-])(?:{before}|{after}|{dative})"

@@ -55,6 +55,8 @@ def phrases(ages: AgeReader, text: str) -> list[tuple[str, str, int]]:
     ("Трампу 72 роки, і він не збирається відпочивати.", "Donald Trump", 72),
     ("72-летний Трамп заявил журналистам, что переговоры прошли хорошо.", "Donald Trump", 72),
     ("Путину 66 лет, и он по-прежнему руководит страной.", "Vladimir Putin", 66),
+    ("Chancellor Angela Merkel, aged 64, said she would step down as party leader.", "Angela Merkel", 64),
+    ("Trump, who turns 73 on Friday, said he felt great.", "Donald Trump", 73),
 ])
 def test_an_age_beside_a_known_name(ages, text, person, age):
     assert [(p, a) for _, p, a in phrases(ages, text)] == [(person, age)]
@@ -72,14 +74,12 @@ def test_an_age_beside_a_known_name(ages, text, person, age):
     "Путін 20 років при владі, і це помітно.",  # a span of time, not the dative of age
     "Путіну 20 років тому вдалося стабілізувати економіку.",  # years ago
     "The 72-year-old former New York developer spoke for an hour.",  # no name
-    "Merkel, 99, is no age she has reached in office news.",  # beyond her public life? no: 99 is future
+    "Presidents Barack Obama (44), Donald Trump (45) and Joe Biden (46) met.",  # numbered
+    "Trump (45) was sworn in again as the 47th president.",  # before his public life
+    "Merkel, who is 64 percent likely to stay, said nothing.",  # a count after "who is"
 ])
 def test_look_alikes_are_no_age(ages, text):
-    # "Merkel, 99," dates a window in 2053: kept out here only because it names no past
-    # age; the check is that nothing else in these sentences reads as an age
-    found = [(p, a) for _, p, a in phrases(ages, text)]
-    assert found in ([], [("Angela Merkel", 99)])
-    assert ("Angela Merkel", 99) not in found or "Merkel, 99" in text
+    assert phrases(ages, text) == []
 
 
 @pytest.mark.parametrize("text, why", [
