@@ -61,9 +61,14 @@ _TAG = (r"(?:\s*\((?:[RDI]|[RDI]-[A-Z][\w.]{0,14}(?:\s[A-Z][\w.]{0,10})?)\)"
 _HONORIFIC = r"(?:(?:Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sir|Dame|пан|пані|господин|госпожа)\s+)?"
 _YEARS_WORD = r"(?:рік|роки|років|год|года|лет)"
 # a cheap first look: most paragraphs hold no age shape at all
-_AGE_SHAPE = re.compile(r"(?:,\s*(?:aged\s+)?|\()\d\d\s*[,;)—–]|\d\d[-\s](?:year[-\s]old|річн|летн)|"
-                        r"\bwho\s+(?:is|turns|turned)\s+\d\d|"
-                        rf"\d\d\s+{_YEARS_WORD}(?!\w)", re.IGNORECASE)
+# where an age may stand: a two-digit number and what follows it ("72," "72)" "72-year-old"
+# "72-річний" "72 роки"); one digit-led pattern lets ``re`` skip quickly to candidates, and
+# what stands before the number is checked on the few it finds (see ``_windows``)
+_AGE_SHAPE = re.compile(rf"[0-9][0-9](?:(?P<old>[-\s](?:year[-\s]old|річн|летн|Year[-\s]Old))"
+                        rf"|(?P<dative>\s+{_YEARS_WORD}(?!\w))|\s*[,;—–)])")
+_BEFORE_AGE = re.compile(r"(?:,\s*(?:aged\s+)?|\()$")
+_WHO_AGE = re.compile(r"who\s+(?:is|turns|turned)\s+[0-9][0-9](?![0-9])")  # "Trump, who turns 73"
+_REACH = 160  # characters between an age and the start or end of its name and title
 # the sentence counts or polls: the number beside the name is a share or a score
 _COUNT = re.compile(r"%|\b(?:percent|per\s+cent|polls?|polling|points|відсот\w*|процент\w*|"
                     r"опитуван\w*|опрос\w*)\b", re.IGNORECASE)
@@ -141,26 +146,55 @@ class AgeReader:
     def find(self, text: str, offset: int = 0) -> tuple[list[AgeHit], list[str]]:
         """The ages in ``text`` that date it, and why others were read in retrospect;
         spans shifted by ``offset`` (the paragraph's start in its document)."""
-        if not _AGE_SHAPE.search(text):
+        windows = _windows(text)
+        if not windows:
             return [], []
-        people = self.screened().for_text(text)
-        if not people:
-            return [], []
-        bounds = sentence_bounds(text)
+        bounds: list[tuple[int, int]] | None = None
         hits: list[AgeHit] = []
         retro: list[str] = []
-        for person in people:
-            for match in person.pattern.finditer(text):
-                found = _read(person, match, text, bounds, offset)
-                if isinstance(found, str):
-                    retro.append(found)
-                elif found is not None:
-                    hits.append(found)
+        seen: set[tuple[int, int, str]] = set()
+        screened = self.screened()
+        for start, end in windows:
+            for person in screened.for_text(text[start:end]):
+                for match in person.pattern.finditer(text, start, end):
+                    if (match.start(), match.end(), person.person) in seen:
+                        continue
+                    seen.add((match.start(), match.end(), person.person))
+                    bounds = bounds or sentence_bounds(text)
+                    found = _read(person, match, text, bounds, offset)
+                    if isinstance(found, str):
+                        retro.append(found)
+                    elif found is not None:
+                        hits.append(found)
         hits.sort(key=lambda h: (h.start, h.person.person))
         return hits, retro
 
 
 # --------------------------------------------------------------------------- reading
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Where an age with its name may stand: beside each age-shaped number, on the side its
+    name is on, merged. A person's pattern (the titles of every office they
+    held: thousands of characters) runs only there, not over the whole paragraph."""
+    spans = []
+    for found in _AGE_SHAPE.finditer(text):
+        start, end = found.span()
+        if start and text[start - 1].isdigit():
+            continue  # a longer number ("2018,")
+        if found.group("old"):
+            spans.append((start, min(len(text), end + _REACH)))  # the name follows the age
+        elif found.group("dative") or _BEFORE_AGE.search(text, max(0, start - 12), start):
+            spans.append((max(0, start - _REACH), end))
+    if "who " in text:
+        spans += [(max(0, m.start() - _REACH), m.end()) for m in _WHO_AGE.finditer(text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def birthday(born: date, age: int) -> date:
