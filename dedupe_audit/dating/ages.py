@@ -182,8 +182,9 @@ def _windows(text: str) -> list[tuple[int, int]]:
         start, end = found.span()
         if start and text[start - 1].isdigit():
             continue  # a longer number ("2018,")
-        if found.group("old"):
-            spans.append((start, min(len(text), end + _REACH)))  # the name follows the age
+        if found.group("old"):  # the name follows ("72-year-old Trump") or precedes ("Trump,
+            # the 72-year-old president,")
+            spans.append((max(0, start - _REACH), min(len(text), end + _REACH)))
         elif found.group("dative") or _BEFORE_AGE.search(text, max(0, start - 12), start):
             spans.append((max(0, start - _REACH), end))
     if "who " in text:
@@ -215,7 +216,7 @@ def _group(match: re.Match[str], *names: str) -> tuple[str | None, int]:
 def _read(person: Person, match: re.Match[str], text: str, bounds: list[tuple[int, int]],
           offset: int) -> AgeHit | str | None:
     """The hit one match gives, why it is retrospective, or None when it is no age."""
-    age_text, _ = _group(match, "a1", "a2", "a3", "a4", "a5", "a6")
+    age_text, _ = _group(match, "a1", "a2", "a3", "a4", "a5", "a6", "a7")
     name, name_at = _group(match, "n1", "n2", "n3")
     title = match.group("t1") or match.group("t2")
     if age_text is None or name is None or not name[:1].isupper():
@@ -295,7 +296,8 @@ def _alternation(patterns: Sequence[str]) -> str:
 def age_pattern(names: Sequence[str], titles: Sequence[str]) -> str:
     """The three shapes of an age beside a name: before it ("72-year-old President Trump",
     "72-річний Трамп"), after it ("Trump, 72,", "Sanders (I-Vt.), 77,", "Biya (85)", "Trump,
-    aged 72,", "Trump, who turns 73 on Friday,") and the Ukrainian/Russian dative ("Трампу
+    aged 72,", "Trump, who turns 73 on Friday,", "Sanders, the 77-year-old Vermont senator,")
+    and the Ukrainian/Russian dative ("Трампу
     72 роки", "Путину исполнилось 66 лет")."""
     n = _alternation(names)
     t = _alternation([t.replace(r"\s+", r"[\s-]+") for t in titles]) if titles else r"(?!)"
@@ -307,7 +309,8 @@ def age_pattern(names: Sequence[str], titles: Sequence[str]) -> str:
               rf"{titled('t1')}(?P<n1>{n})(?!\w)")
     after = (rf"{titled('t2')}(?P<n2>{n})(?![\w’'-]){_TAG}"
              rf"(?:,\s*(?:aged\s+)?(?P<a3>\d\d)\s*[,;—–]|\s*\((?P<a4>\d\d)\)"
-             rf"|,\s+who\s+(?:is|turns|turned)\s+(?P<a6>\d\d)(?:\s+years?\s+old)?(?![\w%.,]\w))"
+             rf"|,\s+who\s+(?:is|turns|turned)\s+(?P<a6>\d\d)(?:\s+years?\s+old)?(?![\w%.,]\w)"
+             rf"|,\s+(?:the|a)\s+(?P<a7>\d\d)[-\s]year[-\s]old(?!\w))"
              rf"(?!\s*\d)")
     dative = (rf"(?P<n3>{n})\s+(?:(?:вже|уже|зараз|сейчас|виповнилося|исполнилось)\s+)?"
               rf"(?P<a5>\d\d)\s+{_YEARS_WORD}(?!\w)(?!\s+(?:тому|назад|поспіль|подряд))")

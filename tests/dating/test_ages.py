@@ -57,6 +57,7 @@ def phrases(ages: AgeReader, text: str) -> list[tuple[str, str, int]]:
     ("Путину 66 лет, и он по-прежнему руководит страной.", "Vladimir Putin", 66),
     ("Chancellor Angela Merkel, aged 64, said she would step down as party leader.", "Angela Merkel", 64),
     ("Trump, who turns 73 on Friday, said he felt great.", "Donald Trump", 73),
+    ("Bernie Sanders, the 77-year-old Vermont senator, drew a crowd.", "Bernard Sanders", 77),
 ])
 def test_an_age_beside_a_known_name(ages, text, person, age):
     assert [(p, a) for _, p, a in phrases(ages, text)] == [(person, age)]
