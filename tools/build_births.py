@@ -17,6 +17,9 @@ from pathlib import Path
 
 import yaml
 
+# the C loader reads the two files in a fraction of the pure-Python one's ~2 s
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "knowledge" / "congress-legislators"
 DEFAULT_OUT = ROOT / "dedupe_audit" / "data" / "births" / "us-congress.toml"
@@ -94,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
     args = parser.parse_args(argv)
-    current = yaml.safe_load((args.source / "legislators-current.yaml").read_text(encoding="utf-8"))
-    executive = yaml.safe_load((args.source / "executive.yaml").read_text(encoding="utf-8"))
+    current = yaml.load((args.source / "legislators-current.yaml").read_text(encoding="utf-8"), _LOADER)
+    executive = yaml.load((args.source / "executive.yaml").read_text(encoding="utf-8"), _LOADER)
     text = render(_executive(executive) + _members(current), _source_commit(args.source))
     if args.check:
         same = args.out.exists() and args.out.read_text(encoding="utf-8") == text

@@ -214,3 +214,4 @@ def test_every_shipped_person_is_dated_by_their_age(data):
         return
     assert mine[0].age == age
     assert mine[0].marker.valid_from == birthday(person.born, age).isoformat()
+
