@@ -74,6 +74,8 @@ def phrases(ages: AgeReader, text: str) -> list[tuple[str, str, int]]:
     ("Chancellor Angela Merkel, aged 64, said she would step down as party leader.", "Angela Merkel", 64),
     ("Trump, who turns 73 on Friday, said he felt great.", "Donald Trump", 73),
     ("Bernie Sanders, the 77-year-old Vermont senator, drew a crowd.", "Bernard Sanders", 77),
+    ("Путину исполнилось 66 лет, но он не собирается уходить.", "Vladimir Putin", 66),
+    ("Канцлерка Ангела Меркель, 64, заявила, що не балотуватиметься.", "Angela Merkel", 64),
 ])
 def test_an_age_beside_a_known_name(ages, text, person, age):
     assert [(p, a) for _, p, a in phrases(ages, text)] == [(person, age)]
@@ -103,6 +105,8 @@ def test_look_alikes_are_no_age(ages, text):
     ("In 2016, Trump, 70, won the presidency.", "2016"),
     ("Trump, 70, won the presidency in 2016.", "2016"),
     ("Путін, 60, тоді щойно повернувся до Кремля.", "тоді"),
+    ("Тодішній 64-річний Путін виступив у Мюнхені.", "then"),
+    ("Тогдашний 54-летний Путин выступил в Мюнхене.", "then"),
     ("Bernie Sanders, 74, was at the time the oldest candidate in the race.", "at the time"),
 ])
 def test_an_age_of_an_earlier_time_is_retrospective(ages, text, why):
