@@ -75,7 +75,11 @@ _COUNT = re.compile(r"%|\b(?:percent|per\s+cent|polls?|polling|points|відсо
 # the sentence tells of an earlier time
 _HISTORY = re.compile(r"\b(?:at\s+the\s+time|back\s+then|тоді|тогда|на\s+той\s+час|"
                       r"на\s+тот\s+момент)\b", re.IGNORECASE)
-_THEN_BEFORE = re.compile(r"(?:\bthen|тодішн\w*|тогдашн\w*|тоді|тогда)[\s-]*$", re.IGNORECASE)
+# "then" before the age or the title it follows ("then-70-year-old", "Then-President Donald
+# Trump, 72,", "тодішній 64-річний Путін"); "former" is no such word: "former President Barack
+# Obama, 57," gives his age on the day of writing
+_THEN_BEFORE = re.compile(r"(?:\bthen|тодішн\w*|тогдашн\w*|тоді|тогда)[\s-]+(?:[\w.]+[\s-]+){0,3}$|"
+                          r"\bthen-?$", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 # words that may stand before a bare surname without naming another person ("But Trump,
 # 72, said"); any other capitalised word is read as a first name ("Fred Trump, 93,")
@@ -238,7 +242,7 @@ def _read(person: Person, match: re.Match[str], text: str, bounds: list[tuple[in
     if match.group("a4") is not None and len(_NUMBERED.findall(said)) > 1:
         return None  # "Obama (44), Trump (45) and Biden (46)": numbered, not aged
     phrase = match.group(0)
-    if _THEN_BEFORE.search(text[max(sentence[0], match.start() - 12):match.start()]):
+    if _THEN_BEFORE.search(text[max(sentence[0], match.start() - 40):match.start()]):
         return f"'{phrase}' (an age of the past: 'then')"
     history = _HISTORY.search(said)
     if history:

@@ -106,6 +106,7 @@ def test_look_alikes_are_no_age(ages, text):
     ("Trump, 70, won the presidency in 2016.", "2016"),
     ("Путін, 60, тоді щойно повернувся до Кремля.", "тоді"),
     ("Тодішній 64-річний Путін виступив у Мюнхені.", "then"),
+    ("Then-President Donald Trump, 72, met Kim in Singapore.", "then"),
     ("Тогдашний 54-летний Путин выступил в Мюнхене.", "then"),
     ("Bernie Sanders, 74, was at the time the oldest candidate in the race.", "at the time"),
 ])
@@ -113,6 +114,12 @@ def test_an_age_of_an_earlier_time_is_retrospective(ages, text, why):
     hits, retro = ages.find(text)
     assert not hits
     assert retro and why in retro[0]
+
+
+def test_former_is_no_retrospective_frame_for_an_age(ages):
+    """"Former" names an office left, the age is still the writer's day."""
+    assert phrases(ages, "Former President Barack Obama, 57, campaigned in Ohio.") == [
+        ("President Barack Obama, 57,", "Barack Obama", 57)]
 
 
 def test_a_year_that_starts_a_state_or_opens_its_own_clause_frames_nothing(ages):
