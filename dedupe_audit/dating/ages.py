@@ -97,7 +97,6 @@ _OWN_CLAUSE = re.compile(r"\b(?:who|whose|which|that|after|when|before|який|
                          r"котор\w*|что|когда|после)\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"\(\d{1,3}\)")
 _WORD_BEFORE = re.compile(r"([\w’'.-]+)\s+$")
-_CYRILLIC = re.compile(r"[А-Яа-яІіЇїЄєҐґЁё]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +140,7 @@ class AgeReader:
     _screened: Screened[Person] | None = field(default=None, repr=False)
 
     def screened(self) -> Screened[Person]:
+        """The people behind a literal screen of their names, built on first use."""
         if self._screened is None:
             needs = [required_literals(p.screen_text, IGNORECASE, trusted=p.pattern.trusted)
                      for p in self.people]
@@ -211,6 +211,8 @@ def birthday(born: date, age: int) -> date:
 
 
 def _group(match: re.Match[str], *names: str) -> tuple[str | None, int]:
+    """The first of the named groups that took part in the match, and where it starts (each
+    shape of ``age_pattern`` has its own age and name groups)."""
     for name in names:
         if match.group(name) is not None:
             return match.group(name), match.start(name)
@@ -247,7 +249,7 @@ def _read(person: Person, match: re.Match[str], text: str, bounds: list[tuple[in
     history = _HISTORY.search(said)
     if history:
         return f"'{phrase}' (an age of the past: '{history.group(0)}')"
-    earlier = _framing_year(said, match.start() - sentence[0], match.end() - sentence[0], first.year)
+    earlier = _framing_year(said, match.end() - sentence[0], first.year)
     if earlier:
         return f"'{phrase}' (an age of the past: the sentence names {earlier})"
     fact = (f"age {age} of {person.person} (born {person.born.isoformat()}, {person.source}): "
@@ -258,7 +260,7 @@ def _read(person: Person, match: re.Match[str], text: str, bounds: list[tuple[in
                   first - GRACE_BEFORE, until + GRACE_AFTER, marker)
 
 
-def _framing_year(sentence: str, start: int, end: int, year: int) -> str | None:
+def _framing_year(sentence: str, end: int, year: int) -> str | None:
     """A year the age was reached in or before that frames the sentence ("In 2016, Trump,
     70, won"; "Trump, 70, won in 2016"): the age is of that time, not the writer's day. A
     year that starts a state still running ("has ruled since 1982", "з 2014 року") or sits
