@@ -212,7 +212,7 @@ class EraMarker:
     fact: str  # e.g. "US president: Joe Biden"
     valid_from: str | None
     valid_to: str | None
-    kind: str  # office | date | relative
+    kind: str  # office | date | relative | age (a known person's age, dating/ages.py)
     # how the marker's clause presents it, with the deciding words ("current: 'has been'",
     # "reporting: 'said'", "no verb: bare title"); empty for dates and time expressions
     tense: str = ""

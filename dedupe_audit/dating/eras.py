@@ -86,6 +86,10 @@ class Fact:
     # former holders keep the title by courtesy ("President Obama", "Governor Kasich"): a
     # titled past act is no sign of when the text was written (office key ``courtesy``)
     courtesy: bool = False
+    # the fact's name patterns and its office's titles as written in the file: an age beside
+    # the name ("Trump, 72,", "the 77-year-old Sen. Bernie Sanders") is read with them (ages)
+    names: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -281,7 +285,7 @@ def _build_fact(raw: dict, source: str, offices: dict[str, tuple[dict, str]]) ->
     pattern = _compile(_fact_pattern(office["titles"], names, phrases), source, entry)
     return Fact(entry, raw["office"], office["label"], raw["holder"],
                 _terms(raw, source, entry), pattern, source, office.get("describes", False),
-                office.get("courtesy", False))
+                office.get("courtesy", False), tuple(names), tuple(office["titles"]))
 
 
 def _build_cue(raw: dict, source: str) -> Cue:

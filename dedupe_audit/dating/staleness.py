@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from dedupe_audit.dating import surnames
+from dedupe_audit.dating.ages import AgeReader, load_ages
 from dedupe_audit.dating.eras import (
     EraRegistry,
     Fact,
@@ -100,6 +101,7 @@ PAST_NARRATION_COUNTS = True
 # mid-page by another outlet's lead-in ("CBS News reports:", "From The New York Times:")
 OWN, COPIED, DATELINED, LEAD_IN = 0, 1, 2, 3
 SURNAME_FACTOR = 0.9  # a bare surname speaks a little less surely than the titled mention
+AGE_CONFIDENCE = 0.8  # "Trump, 72,": the writer's own description of the day, to the year
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,18 +541,30 @@ class DatingKnowledge:
     eras: EraRegistry
     lang: TimeLanguage
     screen: JointScreen[AnchoredRule | RelativeRule, Fact]
+    ages: AgeReader | None = None  # birth dates: "Trump, 72," dates the text (``ages``)
 
     @classmethod
     def of(cls, eras: EraRegistry, lang: TimeLanguage | None = None) -> DatingKnowledge:
         """``eras`` with ``lang`` (the shipped time language when None) and their joint screen,
         built once per registry and language and kept on the registry (``joint_screens``)."""
         lang = lang or _time_language()
+        ages = _ages_of(eras)
         for known, screen in eras.joint_screens:
             if known is lang:
-                return cls(eras, lang, screen)  # type: ignore[arg-type]
+                return cls(eras, lang, screen, ages)  # type: ignore[arg-type]
         built = JointScreen(lang.rules, screened_facts(eras))
         eras.joint_screens.append((lang, built))
-        return cls(eras, lang, built)
+        return cls(eras, lang, built, ages)
+
+
+def _ages_of(eras: EraRegistry) -> AgeReader:
+    """The birth dates read with ``eras`` (loaded once per registry, kept beside its screens)."""
+    for known, reader in eras.joint_screens:
+        if known == "ages":
+            return reader  # type: ignore[return-value]
+    reader = load_ages(eras)
+    eras.joint_screens.append(("ages", reader))
+    return reader
 
 
 _NOTHING = Findings((), (), (), ())
@@ -558,20 +572,27 @@ _NOTHING = Findings((), (), (), ())
 
 def paragraph_markers(para: Paragraph, page: date | None, knowledge: DatingKnowledge) -> Findings:
     """Everything one paragraph says about when it was written."""
-    return _markers(para, page, knowledge.eras, knowledge.lang, knowledge.screen)
+    return _markers(para, page, knowledge.eras, knowledge.lang, knowledge.screen,
+                    ages=knowledge.ages)
 
 
 def _markers(para: Paragraph, page: date | None, eras: EraRegistry, lang: TimeLanguage,
              screen: JointScreen[AnchoredRule | RelativeRule, Fact],
-             dates: tuple[DateHit, ...] | None = None) -> Findings:
+             dates: tuple[DateHit, ...] | None = None, ages: AgeReader | None = None) -> Findings:
     rules, facts = screen.for_text(para.text)
     if dates is None:
         dates = find_dates(para.text, lang)
-    if not (rules or facts or dates):
+    aged, age_retro = ages.find(para.text, para.start) if ages is not None else ([], [])
+    if not (rules or facts or dates or aged or age_retro):
         return _NOTHING  # most paragraphs: no rule or fact can match, no date
     office, retro, named = _office_clues(para, page, eras, lang, facts)
     timed, context = _time_clues(para, page, lang, rules, dates)
-    kept, dropped = _resolve(office + timed)
+    # an age is a one-tenure clue of its own "office" (the person's age that year), so a
+    # holder of several tenures named beside it is read in the tenure that fits (_retermed)
+    by_age = [Clue(hit.marker, hit.first, hit.until, AGE_CONFIDENCE, f"age:{hit.person.person}",
+                   hit.person.person, True, (Term(hit.first, hit.until),)) for hit in aged]
+    retro += age_retro
+    kept, dropped = _resolve(office + timed + by_age)
     return Findings(tuple(kept), tuple(dropped), tuple(context), tuple(retro), tuple(named))
 
 
@@ -957,7 +978,7 @@ def _document_verdicts(seg: SegmentedDocument, page: PageDate, blocks: Sequence[
     day = date.fromisoformat(page.date) if page.date else None
     eras, lang, screen = knowledge.eras, knowledge.lang, knowledge.screen
     hits = dates if dates is not None else [None] * len(seg.paragraphs)
-    findings = [_markers(p, day, eras, lang, screen, found) if p.is_body else None
+    findings = [_markers(p, day, eras, lang, screen, found, knowledge.ages) if p.is_body else None
                 for p, found in zip(seg.paragraphs, hits, strict=True)]
     foreign = foreign if foreign is not None else [OWN] * len(seg.paragraphs)
     blocks = _split_blocks(blocks, foreign)
