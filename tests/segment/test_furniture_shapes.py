@@ -61,6 +61,50 @@ RULES = load_rules()
         ("Guest Column: Why the county needs a new bridge", "label-teaser"),
         # a short caption closed by the agency in brackets is still a caption
         ("Workers clear snow from the square in front of the town hall (AFP)", "photo-caption"),
+        # stamps: a live blog's clock time, numeric dates with a time, time-first and dotted stamps
+        ("11:42", "posted-at"),
+        ("7 p.m.", "posted-at"),
+        ("3:15 PM 08/02/2019", "posted-at"),
+        ("08/02/2019 09:12 AM EDT", "posted-at"),
+        ("Politics 08/02/2019, 09:12am", "posted-at"),
+        ("Posted on 8/2/19 | 4:10 PM CEST", "posted-at"),
+        ("6:05 am PDT, Friday, August 2, 2019", "posted-at"),
+        ("Aug.02.2019 / 9:30 AM ET", "posted-at"),
+        ("2 hr 14 min ago", "posted-at"),
+        ("Published: 12 mins ago", "posted-at"),
+        ("Aug 2, 2019 | 9:00 AM", "written-timestamp"),
+        ("August 2, 2019 — 6:45pm", "written-timestamp"),
+        # bracketed credits closing a caption, or alone; a bare "Name/The Paper" credit
+        ("Firefighters battle a brush fire near the highway on Friday. (Jane Roe/Lehtikuva via AP)",
+         "photo-caption"),
+        ("(John Doe,Mary Major/The Daily Paper)", "photo-caption"),
+        ("Sen. Jane Roe. (Photo by John Doe/Getty Images)", "photo-caption"),
+        ("Farmers gather at the market in Lviv on May 3, 2019. (REUTERS/Jane Roe/File Photo)",
+         "photo-caption"),
+        ("John Doe/The Daily Paper", "photo-credit"),
+        ("CreditJane Roe/Agence France-Presse — Getty Images", "photo-credit"),
+        # bylines: a job after the name, capitals without "By", a repost's author
+        ("Jane Roe | Senior Politics Reporter", "byline"),
+        ("John Doe, Staff Writer", "byline"),
+        ("JANE ROE, JOHN DOE and MARY MAJOR", "byline"),
+        ("Authored by Jane Roe via ExampleBlog.com,", "byline"),
+        # labels over link lists, tag lines, a teaser's source before a bullet
+        ("Related stories from The Daily Paper", "section-label"),
+        ("Trending in Politics", "section-label"),
+        ("More Headlines", "section-label"),
+        ("Інші новини", "section-label"),
+        ("Другие новости", "section-label"),
+        ("Filed under Elections", "section-label"),
+        ("Tags: budget, city council", "section-label"),
+        ("Теги: бюджет, міська рада", "section-label"),
+        ("Springfield Gazette•", "section-label"),
+        # player and page controls, gallery counters without the word
+        ("Your browser does not support the video tag.", "navigation"),
+        ("Ваш браузер не підтримує відео", "navigation"),
+        ("Share story", "navigation"),
+        ("Skip Ad", "navigation"),
+        ("1 / 12", "gallery-counter"),
+        ("Image 2of/9", "gallery-counter"),
     ],
 )
 def test_furniture_shape_is_named_by_its_rule(text: str, rule: str) -> None:
@@ -88,6 +132,18 @@ def test_furniture_shape_is_named_by_its_rule(text: str, rule: str) -> None:
         # a credit-like opening inside a sentence
         "Photos by the agency showed the damage to the dam.",
         "Jane Roe (@janeroe) wrote on July 3, 2019 that the plan had failed.",
+        # a poll's source in brackets (one word before the slash), a time inside a sentence
+        "Support for the plan rose to 40 percent (Reuters/Ipsos)",
+        "The meeting began at 10:30 and ended at noon.",
+        "The vote is set for 7 p.m. on Tuesday.",
+        "9/11",
+        # two names joined by a slash in a headline; an AP sports subheading
+        "Donald Trump/Vladimir Putin",
+        "UP NEXT",
+        # a job named inside a sentence; "More" and "Tags" opening a sentence
+        "John Doe, a staff writer, said the paper would close.",
+        "More than 2,000 people marched in the capital on Sunday.",
+        "Tags on the luggage were checked at the gate.",
         # a long wire paragraph closed by its agency's credit is text, not a caption
         "In bright sunshine more than 3,000 people marched through the old town to the main square"
         " on the eve of the talks, chanting slogans against censorship and calling for the release"
