@@ -97,7 +97,7 @@ RULES = load_rules()
         ("Filed under Elections", "section-label"),
         ("Tags: budget, city council", "section-label"),
         ("Теги: бюджет, міська рада", "section-label"),
-        ("Springfield Gazette•", "section-label"),
+        ("Springfield Gazette•", "source-label"),
         # player and page controls, gallery counters without the word
         ("Your browser does not support the video tag.", "navigation"),
         ("Ваш браузер не підтримує відео", "navigation"),
@@ -105,6 +105,9 @@ RULES = load_rules()
         ("Skip Ad", "navigation"),
         ("1 / 12", "gallery-counter"),
         ("Image 2of/9", "gallery-counter"),
+        # page script kept as text
+        ("window._ads = window._ads || []; _ads.push({ slot: 'top-banner', size: [728, 90] });", "script"),
+        ("Scroll to top of page", "navigation"),
     ],
 )
 def test_furniture_shape_is_named_by_its_rule(text: str, rule: str) -> None:
@@ -144,6 +147,8 @@ def test_furniture_shape_is_named_by_its_rule(text: str, rule: str) -> None:
         "John Doe, a staff writer, said the paper would close.",
         "More than 2,000 people marched in the capital on Sunday.",
         "Tags on the luggage were checked at the gate.",
+        # code words in prose: no browser object, no function literal, no pushed object
+        "The window of the old house faced the square; the var was closed {for repairs}.",
         # a long wire paragraph closed by its agency's credit is text, not a caption
         "In bright sunshine more than 3,000 people marched through the old town to the main square"
         " on the eve of the talks, chanting slogans against censorship and calling for the release"
