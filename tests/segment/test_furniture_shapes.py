@@ -149,6 +149,8 @@ def test_furniture_shape_is_named_by_its_rule(text: str, rule: str) -> None:
         "Tags on the luggage were checked at the gate.",
         # code words in prose: no browser object, no function literal, no pushed object
         "The window of the old house faced the square; the var was closed {for repairs}.",
+        # a sentence quoting a snippet of code (or carrying one a scraper left inside it)
+        "The attackers planted window.location = 'https://example.org'; in the page, researchers said.",
         # a long wire paragraph closed by its agency's credit is text, not a caption
         "In bright sunshine more than 3,000 people marched through the old town to the main square"
         " on the eve of the talks, chanting slogans against censorship and calling for the release"
