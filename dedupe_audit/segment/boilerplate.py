@@ -215,12 +215,15 @@ class _Stage:
         self.admitted = admitted
         self.bucket = bucket
         self.read = read  # the rules left screened by their literals
-        self.keys = tuple(sorted(key_bits.items()))  # this stage's keys and their bits
         # the rule set's search for every key (None: key by key); it answers with keys of
         # other stages' rules too, so `mask` holds the bits this stage asks about
-        self.find = find if len(self.keys) > _FEW_NEEDLES else None
+        self.find = find if len(key_bits) > _FEW_NEEDLES else None
+        # this stage's keys and their bits, for a search key by key (kept only then: a stage
+        # searched at once needs its mask alone, and sorting hundreds of keys for each of a
+        # corpus's thousands of stages cost more than its paragraphs' searches)
+        self.keys = tuple(sorted(key_bits.items())) if self.find is None else ()
         self.mask = 0
-        for _, bits in self.keys:
+        for bits in key_bits.values():
             self.mask |= bits
         self.plan: tuple[_Step, ...] | None = None  # the plan when no search is needed
         self.plans: dict[int, tuple[_Step, ...]] = {}  # found -> plan
@@ -259,6 +262,14 @@ class RuleChecks:
                 self._key_bits[needle] = self._key_bits.get(needle, 0) | 1 << n
             for literal in check.literals:
                 self._key_bits[literal] = self._key_bits.get(literal, 0) | 1 << (n + count)
+        # each rule's keys with the bit each sets (its needles: bit n, its literals: bit n + count):
+        # a stage gathers the keys of the rules it leaves, rather than masking every key of the
+        # set, since a corpus meets thousands of stages and the set holds ~900 keys
+        self._rule_keys: tuple[tuple[tuple[str, int], ...], ...] = tuple(
+            () if check.pattern is None else (
+                *((needle, 1 << n) for needle in check.needles),
+                *((literal, 1 << (n + count)) for literal in check.literals))
+            for n, check in enumerate(self.checks))
         # Probes: strings a caller wants to know about (case-folded), found by the same search.
         self._probe = 1 << (2 * count + 1)
         for probe in probes:
@@ -356,8 +367,13 @@ class RuleChecks:
         left = sum(1 << n for n, check in enumerate(self.checks)
                    if admitted >> n & 1 and self._allowed(bucket, check))
         needled, read = self._needled & left, self._read & left
-        keys = {key: bits & (needled | read << count) for key, bits in self._key_bits.items()}
-        keys = {key: bits for key, bits in keys.items() if bits}
+        wanted, searched = needled | read << count, needled | read
+        keys: dict[str, int] = {}  # each key of the rules left, with the bits it sets for them
+        for n, rule_keys in enumerate(self._rule_keys):
+            if searched >> n & 1:
+                for key, bit in rule_keys:
+                    if wanted & bit:
+                        keys[key] = keys.get(key, 0) | bit
         if len(keys) > _FEW_NEEDLES and self._finder is None:
             self._finder = _key_finder(sorted(self._key_bits))
         stage = _Stage(admitted, bucket, keys, read, self._finder)
