@@ -1,5 +1,5 @@
 """``python -m dedupe_audit``: the same commands as the ``dedupe-audit`` script."""
 
-from .cli import main
+from .entry import main
 
-main(prog_name="dedupe-audit")
+main()
