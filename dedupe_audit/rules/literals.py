@@ -576,8 +576,17 @@ class _KeyFinder:
 
     def found(self, folded: str) -> set[str]:
         if self._rust is not None:
-            return set(self._rust.find_matches_as_strings(folded, overlapping=True))
+            try:
+                return set(self._rust.find_matches_as_strings(folded, overlapping=True))
+            except UnicodeEncodeError:
+                # a lone surrogate (scraped text has them) is no UTF-8 for Rust; no literal
+                # holds one, so a stand-in character changes no match
+                return set(self._rust.find_matches_as_strings(
+                    _SURROGATE.sub("\ufffd", folded), overlapping=True))
         return {key for _, key in self._automaton.iter(folded)}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def key_finder(keys: set[str]) -> _KeyFinder | None:

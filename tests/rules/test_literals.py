@@ -243,3 +243,11 @@ def test_both_automata_find_the_same_literals(monkeypatch):
     monkeypatch.setattr(literals, "ahocorasick_rs", None)
     fallback = literals._KeyFinder(keys).found(text)
     assert rust == fallback == {"the", "year", "years", "ear", "трамп", "рамп"}
+
+
+def test_a_lone_surrogate_finds_the_same_literals():
+    """Scraped text may hold lone surrogates, which the Rust automaton cannot take as UTF-8."""
+    from dedupe_audit.rules import literals
+
+    finder = literals._KeyFinder({"trump", "news"})
+    assert finder.found("\ud800 trump news \udfff") == {"trump", "news"}
