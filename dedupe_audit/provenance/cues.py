@@ -43,12 +43,17 @@ ROLES = frozenset({"reported", "teaser", "source", "interview", "contributor"})
 AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
-     "marks_relay", "story", "outlet", "glued", "source", "open_world"}
+     "marks_relay", "story", "outlet", "glued", "source", "open_world", "slot", "gallery_text"}
 )
 
 
 _LEAD_IN_KEYS = frozenset({"name", "pattern", "source"})
-LEAD_IN_GROUPS = ("head", "tail")  # where a lead-in's pattern puts the words naming the outlet
+LEAD_IN_GROUPS = ("head", "tail")
+# Where on the page a rule's credit counts and what it speaks for: anywhere (the default);
+# "head" - only in the page head, before the story's first sentence (the byline slot: a line
+# that is just an outlet's name under the headline); "embed" - it signs the embedded post
+# just above it ("— CNN Newsroom (@CNNnewsroom) July 16, 2018"): that post and itself only.
+SLOTS = frozenset({"", "head", "embed"})  # where a lead-in's pattern puts the words naming the outlet
 
 
 class CueError(RuleFileError):
@@ -102,6 +107,12 @@ class CueRule:
     # {name} instead of {outlet}: any capitalised name, so a strong credit pattern names an
     # outlet the registry lacks (reported by name, flagged as not in the registry).
     open_world: bool = False
+    # Where the credit counts and what it speaks for (see SLOTS); "" anywhere.
+    slot: str = ""
+    # A text credit closing a paragraph ("... square. (AFP)") that the furniture rules may take
+    # for a caption line: on a page with no own outlet (an aggregator's gallery) it still speaks
+    # for the story there. Any other credit in a caption speaks for the picture only.
+    gallery_text: bool = False
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -132,6 +143,12 @@ class BlockSettings:
     headline_max_words: int = 30
     headline_terminal: str = ".!?…:;,"
     story_boilerplate: tuple[str, ...] = ("dateline",)
+    # Boilerplate rules whose line is a picture's caption or credit: a credit there (a
+    # copyright, "(AP Photo/...)", "Jane Doe (AP)") speaks for the picture, not the story.
+    caption_boilerplate: tuple[str, ...] = ()
+    # A picture credit inside a paragraph the furniture rules kept as body ("(AP Photo/Name,
+    # File)", "Photo: Name/Agency"): the paragraph is a caption, its credits the picture's.
+    photo_credit: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -446,6 +463,9 @@ def _parse_rule(
     glued = bool(raw.get("glued", False))
     pattern = _compile(raw, where, glued_aliases if glued and glued_aliases else aliases, descriptors,
                        alias_start)
+    slot = raw.get("slot", "")
+    if slot not in SLOTS:
+        raise CueError(f"{where}: slot '{slot}' is not one of {', '.join(sorted(SLOTS - {''}))}")
     fixed = raw.get("outlet")
     if fixed is not None and not (isinstance(fixed, str) and fixed.strip()):
         raise CueError(f"{where}: 'outlet' must be a non-empty string")
@@ -465,6 +485,8 @@ def _parse_rule(
         glued=glued,
         basis=str(raw.get("source", "")),
         open_world="{name}" in str(raw.get("pattern", "")),
+        slot=str(slot),
+        gallery_text=bool(raw.get("gallery_text", False)),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
@@ -499,6 +521,8 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
             headline_max_words=int(raw.get("headline_max_words", default.headline_max_words)),
             headline_terminal=str(raw.get("headline_terminal", default.headline_terminal)),
             story_boilerplate=tuple(raw.get("story_boilerplate", default.story_boilerplate)),
+            caption_boilerplate=tuple(raw.get("caption_boilerplate", default.caption_boilerplate)),
+            photo_credit=str(raw.get("photo_credit", default.photo_credit)),
         )
     except (TypeError, ValueError) as err:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..model import (
@@ -413,6 +414,7 @@ def _speaks_for_story(claim: Claim | None, in_lead: bool, story_rules: frozenset
 def _inherit(
     claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]],
     story_rules: frozenset[str] = frozenset(), credits: dict[int, Claim] | None = None,
+    pictures: frozenset[int] = frozenset(),
 ) -> None:
     """Fill paragraphs without a cue from the nearest story cue before them in their block
     (or the block's seed), else the nearest after; never across a block edge.
@@ -424,6 +426,8 @@ def _inherit(
     paragraph only; letting it spread would hand the whole article to the outlet it quotes.
     ``credits`` are story credits held by furniture (a copyright line, a production line),
     by paragraph: they speak for the block they stand in but are never filled in themselves.
+    ``pictures``: caption lines kept as body ("... (AP Photo/Name)"): their credits are the
+    picture's and speak for the caption alone.
     """
     credits = credits or {}
     shared: dict[int, tuple[str, tuple[Evidence, ...]]] = {}
@@ -433,7 +437,8 @@ def _inherit(
         lead = set([i for i in members if i not in credits][:LEAD_PARAGRAPHS])
         anchors = [
             i for i in members
-            if _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
+            if (i not in pictures or i in credits)
+            and _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
         ]
         if not anchors and block not in seeds:
             continue  # nothing to inherit from
@@ -488,6 +493,8 @@ def trace_document(
     # on their pages, and where the site is unknown, a named source speaks for its paragraph.
     relay_page = own is None or own.kind in RETELLING_KINDS
     paragraphs = seg.paragraphs
+    pictures = _captions(paragraphs, cues)
+    resolved, embeds = _placed(paragraphs, resolved, cues, registry, pictures)
     claims: list[Claim | None] = []
     sources: dict[int, tuple[Evidence, ...]] = {}
     credits: dict[int, Claim] = {}
@@ -506,11 +513,18 @@ def trace_document(
             claims.append(_boilerplate_claim(paragraph, found))
             credit = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
             credit = credit if credit and _is_story_credit(credit, cues) else link
+            if credit is not None and paragraph.index in pictures and not (
+                own is None and _is_gallery_text(credit, cues)
+            ):
+                credit = None  # a picture's credit: the picture's, not the story's
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
+    for index, claim in _embedded_posts(paragraphs, embeds).items():
+        if claims[index] is None:
+            claims[index] = claim
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
-    if not named and not credits and own is None and not sources:
+    if not named and not credits and own is None and not sources and not embeds:
         seeds = _seeds(paragraphs, resolved, blocks, cues)
         if not seeds:
             return claims  # no credit, cue, seed or own site: nothing to hand down
@@ -524,7 +538,7 @@ def trace_document(
         if story is not None:
             body_blocks[index] = story
     _inherit(claims, body_blocks, _seeds(paragraphs, resolved, blocks, cues), _story_rules(cues),
-             credits)
+             credits, pictures)
     tail = _trailing_titles(paragraphs, cues)
     for p in paragraphs[tail:]:
         claim = claims[p.index]
@@ -544,6 +558,110 @@ def trace_document(
             claims[index] = Claim(claim.outlet, claim.via, claim.role, claim.confidence,
                                   claim.explanation, claim.evidence + evidence, claim.origin)
     return claims
+
+
+HEAD_SENTENCE_WORDS = 8  # the story's first sentence paragraph, which ends the page head
+
+
+def _captions(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int]:
+    """Paragraphs that are a picture's caption or credit: furniture of a caption rule, or a
+    body paragraph holding a picture credit ("(AP Photo/Name, File)"). Their credits speak for
+    the picture: an agency's photo over an op-ed does not make the op-ed the agency's."""
+    settings = cues.blocks
+    marker = _photo_credit(settings.photo_credit)
+    found = set()
+    for p in paragraphs:
+        if p.is_body:
+            if marker is not None and "(" in p.text and marker.search(p.text):
+                found.add(p.index)
+        elif p.boilerplate_rule in settings.caption_boilerplate:
+            found.add(p.index)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4)
+def _photo_credit(pattern: str) -> re.Pattern[str] | None:
+    """The shipped picture-credit pattern, compiled once (``[blocks]`` is read from the
+    shipped cue file only)."""
+    return re.compile(pattern) if pattern else None
+
+
+def _head_end(paragraphs: Sequence[Paragraph], pictures: frozenset[int], cues: CueSet) -> int:
+    """Index of the story's first sentence (a body paragraph, not a caption, of at least
+    ``HEAD_SENTENCE_WORDS`` words ending a sentence): the page head is what stands above it.
+    ``len(paragraphs)`` when there is none (no story under the head)."""
+    terminal = cues.blocks.headline_terminal
+    for p in paragraphs:
+        if not p.is_body or p.index in pictures:
+            continue
+        text = p.text.rstrip().rstrip("\"'”’»)]")
+        if text and text[-1] in terminal and len(text.split()) >= HEAD_SENTENCE_WORDS:
+            return p.index
+    return len(paragraphs)
+
+
+def _placed(
+    paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]], cues: CueSet,
+    registry: OutletRegistry | None, pictures: frozenset[int],
+) -> tuple[list[Sequence[Resolved]], dict[int, Resolved]]:
+    """The cues that count where they stand: a head-slot credit (an outlet's name alone on
+    its line) only in the page head, not under a caption and not an aggregator's own label;
+    embedded-post signatures are taken apart (they speak for the post above them only)."""
+    if not any(r.match.rule.slot for found in resolved for r in found):
+        return list(resolved), {}
+    head = _head_end(paragraphs, pictures, cues)
+    kept: list[Sequence[Resolved]] = []
+    embeds: dict[int, Resolved] = {}
+    for p, found in zip(paragraphs, resolved, strict=True):
+        here = []
+        for r in found:
+            slot = r.match.rule.slot
+            if slot == "embed":
+                if r.outlet and p.index not in embeds:
+                    embeds[p.index] = r
+                continue
+            if slot == "head" and not _in_head_slot(p.index, head, r, paragraphs, pictures, registry):
+                continue
+            here.append(r)
+        kept.append(here if len(here) != len(found) else found)
+    return kept, embeds
+
+
+def _in_head_slot(index: int, head: int, credit: Resolved, paragraphs: Sequence[Paragraph],
+                  pictures: frozenset[int], registry: OutletRegistry | None) -> bool:
+    """Whether a lone outlet line stands in the byline slot: above the story's first
+    sentence, with a story under it, not right under a caption (a lone "AP" there is the
+    picture's credit), naming an outlet that writes (an aggregator's name is its label)."""
+    if index >= head or head >= len(paragraphs) or credit.outlet is None:
+        return False
+    if index > 0 and index - 1 in pictures:
+        return False
+    outlet = registry.get(credit.outlet) if registry is not None else None
+    return outlet is None or outlet.kind != "aggregator"
+
+
+def _embedded_posts(paragraphs: Sequence[Paragraph], embeds: dict[int, Resolved]) -> dict[int, Claim]:
+    """Claims of embedded posts: a signature line "— CBS News (@CBSNews) July 15, 2018"
+    speaks for itself and the body paragraph right above it (the post), and for nothing
+    else: the page's story around an embedded tweet is still the page's."""
+    found: dict[int, Claim] = {}
+    for index, credit in sorted(embeds.items()):
+        evidence = credit.evidence
+        why = (f"Embedded post signed '{credit.match.phrase}' ({credit.match.rule.name}): "
+               f"{credit.outlet}'s post, quoted on this page.")
+        claim = Claim(credit.outlet, (), "reported", credit.confidence, why, (evidence,), "embed")
+        if paragraphs[index].is_body:
+            found[index] = claim
+        post = index - 1
+        if post >= 0 and paragraphs[post].is_body and post not in embeds:
+            found.setdefault(post, claim)
+    return found
+
+
+def _is_gallery_text(claim: Claim, cues: CueSet) -> bool:
+    """Whether a credit is a text credit that speaks for its story from a caption line."""
+    names = {rule.name for rule in cues.rules if rule.gallery_text}
+    return any(e.rule in names for e in claim.evidence)
 
 
 def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
