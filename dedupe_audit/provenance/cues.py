@@ -43,7 +43,8 @@ ROLES = frozenset({"reported", "teaser", "source", "interview", "contributor"})
 AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
-     "marks_relay", "story", "outlet", "glued", "source", "open_world", "slot", "gallery_text"}
+     "marks_relay", "story", "outlet", "glued", "source", "open_world", "slot", "gallery_text",
+     "byline"}
 )
 
 
@@ -113,6 +114,9 @@ class CueRule:
     # for a caption line: on a page with no own outlet (an aggregator's gallery) it still speaks
     # for the story there. Any other credit in a caption speaks for the picture only.
     gallery_text: bool = False
+    # A byline ("Jill Colvin, Associated Press"): the furniture rules may take the line for a
+    # picture's credit; it still speaks for the story under it.
+    byline: bool = False
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -149,6 +153,9 @@ class BlockSettings:
     # A picture credit inside a paragraph the furniture rules kept as body ("(AP Photo/Name,
     # File)", "Photo: Name/Agency"): the paragraph is a caption, its credits the picture's.
     photo_credit: str = ""
+    # The signature line under an embedded social-media post ("— Jane Doe (@janedoe) July 16,
+    # 2018"): the post above it is the account's words, quoted wherever it is copied.
+    post_signature: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,6 +494,7 @@ def _parse_rule(
         open_world="{name}" in str(raw.get("pattern", "")),
         slot=str(slot),
         gallery_text=bool(raw.get("gallery_text", False)),
+        byline=bool(raw.get("byline", False)),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
@@ -523,6 +531,7 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
             story_boilerplate=tuple(raw.get("story_boilerplate", default.story_boilerplate)),
             caption_boilerplate=tuple(raw.get("caption_boilerplate", default.caption_boilerplate)),
             photo_credit=str(raw.get("photo_credit", default.photo_credit)),
+            post_signature=str(raw.get("post_signature", default.post_signature)),
         )
     except (TypeError, ValueError) as err:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err

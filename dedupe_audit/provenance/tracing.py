@@ -494,7 +494,7 @@ def trace_document(
     relay_page = own is None or own.kind in RETELLING_KINDS
     paragraphs = seg.paragraphs
     pictures = _captions(paragraphs, cues)
-    resolved, embeds = _placed(paragraphs, resolved, cues, registry, pictures)
+    resolved, embeds = _placed(paragraphs, resolved, cues, registry, pictures, relay)
     claims: list[Claim | None] = []
     sources: dict[int, tuple[Evidence, ...]] = {}
     credits: dict[int, Claim] = {}
@@ -514,12 +514,15 @@ def trace_document(
             credit = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
             credit = credit if credit and _is_story_credit(credit, cues) else link
             if credit is not None and paragraph.index in pictures and not (
-                own is None and _is_gallery_text(credit, cues)
+                _is_byline(credit, cues) or (own is None and _is_gallery_text(credit, cues))
             ):
                 credit = None  # a picture's credit: the picture's, not the story's
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
+    if own is not None:  # a text credit speaks for a gallery's story on a relay's page only
+        pictures = pictures | {i for i, c in enumerate(claims) if c is not None and c.origin == "cue"
+                               and _is_gallery_text(c, cues, every=True)}
     for index, claim in _embedded_posts(paragraphs, embeds).items():
         if claims[index] is None:
             claims[index] = claim
@@ -579,10 +582,10 @@ def _captions(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _photo_credit(pattern: str) -> re.Pattern[str] | None:
-    """The shipped picture-credit pattern, compiled once (``[blocks]`` is read from the
-    shipped cue file only)."""
+    """A shipped ``[blocks]`` pattern (picture credit, post signature), compiled once
+    (``[blocks]`` is read from the shipped cue file only)."""
     return re.compile(pattern) if pattern else None
 
 
@@ -602,10 +605,11 @@ def _head_end(paragraphs: Sequence[Paragraph], pictures: frozenset[int], cues: C
 
 def _placed(
     paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]], cues: CueSet,
-    registry: OutletRegistry | None, pictures: frozenset[int],
+    registry: OutletRegistry | None, pictures: frozenset[int], relay: str | None = None,
 ) -> tuple[list[Sequence[Resolved]], dict[int, Resolved]]:
     """The cues that count where they stand: a head-slot credit (an outlet's name alone on
-    its line) only in the page head, not under a caption and not an aggregator's own label;
+    its line) only in the page head, not under a caption, not the page's own masthead and not
+    an aggregator's label;
     embedded-post signatures are taken apart (they speak for the post above them only)."""
     if not any(r.match.rule.slot for found in resolved for r in found):
         return list(resolved), {}
@@ -620,7 +624,8 @@ def _placed(
                 if r.outlet and p.index not in embeds:
                     embeds[p.index] = r
                 continue
-            if slot == "head" and not _in_head_slot(p.index, head, r, paragraphs, pictures, registry):
+            if slot == "head" and not _in_head_slot(p.index, head, r, paragraphs, pictures, registry,
+                                                    relay):
                 continue
             here.append(r)
         kept.append(here if len(here) != len(found) else found)
@@ -628,16 +633,35 @@ def _placed(
 
 
 def _in_head_slot(index: int, head: int, credit: Resolved, paragraphs: Sequence[Paragraph],
-                  pictures: frozenset[int], registry: OutletRegistry | None) -> bool:
+                  pictures: frozenset[int], registry: OutletRegistry | None, relay: str | None) -> bool:
     """Whether a lone outlet line stands in the byline slot: above the story's first
     sentence, with a story under it, not right under a caption (a lone "AP" there is the
-    picture's credit), naming an outlet that writes (an aggregator's name is its label)."""
-    if index >= head or head >= len(paragraphs) or credit.outlet is None:
+    picture's credit), naming an outlet that writes (an aggregator's name is its label) and
+    is not the page's own site (its name on its own page is the masthead: the site's own
+    text is told by own-site attribution, which copies elsewhere may outweigh)."""
+    if index >= head or head >= len(paragraphs) or credit.outlet in (None, relay):
         return False
     if index > 0 and index - 1 in pictures:
         return False
     outlet = registry.get(credit.outlet) if registry is not None else None
     return outlet is None or outlet.kind != "aggregator"
+
+
+def quoted_posts(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int]:
+    """Embedded social-media posts and their signature lines ("— Jane Doe (@janedoe) July
+    16, 2018" and the paragraph right above it): an account's words, quoted by every page
+    that shows them, so their copies elsewhere decide nothing about who wrote a page."""
+    pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
+    if pattern is None:
+        return frozenset()
+    found: set[int] = set()
+    for p in paragraphs:
+        text = p.text
+        if "(@" in text and len(text) < 160 and pattern.match(text):
+            found.add(p.index)
+            if p.index > 0:
+                found.add(p.index - 1)
+    return frozenset(found)
 
 
 def _embedded_posts(paragraphs: Sequence[Paragraph], embeds: dict[int, Resolved]) -> dict[int, Claim]:
@@ -658,10 +682,24 @@ def _embedded_posts(paragraphs: Sequence[Paragraph], embeds: dict[int, Resolved]
     return found
 
 
-def _is_gallery_text(claim: Claim, cues: CueSet) -> bool:
-    """Whether a credit is a text credit that speaks for its story from a caption line."""
-    names = {rule.name for rule in cues.rules if rule.gallery_text}
+def _is_byline(claim: Claim, cues: CueSet) -> bool:
+    """Whether a credit is a byline ("Jill Colvin, Associated Press"), which the furniture
+    rules may take for a picture's credit: it speaks for the story all the same. A name with
+    a wire in brackets ("Carl Bernstein (AP)") is not one: on a caption line it credits the
+    picture."""
+    names = {rule.name for rule in cues.rules if rule.byline}
     return any(e.rule in names for e in claim.evidence)
+
+
+def _is_gallery_text(claim: Claim, cues: CueSet, every: bool = False) -> bool:
+    """Whether a credit is a text credit closing a paragraph ("... square. (AFP)"), which
+    speaks for its story on a relay's page (an aggregator's gallery) even from a caption
+    line. On a news outlet's own page the same shape closes a caption ("... in Finland.
+    (CBS)"): the paragraph keeps the credit, the story does not inherit it. ``every``: all
+    the claim's evidence is of that kind (else any of it)."""
+    names = {rule.name for rule in cues.rules if rule.gallery_text}
+    found = (e.rule in names for e in claim.evidence)
+    return all(found) if every else any(found)
 
 
 def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
@@ -726,6 +764,7 @@ class _Run:
     sites: Sequence[str | None]
     dates: Sequence[str | None]
     references: Sequence[bool]  # read in the per-page pass: the pages may be read back from a spool
+    posts: Sequence[frozenset[int]] = ()  # per page, its quoted social-media posts
 
     def claim(self, ref: ParagraphRef) -> Claim | None:
         return self.claims[ref.doc][ref.index]
@@ -793,6 +832,8 @@ def cross_document(run: _Run, clusters: Sequence[Cluster]) -> dict[ParagraphRef,
         refs = _copies(cluster)
         if len({r.doc for r in refs}) < 2:
             continue
+        if run.posts and any(r.index in run.posts[r.doc] for r in refs):
+            continue  # a quoted post: every copy quotes the account, none wrote it
         decided = _original(run, refs)
         if decided is None:
             continue
@@ -868,6 +909,7 @@ class PageTrace:
     relay: str | None
     claims: tuple[Claim | None, ...]
     reference: bool
+    posts: frozenset[int] = frozenset()  # quoted social-media posts (``quoted_posts``)
 
 
 def trace_page(
@@ -878,7 +920,7 @@ def trace_page(
     relay = relay_of(seg.document, matches, registry)
     resolved = resolve_document(seg, matches, blocks, relay, registry)
     return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay, registry, matches)),
-                     seg.document.reference)
+                     seg.document.reference, quoted_posts(seg.paragraphs, cues))
 
 
 def trace_across(
@@ -890,7 +932,7 @@ def trace_across(
     relays = [page.relay for page in pages]
     dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(pages)
     run = _Run(segmented, [page.claims for page in pages], relays, dates,
-               [page.reference for page in pages])
+               [page.reference for page in pages], [page.posts for page in pages])
     copied: list[dict[int, Claim]] = [{} for _ in range(len(pages))]
     for ref, claim in cross_document(run, clusters).items():
         copied[ref.doc][ref.index] = claim
