@@ -218,11 +218,17 @@ class CueSet:
     _outlet_free: tuple[CueRule, ...] = field(init=False, compare=False, hash=False, repr=False)
     # Names of the rules that open a story (datelines, bylines): the tracer asks on every page.
     story_rules: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
+    # Names of the byline rules and of the gallery text credits (see CueRule): the tracer asks
+    # on pages with a caption.
+    byline_rules: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
+    gallery_rules: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_outlet_free", tuple(r for r in self.rules if not _names_outlet(r)))
         object.__setattr__(self, "story_rules",
                            frozenset(rule.name for rule in self.rules if rule.starts_block or rule.story))
+        object.__setattr__(self, "byline_rules", frozenset(r.name for r in self.rules if r.byline))
+        object.__setattr__(self, "gallery_rules", frozenset(r.name for r in self.rules if r.gallery_text))
         if self.screen is not None and self.screen.rules != self.rules:
             object.__setattr__(self, "screen", None)  # a screen made for other rules
 

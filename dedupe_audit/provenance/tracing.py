@@ -493,7 +493,8 @@ def trace_document(
     # on their pages, and where the site is unknown, a named source speaks for its paragraph.
     relay_page = own is None or own.kind in RETELLING_KINDS
     paragraphs = seg.paragraphs
-    pictures = _captions(paragraphs, cues)
+    # captions matter only where some cue stands (a link line is not a caption's credit)
+    pictures = _captions(paragraphs, cues) if any(resolved) else frozenset()
     resolved, embeds = _placed(paragraphs, resolved, cues, registry, pictures, relay)
     claims: list[Claim | None] = []
     sources: dict[int, tuple[Evidence, ...]] = {}
@@ -520,13 +521,13 @@ def trace_document(
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
-    if own is not None:  # a text credit speaks for a gallery's story on a relay's page only
-        pictures = pictures | {i for i, c in enumerate(claims) if c is not None and c.origin == "cue"
-                               and _is_gallery_text(c, cues, every=True)}
     for index, claim in _embedded_posts(paragraphs, embeds).items():
         if claims[index] is None:
             claims[index] = claim
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
+    if own is not None and named and cues.gallery_rules:  # a gallery's text credit: relay pages only
+        muted = {i for i in named if _is_gallery_text(claims[i], cues, every=True)}  # type: ignore[arg-type]
+        pictures = pictures | muted if muted else pictures
     if not named and not credits and own is None and not sources and not embeds:
         seeds = _seeds(paragraphs, resolved, blocks, cues)
         if not seeds:
@@ -652,8 +653,8 @@ def quoted_posts(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int
     16, 2018" and the paragraph right above it): an account's words, quoted by every page
     that shows them, so their copies elsewhere decide nothing about who wrote a page."""
     pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
-    if pattern is None:
-        return frozenset()
+    if pattern is None or not paragraphs or "(@" not in paragraphs[0].page:
+        return frozenset()  # one scan of the page: most pages embed no post
     found: set[int] = set()
     for p in paragraphs:
         text = p.text
@@ -687,7 +688,7 @@ def _is_byline(claim: Claim, cues: CueSet) -> bool:
     rules may take for a picture's credit: it speaks for the story all the same. A name with
     a wire in brackets ("Carl Bernstein (AP)") is not one: on a caption line it credits the
     picture."""
-    names = {rule.name for rule in cues.rules if rule.byline}
+    names = cues.byline_rules
     return any(e.rule in names for e in claim.evidence)
 
 
@@ -697,7 +698,7 @@ def _is_gallery_text(claim: Claim, cues: CueSet, every: bool = False) -> bool:
     line. On a news outlet's own page the same shape closes a caption ("... in Finland.
     (CBS)"): the paragraph keeps the credit, the story does not inherit it. ``every``: all
     the claim's evidence is of that kind (else any of it)."""
-    names = {rule.name for rule in cues.rules if rule.gallery_text}
+    names = cues.gallery_rules
     found = (e.rule in names for e in claim.evidence)
     return all(found) if every else any(found)
 
