@@ -576,7 +576,10 @@ def _captions(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int]:
     found = set()
     for p in paragraphs:
         if p.is_body:
-            if marker is not None and "(" in p.text and marker.search(p.text):
+            text = p.text
+            if marker is not None and ("(" in text or " via " in text or " Photo" in text) and (
+                marker.search(text)
+            ):
                 found.add(p.index)
         elif p.boilerplate_rule in settings.caption_boilerplate:
             found.add(p.index)
@@ -591,15 +594,21 @@ def _photo_credit(pattern: str) -> re.Pattern[str] | None:
 
 
 def _head_end(paragraphs: Sequence[Paragraph], pictures: frozenset[int], cues: CueSet) -> int:
-    """Index of the story's first sentence (a body paragraph, not a caption, of at least
-    ``HEAD_SENTENCE_WORDS`` words ending a sentence): the page head is what stands above it.
-    ``len(paragraphs)`` when there is none (no story under the head)."""
-    terminal = cues.blocks.headline_terminal
+    """Index of the story's first paragraph (a body paragraph, not a caption, of at least
+    ``HEAD_SENTENCE_WORDS`` words ending a sentence, or longer than a headline may be): the
+    page head is what stands above it. A title cut short ("... amid Russian...") ends no
+    sentence; a story cut short by the scraper is still a story. ``len(paragraphs)`` when
+    there is none (no story under the head)."""
+    settings = cues.blocks
     for p in paragraphs:
         if not p.is_body or p.index in pictures:
             continue
         text = p.text.rstrip().rstrip("\"'”’»)]")
-        if text and text[-1] in terminal and len(text.split()) >= HEAD_SENTENCE_WORDS:
+        words = len(text.split())
+        if words > settings.headline_max_words or (
+            words >= HEAD_SENTENCE_WORDS and text[-1:] in settings.headline_terminal
+            and not text.endswith(("...", "…"))
+        ):
             return p.index
     return len(paragraphs)
 

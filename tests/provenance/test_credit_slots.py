@@ -111,6 +111,36 @@ def test_outlet_name_alone_in_the_head_uk_ru(name, outlet, story):
     assert outlets(found)[2:] == [outlet] * 2
 
 
+def test_byline_slot_under_a_cut_headline_over_a_cut_story():
+    """A title cut short ("...") ends no sentence; a story the scraper cut mid-sentence is
+    still the story under the head."""
+    cut_story = " ".join(STORY)[:-40]
+    found = trace([
+        "Mayor says the new bridge will open before the winter despite the...",
+        "Reuters•",
+        "[written-timestamp] July 13, 2018",
+        cut_story,
+    ], site="yahoo.com")
+    assert found[3].outlet == "Reuters"
+
+
+def test_caption_credit_without_brackets_is_not_the_story_start():
+    """A long caption closed by a wire's credit with no brackets is still a caption: the
+    wire's name under the headline below it is the story's byline slot."""
+    caption = ("The mayor walks across the unfinished span of the new bridge with engineers and"
+               " city officials on Sunday, July 15, 2018, on the eve of the vote on the final"
+               " budget for the works. PA via AP Jane Roe")
+    found = trace([
+        "Bridge to open before the winter",
+        caption,
+        "Bridge to open before the winter",
+        "[headline-among-furniture] The Associated Press",
+        *STORY,
+    ], site="miamiherald.com")
+    assert outlets(found)[4:] == ["AP"] * 3
+    assert found[2].outlet == "AP"  # the headline of the wire's story
+
+
 def test_outlet_name_alone_after_the_first_sentence_is_not_a_byline():
     found = trace([STORY[0], "Reuters", *STORY[1:]], site="yahoo.com")
     assert outlets(found) == [None] * 4
