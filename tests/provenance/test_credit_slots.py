@@ -74,6 +74,12 @@ def test_dateline_with_wire_tag_still_credits_its_story():
     assert outlets(found) == ["AP"] * 4
 
 
+def test_dateline_filed_from_two_places():
+    found = trace(["TURNBERRY/GLASGOW, Scotland (Reuters) - The leaders met on Saturday.", *STORY],
+                  site="yahoo.com")
+    assert outlets(found) == ["Reuters"] * 4
+
+
 def test_byline_taken_for_a_photo_credit_still_credits_the_story():
     found = trace([
         "Leaders prepare for a tense meeting",
