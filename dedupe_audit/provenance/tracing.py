@@ -494,8 +494,8 @@ def trace_document(
     relay_page = own is None or own.kind in RETELLING_KINDS
     paragraphs = seg.paragraphs
     # captions matter only where some cue stands (a link line is not a caption's credit)
-    pictures = _captions(paragraphs, cues) if any(resolved) else frozenset()
-    resolved, embeds = _placed(paragraphs, resolved, cues, registry, pictures, relay)
+    pictures = _captions(paragraphs, resolved, cues)
+    resolved, embeds = _placed(paragraphs, resolved, cues, registry, relay)
     claims: list[Claim | None] = []
     sources: dict[int, tuple[Evidence, ...]] = {}
     credits: dict[int, Claim] = {}
@@ -521,7 +521,7 @@ def trace_document(
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
-    for index, claim in _embedded_posts(paragraphs, embeds).items():
+    for index, claim in _embedded_posts(paragraphs, embeds).items() if embeds else ():
         if claims[index] is None:
             claims[index] = claim
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
@@ -567,23 +567,26 @@ def trace_document(
 HEAD_SENTENCE_WORDS = 8  # the story's first sentence paragraph, which ends the page head
 
 
-def _captions(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int]:
-    """Paragraphs that are a picture's caption or credit: furniture of a caption rule, or a
-    body paragraph holding a picture credit ("(AP Photo/Name, File)"). Their credits speak for
+def _captions(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]], cues: CueSet
+              ) -> frozenset[int]:
+    """The paragraphs holding a cue that are a picture's caption or credit (see
+    :func:`is_caption`): their credits speak for the picture only. Only they matter: a
+    caption without a credit has nothing to hand down."""
+    return frozenset(p.index for p, found in zip(paragraphs, resolved, strict=True)
+                     if found and is_caption(p, cues))
+
+
+def is_caption(paragraph: Paragraph, cues: CueSet) -> bool:
+    """Whether a paragraph is a picture's caption or credit: furniture of a caption rule, or
+    a body paragraph holding a picture credit ("(AP Photo/Name, File)"). Its credits speak for
     the picture: an agency's photo over an op-ed does not make the op-ed the agency's."""
     settings = cues.blocks
+    if not paragraph.is_body:
+        return paragraph.boilerplate_rule in settings.caption_boilerplate
     marker = _photo_credit(settings.photo_credit)
-    found = set()
-    for p in paragraphs:
-        if p.is_body:
-            text = p.text
-            if marker is not None and ("(" in text or " via " in text or " Photo" in text) and (
-                marker.search(text)
-            ):
-                found.add(p.index)
-        elif p.boilerplate_rule in settings.caption_boilerplate:
-            found.add(p.index)
-    return frozenset(found)
+    text = paragraph.text
+    return marker is not None and ("(" in text or " via " in text or " Photo" in text) and (
+        marker.search(text) is not None)
 
 
 @lru_cache(maxsize=8)
@@ -593,7 +596,7 @@ def _photo_credit(pattern: str) -> re.Pattern[str] | None:
     return re.compile(pattern) if pattern else None
 
 
-def _head_end(paragraphs: Sequence[Paragraph], pictures: frozenset[int], cues: CueSet) -> int:
+def _head_end(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
     """Index of the story's first paragraph (a body paragraph, not a caption, of at least
     ``HEAD_SENTENCE_WORDS`` words ending a sentence, or longer than a headline may be): the
     page head is what stands above it. A title cut short ("... amid Russian...") ends no
@@ -601,10 +604,12 @@ def _head_end(paragraphs: Sequence[Paragraph], pictures: frozenset[int], cues: C
     there is none (no story under the head)."""
     settings = cues.blocks
     for p in paragraphs:
-        if not p.is_body or p.index in pictures:
+        if not p.is_body:
             continue
         text = p.text.rstrip().rstrip("\"'”’»)]")
         words = len(text.split())
+        if words >= HEAD_SENTENCE_WORDS and is_caption(p, cues):
+            continue
         if words > settings.headline_max_words or (
             words >= HEAD_SENTENCE_WORDS and text[-1:] in settings.headline_terminal
             and not text.endswith(("...", "…"))
@@ -615,15 +620,15 @@ def _head_end(paragraphs: Sequence[Paragraph], pictures: frozenset[int], cues: C
 
 def _placed(
     paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]], cues: CueSet,
-    registry: OutletRegistry | None, pictures: frozenset[int], relay: str | None = None,
+    registry: OutletRegistry | None, relay: str | None = None,
 ) -> tuple[list[Sequence[Resolved]], dict[int, Resolved]]:
     """The cues that count where they stand: a head-slot credit (an outlet's name alone on
     its line) only in the page head, not under a caption, not the page's own masthead and not
     an aggregator's label;
     embedded-post signatures are taken apart (they speak for the post above them only)."""
-    if not any(r.match.rule.slot for found in resolved for r in found):
+    if not any(r.match.rule.slot for found in resolved if found for r in found):
         return list(resolved), {}
-    head = _head_end(paragraphs, pictures, cues)
+    head = _head_end(paragraphs, cues)
     kept: list[Sequence[Resolved]] = []
     embeds: dict[int, Resolved] = {}
     for p, found in zip(paragraphs, resolved, strict=True):
@@ -634,7 +639,7 @@ def _placed(
                 if r.outlet and p.index not in embeds:
                     embeds[p.index] = r
                 continue
-            if slot == "head" and not _in_head_slot(p.index, head, r, paragraphs, pictures, registry,
+            if slot == "head" and not _in_head_slot(p.index, head, r, paragraphs, cues, registry,
                                                     relay):
                 continue
             here.append(r)
@@ -643,7 +648,7 @@ def _placed(
 
 
 def _in_head_slot(index: int, head: int, credit: Resolved, paragraphs: Sequence[Paragraph],
-                  pictures: frozenset[int], registry: OutletRegistry | None, relay: str | None) -> bool:
+                  cues: CueSet, registry: OutletRegistry | None, relay: str | None) -> bool:
     """Whether a lone outlet line stands in the byline slot: above the story's first
     sentence, with a story under it, not right under a caption (a lone "AP" there is the
     picture's credit), naming an outlet that writes (an aggregator's name is its label) and
@@ -651,7 +656,7 @@ def _in_head_slot(index: int, head: int, credit: Resolved, paragraphs: Sequence[
     text is told by own-site attribution, which copies elsewhere may outweigh)."""
     if index >= head or head >= len(paragraphs) or credit.outlet in (None, relay):
         return False
-    if index > 0 and index - 1 in pictures:
+    if index > 0 and is_caption(paragraphs[index - 1], cues):
         return False
     outlet = registry.get(credit.outlet) if registry is not None else None
     return outlet is None or outlet.kind != "aggregator"
