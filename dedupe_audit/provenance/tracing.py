@@ -666,9 +666,12 @@ def quoted_posts(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int
     """Embedded social-media posts and their signature lines ("— Jane Doe (@janedoe) July
     16, 2018" and the paragraph right above it): an account's words, quoted by every page
     that shows them, so their copies elsewhere decide nothing about who wrote a page."""
+    page = paragraphs[0].page if paragraphs else ""
+    if "@" not in page or "(@" not in page:
+        return frozenset()  # one scan of the page ("@" is rare in prose): most embed no post
     pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
-    if pattern is None or not paragraphs or "(@" not in paragraphs[0].page:
-        return frozenset()  # one scan of the page: most pages embed no post
+    if pattern is None:
+        return frozenset()
     found: set[int] = set()
     for p in paragraphs:
         text = p.text
