@@ -43,12 +43,18 @@ ROLES = frozenset({"reported", "teaser", "source", "interview", "contributor"})
 AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
-     "marks_relay", "story", "outlet", "glued", "source", "open_world"}
+     "marks_relay", "story", "outlet", "glued", "source", "open_world", "slot", "gallery_text",
+     "byline"}
 )
 
 
 _LEAD_IN_KEYS = frozenset({"name", "pattern", "source"})
-LEAD_IN_GROUPS = ("head", "tail")  # where a lead-in's pattern puts the words naming the outlet
+LEAD_IN_GROUPS = ("head", "tail")
+# Where on the page a rule's credit counts and what it speaks for: anywhere (the default);
+# "head" - only in the page head, before the story's first sentence (the byline slot: a line
+# that is just an outlet's name under the headline); "embed" - it signs the embedded post
+# just above it ("— CNN Newsroom (@CNNnewsroom) July 16, 2018"): that post and itself only.
+SLOTS = frozenset({"", "head", "embed"})  # where a lead-in's pattern puts the words naming the outlet
 
 
 class CueError(RuleFileError):
@@ -102,6 +108,15 @@ class CueRule:
     # {name} instead of {outlet}: any capitalised name, so a strong credit pattern names an
     # outlet the registry lacks (reported by name, flagged as not in the registry).
     open_world: bool = False
+    # Where the credit counts and what it speaks for (see SLOTS); "" anywhere.
+    slot: str = ""
+    # A text credit closing a paragraph ("... square. (AFP)") that the furniture rules may take
+    # for a caption line: on a page with no own outlet (an aggregator's gallery) it still speaks
+    # for the story there. Any other credit in a caption speaks for the picture only.
+    gallery_text: bool = False
+    # A byline ("Jill Colvin, Associated Press"): the furniture rules may take the line for a
+    # picture's credit; it still speaks for the story under it.
+    byline: bool = False
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -132,6 +147,15 @@ class BlockSettings:
     headline_max_words: int = 30
     headline_terminal: str = ".!?…:;,"
     story_boilerplate: tuple[str, ...] = ("dateline",)
+    # Boilerplate rules whose line is a picture's caption or credit: a credit there (a
+    # copyright, "(AP Photo/...)", "Jane Doe (AP)") speaks for the picture, not the story.
+    caption_boilerplate: tuple[str, ...] = ()
+    # A picture credit inside a paragraph the furniture rules kept as body ("(AP Photo/Name,
+    # File)", "Photo: Name/Agency"): the paragraph is a caption, its credits the picture's.
+    photo_credit: str = ""
+    # The signature line under an embedded social-media post ("— Jane Doe (@janedoe) July 16,
+    # 2018"): the post above it is the account's words, quoted wherever it is copied.
+    post_signature: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,11 +218,17 @@ class CueSet:
     _outlet_free: tuple[CueRule, ...] = field(init=False, compare=False, hash=False, repr=False)
     # Names of the rules that open a story (datelines, bylines): the tracer asks on every page.
     story_rules: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
+    # Names of the byline rules and of the gallery text credits (see CueRule): the tracer asks
+    # on pages with a caption.
+    byline_rules: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
+    gallery_rules: frozenset[str] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_outlet_free", tuple(r for r in self.rules if not _names_outlet(r)))
         object.__setattr__(self, "story_rules",
                            frozenset(rule.name for rule in self.rules if rule.starts_block or rule.story))
+        object.__setattr__(self, "byline_rules", frozenset(r.name for r in self.rules if r.byline))
+        object.__setattr__(self, "gallery_rules", frozenset(r.name for r in self.rules if r.gallery_text))
         if self.screen is not None and self.screen.rules != self.rules:
             object.__setattr__(self, "screen", None)  # a screen made for other rules
 
@@ -446,6 +476,9 @@ def _parse_rule(
     glued = bool(raw.get("glued", False))
     pattern = _compile(raw, where, glued_aliases if glued and glued_aliases else aliases, descriptors,
                        alias_start)
+    slot = raw.get("slot", "")
+    if slot not in SLOTS:
+        raise CueError(f"{where}: slot '{slot}' is not one of {', '.join(sorted(SLOTS - {''}))}")
     fixed = raw.get("outlet")
     if fixed is not None and not (isinstance(fixed, str) and fixed.strip()):
         raise CueError(f"{where}: 'outlet' must be a non-empty string")
@@ -465,6 +498,9 @@ def _parse_rule(
         glued=glued,
         basis=str(raw.get("source", "")),
         open_world="{name}" in str(raw.get("pattern", "")),
+        slot=str(slot),
+        gallery_text=bool(raw.get("gallery_text", False)),
+        byline=bool(raw.get("byline", False)),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
@@ -499,6 +535,9 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
             headline_max_words=int(raw.get("headline_max_words", default.headline_max_words)),
             headline_terminal=str(raw.get("headline_terminal", default.headline_terminal)),
             story_boilerplate=tuple(raw.get("story_boilerplate", default.story_boilerplate)),
+            caption_boilerplate=tuple(raw.get("caption_boilerplate", default.caption_boilerplate)),
+            photo_credit=str(raw.get("photo_credit", default.photo_credit)),
+            post_signature=str(raw.get("post_signature", default.post_signature)),
         )
     except (TypeError, ValueError) as err:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..model import (
@@ -413,6 +414,7 @@ def _speaks_for_story(claim: Claim | None, in_lead: bool, story_rules: frozenset
 def _inherit(
     claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]],
     story_rules: frozenset[str] = frozenset(), credits: dict[int, Claim] | None = None,
+    pictures: frozenset[int] = frozenset(),
 ) -> None:
     """Fill paragraphs without a cue from the nearest story cue before them in their block
     (or the block's seed), else the nearest after; never across a block edge.
@@ -424,6 +426,8 @@ def _inherit(
     paragraph only; letting it spread would hand the whole article to the outlet it quotes.
     ``credits`` are story credits held by furniture (a copyright line, a production line),
     by paragraph: they speak for the block they stand in but are never filled in themselves.
+    ``pictures``: caption lines kept as body ("... (AP Photo/Name)"): their credits are the
+    picture's and speak for the caption alone.
     """
     credits = credits or {}
     shared: dict[int, tuple[str, tuple[Evidence, ...]]] = {}
@@ -433,7 +437,8 @@ def _inherit(
         lead = set([i for i in members if i not in credits][:LEAD_PARAGRAPHS])
         anchors = [
             i for i in members
-            if _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
+            if (i not in pictures or i in credits)
+            and _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
         ]
         if not anchors and block not in seeds:
             continue  # nothing to inherit from
@@ -488,6 +493,9 @@ def trace_document(
     # on their pages, and where the site is unknown, a named source speaks for its paragraph.
     relay_page = own is None or own.kind in RETELLING_KINDS
     paragraphs = seg.paragraphs
+    # captions matter only where some cue stands (a link line is not a caption's credit)
+    pictures = _captions(paragraphs, resolved, cues)
+    resolved, embeds = _placed(paragraphs, resolved, cues, registry, relay)
     claims: list[Claim | None] = []
     sources: dict[int, tuple[Evidence, ...]] = {}
     credits: dict[int, Claim] = {}
@@ -506,11 +514,21 @@ def trace_document(
             claims.append(_boilerplate_claim(paragraph, found))
             credit = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
             credit = credit if credit and _is_story_credit(credit, cues) else link
+            if credit is not None and paragraph.index in pictures and not (
+                _is_byline(credit, cues) or (own is None and _is_gallery_text(credit, cues))
+            ):
+                credit = None  # a picture's credit: the picture's, not the story's
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
+    for index, claim in _embedded_posts(paragraphs, embeds).items() if embeds else ():
+        if claims[index] is None:
+            claims[index] = claim
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
-    if not named and not credits and own is None and not sources:
+    if own is not None and named and cues.gallery_rules:  # a gallery's text credit: relay pages only
+        muted = {i for i in named if _is_gallery_text(claims[i], cues, every=True)}  # type: ignore[arg-type]
+        pictures = pictures | muted if muted else pictures
+    if not named and not credits and own is None and not sources and not embeds:
         seeds = _seeds(paragraphs, resolved, blocks, cues)
         if not seeds:
             return claims  # no credit, cue, seed or own site: nothing to hand down
@@ -524,7 +542,7 @@ def trace_document(
         if story is not None:
             body_blocks[index] = story
     _inherit(claims, body_blocks, _seeds(paragraphs, resolved, blocks, cues), _story_rules(cues),
-             credits)
+             credits, pictures)
     tail = _trailing_titles(paragraphs, cues)
     for p in paragraphs[tail:]:
         claim = claims[p.index]
@@ -544,6 +562,162 @@ def trace_document(
             claims[index] = Claim(claim.outlet, claim.via, claim.role, claim.confidence,
                                   claim.explanation, claim.evidence + evidence, claim.origin)
     return claims
+
+
+HEAD_SENTENCE_WORDS = 8  # the story's first sentence paragraph, which ends the page head
+
+
+def _captions(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]], cues: CueSet
+              ) -> frozenset[int]:
+    """The paragraphs holding a cue that are a picture's caption or credit (see
+    :func:`is_caption`): their credits speak for the picture only. Only they matter: a
+    caption without a credit has nothing to hand down."""
+    return frozenset(p.index for p, found in zip(paragraphs, resolved, strict=True)
+                     if found and is_caption(p, cues))
+
+
+def is_caption(paragraph: Paragraph, cues: CueSet) -> bool:
+    """Whether a paragraph is a picture's caption or credit: furniture of a caption rule, or
+    a body paragraph holding a picture credit ("(AP Photo/Name, File)"). Its credits speak for
+    the picture: an agency's photo over an op-ed does not make the op-ed the agency's."""
+    settings = cues.blocks
+    if not paragraph.is_body:
+        return paragraph.boilerplate_rule in settings.caption_boilerplate
+    marker = _photo_credit(settings.photo_credit)
+    text = paragraph.text
+    return marker is not None and ("(" in text or " via " in text or " Photo" in text) and (
+        marker.search(text) is not None)
+
+
+@lru_cache(maxsize=8)
+def _photo_credit(pattern: str) -> re.Pattern[str] | None:
+    """A shipped ``[blocks]`` pattern (picture credit, post signature), compiled once
+    (``[blocks]`` is read from the shipped cue file only)."""
+    return re.compile(pattern) if pattern else None
+
+
+def _head_end(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
+    """Index of the story's first paragraph (a body paragraph, not a caption, of at least
+    ``HEAD_SENTENCE_WORDS`` words ending a sentence, or longer than a headline may be): the
+    page head is what stands above it. A title cut short ("... amid Russian...") ends no
+    sentence; a story cut short by the scraper is still a story. ``len(paragraphs)`` when
+    there is none (no story under the head)."""
+    settings = cues.blocks
+    for p in paragraphs:
+        if not p.is_body:
+            continue
+        text = p.text.rstrip().rstrip("\"'”’»)]")
+        words = len(text.split())
+        if words >= HEAD_SENTENCE_WORDS and is_caption(p, cues):
+            continue
+        if words > settings.headline_max_words or (
+            words >= HEAD_SENTENCE_WORDS and text[-1:] in settings.headline_terminal
+            and not text.endswith(("...", "…"))
+        ):
+            return p.index
+    return len(paragraphs)
+
+
+def _placed(
+    paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]], cues: CueSet,
+    registry: OutletRegistry | None, relay: str | None = None,
+) -> tuple[list[Sequence[Resolved]], dict[int, Resolved]]:
+    """The cues that count where they stand: a head-slot credit (an outlet's name alone on
+    its line) only in the page head, not under a caption, not the page's own masthead and not
+    an aggregator's label;
+    embedded-post signatures are taken apart (they speak for the post above them only)."""
+    if not any(r.match.rule.slot for found in resolved if found for r in found):
+        return list(resolved), {}
+    head = _head_end(paragraphs, cues)
+    kept: list[Sequence[Resolved]] = []
+    embeds: dict[int, Resolved] = {}
+    for p, found in zip(paragraphs, resolved, strict=True):
+        here = []
+        for r in found:
+            slot = r.match.rule.slot
+            if slot == "embed":
+                if r.outlet and p.index not in embeds:
+                    embeds[p.index] = r
+                continue
+            if slot == "head" and not _in_head_slot(p.index, head, r, paragraphs, cues, registry,
+                                                    relay):
+                continue
+            here.append(r)
+        kept.append(here if len(here) != len(found) else found)
+    return kept, embeds
+
+
+def _in_head_slot(index: int, head: int, credit: Resolved, paragraphs: Sequence[Paragraph],
+                  cues: CueSet, registry: OutletRegistry | None, relay: str | None) -> bool:
+    """Whether a lone outlet line stands in the byline slot: above the story's first
+    sentence, with a story under it, not right under a caption (a lone "AP" there is the
+    picture's credit), naming an outlet that writes (an aggregator's name is its label) and
+    is not the page's own site (its name on its own page is the masthead: the site's own
+    text is told by own-site attribution, which copies elsewhere may outweigh)."""
+    if index >= head or head >= len(paragraphs) or credit.outlet in (None, relay):
+        return False
+    if index > 0 and is_caption(paragraphs[index - 1], cues):
+        return False
+    outlet = registry.get(credit.outlet) if registry is not None else None
+    return outlet is None or outlet.kind != "aggregator"
+
+
+def quoted_posts(paragraphs: Sequence[Paragraph], cues: CueSet) -> frozenset[int]:
+    """Embedded social-media posts and their signature lines ("— Jane Doe (@janedoe) July
+    16, 2018" and the paragraph right above it): an account's words, quoted by every page
+    that shows them, so their copies elsewhere decide nothing about who wrote a page."""
+    page = paragraphs[0].page if paragraphs else ""
+    if "@" not in page or "(@" not in page:
+        return frozenset()  # one scan of the page ("@" is rare in prose): most embed no post
+    pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
+    if pattern is None:
+        return frozenset()
+    found: set[int] = set()
+    for p in paragraphs:
+        text = p.text
+        if "(@" in text and len(text) < 160 and pattern.match(text):
+            found.add(p.index)
+            if p.index > 0:
+                found.add(p.index - 1)
+    return frozenset(found)
+
+
+def _embedded_posts(paragraphs: Sequence[Paragraph], embeds: dict[int, Resolved]) -> dict[int, Claim]:
+    """Claims of embedded posts: a signature line "— CBS News (@CBSNews) July 15, 2018"
+    speaks for itself and the body paragraph right above it (the post), and for nothing
+    else: the page's story around an embedded tweet is still the page's."""
+    found: dict[int, Claim] = {}
+    for index, credit in sorted(embeds.items()):
+        evidence = credit.evidence
+        why = (f"Embedded post signed '{credit.match.phrase}' ({credit.match.rule.name}): "
+               f"{credit.outlet}'s post, quoted on this page.")
+        claim = Claim(credit.outlet, (), "reported", credit.confidence, why, (evidence,), "embed")
+        if paragraphs[index].is_body:
+            found[index] = claim
+        post = index - 1
+        if post >= 0 and paragraphs[post].is_body and post not in embeds:
+            found.setdefault(post, claim)
+    return found
+
+
+def _is_byline(claim: Claim, cues: CueSet) -> bool:
+    """Whether a credit is a byline ("Jill Colvin, Associated Press"), which the furniture
+    rules may take for a picture's credit: it speaks for the story all the same. A name with
+    a wire in brackets ("Carl Bernstein (AP)") is not one: on a caption line it credits the
+    picture."""
+    names = cues.byline_rules
+    return any(e.rule in names for e in claim.evidence)
+
+
+def _is_gallery_text(claim: Claim, cues: CueSet, every: bool = False) -> bool:
+    """Whether a credit is a text credit closing a paragraph ("... square. (AFP)"), which
+    speaks for its story on a relay's page (an aggregator's gallery) even from a caption
+    line. On a news outlet's own page the same shape closes a caption ("... in Finland.
+    (CBS)"): the paragraph keeps the credit, the story does not inherit it. ``every``: all
+    the claim's evidence is of that kind (else any of it)."""
+    names = cues.gallery_rules
+    found = (e.rule in names for e in claim.evidence)
+    return all(found) if every else any(found)
 
 
 def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
@@ -608,6 +782,7 @@ class _Run:
     sites: Sequence[str | None]
     dates: Sequence[str | None]
     references: Sequence[bool]  # read in the per-page pass: the pages may be read back from a spool
+    posts: Sequence[frozenset[int]] = ()  # per page, its quoted social-media posts
 
     def claim(self, ref: ParagraphRef) -> Claim | None:
         return self.claims[ref.doc][ref.index]
@@ -675,6 +850,8 @@ def cross_document(run: _Run, clusters: Sequence[Cluster]) -> dict[ParagraphRef,
         refs = _copies(cluster)
         if len({r.doc for r in refs}) < 2:
             continue
+        if run.posts and any(r.index in run.posts[r.doc] for r in refs):
+            continue  # a quoted post: every copy quotes the account, none wrote it
         decided = _original(run, refs)
         if decided is None:
             continue
@@ -750,6 +927,7 @@ class PageTrace:
     relay: str | None
     claims: tuple[Claim | None, ...]
     reference: bool
+    posts: frozenset[int] = frozenset()  # quoted social-media posts (``quoted_posts``)
 
 
 def trace_page(
@@ -760,7 +938,7 @@ def trace_page(
     relay = relay_of(seg.document, matches, registry)
     resolved = resolve_document(seg, matches, blocks, relay, registry)
     return PageTrace(relay, tuple(trace_document(seg, resolved, blocks, cues, relay, registry, matches)),
-                     seg.document.reference)
+                     seg.document.reference, quoted_posts(seg.paragraphs, cues))
 
 
 def trace_across(
@@ -772,7 +950,7 @@ def trace_across(
     relays = [page.relay for page in pages]
     dates = [d.date if d else None for d in page_dates] if page_dates else [None] * len(pages)
     run = _Run(segmented, [page.claims for page in pages], relays, dates,
-               [page.reference for page in pages])
+               [page.reference for page in pages], [page.posts for page in pages])
     copied: list[dict[int, Claim]] = [{} for _ in range(len(pages))]
     for ref, claim in cross_document(run, clusters).items():
         copied[ref.doc][ref.index] = claim

@@ -99,7 +99,10 @@ SCREENED_CUES = [rule for rule in CUES.rules if rule.keywords]
 
 
 def test_most_cue_rules_are_screened_by_keywords():
-    assert len(SCREENED_CUES) >= 0.7 * len(CUES.rules)
+    # credit shapes around an outlet's name (datelines, bylines, the byline slot, "(AFP)"
+    # closing a paragraph, an embedded post's signature) have no keyword: the alias probe
+    # screens them
+    assert len(SCREENED_CUES) >= 0.65 * len(CUES.rules)
 
 
 @SCREEN_PROPERTY

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.model import Paragraph
-from dedupe_audit.provenance.cues import _word_starts, load_cues
+from dedupe_audit.provenance.cues import _names_outlet, _word_starts, load_cues
 from dedupe_audit.provenance.outlets import alias_key, load_registry
 from dedupe_audit.rules.datafiles import data_file
 from dedupe_audit.rules.screens import (
@@ -83,7 +83,11 @@ def test_screened_cues_equal_running_every_rule(name, data):
 
 
 def test_most_cue_rules_have_needles():
-    assert sum(rule.needles is not None for rule in CUES.rules) >= 0.8 * len(CUES.rules)
+    # Credits shaped by punctuation around an outlet's name (datelines, bylines, "(AFP)" closing
+    # a paragraph, an outlet's name alone on its line) have no word to screen by; the alias scan
+    # screens them. Every rule naming no outlet must have needles: it would run everywhere.
+    assert sum(rule.needles is not None for rule in CUES.rules) >= 0.75 * len(CUES.rules)
+    assert [rule.name for rule in CUES.rules if rule.needles is None and not _names_outlet(rule)] == []
 
 
 def test_a_paragraph_without_cues_runs_no_rule():
