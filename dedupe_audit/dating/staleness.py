@@ -126,6 +126,9 @@ class Clue:
     # ... in charge") and the office keeps no courtesy title: written while they held it,
     # however the page names a later holder (see ``_reported``)
     acts: bool = False
+    # read off the page date ("this year's midterms", see ``TimeHit.page_relative``): it gives
+    # way to the other clues when they cannot hold together (``_resolve``)
+    yields: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,7 +481,8 @@ def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage,
         marker = _time_marker(hit)
         if hit.deciding:
             until = _day_after(hit.last)
-            clues.append(Clue(marker, hit.first, until, ANCHORED_CONFIDENCE))
+            clues.append(Clue(marker, hit.first, until, ANCHORED_CONFIDENCE,
+                              yields=hit.page_relative))
         else:
             context.append(marker)
     taken = [(m.start, m.end) for m in context] + [(c.marker.start, c.marker.end) for c in clues]
@@ -520,15 +524,27 @@ def _holds_with(term: Term, clue: Clue) -> bool:
 def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:
     """Keep the clues that can hold together; when they cannot, the ones that ended
     before the newest began are read as retrospective and dropped (after reading a
-    several-tenure holder in the tenure that fits the others, see ``_retermed``)."""
+    several-tenure holder in the tenure that fits the others, see ``_retermed``). A clue
+    read off the page date ("this year's midterms") never outvotes the others: it is kept
+    only when it holds together with what they leave."""
     clues = _retermed(clues)
-    starts = [c.first for c in clues if c.first]
+    firm = [c for c in clues if not c.yields]
+    starts = [c.first for c in firm if c.first]
     newest = max(starts) if starts else None
-    ends = [c.until for c in clues if c.until]
+    ends = [c.until for c in firm if c.until]
     if newest is None or not ends or newest < min(ends):
-        return clues, []
-    kept = [c for c in clues if c.until is None or c.until > newest]
+        kept_firm = firm
+    else:
+        kept_firm = [c for c in firm if c.until is None or c.until > newest]
+    window = _window(kept_firm)
+    kept = [c for c in clues if c in kept_firm or (c.yields and (
+        not kept_firm or _holds_with(Term(c.first or date.min, c.until), _window_clue(window))))]
     return kept, [c for c in clues if c not in kept]
+
+
+def _window_clue(window: tuple[date | None, date | None]) -> Clue:
+    """A stand-in clue for a window (``_holds_with`` compares a term with a clue)."""
+    return Clue(EraMarker("", 0, 0, "", None, None, "window"), window[0], window[1], 0.0)
 
 
 @dataclass(frozen=True, slots=True)

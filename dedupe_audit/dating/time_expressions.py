@@ -96,6 +96,9 @@ class TimeHit:
     first: date | None
     last: date | None
     deciding: bool
+    # the window was read off the page date ("this year's midterms": the latest midterm year
+    # up to the page's): it agrees with the page by construction, so in a conflict it yields
+    page_relative: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,7 +453,7 @@ def _anchored_hits(text: str, rules: Iterable[AnchoredRule], offset: int,
                 cycled = _cycle_window(rule, page)
                 if cycled is not None:
                     hits.append(TimeHit(rule.rule_id, match.start() + offset,
-                                        match.end() + offset, match.group(0), *cycled, True))
+                                        match.end() + offset, match.group(0), *cycled, True, True))
                 continue
             year = _named_year(match, rule.numbers)
             window = None if year is None else _year_window(rule, year)

@@ -185,3 +185,16 @@ def test_a_surname_speaks_for_itself_beside_a_later_holder(eras):
         '"The warning lights are blinking red again," Coats said as he warned of attacks.',
     ], "2026-02-20", eras, blocks=(0, 0, 0))
     assert found[2][0] == "stale" and "reporting: 'said'" in found[2][1], found[2]
+
+
+def test_a_year_read_off_the_page_date_never_outvotes_a_holder(eras):
+    """"this year's US midterm elections" on a 2026 page is read as 2026 because the page is
+    dated 2026: it cannot outvote "Homeland Security Secretary Kirstjen Nielsen has said"
+    (2017-2019), which then dates the paragraph."""
+    found, why = verdict("There are no signs that Russia is targeting this year's US midterm "
+                         "elections, Homeland Security Secretary Kirstjen Nielsen has said.",
+                         "2026-07-15", eras)
+    assert found == "stale" and "Nielsen" in why, why
+    found, why = verdict("Candidates are preparing for this year's midterm elections.",
+                         "2026-07-15", eras)
+    assert found == "current", why
