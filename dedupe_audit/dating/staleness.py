@@ -536,15 +536,11 @@ def _resolve(clues: list[Clue]) -> tuple[list[Clue], list[Clue]]:
         kept_firm = firm
     else:
         kept_firm = [c for c in firm if c.until is None or c.until > newest]
-    window = _window(kept_firm)
+    first, until = _window(kept_firm)
     kept = [c for c in clues if c in kept_firm or (c.yields and (
-        not kept_firm or _holds_with(Term(c.first or date.min, c.until), _window_clue(window))))]
+        not kept_firm or ((until is None or c.first is None or c.first < until)
+                          and (c.until is None or first is None or first < c.until))))]
     return kept, [c for c in clues if c not in kept]
-
-
-def _window_clue(window: tuple[date | None, date | None]) -> Clue:
-    """A stand-in clue for a window (``_holds_with`` compares a term with a clue)."""
-    return Clue(EraMarker("", 0, 0, "", None, None, "window"), window[0], window[1], 0.0)
 
 
 @dataclass(frozen=True, slots=True)
