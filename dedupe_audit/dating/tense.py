@@ -292,7 +292,7 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
     # is not the subject of the verb after it
     governed = first > 0 and words[first - 1] in _OBJECT_PREPOSITIONS
     plural = _coordinated_subject(raw, first)
-    if (first and words[first - 1] in SPEECH_VERBS
+    if (first and not genitive and words[first - 1] in SPEECH_VERBS
             and (first == 1 or raw[first - 2] in _HARD or raw[first - 2] == ",")):
         # '"...," said Secretary of State Mike Pompeo': a quote's speaker after the verb
         return Tense(REPORTING, words[first - 1], True)

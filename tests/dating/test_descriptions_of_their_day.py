@@ -176,6 +176,12 @@ def test_a_quotes_speaker_after_the_verb_is_its_subject(text, mention):
     assert tense.frame == "reporting" and tense.subject, tense
 
 
+def test_a_genitive_after_the_speech_verb_is_not_the_speaker():
+    text = '"We will win," said Secretary of State Mike Pompeo’s spokesman on Monday.'
+    at = text.index("Secretary of State Mike Pompeo")
+    assert not clause_tense(text, at, at + len("Secretary of State Mike Pompeo")).subject
+
+
 def test_a_surname_speaks_for_itself_beside_a_later_holder(eras):
     """"Coats said" reports what the director said in his day, whatever his titled mention
     did; the sitting director named by the page does not turn it into history."""
