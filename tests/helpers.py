@@ -13,11 +13,14 @@ from dedupe_audit.dating.page_date import as_of_date, date_page
 from dedupe_audit.dating.staleness import DatingKnowledge, assess_page, foreign_blocks, recycled
 from dedupe_audit.dating.time_expressions import DateHit, TimeLanguage, page_paragraph_dates, time_language
 from dedupe_audit.model import (
+    BODY,
+    BOILERPLATE,
     Cluster,
     Document,
     DocumentMeta,
     EraConflict,
     PageDate,
+    Paragraph,
     Provenance,
     Recycled,
     SegmentedDocument,
@@ -140,3 +143,36 @@ def assess_pages(
     references = [seg.document.reference for seg in segmented]
     return StalenessRun(tuple(per_paragraph), tuple(conflicts),
                         recycled(references, page_dates, clusters, recycled_days))
+
+
+def page(lines: Sequence[str], boilerplate: dict[int, str] | None = None,
+         reference: bool = False, **meta: object) -> SegmentedDocument:
+    """One paragraph per line; ``boilerplate`` maps a line index to its rule."""
+    boilerplate = boilerplate or {}
+    text = "\n".join(lines)
+    paragraphs, pos = [], 0
+    for n, line in enumerate(lines):
+        rule = boilerplate.get(n)
+        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, text,
+                                    BOILERPLATE if rule else BODY, rule))
+        pos += len(line) + 1
+    doc = Document("page.txt", text, DocumentMeta(**meta), "hash", reference)
+    return SegmentedDocument(doc, tuple(paragraphs))
+
+
+def dated(day: str, confidence: float = 0.9) -> PageDate:
+    return PageDate(day, "metadata", confidence)
+
+
+def verdicts(seg: SegmentedDocument, day: str, eras: EraRegistry,
+             blocks: Sequence[int] | None = None) -> tuple[Staleness, ...]:
+    """Staleness of each paragraph of one page dated ``day`` (by metadata); each paragraph is
+    its own block unless ``blocks`` says otherwise."""
+    blocks = blocks if blocks is not None else range(len(seg.paragraphs))
+    return assess_pages([seg], [dated(day)], (), [tuple(blocks)], eras).per_paragraph[0]
+
+
+def verdict(text: str, day: str, eras: EraRegistry) -> tuple[str, str]:
+    """The verdict and explanation of a one-paragraph page dated ``day``."""
+    (result,) = verdicts(page([text]), day, eras)
+    return result.verdict, result.explanation

@@ -9,14 +9,13 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from helpers import assess_pages
+from helpers import verdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedupe_audit.dating.ages import GRACE_AFTER, GRACE_BEFORE, AgeReader, birthday, load_ages
 from dedupe_audit.dating.eras import EraDataError
 from dedupe_audit.dating.staleness import load_eras
-from dedupe_audit.model import BODY, Document, DocumentMeta, PageDate, Paragraph, SegmentedDocument
 
 _LOADED: dict[str, object] = {}
 
@@ -43,13 +42,6 @@ def eras():
 @pytest.fixture(scope="module")
 def ages() -> AgeReader:
     return _shipped()
-
-
-def verdict(text: str, day: str, eras) -> tuple[str, str]:
-    doc = Document("page.txt", text, DocumentMeta(), "hash", False)
-    seg = SegmentedDocument(doc, (Paragraph(0, 0, len(text), 1, 1, text, BODY, None),))
-    (result,) = assess_pages([seg], [PageDate(day, "metadata", 0.9)], (), [(0,)], eras).per_paragraph[0]
-    return result.verdict, result.explanation
 
 
 def phrases(ages: AgeReader, text: str) -> list[tuple[str, str, int]]:

@@ -6,23 +6,15 @@ for these tests (EN, UK, RU)."""
 from __future__ import annotations
 
 import pytest
-from helpers import assess_pages
+from helpers import page, verdict, verdicts
 
 from dedupe_audit.dating.staleness import load_eras
 from dedupe_audit.dating.tense import CURRENT, clause_tense
-from dedupe_audit.model import BODY, Document, DocumentMeta, PageDate, Paragraph, SegmentedDocument
 
 
 @pytest.fixture(scope="module")
 def eras():
     return load_eras()
-
-
-def verdict(text: str, day: str, eras) -> tuple[str, str]:
-    doc = Document("page.txt", text, DocumentMeta(), "hash", False)
-    seg = SegmentedDocument(doc, (Paragraph(0, 0, len(text), 1, 1, text, BODY, None),))
-    (result,) = assess_pages([seg], [PageDate(day, "metadata", 0.9)], (), [(0,)], eras).per_paragraph[0]
-    return result.verdict, result.explanation
 
 
 @pytest.mark.parametrize("text", [
@@ -106,37 +98,23 @@ def test_a_coordinated_subject_takes_a_plural_verb(text, mention, frame, verb):
     assert (tense.frame, tense.verb) == (frame, verb)
 
 
-def verdicts_of(lines: list[str], day: str, eras, blocks: tuple[int, ...] | None = None
-                ) -> list[tuple[str, str]]:
-    text = "\n".join(lines)
-    paragraphs, pos = [], 0
-    for n, line in enumerate(lines):
-        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, text, BODY, None))
-        pos += len(line) + 1
-    seg = SegmentedDocument(Document("page.txt", text, DocumentMeta(), "hash", False), tuple(paragraphs))
-    blocks = blocks if blocks is not None else tuple(range(len(lines)))
-    found = assess_pages([seg], [PageDate(day, "metadata", 0.9)], (), [blocks], eras).per_paragraph[0]
-    return [(r.verdict, r.explanation) for r in found]
-
-
 def test_a_titled_act_is_of_its_day_unless_the_title_is_kept_by_courtesy(eras):
     """"Attorney General William Barr put her in charge": a title without "then-" is the one
     of the day, even on a page that names the later attorney general. A former US president
     keeps the title by courtesy: "President Obama imposed sanctions" on a page that names
     President Trump is history. Firing "FBI Director James Comey" names him as he was when
     fired (an object of the act), not when the text was written."""
-    (_, barr) = verdicts_of([
+    (_, barr) = verdicts(page([
         "Attorney General Pam Bondi said on Monday the files would stay sealed.",
         "Attorney General William Barr put a new director in charge and ordered inquiries.",
-    ], "2025-07-08", eras)
-    assert barr[0] == "stale" and "past: 'put'" in barr[1], barr
-    (_, obama) = verdicts_of([
+    ]), "2025-07-08", eras)
+    assert barr.verdict == "stale" and "past: 'put'" in barr.explanation, barr
+    (_, obama) = verdicts(page([
         "President Donald Trump says the talks will go on.",
         "President Barack Obama imposed sanctions on Russia over Crimea.",
-    ], "2018-07-16", eras)
-    assert obama[0] == "undetermined", obama
-    ((comey, why),) = verdicts_of(["Trump fired FBI Director James Comey over the inquiry."],
-                                  "2018-07-16", eras)
+    ]), "2018-07-16", eras)
+    assert obama.verdict == "undetermined", obama
+    comey, why = verdict("Trump fired FBI Director James Comey over the inquiry.", "2018-07-16", eras)
     assert comey != "stale", why
 
 
@@ -185,12 +163,12 @@ def test_a_genitive_after_the_speech_verb_is_not_the_speaker():
 def test_a_surname_speaks_for_itself_beside_a_later_holder(eras):
     """"Coats said" reports what the director said in his day, whatever his titled mention
     did; the sitting director named by the page does not turn it into history."""
-    found = verdicts_of([
+    *_, coats = verdicts(page([
         "Director of National Intelligence Tulsi Gabbard has said the threat persists.",
         "Director of National Intelligence Dan Coats at a forum in Washington.",
         '"The warning lights are blinking red again," Coats said as he warned of attacks.',
-    ], "2026-02-20", eras, blocks=(0, 0, 0))
-    assert found[2][0] == "stale" and "reporting: 'said'" in found[2][1], found[2]
+    ]), "2026-02-20", eras, blocks=(0, 0, 0))
+    assert coats.verdict == "stale" and "reporting: 'said'" in coats.explanation, coats
 
 
 def test_a_year_read_off_the_page_date_never_outvotes_a_holder(eras):

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from helpers import SEED_000, SEED_001, assess_pages, date_pages, seed
+from helpers import SEED_000, SEED_001, assess_pages, date_pages, dated, page, seed, verdicts
 
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraDataError, find_mentions
 from dedupe_audit.dating.staleness import load_eras, paragraph_markers
 from dedupe_audit.model import (
     BODY,
-    BOILERPLATE,
     Cluster,
     ClusterMember,
-    Document,
-    DocumentMeta,
     PageDate,
     Paragraph,
     ParagraphRef,
@@ -37,30 +33,6 @@ ACCURACY_FLOOR = 0.9
 @pytest.fixture(scope="module")
 def eras():
     return load_eras()
-
-
-def page(lines: Sequence[str], boilerplate: dict[int, str] | None = None,
-         reference: bool = False, **meta: object) -> SegmentedDocument:
-    """One paragraph per line; ``boilerplate`` maps a line index to its rule."""
-    boilerplate = boilerplate or {}
-    text = "\n".join(lines)
-    paragraphs, pos = [], 0
-    for n, line in enumerate(lines):
-        rule = boilerplate.get(n)
-        paragraphs.append(Paragraph(n, pos, pos + len(line), n + 1, n + 1, text,
-                                    BOILERPLATE if rule else BODY, rule))
-        pos += len(line) + 1
-    doc = Document("page.txt", text, DocumentMeta(**meta), "hash", reference)
-    return SegmentedDocument(doc, tuple(paragraphs))
-
-
-def dated(day: str, confidence: float = 0.9) -> PageDate:
-    return PageDate(day, "metadata", confidence)
-
-
-def verdicts(seg: SegmentedDocument, day: str, eras, blocks: Sequence[int] | None = None):
-    blocks = blocks if blocks is not None else range(len(seg.paragraphs))
-    return assess_pages([seg], [dated(day)], (), [tuple(blocks)], eras).per_paragraph[0]
 
 
 # --------------------------------------------------------------------------- page dates

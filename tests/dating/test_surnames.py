@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_staleness import page, verdicts
+from helpers import page, verdicts
 
 from dedupe_audit.dating.eras import find_mentions
 from dedupe_audit.dating.staleness import lead_in_outlet, load_eras

@@ -5,7 +5,7 @@ comparisons, a later holder named sitting). Cases written for these tests, EN/UK
 from __future__ import annotations
 
 import pytest
-from test_staleness import page, verdicts
+from helpers import page, verdicts
 
 from dedupe_audit.dating.eras import load_eras
 from dedupe_audit.dating.tense import (
