@@ -41,8 +41,9 @@ from ..rules.saferegex import (
     line_of,
     located,
 )
-from .eras import EraDataError, EraRegistry, sentence_bounds, sentence_of
+from .eras import EraDataError, EraRegistry
 from .surnames import NOT_SURNAMES, person_of
+from .tense import sentence_bounds, sentence_of
 
 _PERSON_KEYS = {"person", "born", "source", "names", "titles"}
 # writers often keep an age for a while after a birthday (a profile not yet updated) and a

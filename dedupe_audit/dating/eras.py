@@ -8,7 +8,6 @@ switches a rule off.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,13 +27,13 @@ from ..rules.saferegex import (
     located,
 )
 from .surnames import person_of
+from .tense import sentence_bounds, sentence_of
 
 SHIPPED = "dedupe_audit/data/eras.toml"
 # ``source`` names where a fact (or an office's titles) can be checked: kept for the auditor
 _FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phrases", "source"}
 _CUE_KEYS = {"id", "where", "pattern", "gap"}
 _OFFICE_KEYS = {"label", "titles", "source", "describes", "courtesy"}
-_SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+")
 # a rank or courtesy title between office and name: "National Security Adviser Ambassador
 # John Bolton", "Defense Secretary Gen. Jim Mattis", "міністр оборони генерал ..."
 _HONORIFIC = (r"(?:(?:Ambassador|Amb\.|General|Gen\.|Lt\.\s+Gen\.|Admiral|Adm\.|Dr\.|Judge|Sir|Dame|"
@@ -349,25 +348,6 @@ def _same_person(facts: Sequence[Fact]) -> dict[str, tuple[Fact, ...]]:
 
 
 # --------------------------------------------------------------------------- mentions
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Where each sentence of ``text`` starts and ends (a cue is looked for only inside the
-    mention's own sentence). Staleness reads a bare surname's sentence with it too."""
-    bounds, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
-        bounds.append((start, match.start()))
-        start = match.end()
-    bounds.append((start, len(text)))
-    return bounds
-
-
-def sentence_of(bounds: list[tuple[int, int]], position: int) -> tuple[int, int]:
-    """The bounds (from ``sentence_bounds``) of the sentence holding ``position``."""
-    for start, end in bounds:
-        if start <= position <= end:
-            return start, end
-    return 0, bounds[-1][1]
 
 
 def cue_for(text: str, start: int, end: int, sentence: tuple[int, int],

@@ -41,8 +41,6 @@ from dedupe_audit.dating.eras import (
     find_mentions,
     load_eras,
     screened_facts,
-    sentence_bounds,
-    sentence_of,
 )
 from dedupe_audit.dating.tense import (
     CURRENT,
@@ -55,6 +53,8 @@ from dedupe_audit.dating.tense import (
     clause_tense,
     future_clause,
     recent_in_clause,
+    sentence_bounds,
+    sentence_of,
     words,
 )
 from dedupe_audit.dating.time_expressions import (

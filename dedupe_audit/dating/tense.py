@@ -306,7 +306,29 @@ def clause_tense(text: str, start: int, end: int) -> Tense:
 
 
 
-_SENTENCE_EDGE = re.compile(r"[.!?…]\s")
+# a sentence ends at . ! ? … after a lower-case letter, a digit or a closing quote or
+# bracket, before white space ("U.S. President" goes on)
+_SENTENCE_END = re.compile(r"(?<=[a-zа-яіїєґё0-9\"”»)'’][.!?…])\s+")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Where each sentence of ``text`` starts and ends: a retrospective cue is looked for only
+    inside a mention's own sentence (eras), a bare surname and an age are read in theirs, and
+    ``narrated_in_past`` reads the sentence of a count of years."""
+    bounds, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def sentence_of(bounds: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    """The bounds (from ``sentence_bounds``) of the sentence holding ``position``."""
+    for start, end in bounds:
+        if start <= position <= end:
+            return start, end
+    return 0, bounds[-1][1]
 
 
 def narrated_in_past(text: str, start: int, end: int) -> bool:
@@ -315,9 +337,7 @@ def narrated_in_past(text: str, start: int, end: int) -> bool:
     the writing only when told in the present ("troops remain, 18 years after the 2001
     invasion"); a sentence with any past verb may be history told later ("troops remained
     ..."), and a miss there costs less than a false flag."""
-    lo = max((m.end() for m in _SENTENCE_EDGE.finditer(text, max(0, start - 400), start)), default=0)
-    hit = _SENTENCE_EDGE.search(text, end)
-    hi = hit.start() + 1 if hit else len(text)
+    lo, hi = sentence_of(sentence_bounds(text), start)
     if _CYRILLIC.search(text, lo, hi):
         return clause_tense(text, start, end).frame in (PAST, PAST_PERFECT, REPORTING)
     for part in (text[lo:start], text[end:hi]):
