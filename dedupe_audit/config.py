@@ -171,10 +171,9 @@ class Config:
     def __getattr__(self, name: str) -> Any:
         """A flat read (``config.threshold``), as code written before the sections did;
         called only for names that are no attribute of the class."""
-        section = SECTION_OF.get(name)
-        if section is None:
+        if name not in SECTION_OF:
             raise AttributeError(f"'Config' object has no attribute {name!r}")
-        return getattr(object.__getattribute__(self, section), name)
+        return self.value(name)
 
     def flat(self) -> dict[str, Any]:
         """Every setting by its flat key (tables of field names as dicts), for reports and
