@@ -202,6 +202,45 @@ def _dated_sentence(phrase: str, start: int, end: int, sentence_start: int, sent
     return None
 
 
+def _dated_present(mention: Mention, page: date | None, para: Paragraph,
+                   lang: TimeLanguage) -> Clue | None:
+    """A holder in a present-tense clause whose sentence names one day before the page
+    ("President Donald Trump walks in with Defense Secretary Jim Mattis ... on July 11,
+    2018", the caption shape; "Трамп встречается с Меркель ... 11 июля 2018 года"): the
+    sentence's present is that day, so the holder is read in the tenure holding that day,
+    as sitting then (a past clause there is history: ``_dated_in_past``). A caption of an
+    older day whose holders still sit ("Trump meets Putin ... on July 7, 2017" on a 2018
+    page) therefore fits the page. The words that make a date a period's edge or an
+    archive's are data (``PresentDay``, dates.toml)."""
+    rule = lang.present_day
+    if rule is None or page is None:
+        return None
+    text = para.text
+    start, end = mention.start - para.start, mention.end - para.start
+    lo, hi = mention.sentence_start - para.start, mention.sentence_end - para.start
+    sentence = text[lo:hi]
+    if rule.frames.search(sentence):
+        return None
+    for hit in find_dates(sentence, lang, offset=lo):
+        if (hit.first != hit.last or not _YEAR.search(hit.phrase) or start <= hit.start < end
+                or (page - hit.last).days <= MIN_GAP_DAYS
+                or len(text[lo:hit.start].split()) < rule.lead_words
+                or rule.not_after.search(text, max(lo, hit.start - 20), hit.start)):
+            continue
+        terms = [t for t in mention.fact.terms if t.contains(hit.first)]
+        tense = clause_tense(text, start, end)
+        if not terms or tense.frame != CURRENT or "+" in tense.verb:
+            continue
+        reading = Tense(CURRENT, f"{tense.verb}' on '{hit.phrase}")
+        term = terms[0]
+        return Clue(_office_marker(mention, term, reading), term.start, term.end,
+                    OFFICE_CONFIDENCE, mention.fact.office, mention.fact.holder, True, (term,))
+    return None
+
+
+_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
 def _names_event(hit: DateHit, sentence: str, sentence_start: int, lang: TimeLanguage) -> bool:
     """Whether a bare year names an event that is still ahead or going on in its own clause
     ("Russia is targeting the 2018 midterms", "will attend the 2024 NATO summit", "ahead of the
@@ -334,6 +373,9 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     if mention.cue:
         later = _before_later_office(mention, term, page, eras, para, lang)
         return later or f"'{mention.phrase}' ({mention.cue})"
+    on_day = _dated_present(mention, page, para, lang)
+    if on_day is not None:
+        return on_day
     why = _dated_in_past(mention, term, page, para.text, para, lang)
     if why:
         return why
@@ -495,20 +537,29 @@ def _time_clues(para: Paragraph, page: date | None, lang: TimeLanguage,
 
 
 def _retermed(clues: list[Clue], beside: Sequence[Clue] = ()) -> list[Clue]:
-    """A holder of several tenures ("President Trump") named beside a single-tenure holder
-    of another office ("Secretary of State Mike Pompeo") is read in the tenure that holds
-    together with it: the paragraph speaks from one time. ``beside``: single-tenure clues
-    of the rest of the paragraph's pasted block, which speaks from one time too."""
-    single = [c for c in list(clues) + list(beside) if len(c.terms) == 1 and c.office is not None]
-    if not single or not any(len(c.terms) > 1 for c in clues):
+    """A holder of several tenures ("President Trump") named beside single-tenure holders of
+    other offices ("Secretary of State Mike Pompeo") is read in the tenure that holds together
+    with the most of them: the paragraph speaks from one time. "President Trump", "Senate
+    Majority Leader Mitch McConnell has ..." and "House Speaker Paul Ryan" agree on Trump's
+    first term, though a senator sitting in both terms fits the second too; a tie keeps the
+    reading nearest the page date. ``beside``: single-tenure clues of the rest of the
+    paragraph's pasted block, which speaks from one time too; they move a reading only when
+    it fits none of them (a block may hold the page's own lines after the pasted ones)."""
+    own = [c for c in clues if len(c.terms) == 1 and c.office is not None]
+    near = [c for c in beside if len(c.terms) == 1 and c.office is not None]
+    if not (own or near) or not any(len(c.terms) > 1 for c in clues):
         return clues
     out = []
     for clue in clues:
-        if len(clue.terms) > 1 and not any(_overlap(clue, o) for o in single if o.office != clue.office):
-            fits = [t for t in clue.terms if any(
-                _holds_with(t, o) for o in single if o.office != clue.office)]
-            if fits:
-                term = fits[-1]
+        if len(clue.terms) > 1:
+            mine = [o for o in own if o.office != clue.office]
+            block = mine + [o for o in near if o.office != clue.office]
+            # the paragraph's own holders vote; the block's only when nothing fits today's
+            others = block if not any(_overlap(clue, o) for o in block) else mine
+            agree = [(sum(_holds_with(t, o) for o in others), t) for t in clue.terms]
+            now = sum(_overlap(clue, o) for o in others)
+            best, term = max(agree, key=lambda item: (item[0], item[1].start))
+            if best > now:
                 marker = replace(clue.marker, valid_from=_iso(term.start), valid_to=_iso(term.end))
                 clue = replace(clue, marker=marker, first=term.start, until=term.end)
         out.append(clue)

@@ -336,11 +336,16 @@ def narrated_in_past(text: str, start: int, end: int) -> bool:
     in it (English), or the clause's verb (Ukrainian, Russian). Used for phrases that date
     the writing only when told in the present ("troops remain, 18 years after the 2001
     invasion"); a sentence with any past verb may be history told later ("troops remained
-    ..."), and a miss there costs less than a false flag."""
+    ..."), and a miss there costs less than a false flag. A closing attribution ("..., the
+    board said.") is the report of the sentence, not its narration, and is left out."""
     lo, hi = sentence_of(sentence_bounds(text), start)
     if _CYRILLIC.search(text, lo, hi):
         return clause_tense(text, start, end).frame in (PAST, PAST_PERFECT, REPORTING)
-    for part in (text[lo:start], text[end:hi]):
+    tail = text[end:hi]
+    attribution = _ATTRIBUTION.search(tail)
+    if attribution:
+        tail = tail[:attribution.start()]
+    for part in (text[lo:start], tail):
         raw = [t[0] for t in _tokens(part)]
         lowered = [w.lower() for w in raw]
         for i in range(len(lowered)):
@@ -348,6 +353,13 @@ def narrated_in_past(text: str, start: int, end: int) -> bool:
             if found is not None and found.frame in (PAST, PAST_PERFECT, REPORTING):
                 return True
     return False
+
+
+# a sentence's closing attribution: ", the board said.", ", said John Smith, a spokesman."
+_SAYING = r"(?:said|says|told\s+[\w.’'-]+|added|wrote|stated|reported|announced|noted|explained)"
+_ATTRIBUTION = re.compile(
+    r",\s*(?:(?:[\w.’'-]+\s+){1,5}" + _SAYING + r"|" + _SAYING + r"\s+(?:[\w.’'-]+[\s,]*){1,8})"
+    r"\W*$", re.IGNORECASE)
 
 
 _RECENT = re.compile(
@@ -381,7 +393,7 @@ def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 _FUTURE = re.compile(
     r"\b(?:will|won[’']t|shall|going\s+to|expect(?:s|ed)?|due|scheduled|slated|set\s+to|"
-    r"plans?|planned|planning|aims?|intends?|hopes?|prepar(?:e|es|ing)|ahead|upcoming|heading|"
+    r"plans?|planned|planning|aims?|intends?|hopes?|wants?|prepar(?:e|es|ing)|ahead|upcoming|heading|"
     r"run-?up|"
     r"predict(?:s|ed)?|forecasts?|буде|будуть|планує|очікується|має\s+намір|будет|будут|"
     r"планирует|ожидается|намерен)\b", re.IGNORECASE)

@@ -102,6 +102,21 @@ class TimeHit:
 
 
 @dataclass(frozen=True, slots=True)
+class PresentDay:
+    """When a present-tense sentence that names one day speaks from that day (the caption
+    shape "Trump walks in with Defense Secretary Jim Mattis ... on July 11, 2018"; see
+    staleness): ``not_after`` the words
+    right before a date that make it a period's edge rather than the sentence's now ("since
+    July 11, 2018"), ``frames`` the sentence frames that make the present an archive's
+    ("In this July 11, 2018 file photo"), ``lead_words`` how many words must come before the
+    date in its sentence (a sentence opened by its date is a timeline's entry)."""
+
+    not_after: re.Pattern[str]
+    frames: re.Pattern[str]
+    lead_words: int
+
+
+@dataclass(frozen=True, slots=True)
 class TimeLanguage:
     date_patterns: tuple[tuple[str, re.Pattern[str]], ...]
     months: dict[str, int]
@@ -115,6 +130,7 @@ class TimeLanguage:
     # what a year names when it stands before these words ("the 2018 midterms"): an event
     # that may still be ahead, not the time a sentence narrates (see staleness)
     scheduled: re.Pattern[str] | None = None
+    present_day: PresentDay | None = None  # see PresentDay; None: the rule is off
 
 
 # --------------------------------------------------------------------------- loading
@@ -265,7 +281,28 @@ def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:
         relative=tuple(r for r in rules if isinstance(r, RelativeRule)),
         rules=Screened(rules, _needs(r.pattern for r in rules)),
         scheduled=_scheduled(data.get("scheduled_events", []), source),
+        present_day=_present_day(data.get("present_day"), source),
     )
+
+
+def _present_day(raw: object, source: str) -> PresentDay | None:
+    """The ``[present_day]`` table (see ``PresentDay``); None when the file has none."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise TimeLanguageError(f"{source}: present_day must be a table")
+    try:
+        lead = int(raw.get("lead_words", 0))
+        words = {key: raw.get(key, []) for key in ("not_after", "frames")}
+        if not all(isinstance(v, list) and all(isinstance(w, str) and w for w in v)
+                   for v in words.values()):
+            raise TypeError("not_after and frames must be lists of patterns")
+        not_after = re.compile(r"(?:^|[\s(])(?:" + "|".join(f"(?:{w})" for w in words["not_after"])
+                               + r")\s+(?:(?:on|the|of)\s+)?$", re.IGNORECASE)
+        frames = re.compile("|".join(f"(?:{w})" for w in words["frames"]) or r"(?!)", re.IGNORECASE)
+    except (TypeError, ValueError, re.error) as err:
+        raise TimeLanguageError(f"{source}: present_day: {err}") from err
+    return PresentDay(not_after, frames, lead)
 
 
 def _scheduled(words: object, source: str) -> re.Pattern[str] | None:
