@@ -141,3 +141,25 @@ def test_a_closing_attribution_is_no_past_narration(eras):
     found, why = verdict("Troops remained in the country 18 years after the 2001 invasion, "
                          "officials said.", "2025-05-22", eras)
     assert found != "stale", why
+
+
+@pytest.mark.parametrize("text", [
+    "Fans packed the stands for the 2019 Grand Prix final round on Sunday.",
+    "The 2019 festival's opening day on Friday drew record crowds.",
+    "Збірна в суботу перемогла у фіналі чемпіонату Європи 2019 року.",
+    "Сборная в субботу победила в финале чемпионата Европы 2019 года.",
+])
+def test_an_event_of_a_named_year_on_a_weekday_dates_the_writing(eras, text):
+    found, why = verdict(text, "2025-09-10", eras)
+    assert found == "stale", why
+    assert "event-year-this-week" in why
+
+
+@pytest.mark.parametrize("text", [
+    "Voters who backed the losing side in the 2016 referendum met on Tuesday.",
+    "У неділю прем'єр сказав, що на виборах 2019 року було порушення.",
+    "В воскресенье премьер вспомнил выборы 2019 года.",
+])
+def test_a_weekday_of_another_act_is_no_date_of_the_event(eras, text):
+    found, why = verdict(text, "2025-09-10", eras)
+    assert found != "stale", why
