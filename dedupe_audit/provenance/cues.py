@@ -30,6 +30,7 @@ from ..rules.saferegex import (
     located,
 )
 from ..rules.screens import NeedleScreen, lowered, required_needles, start_lookahead
+from .outlets import KINDS as OUTLET_KINDS
 from .outlets import OutletRegistry
 
 SHIPPED = "dedupe_audit/data/cues.toml"
@@ -44,7 +45,7 @@ AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
      "marks_relay", "story", "outlet", "glued", "source", "open_world", "slot", "gallery_text",
-     "byline"}
+     "byline", "author_kinds"}
 )
 
 
@@ -117,6 +118,11 @@ class CueRule:
     # A byline ("Jill Colvin, Associated Press"): the furniture rules may take the line for a
     # picture's credit; it still speaks for the story under it.
     byline: bool = False
+    # Registry kinds ("wire", "agency") for which the credit names the author; for an outlet of
+    # another kind (or not registered) it names a contributor only. Empty: any outlet. "Associated
+    # Press writer Jane Doe contributed to this report" is how a wire credits its own staff on its
+    # own story; "Fox News' Jane Doe contributed" on another paper's story says nothing so sure.
+    author_kinds: frozenset[str] = frozenset()
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -501,9 +507,19 @@ def _parse_rule(
         slot=str(slot),
         gallery_text=bool(raw.get("gallery_text", False)),
         byline=bool(raw.get("byline", False)),
+        author_kinds=_kinds(raw, where),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
+
+
+def _kinds(raw: Mapping[str, object], where: str) -> frozenset[str]:
+    """The rule's ``author_kinds``: registry kinds (outlets.KINDS) a list of strings."""
+    value = raw.get("author_kinds", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in OUTLET_KINDS for v in value):
+        raise CueError(f"{where}: 'author_kinds' must be a list of outlet kinds "
+                       f"({', '.join(sorted(OUTLET_KINDS))})")
+    return frozenset(value)
 
 
 def _parse_lead_in(raw: object, source: str, position: int) -> LeadIn:

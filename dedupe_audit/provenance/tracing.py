@@ -81,6 +81,9 @@ class Resolved:
     confidence: float
     ambiguous: bool = False
     note: str = ""
+    # The rule credits authors of some kinds only (``CueRule.author_kinds``) and this outlet
+    # is of another: it names a contributor, never the author.
+    demoted: bool = False
 
     @property
     def evidence(self) -> Evidence:
@@ -184,11 +187,16 @@ def _resolve(
         if not name or name.casefold() in NOT_OUTLETS:
             return Resolved(match, None, None, 0.0, note=f"'{name}' is not an outlet")
         note = f"outlet: {name} (not in the registry)"
-        return Resolved(match, name, None, match.rule.confidence, note=note)
+        demoted = bool(match.rule.author_kinds)
+        return Resolved(match, name, None, match.rule.confidence, note=note, demoted=demoted)
     outlet, factor, ambiguous, note = _pick(match.outlet or "", paragraph, block, named, registry)
     via = registry.lookup(match.via) if match.via else None
     confidence = round(match.rule.confidence * factor, 3)
-    return Resolved(match, outlet, via.name if via else None, confidence, ambiguous, note)
+    demoted = False
+    if match.rule.author_kinds:
+        found = registry.get(outlet)
+        demoted = found is None or found.kind not in match.rule.author_kinds
+    return Resolved(match, outlet, via.name if via else None, confidence, ambiguous, note, demoted)
 
 
 def resolve_document(
@@ -259,6 +267,8 @@ def _names_author(paragraph: Paragraph, resolved: Resolved, relay_page: bool, re
     """Whether a cue names who wrote the paragraph (an author cue, a source framing the whole
     paragraph on a retelling page, the site's own interview) rather than where a quote or a
     fact came from: the one test that splits a paragraph's outlets into author and sources."""
+    if resolved.demoted:
+        return False
     return (is_author_cue(resolved.match.rule, relay_page) or (relay_page and _frames(paragraph, resolved))
             or _own_interview(resolved, relay))
 
@@ -291,8 +301,9 @@ def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_p
     found = []
     for r in resolved:
         if r.outlet and not _names_author(paragraph, r, relay_page, relay):
+            role = "contributor" if r.demoted else r.match.rule.role
             what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
-                r.match.rule.role, "source of a fact or quote")
+                role, "source of a fact or quote")
             match = r.match
             found.append(Evidence(f"source:{match.rule.name}", match.phrase, match.start, match.end,
                                   f"{what}: {r.outlet} (not the author)"))

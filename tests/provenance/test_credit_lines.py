@@ -1,0 +1,82 @@
+"""Provenance: credit lines that say who wrote a story, and those that only say who helped.
+
+A wire naming its own writers who contributed ("Associated Press writer Jane Doe contributed")
+credits the wire with the story; an organisation that contributed does not. All cases are
+written here (none is copied from an eval set).
+"""
+
+from __future__ import annotations
+
+import pytest
+from helpers import trace_pages
+from test_tracing import make_doc
+
+from dedupe_audit.provenance.cues import CueError, load_cues
+from dedupe_audit.provenance.outlets import load_registry
+
+STORY = [
+    "KARACHI – The port authority said on Tuesday that the new terminal would open before winter.",
+    "Engineers have inspected the main crane twice this month and found no faults, it added.",
+    "Dock workers have waited nearly a decade for the expansion to be finished.",
+]
+
+
+def trace(lines: list[str], site: str | None = None) -> tuple:
+    return trace_pages([make_doc(lines, site=site)], [], load_registry())[0]
+
+
+def outlets(found: tuple) -> list[str | None]:
+    return [p.outlet for p in found]
+
+
+def rules(provenance) -> list[str]:
+    return [e.rule for e in provenance.evidence]
+
+
+# ------------------------------------------------------------------ contributors
+
+
+@pytest.mark.parametrize("credit", [
+    "[wire-credit] Associated Press writer Jane Roe in Lahore, Pakistan, contributed to this report.",
+    "Associated Press writers John Doe and Jane Roe in Washington, D.C., contributed to this report.",
+    "Doe reported from Karachi. Associated Press writers John Roe and Mary Major in Washington contributed.",
+])
+def test_wire_writers_who_contributed_make_the_story_the_wires(credit):
+    found = trace([*STORY, credit], site="foxnews.com")
+    assert outlets(found)[:3] == ["AP"] * 3
+    assert all(e.rule == "inherited:wire-staff-contributed" for p in found[:3] for e in p.evidence[:1])
+
+
+def test_wire_as_an_organisation_that_contributed_stays_a_contributor():
+    found = trace([*STORY, "Fox News' John Doe and The Associated Press contributed to this report."],
+                  site="foxnews.com")
+    assert outlets(found)[:3] == ["Fox News"] * 3
+
+
+def test_newspaper_staff_who_contributed_name_no_author():
+    """"The Washington Post's ..." under another paper's story: a contributor (author_kinds)."""
+    found = trace([*STORY, "Washington Post reporter Jane Roe in Helsinki contributed to this report."],
+                  site="sfgate.com")
+    assert outlets(found)[:3] == ["San Francisco Chronicle"] * 3
+    assert "contributed to the report: The Washington Post (not the author)" in found[3].evidence[-1].detail
+
+
+def test_own_byline_above_keeps_the_story_with_its_author():
+    found = trace(["By Jane Doe, Reuters", *STORY,
+                   "Associated Press writer John Roe in Lahore contributed to this report."],
+                  site="dispatch.com")
+    assert outlets(found)[1:4] == ["Reuters"] * 3
+
+
+def test_writer_who_merely_said_something_is_no_credit():
+    found = trace([*STORY, "Associated Press writer Jane Roe said. The fund contributed $5 million."],
+                  site="foxnews.com")
+    assert outlets(found)[:3] == ["Fox News"] * 3
+
+
+def test_author_kinds_must_be_registry_kinds(tmp_path):
+    extra = tmp_path / "cues.toml"
+    extra.write_text('[[cue]]\nname = "mine"\npattern = "{outlet} helped"\nauthor_kinds = ["blog"]\n',
+                     encoding="utf-8")
+    with pytest.raises(CueError, match="author_kinds"):
+        load_cues(load_registry(), (str(extra),))
