@@ -29,7 +29,7 @@ from ..rules.saferegex import (
     line_of,
     located,
 )
-from ..rules.screens import NeedleScreen, lowered, required_needles, start_lookahead
+from ..rules.screens import NeedleScreen, lookahead_needles, lowered, required_needles, start_lookahead
 from .outlets import KINDS as OUTLET_KINDS
 from .outlets import OutletRegistry
 
@@ -162,6 +162,9 @@ class BlockSettings:
     # The signature line under an embedded social-media post ("— Jane Doe (@janedoe) July 16,
     # 2018"): the post above it is the account's words, quoted wherever it is copied.
     post_signature: str = ""
+    # Words a paper's name ends with ("Journal", "Courier"): a byline "By The Jersey Journal"
+    # names an outlet the registry may lack (the tracer's byline-open-world).
+    paper_title_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -554,6 +557,7 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
             caption_boilerplate=tuple(raw.get("caption_boilerplate", default.caption_boilerplate)),
             photo_credit=str(raw.get("photo_credit", default.photo_credit)),
             post_signature=str(raw.get("post_signature", default.post_signature)),
+            paper_title_words=tuple(str(w) for w in raw.get("paper_title_words", ())),
         )
     except (TypeError, ValueError) as err:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err
@@ -638,4 +642,5 @@ def _needles(pattern: str, compiled: SafePattern) -> frozenset[str] | None:
     if not compiled.trusted:
         return None
     bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+").replace("{name}", r"\w+")
-    return required_needles(bare, compiled.flags)
+    # a rule with no literal of its own may ask for one ahead ("(?=... (?:Journal|Times))")
+    return required_needles(bare, compiled.flags) or lookahead_needles(bare, compiled.flags)

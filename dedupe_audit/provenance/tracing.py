@@ -341,6 +341,44 @@ def _open_world_claim(paragraph: Paragraph, text: str, registry: OutletRegistry)
     return Claim(name, (), "reported", OPEN_WORLD, why, (evidence,), "cue")
 
 
+@lru_cache(maxsize=8)
+def _byline_pattern(title_words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A byline line naming a paper by a name ending in one of ``title_words``: "By The Jersey
+    Journal", "By Jane Doe | The Hudson Sentinel", "BY JANE DOE, Valley Courier" (names
+    before the separator are the writers'; a role such as "Staff Writer" ends in no title word)."""
+    if not title_words:
+        return None
+    titles = "|".join(map(re.escape, sorted(title_words, key=lambda w: (-len(w), w))))
+    cap = r"[A-Z][\w.'’-]*"
+    return re.compile(
+        rf"^\s*(?:By|BY)\s+(?:{cap}(?:\s+{cap}){{0,3}}\s*[,|/–—-]\s*)?"
+        rf"(?P<outlet>(?:The\s+)?(?:[A-Z][\w&.'’-]*\s+){{0,3}}(?:[A-Z][\w&.'’]*-)?(?:{titles}))\s*$"
+    )
+
+
+OPEN_BYLINE = 0.8
+
+
+def _open_byline_claim(paragraph: Paragraph, text: str, registry: OutletRegistry, cues: CueSet
+                       ) -> Claim | None:
+    """A byline naming a paper the registry lacks ("By The Jersey Journal": a sister paper's
+    story on a group's site), by its name; a registered name is left to the cue rules."""
+    if len(text) > 120:
+        return None
+    pattern = _byline_pattern(cues.blocks.paper_title_words)
+    found = pattern.match(text) if pattern is not None else None
+    if found is None:
+        return None
+    name = " ".join(found.group("outlet").split())
+    if registry.candidates(name) or registry.candidates(name.removeprefix("The ")):
+        return None
+    start = paragraph.start + found.start()
+    evidence = Evidence("byline-open-world", found.group().strip(), start, paragraph.start + found.end(),
+                        f"outlet: {name} (not in the registry)")
+    why = f"Byline '{found.group().strip()}' names {name}, an outlet not in the registry."
+    return Claim(name, (), "reported", OPEN_BYLINE, why, (evidence,), "cue")
+
+
 def _own_claim(own: Outlet, site: str) -> Claim:
     """One claim for every paragraph a page's own site speaks for (the site is the evidence)."""
     evidence = Evidence("own-site", site, detail=f"outlet: {own.name}")
@@ -517,6 +555,8 @@ def trace_document(
             claim = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
             if claim is None and registry is not None and text.find("(", 0, 80) >= 0:
                 claim = _open_world_claim(paragraph, text, registry)
+            if claim is None and registry is not None and text[:3] in ("By ", "BY "):
+                claim = _open_byline_claim(paragraph, text, registry, cues)
             claims.append(claim or link)
             quoted = _source_evidence(paragraph, found, relay_page, relay) if found else ()
             if quoted:
@@ -525,6 +565,8 @@ def trace_document(
             claims.append(_boilerplate_claim(paragraph, found))
             credit = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
             credit = credit if credit and _is_story_credit(credit, cues) else link
+            if credit is None and registry is not None and text[:3] in ("By ", "BY "):
+                credit = _open_byline_claim(paragraph, text, registry, cues)
             if credit is not None and paragraph.index in pictures and not (
                 _is_byline(credit, cues) or (own is None and _is_gallery_text(credit, cues))
             ):
@@ -748,7 +790,7 @@ def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
 
 
 def _opening_rules(cues: CueSet) -> frozenset[str]:
-    return frozenset(rule.name for rule in cues.rules if rule.starts_block)
+    return frozenset(rule.name for rule in cues.rules if rule.starts_block) | ALWAYS_OPENING
 
 
 def _is_story_credit(claim: Claim, cues: CueSet) -> bool:
@@ -772,7 +814,8 @@ def _site_label(document: Document) -> str | None:
 
 
 # matches that open a story though no rule file marks them so (made by the tracer itself)
-ALWAYS_STORY = frozenset({"source-link", "dateline-open-world"})
+ALWAYS_STORY = frozenset({"source-link", "dateline-open-world", "byline-open-world"})
+ALWAYS_OPENING = frozenset({"dateline-open-world", "byline-open-world"})
 
 
 def _story_rules(cues: CueSet) -> frozenset[str]:

@@ -80,3 +80,55 @@ def test_author_kinds_must_be_registry_kinds(tmp_path):
                      encoding="utf-8")
     with pytest.raises(CueError, match="author_kinds"):
         load_cues(load_registry(), (str(extra),))
+
+
+# ------------------------------------------------------------------ bylines naming a paper
+
+
+@pytest.mark.parametrize(("byline", "paper"), [
+    ("By The Hudson Sentinel", "The Hudson Sentinel"),
+    ("[byline] By Jane Doe | The Valley Courier", "The Valley Courier"),
+    ("BY JANE DOE, Riverside Ledger-Star", "Riverside Ledger-Star"),
+])
+def test_byline_names_a_paper_the_registry_lacks(byline, paper):
+    found = trace(["Terminal to open before winter", byline, *STORY], site="nj.com")
+    assert outlets(found)[2:] == [paper] * 3
+    assert rules(found[2]) == ["inherited:byline-open-world"]
+
+
+@pytest.mark.parametrize("byline", [
+    "By Jane Doe, Staff Writer", "By The Numbers", "By Jane Doe | July 15, 2018 3:21 PM EDT",
+    "By Jane Doe, Special to The Sun",
+])
+def test_byline_naming_no_paper_leaves_the_page_its_own(byline):
+    found = trace(["Terminal to open before winter", byline, *STORY], site="nj.com")
+    assert outlets(found)[2:] == ["NJ.com"] * 3
+
+
+def test_byline_naming_a_registered_paper_is_the_cue_rules_business():
+    found = trace(["Terminal to open before winter", "By The Associated Press", *STORY], site="nj.com")
+    assert outlets(found)[2:] == ["AP"] * 3
+    assert not any("byline-open-world" in rules(p) for p in found)
+
+
+# ------------------------------------------------------------------ reposts "via" an outlet
+
+
+@pytest.mark.parametrize("credit", [
+    "[byline] Authored by Jane Doe via Oilwatch.com,",
+    "Submitted by Jane Doe and John Roe, via Oilwatch.com:",
+])
+def test_repost_credit_names_the_outlet_after_via(credit):
+    found = trace([credit, *STORY], site="zerohedge.com")
+    assert outlets(found)[1:] == ["Oilwatch.com"] * 3
+    assert found[1].via == ("ZeroHedge",)
+
+
+def test_repost_via_a_platform_names_no_outlet():
+    found = trace(["Authored by Jane Doe via Twitter,", *STORY], site="zerohedge.com")
+    assert outlets(found)[1:] == ["ZeroHedge"] * 3
+
+
+def test_repost_via_a_registered_outlet_resolves_it():
+    found = trace(["[byline] Authored by Jane Doe via RT,", *STORY], site="zerohedge.com")
+    assert outlets(found)[1:] == ["RT"] * 3
