@@ -165,6 +165,9 @@ class BlockSettings:
     # Words a paper's name ends with ("Journal", "Courier"): a byline "By The Jersey Journal"
     # names an outlet the registry may lack (the tracer's byline-open-world).
     paper_title_words: tuple[str, ...] = ()
+    # Words by which a quote's introduction refers back to an outlet it named ("But as the
+    # network pointed out:"): the quoted paragraph under it is that outlet's text.
+    quote_referents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +561,7 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
             photo_credit=str(raw.get("photo_credit", default.photo_credit)),
             post_signature=str(raw.get("post_signature", default.post_signature)),
             paper_title_words=tuple(str(w) for w in raw.get("paper_title_words", ())),
+            quote_referents=tuple(str(w) for w in raw.get("quote_referents", ())),
         )
     except (TypeError, ValueError) as err:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err

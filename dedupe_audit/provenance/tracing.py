@@ -379,6 +379,84 @@ def _open_byline_claim(paragraph: Paragraph, text: str, registry: OutletRegistry
     return Claim(name, (), "reported", OPEN_BYLINE, why, (evidence,), "cue")
 
 
+QUOTE_INTRO = 0.7  # the paragraph under "Per Axios:" is Axios's text, quoted
+QUOTE_RUN = 6  # paragraphs a quotation opened by a quotation mark may run over
+INTRO_WORDS = 30  # a quotation's introduction is one short sentence
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)]*\s+(?=\S)")
+_OPENS_QUOTE = ("“", '"', "«", "„", "‘")
+_CLOSES_QUOTE = re.compile(r"[”\"»“’][.,!?…]?\s*$|[.,!?…][”\"»’]\s*$")
+INTRO_ROLES = frozenset({"reported", "source", "teaser"})  # not "told CBS:" nor a contributor
+
+
+@lru_cache(maxsize=8)
+def _referent_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?:\bthe\s+)?(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _quote_intro(paragraph: Paragraph, found: Sequence[Resolved], cues: CueSet) -> Resolved | None:
+    """The outlet whose text a paragraph introduces: it ends with a colon, and its last
+    sentence names the outlet ("Per Axios:", "According to Vox's tally:") or refers back by a
+    referent word ("But as the network pointed out:") to the last one it named before."""
+    text = paragraph.text.rstrip()
+    if not text.endswith(":"):
+        return None
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    last = ends[-1] if ends else 0
+    if len(text[last:].split()) > INTRO_WORDS:
+        return None
+    named = [r for r in found if r.outlet and not r.demoted and r.match.rule.role in INTRO_ROLES
+             and r.match.rule.kind != "own"]
+    inside = [r for r in named if r.match.start - paragraph.start >= last]
+    if inside:
+        return inside[-1]
+    referents = _referent_pattern(cues.blocks.quote_referents)
+    if named and referents is not None and referents.search(text, last):
+        return named[-1]
+    return None
+
+
+def _quoted_run(paragraphs: Sequence[Paragraph], intro: int) -> list[int]:
+    """The body paragraphs a quotation introduced by paragraph ``intro`` covers: the next
+    one, and when it opens with a quotation mark, each next one that opens with one too up to
+    the one that closes it (at most ``QUOTE_RUN``). Furniture between them is skipped."""
+    run: list[int] = []
+    for p in paragraphs[intro + 1:]:
+        if not p.is_body:
+            continue
+        text = p.text.strip()
+        if run and not text.startswith(_OPENS_QUOTE):
+            break
+        run.append(p.index)
+        if not text.startswith(_OPENS_QUOTE) or _CLOSES_QUOTE.search(text) or len(run) >= QUOTE_RUN:
+            break
+    return run
+
+
+def _quote_claims(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]],
+                  cues: CueSet) -> dict[int, Claim]:
+    """Claims of the paragraphs quoted under an introduction naming an outlet ("Per Axios:"):
+    the quoted text is that outlet's, whoever's page quotes it."""
+    found: dict[int, Claim] = {}
+    for p, here in zip(paragraphs, resolved, strict=True):
+        if not (here and p.is_body and p.text.rstrip().endswith(":")):
+            continue
+        intro = _quote_intro(p, here, cues)
+        if intro is None:
+            continue
+        phrase = p.text.rstrip()[-80:].lstrip()
+        evidence = Evidence("quote-intro", phrase, p.start, p.end,
+                            f"outlet: {intro.outlet} (quoted under paragraph {p.index})")
+        why = (f"Quoted under '{phrase}' (paragraph {p.index}), which names {intro.outlet}"
+               f" ('{intro.match.phrase}'): {intro.outlet}'s text, quoted on this page.")
+        claim = Claim(intro.outlet, (), "quote", QUOTE_INTRO, why, (evidence,), "quote")
+        for index in _quoted_run(paragraphs, p.index):
+            found.setdefault(index, claim)
+    return found
+
+
 def _own_claim(own: Outlet, site: str) -> Claim:
     """One claim for every paragraph a page's own site speaks for (the site is the evidence)."""
     evidence = Evidence("own-site", site, detail=f"outlet: {own.name}")
@@ -575,6 +653,9 @@ def trace_document(
             if credit is not None and kept:
                 credits[paragraph.index] = credit
     for index, claim in _embedded_posts(paragraphs, embeds).items() if embeds else ():
+        if claims[index] is None:
+            claims[index] = claim
+    for index, claim in _quote_claims(paragraphs, resolved, cues).items():
         if claims[index] is None:
             claims[index] = claim
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")

@@ -132,3 +132,42 @@ def test_repost_via_a_platform_names_no_outlet():
 def test_repost_via_a_registered_outlet_resolves_it():
     found = trace(["[byline] Authored by Jane Doe via RT,", *STORY], site="zerohedge.com")
     assert outlets(found)[1:] == ["RT"] * 3
+
+
+# ------------------------------------------------------------------ quotations introduced by an outlet
+
+BLOG = [
+    "I doubt the port will be ready by winter, and nobody in the city believes it either.",
+    "Frankly the whole plan looks like a press release dressed up as a policy.",
+]
+
+
+@pytest.mark.parametrize(("intro", "outlet"), [
+    ("The port authority keeps promising. Per Reuters:", "Reuters"),
+    ("Nobody believes it. According to a Bloomberg tally:", "Bloomberg"),
+    ("As CNN reported last month, the cranes were late. But as the network pointed out:", "CNN"),
+    ("Порт обіцяє відкриття взимку. Як повідомляє Bloomberg:", "Bloomberg"),
+    ("Порт обещает открытие зимой. Как сообщает ТАСС:", "TASS"),
+])
+def test_paragraph_under_an_introduction_naming_an_outlet_is_its_text(intro, outlet):
+    found = trace([BLOG[0], intro, STORY[1], BLOG[1]], site="hotair.com")
+    assert outlets(found) == ["Hot Air", "Hot Air", outlet, "Hot Air"]
+    assert found[2].role == "quote" and rules(found[2]) == ["quote-intro"]
+
+
+def test_quotation_over_several_paragraphs_runs_to_its_closing_mark():
+    found = trace([BLOG[0], "Per Reuters:", "“The terminal will open before winter,",
+                   "“and the cranes are already on site,", "“the authority said.”", BLOG[1]],
+                  site="hotair.com")
+    assert outlets(found) == ["Hot Air", "Hot Air", "Reuters", "Reuters", "Reuters", "Hot Air"]
+
+
+@pytest.mark.parametrize("intro", [
+    "The mayor told CNN:",  # the speaker's words, not CNN's text
+    "The mayor said on Tuesday:",  # no outlet
+    "Per Reuters, the port is late. The mayor disagreed, and he said so in a long statement:",
+    "Reuters says the port is late.",  # no colon: no quotation follows
+])
+def test_introduction_naming_no_quoted_outlet_credits_nothing(intro):
+    found = trace([BLOG[0], intro, STORY[1], BLOG[1]], site="hotair.com")
+    assert found[2].outlet == "Hot Air"
