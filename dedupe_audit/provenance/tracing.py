@@ -652,7 +652,10 @@ def trace_document(
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
-    for index, claim in _embedded_posts(paragraphs, embeds).items() if embeds else ():
+    posts = _embedded_posts(paragraphs, embeds) if embeds else {}
+    for index, claim in _account_posts(paragraphs, cues, registry, embeds).items():
+        posts.setdefault(index, claim)
+    for index, claim in posts.items():
         if claims[index] is None:
             claims[index] = claim
     for index, claim in _quote_claims(paragraphs, resolved, cues).items():
@@ -662,7 +665,7 @@ def trace_document(
     if own is not None and named and cues.gallery_rules:  # a gallery's text credit: relay pages only
         muted = {i for i in named if _is_gallery_text(claims[i], cues, every=True)}  # type: ignore[arg-type]
         pictures = pictures | muted if muted else pictures
-    if not named and not credits and own is None and not sources and not embeds:
+    if not named and not credits and own is None and not sources and not posts:
         seeds = _seeds(paragraphs, resolved, blocks, cues)
         if not seeds:
             return claims  # no credit, cue, seed or own site: nothing to hand down
@@ -829,6 +832,41 @@ def _embedded_posts(paragraphs: Sequence[Paragraph], embeds: dict[int, Resolved]
         if paragraphs[index].is_body:
             found[index] = claim
         post = index - 1
+        if post >= 0 and paragraphs[post].is_body and post not in embeds:
+            found.setdefault(post, claim)
+    return found
+
+
+_HANDLE = re.compile(r"\(@(\w{1,30})\)")
+ACCOUNT_POST = 0.85
+
+
+def _account_posts(paragraphs: Sequence[Paragraph], cues: CueSet, registry: OutletRegistry | None,
+                   embeds: dict[int, Resolved]) -> dict[int, Claim]:
+    """Claims of embedded posts signed by an outlet's account under another display name
+    ("— This Week (@ThisWeekABC) July 15, 2018": ABC News's show): the registry's ``handles``
+    name the outlet; like a signature naming it, it speaks for the post above and itself."""
+    page = paragraphs[0].page if paragraphs else ""
+    if registry is None or "(@" not in page:
+        return {}
+    pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
+    found: dict[int, Claim] = {}
+    for p in paragraphs:
+        text = p.text
+        if p.index in embeds or "(@" not in text or len(text) >= 160 or pattern is None:
+            continue
+        handle = _HANDLE.search(text) if pattern.match(text) else None
+        outlet = registry.by_handle(handle.group(1)) if handle else None
+        if handle is None or outlet is None:
+            continue
+        evidence = Evidence("embedded-post-account", text.strip(), p.start, p.end,
+                            f"outlet: {outlet.name} (its account @{handle.group(1)})")
+        why = (f"Embedded post signed by @{handle.group(1)}, an account of {outlet.name}:"
+               f" {outlet.name}'s post, quoted on this page.")
+        claim = Claim(outlet.name, (), "reported", ACCOUNT_POST, why, (evidence,), "embed")
+        if p.is_body:
+            found[p.index] = claim
+        post = p.index - 1
         if post >= 0 and paragraphs[post].is_body and post not in embeds:
             found.setdefault(post, claim)
     return found

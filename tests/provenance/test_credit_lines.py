@@ -12,7 +12,7 @@ from helpers import trace_pages
 from test_tracing import make_doc
 
 from dedupe_audit.provenance.cues import CueError, load_cues
-from dedupe_audit.provenance.outlets import load_registry
+from dedupe_audit.provenance.outlets import RegistryError, load_registry
 
 STORY = [
     "KARACHI – The port authority said on Tuesday that the new terminal would open before winter.",
@@ -171,3 +171,29 @@ def test_quotation_over_several_paragraphs_runs_to_its_closing_mark():
 def test_introduction_naming_no_quoted_outlet_credits_nothing(intro):
     found = trace([BLOG[0], intro, STORY[1], BLOG[1]], site="hotair.com")
     assert found[2].outlet == "Hot Air"
+
+
+# ------------------------------------------------------------------ posts signed by an outlet's account
+
+
+def test_post_signed_by_a_shows_account_is_the_outlets():
+    found = trace([BLOG[0], "The minister tells @janeroe the port opens before winter pic.twitter.com/x1",
+                   "[embed-credit] — Sunday Morning Talk (@ThisWeekABC) July 15, 2018", BLOG[1]],
+                  site="hotair.com")
+    assert outlets(found) == ["Hot Air", "ABC News", None, "Hot Air"]
+    assert rules(found[1]) == ["embedded-post-account"]
+
+
+def test_persons_account_with_an_outlets_letters_is_no_outlets():
+    """Handles are listed per outlet: a reporter's own account is not matched by its letters."""
+    found = trace([BLOG[0], "The port opens before winter, the minister says.",
+                   "— Jane Roe (@JaneRoeCNN) July 15, 2018", BLOG[1]], site="hotair.com")
+    assert outlets(found) == ["Hot Air"] * 4
+
+
+def test_handle_claimed_by_two_outlets_is_refused(tmp_path):
+    extra = tmp_path / "outlets.toml"
+    extra.write_text('[[outlet]]\nname = "Harbour Radio"\nkind = "broadcaster"\n'
+                     'handles = ["thisweekabc"]\n', encoding="utf-8")
+    with pytest.raises(RegistryError, match="handle 'thisweekabc' already belongs to 'ABC News'"):
+        load_registry([str(extra)])
