@@ -351,9 +351,23 @@ def _byline_pattern(title_words: tuple[str, ...]) -> re.Pattern[str] | None:
     titles = "|".join(map(re.escape, sorted(title_words, key=lambda w: (-len(w), w))))
     cap = r"[A-Z][\w.'’-]*"
     return re.compile(
-        rf"^\s*(?:By|BY)\s+(?:{cap}(?:\s+{cap}){{0,3}}\s*[,|/–—-]\s*)?"
+        rf"^\s*(?:By|BY)\s+(?:(?P<writers>{cap}(?:\s+{cap}){{0,3}})\s*(?P<separator>[,|/–—-])\s*)?"
         rf"(?P<outlet>(?:The\s+)?(?:[A-Z][\w&.'’-]*\s+){{0,3}}(?:[A-Z][\w&.'’]*-)?(?:{titles}))\s*$"
     )
+
+
+def _names_a_paper(found: re.Match[str]) -> bool:
+    """Whether a byline's last name is a paper's, not a writer's whose surname is a title
+    word ("By Tim Post", "By Jane Doe, Tim Post"): after a bar, slash or dash it is; alone or
+    after a comma only with its article ("By The Jersey Journal", "By Jane Doe, The Valley
+    Courier") or set apart from writers in capitals ("BY JANE DOE, Valley Courier")."""
+    outlet = found.group("outlet")
+    if outlet.startswith("The "):
+        return True
+    separator, writers = found.group("separator"), found.group("writers")
+    if separator is None:
+        return False
+    return separator != "," or (writers.isupper() and not outlet.isupper())
 
 
 OPEN_BYLINE = 0.8
@@ -367,7 +381,7 @@ def _open_byline_claim(paragraph: Paragraph, text: str, registry: OutletRegistry
         return None
     pattern = _byline_pattern(cues.blocks.paper_title_words)
     found = pattern.match(text) if pattern is not None else None
-    if found is None:
+    if found is None or not _names_a_paper(found):
         return None
     name = " ".join(found.group("outlet").split())
     if registry.candidates(name) or registry.candidates(name.removeprefix("The ")):
