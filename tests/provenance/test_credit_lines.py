@@ -199,3 +199,27 @@ def test_handle_claimed_by_two_outlets_is_refused(tmp_path):
                      'handles = ["thisweekabc"]\n', encoding="utf-8")
     with pytest.raises(RegistryError, match="handle 'thisweekabc' already belongs to 'ABC News'"):
         load_registry([str(extra)])
+
+
+# ------------------------------------------------------------------ republication notices
+
+
+@pytest.mark.parametrize(("notice", "outlet"), [
+    ("This story was originally published at The Washington Post. Read it here.", "The Washington Post"),
+    ("[source-label] Republished with permission from Reuters.", "Reuters"),
+    ("(Originally published by Bloomberg)", "Bloomberg"),
+    ("Вперше опубліковано на сайті Радіо Свобода.", "Radio Free Europe/Radio Liberty"),
+    ("Впервые опубликовано на сайте ТАСС.", "TASS"),
+])
+def test_republication_notice_credits_the_story_above_it(notice, outlet):
+    found = trace([*STORY, notice], site="seattletimes.com")
+    assert outlets(found)[:3] == [outlet] * 3
+
+
+@pytest.mark.parametrize("line", [
+    "The memoir, first published in The New York Times in 1987, sold well.",
+    "Originally published July 14, 2018 at 6:54 pm",
+])
+def test_first_publication_in_passing_credits_nothing(line):
+    found = trace([*STORY, line], site="seattletimes.com")
+    assert outlets(found)[:3] == ["The Seattle Times"] * 3
