@@ -399,7 +399,10 @@ INTRO_WORDS = 30  # a quotation's introduction is one short sentence
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)]*\s+(?=\S)")
 _OPENS_QUOTE = ("“", '"', "«", "„", "‘")
 _CLOSES_QUOTE = re.compile(r"[”\"»“’][.,!?…]?\s*$|[.,!?…][”\"»’]\s*$")
-INTRO_ROLES = frozenset({"reported", "source", "teaser"})  # not "told CBS:" nor a contributor
+# "Per Axios:", "As CNN reported:": a source named by the introduction; not "told CBS:" (the
+# speaker's words follow), a contributor, nor a credit of the introducing paragraph itself
+# ("WASHINGTON (AP) — The White House said:" goes on with AP's story, not a quotation of AP)
+INTRO_ROLES = frozenset({"source"})
 
 
 @lru_cache(maxsize=8)

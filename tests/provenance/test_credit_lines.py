@@ -175,6 +175,13 @@ def test_introduction_naming_no_quoted_outlet_credits_nothing(intro):
     assert found[2].outlet == "Hot Air"
 
 
+def test_dateline_over_a_colon_goes_on_with_its_story():
+    found = trace(["WASHINGTON (AP) — The port authority said in a statement on Tuesday:",
+                   "“The terminal will open before winter.”", STORY[2]], site="dispatch.com")
+    assert outlets(found) == ["AP"] * 3
+    assert found[1].role == "reported" and rules(found[1]) == ["inherited:dateline-parenthesised"]
+
+
 # ------------------------------------------------------------------ posts signed by an outlet's account
 
 
