@@ -407,6 +407,8 @@ INTRO_ROLES = frozenset({"source"})
 
 @lru_cache(maxsize=8)
 def _referent_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The referent words of ``[blocks] quote_referents`` ("the network", "видання") as one
+    pattern, compiled once: how an introduction points back at an outlet it named."""
     if not words:
         return None
     alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
