@@ -29,7 +29,8 @@ from ..rules.saferegex import (
     line_of,
     located,
 )
-from ..rules.screens import NeedleScreen, lowered, required_needles, start_lookahead
+from ..rules.screens import NeedleScreen, lookahead_needles, lowered, required_needles, start_lookahead
+from .outlets import KINDS as OUTLET_KINDS
 from .outlets import OutletRegistry
 
 SHIPPED = "dedupe_audit/data/cues.toml"
@@ -44,7 +45,7 @@ AUTHOR_ROLES = frozenset({"reported", "teaser"})
 _KEYS = frozenset(
     {"name", "lang", "kind", "pattern", "confidence", "role", "starts_block", "at_start",
      "marks_relay", "story", "outlet", "glued", "source", "open_world", "slot", "gallery_text",
-     "byline"}
+     "byline", "author_kinds"}
 )
 
 
@@ -117,6 +118,11 @@ class CueRule:
     # A byline ("Jill Colvin, Associated Press"): the furniture rules may take the line for a
     # picture's credit; it still speaks for the story under it.
     byline: bool = False
+    # Registry kinds ("wire", "agency") for which the credit names the author; for an outlet of
+    # another kind (or not registered) it names a contributor only. Empty: any outlet. "Associated
+    # Press writer Jane Doe contributed to this report" is how a wire credits its own staff on its
+    # own story; "Fox News' Jane Doe contributed" on another paper's story says nothing so sure.
+    author_kinds: frozenset[str] = frozenset()
     # Words one of which every match contains ("reports", "повідомля"); empty when unknown.
     keywords: frozenset[str] = frozenset()
     # Lower-cased literals one of which every match holds, outlet names aside (see screens);
@@ -156,6 +162,12 @@ class BlockSettings:
     # The signature line under an embedded social-media post ("— Jane Doe (@janedoe) July 16,
     # 2018"): the post above it is the account's words, quoted wherever it is copied.
     post_signature: str = ""
+    # Words a paper's name ends with ("Journal", "Courier"): a byline "By The Jersey Journal"
+    # names an outlet the registry may lack (the tracer's byline-open-world).
+    paper_title_words: tuple[str, ...] = ()
+    # Words by which a quote's introduction refers back to an outlet it named ("But as the
+    # network pointed out:"): the quoted paragraph under it is that outlet's text.
+    quote_referents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -501,9 +513,19 @@ def _parse_rule(
         slot=str(slot),
         gallery_text=bool(raw.get("gallery_text", False)),
         byline=bool(raw.get("byline", False)),
+        author_kinds=_kinds(raw, where),
         keywords=_keywords(str(raw.get("pattern", ""))),
         needles=_needles(str(raw.get("pattern", "")), pattern),
     )
+
+
+def _kinds(raw: Mapping[str, object], where: str) -> frozenset[str]:
+    """The rule's ``author_kinds``: registry kinds (outlets.KINDS) a list of strings."""
+    value = raw.get("author_kinds", [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in OUTLET_KINDS for v in value):
+        raise CueError(f"{where}: 'author_kinds' must be a list of outlet kinds "
+                       f"({', '.join(sorted(OUTLET_KINDS))})")
+    return frozenset(value)
 
 
 def _parse_lead_in(raw: object, source: str, position: int) -> LeadIn:
@@ -538,6 +560,8 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
             caption_boilerplate=tuple(raw.get("caption_boilerplate", default.caption_boilerplate)),
             photo_credit=str(raw.get("photo_credit", default.photo_credit)),
             post_signature=str(raw.get("post_signature", default.post_signature)),
+            paper_title_words=tuple(str(w) for w in raw.get("paper_title_words", ())),
+            quote_referents=tuple(str(w) for w in raw.get("quote_referents", ())),
         )
     except (TypeError, ValueError) as err:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err
@@ -622,4 +646,5 @@ def _needles(pattern: str, compiled: SafePattern) -> frozenset[str] | None:
     if not compiled.trusted:
         return None
     bare = pattern.replace("{outlet}", r"\w+").replace("{via}", r"\w+").replace("{name}", r"\w+")
-    return required_needles(bare, compiled.flags)
+    # a rule with no literal of its own may ask for one ahead ("(?=... (?:Journal|Times))")
+    return required_needles(bare, compiled.flags) or lookahead_needles(bare, compiled.flags)

@@ -28,7 +28,7 @@ KINDS = frozenset(
 )
 _KEYS = frozenset(
     {"name", "kind", "language", "domains", "aliases", "ambiguous_aliases", "names", "replace",
-     "source"}
+     "source", "handles"}
 )
 _DASHES = str.maketrans({"‐": "-", "‑": "-", "–": "-", "—": "-", "’": "'", "«": '"', "»": '"'})
 
@@ -48,6 +48,9 @@ class Outlet:
     names: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, localized names)
     sources: tuple[str, ...] = field(default=())  # files that defined or extended it
     basis: str = ""  # where the entry's facts come from (the `source` key)
+    # Its social-media accounts, the outlet's own and its shows' and desks' ("ThisWeekABC"): an
+    # embedded post signed by one is the outlet's, whatever display name it bears ("This Week").
+    handles: tuple[str, ...] = ()
 
 
 def alias_key(alias: str) -> str:
@@ -91,6 +94,7 @@ class OutletRegistry:
         self._owner: dict[str, str] = {}
         self._contenders: dict[str, list[str]] = {}
         self._domains: dict[str, str] = {}
+        self._handles: dict[str, str] = {}
         for outlet in self.outlets:
             self._index(outlet)
 
@@ -108,6 +112,13 @@ class OutletRegistry:
             self._contenders.setdefault(alias_key(alias), []).append(outlet.name)
         for domain in outlet.domains:
             self._domains[domain.lower().removeprefix("www.")] = outlet.name
+        for handle in outlet.handles:
+            key = handle.removeprefix("@").casefold()
+            other = self._handles.get(key)
+            if other is not None and other != outlet.name:
+                raise RegistryError(f"{', '.join(outlet.sources)}: outlet '{outlet.name}': handle"
+                                    f" '{handle}' already belongs to '{other}'")
+            self._handles[key] = outlet.name
 
     def get(self, name: str) -> Outlet | None:
         """The outlet with this canonical name."""
@@ -135,6 +146,12 @@ class OutletRegistry:
         names = {n for k, n in self._owner.items() if k.casefold() == folded}
         names |= {n for n in self._by_name if n.casefold() == folded}
         return self._by_name[names.pop()] if len(names) == 1 else None
+
+    def by_handle(self, handle: str) -> Outlet | None:
+        """The outlet owning a social-media account ("@ThisWeekABC"; case does not matter, as
+        on the platforms)."""
+        name = self._handles.get(handle.strip().removeprefix("@").casefold())
+        return self._by_name[name] if name else None
 
     def by_domain(self, host_or_url: str) -> Outlet | None:
         """The outlet owning a host (subdomains included) or the host of a URL."""
@@ -226,6 +243,7 @@ def _parse_outlet(raw: object, source: str, position: int) -> tuple[Outlet, bool
         names=names,
         sources=(source,),
         basis=str(raw.get("source", "")),
+        handles=_strings(raw, "handles", where),
     )
     return outlet, bool(raw.get("replace", False))
 
@@ -249,6 +267,7 @@ def _merge(old: Outlet, new: Outlet) -> Outlet:
         names=tuple(sorted(langs.items())),
         sources=_unique(old.sources + new.sources),
         basis=new.basis or old.basis,
+        handles=_unique(old.handles + new.handles),
     )
 
 

@@ -81,6 +81,9 @@ class Resolved:
     confidence: float
     ambiguous: bool = False
     note: str = ""
+    # The rule credits authors of some kinds only (``CueRule.author_kinds``) and this outlet
+    # is of another: it names a contributor, never the author.
+    demoted: bool = False
 
     @property
     def evidence(self) -> Evidence:
@@ -184,11 +187,16 @@ def _resolve(
         if not name or name.casefold() in NOT_OUTLETS:
             return Resolved(match, None, None, 0.0, note=f"'{name}' is not an outlet")
         note = f"outlet: {name} (not in the registry)"
-        return Resolved(match, name, None, match.rule.confidence, note=note)
+        demoted = bool(match.rule.author_kinds)
+        return Resolved(match, name, None, match.rule.confidence, note=note, demoted=demoted)
     outlet, factor, ambiguous, note = _pick(match.outlet or "", paragraph, block, named, registry)
     via = registry.lookup(match.via) if match.via else None
     confidence = round(match.rule.confidence * factor, 3)
-    return Resolved(match, outlet, via.name if via else None, confidence, ambiguous, note)
+    demoted = False
+    if match.rule.author_kinds:
+        found = registry.get(outlet)
+        demoted = found is None or found.kind not in match.rule.author_kinds
+    return Resolved(match, outlet, via.name if via else None, confidence, ambiguous, note, demoted)
 
 
 def resolve_document(
@@ -259,6 +267,8 @@ def _names_author(paragraph: Paragraph, resolved: Resolved, relay_page: bool, re
     """Whether a cue names who wrote the paragraph (an author cue, a source framing the whole
     paragraph on a retelling page, the site's own interview) rather than where a quote or a
     fact came from: the one test that splits a paragraph's outlets into author and sources."""
+    if resolved.demoted:
+        return False
     return (is_author_cue(resolved.match.rule, relay_page) or (relay_page and _frames(paragraph, resolved))
             or _own_interview(resolved, relay))
 
@@ -291,8 +301,9 @@ def _source_evidence(paragraph: Paragraph, resolved: Sequence[Resolved], relay_p
     found = []
     for r in resolved:
         if r.outlet and not _names_author(paragraph, r, relay_page, relay):
+            role = "contributor" if r.demoted else r.match.rule.role
             what = {"interview": "interviewed by", "contributor": "contributed to the report"}.get(
-                r.match.rule.role, "source of a fact or quote")
+                role, "source of a fact or quote")
             match = r.match
             found.append(Evidence(f"source:{match.rule.name}", match.phrase, match.start, match.end,
                                   f"{what}: {r.outlet} (not the author)"))
@@ -328,6 +339,141 @@ def _open_world_claim(paragraph: Paragraph, text: str, registry: OutletRegistry)
                         f"outlet: {name} (not in the registry)")
     why = f"Dateline '{found.group().strip()}' names {name}, an outlet not in the registry."
     return Claim(name, (), "reported", OPEN_WORLD, why, (evidence,), "cue")
+
+
+@lru_cache(maxsize=8)
+def _byline_pattern(title_words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A byline line naming a paper by a name ending in one of ``title_words``: "By The Jersey
+    Journal", "By Jane Doe | The Hudson Sentinel", "BY JANE DOE, Valley Courier" (names
+    before the separator are the writers'; a role such as "Staff Writer" ends in no title word)."""
+    if not title_words:
+        return None
+    titles = "|".join(map(re.escape, sorted(title_words, key=lambda w: (-len(w), w))))
+    cap = r"[A-Z][\w.'’-]*"
+    return re.compile(
+        rf"^\s*(?:By|BY)\s+(?:(?P<writers>{cap}(?:\s+{cap}){{0,3}})\s*(?P<separator>[,|/–—-])\s*)?"
+        rf"(?P<outlet>(?:The\s+)?(?:[A-Z][\w&.'’-]*\s+){{0,3}}(?:[A-Z][\w&.'’]*-)?(?:{titles}))\s*$"
+    )
+
+
+def _names_a_paper(found: re.Match[str]) -> bool:
+    """Whether a byline's last name is a paper's, not a writer's whose surname is a title
+    word ("By Tim Post", "By Jane Doe, Tim Post"): after a bar, slash or dash it is; alone or
+    after a comma only with its article ("By The Jersey Journal", "By Jane Doe, The Valley
+    Courier") or set apart from writers in capitals ("BY JANE DOE, Valley Courier")."""
+    outlet = found.group("outlet")
+    if outlet.startswith("The "):
+        return True
+    separator, writers = found.group("separator"), found.group("writers")
+    if separator is None:
+        return False
+    return separator != "," or (writers.isupper() and not outlet.isupper())
+
+
+OPEN_BYLINE = 0.8
+
+
+def _open_byline_claim(paragraph: Paragraph, text: str, registry: OutletRegistry, cues: CueSet
+                       ) -> Claim | None:
+    """A byline naming a paper the registry lacks ("By The Jersey Journal": a sister paper's
+    story on a group's site), by its name; a registered name is left to the cue rules."""
+    if len(text) > 120:
+        return None
+    pattern = _byline_pattern(cues.blocks.paper_title_words)
+    found = pattern.match(text) if pattern is not None else None
+    if found is None or not _names_a_paper(found):
+        return None
+    name = " ".join(found.group("outlet").split())
+    if registry.candidates(name) or registry.candidates(name.removeprefix("The ")):
+        return None
+    start = paragraph.start + found.start()
+    evidence = Evidence("byline-open-world", found.group().strip(), start, paragraph.start + found.end(),
+                        f"outlet: {name} (not in the registry)")
+    why = f"Byline '{found.group().strip()}' names {name}, an outlet not in the registry."
+    return Claim(name, (), "reported", OPEN_BYLINE, why, (evidence,), "cue")
+
+
+QUOTE_INTRO = 0.7  # the paragraph under "Per Axios:" is Axios's text, quoted
+QUOTE_RUN = 6  # paragraphs a quotation opened by a quotation mark may run over
+INTRO_WORDS = 30  # a quotation's introduction is one short sentence
+_SENTENCE_END = re.compile(r"[.!?…][\"”’»)]*\s+(?=\S)")
+_OPENS_QUOTE = ("“", '"', "«", "„", "‘")
+_CLOSES_QUOTE = re.compile(r"[”\"»“’][.,!?…]?\s*$|[.,!?…][”\"»’]\s*$")
+# "Per Axios:", "As CNN reported:": a source named by the introduction; not "told CBS:" (the
+# speaker's words follow), a contributor, nor a credit of the introducing paragraph itself
+# ("WASHINGTON (AP) — The White House said:" goes on with AP's story, not a quotation of AP)
+INTRO_ROLES = frozenset({"source"})
+
+
+@lru_cache(maxsize=8)
+def _referent_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The referent words of ``[blocks] quote_referents`` ("the network", "видання") as one
+    pattern, compiled once: how an introduction points back at an outlet it named."""
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?:\bthe\s+)?(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def _quote_intro(paragraph: Paragraph, found: Sequence[Resolved], cues: CueSet) -> Resolved | None:
+    """The outlet whose text a paragraph introduces: it ends with a colon, and its last
+    sentence names the outlet ("Per Axios:", "According to Vox's tally:") or refers back by a
+    referent word ("But as the network pointed out:") to the last one it named before."""
+    text = paragraph.text.rstrip()
+    if not text.endswith(":"):
+        return None
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    last = ends[-1] if ends else 0
+    if len(text[last:].split()) > INTRO_WORDS:
+        return None
+    named = [r for r in found if r.outlet and not r.demoted and r.match.rule.role in INTRO_ROLES
+             and r.match.rule.kind != "own"]
+    inside = [r for r in named if r.match.start - paragraph.start >= last]
+    if inside:
+        return inside[-1]
+    referents = _referent_pattern(cues.blocks.quote_referents)
+    if named and referents is not None and referents.search(text, last):
+        return named[-1]
+    return None
+
+
+def _quoted_run(paragraphs: Sequence[Paragraph], intro: int) -> list[int]:
+    """The body paragraphs a quotation introduced by paragraph ``intro`` covers: the next
+    one, and when it opens with a quotation mark, each next one that opens with one too up to
+    the one that closes it (at most ``QUOTE_RUN``). Furniture between them is skipped."""
+    run: list[int] = []
+    for p in paragraphs[intro + 1:]:
+        if not p.is_body:
+            continue
+        text = p.text.strip()
+        if run and not text.startswith(_OPENS_QUOTE):
+            break
+        run.append(p.index)
+        if not text.startswith(_OPENS_QUOTE) or _CLOSES_QUOTE.search(text) or len(run) >= QUOTE_RUN:
+            break
+    return run
+
+
+def _quote_claims(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resolved]],
+                  cues: CueSet) -> dict[int, Claim]:
+    """Claims of the paragraphs quoted under an introduction naming an outlet ("Per Axios:"):
+    the quoted text is that outlet's, whoever's page quotes it."""
+    found: dict[int, Claim] = {}
+    for p, here in zip(paragraphs, resolved, strict=True):
+        if not (here and p.is_body and p.text.rstrip().endswith(":")):
+            continue
+        intro = _quote_intro(p, here, cues)
+        if intro is None:
+            continue
+        phrase = p.text.rstrip()[-80:].lstrip()
+        evidence = Evidence("quote-intro", phrase, p.start, p.end,
+                            f"outlet: {intro.outlet} (quoted under paragraph {p.index})")
+        why = (f"Quoted under '{phrase}' (paragraph {p.index}), which names {intro.outlet}"
+               f" ('{intro.match.phrase}'): {intro.outlet}'s text, quoted on this page.")
+        claim = Claim(intro.outlet, (), "quote", QUOTE_INTRO, why, (evidence,), "quote")
+        for index in _quoted_run(paragraphs, p.index):
+            found.setdefault(index, claim)
+    return found
 
 
 def _own_claim(own: Outlet, site: str) -> Claim:
@@ -506,6 +652,8 @@ def trace_document(
             claim = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
             if claim is None and registry is not None and text.find("(", 0, 80) >= 0:
                 claim = _open_world_claim(paragraph, text, registry)
+            if claim is None and registry is not None and text[:3] in ("By ", "BY "):
+                claim = _open_byline_claim(paragraph, text, registry, cues)
             claims.append(claim or link)
             quoted = _source_evidence(paragraph, found, relay_page, relay) if found else ()
             if quoted:
@@ -514,6 +662,8 @@ def trace_document(
             claims.append(_boilerplate_claim(paragraph, found))
             credit = _cue_claim(paragraph, found, cues, relay, relay_page) if found else None
             credit = credit if credit and _is_story_credit(credit, cues) else link
+            if credit is None and registry is not None and text[:3] in ("By ", "BY "):
+                credit = _open_byline_claim(paragraph, text, registry, cues)
             if credit is not None and paragraph.index in pictures and not (
                 _is_byline(credit, cues) or (own is None and _is_gallery_text(credit, cues))
             ):
@@ -521,14 +671,20 @@ def trace_document(
             kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
             if credit is not None and kept:
                 credits[paragraph.index] = credit
-    for index, claim in _embedded_posts(paragraphs, embeds).items() if embeds else ():
+    posts = _embedded_posts(paragraphs, embeds) if embeds else {}
+    for index, claim in _account_posts(paragraphs, cues, registry, embeds).items():
+        posts.setdefault(index, claim)
+    for index, claim in posts.items():
+        if claims[index] is None:
+            claims[index] = claim
+    for index, claim in _quote_claims(paragraphs, resolved, cues).items():
         if claims[index] is None:
             claims[index] = claim
     named = frozenset(i for i, c in enumerate(claims) if c is not None and c.origin == "cue")
     if own is not None and named and cues.gallery_rules:  # a gallery's text credit: relay pages only
         muted = {i for i in named if _is_gallery_text(claims[i], cues, every=True)}  # type: ignore[arg-type]
         pictures = pictures | muted if muted else pictures
-    if not named and not credits and own is None and not sources and not embeds:
+    if not named and not credits and own is None and not sources and not posts:
         seeds = _seeds(paragraphs, resolved, blocks, cues)
         if not seeds:
             return claims  # no credit, cue, seed or own site: nothing to hand down
@@ -700,6 +856,41 @@ def _embedded_posts(paragraphs: Sequence[Paragraph], embeds: dict[int, Resolved]
     return found
 
 
+_HANDLE = re.compile(r"\(@(\w{1,30})\)")
+ACCOUNT_POST = 0.85
+
+
+def _account_posts(paragraphs: Sequence[Paragraph], cues: CueSet, registry: OutletRegistry | None,
+                   embeds: dict[int, Resolved]) -> dict[int, Claim]:
+    """Claims of embedded posts signed by an outlet's account under another display name
+    ("— This Week (@ThisWeekABC) July 15, 2018": ABC News's show): the registry's ``handles``
+    name the outlet; like a signature naming it, it speaks for the post above and itself."""
+    page = paragraphs[0].page if paragraphs else ""
+    if registry is None or "(@" not in page:
+        return {}
+    pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
+    found: dict[int, Claim] = {}
+    for p in paragraphs:
+        text = p.text
+        if p.index in embeds or "(@" not in text or len(text) >= 160 or pattern is None:
+            continue
+        handle = _HANDLE.search(text) if pattern.match(text) else None
+        outlet = registry.by_handle(handle.group(1)) if handle else None
+        if handle is None or outlet is None:
+            continue
+        evidence = Evidence("embedded-post-account", text.strip(), p.start, p.end,
+                            f"outlet: {outlet.name} (its account @{handle.group(1)})")
+        why = (f"Embedded post signed by @{handle.group(1)}, an account of {outlet.name}:"
+               f" {outlet.name}'s post, quoted on this page.")
+        claim = Claim(outlet.name, (), "reported", ACCOUNT_POST, why, (evidence,), "embed")
+        if p.is_body:
+            found[p.index] = claim
+        post = p.index - 1
+        if post >= 0 and paragraphs[post].is_body and post not in embeds:
+            found.setdefault(post, claim)
+    return found
+
+
 def _is_byline(claim: Claim, cues: CueSet) -> bool:
     """Whether a credit is a byline ("Jill Colvin, Associated Press"), which the furniture
     rules may take for a picture's credit: it speaks for the story all the same. A name with
@@ -737,7 +928,7 @@ def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
 
 
 def _opening_rules(cues: CueSet) -> frozenset[str]:
-    return frozenset(rule.name for rule in cues.rules if rule.starts_block)
+    return frozenset(rule.name for rule in cues.rules if rule.starts_block) | ALWAYS_OPENING
 
 
 def _is_story_credit(claim: Claim, cues: CueSet) -> bool:
@@ -761,7 +952,8 @@ def _site_label(document: Document) -> str | None:
 
 
 # matches that open a story though no rule file marks them so (made by the tracer itself)
-ALWAYS_STORY = frozenset({"source-link", "dateline-open-world"})
+ALWAYS_STORY = frozenset({"source-link", "dateline-open-world", "byline-open-world"})
+ALWAYS_OPENING = frozenset({"dateline-open-world", "byline-open-world"})
 
 
 def _story_rules(cues: CueSet) -> frozenset[str]:
