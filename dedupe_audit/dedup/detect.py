@@ -96,7 +96,7 @@ WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph k
 
 
 @dataclass
-class _Batch:
+class Batch:
     """Some whole documents' eligible paragraphs, then windows of those. Their texts are cut
     from the pages only when the batch is fingerprinted (``texts``): only the batches in
     flight hold copies, not a list of all batches. Paragraphs are numbered by ints, not
@@ -119,18 +119,26 @@ class _Batch:
         return texts + [w.text for w in self.windows] if windows else texts
 
 
-def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) -> Iterator[_Batch]:
-    """Batches of pages, given as (position in the run, page) in order: a batch ends after
+# A batch, its paragraphs' fingerprints, and the signatures of its paragraphs then its windows.
+SignedBatch = tuple[Batch, Fingerprints, np.ndarray]
+Selection = Callable[[SegmentedDocument, Config], list[tuple[int, Sequence[Window]]]]
+
+
+def batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
+            select: Selection = selected) -> Iterator[Batch]:
+    """Batches of pages, given as (position in the run, page) in order, of the texts ``select``
+    takes from each (``selected``; a backend holding some pages' signatures already narrows it
+    to the paragraphs it holds): a batch ends after
     ``BATCH_TEXTS`` texts or ``BATCH_CHARS`` characters of paragraphs, even inside a page (a
     paragraph stays with its windows), so a page of thousands of 20,000-character paragraphs
     (a huge single-line file cut by ``max_paragraph_chars``) is not fingerprinted at once.
     Where a batch ends changes nothing found: paragraphs and windows are numbered in run
     order whatever the batches, and the index orders its rows by key."""
-    batch = _Batch([], [], [], [], [])
+    batch = Batch([], [], [], [], [])
     chars = 0
     for doc, seg in numbered:
         batch.parts += len(seg.paragraphs) + len(seg.windows)
-        for index, windows in selected(seg, config):
+        for index, windows in select(seg, config):
             paragraph = seg.paragraphs[index]
             row = len(batch.indexes)
             batch.docs.append(doc)
@@ -142,7 +150,7 @@ def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) 
             chars += paragraph.end - paragraph.start
             if batch.size >= BATCH_TEXTS or chars >= BATCH_CHARS:
                 yield batch
-                batch, chars = _Batch([], [], [], [], []), 0
+                batch, chars = Batch([], [], [], [], []), 0
     if batch.size:
         yield batch
 
@@ -162,23 +170,23 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     return replace(found, windows=[]), signatures_of(values, sizes, num_perm, seed)
 
 
-def _work(batch: _Batch, config: Config) -> _Work:
+def _work(batch: Batch, config: Config) -> _Work:
     """What ``_sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
     dedup = config.dedup
     return batch.texts(windows=False), batch.spans, dedup.shingle_size, dedup.num_perm, dedup.seed
 
 
 def signed_here(segmented: Sequence[SegmentedDocument],
-                config: Config) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+                config: Config) -> Iterator[tuple[Batch, Fingerprints, np.ndarray]]:
     """The signing step run in this process, one batch after another: what a Redis index writer
     or a Dask partition signs. The batches and ``_sign`` are the local engine's, so every engine
     fingerprints and signs the same texts the same way (no worker pool: a Dask worker is one)."""
-    for batch in _batches(enumerate(segmented), config):
+    for batch in batches(enumerate(segmented), config):
         found, sigs = _sign(_work(batch, config))
         yield batch, found, sigs
 
 
-def taking_part(batch: _Batch, found: Fingerprints,
+def taking_part(batch: Batch, found: Fingerprints,
                 config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which signed texts of a batch are indexed: the rows of paragraphs of at least
     ``min_words`` words (counted by the fingerprinter, as the segmenter may count otherwise),
@@ -192,7 +200,7 @@ def taking_part(batch: _Batch, found: Fingerprints,
 
 
 def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
-            batches: Sequence[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+            batches: Sequence[Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures through the incremental store: a page whose text the page
     memo knows takes its stored arrays; the other pages of a batch are signed together by
     ``_sign``, as a run without the index signs them, and stored. (Without a page memo, texts
@@ -229,7 +237,7 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
         yield found, sigs
 
 
-def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
+def _page_runs(batch: Batch) -> Iterator[tuple[int, int, int, int, int]]:
     """Each page of a batch as (its position in the run, first and end row of its paragraphs,
     first and end row of its windows): pages are contiguous in both lists."""
     window_doc = [batch.docs[row] for row, _, _ in batch.spans]
@@ -246,7 +254,7 @@ def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
         lo = hi
 
 
-def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
+def _signed_pages(work: tuple[Batch, Sequence[tuple[int, int, int, int, int]]],
                   config: Config) -> list[SignedPage]:
     """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
     ``_sign`` as a run without the index makes them, one record per page."""
@@ -277,7 +285,7 @@ def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
 
 
 def _cached_texts(fingerprinter: FingerprintCache, config: Config,
-                  batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+                  batches: Iterable[Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures of whole batches through the text index."""
     for batch in batches:
         fps = fingerprinter.many(batch.texts())
@@ -307,21 +315,21 @@ def _signers(total: int, config: Config) -> tuple[int, bool]:
 def _signed_batches(
     pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None = None,
-) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+) -> Iterator[tuple[Batch, Fingerprints, np.ndarray]]:
     """Each batch of the ``numbered`` pages with its paragraphs' fingerprints and the
     signatures of its paragraphs then windows, in document order. The workers are chosen for
     the texts of the pages stored when it starts: the run's, or a lower bound while pages
     still arrive (``detect_arriving`` reads ahead enough for the same choice)."""
     jobs, threads = _signers(pages.total_parts, config)  # read before any page is pulled
-    signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
+    signed: Iterable[tuple[Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
-        batches = list(_batches(numbered, config))
-        signed = zip(batches, _cached(cache, pages, config, batches), strict=True)
+        made_all = list(batches(numbered, config))
+        signed = zip(made_all, _cached(cache, pages, config, made_all), strict=True)
     else:  # batches are made while workers sign the ones before: only those in flight are held
-        made: deque[_Batch] = deque()
+        made: deque[Batch] = deque()
 
         def work() -> Iterator[_Work]:
-            for batch in _batches(numbered, config):
+            for batch in batches(numbered, config):
                 made.append(batch)
                 yield _work(batch, config)
 
@@ -466,6 +474,20 @@ def _detect(
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None,
     waited: list[float] | None = None,
 ) -> tuple[Cluster, ...]:
+    return detect_signed(pages, _signed_batches(pages, numbered, config, cache, progress), config, waited)
+
+
+def detect_signed(
+    pages: PageStore, signed: Iterable[SignedBatch], config: Config, waited: list[float] | None = None,
+) -> Clusters:
+    """The detection flow after signing, the same for every backend that brings its signed
+    batches here: exact groups (the first paragraph of a content hash represents it), LSH
+    candidates among representatives and windows (``CandidateIndex``, the bucket limits and
+    candidate caps), near pairs (``verify_near_rows``), containment (``contained``) and clusters
+    (``build_clusters``). What differs between backends is only where ``signed`` comes from:
+    worker threads or processes (``_signed_batches``), the SQLite cache (``_cached``), or the
+    fingerprints and signatures a shared Redis index holds (``engines.local.stored_batches``).
+    ``waited`` (seconds spent producing arriving pages) is left out of the first step's time."""
     seconds: dict[str, float] = {}  # per step, returned with the clusters
     notes: list[str] = []  # what was left out to bound the work (returned with the clusters)
     clock = Laps(seconds)
@@ -475,7 +497,7 @@ def _detect(
     first_of: set[int] = set()  # content hashes seen
     window_owner: list[int] = []  # table row of each indexed window's paragraph
     rows_before = 0
-    for batch, found, sigs in _signed_batches(pages, numbered, config, cache, progress):
+    for batch, found, sigs in signed:
         words = np.asarray(found.words, dtype=np.int64)
         kept, windows, owner_rows = taking_part(batch, found, config)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]

@@ -50,11 +50,10 @@ from ..containment import (
     sampled_hits,
     sampled_shingles,
 )
-from ..detect import WINDOW_KEYS, signed_here, taking_part
+from ..detect import MAX_BUCKET, WINDOW_KEYS, signed_here, taking_part
 from ..fingerprint import Fingerprint
 from ..near_pairs import NearPair, verify_near_rows
 from . import EngineError
-from .local import MAX_BUCKET
 
 ANCHORS = ContainerIndex({}).anchors  # smallest shingles looked up per paragraph (containment.py)
 Taken = dict[ParagraphRef, tuple[Fingerprint, str | None]]  # fingerprints (and texts) sent between workers
