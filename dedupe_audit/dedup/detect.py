@@ -51,7 +51,7 @@ from .fingerprint import (
     signatures_of,
 )
 from .fingerprint_cache import FingerprintCache
-from .fingerprint_table import FingerprintRows, TableBuilder, rows_of
+from .fingerprint_table import FingerprintRows, FirstCopies, TableBuilder, rows_of
 from .near_pairs import verify_near_rows
 from .page_memo import SignedPage
 
@@ -389,7 +389,7 @@ MIN_CANDIDATES = 4
 MAX_CANDIDATES = 1_024
 
 
-def _limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
+def candidate_limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
     """Each indexed text's candidate limit, representatives (keys below ``n``, ``rep_sizes``
     shingles) then windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds
     them): ascending key order, as ``CandidateIndex.candidate_array`` takes them."""
@@ -494,7 +494,7 @@ def detect_signed(
     index = CandidateIndex(config.dedup.threshold, config.dedup.num_perm, config.dedup.seed)
     table = TableBuilder(page_text=pages.text)
     representatives: list[int] = []  # table row of each content hash's first paragraph
-    first_of: set[int] = set()  # content hashes seen
+    first_copies = FirstCopies()
     window_owner: list[int] = []  # table row of each indexed window's paragraph
     rows_before = 0
     for batch, found, sigs in signed:
@@ -505,22 +505,18 @@ def detect_signed(
         docs, indexes = np.asarray(batch.docs, dtype=np.int32), np.asarray(batch.indexes, dtype=np.int32)
         table.add(docs[kept], indexes[kept], [batch.paragraphs[i] for i in kept.tolist()], hashes,
                   words[kept], found.shingles, found.offsets[kept], sizes[kept])
-        signed: list[int] = []
-        for row, content in zip(kept.tolist(), hashes.tolist(), strict=True):
-            if content not in first_of:  # refs ascend: the first is the group's first
-                first_of.add(content)
-                signed.append(row)
-        keys = list(range(len(representatives), len(representatives) + len(signed)))
+        indexed = kept[first_copies.firsts(hashes)].tolist()  # batch rows of the representatives
+        keys = list(range(len(representatives), len(representatives) + len(indexed)))
         table_row = np.full(len(words), -1, dtype=np.int64)  # batch row -> table row
         table_row[kept] = np.arange(rows_before, rows_before + len(kept))
-        representatives.extend(table_row[signed].tolist())
+        representatives.extend(table_row[indexed].tolist())
         rows_before += len(kept)
-        signed.extend((len(batch.paragraphs) + windows).tolist())
+        indexed.extend((len(batch.paragraphs) + windows).tolist())
         keys.extend(range(WINDOW_KEYS + len(window_owner), WINDOW_KEYS + len(window_owner) + len(windows)))
         window_owner.extend(table_row[owner_rows].tolist())
-        index.add(keys, sigs[signed])
+        index.add(keys, sigs[indexed])
     fingerprints = table.build()
-    del table, first_of
+    del table, first_copies
     release_free_memory()  # the batches' arrays
     clock.exclude(waited[0] if waited else 0.0)  # reading and segmenting arriving pages
     clock.lap("fingerprint+sign")
@@ -533,7 +529,7 @@ def detect_signed(
     min_bands = choose_min_bands(config.dedup.threshold, bands, rows_per_band)
     pairs, shared = index.candidate_array(min_bands=min_bands,
                                           below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET,
-                                          most=_limits(rep_rows.sizes, window_sizes))
+                                          most=candidate_limits(rep_rows.sizes, window_sizes))
     if index.oversized_buckets:
         notes.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
                          f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "

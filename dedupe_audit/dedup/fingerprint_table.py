@@ -31,6 +31,43 @@ def _ref_keys(docs: np.ndarray, indexes: np.ndarray) -> np.ndarray:
     return (docs.astype(np.int64) << 32) | indexes.astype(np.int64)
 
 
+class FirstCopies:
+    """The exact-copy rule of every engine, over content hashes arriving in run order: the
+    first paragraph of a content hash represents its group (only it is banded and verified;
+    its copies join it in ``copy_groups``). Kept as the hashes seen, so batches can arrive one
+    at a time (the local engine indexes each batch as it is signed)."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+
+    def firsts(self, hashes: np.ndarray) -> np.ndarray:
+        """Whether each of the next ``hashes`` (in run order) is the first of its content hash."""
+        out = np.zeros(len(hashes), dtype=bool)
+        for at, content in enumerate(np.asarray(hashes, dtype=np.uint64).tolist()):
+            if content not in self.seen:
+                self.seen.add(content)
+                out[at] = True
+        return out
+
+
+def copy_groups(hashes: np.ndarray) -> list[np.ndarray]:
+    """Positions (in run order) of the paragraphs of each content hash held two or more times:
+    each group ascending, groups in order of their first (``FirstCopies``' representative),
+    sorted in numpy instead of grouped in a dict."""
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    order = np.argsort(hashes, kind="stable")  # positions ascend within a hash
+    ordered = hashes[order]
+    edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(order) else order
+    sizes = np.diff(np.r_[edges, len(order)])
+    multi = sizes > 1
+    starts, sizes = edges[multi], sizes[multi]
+    by_first = np.argsort(order[starts], kind="stable")
+    starts, sizes = starts[by_first], sizes[by_first]
+    members = order[expand_ranges(starts, sizes)]
+    bounds = np.r_[0, np.cumsum(sizes)].tolist()
+    return [members[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
 class RowPages(Sequence[str]):
     """The page text of each row, asked of ``text(doc)`` when needed rather than held: with
     the pages spooled (``runtime.page_store.PageStore``) the table keeps no page alive."""
@@ -126,18 +163,13 @@ class FingerprintTable(Mapping[ParagraphRef, Fingerprint]):
 
     def copies(self) -> list[list[ParagraphRef]]:
         """Groups of two or more rows with one content hash (exact copies), each ascending,
-        groups in order of their first: ``near_pairs.exact_groups`` without the lone paragraphs,
-        sorted in numpy instead of grouped in a dict."""
-        order = np.argsort(self.content_hashes, kind="stable")  # rows ascend within a hash
-        hashes = self.content_hashes[order]
-        edges = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(order) else order
-        sizes = np.diff(np.r_[edges, len(order)])
-        multi = sizes > 1
-        starts, sizes = edges[multi], sizes[multi]
-        by_first = np.argsort(order[starts], kind="stable")
-        starts, sizes = starts[by_first], sizes[by_first]
-        members = self.refs(order[expand_ranges(starts, sizes)])
-        bounds = np.r_[0, np.cumsum(sizes)].tolist()
+        groups in order of their first: ``copy_groups`` of the table's rows, as refs
+        (``near_pairs.exact_groups`` without the lone paragraphs)."""
+        groups = copy_groups(self.content_hashes)
+        if not groups:
+            return []
+        members = self.refs(np.concatenate(groups))
+        bounds = np.r_[0, np.cumsum([len(group) for group in groups])].tolist()
         return [members[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 

@@ -7,13 +7,21 @@ from helpers import ROOT, SAMPLES
 
 from dedupe_audit.config import Config
 from dedupe_audit.dedup.detect import detect_duplicates
-from dedupe_audit.dedup.engines import EngineError
 from dedupe_audit.pipeline import load_corpus
 from dedupe_audit.segment.boilerplate import load_rules
 from dedupe_audit.segment.paragraphs import segment
 
 distributed = pytest.importorskip("distributed")
-from dedupe_audit.dedup.engines.dask import detect_dask, detector  # noqa: E402
+from dedupe_audit.dedup.engines.dask import (  # noqa: E402
+    Part,
+    _band_items,
+    _band_pairs,
+    _capped,
+    _count_pairs,
+    detect_dask,
+    detect_dask_pages,
+    detector,
+)
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from scale import make_corpus  # noqa: E402
@@ -55,11 +63,48 @@ def test_generated_corpus_equals_the_local_engine(client, tmp_path_factory, part
     assert result.clusters == clusters
 
 
-def test_detector_for_run_audit_checks_the_documents_and_refuses_stdin(client):
-    config = Config()
+def test_detector_for_run_audit_detects_on_the_pages_it_is_given(client):
+    """The run's detector sends the pages the run read to the workers (no second read of the
+    corpus): any pages, in any number of partitions, give the local engine's clusters."""
+    config = Config(reference=(str(SAMPLES / "reuters_en_2025-03-11_jeddah-ceasefire-proposal.txt"),))
     segs, _, clusters = _local([SAMPLES], config)
-    assert detector([str(SAMPLES)], client)(segs, config) == clusters
-    with pytest.raises(EngineError, match="other documents"):
-        detector([str(SAMPLES)], client)(segs[:-1], config)
-    with pytest.raises(EngineError, match="standard input"):
-        detector(["-"], client)(segs, config)
+    assert detector(client)(segs, config) == clusters and len(clusters) > 10
+    some = segs[1:-1]
+    assert detect_dask_pages(some, config, client, partitions=4) == detect_duplicates(some, config)
+    assert detect_dask_pages([], config, client) == ()
+
+def test_the_band_step_over_partitions_keeps_the_local_candidates_of_oversized_buckets_and_hubs():
+    """The Dask band step (partitions -> reducers by band -> counts by pair -> caps on the
+    client), run here in process, gives exactly ``CandidateIndex``'s pairs when buckets are over
+    the limit (paired in blocks ordered by the tiebreak band) and every key is over its candidate
+    limit (long texts: 4 candidates each), with keys numbered differently (positions in the run)."""
+    import numpy as np
+
+    from dedupe_audit.dedup.banding import CandidateIndex
+    from dedupe_audit.dedup.detect import candidate_limits
+
+    index = CandidateIndex(0.4, 128, 1)
+    bands, rows = index.params
+    count = 300
+    rng = np.random.default_rng(11)
+    sigs = rng.integers(0, 2**32, size=(count, bands * rows), dtype=np.uint64).astype(np.uint32)
+    sigs[:, : 3 * rows] = 5  # three bands shared by every key: buckets far over the limit
+    sigs[::7, 3 * rows : 6 * rows] = 9  # three more shared by every seventh key
+    sizes = np.full(count, 20_000, dtype=np.int64)  # long texts: a limit of 4 candidates each
+    index.add(range(count), sigs)
+    expected = index.candidate_array(max_bucket=40, min_bands=2, below=count,
+                                     most=candidate_limits(sizes, np.empty(0, dtype=np.int64)))
+    assert len(index.capped_keys) and index.oversized_buckets
+
+    empty = np.empty((0, bands * rows), dtype=np.uint32)
+    cut, reducers = 170, 3
+    parts = [Part([], [], [(0, i) for i in range(lo, hi)], [], sigs[lo:hi], [], empty)
+             for lo, hi in ((0, cut), (cut, count))]
+    banded = [_band_items(part, np.ones(len(part.refs), dtype=bool), offset, 0, bands, rows, reducers)
+              for part, offset in zip(parts, (0, cut), strict=True)]
+    by_pair = [_band_pairs(reducers, 40, *[items[r] for items in banded]) for r in range(reducers)]
+    counted = [_count_pairs(2, *[out[r] for out in by_pair]) for r in range(reducers)]
+    codes, shared = np.concatenate([c for c, _ in counted]), np.concatenate([n for _, n in counted])
+    firsts, seconds = _capped(codes, shared, np.ones(count, dtype=bool), sizes, np.empty(0, dtype=np.int64))
+    got = sorted(zip(firsts.tolist(), seconds.tolist(), strict=True))
+    assert got == sorted(map(tuple, expected.tolist())) and len(got)
