@@ -1,12 +1,13 @@
 """The Dask engine on a real LocalCluster gives exactly the local engine's clusters."""
 
+import random
 import sys
 
 import pytest
 from helpers import ROOT, SAMPLES
 
 from dedupe_audit.config import Config
-from dedupe_audit.dedup.detect import detect_duplicates
+from dedupe_audit.dedup.detect import detect_duplicates, warnings_of
 from dedupe_audit.pipeline import load_corpus
 from dedupe_audit.segment.boilerplate import load_rules
 from dedupe_audit.segment.paragraphs import segment
@@ -108,3 +109,24 @@ def test_the_band_step_over_partitions_keeps_the_local_candidates_of_oversized_b
     firsts, seconds = _capped(codes, shared, np.ones(count, dtype=bool), sizes, np.empty(0, dtype=np.int64))
     got = sorted(zip(firsts.tolist(), seconds.tolist(), strict=True))
     assert got == sorted(map(tuple, expected.tolist())) and len(got)
+
+
+def test_paragraphs_flooded_with_common_shingles_are_skipped_as_the_local_engine_skips_them(client, tmp_path):
+    """Pages of a four-word vocabulary: every shingle sits in every long block, so the local
+    engine does not look these paragraphs up inside long blocks (``heavy_and_flooded``, with a
+    note). The Dask engine counts the blocks holding each shingle in its shingle shuffle and
+    skips the same paragraphs: it finds no containment the local engine left out."""
+    rng = random.Random(5)
+    words = ("ember", "quay", "lantern", "moss")
+
+    def sentence() -> str:
+        return " ".join(rng.choices(words, k=rng.randint(8, 12))).capitalize() + "."
+
+    for page in range(8):
+        paragraphs = [" ".join(sentence() for _ in range(14)) for _ in range(10)]
+        paragraphs += [f"{sentence()} {sentence()}" for _ in range(2)]
+        (tmp_path / f"p{page}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
+    config = Config()
+    _, _, clusters = _local([tmp_path], config)
+    assert any("very many long blocks" in note for note in warnings_of(clusters))
+    assert detect_dask([str(tmp_path)], config, client, partitions=3).clusters == clusters

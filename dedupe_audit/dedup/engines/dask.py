@@ -1,24 +1,28 @@
 """Duplicate detection on a ``dask.distributed`` cluster, with the same clusters as the local engine.
 
 Why: one machine fingerprints ~10^5 paragraphs a second; a corpus of 10^8 wants a cluster. The
-corpus text stays on the workers: each partition of input files is read, segmented, fingerprinted
-and signed where it lands and kept there. Only small things reach the client: per paragraph its
-content hash and position (to group exact copies and number keys), candidate and verified edges,
-containments, and the finished clusters.
+pages live on the workers, a partition each: the run's pages sent there (``detect_dask_pages``,
+what the CLI's ``--engine dask`` does: the run reads and segments its input once), or read and
+segmented there through the public ingest API (``detect_dask``, for a corpus the client does
+not read). Only small things reach the client: per paragraph its content hash, shingle count
+and position (to group exact copies, number keys and set candidate limits), candidate and
+verified edges, containments, and the finished clusters.
 
-    ingest+segment+sign (per partition) -> band keys shuffled by band -> candidate pairs (shared
-    bands counted in a second shuffle by pair) -> near pairs verified on the partition of the first
-    paragraph (the second's fingerprint is fetched worker-to-worker) -> containment candidates by a
-    shuffle joining paragraphs' anchor shingles with long blocks' shingles, checked on the block's
-    partition -> connected components on the client -> ``build_clusters`` per group of components
-    on workers -> merged and numbered on the client.
+    sign (per partition) -> band values shuffled by band -> buckets and pairs per band (shared
+    bands counted in a second shuffle by pair) -> candidate limits on the client -> near pairs
+    verified on the partition of the first paragraph (the second's fingerprint is fetched
+    worker-to-worker) -> containment candidates by a shuffle joining paragraphs' shingles with
+    long blocks' shingles (anchors, and how many blocks hold each shingle) and one of sampled
+    shingles, checked on the block's partition -> connected components on the client ->
+    ``build_clusters`` per group of components on workers -> merged and numbered on the client.
 
-The steps on workers are the local engine's functions: selection and signing
-(``detect.signed_here``, ``detect.taking_part``), the near-pair check (``verify_near_rows``), the
-containment checks (``containment.contained_shares`` and ``located``) and ``build_clusters``.
-What is this engine's own is where candidates come from (shuffles by band key, anchor shingle and
-sampled shingle, with the local representatives, window keys, ``min_bands`` and bucket limits),
-and that it reads its partitions itself; the tests hold the result equal to the local one.
+Every step is the local engine's function, run where the data is: selection and signing
+(``detect.signed_here``, ``detect.taking_part``), exact groups (``fingerprint_table.FirstCopies``,
+``copy_groups``), bucketing (``banding.band_buckets``, ``bucket_pairs``: a reducer holds every
+key of its bands), candidate limits (``detect.candidate_limits``, ``banding.cap_candidates``),
+the near-pair check (``verify_near_rows``), containment (``containment.heavy_and_flooded``,
+``sampled_hits``, ``chosen_candidates``, ``contained_shares``, ``located``) and
+``build_clusters``. This engine's own part is only the shuffles that bring each step its data.
 """
 
 from __future__ import annotations
@@ -51,9 +55,11 @@ from ..banding import (
 )
 from ..clusters import UnionFind, build_clusters
 from ..containment import (
+    COMMON_SHINGLE,
     ContainerIndex,
     chosen_candidates,
     contained_shares,
+    heavy_and_flooded,
     located,
     sampled_hits,
     sampled_shingles,
@@ -249,36 +255,48 @@ def _verify(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, Par
     return verify_near_rows(rows, refs, [fps[ref] for ref in refs], threshold, min_fuzz)
 
 
+ANCHOR, CONTAINER, OTHER = np.uint64(0), np.uint64(1), np.uint64(2)  # kinds of rows in the anchor join
+
+
 def _anchor_items(part: Part, doc_offset: int, reps: np.ndarray, containers: np.ndarray, codes: np.ndarray,
-                  reducers: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(shingle, paragraph code, is-container) of anchors of representatives and of all shingles of
-    long blocks, split by shingle over reducers: the join finds blocks holding a paragraph's anchor."""
+                  reducers: int) -> list[np.ndarray]:
+    """(shingle, paragraph code, kind) of every shingle of representatives (``ANCHOR`` for the
+    smallest ``ANCHORS``, else ``OTHER``) and of long blocks (``CONTAINER``), split by shingle
+    over reducers: the join finds blocks holding a paragraph's anchor, and how many blocks hold
+    each of its shingles (``containment.heavy_and_flooded``)."""
     rows = []
     for n in np.flatnonzero(reps).tolist():
-        anchors = part.fingerprints[n].shingles[:ANCHORS]
-        rows.append(np.stack([anchors, np.full(len(anchors), codes[n], dtype=np.uint64),
-                              np.zeros(len(anchors), dtype=np.uint64)], axis=1))
+        shingles = part.fingerprints[n].shingles
+        kinds = np.full(len(shingles), OTHER, dtype=np.uint64)
+        kinds[:ANCHORS] = ANCHOR
+        rows.append(np.stack([shingles, np.full(len(shingles), codes[n], dtype=np.uint64), kinds], axis=1))
     for n in np.flatnonzero(containers).tolist():
         shingles = part.fingerprints[n].shingles
         rows.append(np.stack([shingles, np.full(len(shingles), codes[n], dtype=np.uint64),
-                              np.ones(len(shingles), dtype=np.uint64)], axis=1))
+                              np.full(len(shingles), CONTAINER, dtype=np.uint64)], axis=1))
     data = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.uint64)
     where = data[:, 0] % np.uint64(reducers)
     return [data[where == r] for r in range(reducers)]
 
 
-def _anchor_join(*items: np.ndarray) -> np.ndarray:
-    """(inner code, container code) pairs sharing an anchor shingle, unique."""
+def _anchor_join(*items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(inner code, container code) pairs sharing an anchor shingle, unique; and, per inner code
+    seen here, how many of its shingles more than ``COMMON_SHINGLE`` blocks hold and how many
+    blocks hold its shingles in all (summed over the reducers by the client)."""
     data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
-    inner, outer = data[data[:, 2] == 0], data[data[:, 2] == 1]
+    inner, outer = data[data[:, 2] != CONTAINER], data[data[:, 2] == CONTAINER]
     outer = outer[np.argsort(outer[:, 0], kind="stable")]
     lo = np.searchsorted(outer[:, 0], inner[:, 0], side="left")
-    hi = np.searchsorted(outer[:, 0], inner[:, 0], side="right")
-    spans = hi - lo
+    spans = np.searchsorted(outer[:, 0], inner[:, 0], side="right") - lo
+    codes, at = np.unique(inner[:, 1].astype(np.int64), return_inverse=True)
+    n_common = np.bincount(at[spans > COMMON_SHINGLE], minlength=len(codes))
+    span_sums = np.bincount(at, weights=spans, minlength=len(codes)).astype(np.int64)
+    anchors = inner[:, 2] == ANCHOR
+    lo, spans, inner = lo[anchors], spans[anchors], inner[anchors]
     hit = np.repeat(lo, spans) + np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
     pairs = np.stack([np.repeat(inner[:, 1], spans), outer[hit, 1]], axis=1) if len(hit) else \
         np.empty((0, 2), dtype=np.uint64)
-    return np.unique(pairs, axis=0)
+    return np.unique(pairs, axis=0), codes, n_common, span_sums
 
 
 def _sampled_items(part: Part, reps: np.ndarray, codes: np.ndarray, reducers: int) -> list[np.ndarray]:
@@ -456,13 +474,29 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
                                           config.dedup.min_fuzz, *taken))
     near: list[NearPair] = [pair for chunk in client.gather(near_futures) for pair in chunk]
 
-    # containment: window matches plus anchors joined with long blocks' shingles
+    # containment: window matches plus anchors joined with long blocks' shingles (find_containment's
+    # candidates), then sampled shingles (containment_candidates_of's)
     candidates: set[tuple[int, int]] = set()
     for a, b in zip(firsts[~within].tolist(), seconds[~within].tolist(), strict=True):
         candidates.add((a, gid_of[window_owner[b - WINDOW_KEYS]]))
     is_container = np.zeros(len(refs), dtype=bool)
     is_container[[gid_of[ref] for ref in set(window_owner)]] = True
     gid_codes = np.arange(len(refs), dtype=np.uint64)
+    anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
+                              is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
+                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
+                for p, part in enumerate(parts)]
+    joined = [client.submit(_anchor_join, *[client.submit(operator.getitem, a, r) for a in anchored])
+              for r in range(reducers)]
+    n_common = np.zeros(len(refs), dtype=np.int64)
+    span_sums = np.zeros(len(refs), dtype=np.int64)
+    for pairs_array, codes_seen, common_seen, spans_seen in client.gather(joined):
+        candidates.update(map(tuple, pairs_array.astype(np.int64).tolist()))
+        np.add.at(n_common, codes_seen, common_seen)
+        np.add.at(span_sums, codes_seen, spans_seen)
+    if candidates:  # as find_containment: a flooded inner is not looked up inside long blocks
+        _, flooded = heavy_and_flooded(all_sizes, n_common, span_sums, config.dedup.containment)
+        candidates = {pair for pair in candidates if not flooded[pair[0]]}
     # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates_of)
     sampled = [client.submit(_sampled_items, part, rep_masks[p],
                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
@@ -479,14 +513,6 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
     pair_hits = np.bincount(inverse, weights=pair_hits, minlength=len(pair_codes)).astype(np.int64)
     inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.dedup.containment)
     candidates.update(map(tuple, inside.tolist()))  # verified as the others, not added as long blocks
-    anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
-                              is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
-                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
-                for p, part in enumerate(parts)]
-    joined = [client.submit(_anchor_join, *[client.submit(operator.getitem, a, r) for a in anchored])
-              for r in range(reducers)]
-    for pairs_array in client.gather(joined):
-        candidates.update(map(tuple, pairs_array.astype(np.int64).tolist()))
     by_container: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for inner, outer in sorted(candidates):
         by_container[int(part_of_gid[outer])].append((inner, outer))
