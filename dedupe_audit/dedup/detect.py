@@ -397,14 +397,35 @@ def candidate_limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndar
     return np.clip(CANDIDATE_SHINGLES // np.maximum(sizes, 1), MIN_CANDIDATES, MAX_CANDIDATES)
 
 
-def _cap_note(index: CandidateIndex, kept: int) -> str | None:
-    """What the candidate limits cut (``banding.cap_candidates`` applied by the index), if anything."""
-    if not len(index.capped_keys):
+def oversized_note(buckets: int, members: int) -> str | None:
+    """What the bucket limit cut (``MAX_BUCKET``: buckets paired in blocks), if anything."""
+    if not buckets:
         return None
-    return (f"duplicate detection: {len(index.capped_keys):,} paragraphs or sentence windows had more LSH "
+    return (f"duplicate detection: {buckets:,} LSH band buckets held more than "
+            f"{MAX_BUCKET:,} paragraphs each ({members:,} places in all: "
+            "low-entropy or template text): their members were paired only within blocks of "
+            f"{OVERSIZED_BLOCK} ordered by another band, so pairs found only there may be "
+            "missed (exact copies are still grouped)")
+
+
+def cap_note(capped: int, found: int, kept: int) -> str | None:
+    """What the candidate limits cut (``banding.cap_candidates``: ``capped`` keys lost some of
+    the ``found`` pairs, ``kept`` were left), if anything."""
+    if not capped:
+        return None
+    return (f"duplicate detection: {capped:,} paragraphs or sentence windows had more LSH "
             f"candidates than their limit ({MIN_CANDIDATES}-{MAX_CANDIDATES}, fewer for longer "
-            f"text); only the most similar were verified ({index.pairs_found - kept:,} candidate "
+            f"text); only the most similar were verified ({found - kept:,} candidate "
             "pairs left unchecked)")
+
+
+def flooded_note(skipped: int) -> str | None:
+    """What containment left out (``containment.heavy_and_flooded``), if anything."""
+    if not skipped:
+        return None
+    return (f"containment: {skipped:,} paragraphs made of text found in very many long "
+            f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
+            "text) were not looked up inside longer paragraphs")
 
 
 def contained(
@@ -530,15 +551,8 @@ def detect_signed(
     pairs, shared = index.candidate_array(min_bands=min_bands,
                                           below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET,
                                           most=candidate_limits(rep_rows.sizes, window_sizes))
-    if index.oversized_buckets:
-        notes.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
-                         f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "
-                         "low-entropy or template text): their members were paired only within blocks of "
-                         f"{OVERSIZED_BLOCK} ordered by another band, so pairs found only there may be "
-                         "missed (exact copies are still grouped)")
-    capped = _cap_note(index, len(pairs))
-    if capped:
-        notes.append(capped)
+    notes.extend(filter(None, (oversized_note(index.oversized_buckets, index.oversized_members),
+                               cap_note(len(index.capped_keys), index.pairs_found, len(pairs)))))
     del index, shared
     release_free_memory()
     clock.lap("exact groups+LSH candidates")
@@ -555,10 +569,7 @@ def detect_signed(
     skipped: list[int] = []
     containment = contained(rep_refs, rep_rows, fingerprints, sorted(set(owner_refs)), pages, via_window,
                             config.dedup.containment, skipped)
-    if sum(skipped):
-        notes.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
-                         f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
-                         "text) were not looked up inside longer paragraphs")
+    notes.extend(filter(None, (flooded_note(sum(skipped)),)))
     release_free_memory()
     clock.lap("containment")
     clusters = build_clusters(groups, near, containment, fingerprints, config.dedup.threshold)

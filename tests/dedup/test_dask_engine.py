@@ -104,11 +104,15 @@ def test_the_band_step_over_partitions_keeps_the_local_candidates_of_oversized_b
     banded = [_band_items(part, np.ones(len(part.refs), dtype=bool), offset, 0, bands, rows, reducers)
               for part, offset in zip(parts, (0, cut), strict=True)]
     by_pair = [_band_pairs(reducers, 40, *[items[r] for items in banded]) for r in range(reducers)]
-    counted = [_count_pairs(2, *[out[r] for out in by_pair]) for r in range(reducers)]
+    counted = [_count_pairs(2, *[out[0][r] for out in by_pair]) for r in range(reducers)]
     codes, shared = np.concatenate([c for c, _ in counted]), np.concatenate([n for _, n in counted])
-    firsts, seconds = _capped(codes, shared, np.ones(count, dtype=bool), sizes, np.empty(0, dtype=np.int64))
+    no_windows = np.empty(0, dtype=np.int64)
+    firsts, seconds, capped = _capped(codes, shared, np.ones(count, dtype=bool), sizes, no_windows)
     got = sorted(zip(firsts.tolist(), seconds.tolist(), strict=True))
     assert got == sorted(map(tuple, expected.tolist())) and len(got)
+    assert (capped, len(codes)) == (len(index.capped_keys), index.pairs_found)  # the same truncation note
+    oversized = np.array([out[1] for out in by_pair]).sum(axis=0).tolist()
+    assert oversized == [index.oversized_buckets, index.oversized_members]
 
 
 def test_paragraphs_flooded_with_common_shingles_are_skipped_as_the_local_engine_skips_them(client, tmp_path):
@@ -129,4 +133,5 @@ def test_paragraphs_flooded_with_common_shingles_are_skipped_as_the_local_engine
     config = Config()
     _, _, clusters = _local([tmp_path], config)
     assert any("very many long blocks" in note for note in warnings_of(clusters))
-    assert detect_dask([str(tmp_path)], config, client, partitions=3).clusters == clusters
+    found = detect_dask([str(tmp_path)], config, client, partitions=3).clusters
+    assert found == clusters and warnings_of(found) == warnings_of(clusters)

@@ -64,7 +64,7 @@ from ..containment import (
     sampled_hits,
     sampled_shingles,
 )
-from ..detect import WINDOW_KEYS, candidate_limits, signed_here, taking_part
+from ..detect import WINDOW_KEYS, Clusters, candidate_limits, signed_here, taking_part
 from ..fingerprint import Fingerprint
 from ..fingerprint_table import FirstCopies, copy_groups
 from ..near_pairs import NearPair, verify_near_rows
@@ -174,16 +174,25 @@ def _band_items(part: Part, reps: np.ndarray, par_offset: int, win_offset: int, 
     return out
 
 
-def _band_pairs(reducers: int, max_bucket: int, *items: list[Banded]) -> list[tuple[np.ndarray, np.ndarray]]:
+ByPair = list[tuple[np.ndarray, np.ndarray]]  # (pair codes, shared bands) for each reducer
+
+
+def _band_pairs(reducers: int, max_bucket: int, *items: list[Banded]) -> tuple[ByPair, tuple[int, int]]:
     """Pairs sharing a bucket in this reducer's bands, with how many bands, split by pair over
     reducers: each band bucketed by the local engine's ``band_buckets`` (bucket limit, oversized
     buckets paired in blocks ordered by the tiebreak band) and paired by ``bucket_pairs``; a
-    window is never a pair's first key."""
+    window is never a pair's first key. Also the oversized buckets met and their members."""
     by_band: dict[int, list[Banded]] = defaultdict(list)
     for chunk in items:
         for banded in chunk:
             by_band[banded[0]].append(banded)
     found = [np.empty(0, dtype=np.uint64)]
+    oversized = [0, 0]
+
+    def count_oversized(sizes: np.ndarray) -> None:  # as CandidateIndex counts them
+        oversized[0] += len(sizes)
+        oversized[1] += int(sizes.sum())
+
     for band in sorted(by_band):
         pieces = by_band[band]
         keys = np.concatenate([keys for _, keys, _, _ in pieces])
@@ -191,11 +200,19 @@ def _band_pairs(reducers: int, max_bucket: int, *items: list[Banded]) -> list[tu
         ties = [tie for _, _, _, tie in pieces]
         order = np.argsort(keys, kind="stable")
         tiebreak = None if ties[0] is None else band_keys(np.concatenate(ties))[order]  # type: ignore[arg-type]
-        buckets = band_buckets(values, order, max_bucket, None, tiebreak)
+        buckets = band_buckets(values, order, max_bucket, count_oversized, tiebreak)
         found.append(bucket_pairs(buckets, keys[order], 0, WINDOW_KEYS))
     codes, counts = np.unique(np.concatenate(found), return_counts=True)
     where = codes % np.uint64(reducers)
-    return [(codes[where == r], counts[where == r]) for r in range(reducers)]
+    return [(codes[where == r], counts[where == r]) for r in range(reducers)], (oversized[0], oversized[1])
+
+
+def _for_reducer(band_out: tuple[ByPair, tuple[int, int]], reducer: int) -> tuple[np.ndarray, np.ndarray]:
+    return band_out[0][reducer]
+
+
+def _oversized(band_out: tuple[ByPair, tuple[int, int]]) -> tuple[int, int]:
+    return band_out[1]
 
 
 def _count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -208,10 +225,11 @@ def _count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> tuple
 
 
 def _capped(codes: np.ndarray, counts: np.ndarray, is_rep: np.ndarray, sizes: np.ndarray,
-            window_sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            window_sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """(firsts, seconds) of the candidate pairs (codes: first << 32 | second) left by the local
     engine's candidate limits (``detect.candidate_limits``, ``banding.cap_candidates``), keys
-    numbered as the local engine numbers them: representatives in run order, then windows."""
+    numbered as the local engine numbers them: representatives in run order, then windows; and
+    how many keys lost candidates."""
     firsts = (codes >> np.uint64(32)).astype(np.int64)
     seconds = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
     reps = np.flatnonzero(is_rep)
@@ -221,8 +239,8 @@ def _capped(codes: np.ndarray, counts: np.ndarray, is_rep: np.ndarray, sizes: np
     second_nodes = np.where(window, len(reps) + seconds - WINDOW_KEYS, node_of[np.where(window, 0, seconds)])
     nodes = np.stack([node_of[firsts], second_nodes], axis=1)
     most = candidate_limits(sizes[reps], window_sizes)
-    kept, _ = cap_candidates(np.arange(len(codes)), counts, nodes, most)
-    return firsts[kept], seconds[kept]
+    kept, lost = cap_candidates(np.arange(len(codes)), counts, nodes, most)
+    return firsts[kept], seconds[kept], len(lost)
 
 
 def _take(part: Part, doc_offset: int, wanted: Sequence[ParagraphRef], text: bool = False
@@ -453,12 +471,16 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
                               *[client.submit(operator.getitem, b, r) for b in banded])
                 for r in range(reducers)]
     counted = [client.submit(_count_pairs, min_bands,
-                             *[client.submit(operator.getitem, o, r) for o in band_out])
+                             *[client.submit(_for_reducer, o, r) for o in band_out])
                for r in range(reducers)]
     counted_pairs = client.gather(counted)
-    firsts, seconds = _capped(np.concatenate([c for c, _ in counted_pairs]),
-                              np.concatenate([n for _, n in counted_pairs]), is_rep, all_sizes,
-                              all_sizes[np.array([gid_of[ref] for ref in window_owner], dtype=np.int64)])
+    oversized = np.array(client.gather([client.submit(_oversized, o) for o in band_out]),
+                         dtype=np.int64).reshape(-1, 2).sum(axis=0).tolist()
+    found = np.concatenate([c for c, _ in counted_pairs])
+    window_sizes = all_sizes[np.array([gid_of[ref] for ref in window_owner], dtype=np.int64)]
+    firsts, seconds, capped = _capped(found, np.concatenate([n for _, n in counted_pairs]), is_rep, all_sizes,
+                                      window_sizes)
+    notes = [detect.oversized_note(*oversized), detect.cap_note(capped, len(found), len(firsts))]
     within = seconds < WINDOW_KEYS
 
     # near pairs, verified on the partition of the first paragraph
@@ -494,9 +516,11 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
         candidates.update(map(tuple, pairs_array.astype(np.int64).tolist()))
         np.add.at(n_common, codes_seen, common_seen)
         np.add.at(span_sums, codes_seen, spans_seen)
-    if candidates:  # as find_containment: a flooded inner is not looked up inside long blocks
-        _, flooded = heavy_and_flooded(all_sizes, n_common, span_sums, config.dedup.containment)
-        candidates = {pair for pair in candidates if not flooded[pair[0]]}
+    # as find_containment: a flooded inner is not looked up inside long blocks
+    _, flooded = heavy_and_flooded(all_sizes, n_common, span_sums, config.dedup.containment)
+    flooded &= is_rep & is_container.any()  # find_containment looks up representatives, if blocks exist
+    candidates = {pair for pair in candidates if not flooded[pair[0]]}
+    notes.append(detect.flooded_note(int(flooded.sum())))
     # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates_of)
     sampled = [client.submit(_sampled_items, part, rep_masks[p],
                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
@@ -531,7 +555,7 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
     clusters = _assemble(client, parts, doc_offsets, refs, part_of_gid, gid_of, groups, near, containment,
                          reducers, config.dedup.threshold)
     del parts  # released with the last reference: the corpus leaves the workers' memory
-    return DaskResult(tuple(documents), tuple(skipped), clusters)
+    return DaskResult(tuple(documents), tuple(skipped), Clusters(clusters, filter(None, notes)))
 
 
 def _foreign(gids: Sequence[int], part_of_gid: np.ndarray, refs: Sequence[ParagraphRef], here: int
