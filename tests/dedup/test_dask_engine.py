@@ -7,7 +7,7 @@ import pytest
 from helpers import ROOT, SAMPLES
 
 from dedupe_audit.config import Config
-from dedupe_audit.dedup.detect import detect_duplicates, warnings_of
+from dedupe_audit.dedup.detect import detect_duplicates, seconds_of, warnings_of
 from dedupe_audit.pipeline import load_corpus
 from dedupe_audit.segment.boilerplate import load_rules
 from dedupe_audit.segment.paragraphs import segment
@@ -135,3 +135,4 @@ def test_paragraphs_flooded_with_common_shingles_are_skipped_as_the_local_engine
     assert any("very many long blocks" in note for note in warnings_of(clusters))
     found = detect_dask([str(tmp_path)], config, client, partitions=3).clusters
     assert found == clusters and warnings_of(found) == warnings_of(clusters)
+    assert [step for step, _ in seconds_of(found)] == [step for step, _ in seconds_of(clusters)]

@@ -41,6 +41,7 @@ from distributed import Client, Future, LocalCluster
 from ...config import Config
 from ...ingest import collect_sources, read_listed
 from ...model import Cluster, Containment, Document, ParagraphRef, SegmentedDocument, Skipped
+from ...runtime.timing import Laps
 from ...segment.boilerplate import load_rules
 from ...segment.paragraphs import segment
 from .. import detect
@@ -430,7 +431,10 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
     """Detection over signed partitions (``Part``s on the workers), the steps in the module
     docstring."""
     reducers = 2 * _workers(client)
+    step_seconds: dict[str, float] = {}  # per step as the client waits for it (the local engine's names)
+    clock = Laps(step_seconds)
     summaries = client.gather([client.submit(_summary, p) for p in parts])
+    clock.lap("fingerprint+sign")  # with ingest and segmentation when the workers read the files
 
     # numbering: documents, fingerprinted paragraphs and windows, partition by partition
     doc_offsets, par_offsets, win_offsets = [], [], []
@@ -481,6 +485,7 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
     firsts, seconds, capped = _capped(found, np.concatenate([n for _, n in counted_pairs]), is_rep, all_sizes,
                                       window_sizes)
     notes = [detect.oversized_note(*oversized), detect.cap_note(capped, len(found), len(firsts))]
+    clock.lap("exact groups+LSH candidates")
     within = seconds < WINDOW_KEYS
 
     # near pairs, verified on the partition of the first paragraph
@@ -495,6 +500,7 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
         near_futures.append(client.submit(_verify, parts[p], doc_offsets[p], pairs, config.dedup.threshold,
                                           config.dedup.min_fuzz, *taken))
     near: list[NearPair] = [pair for chunk in client.gather(near_futures) for pair in chunk]
+    clock.lap("verify near")
 
     # containment: window matches plus anchors joined with long blocks' shingles (find_containment's
     # candidates), then sampled shingles (containment_candidates_of's)
@@ -551,11 +557,13 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
                                              config.dedup.containment,
                                              *taken))
     containment = [c for chunk in client.gather(contain_futures) for c in chunk]
+    clock.lap("containment")
 
     clusters = _assemble(client, parts, doc_offsets, refs, part_of_gid, gid_of, groups, near, containment,
                          reducers, config.dedup.threshold)
     del parts  # released with the last reference: the corpus leaves the workers' memory
-    return DaskResult(tuple(documents), tuple(skipped), Clusters(clusters, filter(None, notes)))
+    clock.lap("clusters")
+    return DaskResult(tuple(documents), tuple(skipped), Clusters(clusters, filter(None, notes), step_seconds))
 
 
 def _foreign(gids: Sequence[int], part_of_gid: np.ndarray, refs: Sequence[ParagraphRef], here: int
