@@ -42,18 +42,26 @@ class FirstCopies:
 
     def firsts(self, hashes: np.ndarray) -> np.ndarray:
         """Whether each of the next ``hashes`` (in run order) is the first of its content hash."""
-        out = np.zeros(len(hashes), dtype=bool)
-        for at, content in enumerate(np.asarray(hashes, dtype=np.uint64).tolist()):
-            if content not in self.seen:
-                self.seen.add(content)
-                out[at] = True
-        return out
+        seen, out = self.seen, []
+        for content in np.asarray(hashes, dtype=np.uint64).tolist():
+            first = content not in seen
+            if first:
+                seen.add(content)
+            out.append(first)
+        return np.array(out, dtype=bool)
 
 
 def copy_groups(hashes: np.ndarray) -> list[np.ndarray]:
     """Positions (in run order) of the paragraphs of each content hash held two or more times:
-    each group ascending, groups in order of their first (``FirstCopies``' representative),
-    sorted in numpy instead of grouped in a dict."""
+    each group ascending, groups in order of their first (``FirstCopies``' representative)."""
+    members, sizes = copy_members(hashes)
+    bounds = np.r_[0, np.cumsum(sizes)].tolist()
+    return [members[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def copy_members(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``copy_groups`` laid end to end: the groups' positions and each group's size. Sorted in
+    numpy instead of grouped in a dict."""
     hashes = np.asarray(hashes, dtype=np.uint64)
     order = np.argsort(hashes, kind="stable")  # positions ascend within a hash
     ordered = hashes[order]
@@ -63,9 +71,7 @@ def copy_groups(hashes: np.ndarray) -> list[np.ndarray]:
     starts, sizes = edges[multi], sizes[multi]
     by_first = np.argsort(order[starts], kind="stable")
     starts, sizes = starts[by_first], sizes[by_first]
-    members = order[expand_ranges(starts, sizes)]
-    bounds = np.r_[0, np.cumsum(sizes)].tolist()
-    return [members[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+    return order[expand_ranges(starts, sizes)], sizes
 
 
 class RowPages(Sequence[str]):
@@ -163,13 +169,11 @@ class FingerprintTable(Mapping[ParagraphRef, Fingerprint]):
 
     def copies(self) -> list[list[ParagraphRef]]:
         """Groups of two or more rows with one content hash (exact copies), each ascending,
-        groups in order of their first: ``copy_groups`` of the table's rows, as refs
-        (``near_pairs.exact_groups`` without the lone paragraphs)."""
-        groups = copy_groups(self.content_hashes)
-        if not groups:
-            return []
-        members = self.refs(np.concatenate(groups))
-        bounds = np.r_[0, np.cumsum([len(group) for group in groups])].tolist()
+        groups in order of their first: ``copy_groups`` of the table's rows (``copy_members``),
+        as refs (``near_pairs.exact_groups`` without the lone paragraphs)."""
+        rows, sizes = copy_members(self.content_hashes)
+        members = self.refs(rows)
+        bounds = np.r_[0, np.cumsum(sizes)].tolist()
         return [members[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
