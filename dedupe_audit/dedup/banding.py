@@ -176,14 +176,14 @@ class CandidateIndex:
         self.oversized_buckets = self.oversized_members = 0
         # members of an oversized bucket are ordered by another band's key (band 1's for band 0,
         # band 0's for the rest) and paired only within blocks of that order (``_buckets``)
-        others = [_band_keys(np.concatenate(self._bands[b]))[order] if len(self._bands) > b else None
+        others = [band_keys(np.concatenate(self._bands[b]))[order] if len(self._bands) > b else None
                   for b in (0, 1)]
         for number, chunks in enumerate(self._bands):  # one band at a time: no copy of all signatures
             band = np.concatenate(chunks)
             if release:
                 chunks.clear()
-            tiebreak = others[1] if number == 0 else others[0]
-            buckets.append(_buckets(_band_keys(band)[order], max_bucket, self._count_oversized, tiebreak))
+            tiebreak = others[tiebreak_band(number)]
+            buckets.append(band_buckets(band, order, max_bucket, self._count_oversized, tiebreak))
             del band
         del others
         if release:  # the bands' values were many small arrays: their pages stay with the
@@ -197,7 +197,7 @@ class CandidateIndex:
                  else _pass_edges(buckets, keys, end))
         found_codes, found_counts = [], []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
-            codes = np.concatenate([_bucket_pairs(bucket, keys, int(lo), int(hi)) for bucket in buckets])
+            codes = np.concatenate([bucket_pairs(bucket, keys, int(lo), int(hi)) for bucket in buckets])
             unique, counts = np.unique(codes, return_counts=True)
             del codes
             wanted = counts >= min_bands
@@ -253,7 +253,27 @@ def _pass_edges(buckets: list[tuple[np.ndarray, np.ndarray, np.ndarray]], keys: 
     return np.unique(np.r_[0, cut_keys[(cut_keys > 0) & (cut_keys < end)], end])
 
 
-def _band_keys(band: np.ndarray) -> np.ndarray:
+Buckets = tuple[np.ndarray, np.ndarray, np.ndarray]  # (starts, sizes, member rows) of one band
+
+
+def tiebreak_band(band: int) -> int:
+    """Which band orders the members of an oversized bucket of ``band`` (``_buckets``): band 1's
+    key for band 0, band 0's for the others."""
+    return 1 if band == 0 else 0
+
+
+def band_buckets(band: np.ndarray, order: np.ndarray, max_bucket: int,
+                 oversized: Callable[[np.ndarray], None] | None = None,
+                 tiebreak: np.ndarray | None = None) -> Buckets:
+    """The LSH bucketing of one band, the one step every engine runs on a band: ``band`` holds
+    each key's values of the band (keys in any order), ``order`` puts the keys in ascending
+    order, ``tiebreak`` (already in that order) is ``tiebreak_band``'s ``band_keys`` of each. A
+    band's keys must all be here: for bands of more than two rows, ``band_keys`` numbers values
+    by their rank among all of the band's values, which orders the tiebreak."""
+    return _buckets(band_keys(band)[order], max_bucket, oversized, tiebreak)
+
+
+def band_keys(band: np.ndarray) -> np.ndarray:
     """One integer per row, equal exactly when the band's values are equal."""
     if band.shape[1] == 1:
         return band[:, 0].astype(np.uint64)
@@ -309,9 +329,7 @@ def _buckets(band_keys: np.ndarray, max_bucket: int, oversized: Callable[[np.nda
     return (np.cumsum(sizes) - sizes).astype(np.int32), sizes.astype(np.int32), rows
 
 
-def _bucket_pairs(
-    bucket: tuple[np.ndarray, np.ndarray, np.ndarray], keys: np.ndarray, lo: int, hi: int
-) -> np.ndarray:
+def bucket_pairs(bucket: Buckets, keys: np.ndarray, lo: int, hi: int) -> np.ndarray:
     """Pair codes (first << 32 | second) of rows sharing a bucket, first key in [lo, hi).
 
     Rows come in ascending key order and ascend inside a bucket, so the keys do too: each

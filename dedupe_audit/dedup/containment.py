@@ -275,10 +275,8 @@ def _bounded_shares(
     lo, spans = containers.lookup(flat)
     common = spans > COMMON_SHINGLE
     n_common = np.bincount(inner_of[common], minlength=len(sizes))
-    heavy = (sizes > 0) & (n_common >= min_share * sizes)  # the bound rules out nothing for these
-    # heavy inners are counted over all their shingles: in template or low-entropy text every
-    # shingle sits in most containers, and that count is quadratic; such inners are left out
-    flooded = heavy & (np.bincount(inner_of, weights=spans, minlength=len(sizes)) > MAX_COMMON_SPAN * sizes)
+    span_sums = np.bincount(inner_of, weights=spans, minlength=len(sizes))
+    heavy, flooded = heavy_and_flooded(sizes, n_common, span_sums, min_share)
     if flooded.any():
         heavy &= ~flooded
         spans = np.where(flooded[inner_of], 0, spans)  # no hit left: no pair, given ones included
@@ -310,6 +308,19 @@ def _bounded_shares(
     shares = counts[order] / sizes[inner_at]
     reach = shares >= min_share  # the others would be dropped by ``find_containment``
     return inner_at[reach], owner[reach].tolist(), shares[reach].tolist()
+
+
+def heavy_and_flooded(sizes: np.ndarray, n_common: np.ndarray, span_sums: np.ndarray,
+                      min_share: float) -> tuple[np.ndarray, np.ndarray]:
+    """Which inners are heavy (at least ``min_share`` of their ``sizes`` shingles are common, held
+    by more than ``COMMON_SHINGLE`` long blocks: the share bound rules out nothing for them) and
+    which heavy ones are flooded (their shingles sit in more than ``MAX_COMMON_SPAN`` blocks on
+    average, ``span_sums`` / ``sizes``): counted over all their shingles, template or low-entropy
+    text would make the check quadratic, so flooded inners are not looked up inside long blocks.
+    The one rule for every engine (the Dask engine sums ``n_common`` and ``span_sums`` over its
+    shingle shuffle)."""
+    heavy = (sizes > 0) & (n_common >= min_share * sizes)
+    return heavy, heavy & (span_sums > MAX_COMMON_SPAN * sizes)
 
 
 @dataclass(frozen=True, slots=True)

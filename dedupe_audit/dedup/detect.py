@@ -51,7 +51,7 @@ from .fingerprint import (
     signatures_of,
 )
 from .fingerprint_cache import FingerprintCache
-from .fingerprint_table import FingerprintRows, TableBuilder, rows_of
+from .fingerprint_table import FingerprintRows, FirstCopies, TableBuilder, rows_of
 from .near_pairs import verify_near_rows
 from .page_memo import SignedPage
 
@@ -96,7 +96,7 @@ WINDOW_KEYS = 2**31  # index keys of windows start here, above every paragraph k
 
 
 @dataclass
-class _Batch:
+class Batch:
     """Some whole documents' eligible paragraphs, then windows of those. Their texts are cut
     from the pages only when the batch is fingerprinted (``texts``): only the batches in
     flight hold copies, not a list of all batches. Paragraphs are numbered by ints, not
@@ -119,18 +119,26 @@ class _Batch:
         return texts + [w.text for w in self.windows] if windows else texts
 
 
-def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) -> Iterator[_Batch]:
-    """Batches of pages, given as (position in the run, page) in order: a batch ends after
+# A batch, its paragraphs' fingerprints, and the signatures of its paragraphs then its windows.
+SignedBatch = tuple[Batch, Fingerprints, np.ndarray]
+Selection = Callable[[SegmentedDocument, Config], list[tuple[int, Sequence[Window]]]]
+
+
+def batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
+            select: Selection = selected) -> Iterator[Batch]:
+    """Batches of pages, given as (position in the run, page) in order, of the texts ``select``
+    takes from each (``selected``; a backend holding some pages' signatures already narrows it
+    to the paragraphs it holds): a batch ends after
     ``BATCH_TEXTS`` texts or ``BATCH_CHARS`` characters of paragraphs, even inside a page (a
     paragraph stays with its windows), so a page of thousands of 20,000-character paragraphs
     (a huge single-line file cut by ``max_paragraph_chars``) is not fingerprinted at once.
     Where a batch ends changes nothing found: paragraphs and windows are numbered in run
     order whatever the batches, and the index orders its rows by key."""
-    batch = _Batch([], [], [], [], [])
+    batch = Batch([], [], [], [], [])
     chars = 0
     for doc, seg in numbered:
         batch.parts += len(seg.paragraphs) + len(seg.windows)
-        for index, windows in selected(seg, config):
+        for index, windows in select(seg, config):
             paragraph = seg.paragraphs[index]
             row = len(batch.indexes)
             batch.docs.append(doc)
@@ -142,7 +150,7 @@ def _batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config) 
             chars += paragraph.end - paragraph.start
             if batch.size >= BATCH_TEXTS or chars >= BATCH_CHARS:
                 yield batch
-                batch, chars = _Batch([], [], [], [], []), 0
+                batch, chars = Batch([], [], [], [], []), 0
     if batch.size:
         yield batch
 
@@ -162,23 +170,23 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     return replace(found, windows=[]), signatures_of(values, sizes, num_perm, seed)
 
 
-def _work(batch: _Batch, config: Config) -> _Work:
+def _work(batch: Batch, config: Config) -> _Work:
     """What ``_sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
     dedup = config.dedup
     return batch.texts(windows=False), batch.spans, dedup.shingle_size, dedup.num_perm, dedup.seed
 
 
 def signed_here(segmented: Sequence[SegmentedDocument],
-                config: Config) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+                config: Config) -> Iterator[tuple[Batch, Fingerprints, np.ndarray]]:
     """The signing step run in this process, one batch after another: what a Redis index writer
     or a Dask partition signs. The batches and ``_sign`` are the local engine's, so every engine
     fingerprints and signs the same texts the same way (no worker pool: a Dask worker is one)."""
-    for batch in _batches(enumerate(segmented), config):
+    for batch in batches(enumerate(segmented), config):
         found, sigs = _sign(_work(batch, config))
         yield batch, found, sigs
 
 
-def taking_part(batch: _Batch, found: Fingerprints,
+def taking_part(batch: Batch, found: Fingerprints,
                 config: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which signed texts of a batch are indexed: the rows of paragraphs of at least
     ``min_words`` words (counted by the fingerprinter, as the segmenter may count otherwise),
@@ -192,7 +200,7 @@ def taking_part(batch: _Batch, found: Fingerprints,
 
 
 def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
-            batches: Sequence[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+            batches: Sequence[Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures through the incremental store: a page whose text the page
     memo knows takes its stored arrays; the other pages of a batch are signed together by
     ``_sign``, as a run without the index signs them, and stored. (Without a page memo, texts
@@ -229,7 +237,7 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
         yield found, sigs
 
 
-def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
+def _page_runs(batch: Batch) -> Iterator[tuple[int, int, int, int, int]]:
     """Each page of a batch as (its position in the run, first and end row of its paragraphs,
     first and end row of its windows): pages are contiguous in both lists."""
     window_doc = [batch.docs[row] for row, _, _ in batch.spans]
@@ -246,7 +254,7 @@ def _page_runs(batch: _Batch) -> Iterator[tuple[int, int, int, int, int]]:
         lo = hi
 
 
-def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
+def _signed_pages(work: tuple[Batch, Sequence[tuple[int, int, int, int, int]]],
                   config: Config) -> list[SignedPage]:
     """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
     ``_sign`` as a run without the index makes them, one record per page."""
@@ -277,7 +285,7 @@ def _signed_pages(work: tuple[_Batch, Sequence[tuple[int, int, int, int, int]]],
 
 
 def _cached_texts(fingerprinter: FingerprintCache, config: Config,
-                  batches: Iterable[_Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
+                  batches: Iterable[Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures of whole batches through the text index."""
     for batch in batches:
         fps = fingerprinter.many(batch.texts())
@@ -307,21 +315,21 @@ def _signers(total: int, config: Config) -> tuple[int, bool]:
 def _signed_batches(
     pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None = None,
-) -> Iterator[tuple[_Batch, Fingerprints, np.ndarray]]:
+) -> Iterator[tuple[Batch, Fingerprints, np.ndarray]]:
     """Each batch of the ``numbered`` pages with its paragraphs' fingerprints and the
     signatures of its paragraphs then windows, in document order. The workers are chosen for
     the texts of the pages stored when it starts: the run's, or a lower bound while pages
     still arrive (``detect_arriving`` reads ahead enough for the same choice)."""
     jobs, threads = _signers(pages.total_parts, config)  # read before any page is pulled
-    signed: Iterable[tuple[_Batch, tuple[Fingerprints, np.ndarray]]]
+    signed: Iterable[tuple[Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
-        batches = list(_batches(numbered, config))
-        signed = zip(batches, _cached(cache, pages, config, batches), strict=True)
+        made_all = list(batches(numbered, config))
+        signed = zip(made_all, _cached(cache, pages, config, made_all), strict=True)
     else:  # batches are made while workers sign the ones before: only those in flight are held
-        made: deque[_Batch] = deque()
+        made: deque[Batch] = deque()
 
         def work() -> Iterator[_Work]:
-            for batch in _batches(numbered, config):
+            for batch in batches(numbered, config):
                 made.append(batch)
                 yield _work(batch, config)
 
@@ -381,7 +389,7 @@ MIN_CANDIDATES = 4
 MAX_CANDIDATES = 1_024
 
 
-def _limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
+def candidate_limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
     """Each indexed text's candidate limit, representatives (keys below ``n``, ``rep_sizes``
     shingles) then windows (keys from ``WINDOW_KEYS``, sized as their paragraph, which bounds
     them): ascending key order, as ``CandidateIndex.candidate_array`` takes them."""
@@ -389,14 +397,35 @@ def _limits(rep_sizes: np.ndarray, window_sizes: np.ndarray) -> np.ndarray:
     return np.clip(CANDIDATE_SHINGLES // np.maximum(sizes, 1), MIN_CANDIDATES, MAX_CANDIDATES)
 
 
-def _cap_note(index: CandidateIndex, kept: int) -> str | None:
-    """What the candidate limits cut (``banding.cap_candidates`` applied by the index), if anything."""
-    if not len(index.capped_keys):
+def oversized_note(buckets: int, members: int) -> str | None:
+    """What the bucket limit cut (``MAX_BUCKET``: buckets paired in blocks), if anything."""
+    if not buckets:
         return None
-    return (f"duplicate detection: {len(index.capped_keys):,} paragraphs or sentence windows had more LSH "
+    return (f"duplicate detection: {buckets:,} LSH band buckets held more than "
+            f"{MAX_BUCKET:,} paragraphs each ({members:,} places in all: "
+            "low-entropy or template text): their members were paired only within blocks of "
+            f"{OVERSIZED_BLOCK} ordered by another band, so pairs found only there may be "
+            "missed (exact copies are still grouped)")
+
+
+def cap_note(capped: int, found: int, kept: int) -> str | None:
+    """What the candidate limits cut (``banding.cap_candidates``: ``capped`` keys lost some of
+    the ``found`` pairs, ``kept`` were left), if anything."""
+    if not capped:
+        return None
+    return (f"duplicate detection: {capped:,} paragraphs or sentence windows had more LSH "
             f"candidates than their limit ({MIN_CANDIDATES}-{MAX_CANDIDATES}, fewer for longer "
-            f"text); only the most similar were verified ({index.pairs_found - kept:,} candidate "
+            f"text); only the most similar were verified ({found - kept:,} candidate "
             "pairs left unchecked)")
+
+
+def flooded_note(skipped: int) -> str | None:
+    """What containment left out (``containment.heavy_and_flooded``), if anything."""
+    if not skipped:
+        return None
+    return (f"containment: {skipped:,} paragraphs made of text found in very many long "
+            f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
+            "text) were not looked up inside longer paragraphs")
 
 
 def contained(
@@ -466,16 +495,30 @@ def _detect(
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None,
     waited: list[float] | None = None,
 ) -> tuple[Cluster, ...]:
+    return detect_signed(pages, _signed_batches(pages, numbered, config, cache, progress), config, waited)
+
+
+def detect_signed(
+    pages: PageStore, signed: Iterable[SignedBatch], config: Config, waited: list[float] | None = None,
+) -> Clusters:
+    """The detection flow after signing, the same for every backend that brings its signed
+    batches here: exact groups (the first paragraph of a content hash represents it), LSH
+    candidates among representatives and windows (``CandidateIndex``, the bucket limits and
+    candidate caps), near pairs (``verify_near_rows``), containment (``contained``) and clusters
+    (``build_clusters``). What differs between backends is only where ``signed`` comes from:
+    worker threads or processes (``_signed_batches``), the SQLite cache (``_cached``), or the
+    fingerprints and signatures a shared Redis index holds (``engines.local.stored_batches``).
+    ``waited`` (seconds spent producing arriving pages) is left out of the first step's time."""
     seconds: dict[str, float] = {}  # per step, returned with the clusters
     notes: list[str] = []  # what was left out to bound the work (returned with the clusters)
     clock = Laps(seconds)
     index = CandidateIndex(config.dedup.threshold, config.dedup.num_perm, config.dedup.seed)
     table = TableBuilder(page_text=pages.text)
     representatives: list[int] = []  # table row of each content hash's first paragraph
-    first_of: set[int] = set()  # content hashes seen
+    first_copies = FirstCopies()
     window_owner: list[int] = []  # table row of each indexed window's paragraph
     rows_before = 0
-    for batch, found, sigs in _signed_batches(pages, numbered, config, cache, progress):
+    for batch, found, sigs in signed:
         words = np.asarray(found.words, dtype=np.int64)
         kept, windows, owner_rows = taking_part(batch, found, config)
         hashes = np.asarray(found.content_hashes, dtype=np.uint64)[kept]
@@ -483,22 +526,18 @@ def _detect(
         docs, indexes = np.asarray(batch.docs, dtype=np.int32), np.asarray(batch.indexes, dtype=np.int32)
         table.add(docs[kept], indexes[kept], [batch.paragraphs[i] for i in kept.tolist()], hashes,
                   words[kept], found.shingles, found.offsets[kept], sizes[kept])
-        signed: list[int] = []
-        for row, content in zip(kept.tolist(), hashes.tolist(), strict=True):
-            if content not in first_of:  # refs ascend: the first is the group's first
-                first_of.add(content)
-                signed.append(row)
-        keys = list(range(len(representatives), len(representatives) + len(signed)))
+        indexed = kept[first_copies.firsts(hashes)].tolist()  # batch rows of the representatives
+        keys = list(range(len(representatives), len(representatives) + len(indexed)))
         table_row = np.full(len(words), -1, dtype=np.int64)  # batch row -> table row
         table_row[kept] = np.arange(rows_before, rows_before + len(kept))
-        representatives.extend(table_row[signed].tolist())
+        representatives.extend(table_row[indexed].tolist())
         rows_before += len(kept)
-        signed.extend((len(batch.paragraphs) + windows).tolist())
+        indexed.extend((len(batch.paragraphs) + windows).tolist())
         keys.extend(range(WINDOW_KEYS + len(window_owner), WINDOW_KEYS + len(window_owner) + len(windows)))
         window_owner.extend(table_row[owner_rows].tolist())
-        index.add(keys, sigs[signed])
+        index.add(keys, sigs[indexed])
     fingerprints = table.build()
-    del table, first_of
+    del table, first_copies
     release_free_memory()  # the batches' arrays
     clock.exclude(waited[0] if waited else 0.0)  # reading and segmenting arriving pages
     clock.lap("fingerprint+sign")
@@ -511,16 +550,9 @@ def _detect(
     min_bands = choose_min_bands(config.dedup.threshold, bands, rows_per_band)
     pairs, shared = index.candidate_array(min_bands=min_bands,
                                           below=n, release=True, with_counts=True, max_bucket=MAX_BUCKET,
-                                          most=_limits(rep_rows.sizes, window_sizes))
-    if index.oversized_buckets:
-        notes.append(f"duplicate detection: {index.oversized_buckets:,} LSH band buckets held more than "
-                         f"{MAX_BUCKET:,} paragraphs each ({index.oversized_members:,} places in all: "
-                         "low-entropy or template text): their members were paired only within blocks of "
-                         f"{OVERSIZED_BLOCK} ordered by another band, so pairs found only there may be "
-                         "missed (exact copies are still grouped)")
-    capped = _cap_note(index, len(pairs))
-    if capped:
-        notes.append(capped)
+                                          most=candidate_limits(rep_rows.sizes, window_sizes))
+    notes.extend(filter(None, (oversized_note(index.oversized_buckets, index.oversized_members),
+                               cap_note(len(index.capped_keys), index.pairs_found, len(pairs)))))
     del index, shared
     release_free_memory()
     clock.lap("exact groups+LSH candidates")
@@ -537,10 +569,7 @@ def _detect(
     skipped: list[int] = []
     containment = contained(rep_refs, rep_rows, fingerprints, sorted(set(owner_refs)), pages, via_window,
                             config.dedup.containment, skipped)
-    if sum(skipped):
-        notes.append(f"containment: {sum(skipped):,} paragraphs made of text found in very many long "
-                         f"blocks (over {MAX_COMMON_SPAN} a shingle on average: template or low-entropy "
-                         "text) were not looked up inside longer paragraphs")
+    notes.extend(filter(None, (flooded_note(sum(skipped)),)))
     release_free_memory()
     clock.lap("containment")
     clusters = build_clusters(groups, near, containment, fingerprints, config.dedup.threshold)

@@ -31,6 +31,49 @@ def _ref_keys(docs: np.ndarray, indexes: np.ndarray) -> np.ndarray:
     return (docs.astype(np.int64) << 32) | indexes.astype(np.int64)
 
 
+class FirstCopies:
+    """The exact-copy rule of every engine, over content hashes arriving in run order: the
+    first paragraph of a content hash represents its group (only it is banded and verified;
+    its copies join it in ``copy_groups``). Kept as the hashes seen, so batches can arrive one
+    at a time (the local engine indexes each batch as it is signed)."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+
+    def firsts(self, hashes: np.ndarray) -> np.ndarray:
+        """Whether each of the next ``hashes`` (in run order) is the first of its content hash."""
+        seen, out = self.seen, []
+        for content in np.asarray(hashes, dtype=np.uint64).tolist():
+            first = content not in seen
+            if first:
+                seen.add(content)
+            out.append(first)
+        return np.array(out, dtype=bool)
+
+
+def copy_groups(hashes: np.ndarray) -> list[np.ndarray]:
+    """Positions (in run order) of the paragraphs of each content hash held two or more times:
+    each group ascending, groups in order of their first (``FirstCopies``' representative)."""
+    members, sizes = copy_members(hashes)
+    bounds = np.r_[0, np.cumsum(sizes)].tolist()
+    return [members[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def copy_members(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``copy_groups`` laid end to end: the groups' positions and each group's size. Sorted in
+    numpy instead of grouped in a dict."""
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    order = np.argsort(hashes, kind="stable")  # positions ascend within a hash
+    ordered = hashes[order]
+    edges = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(order) else order
+    sizes = np.diff(np.r_[edges, len(order)])
+    multi = sizes > 1
+    starts, sizes = edges[multi], sizes[multi]
+    by_first = np.argsort(order[starts], kind="stable")
+    starts, sizes = starts[by_first], sizes[by_first]
+    return order[expand_ranges(starts, sizes)], sizes
+
+
 class RowPages(Sequence[str]):
     """The page text of each row, asked of ``text(doc)`` when needed rather than held: with
     the pages spooled (``runtime.page_store.PageStore``) the table keeps no page alive."""
@@ -126,17 +169,10 @@ class FingerprintTable(Mapping[ParagraphRef, Fingerprint]):
 
     def copies(self) -> list[list[ParagraphRef]]:
         """Groups of two or more rows with one content hash (exact copies), each ascending,
-        groups in order of their first: ``near_pairs.exact_groups`` without the lone paragraphs,
-        sorted in numpy instead of grouped in a dict."""
-        order = np.argsort(self.content_hashes, kind="stable")  # rows ascend within a hash
-        hashes = self.content_hashes[order]
-        edges = np.flatnonzero(np.r_[True, hashes[1:] != hashes[:-1]]) if len(order) else order
-        sizes = np.diff(np.r_[edges, len(order)])
-        multi = sizes > 1
-        starts, sizes = edges[multi], sizes[multi]
-        by_first = np.argsort(order[starts], kind="stable")
-        starts, sizes = starts[by_first], sizes[by_first]
-        members = self.refs(order[expand_ranges(starts, sizes)])
+        groups in order of their first: ``copy_groups`` of the table's rows (``copy_members``),
+        as refs (``near_pairs.exact_groups`` without the lone paragraphs)."""
+        rows, sizes = copy_members(self.content_hashes)
+        members = self.refs(rows)
         bounds = np.r_[0, np.cumsum(sizes)].tolist()
         return [members[lo:hi] for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 

@@ -11,7 +11,8 @@ live what verification needs, so a document indexed by one worker is never finge
     {prefix}:t:{key}            a paragraph's fingerprint (normalized text, hash, words, shingles)
                                 and MinHash signature
     {prefix}:o:{key}            documents (content hashes) holding the text
-    {prefix}:d:{doc}            the document's paragraphs and sentence windows as text keys
+    {prefix}:d:{doc}            the document's paragraphs and sentence windows as text keys,
+                                and its windows' MinHash signatures
     {prefix}:docs:complete      documents written completely; :texts:complete the same for texts
     {prefix}:docs:writing       document -> writer holding it; {prefix}:lease:{writer} expires
                                 unless the living writer renews it
@@ -231,7 +232,8 @@ class DocEntry:
     doc: str  # Document.content_hash
     paragraphs: list[tuple[int, bytes, Fingerprint, np.ndarray]]  # (index, key, fingerprint, signature)
     windows: list[tuple[int, bytes]]  # (owner paragraph index, key)
-    window_signatures: np.ndarray | None = None  # only when the entry is to be written
+    # one row per window; None when loaded from an index that does not hold them
+    window_signatures: np.ndarray | None = None
 
 
 def settings_meta(config: Config) -> dict[str, str]:
@@ -427,6 +429,8 @@ class SharedIndex:
                 "p_keys": b"".join(p_keys),
                 "w_idx": np.array([i for i, _ in entry.windows], dtype=np.int64).tobytes(),
                 "w_keys": b"".join(w_keys),
+                # the windows' signatures, so a reader runs the run's LSH step without signing them
+                "w_sig": np.ascontiguousarray(entry.window_signatures, dtype=np.uint32).tobytes(),
             })
             for key in {*p_keys, *w_keys}:
                 pipe.sadd(self._k("o", key), entry.doc)
@@ -506,10 +510,15 @@ class SharedIndex:
             p_idx = np.frombuffer(record.get(b"p_idx", b""), dtype=np.int64).tolist()
             p_keys = _split_keys(record.get(b"p_keys", b""))
             w_idx = np.frombuffer(record.get(b"w_idx", b""), dtype=np.int64).tolist()
+            windows = list(zip(w_idx, _split_keys(record.get(b"w_keys", b"")), strict=True))
+            stored = record.get(b"w_sig")  # absent in an index written before windows' signatures were kept
+            width = self.config.dedup.num_perm
             out[doc] = DocEntry(
                 doc,
                 [(i, k, *texts[k]) for i, k in zip(p_idx, p_keys, strict=True)],
-                list(zip(w_idx, _split_keys(record.get(b"w_keys", b"")), strict=True)),
+                windows,
+                None if stored is None
+                else np.frombuffer(stored, dtype=np.uint32).reshape(len(windows), width).copy(),
             )
         return out
 

@@ -153,7 +153,7 @@ def test_fingerprint_batches_cut_inside_a_page_keep_windows_with_their_paragraph
     pages = _long_pages()
     whole = detect_duplicates(pages, Config(max_paragraph_chars=2_000, jobs=1))
     monkeypatch.setattr(detect, "BATCH_CHARS", 2_500)  # about one long paragraph a batch
-    batches = list(detect._batches(enumerate(pages), Config()))
+    batches = list(detect.batches(enumerate(pages), Config()))
     assert len(batches) > len(pages)
     for batch in batches:
         for (row, start, end), window in zip(batch.spans, batch.windows, strict=True):

@@ -92,6 +92,28 @@ def test_samples_same_clusters_as_local_written_then_reused(url):
     assert _invariants(url)["docs"] == len({s.document.content_hash for s in segs})
 
 
+def test_documents_loaded_from_the_index_give_the_run_its_signed_batches(url):
+    """A run that reads every document back from Redis fingerprints nothing, yet detects
+    through the same flow as the local engine: its warnings and step timings come with the
+    clusters too (``Clusters``), and an index written before windows' signatures were kept
+    (no ``w_sig`` in the document records) has those documents' windows signed here."""
+    config = Config()
+    segs = _segmented([SAMPLES])
+    local = detect_duplicates(segs, config)
+    with SharedIndex(url, config) as index:
+        detect_shared(segs, config, index)
+    with SharedIndex(url, config) as index:
+        entries = index.load(sorted({s.document.content_hash for s in segs}))
+        assert all(e.window_signatures is not None for e in entries.values())
+        assert any(len(e.windows) for e in entries.values())
+        clusters = detect_shared(segs, config, index)
+        assert clusters == local and [step for step, _ in clusters.seconds][-1] == "clusters"
+        for doc in entries:
+            index.redis.hdel(index._k("d", doc), "w_sig")
+        assert all(e.window_signatures is None for e in index.load(sorted(entries)).values())
+        assert detect_shared(segs, config, index) == local
+
+
 RUN_HALF = textwrap.dedent("""
     import sys
     from dedupe_audit.pipeline import load_corpus

@@ -62,7 +62,7 @@ def open_detector(
         from ...runtime.parallel import resolve_jobs
 
         with dask_engine.dask_client(scheduler, resolve_jobs(config.runtime.jobs)) as client:
-            yield dask_engine.detector(paths, client)
+            yield dask_engine.detector(client)
         return
     if is_redis_url(config.dedup.index):
         from ..redis_index import SharedIndex, SharedIndexError  # the Redis client: ~0.3 s to import

@@ -1,24 +1,28 @@
 """Duplicate detection on a ``dask.distributed`` cluster, with the same clusters as the local engine.
 
 Why: one machine fingerprints ~10^5 paragraphs a second; a corpus of 10^8 wants a cluster. The
-corpus text stays on the workers: each partition of input files is read, segmented, fingerprinted
-and signed where it lands and kept there. Only small things reach the client: per paragraph its
-content hash and position (to group exact copies and number keys), candidate and verified edges,
-containments, and the finished clusters.
+pages live on the workers, a partition each: the run's pages sent there (``detect_dask_pages``,
+what the CLI's ``--engine dask`` does: the run reads and segments its input once), or read and
+segmented there through the public ingest API (``detect_dask``, for a corpus the client does
+not read). Only small things reach the client: per paragraph its content hash, shingle count
+and position (to group exact copies, number keys and set candidate limits), candidate and
+verified edges, containments, and the finished clusters.
 
-    ingest+segment+sign (per partition) -> band keys shuffled by band -> candidate pairs (shared
-    bands counted in a second shuffle by pair) -> near pairs verified on the partition of the first
-    paragraph (the second's fingerprint is fetched worker-to-worker) -> containment candidates by a
-    shuffle joining paragraphs' anchor shingles with long blocks' shingles, checked on the block's
-    partition -> connected components on the client -> ``build_clusters`` per group of components
-    on workers -> merged and numbered on the client.
+    sign (per partition) -> band values shuffled by band -> buckets and pairs per band (shared
+    bands counted in a second shuffle by pair) -> candidate limits on the client -> near pairs
+    verified on the partition of the first paragraph (the second's fingerprint is fetched
+    worker-to-worker) -> containment candidates by a shuffle joining paragraphs' shingles with
+    long blocks' shingles (anchors, and how many blocks hold each shingle) and one of sampled
+    shingles, checked on the block's partition -> connected components on the client ->
+    ``build_clusters`` per group of components on workers -> merged and numbered on the client.
 
-The steps on workers are the local engine's functions: selection and signing
-(``detect.signed_here``, ``detect.taking_part``), the near-pair check (``verify_near_rows``), the
-containment checks (``containment.contained_shares`` and ``located``) and ``build_clusters``.
-What is this engine's own is where candidates come from (shuffles by band key, anchor shingle and
-sampled shingle, with the local representatives, window keys, ``min_bands`` and bucket limits),
-and that it reads its partitions itself; the tests hold the result equal to the local one.
+Every step is the local engine's function, run where the data is: selection and signing
+(``detect.signed_here``, ``detect.taking_part``), exact groups (``fingerprint_table.FirstCopies``,
+``copy_groups``), bucketing (``banding.band_buckets``, ``bucket_pairs``: a reducer holds every
+key of its bands), candidate limits (``detect.candidate_limits``, ``banding.cap_candidates``),
+the near-pair check (``verify_near_rows``), containment (``containment.heavy_and_flooded``,
+``sampled_hits``, ``chosen_candidates``, ``contained_shares``, ``located``) and
+``build_clusters``. This engine's own part is only the shuffles that bring each step its data.
 """
 
 from __future__ import annotations
@@ -27,34 +31,45 @@ import dataclasses
 import math
 import operator
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-import xxhash
 from distributed import Client, Future, LocalCluster
 
 from ...config import Config
 from ...ingest import collect_sources, read_listed
 from ...model import Cluster, Containment, Document, ParagraphRef, SegmentedDocument, Skipped
+from ...runtime.timing import Laps
 from ...segment.boilerplate import load_rules
 from ...segment.paragraphs import segment
-from ..banding import choose_bands, choose_min_bands
+from .. import detect
+from ..banding import (
+    band_buckets,
+    band_keys,
+    bucket_pairs,
+    cap_candidates,
+    choose_bands,
+    choose_min_bands,
+    tiebreak_band,
+)
 from ..clusters import UnionFind, build_clusters
 from ..containment import (
+    COMMON_SHINGLE,
     ContainerIndex,
     chosen_candidates,
     contained_shares,
+    heavy_and_flooded,
     located,
     sampled_hits,
     sampled_shingles,
 )
-from ..detect import WINDOW_KEYS, signed_here, taking_part
+from ..detect import WINDOW_KEYS, Clusters, candidate_limits, signed_here, taking_part
 from ..fingerprint import Fingerprint
+from ..fingerprint_table import FirstCopies, copy_groups
 from ..near_pairs import NearPair, verify_near_rows
 from . import EngineError
-from .local import MAX_BUCKET
 
 ANCHORS = ContainerIndex({}).anchors  # smallest shingles looked up per paragraph (containment.py)
 Taken = dict[ParagraphRef, tuple[Fingerprint, str | None]]  # fingerprints (and texts) sent between workers
@@ -131,75 +146,102 @@ def _signed_part(segs: list[SegmentedDocument], skipped: list[Skipped], config: 
 
 
 def _summary(part: Part) -> tuple[list[tuple[str, str]], list[Skipped], np.ndarray, list[tuple[int, int]],
-                                  list[int]]:
-    """What the client may know of a partition: names, hashes and positions, never text."""
+                                  list[int], np.ndarray]:
+    """What the client may know of a partition: names, hashes, positions and shingle counts
+    (for the candidate limits), never text."""
     docs = [(s.document.path, s.document.content_hash) for s in part.segmented]
     hashes = np.array([fp.content_hash for fp in part.fingerprints], dtype=np.uint64)
-    return docs, part.skipped, hashes, part.refs, part.window_owners
+    sizes = np.fromiter((len(fp.shingles) for fp in part.fingerprints), dtype=np.int64, count=len(hashes))
+    return docs, part.skipped, hashes, part.refs, part.window_owners, sizes
 
 
-def _band_key_hash(band: np.ndarray) -> np.ndarray:
-    """One 64-bit key per row, equal when the band's values are equal (exact for <= 2 rows)."""
-    if band.shape[1] == 1:
-        return band[:, 0].astype(np.uint64)
-    if band.shape[1] == 2:
-        return (band[:, 0].astype(np.uint64) << np.uint64(32)) | band[:, 1].astype(np.uint64)
-    rows = np.ascontiguousarray(band)
-    return np.array([xxhash.xxh3_64_intdigest(r.tobytes()) for r in rows], dtype=np.uint64)
+Banded = tuple[int, np.ndarray, np.ndarray, np.ndarray | None]  # band, keys, its values, tiebreak values
 
 
 def _band_items(part: Part, reps: np.ndarray, par_offset: int, win_offset: int, bands: int, rows: int,
-                reducers: int) -> list[np.ndarray]:
-    """(band, band key, key) of every representative and window, split by band over reducers."""
+                reducers: int) -> list[list[Banded]]:
+    """For each reducer, each band of its share (band number modulo reducers) as (band, keys,
+    the band's values, the values of its ``tiebreak_band``) of this partition's representatives
+    and windows: a reducer then holds every key of its bands, as ``band_buckets`` needs."""
     keys = np.r_[par_offset + np.flatnonzero(reps),
                  WINDOW_KEYS + win_offset + np.arange(len(part.window_owners))].astype(np.uint64)
     sigs = np.concatenate([part.signatures[reps], part.window_signatures]) if len(keys) else \
         np.empty((0, bands * rows), dtype=np.uint32)
-    out = []
-    for r in range(reducers):
-        mine = [b for b in range(bands) if b % reducers == r]
-        chunks = [np.stack([np.full(len(keys), b, dtype=np.uint64),
-                            _band_key_hash(sigs[:, b * rows : (b + 1) * rows]), keys], axis=1)
-                  for b in mine]
-        out.append(np.concatenate(chunks) if chunks else np.empty((0, 3), dtype=np.uint64))
+    out: list[list[Banded]] = [[] for _ in range(reducers)]
+    for band in range(bands):
+        tie = tiebreak_band(band)
+        out[band % reducers].append((band, keys, sigs[:, band * rows : (band + 1) * rows],
+                                     sigs[:, tie * rows : (tie + 1) * rows] if tie < bands else None))
     return out
 
 
-def _band_pairs(reducers: int, *items: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Pairs sharing a bucket in this reducer's bands, with how many bands; split by pair."""
-    data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
-    order = np.lexsort((data[:, 2], data[:, 1], data[:, 0]))
-    data = data[order]
+ByPair = list[tuple[np.ndarray, np.ndarray]]  # (pair codes, shared bands) for each reducer
+
+
+def _band_pairs(reducers: int, max_bucket: int, *items: list[Banded]) -> tuple[ByPair, tuple[int, int]]:
+    """Pairs sharing a bucket in this reducer's bands, with how many bands, split by pair over
+    reducers: each band bucketed by the local engine's ``band_buckets`` (bucket limit, oversized
+    buckets paired in blocks ordered by the tiebreak band) and paired by ``bucket_pairs``; a
+    window is never a pair's first key. Also the oversized buckets met and their members."""
+    by_band: dict[int, list[Banded]] = defaultdict(list)
+    for chunk in items:
+        for banded in chunk:
+            by_band[banded[0]].append(banded)
     found = [np.empty(0, dtype=np.uint64)]
-    if len(data):
-        edge = np.r_[True, (data[1:, 0] != data[:-1, 0]) | (data[1:, 1] != data[:-1, 1])]
-        starts = np.flatnonzero(edge)
-        sizes = np.diff(np.r_[starts, len(data)])
-        wanted = (sizes >= 2) & (sizes <= MAX_BUCKET)
-        starts, sizes = starts[wanted], sizes[wanted]
-        keys = data[:, 2]  # ascending inside a bucket
-        position = np.repeat(starts, sizes) + _ranks(sizes)
-        partners = np.repeat(starts + sizes, sizes) - position - 1  # rows after it in its bucket
-        partners[keys[position] >= WINDOW_KEYS] = 0  # pairs of two windows are never wanted
-        firsts = np.repeat(position, partners)
-        seconds = firsts + 1 + _ranks(partners)
-        found.append((keys[firsts] << np.uint64(32)) | keys[seconds])
+    oversized = [0, 0]
+
+    def count_oversized(sizes: np.ndarray) -> None:  # as CandidateIndex counts them
+        oversized[0] += len(sizes)
+        oversized[1] += int(sizes.sum())
+
+    for band in sorted(by_band):
+        pieces = by_band[band]
+        keys = np.concatenate([keys for _, keys, _, _ in pieces])
+        values = np.concatenate([values for _, _, values, _ in pieces])
+        ties = [tie for _, _, _, tie in pieces]
+        order = np.argsort(keys, kind="stable")
+        tiebreak = None if ties[0] is None else band_keys(np.concatenate(ties))[order]  # type: ignore[arg-type]
+        buckets = band_buckets(values, order, max_bucket, count_oversized, tiebreak)
+        found.append(bucket_pairs(buckets, keys[order], 0, WINDOW_KEYS))
     codes, counts = np.unique(np.concatenate(found), return_counts=True)
     where = codes % np.uint64(reducers)
-    return [(codes[where == r], counts[where == r]) for r in range(reducers)]
+    return [(codes[where == r], counts[where == r]) for r in range(reducers)], (oversized[0], oversized[1])
 
 
-def _ranks(sizes: np.ndarray) -> np.ndarray:
-    """0..size-1 for each size, concatenated."""
-    return np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+def _for_reducer(band_out: tuple[ByPair, tuple[int, int]], reducer: int) -> tuple[np.ndarray, np.ndarray]:
+    return band_out[0][reducer]
 
 
-def _count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+def _oversized(band_out: tuple[ByPair, tuple[int, int]]) -> tuple[int, int]:
+    return band_out[1]
+
+
+def _count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs sharing at least ``min_bands`` bands, with how many they share."""
     codes = np.concatenate([p[0] for p in parts])
     counts = np.concatenate([p[1] for p in parts])
     unique, inverse = np.unique(codes, return_inverse=True)
-    total = np.bincount(inverse, weights=counts, minlength=len(unique))
-    return unique[total >= min_bands]
+    total = np.bincount(inverse, weights=counts, minlength=len(unique)).astype(np.int64)
+    return unique[total >= min_bands], total[total >= min_bands]
+
+
+def _capped(codes: np.ndarray, counts: np.ndarray, is_rep: np.ndarray, sizes: np.ndarray,
+            window_sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """(firsts, seconds) of the candidate pairs (codes: first << 32 | second) left by the local
+    engine's candidate limits (``detect.candidate_limits``, ``banding.cap_candidates``), keys
+    numbered as the local engine numbers them: representatives in run order, then windows; and
+    how many keys lost candidates."""
+    firsts = (codes >> np.uint64(32)).astype(np.int64)
+    seconds = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    reps = np.flatnonzero(is_rep)
+    node_of = np.full(len(is_rep), -1, dtype=np.int64)
+    node_of[reps] = np.arange(len(reps))
+    window = seconds >= WINDOW_KEYS
+    second_nodes = np.where(window, len(reps) + seconds - WINDOW_KEYS, node_of[np.where(window, 0, seconds)])
+    nodes = np.stack([node_of[firsts], second_nodes], axis=1)
+    most = candidate_limits(sizes[reps], window_sizes)
+    kept, lost = cap_candidates(np.arange(len(codes)), counts, nodes, most)
+    return firsts[kept], seconds[kept], len(lost)
 
 
 def _take(part: Part, doc_offset: int, wanted: Sequence[ParagraphRef], text: bool = False
@@ -232,36 +274,48 @@ def _verify(part: Part, doc_offset: int, pairs: Sequence[tuple[ParagraphRef, Par
     return verify_near_rows(rows, refs, [fps[ref] for ref in refs], threshold, min_fuzz)
 
 
+ANCHOR, CONTAINER, OTHER = np.uint64(0), np.uint64(1), np.uint64(2)  # kinds of rows in the anchor join
+
+
 def _anchor_items(part: Part, doc_offset: int, reps: np.ndarray, containers: np.ndarray, codes: np.ndarray,
-                  reducers: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(shingle, paragraph code, is-container) of anchors of representatives and of all shingles of
-    long blocks, split by shingle over reducers: the join finds blocks holding a paragraph's anchor."""
+                  reducers: int) -> list[np.ndarray]:
+    """(shingle, paragraph code, kind) of every shingle of representatives (``ANCHOR`` for the
+    smallest ``ANCHORS``, else ``OTHER``) and of long blocks (``CONTAINER``), split by shingle
+    over reducers: the join finds blocks holding a paragraph's anchor, and how many blocks hold
+    each of its shingles (``containment.heavy_and_flooded``)."""
     rows = []
     for n in np.flatnonzero(reps).tolist():
-        anchors = part.fingerprints[n].shingles[:ANCHORS]
-        rows.append(np.stack([anchors, np.full(len(anchors), codes[n], dtype=np.uint64),
-                              np.zeros(len(anchors), dtype=np.uint64)], axis=1))
+        shingles = part.fingerprints[n].shingles
+        kinds = np.full(len(shingles), OTHER, dtype=np.uint64)
+        kinds[:ANCHORS] = ANCHOR
+        rows.append(np.stack([shingles, np.full(len(shingles), codes[n], dtype=np.uint64), kinds], axis=1))
     for n in np.flatnonzero(containers).tolist():
         shingles = part.fingerprints[n].shingles
         rows.append(np.stack([shingles, np.full(len(shingles), codes[n], dtype=np.uint64),
-                              np.ones(len(shingles), dtype=np.uint64)], axis=1))
+                              np.full(len(shingles), CONTAINER, dtype=np.uint64)], axis=1))
     data = np.concatenate(rows) if rows else np.empty((0, 3), dtype=np.uint64)
     where = data[:, 0] % np.uint64(reducers)
     return [data[where == r] for r in range(reducers)]
 
 
-def _anchor_join(*items: np.ndarray) -> np.ndarray:
-    """(inner code, container code) pairs sharing an anchor shingle, unique."""
+def _anchor_join(*items: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(inner code, container code) pairs sharing an anchor shingle, unique; and, per inner code
+    seen here, how many of its shingles more than ``COMMON_SHINGLE`` blocks hold and how many
+    blocks hold its shingles in all (summed over the reducers by the client)."""
     data = np.concatenate(items) if items else np.empty((0, 3), dtype=np.uint64)
-    inner, outer = data[data[:, 2] == 0], data[data[:, 2] == 1]
+    inner, outer = data[data[:, 2] != CONTAINER], data[data[:, 2] == CONTAINER]
     outer = outer[np.argsort(outer[:, 0], kind="stable")]
     lo = np.searchsorted(outer[:, 0], inner[:, 0], side="left")
-    hi = np.searchsorted(outer[:, 0], inner[:, 0], side="right")
-    spans = hi - lo
+    spans = np.searchsorted(outer[:, 0], inner[:, 0], side="right") - lo
+    codes, at = np.unique(inner[:, 1].astype(np.int64), return_inverse=True)
+    n_common = np.bincount(at[spans > COMMON_SHINGLE], minlength=len(codes))
+    span_sums = np.bincount(at, weights=spans, minlength=len(codes)).astype(np.int64)
+    anchors = inner[:, 2] == ANCHOR
+    lo, spans, inner = lo[anchors], spans[anchors], inner[anchors]
     hit = np.repeat(lo, spans) + np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
     pairs = np.stack([np.repeat(inner[:, 1], spans), outer[hit, 1]], axis=1) if len(hit) else \
         np.empty((0, 2), dtype=np.uint64)
-    return np.unique(pairs, axis=0)
+    return np.unique(pairs, axis=0), codes, n_common, span_sums
 
 
 def _sampled_items(part: Part, reps: np.ndarray, codes: np.ndarray, reducers: int) -> list[np.ndarray]:
@@ -335,15 +389,52 @@ def _split(items: Sequence[object], parts: int) -> list[Sequence[object]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def _workers(client: Client) -> int:
+    return max(len(client.scheduler_info().get("workers", {})), 1)
+
+
 def detect_dask(paths: Sequence[str], config: Config, client: Client,
                 partitions: int | None = None) -> DaskResult:
-    """Ingest ``paths`` and find their duplicates on the cluster behind ``client``."""
-    workers = max(len(client.scheduler_info().get("workers", {})), 1)
+    """Ingest ``paths`` on the workers (the public ingest API, partition by partition) and find
+    their duplicates on the cluster behind ``client``: for a corpus the client does not read."""
     sources = _sources(paths, config)
-    chunks = _split(sources, partitions or max(4 * workers, len(sources) // 500))
-    reducers = 2 * workers
+    chunks = _split(sources, partitions or max(4 * _workers(client), len(sources) // 500))
     parts = [client.submit(_ingest, chunk, config, pure=False) for chunk in chunks]
+    return _detect_parts(client, parts, config)
+
+
+def detect_dask_pages(segmented: Sequence[SegmentedDocument], config: Config, client: Client,
+                      partitions: int | None = None) -> tuple[Cluster, ...]:
+    """The duplicates of the pages given (read and segmented by the caller, as the CLI's run
+    does), found on the cluster: the pages are sent to the workers in partitions, a partition
+    at a time (a spooled page store is read once), and signed there by the local steps."""
+    total = len(segmented)
+    size = max(1, math.ceil(total / max(partitions or max(4 * _workers(client), total // 500), 1)))
+    parts: list[Future] = []
+    chunk: list[SegmentedDocument] = []
+
+    def sent(pages: list[SegmentedDocument]) -> Future:
+        [held] = client.scatter([pages], hash=False)  # one object per partition, not one per page
+        return client.submit(_signed_part, held, [], config, pure=False)
+
+    for seg in segmented:
+        chunk.append(seg)
+        if len(chunk) == size:
+            parts.append(sent(chunk))
+            chunk = []
+    if chunk or not parts:
+        parts.append(sent(chunk))
+    return _detect_parts(client, parts, config).clusters
+
+
+def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskResult:
+    """Detection over signed partitions (``Part``s on the workers), the steps in the module
+    docstring."""
+    reducers = 2 * _workers(client)
+    step_seconds: dict[str, float] = {}  # per step as the client waits for it (the local engine's names)
+    clock = Laps(step_seconds)
     summaries = client.gather([client.submit(_summary, p) for p in parts])
+    clock.lap("fingerprint+sign")  # with ingest and segmentation when the workers read the files
 
     # numbering: documents, fingerprinted paragraphs and windows, partition by partition
     doc_offsets, par_offsets, win_offsets = [], [], []
@@ -351,8 +442,9 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     skipped: list[Skipped] = []
     refs: list[ParagraphRef] = []
     hashes: list[np.ndarray] = []
+    sizes: list[np.ndarray] = []
     window_owner: list[ParagraphRef] = []
-    for docs, skips, part_hashes, part_refs, owners in summaries:
+    for docs, skips, part_hashes, part_refs, owners, part_sizes in summaries:
         doc_offsets.append(len(documents))
         par_offsets.append(len(refs))
         win_offsets.append(len(window_owner))
@@ -363,16 +455,15 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
         documents.extend(docs)
         skipped.extend(skips)
         hashes.append(part_hashes)
+        sizes.append(part_sizes)
     all_hashes = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+    all_sizes = np.concatenate(sizes) if sizes else np.empty(0, dtype=np.int64)
     part_of_gid = np.repeat(np.arange(len(parts)), [len(s[3]) for s in summaries])
+    gid_of = {ref: gid for gid, ref in enumerate(refs)}
 
-    # exact copies: the first paragraph of each content hash represents its group (refs ascend)
-    groups_by_hash: dict[int, list[int]] = defaultdict(list)
-    for gid, h in enumerate(all_hashes.tolist()):
-        groups_by_hash[h].append(gid)
-    is_rep = np.zeros(len(refs), dtype=bool)
-    is_rep[[g[0] for g in groups_by_hash.values()]] = True
-    groups = sorted([refs[g] for g in gids] for gids in groups_by_hash.values())
+    # exact copies: the local engine's grouping (the first paragraph of a content hash represents it)
+    is_rep = FirstCopies().firsts(all_hashes)
+    groups = [[refs[gid] for gid in group.tolist()] for group in copy_groups(all_hashes)]
 
     # candidate pairs: band keys shuffled by band, then pair counts shuffled by pair
     bands, rows = choose_bands(config.dedup.threshold, config.dedup.num_perm)
@@ -380,14 +471,21 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     rep_masks = [is_rep[par_offsets[p] : par_offsets[p] + len(summaries[p][3])] for p in range(len(parts))]
     banded = [client.submit(_band_items, part, rep_masks[p], par_offsets[p], win_offsets[p], bands, rows,
                             reducers) for p, part in enumerate(parts)]
-    band_out = [client.submit(_band_pairs, reducers, *[client.submit(operator.getitem, b, r) for b in banded])
+    band_out = [client.submit(_band_pairs, reducers, detect.MAX_BUCKET,
+                              *[client.submit(operator.getitem, b, r) for b in banded])
                 for r in range(reducers)]
     counted = [client.submit(_count_pairs, min_bands,
-                             *[client.submit(operator.getitem, o, r) for o in band_out])
+                             *[client.submit(_for_reducer, o, r) for o in band_out])
                for r in range(reducers)]
-    codes = np.concatenate(client.gather(counted))
-    firsts = (codes >> np.uint64(32)).astype(np.int64)
-    seconds = (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    counted_pairs = client.gather(counted)
+    oversized = np.array(client.gather([client.submit(_oversized, o) for o in band_out]),
+                         dtype=np.int64).reshape(-1, 2).sum(axis=0).tolist()
+    found = np.concatenate([c for c, _ in counted_pairs])
+    window_sizes = all_sizes[np.array([gid_of[ref] for ref in window_owner], dtype=np.int64)]
+    firsts, seconds, capped = _capped(found, np.concatenate([n for _, n in counted_pairs]), is_rep, all_sizes,
+                                      window_sizes)
+    notes = [detect.oversized_note(*oversized), detect.cap_note(capped, len(found), len(firsts))]
+    clock.lap("exact groups+LSH candidates")
     within = seconds < WINDOW_KEYS
 
     # near pairs, verified on the partition of the first paragraph
@@ -402,15 +500,33 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
         near_futures.append(client.submit(_verify, parts[p], doc_offsets[p], pairs, config.dedup.threshold,
                                           config.dedup.min_fuzz, *taken))
     near: list[NearPair] = [pair for chunk in client.gather(near_futures) for pair in chunk]
+    clock.lap("verify near")
 
-    # containment: window matches plus anchors joined with long blocks' shingles
+    # containment: window matches plus anchors joined with long blocks' shingles (find_containment's
+    # candidates), then sampled shingles (containment_candidates_of's)
     candidates: set[tuple[int, int]] = set()
-    gid_of = {ref: gid for gid, ref in enumerate(refs)}
     for a, b in zip(firsts[~within].tolist(), seconds[~within].tolist(), strict=True):
         candidates.add((a, gid_of[window_owner[b - WINDOW_KEYS]]))
     is_container = np.zeros(len(refs), dtype=bool)
     is_container[[gid_of[ref] for ref in set(window_owner)]] = True
     gid_codes = np.arange(len(refs), dtype=np.uint64)
+    anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
+                              is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
+                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
+                for p, part in enumerate(parts)]
+    joined = [client.submit(_anchor_join, *[client.submit(operator.getitem, a, r) for a in anchored])
+              for r in range(reducers)]
+    n_common = np.zeros(len(refs), dtype=np.int64)
+    span_sums = np.zeros(len(refs), dtype=np.int64)
+    for pairs_array, codes_seen, common_seen, spans_seen in client.gather(joined):
+        candidates.update(map(tuple, pairs_array.astype(np.int64).tolist()))
+        np.add.at(n_common, codes_seen, common_seen)
+        np.add.at(span_sums, codes_seen, spans_seen)
+    # as find_containment: a flooded inner is not looked up inside long blocks
+    _, flooded = heavy_and_flooded(all_sizes, n_common, span_sums, config.dedup.containment)
+    flooded &= is_rep & is_container.any()  # find_containment looks up representatives, if blocks exist
+    candidates = {pair for pair in candidates if not flooded[pair[0]]}
+    notes.append(detect.flooded_note(int(flooded.sum())))
     # any paragraph inside a longer one: sampled shingles joined by shingle (as containment_candidates_of)
     sampled = [client.submit(_sampled_items, part, rep_masks[p],
                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
@@ -427,14 +543,6 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
     pair_hits = np.bincount(inverse, weights=pair_hits, minlength=len(pair_codes)).astype(np.int64)
     inside = chosen_candidates(pair_codes, pair_hits, usable, len(refs), config.dedup.containment)
     candidates.update(map(tuple, inside.tolist()))  # verified as the others, not added as long blocks
-    anchored = [client.submit(_anchor_items, part, doc_offsets[p], rep_masks[p],
-                              is_container[par_offsets[p] : par_offsets[p] + len(summaries[p][3])],
-                              gid_codes[par_offsets[p] : par_offsets[p] + len(summaries[p][3])], reducers)
-                for p, part in enumerate(parts)]
-    joined = [client.submit(_anchor_join, *[client.submit(operator.getitem, a, r) for a in anchored])
-              for r in range(reducers)]
-    for pairs_array in client.gather(joined):
-        candidates.update(map(tuple, pairs_array.astype(np.int64).tolist()))
     by_container: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for inner, outer in sorted(candidates):
         by_container[int(part_of_gid[outer])].append((inner, outer))
@@ -449,11 +557,13 @@ def detect_dask(paths: Sequence[str], config: Config, client: Client,
                                              config.dedup.containment,
                                              *taken))
     containment = [c for chunk in client.gather(contain_futures) for c in chunk]
+    clock.lap("containment")
 
     clusters = _assemble(client, parts, doc_offsets, refs, part_of_gid, gid_of, groups, near, containment,
                          reducers, config.dedup.threshold)
     del parts  # released with the last reference: the corpus leaves the workers' memory
-    return DaskResult(tuple(documents), tuple(skipped), clusters)
+    clock.lap("clusters")
+    return DaskResult(tuple(documents), tuple(skipped), Clusters(clusters, filter(None, notes), step_seconds))
 
 
 def _foreign(gids: Sequence[int], part_of_gid: np.ndarray, refs: Sequence[ParagraphRef], here: int
@@ -489,7 +599,9 @@ def _assemble(client: Client, parts: list[Future], doc_offsets: list[int], refs:
             work[r][0].append(group)
             work[r][3].update(group)
     for pair in near:
-        work[reducer_of[uf.find(pair.first)]][1].append(pair)
+        r = reducer_of[uf.find(pair.first)]
+        work[r][1].append(pair)
+        work[r][3].update((pair.first, pair.second))
     for item in containment:
         r = reducer_of[uf.find(item.contained)]
         work[r][2].append(item)
@@ -528,18 +640,14 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Client]:
         yield client
 
 
-def detector(paths: Sequence[str], client: Client):  # type: ignore[no-untyped-def]
+def detector(client: Client) -> Callable[[Sequence[SegmentedDocument], Config], tuple[Cluster, ...]]:
     """A ``(segmented, config) -> clusters`` function for ``run_audit`` backed by the cluster.
 
-    The client reads the corpus too (the report's later stages need the text); the cluster's
-    documents must be the same, in the same order, or the run stops."""
+    The run reads and segments the corpus once (its later stages need the text) and the
+    workers detect on those pages (``detect_dask_pages``): the same input as the local engine by
+    construction, from any source the run reads (standard input included)."""
 
     def detect(segmented: Sequence[SegmentedDocument], config: Config) -> tuple[Cluster, ...]:
-        result = detect_dask(paths, config, client)
-        here = tuple((s.document.path, s.document.content_hash) for s in segmented)
-        if here != result.documents:
-            raise EngineError("the workers read other documents than this process (files changed during "
-                              "the run, or the workers see other files at these paths)")
-        return result.clusters
+        return detect_dask_pages(segmented, config, client)
 
     return detect

@@ -1,15 +1,16 @@
 """Duplicate detection in this process: on its own, or against a shared Redis index.
 
-``detect_shared`` runs the local engine's steps (``detect.selected``, ``signed_here``,
-``taking_part``, ``near_pairs.verify_near_rows``, ``detect.contained``, ``build_clusters``); only
-where they keep things differs: fingerprints of documents another worker already indexed come
-from Redis, new ones are written there, and the Redis LSH buckets give the candidate pairs.
+Both run ``detect.detect_signed``, the one flow after signing; only where the signed batches come
+from differs. On its own, pages are signed by worker threads or processes (or read from the
+SQLite cache); with a shared index, the fingerprints and signatures of documents another run
+already indexed come from Redis (``sync_documents``), new ones are signed by ``detect.signed_here``
+and written there, and ``stored_batches`` hands them to the flow in the local engine's batches.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
@@ -17,20 +18,24 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...config import Config
-from ...model import Cluster, ParagraphRef, SegmentedDocument
-from ..clusters import build_clusters
-from ..detect import contained, detect_arriving, detect_duplicates, signed_here, taking_part
-from ..fingerprint import Fingerprint, Fingerprinter
+from ...model import Cluster, SegmentedDocument, Window
+from ...runtime.page_store import PageStore
+from ..detect import (
+    SignedBatch,
+    batches,
+    detect_arriving,
+    detect_duplicates,
+    detect_signed,
+    selected,
+    signed_here,
+    taking_part,
+)
+from ..fingerprint import Fingerprint, Fingerprinter, Fingerprints
 from ..fingerprint_cache import FingerprintCache
-from ..fingerprint_table import rows_of
-from ..near_pairs import exact_groups, verify_near_rows
 from . import Arriving
 
 if TYPE_CHECKING:  # the Redis client (~0.3 s to import) only for runs with a shared index
     from ..redis_index import DocEntry, SharedIndex
-
-MAX_BUCKET = 2_000  # as CandidateIndex.candidate_array: larger buckets are degenerate text
-
 
 def detect_local(
     segmented: Sequence[SegmentedDocument], config: Config, *, cache: FingerprintCache | None = None,
@@ -115,57 +120,62 @@ def sync_documents(segmented: Sequence[SegmentedDocument], config: Config, index
     else:  # pragma: no cover - writers dying over and over
         raise RuntimeError("gave up waiting for other writers of the shared index")
     loaded = index.load(sorted(complete))
+    # documents written before the index kept windows' signatures: signed here, not rewritten
+    unsigned = {doc for doc, entry in loaded.items() if entry.window_signatures is None}
+    if unsigned:
+        computed.update(doc_entries(segmented, config, unsigned))
     return {**loaded, **computed}
 
 
 def detect_shared(
     segmented: Sequence[SegmentedDocument], config: Config, index: SharedIndex
 ) -> tuple[Cluster, ...]:
-    """``detect_duplicates`` with the Redis index as fingerprint store and LSH."""
-    from ..redis_index import PARAGRAPH, text_key
-
+    """``detect_duplicates`` with the Redis index as the store of fingerprints and signatures:
+    documents another run already indexed are not fingerprinted again. From there the run's own
+    steps are the local engine's (``detect.detect_signed``: exact groups, LSH candidates among
+    the run's texts, verification, containment, clusters), fed the stored batches. The Redis
+    band buckets hold every run's texts; among this run's texts they hold exactly the buckets
+    its signatures make, so the run bands those in memory rather than reading them back, and
+    the buckets serve ``SharedIndex.query`` (copies anywhere in the shared corpus)."""
     entries = sync_documents(segmented, config, index)
-    fingerprints: dict[ParagraphRef, Fingerprint] = {}
-    sig_of: dict[ParagraphRef, np.ndarray] = {}
-    window_owners: dict[bytes, list[ParagraphRef]] = defaultdict(list)
-    for doc, seg in enumerate(segmented):
-        entry = entries[seg.document.content_hash]
-        for i, _, fp, sig in entry.paragraphs:
-            fingerprints[ParagraphRef(doc, i)] = fp
-            sig_of[ParagraphRef(doc, i)] = sig
-        for owner, key in entry.windows:
-            window_owners[key].append(ParagraphRef(doc, owner))
-    groups = exact_groups(fingerprints)
-    representatives = [group[0] for group in sorted(groups, key=lambda g: g[0])]
-    rep_keys = [text_key(PARAGRAPH, fingerprints[ref].content_hash) for ref in representatives]
-    rep_of_key = {key: n for n, key in enumerate(rep_keys)}
+    pages = PageStore.of(segmented)
+    return detect_signed(pages, stored_batches(pages, entries, config), config)
 
-    counts: dict[tuple[int, bytes], int] = defaultdict(int)
-    sigs = np.array([sig_of[ref] for ref in representatives],
-                    dtype=np.uint32).reshape(-1, config.dedup.num_perm)
-    for n, per_band in enumerate(index.buckets(rep_keys, sigs)):
-        for members in per_band:
-            ours = [key for key in members if key in rep_of_key or key in window_owners]
-            size = 1 + sum(1 if key in rep_of_key else len(window_owners[key]) for key in ours)
-            if size < 2 or size > MAX_BUCKET:
-                continue
-            for key in ours:
-                if key in window_owners or rep_of_key[key] > n:
-                    counts[(n, key)] += 1
-    paragraph_pairs = []
-    via_window: dict[ParagraphRef, set[ParagraphRef]] = defaultdict(set)
-    for (n, key), shared in sorted(counts.items()):
-        if shared < index.min_bands:
-            continue
-        if key in rep_of_key:
-            paragraph_pairs.append((n, rep_of_key[key]))
-        else:
-            via_window[representatives[n]].update(window_owners[key])
-    rep_rows = rows_of(fingerprints, representatives)
-    pairs = np.array(paragraph_pairs, dtype=np.int64).reshape(-1, 2)
-    near = verify_near_rows(pairs, representatives, rep_rows, config.dedup.threshold, config.dedup.min_fuzz)
-    owners = sorted({ref for refs in window_owners.values() for ref in refs})
-    containment = contained(representatives, rep_rows, fingerprints, owners, segmented, via_window,
-                            config.dedup.containment)
-    return build_clusters(groups, near, containment, fingerprints, config.dedup.threshold)
 
+def stored_batches(segmented: Sequence[SegmentedDocument], entries: Mapping[str, DocEntry],
+                   config: Config) -> Iterator[SignedBatch]:
+    """The run's pages as signed batches (``detect.batches``) made of what the index holds of
+    each document (its entry: the fingerprints and signatures of the paragraphs that take part
+    and of their windows), in the order the local engine signs them. A page's entry must list
+    the windows its page has for those paragraphs (same settings, checked by the index's meta)."""
+    held = {doc: {i for i, _, _, _ in entry.paragraphs} for doc, entry in entries.items()}
+
+    def select(seg: SegmentedDocument, cfg: Config) -> list[tuple[int, Sequence[Window]]]:
+        mine = held[seg.document.content_hash]
+        return [(i, windows) for i, windows in selected(seg, cfg) if i in mine]
+
+    cursor: dict[int, tuple[int, int]] = {}  # page -> next paragraph and window of its entry
+    for batch in batches(enumerate(segmented), config, select):
+        fps: list[Fingerprint] = []
+        paragraph_sigs: list[np.ndarray] = []
+        window_sigs: list[np.ndarray] = []
+        windows_of_row = np.bincount([row for row, _, _ in batch.spans], minlength=len(batch.docs)).tolist()
+        for row, (doc, count) in enumerate(zip(batch.docs, windows_of_row, strict=True)):
+            entry = entries[segmented[doc].document.content_hash]
+            at, window_at = cursor.get(doc, (0, 0))
+            index, _, fp, sig = entry.paragraphs[at]
+            owners = {owner for owner, _ in entry.windows[window_at : window_at + count]}
+            if (index != batch.indexes[row] or owners - {index} or window_at + count > len(entry.windows)
+                    or entry.window_signatures is None):
+                raise RuntimeError(f"the index's entry of document {entry.doc} does not match its page")
+            fps.append(fp)
+            paragraph_sigs.append(sig)
+            window_sigs.extend(entry.window_signatures[window_at : window_at + count])
+            cursor[doc] = (at + 1, window_at + count)
+        sizes = np.fromiter((len(fp.shingles) for fp in fps), dtype=np.int64, count=len(fps))
+        found = Fingerprints(
+            content_hashes=[fp.content_hash for fp in fps], words=[fp.words for fp in fps],
+            shingles=np.concatenate([fp.shingles for fp in fps]) if fps else np.empty(0, dtype=np.uint64),
+            offsets=np.r_[0, np.cumsum(sizes)].astype(np.int64), windows=[])
+        sigs = np.array(paragraph_sigs + window_sigs, dtype=np.uint32).reshape(-1, config.dedup.num_perm)
+        yield batch, found, sigs
