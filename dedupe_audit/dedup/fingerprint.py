@@ -431,7 +431,9 @@ class Fingerprinter:
 
 @lru_cache(maxsize=1)
 def _every_code_point() -> str:
-    return "".join(map(chr, range(0x110000)))
+    """All of Unicode as one string, decoded from its UTF-32 code units: joining 1.1 million
+    ``chr`` calls cost a small run ~0.12 s, this ~0.01 s (the same string, surrogates too)."""
+    return np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=1)
