@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from ..model import SegmentedDocument
 from ..rules.datafiles import data_file, parse_toml, read_user_file
-from ..rules.literals import Need, Screened, fold, required_literals, trie_pattern
+from ..rules.literals import Need, Screened, fold, required_literals_of, trie_pattern
 from ..rules.saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 from .tense import future_clause, narrated_in_past
 
@@ -245,9 +245,9 @@ def _words(data: dict, source: str) -> tuple[dict[str, int], dict[str, list[str]
     return table, cues
 
 
-def _needs(patterns: Iterable[SafePattern]) -> list[Need | None]:
+def _needs(patterns: Iterable[SafePattern]) -> Sequence[Need | None]:
     """What each pattern needs a text to hold; it may be the user's (see literals)."""
-    return [required_literals(p.pattern, p.flags, trusted=p.trusted) for p in patterns]
+    return required_literals_of((p.pattern, p.flags, p.trusted) for p in patterns)
 
 
 def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:

@@ -100,6 +100,12 @@ def _key(*parts: object) -> bytes:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def knowledge_digest(*parts: object) -> bytes:
+    """A digest of plain values (str, bytes, int, bool, None, tuples of them), for a key
+    naming many inputs at once (every era pattern a screen is read from)."""
+    return _key(*parts)
+
+
 class _Store:
     """Tables of digest -> marshalled value, read from the file on first use, written at exit."""
 

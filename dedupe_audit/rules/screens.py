@@ -114,7 +114,7 @@ def _edge_parts(pattern: str, flags: int) -> _EdgeParts | None:
     if parsed is None:
         return None
     low, high = parsed.getwidth()
-    class_flags = parsed.state.flags & _CLASS_FLAGS
+    class_flags = int(parsed.state.flags & _CLASS_FLAGS)  # a plain int: marshal keeps no enum
     first = _class_source(_edges(list(parsed), from_end=False), class_flags)
     last = _class_source(_edges(list(parsed), from_end=True), class_flags)
     return (low, high, first, last)
