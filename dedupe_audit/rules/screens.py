@@ -381,16 +381,13 @@ class NeedleScreen:
     def __init__(self, needles: Sequence[frozenset[str] | None]) -> None:
         self.needles = tuple(needles)
         self.unscreened = frozenset(i for i, own in enumerate(needles) if own is None)
-        given = {n for own in needles if own for n in own}
-        # a needle holding another adds nothing: "paper" is found in "newspaper". After this
-        # no two needles start alike, so at most one matches at any position.
-        kept = {n for n in given if not any(o != n and o in n for o in given)}
-        self._users = {
-            m: frozenset(i for i, own in enumerate(needles) if own and any(m in n for n in own))
-            for m in kept
-        }
-        paths = [[re.escape(char) for char in needle] for needle in sorted(kept)]
-        self._finder = compile_pattern(trie_pattern(paths)) if paths else None
+        # kept between runs by the needles, written in a fixed order (frozensets iterate in
+        # an order that differs from run to run): comparing every needle with every other
+        # is quadratic in the cue rules' ~1,000 needles
+        given = tuple(None if own is None else tuple(sorted(own)) for own in self.needles)
+        self._users, finder = remembered("needle-screen", given, lambda: _needle_users(self.needles),
+                                         _is_needle_users)
+        self._finder = compile_pattern(finder) if finder is not None else None
 
     def spans(self, low: str) -> list[tuple[int, int]]:
         """Spans of needles in a lower-cased text: every needle occurrence overlaps one."""
@@ -410,3 +407,23 @@ class NeedleScreen:
             passing |= self._users[hit.group()]
             hit = finder.search(low, hit.start() + 1)  # type: ignore[union-attr]
         return frozenset(passing)
+
+
+def _needle_users(needles: Sequence[frozenset[str] | None]) -> tuple[dict[str, frozenset[int]], str | None]:
+    """(needle -> positions of the patterns it stands for, the finder's regex source)."""
+    given = {n for own in needles if own for n in own}
+    # a needle holding another adds nothing: "paper" is found in "newspaper". After this
+    # no two needles start alike, so at most one matches at any position.
+    kept = {n for n in given if not any(o != n and o in n for o in given)}
+    users = {
+        m: frozenset(i for i, own in enumerate(needles) if own and any(m in n for n in own))
+        for m in kept
+    }
+    paths = [[re.escape(char) for char in needle] for needle in sorted(kept)]
+    return users, (trie_pattern(paths) if paths else None)
+
+
+def _is_needle_users(value: object) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)
+            and (value[1] is None or isinstance(value[1], str))
+            and all(isinstance(m, str) and isinstance(users, frozenset) for m, users in value[0].items()))
