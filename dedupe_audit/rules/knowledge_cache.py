@@ -100,6 +100,15 @@ def _key(*parts: object) -> bytes:
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def source_digest(path: str | Path) -> str:
+    """A digest of a module's source file, for entries computed by code outside the
+    modules the cache file's name already covers (``_SOURCES``); "" when unreadable."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:20]
+    except OSError:  # pragma: no cover - a zipped install: the package version must do
+        return ""
+
+
 def knowledge_digest(*parts: object) -> bytes:
     """A digest of plain values (str, bytes, int, bool, None, tuples of them), for a key
     naming many inputs at once (every era pattern a screen is read from)."""

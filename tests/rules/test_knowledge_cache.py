@@ -292,3 +292,27 @@ def test_a_big_file_keeps_only_what_its_run_used(store, monkeypatch, tmp_path):
     again.save()
     kept = marshal.loads(next(tmp_path.glob("knowledge-*.marshal")).read_bytes())
     assert len(kept["re"]) == 2  # the unused PATTERNS[1] program was dropped
+
+
+# --------------------------------------------------------------------------- Slavic verbs
+
+
+def test_slavic_verb_readings_are_kept_and_read_back_alike(store, monkeypatch):
+    from dedupe_audit.dating import tense
+
+    asked = [("заявив", True), ("сказал", False), ("президент", True), ("Помпео", False)]
+    first = [tense._verb.__wrapped__(word, uk) for word, uk in asked]
+    assert first[0] == ("past", "заявити") and first[1] == ("past", "сказать")
+    assert first[2] is None and store.added == len(asked)  # "not a verb" is kept too
+    _reload(store, monkeypatch)
+    monkeypatch.setattr(tense, "_analysers", lambda: pytest.fail("the dictionaries were loaded"))
+    assert [tense._verb.__wrapped__(word, uk) for word, uk in asked] == first
+    assert knowledge_cache._STORE.added == 0
+
+
+def test_without_the_analysers_no_verb_and_nothing_kept(store, monkeypatch):
+    from dedupe_audit.dating import tense
+
+    monkeypatch.setattr(tense, "_analysers", lambda: None)
+    assert tense._verb.__wrapped__("заявив", True) is None
+    assert store.added == 0
