@@ -97,7 +97,19 @@ def _tag() -> str:
 
 
 def _key(*parts: object) -> bytes:
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    """A digest of plain values; a text part (a whole TOML file) is hashed as it is encoded,
+    not through its ``repr`` (which escapes and copies it first)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, str):
+            encoded = part.encode("utf-8", "surrogatepass")
+            digest.update(b"s%d:" % len(encoded))
+            digest.update(encoded)
+        else:
+            shown = repr(part).encode("utf-8", "surrogatepass")
+            digest.update(b"r%d:" % len(shown))
+            digest.update(shown)
+    return digest.digest()
 
 
 def source_digest(path: str | Path) -> str:

@@ -316,3 +316,16 @@ def test_without_the_analysers_no_verb_and_nothing_kept(store, monkeypatch):
     monkeypatch.setattr(tense, "_analysers", lambda: None)
     assert tense._verb.__wrapped__("заявив", True) is None
     assert store.added == 0
+
+
+def test_word_character_table_read_back_equals_a_fresh_scan(store, monkeypatch):
+    from dedupe_audit.dedup.fingerprint import _scan_word_chars, word_chars
+
+    scanned = _scan_word_chars()
+    made = word_chars.__wrapped__()
+    _reload(store, monkeypatch)
+    read = word_chars.__wrapped__()
+    assert knowledge_cache._STORE.added == 0
+    for table in (made, read):
+        assert table.dtype == scanned.dtype and (table == scanned).all()
+    assert read[ord("ї")] and read[ord("_")] and not read[ord("-")] and not read[ord("’")]
