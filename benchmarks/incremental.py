@@ -39,7 +39,7 @@ def check(folder: Path, report: Path, index: Path | None) -> float:
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1) or not report.exists():  # 1: the gate failed, or a crash
         raise SystemExit(f"check failed ({done.returncode}): {done.stderr[-2000:]}")
     stages = [line for line in done.stderr.splitlines() if line.startswith("timing:")]
     print("\n".join(f"    {line}" for line in stages))
