@@ -502,6 +502,10 @@ class Needs(tuple):  # noqa: SLOT001 - a tuple of needs carrying what they were 
         made.digest = digest
         return made
 
+    def __reduce__(self) -> tuple[type[Needs], tuple[tuple[Need | None, ...], bytes]]:
+        """Pickled with its digest (a worker process gets the same cached index)."""
+        return (Needs, (tuple(self), self.digest))
+
 
 def required_literals_of(patterns: Iterable[tuple[str, int, bool]]) -> Needs:
     """:func:`required_literals` of each (pattern, flags, trusted), read back from the cache

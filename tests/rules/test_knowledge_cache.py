@@ -329,3 +329,15 @@ def test_word_character_table_read_back_equals_a_fresh_scan(store, monkeypatch):
     for table in (made, read):
         assert table.dtype == scanned.dtype and (table == scanned).all()
     assert read[ord("ї")] and read[ord("_")] and not read[ord("-")] and not read[ord("’")]
+
+
+def test_needs_keep_their_digest_through_pickling(store):
+    import pickle
+
+    from dedupe_audit.rules.literals import required_literals_of
+
+    needs = required_literals_of([(p, f, True) for p, f in PATTERNS])
+    copied = pickle.loads(pickle.dumps(needs))
+    assert copied == needs and copied.digest == needs.digest
+    other = required_literals_of([(p, f, True) for p, f in PATTERNS[:2]])
+    assert other.digest != needs.digest  # another list of patterns: another index entry
