@@ -32,10 +32,14 @@ def check(folder: Path, report: Path, index: Path | None) -> float:
                "-f", "json", "-o", str(report), "--timings"]
     if index is not None:
         command += ["--index", str(index)]
+    # this checkout's package, whatever the installed one is (an editable install may point
+    # at another checkout)
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
-    if done.returncode not in (0, 1):
+    if done.returncode not in (0, 1) or not report.exists():  # 1: the gate failed, or a crash
         raise SystemExit(f"check failed ({done.returncode}): {done.stderr[-2000:]}")
     stages = [line for line in done.stderr.splitlines() if line.startswith("timing:")]
     print("\n".join(f"    {line}" for line in stages))

@@ -12,10 +12,16 @@ affects both alike):
    the knowledge cache;
 3. the programs of the cue rules holding every outlet alias: ``re.compile`` against rebuilt from
    the knowledge cache;
-4. wall seconds (median of ``--runs``, after one warm-up run that fills the cache) of
-   ``dedupe-audit --version``, ``python -c "import dedupe_audit.cli"`` and
-   ``dedupe-audit audit samples/ -q --no-config``, each in its own process, the last also with
-   ``DEDUPE_AUDIT_NO_CACHE=1`` (the baseline: everything computed on every start).
+4. parsing the shipped TOML knowledge files: ``tomllib`` against read back from the cache;
+5. the index of the joint era/time screen: built against read back from the cache;
+6. wall seconds and CPU seconds (user + system; medians of ``--runs``, after one warm-up run
+   that fills the cache) of ``dedupe-audit --version``, ``python -c "import dedupe_audit.cli"``
+   and ``dedupe-audit audit samples/ -q --no-config``, each in its own process importing this
+   checkout (``PYTHONPATH``), the last also with ``DEDUPE_AUDIT_NO_CACHE=1`` (the baseline:
+   everything computed on every start). The subprocesses may write bytecode
+   (``PYTHONDONTWRITEBYTECODE`` is dropped for them), as an installed package has it: without
+   it, every start compiles the package's ~80 modules again (~0.17 s). On a shared machine
+   read the CPU seconds: wall seconds there mostly measure the other jobs.
 """
 
 from __future__ import annotations
@@ -128,28 +134,63 @@ def caches() -> None:
     line(f"programs of the {len(big)} cue rules naming every alias", rebuilt, compiled)
 
 
-def wall(command: list[str], runs: int, env: dict[str, str]) -> float:
-    """Median wall seconds of ``command`` after one warm-up run."""
+def knowledge_files() -> None:
+    import tomllib
+
+    from dedupe_audit.rules.datafiles import data_file, data_folder, parse_toml
+
+    texts = [data_file(name) for name in ("eras.toml", "cues.toml", "outlets.toml", "boilerplate.toml",
+                                           "dates.toml", "page_context.toml")]
+    texts += [text for folder in ("eras", "births") for _, text in data_folder(folder)]
+    parsed = best_of(lambda: [tomllib.loads(text) for text in texts], rounds=1)
+    [parse_toml(text, "shipped", ValueError) for text in texts]  # fills the cache
+    cached = best_of(lambda: [parse_toml(text, "shipped", ValueError) for text in texts])
+    size = sum(map(len, texts)) / 1e6
+    line(f"the {len(texts)} shipped TOML files ({size:.1f} MB) parsed", cached, parsed)
+
+
+def screen_index() -> None:
+    from dedupe_audit.dating.eras import load_eras, screened_facts
+    from dedupe_audit.dating.time_expressions import time_language
+    from dedupe_audit.rules import literals
+
+    joint = literals.JointScreen(time_language().rules, screened_facts(load_eras()))
+    needs, digest = joint.screen.needs, joint.screen.digest
+    built = best_of(lambda: literals._index_of(needs), rounds=1)
+    literals._cached_index(needs, digest)  # fills the cache
+    cached = best_of(lambda: literals._cached_index(needs, digest))
+    line(f"joint screen index ({len(needs):,} patterns)", cached, built)
+
+
+def timed(command: list[str], runs: int, env: dict[str, str]) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (user + system, of the process and its
+    children) of ``command`` after one warm-up run."""
     subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
+        before = os.times()
         start = time.perf_counter()
         subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        after = os.times()
+        cpus.append((after.children_user + after.children_system)
+                    - (before.children_user + before.children_system))
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def processes(runs: int) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # see the module's docstring
     cli = [sys.executable, "-m", "dedupe_audit"]
     with tempfile.TemporaryDirectory() as out:
         audit = [*cli, "audit", "samples", "-q", "--no-config", "-o", str(Path(out, "a.md"))]
-        warm = wall(audit, runs, env)
-        cold = wall(audit, runs, {**env, "DEDUPE_AUDIT_NO_CACHE": "1"})
+        warm, warm_cpu = timed(audit, runs, env)
+        cold, cold_cpu = timed(audit, runs, {**env, "DEDUPE_AUDIT_NO_CACHE": "1"})
     line(f"`dedupe-audit audit samples/ -q` (median of {runs}) vs no cache", warm, cold)
-    version = wall([*cli, "--version"], runs, env)
-    bare = wall([sys.executable, "-c", "pass"], runs, env)
-    imports = wall([sys.executable, "-c", "import dedupe_audit.cli"], runs, env)
+    line("  the same, CPU seconds (user + system)", warm_cpu, cold_cpu)
+    version, _ = timed([*cli, "--version"], runs, env)
+    bare, _ = timed([sys.executable, "-c", "pass"], runs, env)
+    imports, _ = timed([sys.executable, "-c", "import dedupe_audit.cli"], runs, env)
     print(f"{'`dedupe-audit --version` / import dedupe_audit.cli / bare python':<58} "
           f"{version:10.3f} s / {imports:.3f} s / {bare:.3f} s")
 
@@ -161,6 +202,8 @@ def main() -> None:
     args = parser.parse_args()
     screens(args.paragraphs)
     caches()
+    knowledge_files()
+    screen_index()
     processes(args.runs)
 
 

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 from ..model import EraMarker
 from ..rules.datafiles import data_folder, parse_toml, read_user_file
-from ..rules.literals import Screened, required_literals
+from ..rules.literals import Screened, required_literals_of
 from ..rules.saferegex import (
     IGNORECASE,
     LazyPattern,
@@ -143,8 +143,7 @@ class AgeReader:
     def screened(self) -> Screened[Person]:
         """The people behind a literal screen of their names, built on first use."""
         if self._screened is None:
-            needs = [required_literals(p.screen_text, IGNORECASE, trusted=p.pattern.trusted)
-                     for p in self.people]
+            needs = required_literals_of((p.screen_text, IGNORECASE, p.pattern.trusted) for p in self.people)
             self._screened = Screened(self.people, needs)
         return self._screened
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from ..rules.datafiles import data_file, data_folder, parse_toml, read_user_file
-from ..rules.literals import Screened, required_literals
+from ..rules.literals import Screened, required_literals_of
 from ..rules.saferegex import (
     IGNORECASE,
     SHIPPED_PREFIX,
@@ -399,8 +399,7 @@ def _screen(registry: EraRegistry) -> _Screen:
 
 
 def _build_screen(facts: Sequence[Fact]) -> _Screen:
-    needs = [required_literals(f.pattern.pattern, f.pattern.flags, trusted=f.pattern.trusted)
-             for f in facts]
+    needs = required_literals_of((f.pattern.pattern, f.pattern.flags, f.pattern.trusted) for f in facts)
     return _Screen(Screened(tuple(facts), needs))
 
 

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ..rules.knowledge_cache import remembered, source_digest
+
 CURRENT, REPORTING, PAST, BARE = "current", "reporting", "past", "bare"
 # "had been", "would have been influenced": a time before the narrated past, or a
 # hypothetical one; never the time of writing
@@ -442,10 +444,45 @@ _RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
 
 @cache
 def _verb(word: str, ukrainian: bool) -> tuple[str, str] | None:
-    """(tense, lemma) of a finite verb form, or None."""
+    """(tense, lemma) of a finite verb form, or None. Remembered between runs (see
+    ``knowledge_cache``) under the analyser's and its dictionaries' versions and this
+    module's source: loading the two dictionaries cost every run that meets a Ukrainian or
+    Russian mention ~0.2 s, and a re-run over the same pages asks about the same words."""
+    try:
+        return remembered("slavic-verb", (_analyser_versions(), word, ukrainian),
+                          lambda: _read_verb(word, ukrainian), _is_verb)
+    except _NoAnalysers:  # nothing kept: a repaired install reads the word next time
+        return None
+
+
+class _NoAnalysers(Exception):
+    """pymorphy3 or its dictionaries could not be loaded."""
+
+
+@cache
+def _analyser_versions() -> tuple[str, ...]:
+    """What a word's reading depends on besides the word: pymorphy3 and its dictionaries
+    (their installed versions, "" when missing) and this module's code."""
+    from importlib import metadata
+
+    versions = []
+    for package in ("pymorphy3", "pymorphy3-dicts-uk", "pymorphy3-dicts-ru"):
+        try:
+            versions.append(metadata.version(package))
+        except metadata.PackageNotFoundError:
+            versions.append("")
+    return (*versions, source_digest(__file__))
+
+
+def _is_verb(value: object) -> bool:
+    return value is None or (isinstance(value, tuple) and len(value) == 2
+                             and all(isinstance(part, str) for part in value))
+
+
+def _read_verb(word: str, ukrainian: bool) -> tuple[str, str] | None:
     analysers = _analysers()
     if analysers is None:
-        return None
+        raise _NoAnalysers
     first, second = (analysers[0], analysers[1]) if ukrainian else (analysers[1], analysers[0])
     for analyser in (first, second):  # the letters may not tell the language apart
         parse = analyser.parse(word)

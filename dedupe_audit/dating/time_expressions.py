@@ -17,7 +17,8 @@ from typing import TypeVar
 
 from ..model import SegmentedDocument
 from ..rules.datafiles import data_file, parse_toml, read_user_file
-from ..rules.literals import Need, Screened, fold, required_literals, trie_pattern
+from ..rules.knowledge_cache import compile_pattern
+from ..rules.literals import Need, Screened, fold, required_literals_of, trie_pattern
 from ..rules.saferegex import IGNORECASE, RuleFileError, SafePattern, compile_rule, line_of, located
 from .tense import future_clause, narrated_in_past
 
@@ -168,11 +169,11 @@ def _date_patterns(months: Iterable[str]) -> tuple[tuple[str, re.Pattern[str]], 
         "month-year": rf"\b{month}(?P<mon>{month_alt})\.?\s+(?P<y>{_YEAR})(?!\d)",
         "year": rf"(?=\d)(?<![\d$€£.,])(?P<y>{_YEAR})(?![\d%])",
     }
-    return tuple((name, re.compile(p, re.IGNORECASE)) for name, p in shapes.items())
+    return tuple((name, compile_pattern(p, re.IGNORECASE)) for name, p in shapes.items())
 
 
 def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(cues) + r")\b\W{0,3}$", re.IGNORECASE)
+    return compile_pattern(r"\b(?:" + "|".join(cues) + r")\b\W{0,3}$", re.IGNORECASE)
 
 
 def _entry(raw: object, key: str, index: int, source: str) -> tuple[str, SafePattern]:
@@ -261,9 +262,9 @@ def _words(data: dict, source: str) -> tuple[dict[str, int], dict[str, list[str]
     return table, cues
 
 
-def _needs(patterns: Iterable[SafePattern]) -> list[Need | None]:
+def _needs(patterns: Iterable[SafePattern]) -> Sequence[Need | None]:
     """What each pattern needs a text to hold; it may be the user's (see literals)."""
-    return [required_literals(p.pattern, p.flags, trusted=p.trusted) for p in patterns]
+    return required_literals_of((p.pattern, p.flags, p.trusted) for p in patterns)
 
 
 def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:
@@ -312,8 +313,8 @@ def _scheduled(words: object, source: str) -> re.Pattern[str] | None:
     if not words:
         return None
     try:
-        return re.compile(r"\s+(?:U\.?S\.?\s+)?(?:" + "|".join(f"(?:{w})" for w in words) + r")\b",
-                          re.IGNORECASE)
+        return compile_pattern(r"\s+(?:U\.?S\.?\s+)?(?:" + "|".join(f"(?:{w})" for w in words) + r")\b",
+                               re.IGNORECASE)
     except re.error as err:
         raise TimeLanguageError(f"{source}: scheduled_events: bad regex: {err}") from err
 

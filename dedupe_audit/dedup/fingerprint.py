@@ -431,12 +431,23 @@ class Fingerprinter:
 
 @lru_cache(maxsize=1)
 def _every_code_point() -> str:
-    return "".join(map(chr, range(0x110000)))
+    """All of Unicode as one string, decoded from its UTF-32 code units: joining 1.1 million
+    ``chr`` calls cost a small run ~0.12 s, this ~0.01 s (the same string, surrogates too)."""
+    return np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=1)
 def word_chars() -> np.ndarray:
-    """Which code points ``\\w`` matches (Python's own definition), as a lookup table."""
+    """Which code points ``\\w`` matches (Python's own definition), as a lookup table.
+    Kept in the knowledge cache (its file is per Python version) as packed bits, under the
+    Unicode version: scanning all of Unicode cost every run ~0.03 s."""
+    packed = remembered("word-chars", (unicodedata.unidata_version,),
+                        lambda: np.packbits(_scan_word_chars()).tobytes(),
+                        lambda value: isinstance(value, bytes) and len(value) == 0x110000 // 8)
+    return np.unpackbits(np.frombuffer(packed, dtype=np.uint8)).astype(bool)
+
+
+def _scan_word_chars() -> np.ndarray:
     table = np.zeros(0x110000, dtype=bool)
     for match in re.finditer(r"\w+", _every_code_point()):
         table[match.start() : match.end()] = True

@@ -20,6 +20,12 @@ cache is next written, once unused for a day (``STALE_AFTER``).
 * Stored with ``marshal`` (plain values only, nothing in it can run code), written atomically
   once, at exit, only when a run added entries; a file that cannot be read or holds a value of
   the wrong shape is ignored entry by entry (the value is computed again), never an error.
+* Each entry is kept as its own marshalled bytes and decoded only when asked for: the file
+  holds every pattern version it ever met (~25 MB after a day of edits), and decoding all of
+  it cost a small run ~0.06 s, copying its bytes ~0.005 s. Each ask decodes a fresh value, so
+  a caller that changes what it got (a parsed TOML table) changes no one else's.
+* Past ``KEEP_BYTES`` the file is rewritten with only the entries the writing run used or
+  added: old versions of edited patterns do not pile up to be read by every run.
 * An `re` program read back is checked by `re`'s own code validator before use.
 """
 
@@ -42,6 +48,7 @@ ENV_OFF = "DEDUPE_AUDIT_NO_CACHE"
 ENV_DIR = "DEDUPE_AUDIT_CACHE_DIR"
 PREFIX = "knowledge-"
 MAX_BYTES = 64 * 1024 * 1024  # a cache never grows past this (new entries are then not kept)
+KEEP_BYTES = 16 * 1024 * 1024  # past this, a write keeps only the entries its run used
 # another version's file is removed once unused this long (two installs side by side, e.g. a
 # checkout and a release, would otherwise delete each other's file on every run)
 STALE_AFTER = 24 * 3600
@@ -90,18 +97,46 @@ def _tag() -> str:
 
 
 def _key(*parts: object) -> bytes:
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    """A digest of plain values; a text part (a whole TOML file) is hashed as it is encoded,
+    not through its ``repr`` (which escapes and copies it first)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, str):
+            encoded = part.encode("utf-8", "surrogatepass")
+            digest.update(b"s%d:" % len(encoded))
+            digest.update(encoded)
+        else:
+            shown = repr(part).encode("utf-8", "surrogatepass")
+            digest.update(b"r%d:" % len(shown))
+            digest.update(shown)
+    return digest.digest()
+
+
+def source_digest(path: str | Path) -> str:
+    """A digest of a module's source file, for entries computed by code outside the
+    modules the cache file's name already covers (``_SOURCES``); "" when unreadable."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:20]
+    except OSError:  # pragma: no cover - a zipped install: the package version must do
+        return ""
+
+
+def knowledge_digest(*parts: object) -> bytes:
+    """A digest of plain values (str, bytes, int, bool, None, tuples of them), for a key
+    naming many inputs at once (every era pattern a screen is read from)."""
+    return _key(*parts)
 
 
 class _Store:
-    """Tables of digest -> plain value, read from the file on first use, written at exit."""
+    """Tables of digest -> marshalled value, read from the file on first use, written at exit."""
 
     def __init__(self) -> None:
-        self.tables: dict[str, dict[bytes, Any]] | None = None
+        self.tables: dict[str, dict[bytes, bytes]] | None = None
+        self.used: dict[str, set[bytes]] = {}  # entries this process read or added
         self.added = 0
         self.path: Path | None = None
 
-    def table(self, name: str) -> dict[bytes, Any] | None:
+    def table(self, name: str) -> dict[bytes, bytes] | None:
         """The table ``name`` (None when the cache is off)."""
         if not enabled():
             return None
@@ -112,17 +147,41 @@ class _Store:
                 loaded = marshal.loads(self.path.read_bytes())
             except (OSError, ValueError, EOFError, TypeError, RuntimeError):
                 loaded = None
-            if isinstance(loaded, dict):
-                self.tables = {k: v for k, v in loaded.items() if isinstance(k, str) and isinstance(v, dict)}
+            self.tables = _tables_of(loaded)
             atexit.register(self.save)
         return self.tables.setdefault(name, {})
 
-    def note_added(self) -> None:
+    def get(self, name: str, digest: bytes) -> Any:
+        """The value stored under ``digest`` in table ``name``, decoded; ``_ABSENT`` when
+        there is none or it cannot be decoded."""
+        entries = self.table(name)
+        blob = None if entries is None else entries.get(digest)
+        if not isinstance(blob, bytes):
+            return _ABSENT
+        try:
+            value = marshal.loads(blob)
+        except (ValueError, EOFError, TypeError):
+            return _ABSENT
+        self.used.setdefault(name, set()).add(digest)
+        return value
+
+    def put(self, name: str, digest: bytes, value: Any) -> None:
+        """Keep ``value`` (if the cache is on and ``marshal`` can store it)."""
+        entries = self.table(name)
+        if entries is None:
+            return
+        try:
+            blob = marshal.dumps(value)
+        except ValueError:  # not a plain value (a TOML date): simply not kept
+            return
+        entries[digest] = blob
+        self.used.setdefault(name, set()).add(digest)
         self.added += 1
 
     def save(self) -> None:
         """Write the tables if this process added entries: merged with what another process
-        wrote meanwhile, atomically (a reader sees the old file or the new one)."""
+        wrote meanwhile, atomically (a reader sees the old file or the new one). Past
+        ``KEEP_BYTES``, only the entries this process used or added are written."""
         if not self.added or self.tables is None or self.path is None or not enabled():
             return
         self.added = 0
@@ -133,12 +192,14 @@ class _Store:
                 theirs = marshal.loads(self.path.read_bytes())
             except (OSError, ValueError, EOFError, TypeError):
                 theirs = {}
-            tables: dict[str, dict[bytes, Any]] = {}
-            for source in (theirs if isinstance(theirs, dict) else {}, self.tables):
-                for name, entries in source.items():
-                    if isinstance(name, str) and isinstance(entries, dict):
-                        tables.setdefault(name, {}).update(entries)
+            tables = _tables_of(theirs)
+            for name, entries in self.tables.items():
+                tables.setdefault(name, {}).update(entries)
             data = marshal.dumps(tables)
+            if len(data) > KEEP_BYTES:
+                tables = {name: {d: entries[d] for d in self.used.get(name, ()) if d in entries}
+                          for name, entries in tables.items()}
+                data = marshal.dumps(tables)
             if len(data) > MAX_BYTES:
                 return
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=folder)
@@ -156,23 +217,33 @@ class _Store:
             return
 
 
+_ABSENT = object()  # no usable entry
+
+
+def _tables_of(loaded: object) -> dict[str, dict[bytes, bytes]]:
+    """The well-formed tables of a file's contents (anything else is left out)."""
+    if not isinstance(loaded, dict):
+        return {}
+    return {name: {d: blob for d, blob in entries.items() if isinstance(d, bytes) and isinstance(blob, bytes)}
+            for name, entries in loaded.items() if isinstance(name, str) and isinstance(entries, dict)}
+
+
 _STORE = _Store()
 
 
 def remembered(table: str, key: tuple, compute: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
     """``compute()``'s value for ``key`` (a tuple of plain values the answer is a pure function
-    of), from the cache when it holds one that ``valid`` accepts; the value must be plain
-    (str, bytes, int, None, tuples, frozensets of them) for ``marshal``."""
-    entries = _STORE.table(table)
-    if entries is None:
+    of), from the cache when it holds one that ``valid`` accepts; a value ``marshal`` cannot
+    store (str, bytes, int, float, None, lists, tuples, dicts, sets of them can) is returned
+    and not kept. A value read back is a fresh copy: changing it changes nothing stored."""
+    if not enabled():
         return compute()
     digest = _key(*key)
-    known = entries.get(digest, entries)  # the table itself stands for "absent"
-    if known is not entries and valid(known):
+    known = _STORE.get(table, digest)
+    if known is not _ABSENT and valid(known):
         return known
     value = compute()
-    entries[digest] = value
-    _STORE.note_added()
+    _STORE.put(table, digest, value)
     return value
 
 
@@ -184,8 +255,7 @@ def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     big alternation (every outlet alias) costs `re` tens of milliseconds to parse and compile
     in Python and ~0.3 ms to rebuild from its program. Same errors as ``re.compile``."""
     flags = int(flags)
-    entries = _STORE.table("re")
-    if entries is None or not isinstance(pattern, str):
+    if not enabled() or not isinstance(pattern, str):
         return re.compile(pattern, flags)
     try:
         import _sre
@@ -193,8 +263,8 @@ def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     except ImportError:  # pragma: no cover - another implementation
         return re.compile(pattern, flags)
     digest = _key(pattern, flags)
-    known = entries.get(digest)
-    if known is not None:
+    known = _STORE.get("re", digest)
+    if known is not _ABSENT:
         try:
             all_flags, code_bytes, groups, names = known
             code = array("I", code_bytes).tolist()
@@ -219,6 +289,5 @@ def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
         packed = array("I", code).tobytes()
     except (TypeError, AttributeError, OverflowError):  # pragma: no cover - another Python's internals
         return re.compile(pattern, flags)
-    entries[digest] = (all_flags, packed, groups, tuple(sorted(groupindex.items())))
-    _STORE.note_added()
+    _STORE.put("re", digest, (all_flags, packed, groups, tuple(sorted(groupindex.items()))))
     return made

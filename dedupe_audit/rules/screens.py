@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .knowledge_cache import compile_pattern, remembered
 from .literals import sre_constants, sre_parse, trie_of_pieces
 
 MIN_NEEDLE = 3  # shorter needles would let almost every paragraph through
@@ -91,27 +92,63 @@ class EdgeScreen:
         return self.last is None or self.last.match(last) is not None
 
 
+# A screen as the knowledge cache keeps it: (min_len, max_len, first, last), each edge the
+# (source, flags) of its class regex or None. Screens are read from the pattern's text alone,
+# so they are remembered between runs by it (``knowledge_cache``): parsing the ~90 furniture
+# patterns and the alias alternation again cost every small run ~0.1 s.
+_EdgeParts = tuple[int, int, tuple[str, int] | None, tuple[str, int] | None]
+
+
 def edge_screen(pattern: str, flags: int) -> EdgeScreen | None:
     """The screen of a pattern used with ``fullmatch`` on `re`, or None if unreadable."""
+    flags = int(flags)
+    parts = remembered("edge-screen", (pattern, flags), lambda: _edge_parts(pattern, flags), _is_edge_parts)
+    if parts is None:
+        return None
+    low, high, first, last = parts
+    return EdgeScreen(low, high, _class_program(first), _class_program(last))
+
+
+def _edge_parts(pattern: str, flags: int) -> _EdgeParts | None:
     parsed = _parse(pattern, flags)
     if parsed is None:
         return None
     low, high = parsed.getwidth()
-    class_flags = parsed.state.flags & _CLASS_FLAGS
-    first = _class_regex(_edges(list(parsed), from_end=False), class_flags)
-    last = _class_regex(_edges(list(parsed), from_end=True), class_flags)
-    return EdgeScreen(low, high, first, last)
+    class_flags = int(parsed.state.flags & _CLASS_FLAGS)  # a plain int: marshal keeps no enum
+    first = _class_source(_edges(list(parsed), from_end=False), class_flags)
+    last = _class_source(_edges(list(parsed), from_end=True), class_flags)
+    return (low, high, first, last)
+
+
+def _is_edge_parts(value: object) -> bool:
+    """Whether a value read back from the cache has the shape ``_edge_parts`` gives."""
+    def is_edge(edge: object) -> bool:
+        return edge is None or (isinstance(edge, tuple) and len(edge) == 2
+                                and isinstance(edge[0], str) and isinstance(edge[1], int))
+    return value is None or (isinstance(value, tuple) and len(value) == 4 and isinstance(value[0], int)
+                             and isinstance(value[1], int) and is_edge(value[2]) and is_edge(value[3]))
+
+
+def _class_program(edge: tuple[str, int] | None) -> re.Pattern[str] | None:
+    return None if edge is None else compile_pattern(*edge)
 
 
 def start_lookahead(pattern: str, flags: int) -> str:
     """A lookahead for the characters every match of ``pattern`` (on `re`) starts with, to
     put before it: the same matches, but `re` rejects most positions with one class check
-    instead of trying a long alternation there. Empty when unreadable."""
+    instead of trying a long alternation there. Empty when unreadable. Remembered between
+    runs by the pattern's text: the pattern is the alternation of every outlet alias."""
+    flags = int(flags)
+    return remembered("start-lookahead", (pattern, flags), lambda: _start_lookahead(pattern, flags),
+                      lambda value: isinstance(value, str))
+
+
+def _start_lookahead(pattern: str, flags: int) -> str:
     parsed = _parse(pattern, flags)
     if parsed is None or _min_width(list(parsed)) == 0:
         return ""
-    first = _class_regex(_edges(list(parsed), from_end=False), parsed.state.flags & _CLASS_FLAGS)
-    return f"(?={first.pattern})" if first is not None else ""
+    first = _class_source(_edges(list(parsed), from_end=False), parsed.state.flags & _CLASS_FLAGS)
+    return f"(?={first[0]})" if first is not None else ""
 
 
 def _min_width(items: Sequence[tuple]) -> int:
@@ -186,9 +223,9 @@ def _members(op: int, arg: object) -> tuple[bool, list[str]] | None:
     return negated, members
 
 
-def _class_regex(items: list[tuple] | None, flags: int) -> re.Pattern[str] | None:
-    """One regex for "a character some item matches", under the pattern's flags: the plain
-    items as one class, each negated one on its own."""
+def _class_source(items: list[tuple] | None, flags: int) -> tuple[str, int] | None:
+    """(source, flags) of one regex for "a character some item matches", under the
+    pattern's flags: the plain items as one class, each negated one on its own."""
     if items is None:
         return None
     read = [_members(op, arg) for op, arg in items]
@@ -198,8 +235,8 @@ def _class_regex(items: list[tuple] | None, flags: int) -> re.Pattern[str] | Non
     parts = ["[" + "".join(plain) + "]"] if plain else []
     parts += dict.fromkeys("[^" + "".join(m) + "]" for negated, m in read if negated)  # type: ignore[misc]
     if not parts:
-        return re.compile(r"(?!)")  # only the empty text matches: no first character fits
-    return re.compile(parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")", flags)
+        return (r"(?!)", 0)  # only the empty text matches: no first character fits
+    return (parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")", flags)
 
 
 # --------------------------------------------------------------------------- needles
@@ -234,7 +271,17 @@ _EMPTY = _Info(frozenset({""}), None)
 
 
 def required_needles(pattern: str, flags: int) -> frozenset[str] | None:
-    """Lower-cased literals one of which every match of ``pattern`` (on `re`) holds, or None."""
+    """Lower-cased literals one of which every match of ``pattern`` (on `re`) holds, or None.
+    Remembered between runs by the pattern's text (``knowledge_cache``)."""
+    flags = int(flags)
+    return remembered("needles", (pattern, flags), lambda: _required_needles(pattern, flags), _is_needles)
+
+
+def _is_needles(value: object) -> bool:
+    return value is None or (isinstance(value, frozenset) and all(isinstance(n, str) for n in value))
+
+
+def _required_needles(pattern: str, flags: int) -> frozenset[str] | None:
     parsed = _parse(pattern, flags)
     if parsed is None:
         return None
@@ -334,16 +381,13 @@ class NeedleScreen:
     def __init__(self, needles: Sequence[frozenset[str] | None]) -> None:
         self.needles = tuple(needles)
         self.unscreened = frozenset(i for i, own in enumerate(needles) if own is None)
-        given = {n for own in needles if own for n in own}
-        # a needle holding another adds nothing: "paper" is found in "newspaper". After this
-        # no two needles start alike, so at most one matches at any position.
-        kept = {n for n in given if not any(o != n and o in n for o in given)}
-        self._users = {
-            m: frozenset(i for i, own in enumerate(needles) if own and any(m in n for n in own))
-            for m in kept
-        }
-        paths = [[re.escape(char) for char in needle] for needle in sorted(kept)]
-        self._finder = re.compile(trie_pattern(paths)) if paths else None
+        # kept between runs by the needles, written in a fixed order (frozensets iterate in
+        # an order that differs from run to run): comparing every needle with every other
+        # is quadratic in the cue rules' ~1,000 needles
+        given = tuple(None if own is None else tuple(sorted(own)) for own in self.needles)
+        self._users, finder = remembered("needle-screen", given, lambda: _needle_users(self.needles),
+                                         _is_needle_users)
+        self._finder = compile_pattern(finder) if finder is not None else None
 
     def spans(self, low: str) -> list[tuple[int, int]]:
         """Spans of needles in a lower-cased text: every needle occurrence overlaps one."""
@@ -363,3 +407,23 @@ class NeedleScreen:
             passing |= self._users[hit.group()]
             hit = finder.search(low, hit.start() + 1)  # type: ignore[union-attr]
         return frozenset(passing)
+
+
+def _needle_users(needles: Sequence[frozenset[str] | None]) -> tuple[dict[str, frozenset[int]], str | None]:
+    """(needle -> positions of the patterns it stands for, the finder's regex source)."""
+    given = {n for own in needles if own for n in own}
+    # a needle holding another adds nothing: "paper" is found in "newspaper". After this
+    # no two needles start alike, so at most one matches at any position.
+    kept = {n for n in given if not any(o != n and o in n for o in given)}
+    users = {
+        m: frozenset(i for i, own in enumerate(needles) if own and any(m in n for n in own))
+        for m in kept
+    }
+    paths = [[re.escape(char) for char in needle] for needle in sorted(kept)]
+    return users, (trie_pattern(paths) if paths else None)
+
+
+def _is_needle_users(value: object) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)
+            and (value[1] is None or isinstance(value[1], str))
+            and all(isinstance(m, str) and isinstance(users, frozenset) for m, users in value[0].items()))
