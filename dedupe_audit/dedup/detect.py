@@ -18,7 +18,7 @@ batches.
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -209,11 +209,15 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
     if memo is None:
         yield from _cached_texts(cache.bind(pages, config), config, batches)
         return
-    firsts = {doc: batch.paragraphs[lo] for batch in batches for doc, lo, _, _, _ in _page_runs(batch)}
-    stored = dict(zip(firsts, memo.signed_many([p.page for p in firsts.values()]), strict=True))
-    fingerprinter = cache.bind(pages, config, served=frozenset(stored))
     runs_of = [list(_page_runs(batch)) for batch in batches]
-    work = [(batch, [run for run in runs if stored[run[0]] is None])
+    # a page cut across batches (one larger than a batch) is signed in its parts, as a run
+    # without the index signs it, and never stored or read as a whole page's record
+    parts = Counter(run[0] for runs in runs_of for run in runs)
+    firsts = {doc: batch.paragraphs[lo] for batch, runs in zip(batches, runs_of, strict=True)
+              for doc, lo, _, _, _ in runs if parts[doc] == 1}
+    stored = dict(zip(firsts, memo.signed_many([p.page for p in firsts.values()]), strict=True))
+    fingerprinter = cache.bind(pages, config, served=frozenset(parts))
+    work = [(batch, [run for run in runs if stored.get(run[0]) is None])
             for batch, runs in zip(batches, runs_of, strict=True)]
     to_sign = sum(hi - lo + whi - wlo for _, missing in work for _, lo, hi, wlo, whi in missing)
     jobs, threads = _signers(to_sign, config)
@@ -221,11 +225,14 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
     # compiled kernels when there are enough of them, else here
     made = map_ordered(partial(_signed_pages, config=config), work, jobs if threads else 1, threads=threads)
     for (batch, missing), runs, fresh in zip(work, runs_of, made, strict=True):
+        signed_now: dict[int, SignedPage] = {}
         for run, page in zip(missing, fresh, strict=True):
-            stored[run[0]] = page
-            memo.keep_signed(batch.paragraphs[run[1]].page, page)
+            signed_now[run[0]] = page
+            if parts[run[0]] == 1:
+                memo.keep_signed(batch.paragraphs[run[1]].page, page)
             fingerprinter.texts_computed += len(page.paragraph_signatures) + len(page.window_signatures)
-        signed = [stored.pop(doc) for doc, _, _, _, _ in runs]  # held only until its batch is indexed
+        # held only until its batch is indexed
+        signed = [signed_now[doc] if doc in signed_now else stored.pop(doc) for doc, _, _, _, _ in runs]
         sizes = np.concatenate([page.sizes for page in signed])  # a batch holds at least one page
         found = Fingerprints(
             content_hashes=np.concatenate([page.content_hashes for page in signed]).tolist(),
