@@ -83,6 +83,10 @@ def _holds(fact: Fact, day: str) -> bool:
         ("Prince Charles", "uk-prince-of-wales-charles", "2020-01-01", "2023-01-01"),
         ("Emperor Akihito", "japan-emperor-akihito", "2018-01-01", "2020-01-01"),
         ("Dutch Queen Beatrix", "netherlands-monarch-beatrix", "2010-01-01", "2014-01-01"),
+        ("Lithuanian Prime Minister Ingrida Šimonytė", "lithuania-prime-minister-simonyte",
+         "2022-01-01", "2025-01-01"),
+        ("Vietnamese President To Lam", "vietnam-president-to-lam", "2024-06-01", "2025-01-01"),
+        ("Kuwait's Emir Sheikh Nawaf al-Ahmad", "kuwait-emir-nawaf", "2022-01-01", "2024-01-01"),
     ],
 )
 def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outside):
@@ -111,6 +115,10 @@ def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outs
         "Prime Minister Anwar-ul-Haq Kakar",  # Pakistan's caretaker, not Anwar Ibrahim
         "They visited Montenegro, the prime minister said.",  # a country, not Luís Montenegro
         "король Карл XVI Густав",  # Sweden's king, not Charles III
+        "Deputy Prime Minister Micheál Martin said",  # Tánaiste 2022-2025, not the Taoiseach
+        "віце-прем'єр Ірландії Мігол Мартін",
+        "Lebanese Prime Minister Najib Mikati",  # not Malaysia's Najib Razak
+        "Vietnam's To Lam said",  # the party's general secretary since 2024
     ],
 )
 def test_places_ships_and_namesakes_do_not_resolve(eras, text):
@@ -125,11 +133,15 @@ def test_places_ships_and_namesakes_do_not_resolve(eras, text):
         ("Portugal's António Costa chairs the summit.", "portugal-prime-minister"),
         ("Chile's Michelle Bachelet, the UN rights chief, said", "chile-president"),
         ("Slovakia's Peter Pellegrini says", "slovakia-prime-minister"),
+        ("Thailand's Thaksin Shinawatra returned from exile.", "thailand-prime-minister"),
+        ("the Philippines' Rodrigo Duterte was flown to The Hague.", "philippines-president"),
+        ("Ireland's Leo Varadkar, the Tánaiste, said", "ireland-taoiseach"),
     ],
 )
 def test_a_country_possessive_before_a_later_post_is_not_the_earlier_office(eras, text, office):
-    """A former head of government who went on to an international post (or to the
-    presidency) is introduced with the country's possessive: that is not the old office."""
+    """A former head of government who went on to an international post, to the presidency,
+    or stayed a public figure is introduced with the country's possessive: that is not the
+    old office."""
     assert office not in {f.office for f in _resolve(text, eras)}
 
 
