@@ -7,12 +7,14 @@ XIII", "Vice President Sara Duterte") resolve to nobody. Cases written for these
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
+from importlib import resources
 
 import pytest
 from helpers import verdict
 
-from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions, load_eras
+from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions, load_eras, screened_facts
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +187,17 @@ def test_the_tenure_decides_the_verdict(eras, text, day, expected):
 def test_past_narration_of_a_former_holder_is_not_stale(eras, text):
     found, why = verdict(text, "2025-12-01", eras)
     assert found != "stale", why
+
+
+def test_the_screen_keys_these_facts_on_names_not_titles(eras):
+    """A fact whose names hold no literal of three letters is keyed on its title ("president",
+    "PM") and runs on every paragraph naming one: each fact here must be kept away from a
+    paragraph full of titles and no names (speed). Pope Leo's is keyed on "pope" ('Leo' is
+    too short a literal), a word few paragraphs hold."""
+    ids = {fact["id"] for fact in tomllib.loads(
+        resources.files("dedupe_audit").joinpath("data", "eras", "world-leaders-more.toml")
+        .read_text(encoding="utf-8"))["facts"]}
+    titles = ("The president met the prime minister, the PM's deputy, the chancellor, the king, "
+              "the emir and the queen on Tuesday. Президент і прем'єр-міністр, президент и премьер.")
+    let_through = {f.fact_id for f in screened_facts(eras).for_text(titles)}
+    assert not let_through & ids
