@@ -33,7 +33,7 @@ SHIPPED = "dedupe_audit/data/eras.toml"
 # ``source`` names where a fact (or an office's titles) can be checked: kept for the auditor
 _FACT_KEYS = {"id", "office", "holder", "start", "end", "terms", "names", "phrases", "source"}
 _CUE_KEYS = {"id", "where", "pattern", "gap"}
-_OFFICE_KEYS = {"label", "titles", "source", "describes", "courtesy"}
+_OFFICE_KEYS = {"label", "titles", "source", "describes", "courtesy", "for_life"}
 # a rank or courtesy title between office and name: "National Security Adviser Ambassador
 # John Bolton", "Defense Secretary Gen. Jim Mattis", "міністр оборони генерал ..."
 _HONORIFIC = (r"(?:(?:Ambassador|Amb\.|General|Gen\.|Lt\.\s+Gen\.|Admiral|Adm\.|Dr\.|Judge|Sir|Dame|"
@@ -89,6 +89,10 @@ class Fact:
     # the name ("Trump, 72,", "the 77-year-old Sen. Bernie Sanders") is read with them (ages)
     names: tuple[str, ...] = ()
     titles: tuple[str, ...] = ()
+    # the title is part of the name for life ("Queen Elizabeth II", "Pope Francis", "Prince
+    # Charles"): a bare or past mention is how the person is remembered, so only a clause
+    # that presents the holder as sitting dates the text (office key ``for_life``)
+    for_life: bool = False
 
     @property
     def label(self) -> str:
@@ -235,7 +239,7 @@ def _merge(raw: _Raw, data: dict, source: str) -> None:
     for key, office in offices.items():
         _check_keys(office, _OFFICE_KEYS, {"label", "titles"}, source, key)
         _patterns(office, "titles", source, key)
-        for flag in ("describes", "courtesy"):
+        for flag in ("describes", "courtesy", "for_life"):
             if not isinstance(office.get(flag, False), bool):
                 raise _fail(source, key, f"{flag} must be true or false, got {office[flag]!r}")
         raw.offices[key] = (office, source)
@@ -284,7 +288,8 @@ def _build_fact(raw: dict, source: str, offices: dict[str, tuple[dict, str]]) ->
     pattern = _compile(_fact_pattern(office["titles"], names, phrases), source, entry)
     return Fact(entry, raw["office"], office["label"], raw["holder"],
                 _terms(raw, source, entry), pattern, source, office.get("describes", False),
-                office.get("courtesy", False), tuple(names), tuple(office["titles"]))
+                office.get("courtesy", False), tuple(names), tuple(office["titles"]),
+                office.get("for_life", False))
 
 
 def _build_cue(raw: dict, source: str) -> Cue:

@@ -399,6 +399,10 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     tense, strong, past = _clause_reading(para.text, start, end, term, page)
     if past:
         return f"'{mention.phrase}' (past narration: {tense.describe()})"
+    if mention.fact.for_life and not strong:
+        # "the crown worn by Queen Elizabeth II", "Pope Francis's call": how the person is
+        # remembered; only a clause presenting them as sitting dates the text
+        return f"'{mention.phrase}' (a title kept for life, not presented as sitting: {tense.describe()})"
     acts = (tense.subject and tense.frame in (PAST, REPORTING) and not mention.fact.courtesy
             and not _INSTITUTION.search(mention.phrase)
             and not (set(tense.verb.lower().split()) & _STATES))
