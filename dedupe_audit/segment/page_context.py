@@ -32,6 +32,9 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
   caption without a full stop: "Trump and Putin in Helsinki" above "Name/Agency"; under a
   credit and over article text it is a subheading, except above the page's first text or a
   dateline);
+* ``dek``: the one line between the page's title and its first byline, with the story's text
+  under the byline: the summary a site prints under its headline ("Tensions are high as the two
+  leaders meet"), which repeats the story rather than telling it;
 * ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
@@ -62,8 +65,9 @@ STORY_LIST_ITEM = "story-list-item"
 LINK_AFTER_LABEL = "link-after-label"
 TEASER_PAGE = "teaser-page"
 CAPTION_BY_CREDIT = "caption-by-credit"
+DEK = "dek"
 CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM, LINK_AFTER_LABEL,
-                           TEASER_PAGE, CAPTION_BY_CREDIT})
+                           TEASER_PAGE, CAPTION_BY_CREDIT, DEK})
 
 _RULE_OF = attrgetter("boilerplate_rule")  # None for body text, a rule's name for furniture
 _WORDS_OF = attrgetter("words")
@@ -91,6 +95,11 @@ _PROSE_END = frozenset('.!?"”’…')
 # "NEW YORK (AP)", "КИЇВ").
 _PLACE_LINE = re.compile(r"[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ.'’ -]{1,30}(?:\s*\([\w .-]{1,20}\))?\s*[—–:-]?")
 
+# A byline the rules left as text: one naming only an agency ("By The Associated Press", "BY
+# REUTERS"), which the provenance stage reads as the story's credit. Context never takes it for a
+# caption or a link, whatever stands around it.
+_BY_LINE = re.compile(r"(?:By|BY|by)\s+\S")
+
 # A full stop, then a capital: a second sentence ("U.S. election" and "Donald J. Trump" are not:
 # the stop follows a capital letter).
 _SENTENCE_BREAK = re.compile(r"(?<![A-ZА-ЯІЇЄҐ])[.!?]\s+[A-ZА-ЯІЇЄҐ]")
@@ -117,6 +126,7 @@ class ContextSettings:
     lead_rules: frozenset[str] = frozenset({"byline"})
     list_article_paragraphs: int = 3
     list_run: int = 3
+    dek_min_words: int = 8
     debris_rules: frozenset[str] = frozenset()
     anchor_rules: frozenset[str] = frozenset(
         {"photo-credit", "byline", "written-timestamp", "posted-at", "timestamp"})
@@ -343,6 +353,33 @@ def _link_run(paragraphs: Sequence[Paragraph], kinds: Sequence[str], at: int,
     return run
 
 
+def _dek(paragraphs: Sequence[Paragraph], kinds: Sequence[str], title: int,
+         settings: ContextSettings) -> int:
+    """The index of the page's dek (its headline's summary line), or -1.
+
+    A dek stands alone between the page's title (a headline-shaped line) and the first byline
+    (``lead_rules``), with furniture or neutral lines at most around it, and the story's text
+    under the byline. A lead paragraph printed above its byline is no dek: it is the page's
+    first text with no title above it (the title is then the page's first line, never judged),
+    or it opens with a dateline."""
+    if not 0 <= title < len(kinds) or kinds[title] != HEADLINE:
+        return -1
+    at, role = _neighbour(kinds, title, 1)
+    if role not in (TEXT, HEADLINE):
+        return -1
+    byline, role = _neighbour(kinds, at, 1)
+    if role != FURNITURE or paragraphs[byline].boilerplate_rule not in settings.lead_rules:
+        return -1
+    under = _neighbour(kinds, byline, 1)
+    while under[1] == FURNITURE:  # the byline's time stamp, the lead picture's caption and credit
+        under = _neighbour(kinds, under[0], 1)
+    if under[1] != TEXT:  # a story under the byline
+        return -1
+    if not settings.dek_min_words <= _words(paragraphs[at]) <= settings.max_words:
+        return -1
+    return -1 if _opens_story(paragraphs, at) else at
+
+
 def _title(paragraphs: Sequence[Paragraph], kinds: Sequence[str], labels: Sequence[int], first: int,
            settings: ContextSettings) -> int:
     """The index of the page's title, never judged (``len(kinds)``: none).
@@ -527,6 +564,11 @@ def context_furniture(
     lead = next((at for at, kind in enumerate(kinds) if kind == TEXT), len(kinds))  # first text
     title = _title(paragraphs, kinds, labels, first, settings)
     lead_text = _byline_lead(paragraphs, kinds, settings)
+    dek = _dek(paragraphs, kinds, title, settings)
+    if dek >= 0:
+        found[dek] = ContextVerdict(DEK, _words(paragraphs[dek]), kinds[dek], _neighbour(kinds, dek, -1),
+                                    _neighbour(kinds, dek, 1))
+        kinds[dek] = heads[dek] = FURNITURE
     for at in labels:  # the links under a "Related Articles" label
         label = (at, LABEL)
         for link in _link_run(paragraphs, kinds, at, settings):
@@ -551,6 +593,8 @@ def context_furniture(
         for at, kind in enumerate(kinds):
             if kind not in (HEADLINE, TEXT) or at in (first, title) or at in listed_lines:
                 continue
+            if _BY_LINE.match(paragraphs[at].text):
+                continue  # an agency's byline, the story's credit (see _BY_LINE)
             words = _words(paragraphs[at])
             if words > settings.max_words:
                 continue
