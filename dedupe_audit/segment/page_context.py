@@ -427,12 +427,16 @@ def _player_block(paragraphs: Sequence[Paragraph], kinds: Sequence[str], title: 
 
 
 def _two_titles(paragraphs: Sequence[Paragraph], counts: Sequence[int], settings: ContextSettings) -> bool:
-    """Whether a page opens with two headline-shaped lines, the second long enough for a
-    player's title (:func:`_player_block`): on a page no rule named a line, the one shape the
-    context still reads."""
-    return (len(paragraphs) >= 4 and counts[1] >= settings.player_title_min_words
-            and headline_shaped(paragraphs[1].text, counts[1], settings)
-            and headline_shaped(paragraphs[0].text, counts[0], settings))
+    """Whether a page opens with two headline-shaped lines (neutral lines stepped over), the
+    second long enough for a player's title (:func:`_player_block`): on a page no rule named a
+    line, the one shape the context still reads."""
+    lines = [at for at, words in enumerate(counts[:8]) if words > settings.neutral_max_words][:2]
+    if len(lines) < 2 or len(paragraphs) < 4:
+        return False
+    title, second = lines
+    return (counts[second] >= settings.player_title_min_words
+            and headline_shaped(paragraphs[second].text, counts[second], settings)
+            and headline_shaped(paragraphs[title].text, counts[title], settings))
 
 
 def _title(paragraphs: Sequence[Paragraph], kinds: Sequence[str], labels: Sequence[int], first: int,
