@@ -427,16 +427,33 @@ def _player_block(paragraphs: Sequence[Paragraph], kinds: Sequence[str], title: 
 
 
 def _two_titles(paragraphs: Sequence[Paragraph], counts: Sequence[int], settings: ContextSettings) -> bool:
-    """Whether a page opens with two headline-shaped lines (neutral lines stepped over), the
-    second long enough for a player's title (:func:`_player_block`): on a page no rule named a
-    line, the one shape the context still reads."""
-    lines = [at for at, words in enumerate(counts[:8]) if words > settings.neutral_max_words][:2]
-    if len(lines) < 2 or len(paragraphs) < 4:
+    """Whether a page opens with two headline-shaped lines and a one-sentence line of a blurb's
+    length (neutral lines stepped over), the second long enough for a player's title
+    (:func:`_player_block`): on a page no rule named a line, the one shape the context still
+    reads. Word counts and two regex tests: most pages are answered here."""
+    lines = [at for at, words in enumerate(counts[:_PLAYER_TOP]) if words > settings.neutral_max_words][:3]
+    if len(lines) < 3 or len(paragraphs) < 4:
         return False
-    title, second = lines
-    return (counts[second] >= settings.player_title_min_words
+    title, second, blurb = lines
+    return (settings.player_title_min_words <= counts[second]
+            and counts[blurb] <= settings.player_blurb_max_words
             and headline_shaped(paragraphs[second].text, counts[second], settings)
-            and headline_shaped(paragraphs[title].text, counts[title], settings))
+            and headline_shaped(paragraphs[title].text, counts[title], settings)
+            and _ONE_SENTENCE_BREAK.search(paragraphs[blurb].text) is None)
+
+
+def _player_at_top(paragraphs: Sequence[Paragraph], settings: ContextSettings) -> bool:
+    """Whether a page no rule named a line of holds a player's block under its title, read from
+    the roles of its first lines only (the block stands in the first few)."""
+    top = paragraphs[:_PLAYER_TOP]
+    kinds = roles(top, settings)
+    first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
+    return bool(_player_block(top, kinds, _title(top, kinds, [], first, settings), settings)[0])
+
+
+# How many of a page's first lines hold the title, a player's title and blurb, neutral lines
+# between them and the article's first paragraph.
+_PLAYER_TOP = 12
 
 
 def _title(paragraphs: Sequence[Paragraph], kinds: Sequence[str], labels: Sequence[int], first: int,
@@ -611,7 +628,8 @@ def context_furniture(
         found = _teaser_page(paragraphs, kinds, settings)
         if found:
             return found
-    if not labels and not furnished and not _two_titles(paragraphs, counts, settings):
+    if not labels and not furnished and not (
+            _two_titles(paragraphs, counts, settings) and _player_at_top(paragraphs, settings)):
         return {}
     if kinds is None:
         kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
