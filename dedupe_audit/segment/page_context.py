@@ -431,12 +431,21 @@ def _two_titles(paragraphs: Sequence[Paragraph], counts: Sequence[int], settings
     length (neutral lines stepped over), the second long enough for a player's title
     (:func:`_player_block`): on a page no rule named a line, the one shape the context still
     reads. Word counts and two regex tests: most pages are answered here."""
-    lines = [at for at, words in enumerate(counts[:_PLAYER_TOP]) if words > settings.neutral_max_words][:3]
-    if len(lines) < 3 or len(paragraphs) < 4:
+    if len(paragraphs) < 4:
+        return False
+    neutral = settings.neutral_max_words
+    lines: list[int] = []
+    for at in range(min(len(counts), _PLAYER_TOP)):
+        if counts[at] > neutral:
+            lines.append(at)
+            if len(lines) == 3:
+                break
+    if len(lines) < 3:
         return False
     title, second, blurb = lines
-    return (settings.player_title_min_words <= counts[second]
+    return (settings.player_title_min_words <= counts[second] <= settings.headline_max_words
             and counts[blurb] <= settings.player_blurb_max_words
+            and counts[title] <= settings.headline_max_words
             and headline_shaped(paragraphs[second].text, counts[second], settings)
             and headline_shaped(paragraphs[title].text, counts[title], settings)
             and _ONE_SENTENCE_BREAK.search(paragraphs[blurb].text) is None)
@@ -616,7 +625,8 @@ def context_furniture(
         counts = [_words(para) for para in paragraphs]
     short = settings.prefix_max_words
     furnished = any(map(_RULE_OF, paragraphs))
-    if not furnished and min(counts) > short and not _two_titles(paragraphs, counts, settings):
+    two_titles = None if furnished else _two_titles(paragraphs, counts, settings)
+    if not furnished and not two_titles and min(counts) > short:
         return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
     labels = [at for at, words in enumerate(counts)
               if words <= short and link_label(paragraphs[at].text, words, settings)]
@@ -628,8 +638,7 @@ def context_furniture(
         found = _teaser_page(paragraphs, kinds, settings)
         if found:
             return found
-    if not labels and not furnished and not (
-            _two_titles(paragraphs, counts, settings) and _player_at_top(paragraphs, settings)):
+    if not labels and not furnished and not (two_titles and _player_at_top(paragraphs, settings)):
         return {}
     if kinds is None:
         kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
