@@ -32,6 +32,12 @@ Verdicts (each with its features as evidence, see :class:`ContextVerdict`):
   caption without a full stop: "Trump and Putin in Helsinki" above "Name/Agency"; under a
   credit and over article text it is a subheading, except above the page's first text or a
   dateline);
+* ``dek``: the one line between the page's title and its first byline, with the story's text
+  under the byline: the summary a site prints under its headline ("Tensions are high as the two
+  leaders meet"), which repeats the story rather than telling it;
+* ``player-under-title``: a second title and a one-sentence blurb right under the page's title,
+  above its article (a video player's title and description, or a dek under the title printed
+  twice): the second title when it differs from the page's, and the blurb;
 * ``story-list-item``: on a page that shows a story list's rhythm (a headline followed by a
   furniture line, a timestamp or a credit, at least twice), the text between such a line
   and the next headline: the list item's teaser.
@@ -62,8 +68,11 @@ STORY_LIST_ITEM = "story-list-item"
 LINK_AFTER_LABEL = "link-after-label"
 TEASER_PAGE = "teaser-page"
 CAPTION_BY_CREDIT = "caption-by-credit"
+DEK = "dek"
+PLAYER_UNDER_TITLE = "player-under-title"
 CONTEXT_RULES = frozenset({BETWEEN_FURNITURE, HEADLINE_AMONG_FURNITURE, STORY_LIST_ITEM, LINK_AFTER_LABEL,
-                           TEASER_PAGE, CAPTION_BY_CREDIT})
+                           TEASER_PAGE, CAPTION_BY_CREDIT, DEK,
+                           PLAYER_UNDER_TITLE})
 
 _RULE_OF = attrgetter("boilerplate_rule")  # None for body text, a rule's name for furniture
 _WORDS_OF = attrgetter("words")
@@ -91,9 +100,19 @@ _PROSE_END = frozenset('.!?"”’…')
 # "NEW YORK (AP)", "КИЇВ").
 _PLACE_LINE = re.compile(r"[A-ZА-ЯІЇЄҐ][A-ZА-ЯІЇЄҐ.'’ -]{1,30}(?:\s*\([\w .-]{1,20}\))?\s*[—–:-]?")
 
+# A byline the rules left as text: one naming only an agency ("By The Associated Press", "BY
+# REUTERS"), which the provenance stage reads as the story's credit. Context never takes it for a
+# caption or a link, whatever stands around it.
+_BY_LINE = re.compile(r"(?:By|BY|by)\s+\S")
+
 # A full stop, then a capital: a second sentence ("U.S. election" and "Donald J. Trump" are not:
 # the stop follows a capital letter).
 _SENTENCE_BREAK = re.compile(r"(?<![A-ZА-ЯІЇЄҐ])[.!?]\s+[A-ZА-ЯІЇЄҐ]")
+# The same, but a title's abbreviation before a name ("Dr. Jane Roe", "Gen. Jack Keane (Ret.)")
+# ends no sentence either: a blurb naming its guests by rank is one sentence.
+_ONE_SENTENCE_BREAK = re.compile(
+    r"(?<![A-ZА-ЯІЇЄҐ])(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bGov)"
+    r"(?<!\bCol)(?<!\bLt)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bRet)(?<!\bProf)(?<!\bAmb)[.!?]\s+[A-ZА-ЯІЇЄҐ]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +136,9 @@ class ContextSettings:
     lead_rules: frozenset[str] = frozenset({"byline"})
     list_article_paragraphs: int = 3
     list_run: int = 3
+    dek_min_words: int = 8
+    player_title_min_words: int = 5
+    player_blurb_max_words: int = 35
     debris_rules: frozenset[str] = frozenset()
     anchor_rules: frozenset[str] = frozenset(
         {"photo-credit", "byline", "written-timestamp", "posted-at", "timestamp"})
@@ -343,6 +365,106 @@ def _link_run(paragraphs: Sequence[Paragraph], kinds: Sequence[str], at: int,
     return run
 
 
+def _dek(paragraphs: Sequence[Paragraph], kinds: Sequence[str], title: int,
+         settings: ContextSettings) -> int:
+    """The index of the page's dek (its headline's summary line), or -1.
+
+    A dek stands alone between the page's title (a headline-shaped line) and the first byline
+    (``lead_rules``), with furniture or neutral lines at most around it, and the story's text
+    under the byline. A lead paragraph printed above its byline is no dek: it is the page's
+    first text with no title above it (the title is then the page's first line, never judged),
+    or it opens with a dateline."""
+    if not 0 <= title < len(kinds) or kinds[title] != HEADLINE:
+        return -1
+    at, role = _neighbour(kinds, title, 1)
+    if role not in (TEXT, HEADLINE):
+        return -1
+    byline, role = _neighbour(kinds, at, 1)
+    if role != FURNITURE or paragraphs[byline].boilerplate_rule not in settings.lead_rules:
+        return -1
+    under = _neighbour(kinds, byline, 1)
+    while under[1] == FURNITURE:  # the byline's time stamp, the lead picture's caption and credit
+        under = _neighbour(kinds, under[0], 1)
+    if under[1] != TEXT:  # a story under the byline
+        return -1
+    if not settings.dek_min_words <= _words(paragraphs[at]) <= settings.max_words:
+        return -1
+    return -1 if _opens_story(paragraphs, at) else at
+
+
+def _player_block(paragraphs: Sequence[Paragraph], kinds: Sequence[str], title: int,
+                  settings: ContextSettings) -> tuple[list[int], int]:
+    """The lines of a block under the page's title that is not its story (indexes; [] for
+    none), and the page's title printed again over them (-1 for none), a line never judged.
+
+    Pages with a video player at the top print, under the page's title, the player's own title
+    (a second headline-shaped line) and its one-sentence blurb ("X and Y debate on 'Show.'",
+    "What to know about ..."), then the article; a page that prints its title twice prints its
+    dek there. The second title must have ``player_title_min_words`` words (a shorter line there
+    is a byline or a section: "The Associated Press", "Newser — Rob Quinn"), the blurb is one
+    sentence of at most ``player_blurb_max_words`` words that opens no story (no dateline), and
+    article text follows it. The second title is judged only when it is not the page's title
+    printed again."""
+    none: tuple[list[int], int] = ([], -1)
+    if not 0 <= title < len(kinds) or kinds[title] != HEADLINE:
+        return none
+    second, role = _neighbour(kinds, title, 1)
+    if role != HEADLINE or _words(paragraphs[second]) < settings.player_title_min_words:
+        return none
+    blurb, role = _neighbour(kinds, second, 1)
+    if role != TEXT or _words(paragraphs[blurb]) > settings.player_blurb_max_words:
+        return none
+    if _ONE_SENTENCE_BREAK.search(paragraphs[blurb].text.strip()) or _opens_story(paragraphs, blurb):
+        return none
+    under = _neighbour(kinds, blurb, 1)
+    while under[1] == FURNITURE:  # a byline, a time stamp, a picture's credit
+        under = _neighbour(kinds, under[0], 1)
+    if under[1] != TEXT:
+        return none
+    if _label_key(paragraphs[second].text) == _label_key(paragraphs[title].text):
+        return [blurb], second  # the title printed again: kept
+    return [second, blurb], -1
+
+
+def _two_titles(paragraphs: Sequence[Paragraph], counts: Sequence[int], settings: ContextSettings) -> bool:
+    """Whether a page opens with two headline-shaped lines and a one-sentence line of a blurb's
+    length (neutral lines stepped over), the second long enough for a player's title
+    (:func:`_player_block`): on a page no rule named a line, the one shape the context still
+    reads. Word counts and two regex tests: most pages are answered here."""
+    if len(paragraphs) < 4:
+        return False
+    neutral = settings.neutral_max_words
+    lines: list[int] = []
+    for at in range(min(len(counts), _PLAYER_TOP)):
+        if counts[at] > neutral:
+            lines.append(at)
+            if len(lines) == 3:
+                break
+    if len(lines) < 3:
+        return False
+    title, second, blurb = lines
+    return (settings.player_title_min_words <= counts[second] <= settings.headline_max_words
+            and counts[blurb] <= settings.player_blurb_max_words
+            and counts[title] <= settings.headline_max_words
+            and headline_shaped(paragraphs[second].text, counts[second], settings)
+            and headline_shaped(paragraphs[title].text, counts[title], settings)
+            and _ONE_SENTENCE_BREAK.search(paragraphs[blurb].text) is None)
+
+
+def _player_at_top(paragraphs: Sequence[Paragraph], settings: ContextSettings) -> bool:
+    """Whether a page no rule named a line of holds a player's block under its title, read from
+    the roles of its first lines only (the block stands in the first few)."""
+    top = paragraphs[:_PLAYER_TOP]
+    kinds = roles(top, settings)
+    first = next((at for at, kind in enumerate(kinds) if kind != NEUTRAL), len(kinds))
+    return bool(_player_block(top, kinds, _title(top, kinds, [], first, settings), settings)[0])
+
+
+# How many of a page's first lines hold the title, a player's title and blurb, neutral lines
+# between them and the article's first paragraph.
+_PLAYER_TOP = 12
+
+
 def _title(paragraphs: Sequence[Paragraph], kinds: Sequence[str], labels: Sequence[int], first: int,
            settings: ContextSettings) -> int:
     """The index of the page's title, never judged (``len(kinds)``: none).
@@ -503,7 +625,8 @@ def context_furniture(
         counts = [_words(para) for para in paragraphs]
     short = settings.prefix_max_words
     furnished = any(map(_RULE_OF, paragraphs))
-    if not furnished and min(counts) > short:
+    two_titles = None if furnished else _two_titles(paragraphs, counts, settings)
+    if not furnished and not two_titles and min(counts) > short:
         return {}  # nothing to set a paragraph against (a bare article: most benchmark pages)
     labels = [at for at, words in enumerate(counts)
               if words <= short and link_label(paragraphs[at].text, words, settings)]
@@ -515,7 +638,7 @@ def context_furniture(
         found = _teaser_page(paragraphs, kinds, settings)
         if found:
             return found
-    if not labels and not furnished:
+    if not labels and not furnished and not (two_titles and _player_at_top(paragraphs, settings)):
         return {}
     if kinds is None:
         kinds = roles(paragraphs, settings)  # as a sentence's neighbours: captions stepped over
@@ -527,6 +650,19 @@ def context_furniture(
     lead = next((at for at, kind in enumerate(kinds) if kind == TEXT), len(kinds))  # first text
     title = _title(paragraphs, kinds, labels, first, settings)
     lead_text = _byline_lead(paragraphs, kinds, settings)
+    kept = title  # the page's title printed again over its dek, never judged
+    dek = _dek(paragraphs, kinds, title, settings)
+    if dek >= 0:
+        found[dek] = ContextVerdict(DEK, _words(paragraphs[dek]), kinds[dek], _neighbour(kinds, dek, -1),
+                                    _neighbour(kinds, dek, 1))
+        kinds[dek] = heads[dek] = FURNITURE
+    else:
+        block, again = _player_block(paragraphs, kinds, title, settings)
+        kept = again if again >= 0 else kept
+        for at in block:
+            found[at] = ContextVerdict(PLAYER_UNDER_TITLE, _words(paragraphs[at]), kinds[at],
+                                       _neighbour(kinds, at, -1), _neighbour(kinds, at, 1))
+            kinds[at] = heads[at] = FURNITURE
     for at in labels:  # the links under a "Related Articles" label
         label = (at, LABEL)
         for link in _link_run(paragraphs, kinds, at, settings):
@@ -549,8 +685,10 @@ def context_furniture(
         rhythm = len(items) >= 2 and rest >= settings.list_article_paragraphs
         changed = False
         for at, kind in enumerate(kinds):
-            if kind not in (HEADLINE, TEXT) or at in (first, title) or at in listed_lines:
+            if kind not in (HEADLINE, TEXT) or at in (first, title, kept) or at in listed_lines:
                 continue
+            if _BY_LINE.match(paragraphs[at].text):
+                continue  # an agency's byline, the story's credit (see _BY_LINE)
             words = _words(paragraphs[at])
             if words > settings.max_words:
                 continue

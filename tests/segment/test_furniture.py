@@ -187,7 +187,8 @@ PROSE = ("The council said that it would not be able to approve the plan until i
 
 
 def test_low_content_link_list_after_article_is_furniture_with_evidence() -> None:
-    paragraphs = _paragraphs(f"{PROSE}\n\n{PROSE}\n\nJane Roe | Example Photos | Getty Images\n")
+    # (a photographer's credit parted by bars, "Name | Agency | Getty Images", is a rule's now)
+    paragraphs = _paragraphs(f"{PROSE}\n\n{PROSE}\n\nJane Roe | Example Photos | Archive\n")
     assert [p.boilerplate_rule for p in paragraphs] == [None, None, LOW_CONTENT]
     # a page of prose alone keeps all of it
     assert all(p.is_body for p in _paragraphs(f"{PROSE}\n\n{PROSE}\n"))
