@@ -43,6 +43,7 @@ from dedupe_audit.dating.eras import (
     screened_facts,
 )
 from dedupe_audit.dating.tense import (
+    BARE,
     CURRENT,
     PAST,
     PAST_PERFECT,
@@ -208,10 +209,11 @@ def _dated_present(mention: Mention, page: date | None, para: Paragraph,
     ("President Donald Trump walks in with Defense Secretary Jim Mattis ... on July 11,
     2018", the caption shape; "Трамп встречается с Меркель ... 11 июля 2018 года"): the
     sentence's present is that day, so the holder is read in the tenure holding that day,
-    as sitting then (a past clause there is history: ``_dated_in_past``). A caption of an
-    older day whose holders still sit ("Trump meets Putin ... on July 7, 2017" on a 2018
-    page) therefore fits the page. The words that make a date a period's edge or an
-    archive's are data (``PresentDay``, dates.toml)."""
+    as sitting then (a past clause there is history: ``_dated_in_past``); so is a sentence
+    with no verb at all (the verbless caption: "Merkel and Trump at the summit in Brussels,
+    July 11, 2018"). A caption of an older day whose holders still sit ("Trump meets
+    Putin ... on July 7, 2017" on a 2018 page) therefore fits the page. The words that
+    make a date a period's edge or an archive's are data (``PresentDay``, dates.toml)."""
     rule = lang.present_day
     if rule is None or page is None:
         return None
@@ -229,9 +231,11 @@ def _dated_present(mention: Mention, page: date | None, para: Paragraph,
             continue
         terms = [t for t in mention.fact.terms if t.contains(hit.first)]
         tense = clause_tense(text, start, end)
-        if not terms or tense.frame != CURRENT or "+" in tense.verb:
+        if not terms or "+" in tense.verb or not (
+                tense.frame == CURRENT or (tense.frame == BARE and _verbless(sentence))):
             continue
-        reading = Tense(CURRENT, f"{tense.verb}' on '{hit.phrase}")
+        verb = tense.verb or "a caption without a verb"
+        reading = Tense(CURRENT, f"{verb}' on '{hit.phrase}")
         term = terms[0]
         return Clue(_office_marker(mention, term, reading), term.start, term.end,
                     OFFICE_CONFIDENCE, mention.fact.office, mention.fact.holder, True, (term,))
@@ -239,6 +243,16 @@ def _dated_present(mention: Mention, page: date | None, para: Paragraph,
 
 
 _YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
+
+
+def _verbless(sentence: str) -> bool:
+    """Whether no word of the sentence reads as a verb of any tense (the caption shape
+    "Chancellor Angela Merkel and President Donald Trump at the summit in Brussels, July 11,
+    2018"): checked word by word with the tense reader, so "met", "зустрілися" count."""
+    for match in re.finditer(r"[^\W\d_][\w’'-]*", sentence):
+        if clause_tense(sentence, match.start(), match.end()).frame != BARE:
+            return False
+    return True
 
 
 def _names_event(hit: DateHit, sentence: str, sentence_start: int, lang: TimeLanguage) -> bool:

@@ -179,3 +179,28 @@ def test_a_title_kept_for_life_dates_only_a_present_clause(eras, text):
 def test_a_sitting_reading_of_a_title_kept_for_life_still_dates(eras):
     found, why = verdict("Pope Francis will visit Iraq next month.", "2025-11-10", eras)
     assert found == "stale", why
+
+
+@pytest.mark.parametrize("text", [
+    "German Chancellor Angela Merkel and President Donald Trump at the talks in Washington, "
+    "April 27, 2018.",
+    "Канцлерка Німеччини Ангела Меркель і президент Дональд Трамп на переговорах у Вашингтоні "
+    "27 квітня 2018 року.",
+    "Канцлер Германии Ангела Меркель и президент Дональд Трамп на переговорах в Вашингтоне "
+    "27 апреля 2018 года.",
+])
+def test_a_verbless_caption_of_a_dated_day_speaks_from_that_day(eras, text):
+    found, why = verdict(text, "2025-09-01", eras)
+    assert found == "stale", why
+    assert "caption without a verb" in why
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("After two days of talks, the 2019 climate summit has drawn to a close.", "stale"),
+    ("The 2019 championship is under way in Doha.", "stale"),
+    ("The 2016 election has shown how vulnerable the system is.", None),
+    ("The 2019 climate summit had drawn to a close when the storm hit.", None),
+])
+def test_an_event_of_a_named_year_told_as_happening_now(eras, text, expected):
+    found, why = verdict(text, "2025-09-01", eras)
+    assert (found == "stale") == (expected == "stale"), why

@@ -117,6 +117,22 @@ def test_outlet_name_alone_in_the_head_uk_ru(name, outlet, story):
     assert outlets(found)[2:] == [outlet] * 2
 
 
+def test_outlet_name_with_its_publication_stamp_credits_a_network_papers_story():
+    """A network paper's page carrying the national desk's story names that desk in the byline
+    slot with its stamp; the page's own site is only the relay."""
+    found = trace([
+        "Leaders prepare for a tense meeting",
+        "[posted-at] USA TODAY Published 4:57 a.m. CT July 16, 2018",
+        *STORY,
+    ], site="tennessean.com")
+    assert outlets(found)[2:] == ["USA Today"] * 3
+    # a stamp with no outlet's name before it credits nothing
+    found = trace(["Leaders prepare for a tense meeting",
+                   "[posted-at] Staff Published 4:57 a.m. CT July 16, 2018", *STORY],
+                  site="tennessean.com")
+    assert "USA Today" not in outlets(found)
+
+
 def test_byline_slot_under_a_cut_headline_over_a_cut_story():
     """A title cut short ("...") ends no sentence; a story the scraper cut mid-sentence is
     still the story under the head."""
