@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from dedupe_audit.config import Config
-from dedupe_audit.dating.eras import EraRegistry
+from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions
 from dedupe_audit.dating.page_date import as_of_date, date_page
 from dedupe_audit.dating.staleness import DatingKnowledge, assess_page, foreign_blocks, recycled
 from dedupe_audit.dating.time_expressions import DateHit, TimeLanguage, page_paragraph_dates, time_language
@@ -176,3 +177,13 @@ def verdict(text: str, day: str, eras: EraRegistry) -> tuple[str, str]:
     """The verdict and explanation of a one-paragraph page dated ``day``."""
     (result,) = verdicts(page([text]), day, eras)
     return result.verdict, result.explanation
+
+
+def mentioned_facts(text: str, eras: EraRegistry) -> list[Fact]:
+    """The era facts whose holders ``text`` mentions, in order."""
+    return [m.fact for m in find_mentions(text, eras)]
+
+
+def holds_on(fact: Fact, day: str) -> bool:
+    """Whether one of the fact's tenures holds the ISO ``day``."""
+    return any(term.contains(date.fromisoformat(day)) for term in fact.terms)

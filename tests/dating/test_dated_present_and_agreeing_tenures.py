@@ -7,13 +7,7 @@ from __future__ import annotations
 import pytest
 from helpers import page, verdict, verdicts
 
-from dedupe_audit.dating.staleness import load_eras
 from dedupe_audit.dating.time_expressions import parse_time_language
-
-
-@pytest.fixture(scope="module")
-def eras():
-    return load_eras()
 
 
 @pytest.mark.parametrize("text", [

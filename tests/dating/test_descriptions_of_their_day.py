@@ -8,13 +8,7 @@ from __future__ import annotations
 import pytest
 from helpers import page, verdict, verdicts
 
-from dedupe_audit.dating.staleness import load_eras
 from dedupe_audit.dating.tense import CURRENT, clause_tense
-
-
-@pytest.fixture(scope="module")
-def eras():
-    return load_eras()
 
 
 @pytest.mark.parametrize("text", [

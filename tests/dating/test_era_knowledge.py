@@ -13,8 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from helpers import holds_on, mentioned_facts
 
-from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions, load_eras, screened_facts
+from dedupe_audit.dating.eras import screened_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 ERA_FOLDER = resources.files("dedupe_audit").joinpath("data", "eras")
@@ -24,23 +25,12 @@ MANY_HOLDERS = {"us-senator", "us-representative", "us-governor", "us-special-co
                 "us-presidential-candidate"}
 
 
-@pytest.fixture(scope="module")
-def eras() -> EraRegistry:
-    return load_eras()
-
 
 def _topic_files() -> dict[str, dict]:
     """Each shipped topic file, parsed."""
     return {f.name: tomllib.loads(f.read_text(encoding="utf-8"))
             for f in ERA_FOLDER.iterdir() if f.name.endswith(".toml")}
 
-
-def _resolve(text: str, eras: EraRegistry) -> list[Fact]:
-    return [m.fact for m in find_mentions(text, eras)]
-
-
-def _holds(fact: Fact, day: str) -> bool:
-    return any(term.contains(date.fromisoformat(day)) for term in fact.terms)
 
 
 # --------------------------------------------------------------------------- the files
@@ -168,9 +158,9 @@ def test_one_holder_offices_do_not_overlap(eras):
     ],
 )
 def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outside):
-    facts = _resolve(text, eras)
+    facts = mentioned_facts(text, eras)
     assert [f.fact_id for f in facts] == [fact_id]
-    assert _holds(facts[0], inside) and not _holds(facts[0], outside)
+    assert holds_on(facts[0], inside) and not holds_on(facts[0], outside)
 
 
 @pytest.mark.parametrize(
@@ -190,27 +180,28 @@ def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outs
     ],
 )
 def test_ambiguous_or_untitled_names_do_not_resolve(eras, text):
-    assert _resolve(text, eras) == []
+    assert mentioned_facts(text, eras) == []
 
 
 def test_a_capitalised_title_after_a_comma_is_the_next_persons(eras):
     # a list, not an apposition: "Mnuchin, Treasury Secretary Yellen" names Yellen only
-    facts = _resolve("Steven Mnuchin, Treasury Secretary Janet Yellen and others attended.", eras)
+    facts = mentioned_facts("Steven Mnuchin, Treasury Secretary Janet Yellen and others attended.", eras)
     assert [f.holder for f in facts] == ["Janet Yellen"]
 
 
 def test_same_person_different_offices_resolve_by_title(eras):
-    assert [f.fact_id for f in _resolve("Gov. Rick Scott", eras)] == ["us-governor-fl-rick-scott"]
-    assert [f.fact_id for f in _resolve("Sen. Rick Scott", eras)] == ["us-senator-rick-scott-s001217"]
-    assert [f.fact_id for f in _resolve("CIA Director Mike Pompeo", eras)] == ["us-cia-director-pompeo"]
-    assert [f.fact_id for f in _resolve("Rep. Robert Menendez", eras)] == [
+    assert [f.fact_id for f in mentioned_facts("Gov. Rick Scott", eras)] == ["us-governor-fl-rick-scott"]
+    assert [f.fact_id for f in mentioned_facts("Sen. Rick Scott", eras)] == ["us-senator-rick-scott-s001217"]
+    assert [f.fact_id for f in mentioned_facts("CIA Director Mike Pompeo", eras)] == (
+        ["us-cia-director-pompeo"])
+    assert [f.fact_id for f in mentioned_facts("Rep. Robert Menendez", eras)] == [
         "us-representative-robert-menendez-m001226"]
 
 
 def test_current_member_term_is_open_and_past_chamber_closed(eras):
     """Schiff sat in the House until 2024 and in the Senate since: one fact per chamber."""
-    (house,) = _resolve("Rep. Adam Schiff", eras)
-    (senate,) = _resolve("Sen. Adam Schiff", eras)
+    (house,) = mentioned_facts("Rep. Adam Schiff", eras)
+    (senate,) = mentioned_facts("Sen. Adam Schiff", eras)
     assert house.terms[-1].end is not None and senate.terms[-1].end is None
     assert house.terms[-1].end <= senate.terms[0].start
 

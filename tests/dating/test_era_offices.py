@@ -7,24 +7,10 @@ Germany's chancellor, a bare "Ambassador", another company's CEO) resolve to nob
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from helpers import holds_on, mentioned_facts
 
-from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions, load_eras
-
-
-@pytest.fixture(scope="module")
-def eras() -> EraRegistry:
-    return load_eras()
-
-
-def _resolve(text: str, eras: EraRegistry) -> list[Fact]:
-    return [m.fact for m in find_mentions(text, eras)]
-
-
-def _holds(fact: Fact, day: str) -> bool:
-    return any(term.contains(date.fromisoformat(day)) for term in fact.terms)
+from dedupe_audit.dating.eras import find_mentions
 
 
 @pytest.mark.parametrize(
@@ -113,9 +99,9 @@ def _holds(fact: Fact, day: str) -> bool:
     ],
 )
 def test_new_office_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outside):
-    facts = _resolve(text, eras)
+    facts = mentioned_facts(text, eras)
     assert [f.fact_id for f in facts] == [fact_id]
-    assert _holds(facts[0], inside) and not _holds(facts[0], outside)
+    assert holds_on(facts[0], inside) and not holds_on(facts[0], outside)
 
 
 @pytest.mark.parametrize(
@@ -130,21 +116,23 @@ def test_new_office_mentions_resolve_to_holder_and_window(eras, text, fact_id, i
     ],
 )
 def test_shadow_ministers_are_not_the_minister(eras, text):
-    assert not [f for f in _resolve(text, eras) if f.office.startswith("uk-")]
+    assert not [f for f in mentioned_facts(text, eras) if f.office.startswith("uk-")]
 
 
 def test_chancellor_alone_resolves_by_the_name(eras):
     """'Chancellor' is Germany's and Britain's: the holder's name tells them apart."""
-    assert [f.fact_id for f in _resolve("Chancellor Olaf Scholz met.", eras)] == ["german-chancellor-scholz"]
-    assert [f.fact_id for f in _resolve("канцлер Німеччини Олаф Шольц", eras)] == ["german-chancellor-scholz"]
-    assert [f.fact_id for f in _resolve("Chancellor Rishi Sunak", eras)] == ["uk-chancellor-sunak"]
-    assert _resolve("Chancellor Brown said", eras) == []  # first name required for Gordon Brown
+    assert [f.fact_id for f in mentioned_facts("Chancellor Olaf Scholz met.", eras)] == (
+        ["german-chancellor-scholz"])
+    assert [f.fact_id for f in mentioned_facts("канцлер Німеччини Олаф Шольц", eras)] == (
+        ["german-chancellor-scholz"])
+    assert [f.fact_id for f in mentioned_facts("Chancellor Rishi Sunak", eras)] == ["uk-chancellor-sunak"]
+    assert mentioned_facts("Chancellor Brown said", eras) == []  # first name required for Gordon Brown
 
 
 def test_one_person_in_several_offices_is_told_apart_by_the_title(eras):
-    (home,) = _resolve("Home Secretary Sajid Javid", eras)
-    (chancellor,) = _resolve("Chancellor Sajid Javid", eras)
-    (health,) = _resolve("Health Secretary Sajid Javid", eras)
+    (home,) = mentioned_facts("Home Secretary Sajid Javid", eras)
+    (chancellor,) = mentioned_facts("Chancellor Sajid Javid", eras)
+    (health,) = mentioned_facts("Health Secretary Sajid Javid", eras)
     assert [home.office, chancellor.office, health.office] == [
         "uk-home-secretary", "uk-chancellor", "uk-health-secretary"]
     assert home.terms[-1].end <= chancellor.terms[0].start < chancellor.terms[-1].end <= health.terms[0].start
@@ -174,4 +162,4 @@ def test_former_ceo_is_retrospective(eras):
     ],
 )
 def test_titles_for_someone_else_do_not_resolve(eras, text):
-    assert _resolve(text, eras) == []
+    assert mentioned_facts(text, eras) == []

@@ -30,10 +30,6 @@ STALE_RECALL_FLOOR = 0.9
 ACCURACY_FLOOR = 0.9
 
 
-@pytest.fixture(scope="module")
-def eras():
-    return load_eras()
-
 
 # --------------------------------------------------------------------------- page dates
 

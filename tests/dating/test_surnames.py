@@ -6,15 +6,10 @@ import pytest
 from helpers import page, verdicts
 
 from dedupe_audit.dating.eras import find_mentions
-from dedupe_audit.dating.staleness import lead_in_outlet, load_eras
+from dedupe_audit.dating.staleness import lead_in_outlet
 from dedupe_audit.dating.surnames import holder_keys, other_person_before, surname_key
 from dedupe_audit.provenance.cues import CueError, load_cues
 from dedupe_audit.provenance.outlets import load_registry
-
-
-@pytest.fixture(scope="module")
-def eras():
-    return load_eras()
 
 
 def _surname_marker(verdict, phrase: str):

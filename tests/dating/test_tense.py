@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from helpers import page, verdicts
 
-from dedupe_audit.dating.eras import load_eras
 from dedupe_audit.dating.tense import (
     BARE,
     CURRENT,
@@ -18,11 +17,6 @@ from dedupe_audit.dating.tense import (
     future_clause,
     recent_in_clause,
 )
-
-
-@pytest.fixture(scope="module")
-def eras():
-    return load_eras()
 
 
 def frame(text: str, mention: str) -> tuple[str, str, bool]:

@@ -8,26 +8,12 @@ XIII", "Vice President Sara Duterte") resolve to nobody. Cases written for these
 from __future__ import annotations
 
 import tomllib
-from datetime import date
 from importlib import resources
 
 import pytest
-from helpers import verdict
+from helpers import holds_on, mentioned_facts, verdict
 
-from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions, load_eras, screened_facts
-
-
-@pytest.fixture(scope="module")
-def eras() -> EraRegistry:
-    return load_eras()
-
-
-def _resolve(text: str, eras: EraRegistry) -> list[Fact]:
-    return [m.fact for m in find_mentions(text, eras)]
-
-
-def _holds(fact: Fact, day: str) -> bool:
-    return any(term.contains(date.fromisoformat(day)) for term in fact.terms)
+from dedupe_audit.dating.eras import screened_facts
 
 
 @pytest.mark.parametrize(
@@ -92,9 +78,9 @@ def _holds(fact: Fact, day: str) -> bool:
     ],
 )
 def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outside):
-    facts = _resolve(text, eras)
+    facts = mentioned_facts(text, eras)
     assert [f.fact_id for f in facts] == [fact_id]
-    assert _holds(facts[0], inside) and not _holds(facts[0], outside)
+    assert holds_on(facts[0], inside) and not holds_on(facts[0], outside)
 
 
 @pytest.mark.parametrize(
@@ -124,7 +110,7 @@ def test_mentions_resolve_to_holder_and_window(eras, text, fact_id, inside, outs
     ],
 )
 def test_places_ships_and_namesakes_do_not_resolve(eras, text):
-    assert _resolve(text, eras) == []
+    assert mentioned_facts(text, eras) == []
 
 
 @pytest.mark.parametrize(
@@ -144,12 +130,12 @@ def test_a_country_possessive_before_a_later_post_is_not_the_earlier_office(eras
     """A former head of government who went on to an international post, to the presidency,
     or stayed a public figure is introduced with the country's possessive: that is not the
     old office."""
-    assert office not in {f.office for f in _resolve(text, eras)}
+    assert office not in {f.office for f in mentioned_facts(text, eras)}
 
 
 def test_one_person_in_two_offices_is_told_apart_by_the_title(eras):
-    (president,) = _resolve("President Aleksandar Vučić", eras)
-    (premier,) = _resolve("Prime Minister Aleksandar Vučić", eras)
+    (president,) = mentioned_facts("President Aleksandar Vučić", eras)
+    (premier,) = mentioned_facts("Prime Minister Aleksandar Vučić", eras)
     assert (president.office, premier.office) == ("serbia-president", "serbia-prime-minister")
     assert premier.terms[-1].end is not None and premier.terms[-1].end <= president.terms[0].start
 

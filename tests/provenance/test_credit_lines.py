@@ -8,8 +8,7 @@ written here (none is copied from an eval set).
 from __future__ import annotations
 
 import pytest
-from helpers import trace_pages
-from test_tracing import make_doc
+from test_tracing import outlets_of, rules_of, trace_one
 
 from dedupe_audit.provenance.cues import CueError, load_cues
 from dedupe_audit.provenance.outlets import RegistryError, load_registry
@@ -21,17 +20,6 @@ STORY = [
 ]
 
 
-def trace(lines: list[str], site: str | None = None) -> tuple:
-    return trace_pages([make_doc(lines, site=site)], [], load_registry())[0]
-
-
-def outlets(found: tuple) -> list[str | None]:
-    return [p.outlet for p in found]
-
-
-def rules(provenance) -> list[str]:
-    return [e.rule for e in provenance.evidence]
-
 
 # ------------------------------------------------------------------ contributors
 
@@ -42,36 +30,36 @@ def rules(provenance) -> list[str]:
     "Doe reported from Karachi. Associated Press writers John Roe and Mary Major in Washington contributed.",
 ])
 def test_wire_writers_who_contributed_make_the_story_the_wires(credit):
-    found = trace([*STORY, credit], site="foxnews.com")
-    assert outlets(found)[:3] == ["AP"] * 3
+    found = trace_one([*STORY, credit], site="foxnews.com")
+    assert outlets_of(found)[:3] == ["AP"] * 3
     assert all(e.rule == "inherited:wire-staff-contributed" for p in found[:3] for e in p.evidence[:1])
 
 
 def test_wire_as_an_organisation_that_contributed_stays_a_contributor():
-    found = trace([*STORY, "Fox News' John Doe and The Associated Press contributed to this report."],
+    found = trace_one([*STORY, "Fox News' John Doe and The Associated Press contributed to this report."],
                   site="foxnews.com")
-    assert outlets(found)[:3] == ["Fox News"] * 3
+    assert outlets_of(found)[:3] == ["Fox News"] * 3
 
 
 def test_newspaper_staff_who_contributed_name_no_author():
     """"The Washington Post's ..." under another paper's story: a contributor (author_kinds)."""
-    found = trace([*STORY, "Washington Post reporter Jane Roe in Helsinki contributed to this report."],
+    found = trace_one([*STORY, "Washington Post reporter Jane Roe in Helsinki contributed to this report."],
                   site="sfgate.com")
-    assert outlets(found)[:3] == ["San Francisco Chronicle"] * 3
+    assert outlets_of(found)[:3] == ["San Francisco Chronicle"] * 3
     assert "contributed to the report: The Washington Post (not the author)" in found[3].evidence[-1].detail
 
 
 def test_own_byline_above_keeps_the_story_with_its_author():
-    found = trace(["By Jane Doe, Reuters", *STORY,
+    found = trace_one(["By Jane Doe, Reuters", *STORY,
                    "Associated Press writer John Roe in Lahore contributed to this report."],
                   site="dispatch.com")
-    assert outlets(found)[1:4] == ["Reuters"] * 3
+    assert outlets_of(found)[1:4] == ["Reuters"] * 3
 
 
 def test_writer_who_merely_said_something_is_no_credit():
-    found = trace([*STORY, "Associated Press writer Jane Roe said. The fund contributed $5 million."],
+    found = trace_one([*STORY, "Associated Press writer Jane Roe said. The fund contributed $5 million."],
                   site="foxnews.com")
-    assert outlets(found)[:3] == ["Fox News"] * 3
+    assert outlets_of(found)[:3] == ["Fox News"] * 3
 
 
 def test_author_kinds_must_be_registry_kinds(tmp_path):
@@ -92,9 +80,9 @@ def test_author_kinds_must_be_registry_kinds(tmp_path):
     ("By Jane Doe / Valley Courier", "Valley Courier"),
 ])
 def test_byline_names_a_paper_the_registry_lacks(byline, paper):
-    found = trace(["Terminal to open before winter", byline, *STORY], site="nj.com")
-    assert outlets(found)[2:] == [paper] * 3
-    assert rules(found[2]) == ["inherited:byline-open-world"]
+    found = trace_one(["Terminal to open before winter", byline, *STORY], site="nj.com")
+    assert outlets_of(found)[2:] == [paper] * 3
+    assert rules_of(found[2]) == ["inherited:byline-open-world"]
 
 
 @pytest.mark.parametrize("byline", [
@@ -103,14 +91,14 @@ def test_byline_names_a_paper_the_registry_lacks(byline, paper):
     "By Tim Post", "By Jane Doe, Tim Post",  # a writer whose surname is a title word
 ])
 def test_byline_naming_no_paper_leaves_the_page_its_own(byline):
-    found = trace(["Terminal to open before winter", byline, *STORY], site="nj.com")
-    assert outlets(found)[2:] == ["NJ.com"] * 3
+    found = trace_one(["Terminal to open before winter", byline, *STORY], site="nj.com")
+    assert outlets_of(found)[2:] == ["NJ.com"] * 3
 
 
 def test_byline_naming_a_registered_paper_is_the_cue_rules_business():
-    found = trace(["Terminal to open before winter", "By The Associated Press", *STORY], site="nj.com")
-    assert outlets(found)[2:] == ["AP"] * 3
-    assert not any("byline-open-world" in rules(p) for p in found)
+    found = trace_one(["Terminal to open before winter", "By The Associated Press", *STORY], site="nj.com")
+    assert outlets_of(found)[2:] == ["AP"] * 3
+    assert not any("byline-open-world" in rules_of(p) for p in found)
 
 
 # ------------------------------------------------------------------ reposts "via" an outlet
@@ -121,19 +109,19 @@ def test_byline_naming_a_registered_paper_is_the_cue_rules_business():
     "Submitted by Jane Doe and John Roe, via Oilwatch.com:",
 ])
 def test_repost_credit_names_the_outlet_after_via(credit):
-    found = trace([credit, *STORY], site="zerohedge.com")
-    assert outlets(found)[1:] == ["Oilwatch.com"] * 3
+    found = trace_one([credit, *STORY], site="zerohedge.com")
+    assert outlets_of(found)[1:] == ["Oilwatch.com"] * 3
     assert found[1].via == ("ZeroHedge",)
 
 
 def test_repost_via_a_platform_names_no_outlet():
-    found = trace(["Authored by Jane Doe via Twitter,", *STORY], site="zerohedge.com")
-    assert outlets(found)[1:] == ["ZeroHedge"] * 3
+    found = trace_one(["Authored by Jane Doe via Twitter,", *STORY], site="zerohedge.com")
+    assert outlets_of(found)[1:] == ["ZeroHedge"] * 3
 
 
 def test_repost_via_a_registered_outlet_resolves_it():
-    found = trace(["[byline] Authored by Jane Doe via RT,", *STORY], site="zerohedge.com")
-    assert outlets(found)[1:] == ["RT"] * 3
+    found = trace_one(["[byline] Authored by Jane Doe via RT,", *STORY], site="zerohedge.com")
+    assert outlets_of(found)[1:] == ["RT"] * 3
 
 
 # ------------------------------------------------------------------ quotations introduced by an outlet
@@ -152,16 +140,16 @@ BLOG = [
     ("Порт обещает открытие зимой. Как сообщает ТАСС:", "TASS"),
 ])
 def test_paragraph_under_an_introduction_naming_an_outlet_is_its_text(intro, outlet):
-    found = trace([BLOG[0], intro, STORY[1], BLOG[1]], site="hotair.com")
-    assert outlets(found) == ["Hot Air", "Hot Air", outlet, "Hot Air"]
-    assert found[2].role == "quote" and rules(found[2]) == ["quote-intro"]
+    found = trace_one([BLOG[0], intro, STORY[1], BLOG[1]], site="hotair.com")
+    assert outlets_of(found) == ["Hot Air", "Hot Air", outlet, "Hot Air"]
+    assert found[2].role == "quote" and rules_of(found[2]) == ["quote-intro"]
 
 
 def test_quotation_over_several_paragraphs_runs_to_its_closing_mark():
-    found = trace([BLOG[0], "Per Reuters:", "“The terminal will open before winter,",
+    found = trace_one([BLOG[0], "Per Reuters:", "“The terminal will open before winter,",
                    "“and the cranes are already on site,", "“the authority said.”", BLOG[1]],
                   site="hotair.com")
-    assert outlets(found) == ["Hot Air", "Hot Air", "Reuters", "Reuters", "Reuters", "Hot Air"]
+    assert outlets_of(found) == ["Hot Air", "Hot Air", "Reuters", "Reuters", "Reuters", "Hot Air"]
 
 
 @pytest.mark.parametrize("intro", [
@@ -171,33 +159,33 @@ def test_quotation_over_several_paragraphs_runs_to_its_closing_mark():
     "Reuters says the port is late.",  # no colon: no quotation follows
 ])
 def test_introduction_naming_no_quoted_outlet_credits_nothing(intro):
-    found = trace([BLOG[0], intro, STORY[1], BLOG[1]], site="hotair.com")
+    found = trace_one([BLOG[0], intro, STORY[1], BLOG[1]], site="hotair.com")
     assert found[2].outlet == "Hot Air"
 
 
 def test_dateline_over_a_colon_goes_on_with_its_story():
-    found = trace(["WASHINGTON (AP) — The port authority said in a statement on Tuesday:",
+    found = trace_one(["WASHINGTON (AP) — The port authority said in a statement on Tuesday:",
                    "“The terminal will open before winter.”", STORY[2]], site="dispatch.com")
-    assert outlets(found) == ["AP"] * 3
-    assert found[1].role == "reported" and rules(found[1]) == ["inherited:dateline-parenthesised"]
+    assert outlets_of(found) == ["AP"] * 3
+    assert found[1].role == "reported" and rules_of(found[1]) == ["inherited:dateline-parenthesised"]
 
 
 # ------------------------------------------------------------------ posts signed by an outlet's account
 
 
 def test_post_signed_by_a_shows_account_is_the_outlets():
-    found = trace([BLOG[0], "The minister tells @janeroe the port opens before winter pic.twitter.com/x1",
+    found = trace_one([BLOG[0], "The minister tells @janeroe the port opens before winter pic.twitter.com/x1",
                    "[embed-credit] — Sunday Morning Talk (@ThisWeekABC) July 15, 2018", BLOG[1]],
                   site="hotair.com")
-    assert outlets(found) == ["Hot Air", "ABC News", None, "Hot Air"]
-    assert rules(found[1]) == ["embedded-post-account"]
+    assert outlets_of(found) == ["Hot Air", "ABC News", None, "Hot Air"]
+    assert rules_of(found[1]) == ["embedded-post-account"]
 
 
 def test_persons_account_with_an_outlets_letters_is_no_outlets():
     """Handles are listed per outlet: a reporter's own account is not matched by its letters."""
-    found = trace([BLOG[0], "The port opens before winter, the minister says.",
+    found = trace_one([BLOG[0], "The port opens before winter, the minister says.",
                    "— Jane Roe (@JaneRoeCNN) July 15, 2018", BLOG[1]], site="hotair.com")
-    assert outlets(found) == ["Hot Air"] * 4
+    assert outlets_of(found) == ["Hot Air"] * 4
 
 
 def test_handle_claimed_by_two_outlets_is_refused(tmp_path):
@@ -219,8 +207,8 @@ def test_handle_claimed_by_two_outlets_is_refused(tmp_path):
     ("Впервые опубликовано на сайте ТАСС.", "TASS"),
 ])
 def test_republication_notice_credits_the_story_above_it(notice, outlet):
-    found = trace([*STORY, notice], site="seattletimes.com")
-    assert outlets(found)[:3] == [outlet] * 3
+    found = trace_one([*STORY, notice], site="seattletimes.com")
+    assert outlets_of(found)[:3] == [outlet] * 3
 
 
 @pytest.mark.parametrize("line", [
@@ -228,5 +216,5 @@ def test_republication_notice_credits_the_story_above_it(notice, outlet):
     "Originally published July 14, 2018 at 6:54 pm",
 ])
 def test_first_publication_in_passing_credits_nothing(line):
-    found = trace([*STORY, line], site="seattletimes.com")
-    assert outlets(found)[:3] == ["The Seattle Times"] * 3
+    found = trace_one([*STORY, line], site="seattletimes.com")
+    assert outlets_of(found)[:3] == ["The Seattle Times"] * 3

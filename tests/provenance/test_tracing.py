@@ -61,6 +61,16 @@ def trace_one(lines: list[str], **kwargs: object) -> tuple:
     return trace_pages([make_doc(lines, **kwargs)], [], load_registry())[0]
 
 
+def outlets_of(found: tuple) -> list[str | None]:
+    """The outlet of each paragraph of a traced page."""
+    return [p.outlet for p in found]
+
+
+def rules_of(provenance) -> list[str]:
+    """The rules of one paragraph's evidence."""
+    return [e.rule for e in provenance.evidence]
+
+
 @pytest.fixture(scope="module")
 def registry():
     return load_registry()
