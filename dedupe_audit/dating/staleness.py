@@ -178,22 +178,33 @@ def _office_marker(mention: Mention, term: Term, tense: Tense | None = None,
                      tense.describe() if tense else "")
 
 
+def _sentence_dates(mention: Mention, para: Paragraph, lang: TimeLanguage) -> tuple[DateHit, ...]:
+    """The dates of the mention's sentence (document offsets), read once for the readings
+    that look at them (``_dated_present``, ``_dated_in_past``)."""
+    sentence = para.text[mention.sentence_start - para.start : mention.sentence_end - para.start]
+    return find_dates(sentence, lang, offset=mention.sentence_start)
+
+
 def _dated_in_past(mention: Mention, term: Term, page: date | None, text: str,
-                   para: Paragraph, lang: TimeLanguage) -> str | None:
+                   para: Paragraph, lang: TimeLanguage,
+                   dates: tuple[DateHit, ...] | None = None) -> str | None:
     """A date in the mention's sentence, before the page and inside the tenure, makes the
     mention a retrospective one ("the Biden administration's 2023 decision")."""
     return _dated_sentence(mention.phrase, mention.start, mention.end, mention.sentence_start,
-                           mention.sentence_end, term, page, text, para, lang)
+                           mention.sentence_end, term, page, text, para, lang, dates)
 
 
 def _dated_sentence(phrase: str, start: int, end: int, sentence_start: int, sentence_end: int,
                     term: Term, page: date | None, text: str, para: Paragraph,
-                    lang: TimeLanguage) -> str | None:
-    """``_dated_in_past`` for any span (document offsets) in its sentence."""
+                    lang: TimeLanguage, dates: tuple[DateHit, ...] | None = None) -> str | None:
+    """``_dated_in_past`` for any span (document offsets) in its sentence; ``dates``: the
+    sentence's dates when the caller has read them already."""
     if page is None:
         return None
     sentence = text[sentence_start - para.start : sentence_end - para.start]
-    for hit in find_dates(sentence, lang, offset=sentence_start):
+    if dates is None:
+        dates = find_dates(sentence, lang, offset=sentence_start)
+    for hit in dates:
         if _names_event(hit, sentence, sentence_start, lang):
             continue
         inside_mention = start <= hit.start < end
@@ -204,7 +215,7 @@ def _dated_sentence(phrase: str, start: int, end: int, sentence_start: int, sent
 
 
 def _dated_present(mention: Mention, page: date | None, para: Paragraph,
-                   lang: TimeLanguage) -> Clue | None:
+                   lang: TimeLanguage, dates: tuple[DateHit, ...]) -> Clue | None:
     """A holder in a present-tense clause whose sentence names one day before the page
     ("President Donald Trump walks in with Defense Secretary Jim Mattis ... on July 11,
     2018", the caption shape; "Трамп встречается с Меркель ... 11 июля 2018 года"): the
@@ -223,11 +234,12 @@ def _dated_present(mention: Mention, page: date | None, para: Paragraph,
     sentence = text[lo:hi]
     if rule.frames.search(sentence):
         return None
-    for hit in find_dates(sentence, lang, offset=lo):
-        if (hit.first != hit.last or not _YEAR.search(hit.phrase) or start <= hit.start < end
+    for hit in dates:
+        at = hit.start - para.start  # ``dates`` hold document offsets
+        if (hit.first != hit.last or not _YEAR.search(hit.phrase) or start <= at < end
                 or (page - hit.last).days <= MIN_GAP_DAYS
-                or len(text[lo:hit.start].split()) < rule.lead_words
-                or rule.not_after.search(text, max(lo, hit.start - 20), hit.start)):
+                or len(text[lo:at].split()) < rule.lead_words
+                or rule.not_after.search(text, max(lo, at - 20), at)):
             continue
         terms = [t for t in mention.fact.terms if t.contains(hit.first)]
         tense = clause_tense(text, start, end)
@@ -387,10 +399,11 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
     if mention.cue:
         later = _before_later_office(mention, term, page, eras, para, lang)
         return later or f"'{mention.phrase}' ({mention.cue})"
-    on_day = _dated_present(mention, page, para, lang)
+    dates = _sentence_dates(mention, para, lang) if page is not None else ()
+    on_day = _dated_present(mention, page, para, lang, dates)
     if on_day is not None:
         return on_day
-    why = _dated_in_past(mention, term, page, para.text, para, lang)
+    why = _dated_in_past(mention, term, page, para.text, para, lang, dates)
     if why:
         return why
     start, end = mention.start - para.start, mention.end - para.start
