@@ -107,3 +107,12 @@ def redis_url() -> Iterator[str]:
                 server.kill()
                 server.wait()
 
+
+@pytest.fixture(scope="module")
+def eras():
+    """The shipped era facts for the dating tests, loaded once per test module (a module may
+    define its own). Kept here, not in tests/dating/conftest.py: test modules import this
+    conftest by name (``from conftest import start_redis``), which a second conftest would shadow."""
+    from dedupe_audit.dating.eras import load_eras
+
+    return load_eras()
