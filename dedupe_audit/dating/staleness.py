@@ -317,10 +317,15 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
     tense = clause_tense(text, start, end)
     holds = page is None or term.contains(page)
     strong = holds or (tense.frame == CURRENT and tense.subject)
-    if (not strong and tense.subject and tense.frame in (PAST, REPORTING)
-            and recent_in_clause(text, start, end)):
+    recent = (not strong and tense.frame in (PAST, REPORTING)
+              and recent_in_clause(text, start, end))
+    if recent and tense.subject:
         tense = Tense(tense.frame, tense.verb + " + a recent day", True)
         strong = True
+    elif recent:
+        # "Он встречался с президентом Финляндии ... за несколько часов до саммита": the
+        # holder took part in the day's news, titled as of that day (weakly: not its subject)
+        return Tense(tense.frame, tense.verb + " + a recent day"), False, False
     past = not strong and (tense.frame == PAST_PERFECT or (tense.frame == PAST and not (
         PAST_NARRATION_COUNTS and tense.subject and not _INSTITUTION.search(text[start:end]))))
     sitting = _INCUMBENT.search(text, max(0, start - 40), start) if past else None
@@ -575,8 +580,10 @@ def _retermed(clues: list[Clue], beside: Sequence[Clue] = ()) -> list[Clue]:
     first term, though a senator sitting in both terms fits the second too; a tie keeps the
     reading nearest the page date. ``beside``: single-tenure clues of the rest of the
     paragraph's pasted block, which speaks from one time too; they move a reading only when
-    it fits none of them (a block may hold the page's own lines after the pasted ones)."""
-    own = [c for c in clues if len(c.terms) == 1 and c.office is not None]
+    it fits none of them (a block may hold the page's own lines after the pasted ones).
+    A time expression that dates the writing to a bounded window ("the 2018 NATO summit has
+    drawn to a close") votes like a single-tenure holder; one read off the page date does not."""
+    own = [c for c in clues if _votes(c)]
     near = [c for c in beside if len(c.terms) == 1 and c.office is not None]
     if not (own or near) or not any(len(c.terms) > 1 for c in clues):
         return clues
@@ -595,6 +602,15 @@ def _retermed(clues: list[Clue], beside: Sequence[Clue] = ()) -> list[Clue]:
                 clue = replace(clue, marker=marker, first=term.start, until=term.end)
         out.append(clue)
     return out
+
+
+def _votes(clue: Clue) -> bool:
+    """Whether a clue fixes one writing window that a several-tenure holder's reading can
+    agree with: a single-tenure office holder, or a bounded time expression not read off the
+    page date."""
+    if clue.office is not None:
+        return len(clue.terms) == 1
+    return not clue.yields and clue.first is not None and clue.until is not None
 
 
 def _holds_with(term: Term, clue: Clue) -> bool:

@@ -1,0 +1,94 @@
+"""Readings that tie a paragraph to the day it was written: a holder taking part in the
+day's news ("hours before the summit"), a time expression that dates the writing voting on a
+several-tenure holder's tenure, the shorthand "EU President", and last year compared with a
+named year. Cases written for these tests (EN, UK, RU)."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import verdict
+
+
+@pytest.mark.parametrize("text", [
+    "He met Finnish President Sauli Niinisto hours before the summit.",
+    "Він зустрівся з президентом Фінляндії Саулі Нііністе за кілька годин до саміту.",
+    "Он встречался с президентом Финляндии Саули Ниинистё за несколько часов до саммита.",
+])
+def test_a_holder_in_the_days_news_is_titled_as_of_that_day(eras, text):
+    found, why = verdict(text, "2026-02-10", eras)
+    assert found == "stale", why
+    assert "Niinist" in why
+
+
+@pytest.mark.parametrize("text", [
+    # dated history: the year in the sentence makes it retrospective
+    "He met Finnish President Sauli Niinisto in 2018, hours before the summit.",
+    # no recent day: past narration of a meeting is history told at any later time
+    "Он встречался с президентом Финляндии Саули Ниинистё в Хельсинки.",
+])
+def test_past_narration_without_a_day_of_news_stays_history(eras, text):
+    found, why = verdict(text, "2026-02-10", eras)
+    assert found != "stale", why
+
+
+def test_a_named_later_holder_turns_the_days_object_into_history(eras):
+    # "President Obama" as the object of the day's act, with the later holder named: history
+    found, why = verdict("Trump criticized President Obama on Monday.", "2018-07-16", eras)
+    assert found != "stale", why
+
+
+def test_a_dated_event_moves_a_several_tenure_holder_to_its_tenure(eras):
+    # "the 2018 NATO summit has drawn to a close" dates the writing to 2018; Trump's bare
+    # title then reads in his first term, not the one holding the page date
+    text = ("After days of talks, the 2018 NATO summit has drawn to a close, and US president "
+            "Donald Trump travels on to meet his counterparts.")
+    found, why = verdict(text, "2026-07-09", eras)
+    assert found == "stale", why
+    assert "written 2018-01-01" in why
+
+
+def test_a_dated_event_of_the_current_tenure_keeps_it(eras):
+    text = ("The 2025 NATO summit has drawn to a close, and US president Donald Trump travels "
+            "on to meet his counterparts.")
+    found, why = verdict(text, "2025-07-09", eras)
+    assert found != "stale", why
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("EU President Donald Tusk said Europe is not an enemy of America.", "Tusk"),
+    ("Президент ЄС Дональд Туск заявив, що Європа не є ворогом.", "Tusk"),
+    ("Президент ЕС Дональд Туск заявил, что Европа не враг.", "Tusk"),
+])
+def test_eu_president_is_the_shorthand_of_either_president(eras, text, holder):
+    found, why = verdict(text, "2026-03-05", eras)
+    assert found == "stale", why
+    assert holder in why and "European Council" in why
+
+
+def test_eu_president_of_today_fits(eras):
+    found, why = verdict("EU President Antonio Costa said Europe is ready.", "2026-03-05", eras)
+    assert found == "current", why
+
+
+@pytest.mark.parametrize("text, year", [
+    ("Dealers sold 17.3 million cars last year, an increase of 0.3 percent from 2017.", "2019"),
+    ("Sales last year were down 2.5% compared with 2016.", "2018"),
+    ("Минулого року продажі зросли на 5% порівняно з 2017 роком.", "2019"),
+    ("В прошлом году продажи выросли на 5% по сравнению с 2017 годом.", "2019"),
+])
+def test_last_year_over_a_named_year_dates_the_writing(eras, text, year):
+    found, why = verdict(text, "2025-11-12", eras)
+    assert found == "stale", why
+    assert f"written {year}-01-01" in why
+
+
+@pytest.mark.parametrize("text", [
+    # a span, a level of some year and a comparison without a change word say nothing
+    "Sales last year rose 4% from 2015 to 2017.",
+    "Sales last year were back to 2017 levels.",
+    "Sales last year rose 4% from 2015 levels.",
+    "Last year he moved from 2017 offices to new ones.",
+])
+def test_no_year_on_year_reading(eras, text):
+    found, why = verdict(text, "2025-11-12", eras)
+    assert found != "stale", why
