@@ -53,6 +53,7 @@ from dedupe_audit.dating.tense import (
     Tense,
     clause_tense,
     future_clause,
+    recent_before,
     recent_in_clause,
     sentence_bounds,
     sentence_of,
@@ -322,7 +323,8 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
     if recent and tense.subject:
         tense = Tense(tense.frame, tense.verb + " + a recent day", True)
         strong = True
-    elif recent:
+    elif recent or (not strong and tense.frame in (PAST, REPORTING) and not tense.subject
+                    and recent_before(text, start)):
         # "Он встречался с президентом Финляндии ... за несколько часов до саммита": the
         # holder took part in the day's news, titled as of that day (weakly: not its subject)
         return Tense(tense.frame, tense.verb + " + a recent day"), False, False

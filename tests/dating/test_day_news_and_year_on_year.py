@@ -92,3 +92,22 @@ def test_last_year_over_a_named_year_dates_the_writing(eras, text, year):
 def test_no_year_on_year_reading(eras, text):
     found, why = verdict(text, "2025-11-12", eras)
     assert found != "stale", why
+
+
+@pytest.mark.parametrize("text", [
+    "On Friday, Trump said Russia would not have taken Crimea. He answered questions at a "
+    "joint news conference with British Prime Minister Theresa May.",
+    "У п'ятницю Трамп заявив, що Росія не захопила б Крим. Він відповідав на запитання на "
+    "спільній пресконференції з британським прем'єр-міністром Терезою Мей.",
+])
+def test_a_paragraph_that_tells_a_recent_day_titles_its_participants_as_of_then(eras, text):
+    found, why = verdict(text, "2025-08-16", eras)
+    assert found == "stale", why
+    assert "Theresa May" in why
+
+
+def test_a_recent_day_after_the_mention_does_not_reach_back(eras):
+    text = ("He answered questions at a joint news conference with British Prime Minister "
+            "Theresa May. On Friday, he flew home.")
+    found, why = verdict(text, "2025-08-16", eras)
+    assert found != "stale", why
