@@ -262,6 +262,13 @@ def _alternation(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+# a country's possessive opening a lower-case title in an apposition: "Theresa May,
+# Britain's prime minister", "Britain's prime minister, Theresa May, said" (Guardian and
+# Reuters style); the possessive is part of most offices' titles, so only its shape is
+# looked ahead at here
+_OWNER = r"(?-i:[A-Z][\w.-]*(?:\s+(?-i:[A-Z])[\w.-]*)?)[’']s\s+(?=(?-i:[a-z]))"
+
+
 def _fact_pattern(titles: list[str], names: list[str], phrases: list[str]) -> str:
     """Title then name ("US President Joe Biden"), name then ", the" title ("Blinken, the
     secretary of state") or a lower-case title with no article ("Joseph Dunford, chairman of
@@ -272,7 +279,10 @@ def _fact_pattern(titles: list[str], names: list[str], phrases: list[str]) -> st
         # "foreign-policy chief", "national-security adviser": house styles hyphenate a
         # title's compound words where the data writes a space
         t, n = _alternation(t.replace(r"\s+", r"[\s-]+") for t in titles), _alternation(names)
-        forms += [rf"(?:{t})\s+{_HONORIFIC}(?:{n})", rf"(?:{n}),\s+(?:the\s+|(?=(?-i:[a-zа-яіїєґё])))(?:{t})"]
+        forms += [rf"(?:{t})\s+{_HONORIFIC}(?:{n})",
+                  rf"(?:{n}),\s+(?:the\s+|(?=(?-i:[a-zа-яіїєґё]))|(?={_OWNER}))(?:{t})(?<![’']s)",
+                  rf"(?:the\s+(?=(?-i:[a-z]))|(?={_OWNER}))(?:{t}),\s+(?:{n})"
+                  rf"(?=\s*[,;.)]|\s+(?!(?:and|or)\b)(?-i:[a-z]))"]
     return rf"(?<!\w)(?:{_alternation(forms)})(?!\w)"
 
 

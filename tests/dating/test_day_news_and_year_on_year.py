@@ -111,3 +111,36 @@ def test_a_recent_day_after_the_mention_does_not_reach_back(eras):
             "Theresa May. On Friday, he flew home.")
     found, why = verdict(text, "2025-08-16", eras)
     assert found != "stale", why
+
+
+@pytest.mark.parametrize("text", [
+    "Britain's prime minister, Theresa May, said the deal is done.",
+    "Theresa May, Britain's prime minister, says the deal is done.",
+    "The president, Barack Obama, says the deal is done.",
+])
+def test_a_lower_case_title_in_apposition_names_the_holder(eras, text):
+    found, why = verdict(text, "2025-06-30", eras)
+    assert found == "stale", why
+
+
+@pytest.mark.parametrize("text", [
+    # a possessive that is no title, and a list after a bare title
+    "Angela Merkel, Germany's biggest problem, says no.",
+    "The prime minister, Boris Johnson and Theresa May met.",
+])
+def test_no_apposition_without_a_title_or_in_a_list(eras, text):
+    found, why = verdict(text, "2025-06-30", eras)
+    assert found != "stale", why
+
+
+@pytest.mark.parametrize("text, found_want", [
+    ("She said the US remains a friend of the bloc of 28 nations.", "stale"),
+    ("Она заявила, что США остаются другом блока из 28 государств.", "stale"),
+    ("Вона заявила, що США залишаються другом блоку з 28 країн.", "stale"),
+    # the alliance in Russian usage, and today's bloc of 27
+    ("Россия осуждает военный блок из 28 государств.", "undetermined"),
+    ("She said the US remains a friend of the bloc of 27 nations.", "undetermined"),
+])
+def test_the_bloc_of_28_is_the_eu_before_brexit(eras, text, found_want):
+    found, why = verdict(text, "2026-01-20", eras)
+    assert found == found_want, why
