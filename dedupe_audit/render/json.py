@@ -125,11 +125,12 @@ def _python_float(found: re.Match[str]) -> str:
     return '": ' + repr(float(found.group(1)))
 
 
-def _encoded(value: Any) -> str:
+def encode(value: Any) -> str:
     """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, written by orjson
     (its indented output is C-fast where the standard library's indented encoder is pure
     Python: 15 s of a 200,000-paragraph report). Dataclasses are encoded as `asdict` makes
-    them. Whatever orjson refuses (an integer beyond 64 bits) goes to the standard library."""
+    them. Whatever orjson refuses (an integer beyond 64 bits) goes to the standard library.
+    Public so tests can hold it to that promise on values no small report holds."""
     try:
         text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
@@ -151,7 +152,7 @@ def _plain(value: Any) -> Any:
 def _dumps(value: Any, level: int) -> str:
     """``value`` as ``json.dumps(..., indent=2)`` writes it nested ``level`` deep (its
     first line unindented): JSON strings hold no raw newline, so every newline is layout."""
-    return _encoded(value).replace("\n", "\n" + "  " * level)
+    return encode(value).replace("\n", "\n" + "  " * level)
 
 
 def chunks(result: AuditResult) -> Iterator[str]:
