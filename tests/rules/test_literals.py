@@ -20,7 +20,6 @@ from dedupe_audit.rules.literals import (
     NEWER,
     LiteralScreen,
     WordProbe,
-    _key_of_ways,
     fold,
     required_literals,
     required_words,
@@ -224,12 +223,12 @@ def test_a_way_is_keyed_on_a_surname_rather_than_a_short_fragment_or_a_shared_ti
     loretta = frozenset({frozenset({"loretta", "lynch"})})
     obama = frozenset({frozenset({"president", "обам"}), frozenset({"obama"})})
     bush = frozenset({frozenset({"president", "bush"})})
-    keys = _key_of_ways([lynch, loretta, obama, bush])
-    assert keys[frozenset({"ste", "lynch"})] == "lynch"  # "ste" runs through most paragraphs
-    assert keys[frozenset({"president", "обам"})] == "обам"  # the title serves many facts
-    assert keys[frozenset({"president", "bush"})] == "bush"
-    # the key changes which ways are looked at, never which pass
     screen = LiteralScreen([lynch, loretta, obama, bush])
+    # each way is looked up by one of its literals: never "ste" (it runs through most paragraphs)
+    # nor "president" (the title serves many facts), so "ste lynch" is keyed on "lynch",
+    # "president обам" on "обам", "president bush" on "bush"
+    assert screen.keys == {"lynch", "loretta", "обам", "obama", "bush"}
+    # the key changes which ways are looked at, never which pass
     assert screen.may_match("Steve LYNCH said") == {0}
     assert screen.may_match("Stephen met Loretta Lynch") == {0, 1}
     assert screen.may_match("Президент Обама и president Bush") == {2, 3}
@@ -243,9 +242,9 @@ def test_both_automata_find_the_same_literals(monkeypatch):
 
     keys = {"year", "years", "ear", "the", "трамп", "рамп", "zz"}
     text = literals.fold("The years of Трамп; the earring.")
-    rust = literals._KeyFinder(keys).found(text)
+    rust = literals.key_finder(keys).found(text)
     monkeypatch.setattr(literals, "ahocorasick_rs", None)
-    fallback = literals._KeyFinder(keys).found(text)
+    fallback = literals.key_finder(keys).found(text)
     assert rust == fallback == {"the", "year", "years", "ear", "трамп", "рамп"}
 
 
