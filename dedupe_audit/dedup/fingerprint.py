@@ -651,7 +651,7 @@ def shingle_values_numpy(
         values = _mix64(acc + width.astype(np.uint64))
     split = int(counts[:sorted_below].sum())
     head, owned = values[:split], owners[:split]
-    order = _owner_value_order(head, owned)
+    order = owner_value_order(head, owned)
     head, owned = head[order], owned[order]
     keep = np.ones(len(head), dtype=bool)
     keep[1:] = (head[1:] != head[:-1]) | (owned[1:] != owned[:-1])
@@ -662,7 +662,7 @@ def shingle_values_numpy(
     return values, offsets
 
 
-def _owner_value_order(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
+def owner_value_order(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
     """``np.lexsort((values, owners))`` for ascending owners below 2**20, ~10x faster: one
     SIMD quicksort of (owner, top 44 bits of value) packed in one integer. Should two values
     of an owner share those bits and differ (~1 in 10**7 batches), the exact lexsort decides."""
