@@ -183,7 +183,7 @@ def naive_rates(texts: list[str], k: int, num_perm: int, seed: int) -> tuple[flo
 
 
 def plain_rate(texts: list[str], config, compiled: bool = True, jobs: int = 1) -> float:
-    """Paragraphs/s of fingerprint + sign (``detect.sign_batch``: ``Fingerprinter.arrays`` and
+    """Paragraphs/s of fingerprint + sign (``detect.sign``: ``Fingerprinter.arrays`` and
     ``signatures_of``) over a plain list of texts, as (a) and (b) get them: no documents, no
     windows, batches of ``detect.BATCH_TEXTS``; with the compiled kernels or (``compiled=False``)
     their numpy references; in one thread or (``jobs`` > 1) as an audit runs them: in that
@@ -201,7 +201,7 @@ def plain_rate(texts: list[str], config, compiled: bool = True, jobs: int = 1) -
                for lo in range(0, len(texts), detect.BATCH_TEXTS))
     with mock.patch.object(fingerprint, "kernels_for", kernels):
         start = time.perf_counter()
-        for _ in map_ordered(detect.sign_batch, batches, jobs, threads=compiled):
+        for _ in map_ordered(detect.sign, batches, jobs, threads=compiled):
             pass
         return len(texts) / (time.perf_counter() - start)
 

@@ -158,7 +158,7 @@ def batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
 _Work = tuple[list[str], list[tuple[int, int, int]], int, int, int]
 
 
-def sign_batch(args: _Work) -> tuple[Fingerprints, np.ndarray]:
+def sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     """Fingerprints of a batch's paragraphs and MinHash signatures of paragraphs then
     windows; windows are cut from their paragraph's tokens (``spans``). Plain lists and
     arrays, no object per text: they pickle fast from a worker, and detection keeps its
@@ -172,7 +172,7 @@ def sign_batch(args: _Work) -> tuple[Fingerprints, np.ndarray]:
 
 
 def _work(batch: Batch, config: Config) -> _Work:
-    """What ``sign_batch`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
+    """What ``sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
     dedup = config.dedup
     return batch.texts(windows=False), batch.spans, dedup.shingle_size, dedup.num_perm, dedup.seed
 
@@ -180,10 +180,10 @@ def _work(batch: Batch, config: Config) -> _Work:
 def signed_here(segmented: Sequence[SegmentedDocument],
                 config: Config) -> Iterator[tuple[Batch, Fingerprints, np.ndarray]]:
     """The signing step run in this process, one batch after another: what a Redis index writer
-    or a Dask partition signs. The batches and ``sign_batch`` are the local engine's, so every engine
+    or a Dask partition signs. The batches and ``sign`` are the local engine's, so every engine
     fingerprints and signs the same texts the same way (no worker pool: a Dask worker is one)."""
     for batch in batches(enumerate(segmented), config):
-        found, sigs = sign_batch(_work(batch, config))
+        found, sigs = sign(_work(batch, config))
         yield batch, found, sigs
 
 
@@ -204,7 +204,7 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
             batches: Sequence[Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures through the incremental store: a page whose text the page
     memo knows takes its stored arrays; the other pages of a batch are signed together by
-    ``sign_batch``, as a run without the index signs them, and stored. (Without a page memo, texts
+    ``sign``, as a run without the index signs them, and stored. (Without a page memo, texts
     are looked up in the per-text tables of older indexes.)"""
     memo = cache.memo
     if memo is None:
@@ -265,7 +265,7 @@ def _page_runs(batch: Batch) -> Iterator[tuple[int, int, int, int, int]]:
 def _signed_pages(work: tuple[Batch, Sequence[tuple[int, int, int, int, int]]],
                   config: Config) -> list[SignedPage]:
     """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
-    ``sign_batch`` as a run without the index makes them, one record per page."""
+    ``sign`` as a run without the index makes them, one record per page."""
     batch, runs = work
     if not runs:
         return []
@@ -274,8 +274,7 @@ def _signed_pages(work: tuple[Batch, Sequence[tuple[int, int, int, int, int]]],
     for _, lo, hi, wlo, whi in runs:
         spans.extend((len(texts) + row - lo, start, end) for row, start, end in batch.spans[wlo:whi])
         texts.extend(p.page[p.start : p.end] for p in batch.paragraphs[lo:hi])
-    dedup = config.dedup
-    found, sigs = sign_batch((texts, spans, dedup.shingle_size, dedup.num_perm, dedup.seed))
+    found, sigs = sign((texts, spans, config.dedup.shingle_size, config.dedup.num_perm, config.dedup.seed))
     paragraphs = len(texts)
     sizes = np.diff(found.offsets)
     hashes = np.asarray(found.content_hashes, dtype=np.uint64)
@@ -321,6 +320,7 @@ def _signers(total: int, config: Config) -> tuple[int, bool]:
     return jobs, threads
 
 
+# Public, as ``sign`` is: ``benchmarks/throughput.py`` times signing at a run's parallelism alone.
 def signed_batches(
     pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None = None,
@@ -328,8 +328,7 @@ def signed_batches(
     """Each batch of the ``numbered`` pages with its paragraphs' fingerprints and the
     signatures of its paragraphs then windows, in document order. The workers are chosen for
     the texts of the pages stored when it starts: the run's, or a lower bound while pages
-    still arrive (``detect_arriving`` reads ahead enough for the same choice). Public so
-    ``benchmarks/throughput.py`` times signing at a run's parallelism without detection."""
+    still arrive (``detect_arriving`` reads ahead enough for the same choice)."""
     jobs, threads = _signers(pages.total_parts, config)  # read before any page is pulled
     signed: Iterable[tuple[Batch, tuple[Fingerprints, np.ndarray]]]
     if cache is not None:
@@ -343,8 +342,7 @@ def signed_batches(
                 made.append(batch)
                 yield _work(batch, config)
 
-        signed = ((made.popleft(), result)
-                  for result in map_ordered(sign_batch, work(), jobs, threads=threads))
+        signed = ((made.popleft(), result) for result in map_ordered(sign, work(), jobs, threads=threads))
     done = 0
     for batch, (found, sigs) in signed:
         done += batch.parts

@@ -125,12 +125,11 @@ def _python_float(found: re.Match[str]) -> str:
     return '": ' + repr(float(found.group(1)))
 
 
-def encode(value: Any) -> str:
+def encode(value: Any) -> str:  # public: tests hold it to json.dumps on values no report holds
     """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, written by orjson
     (its indented output is C-fast where the standard library's indented encoder is pure
     Python: 15 s of a 200,000-paragraph report). Dataclasses are encoded as `asdict` makes
-    them. Whatever orjson refuses (an integer beyond 64 bits) goes to the standard library.
-    Public so tests can hold it to that promise on values no small report holds."""
+    them. Whatever orjson refuses (an integer beyond 64 bits) goes to the standard library."""
     try:
         text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
