@@ -60,23 +60,21 @@ def main() -> None:
     every = load_rules(tuple(config.segment.boilerplate_rules))
     seed = RuleSet(seed_rules(every))  # a RuleSet carries its checks, as loaded rules do
     none = RuleSet()
-    with_jus = segment_module._with_low_content, segment_module.may_link
-
-    def without_jus(found: list, *_: object) -> list:
-        return found
+    with_jus = segment_module.may_link
 
     def never(_: str) -> bool:
         return False
 
     def run(rules: tuple, jus: bool) -> Callable[[], list]:
         def work() -> list:
-            # without jusText: neither its layer nor the link test segment runs for it
+            # without jusText: no paragraph passes the link test segment runs for it, so no page
+            # has a short link-like line and the jusText layer never runs
             if not jus:
-                segment_module._with_low_content, segment_module.may_link = without_jus, never
+                segment_module.may_link = never
             try:
                 return [segment_module.segment(doc, config, rules) for doc in docs]
             finally:
-                segment_module._with_low_content, segment_module.may_link = with_jus
+                segment_module.may_link = with_jus
         return work
 
     variants = {

@@ -183,7 +183,7 @@ def naive_rates(texts: list[str], k: int, num_perm: int, seed: int) -> tuple[flo
 
 
 def plain_rate(texts: list[str], config, compiled: bool = True, jobs: int = 1) -> float:
-    """Paragraphs/s of fingerprint + sign (``detect._sign``: ``Fingerprinter.arrays`` and
+    """Paragraphs/s of fingerprint + sign (``detect.sign``: ``Fingerprinter.arrays`` and
     ``signatures_of``) over a plain list of texts, as (a) and (b) get them: no documents, no
     windows, batches of ``detect.BATCH_TEXTS``; with the compiled kernels or (``compiled=False``)
     their numpy references; in one thread or (``jobs`` > 1) as an audit runs them: in that
@@ -195,13 +195,13 @@ def plain_rate(texts: list[str], config, compiled: bool = True, jobs: int = 1) -
 
     fingerprint.load_kernels()  # loaded, and the lookup tables built, once per process: not timed
     fingerprint.Fingerprinter(config.dedup.shingle_size).arrays(texts[:10])
-    kernels = fingerprint._kernels if compiled else lambda texts=0: None
+    kernels = fingerprint.kernels_for if compiled else lambda texts=0: None
     dedup = config.dedup
     batches = ((texts[lo : lo + detect.BATCH_TEXTS], [], dedup.shingle_size, dedup.num_perm, dedup.seed)
                for lo in range(0, len(texts), detect.BATCH_TEXTS))
-    with mock.patch.object(fingerprint, "_kernels", kernels):
+    with mock.patch.object(fingerprint, "kernels_for", kernels):
         start = time.perf_counter()
-        for _ in map_ordered(detect._sign, batches, jobs, threads=compiled):
+        for _ in map_ordered(detect.sign, batches, jobs, threads=compiled):
             pass
         return len(texts) / (time.perf_counter() - start)
 
@@ -532,7 +532,7 @@ def main() -> None:
         start = time.perf_counter()
         texts = 0
         numbered = enumerate(pages)
-        for batch, _, _ in detect._signed_batches(pages, numbered, run_config, None):
+        for batch, _, _ in detect.sign_batched_batches(pages, numbered, run_config, None):
             texts += batch.size
         seconds = time.perf_counter() - start
         rate = texts / seconds

@@ -439,7 +439,10 @@ _SLAVIC_REPORTING = words("""
 
 
 @cache
-def _analysers() -> tuple[Any, Any] | None:
+def slavic_analysers() -> tuple[Any, Any] | None:
+    """pymorphy3's Ukrainian and Russian analysers, or None where pymorphy3 or a dictionary is
+    missing (then no Slavic verb is read). Loaded once a process, and only when a word is not
+    in the knowledge cache: tests replace it to see whether the dictionaries were needed."""
     try:
         import pymorphy3
     except ImportError:
@@ -455,11 +458,13 @@ _RU_ONLY = re.compile(r"[ыэъёЫЭЪЁ]")
 
 
 @cache
-def _verb(word: str, ukrainian: bool) -> tuple[str, str] | None:
-    """(tense, lemma) of a finite verb form, or None. Remembered between runs (see
-    ``knowledge_cache``) under the analyser's and its dictionaries' versions and this
-    module's source: loading the two dictionaries cost every run that meets a Ukrainian or
-    Russian mention ~0.2 s, and a re-run over the same pages asks about the same words."""
+def verb_reading(word: str, ukrainian: bool) -> tuple[str, str] | None:
+    """(tense, lemma) of a finite Ukrainian or Russian verb form, or None: what ``clause_tense``
+    reads a Slavic clause's verbs by (public: tests check readings and their caching).
+    Remembered between runs (see ``knowledge_cache``) under the analyser's and its
+    dictionaries' versions and this module's source: loading the two dictionaries cost every
+    run that meets a Ukrainian or Russian mention ~0.2 s, and a re-run over the same pages
+    asks about the same words."""
     try:
         return remembered("slavic-verb", (_analyser_versions(), word, ukrainian),
                           lambda: _read_verb(word, ukrainian), _is_verb)
@@ -492,7 +497,7 @@ def _is_verb(value: object) -> bool:
 
 
 def _read_verb(word: str, ukrainian: bool) -> tuple[str, str] | None:
-    analysers = _analysers()
+    analysers = slavic_analysers()
     if analysers is None:
         raise _NoAnalysers
     first, second = (analysers[0], analysers[1]) if ukrainian else (analysers[1], analysers[0])
@@ -513,7 +518,7 @@ def _slavic_tense(text: str, start: int, end: int) -> Tense:
     order = [k for k in range(last, min(len(raw), last + _WINDOW)) if raw[k] not in _HARD]
     order += [k for k in range(first - 1, max(-1, first - 1 - _WINDOW), -1)]
     for k in order:
-        found = _verb(words[k], ukrainian)
+        found = verb_reading(words[k], ukrainian)
         if found is None:
             continue
         tense, lemma = found

@@ -144,7 +144,7 @@ class CandidateIndex:
         """
         self.capped_keys, self.pairs_found = np.empty(0, dtype=np.int64), 0
         if self.engine == "numpy":
-            cap = None if most is None else _StreamedCap(np.asarray(most, dtype=np.int64))
+            cap = None if most is None else StreamedCap(np.asarray(most, dtype=np.int64))
             codes, counts = self._numpy_codes(max_bucket, below, min_bands, release, cap)
             if cap is not None:
                 codes, counts, self.capped_keys, self.pairs_found = cap.result()
@@ -160,7 +160,7 @@ class CandidateIndex:
 
     def _numpy_codes(
         self, max_bucket: int, below: int | None, min_bands: int = 1, release: bool = False,
-        cap: _StreamedCap | None = None,
+        cap: StreamedCap | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         if self._released:
             raise RuntimeError("this index released its signatures: it answers once")
@@ -194,7 +194,7 @@ class CandidateIndex:
         raw = sum(int((sizes.astype(np.int64) * (sizes - 1) // 2).sum()) for _, sizes, _ in buckets)
         end = min(limit, int(keys[-1]) + 1)
         edges = (np.array([0, end], dtype=np.int64) if raw <= PAIRS_PER_PASS
-                 else _pass_edges(buckets, keys, end))
+                 else pass_edges(buckets, keys, end))
         found_codes, found_counts = [], []
         for lo, hi in zip(edges[:-1], edges[1:], strict=True):
             codes = np.concatenate([bucket_pairs(bucket, keys, int(lo), int(hi)) for bucket in buckets])
@@ -232,10 +232,11 @@ class CandidateIndex:
         return codes, np.array([counts[p] for p in pairs], dtype=np.int64)
 
 
-def _pass_edges(buckets: list[tuple[np.ndarray, np.ndarray, np.ndarray]], keys: np.ndarray, end: int
+def pass_edges(buckets: list[tuple[np.ndarray, np.ndarray, np.ndarray]], keys: np.ndarray, end: int
                 ) -> np.ndarray:
     """Edges of ranges of first keys in [0, end) holding about ``PAIRS_PER_PASS`` raw pairs
-    each (a key with more is a range of its own), from each key's raw pairs as first key.
+    each (a key with more is a range of its own), from each key's raw pairs as first key
+    (public: tests check the ranges against the budget and count the passes made).
     Even ranges of key values were uneven: a key pairs with the keys after it, so the first
     ranges held most pairs (in a 75 MB line of a 20-word vocabulary, 8.1M of 9.7M in the first
     of two passes). Where the ranges end changes nothing found: a pair is made in the range of
@@ -358,7 +359,7 @@ def cap_candidates(pairs: np.ndarray, counts: np.ndarray, nodes: np.ndarray, mos
     """Candidate pairs left once each node keeps at most ``most[node]`` of them, and the nodes
     that lost some (sorted). ``nodes``: the (m, 2) pairs as node numbers (0..len(most)-1).
     ``degree``: each node's candidates among all pairs, when ``pairs`` holds only some of them
-    (``_StreamedCap``: each node's best ``most`` among all, and the pairs arriving after them).
+    (``StreamedCap``: each node's best ``most`` among all, and the pairs arriving after them).
 
     Why: in degenerate text (a tiny vocabulary, one template on every page) every paragraph
     is a candidate of every other, and checking all pairs is quadratic. A pair is kept when it
@@ -386,7 +387,7 @@ def cap_candidates(pairs: np.ndarray, counts: np.ndarray, nodes: np.ndarray, mos
     return pairs[keep], lost
 
 
-class _StreamedCap:
+class StreamedCap:
     """``cap_candidates`` over pair codes (first key << 32 | second) that arrive in passes,
     holding only what can still be kept: degenerate text (a 150 MB line of a 20-word
     vocabulary) made ~40M candidate pairs, ~5 GB with their arrays, of which ~0.3M were kept.
@@ -397,6 +398,7 @@ class _StreamedCap:
     can never be kept, and every pair that can is still held. ``prune`` drops the others
     whenever the held pairs pass ``budget``; ``result`` makes the last cut with each key's full
     count of candidates. Ordinary text never passes its limits: nothing is ranked then.
+    Public: tests hold it to ``cap_candidates`` over pairs arriving in any passes.
     """
 
     def __init__(self, most: np.ndarray) -> None:

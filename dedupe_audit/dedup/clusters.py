@@ -69,7 +69,7 @@ def build_clusters(
 
     A cluster is not a connected component of the verified pairs: chains of pairs (A~B, B~C)
     join text that is not alike (at a million paragraphs, 3% of the member pairs of components
-    were above the threshold). Each cluster is a star (``_stars``): its first member, the
+    were above the threshold). Each cluster is a star (``star_leaders``): its first member, the
     representative, is verified near every other member (or an exact copy of one that is),
     and with ``threshold`` > 0 the members' shingle Jaccard with each other reaches it too. A
     verified pair split over two clusters is kept as evidence: each side lists the other
@@ -97,7 +97,7 @@ def build_clusters(
         if pair.normals is not None:
             known[a], known[b] = pair.normals
     weights = np.fromiter((pair.jaccard for pair in near), dtype=np.float64, count=n_near)
-    star = _stars(len(refs), head[near_a], head[near_b], weights,
+    star = star_leaders(len(refs), head[near_a], head[near_b], weights,
                   _pair_jaccards(refs, fingerprints), threshold)
     lead = np.where(star[head] >= 0, star[head], head)  # each id's cluster, as its first id
     by_lead: dict[int, list[Containment]] = defaultdict(list)
@@ -166,7 +166,7 @@ def _pair_jaccards(refs: Sequence[ParagraphRef], fingerprints: Mapping[Paragraph
     return jaccards
 
 
-def _stars(count: int, a: np.ndarray, b: np.ndarray, weights: np.ndarray,
+def star_leaders(count: int, a: np.ndarray, b: np.ndarray, weights: np.ndarray,
            pair_jaccards: Callable[[np.ndarray], np.ndarray], threshold: float) -> np.ndarray:
     """Leader clustering of the verified graph (ids 0..count-1, edges a[k] - b[k] of Jaccard
     ``weights[k]``): the id of each node's star's leader, -1 for ids on no edge.
@@ -184,7 +184,7 @@ def _stars(count: int, a: np.ndarray, b: np.ndarray, weights: np.ndarray,
         return star
     # stars form per connected component; a component of two nodes (most of them) is one star,
     # set here at once: only larger components go through the rounds below (Python per node)
-    root = _components(count, a, b)
+    root = component_roots(count, a, b)
     pair = (np.bincount(root, minlength=count) == 2)[root[a]]
     star[a[pair]] = star[b[pair]] = np.minimum(a[pair], b[pair])
     a, b, weights = a[~pair], b[~pair], weights[~pair]
@@ -259,7 +259,7 @@ def _numbered(items: Sequence[ParagraphRef]) -> tuple[list[ParagraphRef], np.nda
     return [items[i] for i in order[new].tolist()], ids
 
 
-def _components(count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def component_roots(count: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The smallest number in each number's connected component, edges a[k] - b[k].
 
     Each round, every root across an edge from a smaller root hooks onto the smallest such;

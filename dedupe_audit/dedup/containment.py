@@ -100,7 +100,7 @@ def align(inner_text: str, container_text: str) -> tuple[int, int, float]:
     return found.dest_start, found.dest_end, found.score
 
 
-def _containment(
+def containment_of(
     inner: ParagraphRef,
     container: ParagraphRef,
     fingerprints: Mapping[ParagraphRef, Fingerprint],
@@ -182,7 +182,7 @@ def find_containment(
             outer = containers.fingerprints[container]
             if container == inner or outer.words < 1.5 * words[inner_at] or share < min_share:
                 continue
-            found.append(_containment(inner, container, fingerprints, segmented, share))
+            found.append(containment_of(inner, container, fingerprints, segmented, share))
     return found
 
 
@@ -494,7 +494,7 @@ def verify_contained(
     """The (inner, container) candidates (rows of ``refs``) whose inner has at least
     ``min_share`` of its shingles in the container, each located with ``align``. Shares are
     counted in one vectorised pass; the checks are ``find_containment``'s."""
-    return [_containment(inner, outer, fingerprints, segmented, share)
+    return [containment_of(inner, outer, fingerprints, segmented, share)
             for inner, outer, share in contained_shares(pairs, refs, fingerprints, min_share)]
 
 

@@ -158,11 +158,12 @@ def batches(numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
 _Work = tuple[list[str], list[tuple[int, int, int]], int, int, int]
 
 
-def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
+def sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
     """Fingerprints of a batch's paragraphs and MinHash signatures of paragraphs then
     windows; windows are cut from their paragraph's tokens (``spans``). Plain lists and
     arrays, no object per text: they pickle fast from a worker, and detection keeps its
-    own (the text as a span of its page)."""
+    own (the text as a span of its page). The signing step of every engine (one definition);
+    public so ``benchmarks/throughput.py`` times it alone."""
     texts, spans, shingle_size, num_perm, seed = args
     found = Fingerprinter(shingle_size).arrays(texts, spans)
     sizes = np.r_[np.diff(found.offsets), [len(w) for w in found.windows]].astype(np.int64)
@@ -171,7 +172,7 @@ def _sign(args: _Work) -> tuple[Fingerprints, np.ndarray]:
 
 
 def _work(batch: Batch, config: Config) -> _Work:
-    """What ``_sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
+    """What ``sign`` needs of a batch: its paragraph texts, window spans and the MinHash settings."""
     dedup = config.dedup
     return batch.texts(windows=False), batch.spans, dedup.shingle_size, dedup.num_perm, dedup.seed
 
@@ -179,10 +180,10 @@ def _work(batch: Batch, config: Config) -> _Work:
 def signed_here(segmented: Sequence[SegmentedDocument],
                 config: Config) -> Iterator[tuple[Batch, Fingerprints, np.ndarray]]:
     """The signing step run in this process, one batch after another: what a Redis index writer
-    or a Dask partition signs. The batches and ``_sign`` are the local engine's, so every engine
+    or a Dask partition signs. The batches and ``sign`` are the local engine's, so every engine
     fingerprints and signs the same texts the same way (no worker pool: a Dask worker is one)."""
     for batch in batches(enumerate(segmented), config):
-        found, sigs = _sign(_work(batch, config))
+        found, sigs = sign(_work(batch, config))
         yield batch, found, sigs
 
 
@@ -203,7 +204,7 @@ def _cached(cache: FingerprintCache, pages: PageStore, config: Config,
             batches: Sequence[Batch]) -> Iterator[tuple[Fingerprints, np.ndarray]]:
     """Fingerprints and signatures through the incremental store: a page whose text the page
     memo knows takes its stored arrays; the other pages of a batch are signed together by
-    ``_sign``, as a run without the index signs them, and stored. (Without a page memo, texts
+    ``sign``, as a run without the index signs them, and stored. (Without a page memo, texts
     are looked up in the per-text tables of older indexes.)"""
     memo = cache.memo
     if memo is None:
@@ -264,7 +265,7 @@ def _page_runs(batch: Batch) -> Iterator[tuple[int, int, int, int, int]]:
 def _signed_pages(work: tuple[Batch, Sequence[tuple[int, int, int, int, int]]],
                   config: Config) -> list[SignedPage]:
     """The fingerprints and signatures of some pages of a batch (``_page_runs`` items), made by
-    ``_sign`` as a run without the index makes them, one record per page."""
+    ``sign`` as a run without the index makes them, one record per page."""
     batch, runs = work
     if not runs:
         return []
@@ -273,7 +274,7 @@ def _signed_pages(work: tuple[Batch, Sequence[tuple[int, int, int, int, int]]],
     for _, lo, hi, wlo, whi in runs:
         spans.extend((len(texts) + row - lo, start, end) for row, start, end in batch.spans[wlo:whi])
         texts.extend(p.page[p.start : p.end] for p in batch.paragraphs[lo:hi])
-    found, sigs = _sign((texts, spans, config.dedup.shingle_size, config.dedup.num_perm, config.dedup.seed))
+    found, sigs = sign((texts, spans, config.dedup.shingle_size, config.dedup.num_perm, config.dedup.seed))
     paragraphs = len(texts)
     sizes = np.diff(found.offsets)
     hashes = np.asarray(found.content_hashes, dtype=np.uint64)
@@ -319,7 +320,8 @@ def _signers(total: int, config: Config) -> tuple[int, bool]:
     return jobs, threads
 
 
-def _signed_batches(
+# Public, as ``sign`` is: ``benchmarks/throughput.py`` times signing at a run's parallelism alone.
+def signed_batches(
     pages: PageStore, numbered: Iterable[tuple[int, SegmentedDocument]], config: Config,
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[tuple[Batch, Fingerprints, np.ndarray]]:
@@ -340,7 +342,7 @@ def _signed_batches(
                 made.append(batch)
                 yield _work(batch, config)
 
-        signed = ((made.popleft(), result) for result in map_ordered(_sign, work(), jobs, threads=threads))
+        signed = ((made.popleft(), result) for result in map_ordered(sign, work(), jobs, threads=threads))
     done = 0
     for batch, (found, sigs) in signed:
         done += batch.parts
@@ -502,7 +504,7 @@ def _detect(
     cache: FingerprintCache | None, progress: Callable[[int, int], None] | None,
     waited: list[float] | None = None,
 ) -> tuple[Cluster, ...]:
-    return detect_signed(pages, _signed_batches(pages, numbered, config, cache, progress), config, waited)
+    return detect_signed(pages, signed_batches(pages, numbered, config, cache, progress), config, waited)
 
 
 def detect_signed(
@@ -513,7 +515,7 @@ def detect_signed(
     candidates among representatives and windows (``CandidateIndex``, the bucket limits and
     candidate caps), near pairs (``verify_near_rows``), containment (``contained``) and clusters
     (``build_clusters``). What differs between backends is only where ``signed`` comes from:
-    worker threads or processes (``_signed_batches``), the SQLite cache (``_cached``), or the
+    worker threads or processes (``signed_batches``), the SQLite cache (``_cached``), or the
     fingerprints and signatures a shared Redis index holds (``engines.local.stored_batches``).
     ``waited`` (seconds spent producing arriving pages) is left out of the first step's time."""
     seconds: dict[str, float] = {}  # per step, returned with the clusters

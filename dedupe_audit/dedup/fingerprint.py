@@ -75,23 +75,23 @@ def _nfkc_all(texts: Sequence[str]) -> list[str]:
     return [t if t.isascii() or normal("NFKC", t) else nfkc("NFKC", t) for t in texts]
 
 
-def _fold_all(texts: Sequence[str]) -> str:
-    """``_fold`` of the texts joined by U+0000."""
+def fold_all(texts: Sequence[str]) -> str:
+    """``_fold`` of the texts joined by U+0000: the reference the compiled fold is checked against."""
     return _unify("\0".join(_nfkc_all(texts)).casefold())
 
 
-def _folded_codes(texts: Sequence[str]) -> np.ndarray:
-    """The code points of ``_fold_all(texts)`` (uint32). Compiled: a text made only of
+def folded_codes(texts: Sequence[str]) -> np.ndarray:
+    """The code points of ``fold_all(texts)`` (uint32). Compiled: a text made only of
     characters NFKC leaves alone everywhere (``fold_table``) is folded by one table lookup
     per code point; the others (a combining mark, a ligature, "ß", an emoji) by Python."""
-    compiled = _kernels()
+    compiled = kernels_for()
     if compiled is None:
-        return _codes(_fold_all(texts))
+        return _codes(fold_all(texts))
     return _fold_joined(compiled, _codes("\0".join(texts)), len(texts))
 
 
 def _fold_joined(compiled: ModuleType, codes: np.ndarray, count: int) -> np.ndarray:
-    """``_folded_codes`` of the ``count`` texts whose code points, joined by U+0000, are ``codes``."""
+    """``folded_codes`` of the ``count`` texts whose code points, joined by U+0000, are ``codes``."""
     folded, unfolded, bounds, folded_bounds = compiled.fold_codes(codes, *fold_table(), count)
     if not unfolded.any():
         return folded
@@ -161,27 +161,33 @@ def fold_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # loading them (importing numba, ~0.4 s; compiling, ~4 s once after install) costs more
 # than they save on a small run.
 COMPILED_MIN_TEXTS = 20_000
-_loaded: list[ModuleType | None] = []  # the kernels once loaded, or None if numba is missing
+# The kernels once loaded, or None if numba is missing; empty until a batch makes loading pay.
+# Loaded once a process (a run never empties it); a test empties it to act as a fresh process.
+loaded_kernels: list[ModuleType | None] = []
 
 
-def _kernels(texts: int = 0) -> ModuleType | None:
+def kernels_for(texts: int = 0) -> ModuleType | None:
     """The compiled kernels, loaded now if a batch of ``texts`` makes it pay; None while they
-    are not loaded and where numba cannot be imported: numpy does the work."""
-    if not _loaded and texts >= COMPILED_MIN_TEXTS:
+    are not loaded and where numba cannot be imported: numpy does the work.
+
+    The one place the compiled or the numpy path is chosen (every step asks here): tests and
+    ``benchmarks/throughput.py`` replace it with one returning None to run the numpy
+    references and compare results and speed."""
+    if not loaded_kernels and texts >= COMPILED_MIN_TEXTS:
         try:
             from . import kernels
         except ImportError as error:
             warnings.warn(f"numba cannot be imported ({error}): fingerprinting runs its numpy "
                           "reference, about 3x slower, with the same results", RuntimeWarning, stacklevel=2)
             kernels = None
-        _loaded.append(kernels)
-    return _loaded[0] if _loaded else None
+        loaded_kernels.append(kernels)
+    return loaded_kernels[0] if loaded_kernels else None
 
 
 def load_kernels() -> bool:
     """Load the compiled kernels and build their lookup tables now (before threads share
     them); whether they are in use (numba could be imported)."""
-    if _kernels(COMPILED_MIN_TEXTS) is None:
+    if kernels_for(COMPILED_MIN_TEXTS) is None:
         return False
     word_chars(), fold_table(), _edge_chars()
     return True
@@ -277,18 +283,19 @@ def signatures_of(
 ) -> np.ndarray:
     """``signatures`` of sets given as one flat array of shingle hashes and each set's size."""
     a, b = permutations(num_perm, seed)
-    compiled = _kernels(len(sizes))
+    compiled = kernels_for(len(sizes))
     if compiled is not None:
         offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
         return compiled.signatures_of(values, offsets, a, b)
-    return _signatures_numpy(values, sizes, a, b, chunk_rows)
+    return signatures_numpy(values, sizes, a, b, chunk_rows)
 
 
-def _signatures_numpy(
+def signatures_numpy(
     values: np.ndarray, sizes: np.ndarray, a: np.ndarray, b: np.ndarray, chunk_rows: int
 ) -> np.ndarray:
-    """``signatures_of`` in numpy (see ``signatures``): the reference of the compiled kernel."""
+    """``signatures_of`` in numpy (see ``signatures``): the reference of the compiled kernel,
+    public so tests and benchmarks can compare the two."""
     count, num_perm = len(sizes), len(a)
     out = np.full((num_perm, count), np.iinfo(np.uint32).max, dtype=np.uint32)
     if sizes.any():
@@ -371,7 +378,7 @@ class Fingerprinter:
         set as ``self(text[start:end]).shingles``.
 
         Why: windows of long paragraphs hold a third of a corpus's characters; here they
-        are cut from their text's tokens (a mark at each window edge, see ``_marked``)
+        are cut from their text's tokens (a mark at each window edge, see ``marked_texts``)
         instead of being normalized and tokenized again. A window whose edges are not
         plainly between words is fingerprinted on its own.
         """
@@ -392,13 +399,13 @@ class Fingerprinter:
             # U+0000/U+0001 separate texts and mark windows here: any other non-word will do
             texts = [text.replace("\0", "\2").replace("\1", "\2") for text in texts]
             joined = "\0".join(texts)
-        compiled = _kernels(len(texts) + len(windows))  # loaded for a big batch, then used below
+        compiled = kernels_for(len(texts) + len(windows))  # loaded for a big batch, then used below
         if compiled is None:
-            marked, cuts, loose = _marked(texts, windows)
-            codes = _folded_codes(marked + [texts[t][a:b] for t, a, b in loose])
+            marked, cuts, loose = marked_texts(texts, windows)
+            codes = folded_codes(marked + [texts[t][a:b] for t, a, b in loose])
         else:  # the same marks put in the code points: no string built per marked text
-            marked_codes, cuts, loose = _marked_codes(texts, windows, joined)
-            codes = _fold_joined(compiled, marked_codes, len(texts) + len(loose))
+            joined_marked, cuts, loose = marked_codes(texts, windows, joined)
+            codes = _fold_joined(compiled, joined_marked, len(texts) + len(loose))
         del joined
         n, total = len(texts), len(texts) + len(loose)
         token_at, hashes, words = _tokens(codes)
@@ -467,16 +474,17 @@ def scan_tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _tokens(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``scan_tokens`` and the number of tokens of each text (texts separated by U+0000)."""
-    compiled = _kernels()
+    compiled = kernels_for()
     if compiled is not None:
         return compiled.scan_tokens(codes, word_chars())
-    starts, hashes = _scan_tokens_numpy(codes)
+    starts, hashes = scan_tokens_numpy(codes)
     text_of = np.searchsorted(np.flatnonzero(codes == 0), starts)  # separators before
     return starts, hashes, np.bincount(text_of, minlength=int(np.count_nonzero(codes == 0)) + 1)
 
 
-def _scan_tokens_numpy(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``scan_tokens`` as one numpy pass per step: the reference of the compiled kernel."""
+def scan_tokens_numpy(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``scan_tokens`` as one numpy pass per step: the reference of the compiled kernel,
+    public so tests and benchmarks can compare the two."""
     word = word_chars()[codes]
     inside = word.copy()
     inside[1:-1] |= (codes[1:-1] == _APOSTROPHE) & word[:-2] & word[2:]
@@ -499,9 +507,15 @@ _APOSTROPHE = ord("'")
 def _content_hashes(hashes: np.ndarray, starts: np.ndarray, words: np.ndarray) -> list[int]:
     """One 64-bit hash per text of its token sequence (order and count matter): a sum of
     mixed (token hash, position) values, mixed with the count. Equal means exact duplicate."""
-    compiled = _kernels()
+    compiled = kernels_for()
     if compiled is not None:
         return compiled.content_hashes(hashes, starts, words).tolist()
+    return content_hashes_numpy(hashes, starts, words)
+
+
+def content_hashes_numpy(hashes: np.ndarray, starts: np.ndarray, words: np.ndarray) -> list[int]:
+    """``_content_hashes`` in numpy: the reference of the compiled kernel, public so tests and
+    benchmarks can compare the two."""
     with np.errstate(over="ignore"):
         position = np.arange(len(hashes)) - np.repeat(starts, words)
         mixed = _mix64(hashes ^ (position.astype(np.uint64) * _MULT))
@@ -522,11 +536,12 @@ def _safe_edge(text: str, at: int) -> bool:
     return before.isspace() or after.isspace() or (before in ".!?…" and after in _CLOSING)
 
 
-def _marked(
+def marked_texts(
     texts: Sequence[str], windows: Sequence[tuple[int, int, int]]
 ) -> tuple[list[str], dict[int, tuple[int, int]], list[tuple[int, int, int]]]:
     """Texts with a mark (U+0001) at every window edge; for each window cut this way, the
-    numbers of the marks at its edges (counted over the batch); the windows left loose."""
+    numbers of the marks at its edges (counted over the batch); the windows left loose.
+    The numpy path marks texts so, and tests check ``marked_codes`` (the compiled path's) against it."""
     if not windows or any("\1" in text for text in texts):
         return list(texts), {}, list(windows)
     edges: dict[int, set[int]] = {}
@@ -559,10 +574,10 @@ def _edge_chars() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return space, ends, closing
 
 
-def _marked_codes(
+def marked_codes(
     texts: Sequence[str], windows: Sequence[tuple[int, int, int]], joined_text: str | None = None
 ) -> tuple[np.ndarray, dict[int, tuple[int, int]], list[tuple[int, int, int]]]:
-    """``_marked`` done on code points: the code points of the marked texts then the loose
+    """``marked_texts`` done on code points: the code points of the marked texts then the loose
     windows' texts, all joined by U+0000, and the same cuts and loose windows. The marks
     are inserted into one array and edges are judged by table lookups (``_edge_chars``):
     building a string per marked text held the interpreter for ~15% of fingerprinting.
@@ -609,17 +624,18 @@ def _shingle_values(
     Spans before ``sorted_below`` get their sorted unique shingles; the later ones (windows,
     which only feed MinHash) keep them in token order, repeats included: no sort to pay.
     """
-    compiled = _kernels()
+    compiled = kernels_for()
     if compiled is not None:
         return compiled.shingle_values(hashes, starts.astype(np.int64), lengths.astype(np.int64), k,
                                        sorted_below)
-    return _shingle_values_numpy(hashes, starts, lengths, k, sorted_below)
+    return shingle_values_numpy(hashes, starts, lengths, k, sorted_below)
 
 
-def _shingle_values_numpy(
+def shingle_values_numpy(
     hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, k: int, sorted_below: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``_shingle_values`` in numpy: the reference of the compiled kernel."""
+    """``_shingle_values`` in numpy: the reference of the compiled kernel, public so tests and
+    benchmarks can compare the two."""
     widths = np.minimum(lengths, k)
     counts = np.where(lengths > 0, lengths - widths + 1, 0)
     owners = np.repeat(np.arange(len(lengths)), counts)
@@ -635,7 +651,7 @@ def _shingle_values_numpy(
         values = _mix64(acc + width.astype(np.uint64))
     split = int(counts[:sorted_below].sum())
     head, owned = values[:split], owners[:split]
-    order = _owner_value_order(head, owned)
+    order = owner_value_order(head, owned)
     head, owned = head[order], owned[order]
     keep = np.ones(len(head), dtype=bool)
     keep[1:] = (head[1:] != head[:-1]) | (owned[1:] != owned[:-1])
@@ -646,7 +662,7 @@ def _shingle_values_numpy(
     return values, offsets
 
 
-def _owner_value_order(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
+def owner_value_order(values: np.ndarray, owners: np.ndarray) -> np.ndarray:
     """``np.lexsort((values, owners))`` for ascending owners below 2**20, ~10x faster: one
     SIMD quicksort of (owner, top 44 bits of value) packed in one integer. Should two values
     of an owner share those bits and differ (~1 in 10**7 batches), the exact lexsort decides."""

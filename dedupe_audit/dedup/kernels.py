@@ -20,10 +20,11 @@ import numba as nb
 import numpy as np
 
 
-def _compiled(func: Callable[..., Any]) -> Callable[..., Any]:
+def compile_kernel(func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` compiled on first use, the machine code cached on disk for later runs; where no
     cache location is writable (a read-only install and no home directory) it is compiled
-    in each process instead (~4 s) rather than failing."""
+    in each process instead (~4 s) rather than failing. Public so a test can compile a function
+    of its own under a cache-less numba: the kernels themselves are compiled once a process."""
     try:
         return nb.njit(cache=True, nogil=True)(func)
     except RuntimeError:  # numba: "cannot cache function ...: no locator available"
@@ -57,7 +58,7 @@ def _fmix32(h: np.uint32) -> np.uint32:
 _EXPANDS = np.uint32(0x80000000)  # ``fingerprint.EXPANDS``: the code point folds to an expansion
 
 
-@_compiled
+@compile_kernel
 def fold_codes(
     codes: np.ndarray, table: np.ndarray, starts: np.ndarray, expanded: np.ndarray, texts: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -113,7 +114,7 @@ def fold_codes(
     return out, unfolded, bounds, out_bounds
 
 
-@_compiled
+@compile_kernel
 def scan_tokens(codes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``fingerprint.scan_tokens`` in one pass: the same token starts and hashes, and the
     number of tokens of each text (texts are separated by U+0000)."""
@@ -150,7 +151,7 @@ def scan_tokens(codes: np.ndarray, word: np.ndarray) -> tuple[np.ndarray, np.nda
     return starts[:found].copy(), hashes[:found].copy(), words
 
 
-@_compiled
+@compile_kernel
 def content_hashes(hashes: np.ndarray, starts: np.ndarray, words: np.ndarray) -> np.ndarray:
     """``fingerprint._content_hashes``: one hash per text of its token sequence."""
     out = np.empty(words.shape[0], dtype=np.uint64)
@@ -177,7 +178,7 @@ def _sort_small(values: np.ndarray) -> None:
         values[j + 1] = v
 
 
-@_compiled
+@compile_kernel
 def shingle_values(
     hashes: np.ndarray, starts: np.ndarray, lengths: np.ndarray, k: int, sorted_below: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -214,7 +215,7 @@ def shingle_values(
     return values[:at].copy(), offsets
 
 
-@_compiled
+@compile_kernel
 def signatures_of(values: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``fingerprint.signatures_of``: datasketch's affine32 MinHash of each set
     ``values[offsets[i]:offsets[i + 1]]`` (top 32 bits of each value, murmur-finalized)."""

@@ -133,7 +133,7 @@ def verify_near_rows(
         scores = jaccard_scores(sets.shared_counts(chunk), total)
         passed = scores >= threshold
         firsts, seconds = rows[chunk[passed, 0]].tolist(), rows[chunk[passed, 1]].tolist()
-        ratios = _ratios(firsts, seconds, normal_form)
+        ratios = fuzz_ratios(firsts, seconds, normal_form)
         for first, second, score, ratio in zip(firsts, seconds, scores[passed].tolist(), ratios, strict=True):
             if ratio >= min_fuzz:
                 verified.append(NearPair(refs[first], refs[second], score, ratio,
@@ -156,7 +156,7 @@ def _may_pass(pairs: np.ndarray, total: np.ndarray, bound: np.ndarray,
     return pairs[keep], total[keep]
 
 
-def _ratios(firsts: list[int], seconds: list[int], normal_form: Callable[[int], str]) -> list[float]:
+def fuzz_ratios(firsts: list[int], seconds: list[int], normal_form: Callable[[int], str]) -> list[float]:
     """``fuzz.ratio`` of the normal forms of each (first, second), pairs grouped by first.
 
     Pairs come sorted by first row; a run of pairs with one first is scored by one ``cdist``
@@ -301,7 +301,7 @@ def row_chunks(offsets: np.ndarray) -> Iterator[tuple[int, int]]:
         lo = hi
 
 
-def _pair_shared_counts(pairs: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def pair_shared_counts(pairs: np.ndarray, flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Exact ``shared_count`` of each pair of rows of ``flat`` (rows start at ``offsets``)."""
     return RowSets.laid_out(flat[offsets[0] : offsets[-1]], np.diff(offsets)).shared_counts(pairs)
 

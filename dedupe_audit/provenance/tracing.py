@@ -519,7 +519,7 @@ def _seeds(
     return seeds
 
 
-def _inherited(index: int, source: int, claim: Claim,
+def inherited_claim(index: int, source: int, claim: Claim,
                shared: dict[int, tuple[str, tuple[Evidence, ...]]] | None = None) -> Claim:
     """``claim`` of paragraph ``source`` handed down to paragraph ``index``; ``shared`` (one
     document's, by source) lets the paragraphs inheriting from one source share the same
@@ -542,22 +542,22 @@ def _inherited(index: int, source: int, claim: Claim,
     return Claim(claim.outlet, claim.via, "reported", round(confidence, 3), known[0], known[1], "inherited")
 
 
-def _seed_claim(index: int, resolved: Resolved) -> Claim:
+def seed_claim(index: int, resolved: Resolved) -> Claim:
     first = resolved.evidence
     claim = Claim(resolved.outlet, (), "reported", resolved.confidence, "", (first,), "cue")
-    return _inherited(index, resolved.match.paragraph, claim)
+    return inherited_claim(index, resolved.match.paragraph, claim)
 
 
 LEAD_PARAGRAPHS = 3  # body paragraphs at the head of a block whose cues speak for the block
 
 
-def _speaks_for_story(claim: Claim | None, in_lead: bool, story_rules: frozenset[str]) -> bool:
+def speaks_for_story(claim: Claim | None, in_lead: bool, story_rules: frozenset[str]) -> bool:
     if claim is None or claim.origin != "cue":
         return False
     return in_lead or bool(claim.via) or any(e.rule in story_rules for e in claim.evidence)
 
 
-def _inherit(
+def inherit_claims(
     claims: list[Claim | None], blocks: Sequence[int], seeds: dict[int, tuple[int, Resolved]],
     story_rules: frozenset[str] = frozenset(), credits: dict[int, Claim] | None = None,
     pictures: frozenset[int] = frozenset(),
@@ -584,7 +584,7 @@ def _inherit(
         anchors = [
             i for i in members
             if (i not in pictures or i in credits)
-            and _speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
+            and speaks_for_story(speaking[i], i in lead and i not in credits, story_rules)
         ]
         if not anchors and block not in seeds:
             continue  # nothing to inherit from
@@ -596,11 +596,11 @@ def _inherit(
                 continue
             if passed:
                 source = anchors[passed - 1]
-                claims[i] = _inherited(i, source, speaking[source], shared)  # type: ignore[arg-type]
+                claims[i] = inherited_claim(i, source, speaking[source], shared)  # type: ignore[arg-type]
             elif block in seeds:
-                claims[i] = _seed_claim(i, seeds[block][1])
+                claims[i] = seed_claim(i, seeds[block][1])
             elif anchors:
-                claims[i] = _inherited(i, anchors[0], speaking[anchors[0]], shared)  # type: ignore[arg-type]
+                claims[i] = inherited_claim(i, anchors[0], speaking[anchors[0]], shared)  # type: ignore[arg-type]
 
 
 def _story_of_furniture(
@@ -697,7 +697,7 @@ def trace_document(
             before[index] if before[index] is not None else after[index])
         if story is not None:
             body_blocks[index] = story
-    _inherit(claims, body_blocks, _seeds(paragraphs, resolved, blocks, cues), _story_rules(cues),
+    inherit_claims(claims, body_blocks, _seeds(paragraphs, resolved, blocks, cues), _story_rules(cues),
              credits, pictures)
     tail = _trailing_titles(paragraphs, cues)
     for p in paragraphs[tail:]:

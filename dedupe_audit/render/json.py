@@ -125,7 +125,7 @@ def _python_float(found: re.Match[str]) -> str:
     return '": ' + repr(float(found.group(1)))
 
 
-def _encoded(value: Any) -> str:
+def encode(value: Any) -> str:  # public: tests hold it to json.dumps on values no report holds
     """``json.dumps(value, ensure_ascii=False, indent=2)``, byte for byte, written by orjson
     (its indented output is C-fast where the standard library's indented encoder is pure
     Python: 15 s of a 200,000-paragraph report). Dataclasses are encoded as `asdict` makes
@@ -151,7 +151,7 @@ def _plain(value: Any) -> Any:
 def _dumps(value: Any, level: int) -> str:
     """``value`` as ``json.dumps(..., indent=2)`` writes it nested ``level`` deep (its
     first line unindented): JSON strings hold no raw newline, so every newline is layout."""
-    return _encoded(value).replace("\n", "\n" + "  " * level)
+    return encode(value).replace("\n", "\n" + "  " * level)
 
 
 def chunks(result: AuditResult) -> Iterator[str]:

@@ -127,7 +127,7 @@ def knowledge_digest(*parts: object) -> bytes:
     return _key(*parts)
 
 
-class _Store:
+class KnowledgeStore:
     """Tables of digest -> marshalled value, read from the file on first use, written at exit."""
 
     def __init__(self) -> None:
@@ -228,7 +228,9 @@ def _tables_of(loaded: object) -> dict[str, dict[bytes, bytes]]:
             for name, entries in loaded.items() if isinstance(name, str) and isinstance(entries, dict)}
 
 
-_STORE = _Store()
+# The process's store: one file, read on first use and written at exit. Public so a test can put
+# a fresh one in its place (``monkeypatch.setattr``), as the next run would start.
+STORE = KnowledgeStore()
 
 
 def remembered(table: str, key: tuple, compute: Callable[[], Any], valid: Callable[[Any], bool]) -> Any:
@@ -239,11 +241,11 @@ def remembered(table: str, key: tuple, compute: Callable[[], Any], valid: Callab
     if not enabled():
         return compute()
     digest = _key(*key)
-    known = _STORE.get(table, digest)
+    known = STORE.get(table, digest)
     if known is not _ABSENT and valid(known):
         return known
     value = compute()
-    _STORE.put(table, digest, value)
+    STORE.put(table, digest, value)
     return value
 
 
@@ -263,7 +265,7 @@ def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     except ImportError:  # pragma: no cover - another implementation
         return re.compile(pattern, flags)
     digest = _key(pattern, flags)
-    known = _STORE.get("re", digest)
+    known = STORE.get("re", digest)
     if known is not _ABSENT:
         try:
             all_flags, code_bytes, groups, names = known
@@ -289,5 +291,5 @@ def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
         packed = array("I", code).tobytes()
     except (TypeError, AttributeError, OverflowError):  # pragma: no cover - another Python's internals
         return re.compile(pattern, flags)
-    _STORE.put("re", digest, (all_flags, packed, groups, tuple(sorted(groupindex.items()))))
+    STORE.put("re", digest, (all_flags, packed, groups, tuple(sorted(groupindex.items()))))
     return made

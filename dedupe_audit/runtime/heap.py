@@ -56,8 +56,10 @@ def frozen() -> Iterator[None]:
 
 
 @cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None on other C libraries and systems."""
+def malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None on other C libraries and systems (looked up once a
+    process). Public so a caller (or a test, after ``cache_clear``) can tell whether
+    ``release_free_memory`` does anything here."""
     if not sys.platform.startswith("linux"):
         return None
     try:
@@ -77,6 +79,6 @@ def release_free_memory() -> None:
     instead of 1.2 GB) and ~0.4 GB more at the peak; a trim takes 10-40 ms. No-op where glibc
     is absent. Nothing a run computes depends on it.
     """
-    trim = _malloc_trim()
+    trim = malloc_trim()
     if trim is not None:
         trim(0)

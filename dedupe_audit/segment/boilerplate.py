@@ -179,7 +179,7 @@ _FOLD_MISMATCH = (_DOTLESS_I, _DOT_ABOVE)
 # Up to this many needles a paragraph is searched needle by needle (`str.__contains__`, ~0.18 us
 # a needle on a paragraph of ~200 characters); more are found by one Aho-Corasick pass over
 # every rule's needles (~1.1 us with ahocorasick_rs, ~3.4 us with pyahocorasick).
-_FEW_NEEDLES = 6
+FEW_NEEDLES = 6
 
 
 def _key_finder(keys: Sequence[str]) -> Callable[[str, bool], Iterable[str]] | None:
@@ -217,7 +217,7 @@ class _Stage:
         self.read = read  # the rules left screened by their literals
         # the rule set's search for every key (None: key by key); it answers with keys of
         # other stages' rules too, so `mask` holds the bits this stage asks about
-        self.find = find if len(key_bits) > _FEW_NEEDLES else None
+        self.find = find if len(key_bits) > FEW_NEEDLES else None
         # this stage's keys and their bits, for a search key by key (kept only then: a stage
         # searched at once needs its mask alone, and sorting hundreds of keys for each of a
         # corpus's thousands of stages cost more than its paragraphs' searches)
@@ -374,7 +374,7 @@ class RuleChecks:
                 for key, bit in rule_keys:
                     if wanted & bit:
                         keys[key] = keys.get(key, 0) | bit
-        if len(keys) > _FEW_NEEDLES and self._finder is None:
+        if len(keys) > FEW_NEEDLES and self._finder is None:
             self._finder = _key_finder(sorted(self._key_bits))
         stage = _Stage(admitted, bucket, keys, read, self._finder)
         if not keys:

@@ -233,9 +233,9 @@ _LINK_CHARS = ("@", "|", "\u2022", "\u00b7", "\u00bb", "\u203a")
 
 
 def may_link(text: str) -> bool:
-    """Whether a text may hold a list separator, a handle or a "www." address (what
-    :data:`_LINK_HINT` finds): substring tests, several times faster than the regex, rule most
-    paragraphs out; a slash is then checked for the whitespace around it."""
+    r"""Whether a text may hold a list separator, a handle or a "www." address (what the regex
+    ``[|•·»›@]|\s/\s|::|www\.`` finds; tests check it): substring tests, several times faster
+    than the regex, rule most paragraphs out; a slash is then checked for the whitespace around it."""
     for char in _LINK_CHARS:
         if char in text:
             return True
@@ -247,7 +247,6 @@ def may_link(text: str) -> bool:
 # Strings one of which a text that may_link holds once case-folded (the rules' needle search in
 # segment looks for them too, so most paragraphs need no link test of their own).
 LINK_PROBES = (*_LINK_CHARS, "::", "www.", "/")
-_LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what may_link answers (tests/segment/test_furniture.py)
 _SLASH = re.compile(r"\s/\s")
 
 
@@ -265,7 +264,7 @@ def page_language(texts: Iterable[str]) -> str | None:
     sample = " ".join(text for _, text in zip(range(12), texts, strict=False))[:4000]
     if _CYRILLIC.search(sample) is None and _UKRAINIAN.search(sample) is None:
         return "English" if _LATIN.search(sample) else None  # the usual case, without counting
-    latin, cyrillic = _letter_counts(sample)
+    latin, cyrillic = letter_counts(sample)
     if cyrillic > latin:
         return "Ukrainian" if _UKRAINIAN.search(sample) else "Russian"
     return "English" if latin else None
@@ -281,9 +280,10 @@ _NOT_CYRILLIC = bytes(b for b in range(256) if b not in set(
     and b < 0xC0)
 
 
-def _letter_counts(sample: str) -> tuple[int, int]:
+def letter_counts(sample: str) -> tuple[int, int]:
     """(Latin, Cyrillic) letters of a text, as ``len(_LATIN.findall(sample))`` and
-    ``len(_CYRILLIC.findall(sample)) + len(_UKRAINIAN.findall(sample))`` count them."""
+    ``len(_CYRILLIC.findall(sample)) + len(_UKRAINIAN.findall(sample))`` count them: what
+    ``page_language`` weighs (public so tests can hold it to those counts)."""
     latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LATIN))
     cyrillic = len(sample.encode("cp1251", "ignore").translate(None, _NOT_CYRILLIC))
     return latin, cyrillic

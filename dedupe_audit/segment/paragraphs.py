@@ -32,8 +32,10 @@ _ABBREVIATION = re.compile(
 )
 
 
-def _is_wrapped(lines: Sequence[str]) -> bool:
-    """True when a run of lines is one paragraph hard-wrapped at a fixed width."""
+def is_hard_wrapped(lines: Sequence[str]) -> bool:
+    """True when a run of lines is one paragraph hard-wrapped at a fixed width (then the run
+    is one paragraph, else each line is one): the rule a reader of plain text may want to
+    know, and tests check the paragraphs ``segment`` finds against it."""
     if len(lines) < 2 or any(_LIST_ITEM.match(line) for line in lines):
         return False
     body = [line.rstrip() for line in lines[:-1]]
@@ -67,7 +69,7 @@ def _paragraph_spans(text: str) -> list[tuple[int, int, int, int]]:
 
 def _flush(text: str, run: list[tuple[int, int, int]], spans: list[tuple[int, int, int, int]]) -> None:
     """The paragraphs of one run of non-blank lines (number, start, end)."""
-    if len(run) > 1 and _is_wrapped([text[s:e] for _, s, e in run]):
+    if len(run) > 1 and is_hard_wrapped([text[s:e] for _, s, e in run]):
         spans.append((run[0][1], run[-1][2], run[0][0], run[-1][0]))
     else:
         spans.extend((s, e, number, number) for number, s, e in run)

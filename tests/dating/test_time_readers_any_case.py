@@ -15,7 +15,7 @@ from helpers import assess_pages, date_pages
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.dating.eras import _screen, find_mentions, load_eras
+from dedupe_audit.dating.eras import find_mentions, load_eras, screened_facts
 from dedupe_audit.dating.staleness import DatingKnowledge, paragraph_markers
 from dedupe_audit.dating.time_expressions import (
     find_dates,
@@ -106,7 +106,7 @@ PHRASES = ["President Joe Biden", "Secretary of State Antony Blinken", "the Bide
            "президент Зеленський", "госсекретарь Энтони Блинкен", "прем'єр-міністр Шмигаль",
            "Vice President Kamala Harris", "канцлер Шольц", "Генсек НАТО Столтенберг"]
 PHRASE_LETTERS = _variants({ch for phrase in PHRASES for ch in phrase if ch.isalpha()})
-SCREEN = _screen(ERAS)
+SCREEN = screened_facts(ERAS)
 DATING = DatingKnowledge.of(ERAS, LANG)  # built once, as a run builds it
 
 
@@ -120,7 +120,7 @@ def test_any_case_spelling_of_an_era_phrase_passes_the_screen_and_is_found(data)
     text = f"He said {spelled} on Monday."
     matching = [f for f in ERAS.facts if f.pattern.search(text)]
     assert matching, text
-    assert set(matching) <= set(SCREEN.facts_for(text)), text
+    assert set(matching) <= set(SCREEN.for_text(text)), text
     assert find_mentions(text, ERAS), text
 
 

@@ -17,7 +17,7 @@ from helpers import document
 from dedupe_audit.config import Config
 from dedupe_audit.dedup import banding as index
 from dedupe_audit.dedup import containment, detect, near_pairs
-from dedupe_audit.dedup.banding import CandidateIndex, _StreamedCap, cap_candidates
+from dedupe_audit.dedup.banding import CandidateIndex, StreamedCap, cap_candidates
 from dedupe_audit.dedup.detect import detect_duplicates
 from dedupe_audit.dedup.fingerprint import Fingerprint, Fingerprinter, signatures
 from dedupe_audit.model import ParagraphRef
@@ -53,7 +53,7 @@ def test_the_streamed_cap_keeps_what_capping_all_pairs_at_once_keeps():
         pairs = np.stack([(codes >> np.uint64(32)).astype(np.int64),
                           (codes & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
         want, want_lost = cap_candidates(codes, counts, pairs, most)
-        cap = _StreamedCap(most)
+        cap = StreamedCap(most)
         cap.keys = np.arange(nodes, dtype=np.uint64)
         cap.budget = budget  # prune many times on the way
         for part in np.array_split(np.arange(len(codes)), 7):  # passes arrive in code order
@@ -71,7 +71,7 @@ def test_pairs_dropped_without_ranking_are_none_that_ranking_keeps():
     rng = np.random.default_rng(11)
     codes, counts = _random_pairs(rng, 60, 2_000)
     most = rng.integers(1, 10, 60).astype(np.int64)
-    cap = _StreamedCap(most)
+    cap = StreamedCap(most)
     cap.keys = np.arange(60, dtype=np.uint64)
     cap.budget = 10**9
     cap.add(codes, counts)
@@ -84,7 +84,7 @@ def test_pairs_dropped_without_ranking_are_none_that_ranking_keeps():
 
 def test_ordinary_pairs_under_their_limits_are_all_kept_unranked():
     codes, counts = _random_pairs(np.random.default_rng(5), 500, 300)
-    cap = _StreamedCap(np.full(500, 1_000, dtype=np.int64))
+    cap = StreamedCap(np.full(500, 1_000, dtype=np.int64))
     cap.keys = np.arange(500, dtype=np.uint64)
     cap.budget = 20
     cap.add(codes, counts)
@@ -110,8 +110,8 @@ def test_candidate_passes_cut_by_pairs_give_the_same_capped_candidates(monkeypat
     one_pass, one_capped = candidates(None), candidates(most)
     monkeypatch.setattr(index, "PAIRS_PER_PASS", 2_000)
     passes = []
-    edges_of = index._pass_edges
-    monkeypatch.setattr(index, "_pass_edges", lambda *args: passes.append(edges_of(*args)) or passes[-1])
+    edges_of = index.pass_edges
+    monkeypatch.setattr(index, "pass_edges", lambda *args: passes.append(edges_of(*args)) or passes[-1])
     many_passes, many_capped = candidates(None), candidates(most)
     assert np.array_equal(one_pass[0], many_passes[0]) and np.array_equal(one_pass[1], many_passes[1])
     assert len(one_pass[0]) > 500  # degenerate: far more than the cap keeps
@@ -126,7 +126,7 @@ def test_pass_edges_hold_about_the_pass_budget_each(monkeypatch):
     monkeypatch.setattr(index, "PAIRS_PER_PASS", 100)
     keys = np.arange(0, 400, 2, dtype=np.uint64)  # 200 keys in one bucket: key i pairs with all after it
     bucket = (np.array([0], dtype=np.int32), np.array([200], dtype=np.int32), np.arange(200, dtype=np.int32))
-    edges = index._pass_edges([bucket], keys, 400)
+    edges = index.pass_edges([bucket], keys, 400)
     assert edges[0] == 0 and edges[-1] == 400 and np.all(np.diff(edges) > 0)
     per_key = np.arange(199, -1, -1)  # raw pairs of each key as first
     held = [int(per_key[(keys >= lo) & (keys < hi)].sum())

@@ -94,7 +94,7 @@ def test_a_paragraph_near_very_many_others_costs_bounded_stars(monkeypatch):
     count = 301
     a = np.zeros(count - 1, dtype=np.int64)
     b = np.arange(1, count, dtype=np.int64)
-    star = clusters._stars(count, a, b, np.full(count - 1, 0.5), jaccards, THRESHOLD)
+    star = clusters.star_leaders(count, a, b, np.full(count - 1, 0.5), jaccards, THRESHOLD)
     assert star[0] == 0 and (star[1:9] == 0).all()  # the leader's star: its 8 most similar
     assert (star >= 0).all()  # the others are placed in later rounds (alone: no edge among them)
     assert max(asked) <= 8 * 7 // 2

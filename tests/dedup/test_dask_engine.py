@@ -15,10 +15,10 @@ from dedupe_audit.segment.paragraphs import segment
 distributed = pytest.importorskip("distributed")
 from dedupe_audit.dedup.engines.dask import (  # noqa: E402
     Part,
-    _band_items,
-    _band_pairs,
-    _capped,
-    _count_pairs,
+    band_items,
+    band_pairs,
+    capped_pairs,
+    count_pairs,
     detect_dask,
     detect_dask_pages,
     detector,
@@ -101,13 +101,13 @@ def test_the_band_step_over_partitions_keeps_the_local_candidates_of_oversized_b
     cut, reducers = 170, 3
     parts = [Part([], [], [(0, i) for i in range(lo, hi)], [], sigs[lo:hi], [], empty)
              for lo, hi in ((0, cut), (cut, count))]
-    banded = [_band_items(part, np.ones(len(part.refs), dtype=bool), offset, 0, bands, rows, reducers)
+    banded = [band_items(part, np.ones(len(part.refs), dtype=bool), offset, 0, bands, rows, reducers)
               for part, offset in zip(parts, (0, cut), strict=True)]
-    by_pair = [_band_pairs(reducers, 40, *[items[r] for items in banded]) for r in range(reducers)]
-    counted = [_count_pairs(2, *[out[0][r] for out in by_pair]) for r in range(reducers)]
+    by_pair = [band_pairs(reducers, 40, *[items[r] for items in banded]) for r in range(reducers)]
+    counted = [count_pairs(2, *[out[0][r] for out in by_pair]) for r in range(reducers)]
     codes, shared = np.concatenate([c for c, _ in counted]), np.concatenate([n for _, n in counted])
     no_windows = np.empty(0, dtype=np.int64)
-    firsts, seconds, capped = _capped(codes, shared, np.ones(count, dtype=bool), sizes, no_windows)
+    firsts, seconds, capped = capped_pairs(codes, shared, np.ones(count, dtype=bool), sizes, no_windows)
     got = sorted(zip(firsts.tolist(), seconds.tolist(), strict=True))
     assert got == sorted(map(tuple, expected.tolist())) and len(got)
     assert (capped, len(codes)) == (len(index.capped_keys), index.pairs_found)  # the same truncation note

@@ -162,7 +162,7 @@ def test_containment_bound_changes_nothing(pages, monkeypatch, common):
 
 
 def test_packed_sort_equals_lexsort_even_on_shared_top_bits():
-    from dedupe_audit.dedup.fingerprint import _owner_value_order
+    from dedupe_audit.dedup.fingerprint import owner_value_order
 
     rng = np.random.default_rng(4)
     owners = np.sort(rng.integers(0, 50, 2_000))
@@ -173,13 +173,13 @@ def test_packed_sort_equals_lexsort_even_on_shared_top_bits():
             values[10] = values[11] ^ np.uint64(1)
             owners[10] = owners[11]
             owners = np.sort(owners)
-        order = _owner_value_order(values, owners)
+        order = owner_value_order(values, owners)
         expect = np.lexsort((values, owners))
         assert np.array_equal(values[order], values[expect]) and np.array_equal(owners[order], owners[expect])
 
 
-def test_pair_shared_counts_are_exact_even_when_top_bits_collide():
-    from dedupe_audit.dedup.near_pairs import _pair_shared_counts, shared_count
+def testpair_shared_counts_are_exact_even_when_top_bits_collide():
+    from dedupe_audit.dedup.near_pairs import pair_shared_counts, shared_count
 
     rng = np.random.default_rng(5)
     sets = [np.unique(rng.integers(0, 2**64 - 1, rng.integers(0, 40), dtype=np.uint64)) for _ in range(60)]
@@ -187,7 +187,7 @@ def test_pair_shared_counts_are_exact_even_when_top_bits_collide():
     sets[2] = np.unique(np.r_[sets[0] ^ np.uint64(1), sets[0][:3]])  # same top bits, other hashes
     offsets = np.r_[0, np.cumsum([len(s) for s in sets])]
     pairs = np.array([(a, b) for a in range(60) for b in range(a + 1, 60)], dtype=np.int64)
-    got = _pair_shared_counts(pairs, np.concatenate(sets), offsets)
+    got = pair_shared_counts(pairs, np.concatenate(sets), offsets)
     assert got.tolist() == [shared_count(sets[a], sets[b]) for a, b in pairs.tolist()]
     assert got[0] >= 10 and got[1] >= 3
 

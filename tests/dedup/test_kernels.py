@@ -21,16 +21,25 @@ _TEXTS = st.lists(
 )
 
 
+def _codes(text: str) -> np.ndarray:
+    """The code points of ``text`` (uint32), surrogates kept."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _numpy_codes(texts: list[str]) -> np.ndarray:
-    return fingerprint._codes(fingerprint._fold_all(texts))
+    return _codes(fingerprint.fold_all(texts))
+
+
+def _numpy_path(texts: int = 0) -> None:
+    """Stands in for ``fingerprint.kernels_for``: no kernels, every step runs its numpy reference."""
 
 
 @given(_TEXTS)
 @settings(max_examples=300, deadline=None)
 def test_folded_code_points_match_python_folding(texts):
     fingerprint.load_kernels()
-    assert fingerprint._kernels() is kernels
-    assert np.array_equal(fingerprint._folded_codes(texts), _numpy_codes(texts))
+    assert fingerprint.kernels_for() is kernels
+    assert np.array_equal(fingerprint.folded_codes(texts), _numpy_codes(texts))
 
 
 def test_folding_matches_python_over_every_code_point():
@@ -38,8 +47,8 @@ def test_folding_matches_python_over_every_code_point():
     points = [c for c in range(2, 0x110000) if not 0xD800 <= c < 0xE000]
     texts = ["".join(map(chr, points[i : i + 512])) for i in range(0, len(points), 512)]
     fingerprint.load_kernels()
-    assert fingerprint._kernels() is kernels
-    assert np.array_equal(fingerprint._folded_codes(texts), _numpy_codes(texts))
+    assert fingerprint.kernels_for() is kernels
+    assert np.array_equal(fingerprint.folded_codes(texts), _numpy_codes(texts))
 
 
 def test_folding_matches_python_where_nfkc_composes_two_characters():
@@ -53,8 +62,8 @@ def test_folding_matches_python_where_nfkc_composes_two_characters():
     pairs += ["\u1100\u1161", "\uac00\u11a8", "\u1100\u1161\u11a8", "e\u0301\u0323"]
     texts = [f"x {pair} y" for pair in pairs]
     fingerprint.load_kernels()
-    assert np.array_equal(fingerprint._folded_codes(texts), _numpy_codes(texts))
-    assert not np.array_equal(_numpy_codes(texts), fingerprint._codes("\0".join(texts)))  # NFKC did work
+    assert np.array_equal(fingerprint.folded_codes(texts), _numpy_codes(texts))
+    assert not np.array_equal(_numpy_codes(texts), _codes("\0".join(texts)))  # NFKC did work
 
 
 @given(_TEXTS)
@@ -62,7 +71,7 @@ def test_folding_matches_python_where_nfkc_composes_two_characters():
 def test_token_scan_matches_numpy(texts):
     codes = _numpy_codes(texts)
     starts, hashes, words = kernels.scan_tokens(codes, fingerprint.word_chars())
-    ref_starts, ref_hashes = fingerprint._scan_tokens_numpy(codes)
+    ref_starts, ref_hashes = fingerprint.scan_tokens_numpy(codes)
     assert np.array_equal(starts, ref_starts)
     assert np.array_equal(hashes, ref_hashes)
     assert words.tolist() == [len(fingerprint.tokenize(fingerprint.normalize(t))) for t in texts]
@@ -87,20 +96,11 @@ def test_shingles_and_content_hashes_match_numpy(k):
     win_lengths = lengths[windows] // 2
     all_starts, all_lengths = np.r_[starts, win_starts], np.r_[lengths, win_lengths]
     got = kernels.shingle_values(hashes, all_starts, all_lengths, k, len(lengths))
-    want = fingerprint._shingle_values_numpy(hashes, all_starts, all_lengths, k, len(lengths))
+    want = fingerprint.shingle_values_numpy(hashes, all_starts, all_lengths, k, len(lengths))
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
     tokens = hashes[: int(lengths.sum())]
-    assert kernels.content_hashes(tokens, starts, lengths).tolist() == _numpy_content_hashes(
+    assert kernels.content_hashes(tokens, starts, lengths).tolist() == fingerprint.content_hashes_numpy(
         tokens, starts, lengths)
-
-
-def _numpy_content_hashes(hashes, starts, words):
-    with np.errstate(over="ignore"):
-        position = np.arange(len(hashes)) - np.repeat(starts, words)
-        mixed = fingerprint._mix64(hashes ^ (position.astype(np.uint64) * fingerprint._MULT))
-        totals = np.r_[np.uint64(0), np.cumsum(mixed, dtype=np.uint64)]
-        sums = totals[starts + words] - totals[starts]
-        return fingerprint._mix64(sums + words.astype(np.uint64) * fingerprint._M2).tolist()
 
 
 @pytest.mark.parametrize(("num_perm", "seed"), [(128, 1), (64, 42), (7, 3)])
@@ -111,7 +111,7 @@ def test_signatures_match_numpy(num_perm, seed):
     a, b = fingerprint.permutations(num_perm, seed)
     offsets = np.r_[0, np.cumsum(sizes)].astype(np.int64)
     got = kernels.signatures_of(values, offsets, a, b)
-    want = fingerprint._signatures_numpy(values, sizes, a, b, chunk_rows=97)  # sets cut by chunks
+    want = fingerprint.signatures_numpy(values, sizes, a, b, chunk_rows=97)  # sets cut by chunks
     assert got.shape == (400, num_perm) and np.array_equal(got, want)
     assert (got[sizes == 0] == np.iinfo(np.uint32).max).all()  # an empty set: datasketch's empty MinHash
 
@@ -124,10 +124,10 @@ def test_fingerprints_are_the_same_without_numba(monkeypatch):
     texts = [" ".join(rng.choice(words) for _ in range(rng.randint(0, 50))) for _ in range(300)]
     windows = [(t, 0, len(texts[t]) // 2) for t in range(0, 300, 7)]
     monkeypatch.setattr(fingerprint, "COMPILED_MIN_TEXTS", 1)
-    assert fingerprint._kernels(300) is kernels
+    assert fingerprint.kernels_for(300) is kernels
     compiled = Fingerprinter(3).arrays(texts, windows)
     compiled_sigs = fingerprint.signatures_of(compiled.shingles, np.diff(compiled.offsets), 128, 1)
-    monkeypatch.setattr(fingerprint, "_kernels", lambda texts=0: None)
+    monkeypatch.setattr(fingerprint, "kernels_for", _numpy_path)
     reference = Fingerprinter(3).arrays(texts, windows)
     reference_sigs = fingerprint.signatures_of(reference.shingles, np.diff(reference.offsets), 128, 1)
     assert compiled.content_hashes == reference.content_hashes
@@ -151,7 +151,7 @@ def test_kernels_compile_without_a_writable_cache_location(monkeypatch):
     monkeypatch.setattr(impl, "_locator_classes", [])  # nowhere to cache
     with pytest.raises(RuntimeError, match="no locator"):
         numba.njit(cache=True)(_add)
-    assert kernels._compiled(_add)(2, 3) == 5
+    assert kernels.compile_kernel(_add)(2, 3) == 5
 
 
 def test_a_large_run_without_numba_says_so_and_gives_the_same_fingerprints(monkeypatch):
@@ -161,13 +161,13 @@ def test_a_large_run_without_numba_says_so_and_gives_the_same_fingerprints(monke
 
     texts = [f"paragraph {i} about the talks in Kyiv and what was said" for i in range(50)]
     compiled = Fingerprinter(3).arrays(texts)
-    monkeypatch.setattr(fingerprint, "_loaded", [])  # as in a fresh process
+    monkeypatch.setattr(fingerprint, "loaded_kernels", [])  # as in a fresh process
     monkeypatch.setitem(sys.modules, "dedupe_audit.dedup.kernels", None)  # numba has no build here
     monkeypatch.delattr(dedupe_audit.dedup, "kernels")
     monkeypatch.setattr(fingerprint, "COMPILED_MIN_TEXTS", 10)
     with pytest.warns(RuntimeWarning, match="numba cannot be imported"):
         fallback = Fingerprinter(3).arrays(texts)
-    assert fingerprint._kernels() is None
+    assert fingerprint.kernels_for() is None
     assert fallback.content_hashes == compiled.content_hashes
     assert np.array_equal(fallback.shingles, compiled.shingles)
 
@@ -189,13 +189,13 @@ def _texts_and_windows(draw):
 @given(_texts_and_windows())
 @settings(max_examples=400, deadline=None)
 def test_marks_put_in_code_points_match_marked_strings(case):
-    """``_marked_codes`` (compiled path) marks exactly the texts ``_marked`` marks, at the same
+    """``marked_codes`` (compiled path) marks exactly the texts ``marked_texts`` marks, at the same
     places, with the same numbering and the same loose windows: edges next to spaces, sentence
     ends before closing quotes, text edges, edges outside the text, texts holding U+0001."""
     texts, windows = case
-    marked, cuts, loose = fingerprint._marked(texts, windows)
-    codes, got_cuts, got_loose = fingerprint._marked_codes(texts, windows)
-    want = fingerprint._codes("\0".join(marked + [texts[t][a:b] for t, a, b in loose]))
+    marked, cuts, loose = fingerprint.marked_texts(texts, windows)
+    codes, got_cuts, got_loose = fingerprint.marked_codes(texts, windows)
+    want = _codes("\0".join(marked + [texts[t][a:b] for t, a, b in loose]))
     assert np.array_equal(codes, want)
     assert (got_cuts, got_loose) == (cuts, loose)
 
@@ -210,9 +210,9 @@ def test_window_fingerprints_are_the_same_compiled_and_in_numpy(monkeypatch):
                for a in [rng.randint(0, len(texts[t]))]]
     windows += [(t, 0, len(texts[t])) for t in range(1, 200, 5)]
     monkeypatch.setattr(fingerprint, "COMPILED_MIN_TEXTS", 1)
-    assert fingerprint._kernels(200) is kernels
+    assert fingerprint.kernels_for(200) is kernels
     compiled = Fingerprinter(3).arrays(texts, windows)
-    monkeypatch.setattr(fingerprint, "_kernels", lambda texts=0: None)
+    monkeypatch.setattr(fingerprint, "kernels_for", _numpy_path)
     reference = Fingerprinter(3).arrays(texts, windows)
     assert len(compiled.windows) == len(windows) and any(len(w) for w in compiled.windows)
     assert all(np.array_equal(x, y) for x, y in zip(compiled.windows, reference.windows, strict=True))
@@ -233,7 +233,7 @@ def test_characters_that_fold_to_several_match_python_beside_any_neighbour():
              for n, m in [*zip(neighbours, reversed(neighbours), strict=True),
                           *((rng.choice(expanding), rng.choice(expanding)) for _ in range(4))]]
     fingerprint.load_kernels()
-    codes = fingerprint._codes("\0".join(texts))
+    codes = _codes("\0".join(texts))
     folded, unfolded, _, _ = kernels.fold_codes(codes, *fingerprint.fold_table(), len(texts))
     assert not unfolded.any()  # the table folded every text: Python did not
     assert np.array_equal(folded, _numpy_codes(texts))

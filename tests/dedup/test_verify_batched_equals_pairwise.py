@@ -119,7 +119,7 @@ def test_components_equal_union_find():
         uf = UnionFind()
         for a, b in edges:
             uf.union(ParagraphRef(0, a), ParagraphRef(0, b))
-        root = clusters._components(count, np.array([a for a, _ in edges], dtype=np.int64),
+        root = clusters.component_roots(count, np.array([a for a, _ in edges], dtype=np.int64),
                                   np.array([b for _, b in edges], dtype=np.int64))
         for i in range(count):
             ref = ParagraphRef(0, i)
@@ -131,7 +131,7 @@ def test_grouped_ratios_equal_fuzz_ratio():
     texts = ["", "a", "ё"] + [" ".join(rng.choices(WORDS, k=rng.randint(0, 90))) for _ in range(40)]
     firsts = sorted(rng.randrange(len(texts)) for _ in range(300))
     seconds = [rng.randrange(len(texts)) for _ in firsts]
-    got = near_pairs._ratios(firsts, seconds, texts.__getitem__)
+    got = near_pairs.fuzz_ratios(firsts, seconds, texts.__getitem__)
     assert got == [fuzz.ratio(texts[a], texts[b]) for a, b in zip(firsts, seconds, strict=True)]
 
 
@@ -225,7 +225,7 @@ def _brute_containment(segmented, fingerprints, containers, inners, extra, min_s
                 continue
             share = shared_count(fp.shingles, outer.shingles) / len(fp.shingles)
             if share >= min_share:
-                found.append(containment._containment(inner, container, fingerprints, segmented, share))
+                found.append(containment.containment_of(inner, container, fingerprints, segmented, share))
     return found
 
 

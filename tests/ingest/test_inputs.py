@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import codecs
 import gzip
 import io
@@ -19,7 +20,6 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from dedupe_audit.config import Config, JsonlFields
-from dedupe_audit.ingest import inputs as ingest
 from dedupe_audit.ingest.inputs import iter_inputs
 from dedupe_audit.ingest.metadata import site_from_url
 from dedupe_audit.model import Document, Skipped
@@ -213,10 +213,14 @@ def test_permission_denied_is_skipped(tmp_path: Path, monkeypatch) -> None:
         assert skips(run(str(path))) == {str(path): "unreadable: permission denied"}
     path.chmod(0o644)
 
-    def denied(_: str) -> io.BufferedReader:
-        raise PermissionError(13, "Permission denied")
+    real_open = builtins.open
 
-    monkeypatch.setattr(ingest, "_open_binary", denied)
+    def denied(file, *args, **kwargs):  # this one file cannot be opened; every other one can
+        if isinstance(file, str | os.PathLike) and os.fspath(file) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", denied)
     assert skips(run(str(path))) == {str(path): "unreadable: permission denied"}
 
 

@@ -482,29 +482,29 @@ def test_passing_mention_mid_article_attributes_only_its_paragraph():
 def _reference_inherit(claims, blocks, seeds, story_rules):
     """Inheritance as first written (every paragraph compares with every anchor)."""
     from dedupe_audit.provenance.blocks import block_members
-    from dedupe_audit.provenance.tracing import LEAD_PARAGRAPHS, _inherited, _seed_claim, _speaks_for_story
+    from dedupe_audit.provenance.tracing import LEAD_PARAGRAPHS, inherited_claim, seed_claim, speaks_for_story
 
     for block, members in block_members(blocks).items():
         lead = set(members[:LEAD_PARAGRAPHS])
-        anchors = [i for i in members if _speaks_for_story(claims[i], i in lead, story_rules)]
+        anchors = [i for i in members if speaks_for_story(claims[i], i in lead, story_rules)]
         for i in members:
             if claims[i] is not None:
                 continue
             before = [j for j in anchors if j < i]
             after = [j for j in anchors if j > i]
             if before:
-                claims[i] = _inherited(i, before[-1], claims[before[-1]])
+                claims[i] = inherited_claim(i, before[-1], claims[before[-1]])
             elif block in seeds:
-                claims[i] = _seed_claim(i, seeds[block][1])
+                claims[i] = seed_claim(i, seeds[block][1])
             elif after:
-                claims[i] = _inherited(i, after[0], claims[after[0]])
+                claims[i] = inherited_claim(i, after[0], claims[after[0]])
 
 
 def test_inheritance_equals_the_all_pairs_reading(cues):
     import random
 
     from dedupe_audit.model import Evidence
-    from dedupe_audit.provenance.tracing import Claim, Resolved, _inherit
+    from dedupe_audit.provenance.tracing import Claim, Resolved, inherit_claims
 
     rng = random.Random(7)
     dateline = make_doc(["Kyiv • UNN"]).paragraphs[0]
@@ -522,7 +522,7 @@ def test_inheritance_equals_the_all_pairs_reading(cues):
         story = frozenset({"en-byline"})
         seeds = {b: (0, seed) for b in range(4) if rng.random() < 0.3}
         mine, reference = list(claims), list(claims)
-        _inherit(mine, blocks, seeds, story)
+        inherit_claims(mine, blocks, seeds, story)
         _reference_inherit(reference, blocks, seeds, story)
         assert mine == reference, (blocks, claims)
 

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dedupe_audit.rules import knowledge_cache
@@ -27,8 +28,8 @@ def store(tmp_path, monkeypatch):
     """A fresh, empty cache in a folder of its own."""
     monkeypatch.setenv(knowledge_cache.ENV_DIR, str(tmp_path))
     monkeypatch.delenv(knowledge_cache.ENV_OFF, raising=False)
-    fresh = knowledge_cache._Store()
-    monkeypatch.setattr(knowledge_cache, "_STORE", fresh)
+    fresh = knowledge_cache.KnowledgeStore()
+    monkeypatch.setattr(knowledge_cache, "STORE", fresh)
     return fresh
 
 
@@ -41,11 +42,11 @@ def _same(made: re.Pattern, pattern: str, flags: int) -> None:
         assert found == [(m.span(), m.groupdict()) for m in reference.finditer(text)]
 
 
-def _reload(store: knowledge_cache._Store, monkeypatch) -> knowledge_cache._Store:
+def _reload(store: knowledge_cache.KnowledgeStore, monkeypatch) -> knowledge_cache.KnowledgeStore:
     """Save ``store`` and start another, as the next run would."""
     store.save()
-    again = knowledge_cache._Store()
-    monkeypatch.setattr(knowledge_cache, "_STORE", again)
+    again = knowledge_cache.KnowledgeStore()
+    monkeypatch.setattr(knowledge_cache, "STORE", again)
     return again
 
 
@@ -82,7 +83,7 @@ def test_damaged_files_and_entries_are_ignored(store, monkeypatch, tmp_path):
     assert required_literals.__wrapped__(pattern, flags) == read_literals(pattern, flags)
     assert again.added == 2  # both computed again
     path.write_bytes(b"not a marshal file")
-    third = _reload(knowledge_cache._Store(), monkeypatch)
+    third = _reload(knowledge_cache.KnowledgeStore(), monkeypatch)
     _same(knowledge_cache.compile_pattern(pattern, flags), pattern, flags)
     assert third.added == 1
 
@@ -122,15 +123,18 @@ def test_entries_are_kept_by_content_so_another_pattern_is_never_answered_by_the
 
 
 def test_minhash_permutations_from_the_cache_are_datasketch_s(store, monkeypatch):
-    from dedupe_audit.dedup.fingerprint import _datasketch_permutations, permutations
+    from datasketch import MinHash
 
-    expected = _datasketch_permutations(64, 7)
+    from dedupe_audit.dedup.fingerprint import permutations
+
+    made = MinHash(num_perm=64, seed=7, scheme="affine32")
+    expected = tuple(p.astype(np.uint32) for p in made.permutations)
     first = permutations.__wrapped__(64, 7)
     _reload(store, monkeypatch)
     again = permutations.__wrapped__(64, 7)
     for got in (first, again):
         assert all(g.dtype == e.dtype and (g == e).all() for g, e in zip(got, expected, strict=True))
-    assert knowledge_cache._STORE.added == 0  # the second came from the file
+    assert knowledge_cache.STORE.added == 0  # the second came from the file
 
 
 def test_importing_the_cli_imports_no_pipeline_and_no_heavy_library():
@@ -224,7 +228,7 @@ def test_toml_cache_switched_off_or_unreadable(store, monkeypatch, tmp_path):
     path.write_bytes(marshal.dumps(tables))
     assert parse_toml(TOML, "own.toml", ValueError) == tomllib.loads(TOML)
     path.write_bytes(b"\x00garbage")
-    third = _reload(knowledge_cache._Store(), monkeypatch)
+    third = _reload(knowledge_cache.KnowledgeStore(), monkeypatch)
     assert parse_toml(TOML, "own.toml", ValueError) == tomllib.loads(TOML)
     assert third.added == 1
 
@@ -263,7 +267,7 @@ def test_a_screen_index_read_back_answers_as_one_built_afresh(store, monkeypatch
     _reload(store, monkeypatch)
     again = Screened(range(len(patterns)), required_literals_of(patterns)).screen
     assert [again.may_match(t) for t in texts] == answers
-    assert knowledge_cache._STORE.added == 0  # needs and index came from the file
+    assert knowledge_cache.STORE.added == 0  # needs and index came from the file
 
 
 def test_edge_screens_are_kept_and_read_back_alike(store, monkeypatch):
@@ -274,7 +278,7 @@ def test_edge_screens_are_kept_and_read_back_alike(store, monkeypatch):
     assert len(store.tables["edge-screen"]) == 1  # its flags are a plain int: marshal keeps it
     _reload(store, monkeypatch)
     read = edge_screen(pattern, re.IGNORECASE)
-    assert knowledge_cache._STORE.added == 0
+    assert knowledge_cache.STORE.added == 0
     for first, last in [("2", "x"), ("ф", "ї"), ("P", "s"), ("x", "y"), (":", "a")]:
         assert read.edges_admit(first, last) == made.edges_admit(first, last)
     assert (read.min_len, read.max_len) == (made.min_len, made.max_len)
@@ -301,31 +305,34 @@ def test_slavic_verb_readings_are_kept_and_read_back_alike(store, monkeypatch):
     from dedupe_audit.dating import tense
 
     asked = [("заявив", True), ("сказал", False), ("президент", True), ("Помпео", False)]
-    first = [tense._verb.__wrapped__(word, uk) for word, uk in asked]
+    first = [tense.verb_reading.__wrapped__(word, uk) for word, uk in asked]
     assert first[0] == ("past", "заявити") and first[1] == ("past", "сказать")
     assert first[2] is None and store.added == len(asked)  # "not a verb" is kept too
     _reload(store, monkeypatch)
-    monkeypatch.setattr(tense, "_analysers", lambda: pytest.fail("the dictionaries were loaded"))
-    assert [tense._verb.__wrapped__(word, uk) for word, uk in asked] == first
-    assert knowledge_cache._STORE.added == 0
+    monkeypatch.setattr(tense, "slavic_analysers", lambda: pytest.fail("the dictionaries were loaded"))
+    assert [tense.verb_reading.__wrapped__(word, uk) for word, uk in asked] == first
+    assert knowledge_cache.STORE.added == 0
 
 
 def test_without_the_analysers_no_verb_and_nothing_kept(store, monkeypatch):
     from dedupe_audit.dating import tense
 
-    monkeypatch.setattr(tense, "_analysers", lambda: None)
-    assert tense._verb.__wrapped__("заявив", True) is None
+    monkeypatch.setattr(tense, "slavic_analysers", lambda: None)
+    assert tense.verb_reading.__wrapped__("заявив", True) is None
     assert store.added == 0
 
 
 def test_word_character_table_read_back_equals_a_fresh_scan(store, monkeypatch):
-    from dedupe_audit.dedup.fingerprint import _scan_word_chars, word_chars
+    from dedupe_audit.dedup.fingerprint import word_chars
 
-    scanned = _scan_word_chars()
+    scanned = np.zeros(0x110000, dtype=bool)  # what ``\w`` matches, scanned over all of Unicode here
+    every = "".join(map(chr, range(0x110000)))
+    for match in re.finditer(r"\w+", every):
+        scanned[match.start() : match.end()] = True
     made = word_chars.__wrapped__()
     _reload(store, monkeypatch)
     read = word_chars.__wrapped__()
-    assert knowledge_cache._STORE.added == 0
+    assert knowledge_cache.STORE.added == 0
     for table in (made, read):
         assert table.dtype == scanned.dtype and (table == scanned).all()
     assert read[ord("ї")] and read[ord("_")] and not read[ord("-")] and not read[ord("’")]

@@ -10,7 +10,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedupe_audit.dating.eras import _screen, load_eras
+from dedupe_audit.dating.eras import load_eras, screened_facts
 from dedupe_audit.provenance.cues import load_cues
 from dedupe_audit.provenance.outlets import load_registry
 from dedupe_audit.rules.datafiles import data_file
@@ -20,7 +20,6 @@ from dedupe_audit.rules.literals import (
     NEWER,
     LiteralScreen,
     WordProbe,
-    _key_of_ways,
     fold,
     required_literals,
     required_words,
@@ -50,11 +49,12 @@ def test_unreadable_patterns_give_none(pattern):
 
 
 ERAS = load_eras()
-SCREEN = _screen(ERAS)
+SCREEN = screened_facts(ERAS)
+KEYED = tuple(fact for fact in SCREEN.items if fact not in SCREEN.unscreened)  # facts a literal keys
 
 
 def test_every_shipped_fact_is_screened_by_literals():
-    assert len(SCREEN.keyed) == len(ERAS.facts)
+    assert len(KEYED) == len(ERAS.facts)
 
 
 # Generating texts from a fact's pattern costs ~30 ms a text, so the property is checked on a fixed,
@@ -70,20 +70,20 @@ SCREEN_PROPERTY = settings(
 
 
 @SCREEN_PROPERTY
-@given(fact=st.sampled_from(SCREEN.keyed), data=st.data())
+@given(fact=st.sampled_from(KEYED), data=st.data())
 def test_every_text_a_fact_matches_passes_the_screen(fact, data):
     text = data.draw(st.from_regex(re.compile(fact.pattern.pattern, re.IGNORECASE), fullmatch=True))
     context = data.draw(st.sampled_from(["{}", "He met {} on Monday.", "«{}», — сказав він.", "({})"]))
     sentence = context.format(text)
     if fact.pattern.search(sentence):
-        assert fact in SCREEN.facts_for(sentence), (fact.fact_id, sentence)
+        assert fact in SCREEN.for_text(sentence), (fact.fact_id, sentence)
 
 
 def test_a_text_naming_nobody_runs_no_fact():
-    assert SCREEN.facts_for("The weather was fine in Kyiv today, 25 April 2025.") == ()
+    assert SCREEN.for_text("The weather was fine in Kyiv today, 25 April 2025.") == ()
     # a screen passes candidates: a fact keyed on its title word (a two-letter name is no key) may
     # come along, a fact whose every key is absent may not
-    holders = {f.holder for f in SCREEN.facts_for("President Joe BIDEN said")}
+    holders = {f.holder for f in SCREEN.for_text("President Joe BIDEN said")}
     assert "Joe Biden" in holders and "Barack Obama" not in holders and "Donald Trump" not in holders
 
 
@@ -223,12 +223,12 @@ def test_a_way_is_keyed_on_a_surname_rather_than_a_short_fragment_or_a_shared_ti
     loretta = frozenset({frozenset({"loretta", "lynch"})})
     obama = frozenset({frozenset({"president", "обам"}), frozenset({"obama"})})
     bush = frozenset({frozenset({"president", "bush"})})
-    keys = _key_of_ways([lynch, loretta, obama, bush])
-    assert keys[frozenset({"ste", "lynch"})] == "lynch"  # "ste" runs through most paragraphs
-    assert keys[frozenset({"president", "обам"})] == "обам"  # the title serves many facts
-    assert keys[frozenset({"president", "bush"})] == "bush"
-    # the key changes which ways are looked at, never which pass
     screen = LiteralScreen([lynch, loretta, obama, bush])
+    # each way is looked up by one of its literals: never "ste" (it runs through most paragraphs)
+    # nor "president" (the title serves many facts), so "ste lynch" is keyed on "lynch",
+    # "president обам" on "обам", "president bush" on "bush"
+    assert screen.keys == {"lynch", "loretta", "обам", "obama", "bush"}
+    # the key changes which ways are looked at, never which pass
     assert screen.may_match("Steve LYNCH said") == {0}
     assert screen.may_match("Stephen met Loretta Lynch") == {0, 1}
     assert screen.may_match("Президент Обама и president Bush") == {2, 3}
@@ -242,9 +242,9 @@ def test_both_automata_find_the_same_literals(monkeypatch):
 
     keys = {"year", "years", "ear", "the", "трамп", "рамп", "zz"}
     text = literals.fold("The years of Трамп; the earring.")
-    rust = literals._KeyFinder(keys).found(text)
+    rust = literals.key_finder(keys).found(text)
     monkeypatch.setattr(literals, "ahocorasick_rs", None)
-    fallback = literals._KeyFinder(keys).found(text)
+    fallback = literals.key_finder(keys).found(text)
     assert rust == fallback == {"the", "year", "years", "ear", "трамп", "рамп"}
 
 
@@ -252,5 +252,5 @@ def test_a_lone_surrogate_finds_the_same_literals():
     """Scraped text may hold lone surrogates, which the Rust automaton cannot take as UTF-8."""
     from dedupe_audit.rules import literals
 
-    finder = literals._KeyFinder({"trump", "news"})
+    finder = literals.key_finder({"trump", "news"})
     assert finder.found("\ud800 trump news \udfff") == {"trump", "news"}

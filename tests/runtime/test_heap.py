@@ -85,10 +85,10 @@ def test_freed_heap_pages_go_back_to_the_system():
 
 
 def test_release_is_a_no_op_without_glibc(monkeypatch):
-    heap._malloc_trim.cache_clear()
+    heap.malloc_trim.cache_clear()
     monkeypatch.setattr(sys, "platform", "darwin")
     try:
-        assert heap._malloc_trim() is None
+        assert heap.malloc_trim() is None
         release_free_memory()
     finally:
-        heap._malloc_trim.cache_clear()
+        heap.malloc_trim.cache_clear()

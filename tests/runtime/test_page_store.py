@@ -244,16 +244,15 @@ def test_pages_are_fingerprinted_as_they_arrive(monkeypatch):
     monkeypatch.setattr(detect, "BATCH_TEXTS", 25)
     given = _copies(pages(60, seed=5))
     store = PageStore(0)
-    read_when_signed: list[int] = []
-    sign = detect._sign
-    monkeypatch.setattr(detect, "_sign", lambda work: (read_when_signed.append(len(store)), sign(work))[1])
+    read_when_signed: list[int] = []  # pages read when each batch had been signed (its progress report)
 
     def arriving():
         for seg in given:
             store.append(seg)
             yield len(store) - 1, seg
 
-    found = detect.detect_arriving(arriving(), store, Config(jobs=1))
+    found = detect.detect_arriving(arriving(), store, Config(jobs=1),
+                                   progress=lambda done, total: read_when_signed.append(len(store)))
     assert found == detect.detect_duplicates(given, Config(jobs=1))
     assert any(c.kind == "near" for c in found)
     assert len(read_when_signed) > 3 and read_when_signed[0] < len(given) // 2  # signed while reading

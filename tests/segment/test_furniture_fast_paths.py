@@ -20,19 +20,13 @@ from dedupe_audit.model import BODY, BOILERPLATE, Paragraph
 from dedupe_audit.rules.saferegex import SHIPPED_PREFIX
 from dedupe_audit.rules.screens import lookahead_needles
 from dedupe_audit.segment import boilerplate
-from dedupe_audit.segment.boilerplate import RuleChecks, _check, checks_for, load_rules, parse_rules
-from dedupe_audit.segment.furniture import (
-    _CYRILLIC,
-    _LATIN,
-    _LINK_HINT,
-    _SEPARATORS,
-    _UKRAINIAN,
-    LINK_PROBES,
-    _letter_counts,
-    link_marks,
-    low_content,
-    may_link,
-)
+from dedupe_audit.segment.boilerplate import checks_for, load_rules, parse_rules
+from dedupe_audit.segment.furniture import LINK_PROBES, letter_counts, link_marks, low_content, may_link
+
+# What the cheap tests stand for, written as the regexes they replace.
+LINK_HINT = re.compile(r"[|•·»›@]|\s/\s|::|www\.")  # what may_link answers
+SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s::\s")  # list separators ("Home | News")
+LATIN, CYRILLIC, UKRAINIAN = re.compile(r"[a-zA-Z]"), re.compile(r"[а-яёА-ЯЁ]"), re.compile(r"[іїєґІЇЄҐ]")
 
 RULES = load_rules()
 SETTINGS = settings(max_examples=120, deadline=None, derandomize=True, database=None,
@@ -100,11 +94,11 @@ def test_few_needles_and_no_automaton_give_the_same_answers(monkeypatch: pytest.
     searched = [checks_for(RULES).first_match(t, len(t.split())) for t in texts]
     monkeypatch.setattr(boilerplate, "ahocorasick_rs", None)
     monkeypatch.setattr(boilerplate, "ahocorasick", None)
-    plain = RuleChecks([_check(rule) for rule in RULES])
+    plain = checks_for(list(RULES))  # a plain list: checks built now, not the set's own
     assert [plain.first_match(t, len(t.split())) for t in texts] == searched
     assert searched == [_reference(t, RULES) for t in texts]
-    monkeypatch.setattr(boilerplate, "_FEW_NEEDLES", 10_000)  # every stage key by key
-    few = RuleChecks([_check(rule) for rule in RULES])
+    monkeypatch.setattr(boilerplate, "FEW_NEEDLES", 10_000)  # every stage key by key
+    few = checks_for(list(RULES))
     assert [few.first_match(t, len(t.split())) for t in texts] == searched
 
 
@@ -114,7 +108,7 @@ def test_text_literals_cannot_be_trusted_on_still_runs_the_rule() -> None:
     rule_text = "[[rule]]\nname = 'x'\npattern = '.*\\bsubscription\\b.*'\n"
     [trusted] = parse_rules(rule_text, SHIPPED_PREFIX + "test.toml")
     assert trusted.pattern is not None and trusted.pattern.trusted  # read like a shipped rule
-    checks = RuleChecks([_check(trusted)])
+    checks = checks_for([trusted])
     assert checks.checks[0].literals == ("subscription",)
     assert checks.first_match("Your subscrıption", 2) == _reference("Your subscrıption", [trusted])
     assert checks.first_match("Your subscription", 2) == "x"
@@ -150,16 +144,16 @@ def test_lookahead_literals_are_read() -> None:
 @SETTINGS
 @given(text=st.text(alphabet="ab /|•·»›@:w.\t\nhtps", max_size=30))
 def test_link_tests_answer_as_their_regexes(text: str) -> None:
-    assert may_link(text) == (_LINK_HINT.search(text) is not None)
-    assert link_marks(text) == len(_SEPARATORS.findall(text)) + len(
+    assert may_link(text) == (LINK_HINT.search(text) is not None)
+    assert link_marks(text) == len(SEPARATORS.findall(text)) + len(
         re.findall(r"https?://\S+|www\.\S+|@\w{2,}", text))
 
 
 @SETTINGS
 @given(text=st.text(alphabet="abzXYZ ёЁіІїЇєЄґҐабвяАЯé—«»ўЎ\u0400\u045f\u00c0ß", max_size=40))
 def test_letter_counts_answer_as_findall(text: str) -> None:
-    assert _letter_counts(text) == (len(_LATIN.findall(text)),
-                                    len(_CYRILLIC.findall(text)) + len(_UKRAINIAN.findall(text)))
+    assert letter_counts(text) == (len(LATIN.findall(text)),
+                                   len(CYRILLIC.findall(text)) + len(UKRAINIAN.findall(text)))
 
 
 def _page(*lines: str) -> list[Paragraph]:

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from dedupe_audit.config import Config
 from dedupe_audit.segment.boilerplate import load_rules
 from dedupe_audit.segment.page_context import CONTEXT_RULES
-from dedupe_audit.segment.paragraphs import _is_wrapped, _paragraph_spans, segment, sentence_spans
+from dedupe_audit.segment.paragraphs import is_hard_wrapped, segment, sentence_spans
 
 
 def test_one_paragraph_per_line():
@@ -96,8 +96,14 @@ def _reference_spans(text: str) -> list[tuple[int, int, int, int]]:
     return spans + _reference_flush(text, run)
 
 
+def _trimmed(text: str, start: int, end: int, first: int, last: int) -> tuple[int, int, int, int]:
+    """A span with the whitespace at its ends left out (a paragraph's text is stripped)."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip()), first, last
+
+
 def _reference_flush(text, run):
-    if run and _is_wrapped([text[s:e] for _, s, e in run]):
+    if run and is_hard_wrapped([text[s:e] for _, s, e in run]):
         return [(run[0][1], run[-1][2], run[0][0], run[-1][0])]
     return [(s, e, number, number) for number, s, e in run]
 
@@ -114,7 +120,9 @@ _LINES = st.sampled_from([
 @given(lines=st.lists(_LINES, max_size=12), limit=st.sampled_from([20_000, 40, 12]))
 def test_segments_match_the_line_by_line_reading(lines, limit):
     text = "\n".join(lines)
-    assert _paragraph_spans(text) == _reference_spans(text)
+    whole = segment(document(text), Config())  # no block is cut at the default limit here
+    assert [(p.start, p.end, p.line, p.end_line) for p in whole.paragraphs] == [
+        _trimmed(text, *span) for span in _reference_spans(text)]
     seg = segment(document(text), Config(max_paragraph_chars=limit))
     for p in seg.paragraphs:
         assert text[p.start:p.end] == p.text and p.text == p.text.strip()

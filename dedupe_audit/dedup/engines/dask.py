@@ -158,7 +158,7 @@ def _summary(part: Part) -> tuple[list[tuple[str, str]], list[Skipped], np.ndarr
 Banded = tuple[int, np.ndarray, np.ndarray, np.ndarray | None]  # band, keys, its values, tiebreak values
 
 
-def _band_items(part: Part, reps: np.ndarray, par_offset: int, win_offset: int, bands: int, rows: int,
+def band_items(part: Part, reps: np.ndarray, par_offset: int, win_offset: int, bands: int, rows: int,
                 reducers: int) -> list[list[Banded]]:
     """For each reducer, each band of its share (band number modulo reducers) as (band, keys,
     the band's values, the values of its ``tiebreak_band``) of this partition's representatives
@@ -178,7 +178,7 @@ def _band_items(part: Part, reps: np.ndarray, par_offset: int, win_offset: int, 
 ByPair = list[tuple[np.ndarray, np.ndarray]]  # (pair codes, shared bands) for each reducer
 
 
-def _band_pairs(reducers: int, max_bucket: int, *items: list[Banded]) -> tuple[ByPair, tuple[int, int]]:
+def band_pairs(reducers: int, max_bucket: int, *items: list[Banded]) -> tuple[ByPair, tuple[int, int]]:
     """Pairs sharing a bucket in this reducer's bands, with how many bands, split by pair over
     reducers: each band bucketed by the local engine's ``band_buckets`` (bucket limit, oversized
     buckets paired in blocks ordered by the tiebreak band) and paired by ``bucket_pairs``; a
@@ -216,7 +216,7 @@ def _oversized(band_out: tuple[ByPair, tuple[int, int]]) -> tuple[int, int]:
     return band_out[1]
 
 
-def _count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The pairs sharing at least ``min_bands`` bands, with how many they share."""
     codes = np.concatenate([p[0] for p in parts])
     counts = np.concatenate([p[1] for p in parts])
@@ -225,7 +225,7 @@ def _count_pairs(min_bands: int, *parts: tuple[np.ndarray, np.ndarray]) -> tuple
     return unique[total >= min_bands], total[total >= min_bands]
 
 
-def _capped(codes: np.ndarray, counts: np.ndarray, is_rep: np.ndarray, sizes: np.ndarray,
+def capped_pairs(codes: np.ndarray, counts: np.ndarray, is_rep: np.ndarray, sizes: np.ndarray,
             window_sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """(firsts, seconds) of the candidate pairs (codes: first << 32 | second) left by the local
     engine's candidate limits (``detect.candidate_limits``, ``banding.cap_candidates``), keys
@@ -469,12 +469,12 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
     bands, rows = choose_bands(config.dedup.threshold, config.dedup.num_perm)
     min_bands = choose_min_bands(config.dedup.threshold, bands, rows)
     rep_masks = [is_rep[par_offsets[p] : par_offsets[p] + len(summaries[p][3])] for p in range(len(parts))]
-    banded = [client.submit(_band_items, part, rep_masks[p], par_offsets[p], win_offsets[p], bands, rows,
+    banded = [client.submit(band_items, part, rep_masks[p], par_offsets[p], win_offsets[p], bands, rows,
                             reducers) for p, part in enumerate(parts)]
-    band_out = [client.submit(_band_pairs, reducers, detect.MAX_BUCKET,
+    band_out = [client.submit(band_pairs, reducers, detect.MAX_BUCKET,
                               *[client.submit(operator.getitem, b, r) for b in banded])
                 for r in range(reducers)]
-    counted = [client.submit(_count_pairs, min_bands,
+    counted = [client.submit(count_pairs, min_bands,
                              *[client.submit(_for_reducer, o, r) for o in band_out])
                for r in range(reducers)]
     counted_pairs = client.gather(counted)
@@ -482,8 +482,8 @@ def _detect_parts(client: Client, parts: list[Future], config: Config) -> DaskRe
                          dtype=np.int64).reshape(-1, 2).sum(axis=0).tolist()
     found = np.concatenate([c for c, _ in counted_pairs])
     window_sizes = all_sizes[np.array([gid_of[ref] for ref in window_owner], dtype=np.int64)]
-    firsts, seconds, capped = _capped(found, np.concatenate([n for _, n in counted_pairs]), is_rep, all_sizes,
-                                      window_sizes)
+    firsts, seconds, capped = capped_pairs(found, np.concatenate([n for _, n in counted_pairs]), is_rep,
+                                           all_sizes, window_sizes)
     notes = [detect.oversized_note(*oversized), detect.cap_note(capped, len(found), len(firsts))]
     clock.lap("exact groups+LSH candidates")
     within = seconds < WINDOW_KEYS
