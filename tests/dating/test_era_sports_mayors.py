@@ -60,6 +60,7 @@ def _ids() -> set[str]:
         ("Mayor Bill de Blasio said", "new-york-city-mayor-blasio", "2018-01-01", "2023-01-01"),
         ("Mayor of Chicago Rahm Emanuel", "chicago-mayor-emanuel", "2015-01-01", "2020-01-01"),
         ("Toronto Mayor Rob Ford", "toronto-mayor-ford", "2012-01-01", "2016-01-01"),
+        ("Seattle Mayor Bruce Harrell", "seattle-mayor-harrell", "2024-01-01", "2026-06-01"),
         ("мер Києва Віталій Кличко", "kyiv-mayor-klitschko", "2020-01-01", "2013-01-01"),
         ("мэр Москвы Юрий Лужков", "moscow-mayor-luzhkov", "2005-01-01", "2012-01-01"),
         ("губернатор Санкт-Петербурга Георгий Полтавченко", "st-petersburg-governor-poltavchenko",
