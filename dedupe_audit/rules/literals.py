@@ -567,8 +567,11 @@ def trie_of_pieces(paths: Iterable[Sequence[str]], *, longest: bool = True) -> s
     longest sequence (for callers that read the match); otherwise a sequence that starts
     with a shorter one is cut there, which is enough to know whether any occurs.
     Remembered between runs by the paths (``knowledge_cache``): the outlet aliases' trees
-    (~1,500 aliases) are written on every start."""
-    given = tuple(tuple(path) for path in paths)
+    (~1,500 aliases) are written on every start. The tree is the same in any order of the
+    paths (each node's branches are sorted), so the key is the sorted distinct paths: a
+    caller's set of words comes in another order in each process (string hashing), and an
+    order-dependent key missed on every run and rewrote the whole cache file at exit."""
+    given = tuple(sorted({tuple(path) for path in paths}))
     return remembered("trie", (given, longest), lambda: _trie_of_pieces(given, longest),
                       lambda value: isinstance(value, str))
 
