@@ -106,3 +106,27 @@ def test_damaged_ways_are_built_again_from_the_needs(store, monkeypatch):
     for key in packed:  # undecodable bytes, and a value of the wrong shape
         packed[key] = b"\xff" if len(key) % 2 else marshal.dumps(("not", "ways"))
     assert [again.may_match(t) for t in SCREENED_TEXTS] == answers
+
+
+# --------------------------------------------------------------------------- shared strings
+
+def test_values_read_back_are_equal_and_of_the_same_types_with_strings_shared(store, monkeypatch):
+    def word() -> str:  # a new string object each time, as computed needs hold them
+        return "".join(["presi", "dent"])
+
+    value = [frozenset({frozenset({word(), "biden"}), frozenset({"президент"})}), None,
+             (word(), ["biden", b"bytes", 3, 2.5, True]), {word(): {"біден", "biden"}},
+             {("a", "b"): frozenset()}]
+    assert value[0] and value[2][0] is not next(iter(next(w for w in value[0] if "biden" in w) - {"biden"}))
+    knowledge_cache.remembered("test", ("k",), lambda: value, lambda _: True)
+    store.save()
+    again = knowledge_cache._Store()
+    monkeypatch.setattr(knowledge_cache, "_STORE", again)
+    got = knowledge_cache.remembered("test", ("k",), lambda: pytest.fail("computed again"), lambda _: True)
+    assert got == value and again.added == 0
+    kinds = [type(part) for part in value]
+    assert [type(part) for part in got] == kinds
+    assert type(got[2][1]) is list and type(got[3]["president"]) is set
+    # one object for every equal string: the file holds references, not copies
+    words = [word for way in got[0] for word in way if word == "president"] + [got[2][0]]
+    assert len(words) == 2 and words[0] is words[1]
