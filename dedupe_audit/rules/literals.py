@@ -687,7 +687,7 @@ def _cached_index(needs: Sequence[Need | None], digest: bytes) -> _Index:
         return (packed, index.keys, index.literals, tuple(token for token, _ in index.classes))
 
     packed, keys, literals, classes = remembered("screen-index", (digest, len(needs)), plain, _is_plain_index)
-    return _Index(by_key=_WaysByKey(packed, lambda: _index_of(needs).by_key), keys=keys, literals=literals,
+    return _Index(by_key=_WaysByKey(packed, needs), keys=keys, literals=literals,
                   classes=tuple((token, class_check(token)) for token in classes),
                   finder=key_finder(set(literals)))
 
@@ -698,10 +698,10 @@ class _WaysByKey(dict):
     literals and class tokens it names). Ways that cannot be decoded (a damaged entry) make
     the whole table be built afresh from the needs, once, as a screen without the cache does."""
 
-    def __init__(self, packed: dict[str, bytes], build: Callable[[], dict]) -> None:
+    def __init__(self, packed: dict[str, bytes], needs: Sequence[Need | None]) -> None:
         super().__init__()
         self._packed = packed
-        self._build = build
+        self._needs = needs  # what the table is built from when an entry is damaged
 
     def __missing__(self, key: str) -> tuple[tuple[int, frozenset[str], tuple[str, ...]], ...]:
         try:
@@ -709,7 +709,7 @@ class _WaysByKey(dict):
         except (ValueError, EOFError, TypeError):
             ways = None
         if not _are_ways(ways):
-            self.update(self._build())  # a damaged entry: everything from the needs
+            self.update(_index_of(self._needs).by_key)  # a damaged entry: everything from the needs
             return dict.__getitem__(self, key)
         self[key] = ways
         return ways

@@ -7,6 +7,7 @@ rewrote the whole cache file at exit (~0.05 s of CPU of a small run). The index 
 era/time screen holds ~190,000 objects; decoding all of it cost a small run ~0.03 s."""
 
 import marshal
+import pickle
 import re
 
 import pytest
@@ -95,6 +96,8 @@ def test_a_screen_read_back_decodes_only_the_keys_texts_hold_and_answers_alike(s
     assert 0 < len(again._index.by_key) < len(again._index.by_key._packed)
     assert [again.may_match(t) for t in SCREENED_TEXTS] == answers
     assert knowledge_cache._STORE.added == 0  # needs and index came from the file
+    copied = pickle.loads(pickle.dumps(again._index.by_key))  # plain data: a worker may get it
+    assert {key: copied[key] for key in again._index.by_key._packed} == built._index.by_key
 
 
 def test_damaged_ways_are_built_again_from_the_needs(store, monkeypatch):
