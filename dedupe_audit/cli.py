@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from tabulate import tabulate
 
 from . import __version__
 from .ci import baseline as baselines
@@ -314,6 +313,8 @@ def _measured(rule: RuleOutcome) -> str:
 
 
 def gate_table(outcome: GateOutcome) -> str:
+    from tabulate import tabulate  # imported when a table is written (see render.common.table)
+
     lines = []
     if outcome.failed:
         rows_ = [
@@ -420,6 +421,8 @@ def show_config(**options: Any) -> None:
     click.echo(f"config file: {terminal(source)}")
     table = [[key, terminal(value), terminal(origin)] for key, value, origin in rows(resolved)]
     headers = ["setting", "value", "source"]
+    from tabulate import tabulate  # see gate_table
+
     click.echo(tabulate(table, headers=headers, tablefmt="simple", disable_numparse=True))
 
 

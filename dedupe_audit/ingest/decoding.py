@@ -13,8 +13,6 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 SNIFF_BYTES = 8192  # binary check and HTML sniffing look at this much of the start
 MAX_CONTROL_SHARE = 0.05  # more C0 control characters than this in the head = binary
 # Among near-equally plausible detections, prefer the encodings scraped pages really use.
@@ -139,6 +137,9 @@ def _declared_charset(data: bytes) -> str | None:
 def detect_encoding(data: bytes) -> Decoded:
     """charset-normalizer's guess; short texts tie between code pages, so break ties
     toward the common ones (a French cp1252 page is not Baltic cp1257)."""
+    # imported here: most corpora are UTF-8 and never get this far (~10 ms of every start)
+    from charset_normalizer import from_bytes
+
     matches = list(from_bytes(data))
     if matches:
         best = matches[0]

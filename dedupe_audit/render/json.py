@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
 
-import orjson
-
 from ..model import AuditResult, Cluster, ParagraphRef
 
 
@@ -130,6 +128,8 @@ def encode(value: Any) -> str:  # public: tests hold it to json.dumps on values 
     (its indented output is C-fast where the standard library's indented encoder is pure
     Python: 15 s of a 200,000-paragraph report). Dataclasses are encoded as `asdict` makes
     them. Whatever orjson refuses (an integer beyond 64 bits) goes to the standard library."""
+    import orjson  # here: a run writing no JSON report does not load it
+
     try:
         text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tabulate import tabulate
-
 from ..model import AuditResult
 from .common import percent
 from .escape import terminal
@@ -21,6 +19,8 @@ def render(result: AuditResult) -> str:
     ]
     if result.staleness:
         rows.append(["stale paragraphs", s.stale, "era conflicts", s.conflicts])
+    from tabulate import tabulate  # here: see render.common.table
+
     lines = [tabulate(rows, tablefmt="simple", disable_numparse=True)]
     if s.outlets:
         top = ", ".join(f"{terminal(name)} {count}" for name, count in s.outlets[:6])

@@ -14,6 +14,7 @@ Two screens: :class:`WordProbe` (words a match starts a word with) and
 
 from __future__ import annotations
 
+import marshal
 import re
 import unicodedata
 from collections import Counter
@@ -30,6 +31,7 @@ try:  # Rust Aho-Corasick, faster when present (a dependency; pyahocorasick is t
 except ImportError:  # pragma: no cover - the fallback is tested by switching it off
     ahocorasick_rs = None
 
+from .knowledge_cache import enabled as cache_enabled
 from .knowledge_cache import knowledge_digest, remembered
 
 try:  # Python 3.11+ keeps the parser here
@@ -567,8 +569,11 @@ def trie_of_pieces(paths: Iterable[Sequence[str]], *, longest: bool = True) -> s
     longest sequence (for callers that read the match); otherwise a sequence that starts
     with a shorter one is cut there, which is enough to know whether any occurs.
     Remembered between runs by the paths (``knowledge_cache``): the outlet aliases' trees
-    (~1,500 aliases) are written on every start."""
-    given = tuple(tuple(path) for path in paths)
+    (~1,500 aliases) are written on every start. The tree is the same in any order of the
+    paths (each node's branches are sorted), so the key is the sorted distinct paths: a
+    caller's set of words comes in another order in each process (string hashing), and an
+    order-dependent key missed on every run and rewrote the whole cache file at exit."""
+    given = tuple(sorted({tuple(path) for path in paths}))
     return remembered("trie", (given, longest), lambda: _trie_of_pieces(given, longest),
                       lambda value: isinstance(value, str))
 
@@ -661,32 +666,69 @@ class _Index:
     finder: _KeyFinder | None
 
 
-# An index as the knowledge cache keeps it: (by_key, keys, literals, class tokens); the class
-# checks and the literal finder are rebuilt from it (a few milliseconds).
+# An index as the knowledge cache keeps it: (each key's ways marshalled on their own, keys,
+# literals, class tokens); the class checks and the literal finder are rebuilt from it (a few
+# milliseconds), a key's ways are decoded when a text first holds that key.
 _PlainIndex = tuple[dict, frozenset, frozenset, tuple]
 
 
 def _cached_index(needs: Sequence[Need | None], digest: bytes) -> _Index:
     """``_index_of(needs)`` for needs read from the patterns ``digest`` names, kept in the
     knowledge cache: building the joint screen of ~1,600 era facts and time rules cost every
-    run ~0.1 s in Python, reading it back ~0.02 s."""
+    run ~0.1 s in Python. Read back whole, its ~24,000 ways (~190,000 objects) still cost a
+    small run ~0.03 s of decoding for the few hundred keys its paragraphs hold, so each key's
+    ways are kept as their own bytes and decoded when first looked up (``_WaysByKey``)."""
+    if not cache_enabled():
+        return _index_of(needs)
+
     def plain() -> _PlainIndex:
         index = _index_of(needs)
-        return (index.by_key, index.keys, index.literals, tuple(token for token, _ in index.classes))
+        packed = {key: marshal.dumps(ways) for key, ways in index.by_key.items()}
+        return (packed, index.keys, index.literals, tuple(token for token, _ in index.classes))
 
-    by_key, keys, literals, classes = remembered("screen-index", (digest, len(needs)), plain, _is_plain_index)
-    return _Index(by_key=by_key, keys=keys, literals=literals,
+    packed, keys, literals, classes = remembered("screen-index", (digest, len(needs)), plain, _is_plain_index)
+    return _Index(by_key=_WaysByKey(packed, needs), keys=keys, literals=literals,
                   classes=tuple((token, class_check(token)) for token in classes),
                   finder=key_finder(set(literals)))
 
 
+class _WaysByKey(dict):
+    """``_Index.by_key`` read back from the cache: a key's ways are decoded from their bytes
+    the first time a text holds the key, then kept. Looked up only with keys of the index (the
+    literals and class tokens it names). Ways that cannot be decoded (a damaged entry) make
+    the whole table be built afresh from the needs, once, as a screen without the cache does."""
+
+    def __init__(self, packed: dict[str, bytes], needs: Sequence[Need | None]) -> None:
+        super().__init__()
+        self._packed = packed
+        self._needs = needs  # what the table is built from when an entry is damaged
+
+    def __missing__(self, key: str) -> tuple[tuple[int, frozenset[str], tuple[str, ...]], ...]:
+        try:
+            ways = marshal.loads(self._packed[key])
+        except (ValueError, EOFError, TypeError):
+            ways = None
+        if not _are_ways(ways):
+            self.update(_index_of(self._needs).by_key)  # a damaged entry: everything from the needs
+            return dict.__getitem__(self, key)
+        self[key] = ways
+        return ways
+
+
+def _are_ways(value: object) -> bool:
+    """Whether decoded ways have the shape ``_index_of`` makes: (position, literals, classes)."""
+    return isinstance(value, tuple) and all(
+        type(way) is tuple and len(way) == 3 and type(way[0]) is int and type(way[1]) is frozenset
+        and type(way[2]) is tuple for way in value)
+
+
 def _is_plain_index(value: object) -> bool:
-    """Whether a value read back from the cache has the shape ``_cached_index`` stores (the
-    ways' own shapes are those ``marshal`` wrote: it writes no other types than it was given)."""
+    """Whether a value read back from the cache has the shape ``_cached_index`` stores (each
+    key's ways are checked when decoded, see ``_WaysByKey``)."""
     return (isinstance(value, tuple) and len(value) == 4 and isinstance(value[0], dict)
             and isinstance(value[1], frozenset) and isinstance(value[2], frozenset)
             and isinstance(value[3], tuple) and all(isinstance(t, str) and is_class(t) for t in value[3])
-            and all(isinstance(key, str) and isinstance(ways, tuple) for key, ways in value[0].items()))
+            and all(isinstance(key, str) and isinstance(ways, bytes) for key, ways in value[0].items()))
 
 
 def _index_of(needs: Sequence[Need | None]) -> _Index:

@@ -27,8 +27,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-import regex
-
 from ..model import RuleTimeout
 from .knowledge_cache import compile_pattern
 
@@ -36,8 +34,7 @@ LOG = logging.getLogger(__name__)
 
 MATCH_TIMEOUT = 0.1  # seconds one search/match/finditer call may take
 MAX_TIMEOUTS = 3  # timeouts after which a rule is switched off for the run
-IGNORECASE = regex.IGNORECASE
-PatternError = regex.error  # what compiling a bad pattern raises
+IGNORECASE = re.IGNORECASE  # the same flag value in `regex` (2), which is imported on first use
 SHIPPED_PREFIX = "dedupe_audit/data/"  # sources under it are the project's own, trusted files
 
 
@@ -119,7 +116,7 @@ class SafePattern:
         self.trusted = is_shipped(source)
         # Shipped patterns run on `re` (and are tested there); user patterns on `regex`.
         self._fast = compile_pattern(pattern, flags) if self.trusted else None
-        self._compiled = None if self.trusted else regex.compile(pattern, flags | regex.VERSION0)
+        self._compiled = None if self.trusted else _regex().compile(pattern, flags | _regex().VERSION0)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild, (self.pattern, self.flags, self.rule, self.source, self.timeout))
@@ -185,6 +182,22 @@ class SafePattern:
         return [m.group() for m in self.finditer(text)]
 
 
+def _regex() -> Any:
+    """The `regex` module, imported when a user's pattern first needs it: the shipped rules all
+    run on `re`, and importing `regex` cost every start ~0.015 s."""
+    import regex
+
+    return regex
+
+
+def __getattr__(name: str) -> Any:
+    """``PatternError``: what compiling a bad user pattern raises (`regex`'s error), looked up
+    when asked for, so that importing this module does not import `regex`."""
+    if name == "PatternError":
+        return _regex().error
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _rebuild(pattern: str, flags: int, rule: str, source: str, timeout: float) -> SafePattern:
     return SafePattern(pattern, flags, rule=rule, source=source, timeout=timeout)
 
@@ -215,7 +228,7 @@ def compile_rule(pattern: object, flags: int = 0, *, rule: str, source: str,
         raise ValueError("pattern contains a NUL character")
     try:
         compiled = SafePattern(pattern, flags, rule=rule, source=source)
-    except (regex.error, re.error) as err:
+    except (re.error, _regex().error) as err:  # evaluated only once something was raised
         raise ValueError(f"bad regex {pattern!r}: {err}") from err
     except (OverflowError, RecursionError, MemoryError) as err:  # absurd repeat counts, deep nesting
         raise ValueError(f"bad regex {pattern!r}: too complex ({type(err).__name__})") from err
