@@ -29,8 +29,8 @@ def store(tmp_path, monkeypatch):
     """A fresh, empty cache in a folder of its own."""
     monkeypatch.setenv(knowledge_cache.ENV_DIR, str(tmp_path))
     monkeypatch.delenv(knowledge_cache.ENV_OFF, raising=False)
-    fresh = knowledge_cache._Store()
-    monkeypatch.setattr(knowledge_cache, "_STORE", fresh)
+    fresh = knowledge_cache.KnowledgeStore()
+    monkeypatch.setattr(knowledge_cache, "STORE", fresh)
     return fresh
 
 
@@ -79,7 +79,7 @@ def _read_back(store, monkeypatch) -> LiteralScreen:
     """The screen as the next run gets it: its index from the file."""
     _screen(SCREENED).may_match("")  # builds the index and keeps it
     store.save()
-    monkeypatch.setattr(knowledge_cache, "_STORE", knowledge_cache._Store())
+    monkeypatch.setattr(knowledge_cache, "STORE", knowledge_cache.KnowledgeStore())
     return _screen(SCREENED)
 
 
@@ -95,7 +95,7 @@ def test_a_screen_read_back_decodes_only_the_keys_texts_hold_and_answers_alike(s
     assert again.may_match(SCREENED_TEXTS[0]) == answers[0]
     assert 0 < len(again._index.by_key) < len(again._index.by_key._packed)
     assert [again.may_match(t) for t in SCREENED_TEXTS] == answers
-    assert knowledge_cache._STORE.added == 0  # needs and index came from the file
+    assert knowledge_cache.STORE.added == 0  # needs and index came from the file
     copied = pickle.loads(pickle.dumps(again._index.by_key))  # plain data: a worker may get it
     assert {key: copied[key] for key in again._index.by_key._packed} == built._index.by_key
 
@@ -123,8 +123,8 @@ def test_values_read_back_are_equal_and_of_the_same_types_with_strings_shared(st
     assert value[0] and value[2][0] is not next(iter(next(w for w in value[0] if "biden" in w) - {"biden"}))
     knowledge_cache.remembered("test", ("k",), lambda: value, lambda _: True)
     store.save()
-    again = knowledge_cache._Store()
-    monkeypatch.setattr(knowledge_cache, "_STORE", again)
+    again = knowledge_cache.KnowledgeStore()
+    monkeypatch.setattr(knowledge_cache, "STORE", again)
     got = knowledge_cache.remembered("test", ("k",), lambda: pytest.fail("computed again"), lambda _: True)
     assert got == value and again.added == 0
     kinds = [type(part) for part in value]
