@@ -313,7 +313,7 @@ class CueSet:
         if low is None or len(low) != len(text) or not _in_order(paragraphs, text):
             return None
         hits = screen.alias_spans(text) + screen.free.spans(low)
-        return frozenset(_overlapping(paragraphs, hits))
+        return frozenset(_overlapping(paragraphs, hits, text))
 
     def _find(self, paragraph: Paragraph) -> tuple[CueMatch, ...]:
         text = paragraph.text
@@ -356,16 +356,23 @@ class CueSet:
 def _in_order(paragraphs: Sequence[Paragraph], text: str) -> bool:
     """Whether the paragraphs are spans of ``text`` in order, as the segmenter makes them."""
     end = 0
+    size = len(text)
     for p in paragraphs:
-        if p.start < end or not text.startswith(p.text, p.start):
+        if p.page is text:  # cut from this text: only the order is left to check
+            if p.start < end:
+                return False
+            end = max(p.start, min(p.end, size))
+        elif p.start < end or not text.startswith(p.text, p.start):
             return False
-        end = p.start + len(p.text)
+        else:
+            end = p.start + len(p.text)
     return True
 
 
-def _overlapping(paragraphs: Sequence[Paragraph], spans: Sequence[tuple[int, int]]) -> set[int]:
-    """Positions of the paragraphs (in order) that overlap some span."""
-    ends = [p.start + len(p.text) for p in paragraphs]
+def _overlapping(paragraphs: Sequence[Paragraph], spans: Sequence[tuple[int, int]], text: str) -> set[int]:
+    """Positions of the paragraphs (spans of ``text``, in order) that overlap some span."""
+    size = len(text)
+    ends = [max(p.start, min(p.end, size)) if p.page is text else p.start + len(p.text) for p in paragraphs]
     found: set[int] = set()
     for start, end in spans:
         i = bisect_right(ends, start)
