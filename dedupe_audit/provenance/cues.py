@@ -175,6 +175,12 @@ class BlockSettings:
     # Words by which a quote's introduction refers back to an outlet it named ("But as the
     # network pointed out:"): the quoted paragraph under it is that outlet's text.
     quote_referents: tuple[str, ...] = ()
+    # Lines that stand for a picture in scraped text ("Modal Trigger", "Enlarge this image"),
+    # lower-cased: a lone outlet name right under one is the picture's credit, not a byline.
+    picture_markers: frozenset[str] = frozenset()
+    # A lead summary under the headline (key points, 2+ lines of sentence length, in
+    # characters): the page's own story, not a list of other stories' titles.
+    summary_line_chars: tuple[int, int] = (60, 200)
 
 
 @dataclass(frozen=True, slots=True)
@@ -596,9 +602,20 @@ def _blocks(data: Mapping[str, object], source: str) -> BlockSettings:
             post_signature=str(raw.get("post_signature", default.post_signature)),
             paper_title_words=tuple(str(w) for w in raw.get("paper_title_words", ())),
             quote_referents=tuple(str(w) for w in raw.get("quote_referents", ())),
+            picture_markers=frozenset(str(w).strip().lower() for w in raw.get("picture_markers", ())),
+            summary_line_chars=_pair(raw.get("summary_line_chars", default.summary_line_chars)),
         )
     except (TypeError, ValueError) as err:
         raise CueError(f"{source}: bad [blocks] setting: {err}") from err
+
+
+def _pair(value: object) -> tuple[int, int]:
+    """A ``[low, high]`` range of two whole numbers, low first."""
+    if not isinstance(value, list | tuple) or len(value) != 2 or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ) or value[0] > value[1]:
+        raise ValueError(f"expected [low, high] whole numbers, got {value!r}")
+    return int(value[0]), int(value[1])
 
 
 Named = TypeVar("Named", CueRule, LeadIn)

@@ -728,8 +728,16 @@ def _captions(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resol
     """The paragraphs holding a cue that are a picture's caption or credit (see
     :func:`is_caption`): their credits speak for the picture only. Only they matter: a
     caption without a credit has nothing to hand down."""
+    markers = cues.blocks.picture_markers
     return frozenset(p.index for p, found in zip(paragraphs, resolved, strict=True)
-                     if found and is_caption(p, cues))
+                     if found and (is_caption(p, cues) or _under_picture(paragraphs, p.index, markers)))
+
+
+def _under_picture(paragraphs: Sequence[Paragraph], index: int, markers: frozenset[str]) -> bool:
+    """Whether the line right above paragraph ``index`` is what a scraper leaves of a picture
+    ("Modal Trigger", "Enlarge this image": ``[blocks] picture_markers``): the paragraph is
+    the picture's caption or credit, so a lone "Reuters" there credits the photo only."""
+    return index > 0 and bool(markers) and paragraphs[index - 1].text.strip().lower() in markers
 
 
 def is_caption(paragraph: Paragraph, cues: CueSet) -> bool:
@@ -759,12 +767,14 @@ def _head_end(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
     sentence; a story cut short by the scraper is still a story. ``len(paragraphs)`` when
     there is none (no story under the head)."""
     settings = cues.blocks
+    first = True  # the page's first body line: its title, when it is one
     for p in paragraphs:
         if not p.is_body:
             continue
         text = p.text.rstrip().rstrip("\"'”’»)]")
         words = len(text.split())
-        if words >= HEAD_SENTENCE_WORDS and is_caption(p, cues):
+        title, first = first and _title_question(text, words, settings.headline_max_words), False
+        if title or (words >= HEAD_SENTENCE_WORDS and is_caption(p, cues)):
             continue
         if words > settings.headline_max_words or (
             words >= HEAD_SENTENCE_WORDS and text[-1:] in settings.headline_terminal
@@ -772,6 +782,14 @@ def _head_end(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
         ):
             return p.index
     return len(paragraphs)
+
+
+def _title_question(text: str, words: int, most_words: int) -> bool:
+    """Whether a page's first body line is its title asked as a question or exclaimed ("Will
+    Putin use his old routine on Trump?", "Why is he so enthralled? What does Putin have on
+    him?"): one line of headline length ending in "?" or "!". A story's first sentence does
+    not stand alone above the byline slot; a title does, whatever its last mark."""
+    return words <= most_words and text[-1:] in "?!" and "\n" not in text
 
 
 def _placed(
@@ -924,7 +942,32 @@ def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
             end = p.index
         else:
             break
+    if end < len(paragraphs) and _lead_summary(paragraphs, end, cues):
+        return len(paragraphs)
     return end
+
+
+NAVIGATION_WORDS = 3  # "Next", "Home", "Back to top": a line this short above a headline
+
+
+def _lead_summary(paragraphs: Sequence[Paragraph], start: int, cues: CueSet) -> bool:
+    """Whether the title-like lines from ``start`` on are the summary bullets under the page's
+    headline (Daily Mail's key points: "Campaigners have taken to the streets in Helsinki to
+    protest both leaders"), the page's own story, not other stories' titles: the page's body
+    is a headline (its first line of ``HEAD_SENTENCE_WORDS`` words or more; only short
+    navigation lines such as "Next" above it) and then two or more lines, all in the run and
+    each of sentence length (``[blocks] summary_line_chars``). Other stories' titles follow a
+    story's text, not its headline."""
+    low, high = cues.blocks.summary_line_chars
+    body = [p for p in paragraphs if p.is_body]
+    first = 0
+    while first < len(body) and len(body[first].text.split()) <= NAVIGATION_WORDS:
+        first += 1
+    if first >= len(body) or len(body[first].text.split()) < HEAD_SENTENCE_WORDS:
+        return False
+    lines = body[first + 1:]
+    return len(lines) >= 2 and lines[0].index >= start and all(
+        low <= len(p.text.strip()) <= high for p in lines)
 
 
 def _opening_rules(cues: CueSet) -> frozenset[str]:
