@@ -207,6 +207,9 @@ def resolve_document(
     named: list[_Named] = []
     out: list[list[Resolved]] = []
     for paragraph, found in zip(seg.paragraphs, matches, strict=True):
+        if not found:  # most paragraphs: nothing to read
+            out.append([])
+            continue
         block = blocks[paragraph.index]
         resolved = []
         for match in found:
@@ -668,8 +671,9 @@ def trace_document(
                 _is_byline(credit, cues) or (own is None and _is_gallery_text(credit, cues))
             ):
                 credit = None  # a picture's credit: the picture's, not the story's
-            kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
-            if credit is not None and kept:
+            if credit is not None and paragraph.boilerplate_rule not in (
+                "teaser", *cues.blocks.story_boilerplate
+            ):
                 credits[paragraph.index] = credit
     posts = _embedded_posts(paragraphs, embeds) if embeds else {}
     for index, claim in _account_posts(paragraphs, cues, registry, embeds).items():
@@ -728,6 +732,8 @@ def _captions(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resol
     """The paragraphs holding a cue that are a picture's caption or credit (see
     :func:`is_caption`): their credits speak for the picture only. Only they matter: a
     caption without a credit has nothing to hand down."""
+    if not any(resolved):
+        return frozenset()  # most pages: no cue at all
     markers = cues.blocks.picture_markers
     return frozenset(p.index for p, found in zip(paragraphs, resolved, strict=True)
                      if found and (is_caption(p, cues) or _under_picture(paragraphs, p.index, markers)))
@@ -884,7 +890,7 @@ def _account_posts(paragraphs: Sequence[Paragraph], cues: CueSet, registry: Outl
     ("— This Week (@ThisWeekABC) July 15, 2018": ABC News's show): the registry's ``handles``
     name the outlet; like a signature naming it, it speaks for the post above and itself."""
     page = paragraphs[0].page if paragraphs else ""
-    if registry is None or "(@" not in page:
+    if registry is None or "@" not in page or "(@" not in page:  # "@" alone is the faster scan
         return {}
     pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
     found: dict[int, Claim] = {}
