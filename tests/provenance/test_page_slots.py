@@ -43,6 +43,14 @@ def test_lone_wire_name_in_the_byline_slot_still_credits_the_story():
     assert outlets_of(found)[2:] == ["Reuters"] * 3
 
 
+def test_photo_credit_shapes_in_the_head_credit_no_story():
+    # a photographer and an agency, a picture label: the photo's credit, never a byline
+    for line in ("AFP/Getty Images", "Reuters/Jane Roe", "AP Photo/John Smith", "Photo: AFP",
+                 "JANE ROE/AFP/Getty Images", "AP Photo"):
+        found = trace_one(["Harbour bridge to close for repairs", line, *STORY], site="nypost.com")
+        assert outlets_of(found)[2:] == ["New York Post"] * 3, line
+
+
 def test_picture_markers_are_data():
     markers = load_cues(load_registry()).blocks.picture_markers
     assert "modal trigger" in markers and "enlarge this image" in markers
