@@ -740,10 +740,14 @@ def _captions(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resol
 
 
 def _under_picture(paragraphs: Sequence[Paragraph], index: int, markers: frozenset[str]) -> bool:
-    """Whether the line right above paragraph ``index`` is what a scraper leaves of a picture
-    ("Modal Trigger", "Enlarge this image": ``[blocks] picture_markers``): the paragraph is
-    the picture's caption or credit, so a lone "Reuters" there credits the photo only."""
-    return index > 0 and bool(markers) and paragraphs[index - 1].text.strip().lower() in markers
+    """Whether paragraph ``index`` is a short line (a credit: fewer than
+    ``HEAD_SENTENCE_WORDS`` words) right under what a scraper leaves of a picture ("Modal
+    Trigger", "Enlarge this image": ``[blocks] picture_markers``): the picture's credit, so a
+    lone "Reuters" there credits the photo only. A sentence under a marker whose caption was
+    lost ("WASHINGTON (Reuters) - The Senate ...") is the story's and keeps its dateline."""
+    if index == 0 or not markers or paragraphs[index - 1].text.strip().lower() not in markers:
+        return False
+    return len(paragraphs[index].text.split()) < HEAD_SENTENCE_WORDS
 
 
 def is_caption(paragraph: Paragraph, cues: CueSet) -> bool:
@@ -793,8 +797,9 @@ def _head_end(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
 def _title_question(text: str, words: int, most_words: int) -> bool:
     """Whether a page's first body line is its title asked as a question or exclaimed ("Will
     Putin use his old routine on Trump?", "Why is he so enthralled? What does Putin have on
-    him?"): one line of headline length ending in "?" or "!". A story's first sentence does
-    not stand alone above the byline slot; a title does, whatever its last mark."""
+    him?"): one line of headline length ending in "?" or "!". Such a line ends no page head
+    (a provider's label under it is still in the byline slot): a story seldom opens with a
+    question standing alone on the page's first line, a syndicated title often does."""
     return words <= most_words and text[-1:] in "?!" and "\n" not in text
 
 

@@ -43,6 +43,13 @@ def test_lone_wire_name_in_the_byline_slot_still_credits_the_story():
     assert outlets_of(found)[2:] == ["Reuters"] * 3
 
 
+def test_story_sentence_under_a_picture_marker_keeps_its_dateline():
+    # the caption was lost: the line under the marker is the story's dateline, not a credit
+    found = trace_one(["Image", "PORTLAND, Ore. (Reuters) - " + STORY[0], *STORY[1:]],
+                      site="nypost.com")
+    assert outlets_of(found)[1:] == ["Reuters"] * 3
+
+
 def test_photo_credit_shapes_in_the_head_credit_no_story():
     # a photographer and an agency, a picture label: the photo's credit, never a byline
     for line in ("AFP/Getty Images", "Reuters/Jane Roe", "AP Photo/John Smith", "Photo: AFP",
