@@ -5,6 +5,7 @@ answer must equal the answer of running every rule.
 """
 
 import dataclasses
+import pickle
 import re
 import tomllib
 
@@ -188,6 +189,8 @@ def test_literal_finder_overlaps_and_offsets():
     assert finder.every("the APA, no times") == {"AP", "APA"}
     assert finder.every("lower-case ap") == set()
     assert finder.starts("Ёжик AP") == [5]  # characters, not UTF-8 bytes
+    copy = pickle.loads(pickle.dumps(finder))  # a cue set may go to a worker process
+    assert copy.starts("the APA and Times of AP") == [4, 12, 21]
 
 
 def test_alias_spans_equal_the_alias_screen_scan():
