@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..model import Cluster, Paragraph, SegmentedDocument
+from ..model import BODY, Cluster, Paragraph, SegmentedDocument
 from .cues import CueMatch, CueSet, load_cues
 from .outlets import load_registry
 
@@ -44,17 +44,30 @@ def is_headline(paragraph: Paragraph, following: Paragraph | None, cues: CueSet)
     if following is None or not (paragraph.is_body and following.is_body):
         return False
     settings = cues.blocks
+    return _short_unpunctuated(paragraph, settings.headline_terminal, settings.headline_max_words)
+
+
+def _short_unpunctuated(paragraph: Paragraph, terminal: str, most_words: int) -> bool:
+    """A line of at most ``most_words`` words not ending in one of ``terminal``."""
     text = paragraph.text.rstrip().rstrip(_CLOSERS)
-    # the last character first: most paragraphs end a sentence, and splitting costs more
-    if not text or text[-1] in settings.headline_terminal:
+    # the last character first: most paragraphs end a sentence, and counting words costs more
+    if not text or text[-1] in terminal:
         return False
-    return len(paragraph.text.split()) <= settings.headline_max_words
+    words = paragraph.words  # counted by the segmenter (None for a paragraph made elsewhere)
+    return (len(paragraph.text.split()) if words is None else words) <= most_words
 
 
 def _headlines(paragraphs: Sequence[Paragraph], cues: CueSet) -> list[bool]:
-    """Whether each paragraph is a headline (over the one after it), each asked once."""
-    after = [*paragraphs[1:], None]
-    return [is_headline(p, f, cues) for p, f in zip(paragraphs, after, strict=True)]
+    """Whether each paragraph is a headline (over the one after it), each asked once: the
+    :func:`is_headline` answers, in one loop (it runs on every paragraph of a run)."""
+    settings = cues.blocks
+    terminal, most_words = settings.headline_terminal, settings.headline_max_words
+    out = [False] * len(paragraphs)
+    body = [p.kind == BODY for p in paragraphs]
+    for i in range(len(paragraphs) - 1):
+        if body[i] and body[i + 1]:
+            out[i] = _short_unpunctuated(paragraphs[i], terminal, most_words)
+    return out
 
 
 CREDIT_REACH = 2  # body paragraphs after a headline within which its story's credit must come

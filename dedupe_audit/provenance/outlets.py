@@ -204,6 +204,25 @@ class OutletRegistry:
             paths.append(pieces)
         return trie_pattern(paths) if paths else None
 
+    def alias_screen_starts(self) -> tuple[str, ...] | None:
+        """The plain characters each path of :meth:`alias_screen` begins with (up to its first
+        flexible piece: a space, dash, apostrophe or quote), sorted: every match of the screen
+        starts with one of them, so a literal scan finds the few places to try it. None when
+        some alias has no plain character."""
+        starts = set()
+        for alias in self.all_aliases():
+            key = alias_key(alias)
+            key = key[4:] if key.startswith("The ") else key
+            plain = key.lstrip("".join(_FLEXIBLE))
+            for position, char in enumerate(plain):
+                if char in _FLEXIBLE:
+                    plain = plain[:position]
+                    break
+            if not plain:
+                return None
+            starts.add(plain)
+        return tuple(sorted(starts))
+
 
 # ------------------------------------------------------------------ loading
 

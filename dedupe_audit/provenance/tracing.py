@@ -207,6 +207,9 @@ def resolve_document(
     named: list[_Named] = []
     out: list[list[Resolved]] = []
     for paragraph, found in zip(seg.paragraphs, matches, strict=True):
+        if not found:  # most paragraphs: nothing to read
+            out.append([])
+            continue
         block = blocks[paragraph.index]
         resolved = []
         for match in found:
@@ -668,8 +671,9 @@ def trace_document(
                 _is_byline(credit, cues) or (own is None and _is_gallery_text(credit, cues))
             ):
                 credit = None  # a picture's credit: the picture's, not the story's
-            kept = paragraph.boilerplate_rule not in ("teaser", *cues.blocks.story_boilerplate)
-            if credit is not None and kept:
+            if credit is not None and paragraph.boilerplate_rule not in (
+                "teaser", *cues.blocks.story_boilerplate
+            ):
                 credits[paragraph.index] = credit
     posts = _embedded_posts(paragraphs, embeds) if embeds else {}
     for index, claim in _account_posts(paragraphs, cues, registry, embeds).items():
@@ -728,8 +732,22 @@ def _captions(paragraphs: Sequence[Paragraph], resolved: Sequence[Sequence[Resol
     """The paragraphs holding a cue that are a picture's caption or credit (see
     :func:`is_caption`): their credits speak for the picture only. Only they matter: a
     caption without a credit has nothing to hand down."""
+    if not any(resolved):
+        return frozenset()  # most pages: no cue at all
+    markers = cues.blocks.picture_markers
     return frozenset(p.index for p, found in zip(paragraphs, resolved, strict=True)
-                     if found and is_caption(p, cues))
+                     if found and (is_caption(p, cues) or _under_picture(paragraphs, p.index, markers)))
+
+
+def _under_picture(paragraphs: Sequence[Paragraph], index: int, markers: frozenset[str]) -> bool:
+    """Whether paragraph ``index`` is a short line (a credit: fewer than
+    ``HEAD_SENTENCE_WORDS`` words) right under what a scraper leaves of a picture ("Modal
+    Trigger", "Enlarge this image": ``[blocks] picture_markers``): the picture's credit, so a
+    lone "Reuters" there credits the photo only. A sentence under a marker whose caption was
+    lost ("WASHINGTON (Reuters) - The Senate ...") is the story's and keeps its dateline."""
+    if index == 0 or not markers or paragraphs[index - 1].text.strip().lower() not in markers:
+        return False
+    return len(paragraphs[index].text.split()) < HEAD_SENTENCE_WORDS
 
 
 def is_caption(paragraph: Paragraph, cues: CueSet) -> bool:
@@ -759,12 +777,14 @@ def _head_end(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
     sentence; a story cut short by the scraper is still a story. ``len(paragraphs)`` when
     there is none (no story under the head)."""
     settings = cues.blocks
+    first = True  # the page's first body line: its title, when it is one
     for p in paragraphs:
         if not p.is_body:
             continue
         text = p.text.rstrip().rstrip("\"'”’»)]")
         words = len(text.split())
-        if words >= HEAD_SENTENCE_WORDS and is_caption(p, cues):
+        title, first = first and _title_question(text, words, settings.headline_max_words), False
+        if title or (words >= HEAD_SENTENCE_WORDS and is_caption(p, cues)):
             continue
         if words > settings.headline_max_words or (
             words >= HEAD_SENTENCE_WORDS and text[-1:] in settings.headline_terminal
@@ -772,6 +792,15 @@ def _head_end(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
         ):
             return p.index
     return len(paragraphs)
+
+
+def _title_question(text: str, words: int, most_words: int) -> bool:
+    """Whether a page's first body line is its title asked as a question or exclaimed ("Will
+    Putin use his old routine on Trump?", "Why is he so enthralled? What does Putin have on
+    him?"): one line of headline length ending in "?" or "!". Such a line ends no page head
+    (a provider's label under it is still in the byline slot): a story seldom opens with a
+    question standing alone on the page's first line, a syndicated title often does."""
+    return words <= most_words and text[-1:] in "?!" and "\n" not in text
 
 
 def _placed(
@@ -866,7 +895,7 @@ def _account_posts(paragraphs: Sequence[Paragraph], cues: CueSet, registry: Outl
     ("— This Week (@ThisWeekABC) July 15, 2018": ABC News's show): the registry's ``handles``
     name the outlet; like a signature naming it, it speaks for the post above and itself."""
     page = paragraphs[0].page if paragraphs else ""
-    if registry is None or "(@" not in page:
+    if registry is None or "@" not in page or "(@" not in page:  # "@" alone is the faster scan
         return {}
     pattern = _photo_credit(cues.blocks.post_signature)  # the same compile-once cache
     found: dict[int, Claim] = {}
@@ -924,7 +953,32 @@ def _trailing_titles(paragraphs: Sequence[Paragraph], cues: CueSet) -> int:
             end = p.index
         else:
             break
+    if end < len(paragraphs) and _lead_summary(paragraphs, end, cues):
+        return len(paragraphs)
     return end
+
+
+NAVIGATION_WORDS = 3  # "Next", "Home", "Back to top": a line this short above a headline
+
+
+def _lead_summary(paragraphs: Sequence[Paragraph], start: int, cues: CueSet) -> bool:
+    """Whether the title-like lines from ``start`` on are the summary bullets under the page's
+    headline (Daily Mail's key points: "Campaigners have taken to the streets in Helsinki to
+    protest both leaders"), the page's own story, not other stories' titles: the page's body
+    is a headline (its first line of ``HEAD_SENTENCE_WORDS`` words or more; only short
+    navigation lines such as "Next" above it) and then two or more lines, all in the run and
+    each of sentence length (``[blocks] summary_line_chars``). Other stories' titles follow a
+    story's text, not its headline."""
+    low, high = cues.blocks.summary_line_chars
+    body = [p for p in paragraphs if p.is_body]
+    first = 0
+    while first < len(body) and len(body[first].text.split()) <= NAVIGATION_WORDS:
+        first += 1
+    if first >= len(body) or len(body[first].text.split()) < HEAD_SENTENCE_WORDS:
+        return False
+    lines = body[first + 1:]
+    return len(lines) >= 2 and lines[0].index >= start and all(
+        low <= len(p.text.strip()) <= high for p in lines)
 
 
 def _opening_rules(cues: CueSet) -> frozenset[str]:

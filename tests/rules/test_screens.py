@@ -5,6 +5,7 @@ answer must equal the answer of running every rule.
 """
 
 import dataclasses
+import pickle
 import re
 import tomllib
 
@@ -19,6 +20,7 @@ from dedupe_audit.rules.datafiles import data_file
 from dedupe_audit.rules.screens import (
     NEEDLE_CHARS,
     UNFOLDED,
+    LiteralFinder,
     NeedleScreen,
     edge_screen,
     lowered,
@@ -172,6 +174,47 @@ def test_needle_screen_finds_every_needle_even_overlapping():
     assert screen.passing("xyz") == {1, 2}
     assert screen.passing("nothing") == {2}
     assert screen.passing(None) == {0, 1, 2}
+
+
+def test_needle_screen_spans_are_the_regex_scans(monkeypatch):
+    """The Aho-Corasick scan answers as the `re` tree it stands in for (and as it does when
+    the Rust automaton is missing), surrogates and Cyrillic offsets included."""
+    screen = NeedleScreen([frozenset({"according"}), frozenset({"видання", "paper"}), None])
+    texts = ["as the paper said, according to the видання, papers", "nothing here",
+             "broken \ud800 paper", "видання"]
+    for low in texts:
+        regex = [m.span() for m in screen._finder.finditer(low)]
+        assert screen.spans(low) == regex, low
+    assert screen.spans(texts[0]) == [(7, 12), (19, 28), (36, 43), (45, 50)]
+    assert screen.passing("broken \ud800 according") == {0, 2}
+    monkeypatch.setattr(screen, "_literals", None)  # the `re` fallback
+    assert screen.spans(texts[0]) == [(7, 12), (19, 28), (36, 43), (45, 50)]
+    assert screen.passing("broken \ud800 according") == {0, 2}
+
+
+def test_literal_finder_overlaps_and_offsets():
+    finder = LiteralFinder(["AP", "APA", "Times"])
+    assert finder.starts("the APA and Times of AP") == [4, 12, 21]
+    assert finder.every("the APA, no times") == {"AP", "APA"}
+    assert finder.every("lower-case ap") == set()
+    assert finder.starts("Ёжик AP") == [5]  # characters, not UTF-8 bytes
+    copy = pickle.loads(pickle.dumps(finder))  # a cue set may go to a worker process
+    assert copy.starts("the APA and Times of AP") == [4, 12, 21]
+
+
+def test_alias_spans_equal_the_alias_screen_scan():
+    """The alias screen is tried only where a plain start of an alias stands: the same spans
+    as scanning the page with it (flexible spaces and dashes, 'The' leads, overlaps)."""
+    screen = load_cues(REGISTRY).screen
+    assert screen.alias_starts is not None
+    texts = [
+        "By Jane Roe, The Associated\n\nPress. Reuters and the New York Times reported; APA AP.",
+        "Agence France-Presse said. Agence France Presse. BBCNews, CNN\u2019s and CNNMoney",
+        "nothing to see", "Blomberg, Bloomberg, РИА Новости и ТАСС \ud800 Reuters",
+    ]
+    for text in texts:
+        assert screen.alias_spans(text) == [m.span() for m in screen.aliases.finditer(text)], text
+    assert screen.alias_spans("nothing to see") == []
 
 
 def test_trie_pattern_finds_the_same_as_a_flat_alternation():
