@@ -372,3 +372,29 @@ def test_page_counts_count_only_body_paragraphs_among_the_clustered():
     assert counts.in_clusters == 1  # paragraph 2; paragraph 1 is boilerplate
     assert counts.body == bytes([1, 0, 1, 1]) and counts.rules == ("cta",)
     assert pipeline.page_counts(seg, ()).in_clusters == 0
+
+
+@pytest.mark.parametrize(("paragraphs", "windows"), [(1, 0), (3, 2), (0, 0)])
+def test_a_packed_detection_input_reads_back_equal_and_a_cut_one_is_refused(paragraphs, windows):
+    import numpy as np
+
+    from dedupe_audit.dedup.page_memo import SignedPage, packed_signed, unpacked_signed
+
+    rng = np.random.default_rng(paragraphs * 10 + windows)
+    sizes = rng.integers(0, 9, paragraphs).astype(np.int64)
+    page = SignedPage(
+        content_hashes=rng.integers(0, 2**63, paragraphs, dtype=np.uint64) * np.uint64(2),  # high bit too
+        words=rng.integers(0, 500, paragraphs).astype(np.int64), sizes=sizes,
+        shingles=rng.integers(0, 2**64 - 1, int(sizes.sum()), dtype=np.uint64),
+        paragraph_signatures=rng.integers(0, 2**32, (paragraphs, 16), dtype=np.uint32),
+        window_signatures=rng.integers(0, 2**32, (windows, 16), dtype=np.uint32),
+    )
+    packed = packed_signed(page)
+    back = unpacked_signed(packed)
+    for name in ("content_hashes", "words", "sizes", "shingles", "paragraph_signatures", "window_signatures"):
+        mine, theirs = getattr(page, name), getattr(back, name)
+        assert (mine.dtype, mine.shape) == (theirs.dtype, theirs.shape), name
+        assert np.array_equal(mine, theirs), name
+    for damaged in (packed[:-1], packed + b"\0", b"DASP0" + packed[5:], packed[:20]):
+        with pytest.raises(ValueError):
+            unpacked_signed(damaged)
