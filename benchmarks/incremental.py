@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -36,14 +37,22 @@ def check(folder: Path, report: Path, index: Path | None) -> float:
     # at another checkout)
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))}
-    start = time.perf_counter()
+    start, used = time.perf_counter(), _children_cpu()
     done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     seconds = time.perf_counter() - start
+    # CPU seconds too: on a shared machine the wall time swings with the load, the CPU time less
+    print(f"    cpu {_children_cpu() - used:.2f} s (user+sys)")
     if done.returncode not in (0, 1) or not report.exists():  # 1: the gate failed, or a crash
         raise SystemExit(f"check failed ({done.returncode}): {done.stderr[-2000:]}")
     stages = [line for line in done.stderr.splitlines() if line.startswith("timing:")]
     print("\n".join(f"    {line}" for line in stages))
     return seconds
+
+
+def _children_cpu() -> float:
+    """User plus system CPU seconds of this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def findings(report: Path) -> dict:

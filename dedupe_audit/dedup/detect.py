@@ -329,12 +329,13 @@ def signed_batches(
     signatures of its paragraphs then windows, in document order. The workers are chosen for
     the texts of the pages stored when it starts: the run's, or a lower bound while pages
     still arrive (``detect_arriving`` reads ahead enough for the same choice)."""
-    jobs, threads = _signers(pages.total_parts, config)  # read before any page is pulled
     signed: Iterable[tuple[Batch, tuple[Fingerprints, np.ndarray]]]
-    if cache is not None:
+    if cache is not None:  # ``_cached`` chooses its signers for the pages the index lacks: a
+        # re-run that signs one new page need not load the compiled kernels (numba, ~1 s)
         made_all = list(batches(numbered, config))
         signed = zip(made_all, _cached(cache, pages, config, made_all), strict=True)
     else:  # batches are made while workers sign the ones before: only those in flight are held
+        jobs, threads = _signers(pages.total_parts, config)  # read before any page is pulled
         made: deque[Batch] = deque()
 
         def work() -> Iterator[_Work]:

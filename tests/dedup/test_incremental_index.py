@@ -317,3 +317,84 @@ def test_the_run_itself_reports_what_the_index_fingerprinted_and_reused(corpus, 
     assert counts == [(len(PAGES), 0), (0, len(PAGES))]
     without_index = pipeline.run_audit([str(corpus)], Config(as_of=AS_OF)).summary
     assert (without_index.fingerprinted, without_index.reused) == (len(PAGES), 0)
+
+
+def test_a_rerun_that_signs_one_page_does_not_load_the_compiled_kernels(corpus, tmp_path, monkeypatch):
+    """Loading numba and its tables costs about a second: worth it for the texts a run signs,
+    not for the whole corpus an index serves. With the threshold set between the new page's
+    texts and the corpus's, the first run loads them and the re-run does not."""
+    import dedupe_audit.dedup.detect as detect
+
+    loads: list[str] = []
+    monkeypatch.setattr(detect, "COMPILED_MIN_TEXTS", 5)
+    monkeypatch.setattr(detect, "load_kernels", lambda: loads.append("loaded") or False)
+    index = tmp_path / "index.sqlite"
+    _report(corpus, index=index)
+    assert loads == ["loaded"]  # every page signed: more than 5 texts
+    (corpus / "f_new.txt").write_text("One new paragraph of its own for the test.\n", encoding="utf-8")
+    loads.clear()
+    again = _report(corpus, index=index)
+    assert loads == []  # one text signed; the other pages' texts came from the index
+    assert again == _report(corpus)
+
+
+def test_the_index_lists_the_runs_pages_and_no_per_text_rows(corpus, tmp_path):
+    """``documents`` holds the content hash of each page of the last run (the counts of
+    fingerprinted and reused pages come from it); the per-text tables of old indexes stay empty."""
+    index = tmp_path / "index.sqlite"
+
+    def listed() -> tuple[set[str], int]:
+        with sqlite3.connect(index) as conn:
+            hashes = {row[0] for row in conn.execute("SELECT content_hash FROM documents")}
+            return hashes, conn.execute("SELECT COUNT(*) FROM document_texts").fetchone()[0]
+
+    first = _report(corpus, index=index)
+    assert listed() == ({doc["content_hash"] for doc in first["files"]}, 0)
+    (corpus / "d_mayor.txt").unlink()
+    again = _report(corpus, index=index)
+    assert listed() == ({doc["content_hash"] for doc in again["files"]}, 0)
+    assert len(again["files"]) == len(PAGES) - 1
+
+
+def test_page_counts_count_only_body_paragraphs_among_the_clustered():
+    """A boilerplate paragraph that detection clustered (``include_boilerplate``) is not a body
+    paragraph in a cluster; a paragraph of another page with the same index is not this page's."""
+    from helpers import page
+
+    from dedupe_audit.model import ParagraphRef
+
+    seg = page(["Body one.", "Subscribe now", "Body two.", "Body three."], boilerplate={1: "cta"})
+    membership = {ParagraphRef(0, 1): "c1", ParagraphRef(0, 2): "c1", ParagraphRef(1, 0): "c2",
+                  ParagraphRef(1, 3): "c2"}
+    clustered = pipeline.clustered_by_doc(membership)
+    assert sorted(clustered[0]) == [1, 2] and sorted(clustered[1]) == [0, 3]
+    counts = pipeline.page_counts(seg, clustered[0])
+    assert counts.in_clusters == 1  # paragraph 2; paragraph 1 is boilerplate
+    assert counts.body == bytes([1, 0, 1, 1]) and counts.rules == ("cta",)
+    assert pipeline.page_counts(seg, ()).in_clusters == 0
+
+
+@pytest.mark.parametrize(("paragraphs", "windows"), [(1, 0), (3, 2), (0, 0)])
+def test_a_packed_detection_input_reads_back_equal_and_a_cut_one_is_refused(paragraphs, windows):
+    import numpy as np
+
+    from dedupe_audit.dedup.page_memo import SignedPage, packed_signed, unpacked_signed
+
+    rng = np.random.default_rng(paragraphs * 10 + windows)
+    sizes = rng.integers(0, 9, paragraphs).astype(np.int64)
+    page = SignedPage(
+        content_hashes=rng.integers(0, 2**63, paragraphs, dtype=np.uint64) * np.uint64(2),  # high bit too
+        words=rng.integers(0, 500, paragraphs).astype(np.int64), sizes=sizes,
+        shingles=rng.integers(0, 2**64 - 1, int(sizes.sum()), dtype=np.uint64),
+        paragraph_signatures=rng.integers(0, 2**32, (paragraphs, 16), dtype=np.uint32),
+        window_signatures=rng.integers(0, 2**32, (windows, 16), dtype=np.uint32),
+    )
+    packed = packed_signed(page)
+    back = unpacked_signed(packed)
+    for name in ("content_hashes", "words", "sizes", "shingles", "paragraph_signatures", "window_signatures"):
+        mine, theirs = getattr(page, name), getattr(back, name)
+        assert (mine.dtype, mine.shape) == (theirs.dtype, theirs.shape), name
+        assert np.array_equal(mine, theirs), name
+    for damaged in (packed[:-1], packed + b"\0", b"DASP0" + packed[5:], packed[:20]):
+        with pytest.raises(ValueError):
+            unpacked_signed(damaged)
