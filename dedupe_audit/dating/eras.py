@@ -414,8 +414,10 @@ def _screen(registry: EraRegistry) -> _Screen:
 
 
 def _build_screen(facts: Sequence[Fact]) -> _Screen:
-    needs = required_literals_of((f.pattern.pattern, f.pattern.flags, f.pattern.trusted) for f in facts)
-    return _Screen(Screened(tuple(facts), needs))
+    patterns = [(f.pattern.pattern, f.pattern.flags, f.pattern.trusted) for f in facts]
+    # the patterns again, for the word-start check of the few facts a paragraph's literals
+    # pass ("ban" of "Ban Ki-moon" inside "urban": see ``literals.word_start_literals``)
+    return _Screen(Screened(tuple(facts), required_literals_of(patterns), patterns))
 
 
 def screened_facts(registry: EraRegistry) -> Screened[Fact]:
@@ -432,10 +434,11 @@ def find_mentions(text: str, registry: EraRegistry, offset: int = 0,
         facts = _screen(registry).facts_for(text)
     if not facts:
         return ()
-    bounds = sentence_bounds(text)
+    bounds = None  # split on the first match: most screened paragraphs hold none
     found = []
     for fact in facts:
         for match in fact.pattern.finditer(text):
+            bounds = bounds if bounds is not None else sentence_bounds(text)
             sentence = sentence_of(bounds, match.start())
             cue = cue_for(text, match.start(), match.end(), sentence, registry.cues)
             found.append(

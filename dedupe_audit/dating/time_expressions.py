@@ -280,7 +280,8 @@ def parse_time_language(data: dict, source: str = SHIPPED) -> TimeLanguage:
         updated=_cue_pattern(cues["updated"]),
         anchored=tuple(r for r in rules if isinstance(r, AnchoredRule)),
         relative=tuple(r for r in rules if isinstance(r, RelativeRule)),
-        rules=Screened(rules, _needs(r.pattern for r in rules)),
+        rules=Screened(rules, _needs(r.pattern for r in rules),
+                       [(r.pattern.pattern, r.pattern.flags, r.pattern.trusted) for r in rules]),
         scheduled=_scheduled(data.get("scheduled_events", []), source),
         present_day=_present_day(data.get("present_day"), source),
     )

@@ -44,6 +44,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .first_chars import with_first_chars
+
 ENV_OFF = "DEDUPE_AUDIT_NO_CACHE"
 ENV_DIR = "DEDUPE_AUDIT_CACHE_DIR"
 PREFIX = "knowledge-"
@@ -54,7 +56,8 @@ KEEP_BYTES = 16 * 1024 * 1024  # past this, a write keeps only the entries its r
 STALE_AFTER = 24 * 3600
 # modules whose code decides the cached answers: a change to one makes a new cache file
 # (screens.py: the literals of furniture patterns, boilerplate._literals)
-_SOURCES = ("knowledge_cache.py", "literals.py", "screens.py")
+# (first_chars.py: the lookahead in front of every compiled program)
+_SOURCES = ("knowledge_cache.py", "literals.py", "screens.py", "first_chars.py")
 
 
 def enabled() -> bool:
@@ -303,6 +306,12 @@ def compile_pattern(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if flags & re.DEBUG:
         return re.compile(pattern, flags)
     parsed = _parser.parse(pattern, flags)  # re.error as re.compile raises it
+    # the program runs behind a lookahead of the pattern's first characters (first_chars:
+    # same matches and groups, most positions refused by one set test); ``.pattern`` stays
+    # the text as written
+    fronted = with_first_chars(pattern, flags, parsed)
+    if fronted != pattern:
+        parsed = _parser.parse(fronted, flags)
     try:
         code = _compiler._code(parsed, flags)
         groupindex = dict(parsed.state.groupdict)
