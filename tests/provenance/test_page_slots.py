@@ -139,6 +139,16 @@ def test_summary_bullets_under_a_headline_are_the_page_s_own_story():
     assert all(rules_of(p) == ["own-site"] for p in found[2:])
 
 
+def test_short_summary_bullets_under_a_headline_are_the_page_s_own_story():
+    # key points of 30-60 characters ("He meets the mayor for an hour"), no navigation above
+    headline = ("Bridge closed! Commuters face months of ferry rides as the council shuts the old"
+                " harbour crossing after engineers find cracks in its supports")
+    bullets = ["The council meets on Tuesday to vote", "Engineers found cracks last month",
+               "He blamed the budget for the delay"]
+    found = trace_one([headline, *bullets], site="dailymail.co.uk")
+    assert outlets_of(found)[1:] == ["Daily Mail"] * 3
+
+
 def test_title_list_after_a_story_stays_unknown():
     links = [
         "Council shuts the old harbour bridge for repairs until spring next year",
