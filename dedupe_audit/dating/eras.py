@@ -280,8 +280,9 @@ def _fact_pattern(titles: list[str], names: list[str], phrases: list[str]) -> st
         # title's compound words where the data writes a space
         t, n = _alternation(t.replace(r"\s+", r"[\s-]+") for t in titles), _alternation(names)
         forms += [rf"(?:{t})\s+{_HONORIFIC}(?:{n})",
-                  rf"(?:{n}),\s+(?:the\s+|(?=(?-i:[a-zа-яіїєґё]))|(?={_OWNER}))(?:{t})(?<![’']s)",
-                  rf"(?:the\s+(?=(?-i:[a-z]))|(?={_OWNER}))(?:{t}),\s+(?:{n})"
+                  rf"(?:{n}),\s+(?:the\s+(?:(?-i:[a-z])[\w-]*[’']s\s+)?|(?=(?-i:[a-zа-яіїєґё]))|(?={_OWNER}))"
+                  rf"(?:{t})(?<![’']s)",
+                  rf"(?:the\s+|(?={_OWNER}))(?:{t}),\s+(?:{n})"
                   rf"(?=\s*[,;.)]|\s+(?!(?:and|or)\b)(?-i:[a-z]))"]
     return rf"(?<!\w)(?:{_alternation(forms)})(?!\w)"
 

@@ -370,7 +370,7 @@ _RECENT = re.compile(
     r"\b(?:(?:yesterday|today|tonight)(?![’']s\b)|last\s+(?:week|month|night|weekend)|this\s+(?:week|month|"
     r"morning|weekend)|earlier\s+this\s+(?:week|month|year)|(?:on\s+)?(?:monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday)|вчора|учора|сьогодні|минулого\s+тижня|"
-    r"цього\s+тижня|вчера|сегодня|на\s+прошлой\s+неделе|на\s+этой\s+неделе|"
+    r"цього\s+тижня|минулий\s+тиждень|вчера|прошлую\s+неделю|сегодня|на\s+прошлой\s+неделе|на\s+этой\s+неделе|"
     r"(?:у|в)\s+(?:понеділок|вівторок|середу|четвер|п[’'ʼ]ятницю|суботу|неділю|понедельник|"
     r"вторник|среду|четверг|пятницу|субботу|воскресенье)|"
     # "hours before the summit", "за кілька годин до", "несколько часов назад": the same day

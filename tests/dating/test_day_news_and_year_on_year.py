@@ -144,3 +144,20 @@ def test_no_apposition_without_a_title_or_in_a_list(eras, text):
 def test_the_bloc_of_28_is_the_eu_before_brexit(eras, text, found_want):
     found, why = verdict(text, "2026-01-20", eras)
     assert found == found_want, why
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. Ambassador to Russia, Jon Huntsman, says the meeting is useful.",
+    "John R. Bolton, the president’s national security adviser, says it is silly.",
+    # Ukrainian feminine titles ("прем'єр-міністерка"), in the week just past
+    "Президент весь минулий тиждень сперечався із прем'єр-міністеркою Великої Британії "
+    "Терезою Мей щодо її стратегії Brexit.",
+])
+def test_more_title_shapes_name_the_holder(eras, text):
+    found, why = verdict(text, "2025-09-18", eras)
+    assert found == "stale", why
+
+
+def test_a_possessive_before_no_title_names_nobody(eras):
+    found, why = verdict("Donald Trump Jr., the president’s son, says it is silly.", "2025-09-18", eras)
+    assert found != "stale", why
