@@ -161,3 +161,15 @@ def test_more_title_shapes_name_the_holder(eras, text):
 def test_a_possessive_before_no_title_names_nobody(eras):
     found, why = verdict("Donald Trump Jr., the president’s son, says it is silly.", "2025-09-18", eras)
     assert found != "stale", why
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Looking ahead, the retailer sees fiscal year 2019 sales growth of 1.8 percent.", "stale"),
+    ("The chipmaker expects 2020 revenue of $5 billion.", "stale"),
+    ("The chipmaker expects 2026 revenue of $5 billion.", "current"),
+    # told in the past: history
+    ("In 2019, the chipmaker expected 2019 sales to rise.", "undetermined"),
+])
+def test_an_outlook_for_a_year_is_given_before_it_is_over(eras, text, want):
+    found, why = verdict(text, "2025-11-18", eras)
+    assert found == want, why
