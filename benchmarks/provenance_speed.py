@@ -15,7 +15,6 @@ stage's time divided by it is comparable across loads and machines.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -23,18 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from stage_bench import read_documents, stage_arguments  # noqa: E402
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder")
-    parser.add_argument("--pages", type=int, default=0, help="read only the first N pages (0: all)")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = stage_arguments(__doc__)
 
     from dedupe_audit.config import Config
-    from dedupe_audit.ingest.inputs import iter_inputs
-    from dedupe_audit.model import Skipped
     from dedupe_audit.provenance.blocks import find_blocks
     from dedupe_audit.provenance.cues import CueSet, load_cues
     from dedupe_audit.provenance.outlets import load_registry
@@ -44,12 +38,7 @@ def main() -> None:
 
     config = Config()
     rules = load_rules(tuple(config.segment.boilerplate_rules))
-    documents = []
-    for item in iter_inputs([args.folder], config):
-        if not isinstance(item, Skipped):
-            documents.append(item)
-            if args.pages and len(documents) >= args.pages:
-                break
+    documents = read_documents(args.folder, args.pages, config)
     start = time.process_time()
     segmented = [segment(doc, config, rules) for doc in documents]
     segment_seconds = time.process_time() - start

@@ -19,7 +19,6 @@ passes over the pages.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from stage_bench import read_documents, stage_arguments  # noqa: E402
 
 
 class Clock:
@@ -60,12 +61,7 @@ class Clock:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder")
-    parser.add_argument("--pages", type=int, default=0, help="read only the first N pages (0: all)")
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    args = stage_arguments(__doc__)
 
     from dedupe_audit.config import Config
     from dedupe_audit.dating import staleness
@@ -73,8 +69,6 @@ def main() -> None:
     from dedupe_audit.dating.eras import load_eras
     from dedupe_audit.dating.page_date import as_of_date, date_page
     from dedupe_audit.dating.time_expressions import page_paragraph_dates, time_language
-    from dedupe_audit.ingest.inputs import iter_inputs
-    from dedupe_audit.model import Skipped
     from dedupe_audit.provenance.blocks import find_blocks
     from dedupe_audit.provenance.cues import load_cues
     from dedupe_audit.provenance.outlets import load_registry
@@ -84,12 +78,7 @@ def main() -> None:
 
     config = Config()
     rules = load_rules(tuple(config.segment.boilerplate_rules))
-    documents = []
-    for item in iter_inputs([args.folder], config):
-        if not isinstance(item, Skipped):
-            documents.append(item)
-            if args.pages and len(documents) >= args.pages:
-                break
+    documents = read_documents(args.folder, args.pages, config)
     registry = load_registry(config.provenance.outlets)
     cues = load_cues(registry)
     eras = load_eras(config.dating.eras)
