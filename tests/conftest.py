@@ -116,3 +116,15 @@ def eras():
     from dedupe_audit.dating.eras import load_eras
 
     return load_eras()
+
+
+@pytest.fixture()
+def knowledge_store(tmp_path, monkeypatch):
+    """A fresh, empty knowledge cache in a folder of its own (the cache tests')."""
+    from dedupe_audit.rules import knowledge_cache
+
+    monkeypatch.setenv(knowledge_cache.ENV_DIR, str(tmp_path))
+    monkeypatch.delenv(knowledge_cache.ENV_OFF, raising=False)
+    fresh = knowledge_cache.KnowledgeStore()
+    monkeypatch.setattr(knowledge_cache, "STORE", fresh)
+    return fresh

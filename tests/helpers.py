@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from dedupe_audit.config import Config
 from dedupe_audit.dating.eras import EraRegistry, Fact, find_mentions
 from dedupe_audit.dating.page_date import as_of_date, date_page
@@ -31,6 +33,7 @@ from dedupe_audit.provenance.blocks import duplicated_by_doc, find_blocks
 from dedupe_audit.provenance.cues import CueMatch, CueSet, load_cues
 from dedupe_audit.provenance.outlets import OutletRegistry
 from dedupe_audit.provenance.tracing import trace_across, trace_page
+from dedupe_audit.rules import knowledge_cache
 from dedupe_audit.segment.paragraphs import segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,3 +190,12 @@ def mentioned_facts(text: str, eras: EraRegistry) -> list[Fact]:
 def holds_on(fact: Fact, day: str) -> bool:
     """Whether one of the fact's tenures holds the ISO ``day``."""
     return any(term.contains(date.fromisoformat(day)) for term in fact.terms)
+
+
+def reloaded_store(store: knowledge_cache.KnowledgeStore, monkeypatch: pytest.MonkeyPatch
+                   ) -> knowledge_cache.KnowledgeStore:
+    """Save ``store`` and start another, as the next run would (the cache tests')."""
+    store.save()
+    again = knowledge_cache.KnowledgeStore()
+    monkeypatch.setattr(knowledge_cache, "STORE", again)
+    return again

@@ -11,6 +11,7 @@ import pickle
 import re
 
 import pytest
+from helpers import reloaded_store
 
 from dedupe_audit.rules import knowledge_cache
 from dedupe_audit.rules.literals import (
@@ -24,27 +25,17 @@ from dedupe_audit.rules.literals import (
 WORDS = ["sept", "sep", "september", "січня", "січень", "января", "янв", "mar.", "ma"]
 
 
-@pytest.fixture()
-def store(tmp_path, monkeypatch):
-    """A fresh, empty cache in a folder of its own."""
-    monkeypatch.setenv(knowledge_cache.ENV_DIR, str(tmp_path))
-    monkeypatch.delenv(knowledge_cache.ENV_OFF, raising=False)
-    fresh = knowledge_cache.KnowledgeStore()
-    monkeypatch.setattr(knowledge_cache, "STORE", fresh)
-    return fresh
-
-
-def test_a_trie_of_the_same_words_in_another_order_is_one_entry(store):
+def test_a_trie_of_the_same_words_in_another_order_is_one_entry(knowledge_store):
     first = trie_pattern(WORDS)
-    assert store.added == 1
+    assert knowledge_store.added == 1
     again = [trie_pattern(list(reversed(WORDS))), trie_pattern(sorted(WORDS)), trie_pattern(set(WORDS)),
              trie_pattern([*WORDS, *WORDS])]  # repeated words change nothing either
     assert again == [first] * 4
-    assert store.added == 1  # every later order was answered by the first entry
+    assert knowledge_store.added == 1  # every later order was answered by the first entry
 
 
 @pytest.mark.parametrize("longest", [True, False])
-def test_the_trie_matches_the_same_in_any_order_of_the_paths(store, monkeypatch, longest):
+def test_the_trie_matches_the_same_in_any_order_of_the_paths(knowledge_store, monkeypatch, longest):
     paths = [[re.escape(c) for c in word] for word in WORDS]
     monkeypatch.setenv(knowledge_cache.ENV_OFF, "1")  # computed afresh each time
     computed = {trie_of_pieces(order, longest=longest)
@@ -57,9 +48,9 @@ def test_the_trie_matches_the_same_in_any_order_of_the_paths(store, monkeypatch,
     assert found.search("on oct 5") is None
 
 
-def test_other_words_are_another_entry(store):
+def test_other_words_are_another_entry(knowledge_store):
     assert trie_pattern(["sep"]) != trie_pattern(["sept"])
-    assert store.added == 2
+    assert knowledge_store.added == 2
 
 
 # --------------------------------------------------------------------------- screen index
@@ -75,22 +66,21 @@ def _screen(patterns) -> LiteralScreen:
     return Screened(range(len(patterns)), required_literals_of([(p, f, True) for p, f in patterns])).screen
 
 
-def _read_back(store, monkeypatch) -> LiteralScreen:
+def _read_back(knowledge_store, monkeypatch) -> LiteralScreen:
     """The screen as the next run gets it: its index from the file."""
     _screen(SCREENED).may_match("")  # builds the index and keeps it
-    store.save()
-    monkeypatch.setattr(knowledge_cache, "STORE", knowledge_cache.KnowledgeStore())
+    reloaded_store(knowledge_store, monkeypatch)
     return _screen(SCREENED)
 
 
-def test_a_screen_read_back_decodes_only_the_keys_texts_hold_and_answers_alike(store, monkeypatch):
+def test_a_screen_read_back_decodes_only_the_keys_texts_hold_and_answers_alike(knowledge_store, monkeypatch):
     monkeypatch.setenv(knowledge_cache.ENV_OFF, "1")
     built = _screen(SCREENED)
     answers = [built.may_match(t) for t in SCREENED_TEXTS]
     assert 0 in answers[0] and 1 in answers[1] and 2 in answers[2] and 3 in answers[3] and 4 in answers[4]
     assert answers[5] == built.unscreened == {5}
     monkeypatch.delenv(knowledge_cache.ENV_OFF)
-    again = _read_back(store, monkeypatch)
+    again = _read_back(knowledge_store, monkeypatch)
     assert len(again._index.by_key) == 0  # nothing decoded yet
     assert again.may_match(SCREENED_TEXTS[0]) == answers[0]
     assert 0 < len(again._index.by_key) < len(again._index.by_key._packed)
@@ -100,11 +90,11 @@ def test_a_screen_read_back_decodes_only_the_keys_texts_hold_and_answers_alike(s
     assert {key: copied[key] for key in again._index.by_key._packed} == built._index.by_key
 
 
-def test_damaged_ways_are_built_again_from_the_needs(store, monkeypatch):
+def test_damaged_ways_are_built_again_from_the_needs(knowledge_store, monkeypatch):
     monkeypatch.setenv(knowledge_cache.ENV_OFF, "1")
     answers = [_screen(SCREENED).may_match(t) for t in SCREENED_TEXTS]
     monkeypatch.delenv(knowledge_cache.ENV_OFF)
-    again = _read_back(store, monkeypatch)
+    again = _read_back(knowledge_store, monkeypatch)
     packed = again._index.by_key._packed
     for key in packed:  # undecodable bytes, and a value of the wrong shape
         packed[key] = b"\xff" if len(key) % 2 else marshal.dumps(("not", "ways"))
@@ -113,7 +103,7 @@ def test_damaged_ways_are_built_again_from_the_needs(store, monkeypatch):
 
 # --------------------------------------------------------------------------- shared strings
 
-def test_values_read_back_are_equal_and_of_the_same_types_with_strings_shared(store, monkeypatch):
+def test_values_read_back_are_equal_and_of_the_same_types_with_strings_shared(knowledge_store, monkeypatch):
     def word() -> str:  # a new string object each time, as computed needs hold them
         return "".join(["presi", "dent"])
 
@@ -122,7 +112,7 @@ def test_values_read_back_are_equal_and_of_the_same_types_with_strings_shared(st
              {("a", "b"): frozenset()}]
     assert value[0] and value[2][0] is not next(iter(next(w for w in value[0] if "biden" in w) - {"biden"}))
     knowledge_cache.remembered("test", ("k",), lambda: value, lambda _: True)
-    store.save()
+    knowledge_store.save()
     again = knowledge_cache.KnowledgeStore()
     monkeypatch.setattr(knowledge_cache, "STORE", again)
     got = knowledge_cache.remembered("test", ("k",), lambda: pytest.fail("computed again"), lambda _: True)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import reloaded_store
 
 from dedupe_audit.rules import knowledge_cache
 from dedupe_audit.rules.literals import NEWER, read_literals, required_literals
@@ -23,16 +24,6 @@ TEXTS = ["President BIDEN said", "президент Байдена", "AP report
          "25.04.2025", "reuters reports", "prez. joe biden", "nothing"]
 
 
-@pytest.fixture()
-def store(tmp_path, monkeypatch):
-    """A fresh, empty cache in a folder of its own."""
-    monkeypatch.setenv(knowledge_cache.ENV_DIR, str(tmp_path))
-    monkeypatch.delenv(knowledge_cache.ENV_OFF, raising=False)
-    fresh = knowledge_cache.KnowledgeStore()
-    monkeypatch.setattr(knowledge_cache, "STORE", fresh)
-    return fresh
-
-
 def _same(made: re.Pattern, pattern: str, flags: int) -> None:
     reference = re.compile(pattern, flags)
     assert (made.pattern, made.flags, made.groups, made.groupindex) == (
@@ -42,35 +33,27 @@ def _same(made: re.Pattern, pattern: str, flags: int) -> None:
         assert found == [(m.span(), m.groupdict()) for m in reference.finditer(text)]
 
 
-def _reload(store: knowledge_cache.KnowledgeStore, monkeypatch) -> knowledge_cache.KnowledgeStore:
-    """Save ``store`` and start another, as the next run would."""
-    store.save()
-    again = knowledge_cache.KnowledgeStore()
-    monkeypatch.setattr(knowledge_cache, "STORE", again)
-    return again
-
-
-def test_a_pattern_rebuilt_from_the_cache_matches_as_re_compiles_it(store, monkeypatch, tmp_path):
+def test_a_pattern_rebuilt_from_the_cache_matches_as_re_compiles_it(knowledge_store, monkeypatch, tmp_path):
     for pattern, flags in PATTERNS:
         _same(knowledge_cache.compile_pattern(pattern, flags), pattern, flags)
-    assert store.added == len(PATTERNS)
-    again = _reload(store, monkeypatch)
+    assert knowledge_store.added == len(PATTERNS)
+    again = reloaded_store(knowledge_store, monkeypatch)
     assert len(list(tmp_path.glob("knowledge-*.marshal"))) == 1
     for pattern, flags in PATTERNS:
         _same(knowledge_cache.compile_pattern(pattern, flags), pattern, flags)
     assert again.added == 0  # every program came from the file
 
 
-def test_a_bad_pattern_raises_what_re_raises(store):
+def test_a_bad_pattern_raises_what_re_raises(knowledge_store):
     with pytest.raises(re.error):
         knowledge_cache.compile_pattern("(unclosed", 0)
 
 
-def test_damaged_files_and_entries_are_ignored(store, monkeypatch, tmp_path):
+def test_damaged_files_and_entries_are_ignored(knowledge_store, monkeypatch, tmp_path):
     pattern, flags = PATTERNS[0]
     knowledge_cache.compile_pattern(pattern, flags)
     required_literals.__wrapped__(pattern, flags)
-    again = _reload(store, monkeypatch)
+    again = reloaded_store(knowledge_store, monkeypatch)
     path = next(tmp_path.glob("knowledge-*.marshal"))
     tables = marshal.loads(path.read_bytes())
     for entries in tables.values():  # wrong program bytes, a need of the wrong shape
@@ -83,21 +66,21 @@ def test_damaged_files_and_entries_are_ignored(store, monkeypatch, tmp_path):
     assert required_literals.__wrapped__(pattern, flags) == read_literals(pattern, flags)
     assert again.added == 2  # both computed again
     path.write_bytes(b"not a marshal file")
-    third = _reload(knowledge_cache.KnowledgeStore(), monkeypatch)
+    third = reloaded_store(knowledge_cache.KnowledgeStore(), monkeypatch)
     _same(knowledge_cache.compile_pattern(pattern, flags), pattern, flags)
     assert third.added == 1
 
 
-def test_switched_off_nothing_is_read_or_written(store, monkeypatch, tmp_path):
+def test_switched_off_nothing_is_read_or_written(knowledge_store, monkeypatch, tmp_path):
     monkeypatch.setenv(knowledge_cache.ENV_OFF, "1")
     pattern, flags = PATTERNS[1]
     _same(knowledge_cache.compile_pattern(pattern, flags), pattern, flags)
     assert required_literals.__wrapped__(pattern, flags) == read_literals(pattern, flags)
-    store.save()
+    knowledge_store.save()
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_stale_file_is_replaced_when_the_cache_is_next_written(store, monkeypatch, tmp_path):
+def test_a_stale_file_is_replaced_when_the_cache_is_next_written(knowledge_store, monkeypatch, tmp_path):
     stale = tmp_path / "knowledge-0000.marshal"
     stale.write_bytes(marshal.dumps({"re": {}}))
     recent = tmp_path / "knowledge-1111.marshal"  # another install's, in use
@@ -107,13 +90,13 @@ def test_a_stale_file_is_replaced_when_the_cache_is_next_written(store, monkeypa
     keep = tmp_path / "someone-else.txt"
     keep.write_text("x")
     knowledge_cache.compile_pattern(*PATTERNS[2])
-    store.save()
+    knowledge_store.save()
     names = sorted(p.name for p in tmp_path.iterdir())
     assert "knowledge-0000.marshal" not in names and len(names) == 3
     assert {"someone-else.txt", "knowledge-1111.marshal"} <= set(names)
 
 
-def test_entries_are_kept_by_content_so_another_pattern_is_never_answered_by_them(store):
+def test_entries_are_kept_by_content_so_another_pattern_is_never_answered_by_them(knowledge_store):
     # a user's rule file is covered: its patterns are keys of their own
     first = required_literals.__wrapped__(r"(?:Joe\s+)?Biden", re.IGNORECASE)
     other = required_literals.__wrapped__(r"(?:Joe\s+)?Bidet", re.IGNORECASE)
@@ -122,7 +105,7 @@ def test_entries_are_kept_by_content_so_another_pattern_is_never_answered_by_the
     assert untrusted == {frozenset({"biden"}), frozenset({NEWER})}
 
 
-def test_minhash_permutations_from_the_cache_are_datasketch_s(store, monkeypatch):
+def test_minhash_permutations_from_the_cache_are_datasketch_s(knowledge_store, monkeypatch):
     from datasketch import MinHash
 
     from dedupe_audit.dedup.fingerprint import permutations
@@ -130,7 +113,7 @@ def test_minhash_permutations_from_the_cache_are_datasketch_s(store, monkeypatch
     made = MinHash(num_perm=64, seed=7, scheme="affine32")
     expected = tuple(p.astype(np.uint32) for p in made.permutations)
     first = permutations.__wrapped__(64, 7)
-    _reload(store, monkeypatch)
+    reloaded_store(knowledge_store, monkeypatch)
     again = permutations.__wrapped__(64, 7)
     for got in (first, again):
         assert all(g.dtype == e.dtype and (g == e).all() for g, e in zip(got, expected, strict=True))
@@ -168,15 +151,15 @@ known = false
 """
 
 
-def test_parsed_toml_read_back_from_the_cache_equals_a_fresh_parse(store, monkeypatch):
+def test_parsed_toml_read_back_from_the_cache_equals_a_fresh_parse(knowledge_store, monkeypatch):
     import tomllib
 
     from dedupe_audit.rules.datafiles import parse_toml
 
     expected = tomllib.loads(TOML)
     first = parse_toml(TOML, "own.toml", ValueError)
-    assert first == expected and store.added == 1  # kept, dates and all
-    again = _reload(store, monkeypatch)
+    assert first == expected and knowledge_store.added == 1  # kept, dates and all
+    again = reloaded_store(knowledge_store, monkeypatch)
     read = parse_toml(TOML, "own.toml", ValueError)
     assert read == expected and again.added == 0  # from the file, not parsed again
     assert type(read["people"][0]["born"]).__name__ == "date"
@@ -185,19 +168,19 @@ def test_parsed_toml_read_back_from_the_cache_equals_a_fresh_parse(store, monkey
     assert parse_toml(TOML, "own.toml", ValueError) == expected
 
 
-def test_a_changed_toml_text_is_parsed_again(store, monkeypatch):
+def test_a_changed_toml_text_is_parsed_again(knowledge_store, monkeypatch):
     import tomllib
 
     from dedupe_audit.rules.datafiles import parse_toml
 
     parse_toml(TOML, "own.toml", ValueError)
-    again = _reload(store, monkeypatch)
+    again = reloaded_store(knowledge_store, monkeypatch)
     edited = TOML.replace("1950-01-31", "1950-02-01")
     assert parse_toml(edited, "own.toml", ValueError) == tomllib.loads(edited)
     assert again.added == 1  # the edited file is another entry: nothing stale is answered
 
 
-def test_toml_errors_and_values_the_cache_cannot_keep(store):
+def test_toml_errors_and_values_the_cache_cannot_keep(knowledge_store):
     import tomllib
 
     from dedupe_audit.rules.datafiles import parse_toml
@@ -206,21 +189,21 @@ def test_toml_errors_and_values_the_cache_cannot_keep(store):
         parse_toml("a = [", "bad.toml", ValueError)
     stamped = 'at = 2025-04-26T09:55:00+03:00\nwhen = 09:55:00\nname = "x"\n'
     assert parse_toml(stamped, "stamped.toml", ValueError) == tomllib.loads(stamped)
-    assert store.added == 0  # a datetime is parsed on every run, never kept
+    assert knowledge_store.added == 0  # a datetime is parsed on every run, never kept
 
 
-def test_toml_cache_switched_off_or_unreadable(store, monkeypatch, tmp_path):
+def test_toml_cache_switched_off_or_unreadable(knowledge_store, monkeypatch, tmp_path):
     import tomllib
 
     from dedupe_audit.rules.datafiles import parse_toml
 
     monkeypatch.setenv(knowledge_cache.ENV_OFF, "1")
     assert parse_toml(TOML, "own.toml", ValueError) == tomllib.loads(TOML)
-    store.save()
+    knowledge_store.save()
     assert list(tmp_path.iterdir()) == []  # nothing written
     monkeypatch.setenv(knowledge_cache.ENV_OFF, "0")
     parse_toml(TOML, "own.toml", ValueError)
-    _reload(store, monkeypatch)
+    reloaded_store(knowledge_store, monkeypatch)
     path = next(tmp_path.glob("knowledge-*.marshal"))
     tables = marshal.loads(path.read_bytes())
     for key in tables["toml"]:  # a damaged entry: the wrong shape, then bytes no one can read
@@ -228,12 +211,12 @@ def test_toml_cache_switched_off_or_unreadable(store, monkeypatch, tmp_path):
     path.write_bytes(marshal.dumps(tables))
     assert parse_toml(TOML, "own.toml", ValueError) == tomllib.loads(TOML)
     path.write_bytes(b"\x00garbage")
-    third = _reload(knowledge_cache.KnowledgeStore(), monkeypatch)
+    third = reloaded_store(knowledge_cache.KnowledgeStore(), monkeypatch)
     assert parse_toml(TOML, "own.toml", ValueError) == tomllib.loads(TOML)
     assert third.added == 1
 
 
-def test_shipped_toml_read_back_equals_a_fresh_parse(store, monkeypatch):
+def test_shipped_toml_read_back_equals_a_fresh_parse(knowledge_store, monkeypatch):
     import tomllib
 
     from dedupe_audit.rules.datafiles import data_file, data_folder, parse_toml
@@ -241,7 +224,7 @@ def test_shipped_toml_read_back_equals_a_fresh_parse(store, monkeypatch):
     texts = [data_file("outlets.toml"), *(text for _, text in data_folder("births"))]
     for text in texts:
         parse_toml(text, "shipped", ValueError)
-    again = _reload(store, monkeypatch)
+    again = reloaded_store(knowledge_store, monkeypatch)
     for text in texts:
         assert parse_toml(text, "shipped", ValueError) == tomllib.loads(text)
     assert again.added == 0
@@ -250,7 +233,7 @@ def test_shipped_toml_read_back_equals_a_fresh_parse(store, monkeypatch):
 # --------------------------------------------------------------------------- screens
 
 
-def test_a_screen_index_read_back_answers_as_one_built_afresh(store, monkeypatch):
+def test_a_screen_index_read_back_answers_as_one_built_afresh(knowledge_store, monkeypatch):
     from dedupe_audit.rules.literals import LiteralScreen, Screened, required_literals_of
 
     patterns = [(p, f, True) for p, f in PATTERNS]
@@ -264,19 +247,19 @@ def test_a_screen_index_read_back_answers_as_one_built_afresh(store, monkeypatch
     assert [kept.may_match(t) for t in texts] == answers
     assert 3 in answers[texts.index("Prime Minister May")] and 4 in answers[texts.index("in 2019")]
     assert answers[texts.index("nothing")] == built.unscreened == {5}  # "\w+" needs nothing
-    _reload(store, monkeypatch)
+    reloaded_store(knowledge_store, monkeypatch)
     again = Screened(range(len(patterns)), required_literals_of(patterns)).screen
     assert [again.may_match(t) for t in texts] == answers
     assert knowledge_cache.STORE.added == 0  # needs and index came from the file
 
 
-def test_edge_screens_are_kept_and_read_back_alike(store, monkeypatch):
+def test_edge_screens_are_kept_and_read_back_alike(knowledge_store, monkeypatch):
     from dedupe_audit.rules.screens import edge_screen
 
     pattern = r"(?:\d{1,2}\.\d{2}\.\d{2,4}|Фото|Photo):?\s+\w+"
     made = edge_screen(pattern, re.IGNORECASE)
-    assert len(store.tables["edge-screen"]) == 1  # its flags are a plain int: marshal keeps it
-    _reload(store, monkeypatch)
+    assert len(knowledge_store.tables["edge-screen"]) == 1  # its flags are a plain int: marshal keeps it
+    reloaded_store(knowledge_store, monkeypatch)
     read = edge_screen(pattern, re.IGNORECASE)
     assert knowledge_cache.STORE.added == 0
     for first, last in [("2", "x"), ("ф", "ї"), ("P", "s"), ("x", "y"), (":", "a")]:
@@ -284,11 +267,11 @@ def test_edge_screens_are_kept_and_read_back_alike(store, monkeypatch):
     assert (read.min_len, read.max_len) == (made.min_len, made.max_len)
 
 
-def test_a_big_file_keeps_only_what_its_run_used(store, monkeypatch, tmp_path):
+def test_a_big_file_keeps_only_what_its_run_used(knowledge_store, monkeypatch, tmp_path):
     pattern, flags = PATTERNS[0]
     knowledge_cache.compile_pattern(pattern, flags)
     knowledge_cache.compile_pattern(*PATTERNS[1])
-    again = _reload(store, monkeypatch)
+    again = reloaded_store(knowledge_store, monkeypatch)
     monkeypatch.setattr(knowledge_cache, "KEEP_BYTES", 1)  # every file is "big" now
     knowledge_cache.compile_pattern(pattern, flags)  # used (read back)
     knowledge_cache.compile_pattern(*PATTERNS[2])  # added
@@ -301,28 +284,28 @@ def test_a_big_file_keeps_only_what_its_run_used(store, monkeypatch, tmp_path):
 # --------------------------------------------------------------------------- Slavic verbs
 
 
-def test_slavic_verb_readings_are_kept_and_read_back_alike(store, monkeypatch):
+def test_slavic_verb_readings_are_kept_and_read_back_alike(knowledge_store, monkeypatch):
     from dedupe_audit.dating import tense
 
     asked = [("заявив", True), ("сказал", False), ("президент", True), ("Помпео", False)]
     first = [tense.verb_reading.__wrapped__(word, uk) for word, uk in asked]
     assert first[0] == ("past", "заявити") and first[1] == ("past", "сказать")
-    assert first[2] is None and store.added == len(asked)  # "not a verb" is kept too
-    _reload(store, monkeypatch)
+    assert first[2] is None and knowledge_store.added == len(asked)  # "not a verb" is kept too
+    reloaded_store(knowledge_store, monkeypatch)
     monkeypatch.setattr(tense, "slavic_analysers", lambda: pytest.fail("the dictionaries were loaded"))
     assert [tense.verb_reading.__wrapped__(word, uk) for word, uk in asked] == first
     assert knowledge_cache.STORE.added == 0
 
 
-def test_without_the_analysers_no_verb_and_nothing_kept(store, monkeypatch):
+def test_without_the_analysers_no_verb_and_nothing_kept(knowledge_store, monkeypatch):
     from dedupe_audit.dating import tense
 
     monkeypatch.setattr(tense, "slavic_analysers", lambda: None)
     assert tense.verb_reading.__wrapped__("заявив", True) is None
-    assert store.added == 0
+    assert knowledge_store.added == 0
 
 
-def test_word_character_table_read_back_equals_a_fresh_scan(store, monkeypatch):
+def test_word_character_table_read_back_equals_a_fresh_scan(knowledge_store, monkeypatch):
     from dedupe_audit.dedup.fingerprint import word_chars
 
     scanned = np.zeros(0x110000, dtype=bool)  # what ``\w`` matches, scanned over all of Unicode here
@@ -330,7 +313,7 @@ def test_word_character_table_read_back_equals_a_fresh_scan(store, monkeypatch):
     for match in re.finditer(r"\w+", every):
         scanned[match.start() : match.end()] = True
     made = word_chars.__wrapped__()
-    _reload(store, monkeypatch)
+    reloaded_store(knowledge_store, monkeypatch)
     read = word_chars.__wrapped__()
     assert knowledge_cache.STORE.added == 0
     for table in (made, read):
@@ -338,7 +321,7 @@ def test_word_character_table_read_back_equals_a_fresh_scan(store, monkeypatch):
     assert read[ord("ї")] and read[ord("_")] and not read[ord("-")] and not read[ord("’")]
 
 
-def test_needs_keep_their_digest_through_pickling(store):
+def test_needs_keep_their_digest_through_pickling(knowledge_store):
     import pickle
 
     from dedupe_audit.rules.literals import required_literals_of
