@@ -306,8 +306,8 @@ def _successor(mention: Mention, term: Term, eras: EraRegistry) -> tuple[Term, s
 _PREDECESSOR = "predecessor"
 
 
-def _clause_reading(text: str, start: int, end: int, term: Term, page: date | None
-                    ) -> tuple[Tense, bool, bool]:
+def _clause_reading(text: str, start: int, end: int, sentence_start: int, term: Term,
+                    page: date | None) -> tuple[Tense, bool, bool]:
     """How the clause around ``text[start:end]`` (a holder's mention, or a surname that
     refers to one) presents the holder: its tense, whether it counts strongly, and whether
     it is past narration that does not count at all. Only a subject in a present, perfect
@@ -324,7 +324,7 @@ def _clause_reading(text: str, start: int, end: int, term: Term, page: date | No
         tense = Tense(tense.frame, tense.verb + " + a recent day", True)
         strong = True
     elif recent or (not strong and tense.frame in (PAST, REPORTING) and not tense.subject
-                    and recent_before(text, start)):
+                    and recent_before(text, sentence_start)):
         # "Он встречался с президентом Финляндии ... за несколько часов до саммита": the
         # holder took part in the day's news, titled as of that day (weakly: not its subject)
         return Tense(tense.frame, tense.verb + " + a recent day"), False, False
@@ -430,7 +430,8 @@ def _mention_clue(mention: Mention, para: Paragraph, page: date | None, eras: Er
         return Clue(_office_marker(mention, term, tense), term.start, term.end,
                     OFFICE_CONFIDENCE, mention.fact.office, mention.fact.holder, True,
                     mention.fact.terms)
-    tense, strong, past = _clause_reading(para.text, start, end, term, page)
+    tense, strong, past = _clause_reading(para.text, start, end,
+                                          mention.sentence_start - para.start, term, page)
     if past:
         return f"'{mention.phrase}' (past narration: {tense.describe()})"
     if mention.fact.for_life and not strong:
@@ -1058,7 +1059,7 @@ def _surname_clues(findings: list[Findings | None], paragraphs: Sequence[Paragra
             if dated:
                 retro.append(dated)
                 continue
-            tense, strong, past = _clause_reading(para.text, start, end, term, page)
+            tense, strong, past = _clause_reading(para.text, start, end, sentence[0], term, page)
             if past:
                 retro.append(f"'{word}' (past narration: {tense.describe()})")
                 continue

@@ -386,12 +386,12 @@ def recent_in_clause(text: str, start: int, end: int) -> bool:
     return bool(_RECENT.search(text, lo, hi))
 
 
-def recent_before(text: str, start: int) -> bool:
-    """Whether a sentence of ``text`` before the one holding ``start`` ties the paragraph to
-    a day just before the writing ("On Friday, Trump said ... He answered questions at a
-    joint news conference with Prime Minister Theresa May"): the paragraph tells that day."""
-    lo, _ = sentence_of(sentence_bounds(text), start)
-    return lo > 0 and bool(_RECENT.search(text, 0, lo))
+def recent_before(text: str, sentence_start: int) -> bool:
+    """Whether a sentence of ``text`` before the one starting at ``sentence_start`` ties the
+    paragraph to a day just before the writing ("On Friday, Trump said ... He answered
+    questions at a joint news conference with Prime Minister Theresa May"): the paragraph
+    tells that day. The caller has the mention's sentence already (``sentence_bounds``)."""
+    return sentence_start > 0 and bool(_RECENT.search(text, 0, sentence_start))
 
 
 def _clause_span(text: str, start: int, end: int) -> tuple[int, int]:
