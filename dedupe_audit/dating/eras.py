@@ -396,12 +396,6 @@ class _Screen:
 
     facts: Screened[Fact]
 
-    @property
-    def keyed(self) -> tuple[Fact, ...]:
-        """Facts whose every match holds some of the screen's literals."""
-        unscreened = self.facts.screen.unscreened
-        return tuple(f for i, f in enumerate(self.facts.items) if i not in unscreened)
-
     def facts_for(self, text: str) -> tuple[Fact, ...]:
         """Only the facts whose literals the text holds (plus the unscreened ones)."""
         return self.facts.for_text(text)
